@@ -1,0 +1,79 @@
+"""The application factory: middleware, routers, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from haken import __version__
+from haken.config import Settings, get_settings
+from haken.modules.catalog import MODULES
+from haken.platform import health
+from haken.platform.db import Database
+from haken.platform.handlers import install_error_handlers
+from haken.platform.logging import configure_logging, get_logger
+from haken.platform.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from haken.platform.ratelimit import RateLimiterService, RateLimitHeadersMiddleware
+
+log = get_logger(__name__)
+
+# Pages load only first-party assets: no inline scripts or styles, no third parties.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(
+            settings.resolved_database_url,
+            pool_size=settings.database_pool_size,
+            echo=settings.database_echo,
+        )
+        app.state.database = database
+        for module in MODULES:
+            await module.startup(app)
+        log.info("haken started", version=__version__, database=database.dialect)
+        try:
+            yield
+        finally:
+            for module in reversed(MODULES):
+                await module.shutdown(app)
+            await database.dispose()
+            log.info("haken stopped")
+
+    app = FastAPI(
+        title="haken",
+        version=__version__,
+        description="The operating system of a Japanese dispatch staffing agency.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.rate_limiter = RateLimiterService(settings.redis_url)
+
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for module in MODULES:
+        module.install(app)
+
+    # Added innermost first: the last one added is the outermost.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, content_security_policy=CONTENT_SECURITY_POLICY)
+    app.add_middleware(RequestContextMiddleware, default_locale=settings.default_locale)
+    return app

@@ -1,0 +1,109 @@
+"""Settings from the environment (prefix ``HAKEN_``).
+
+Secrets are never defaulted to a constant: when ``HAKEN_SECRET_KEY`` or
+``HAKEN_FIELD_KEY`` is absent, a random key is generated once into the data
+directory (mode 0600) and read back on every later start, so every worker of
+one deployment shares it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def _read_or_create_secret(path: Path, generate: str) -> str:
+    """Return the secret stored at ``path``, creating it atomically when absent."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = generate
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    try:
+        # Another worker may have won the race: keep the first key written.
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="utf-8").strip()
+
+
+class Settings(BaseSettings):
+    """Every setting haken reads; documented in docs/operations.md."""
+
+    model_config = SettingsConfigDict(env_prefix="HAKEN_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    database_pool_size: int = 10
+    database_echo: bool = False
+    redis_url: str = ""
+    secret_key: SecretStr | None = None
+    field_key: SecretStr | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+    timezone: str = "Asia/Tokyo"
+    default_locale: str = "ja"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    cors_origins: list[str] = Field(default_factory=list)
+    trusted_proxies: list[str] = Field(default_factory=list)
+    max_body_bytes: int = 10 * 1024 * 1024
+    audit_retention_days: int = 3650
+    smtp_url: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'haken.db'}"
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _read_or_create_secret(self.data_dir / "secret_key", secrets.token_urlsafe(48))
+
+    @cached_property
+    def resolved_field_key(self) -> str:
+        """Base64 AES-256 key(s) for field encryption; comma separated, newest first."""
+        if self.field_key is not None:
+            return self.field_key.get_secret_value()
+        fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+        return _read_or_create_secret(self.data_dir / "field_key", fresh)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Business areas: one package each, all shaped the same (docs/architecture.md)."""

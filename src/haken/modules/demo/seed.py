@@ -1,0 +1,57 @@
+"""``haken demo seed``: an admin account and (once the staffing modules exist) demo data.
+
+Uses the same services as the API, in one transaction per batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from haken.config import Settings
+from haken.modules.identity.schemas import UserCreate
+from haken.modules.identity.service import generate_password, identity_service
+from haken.platform.access import Role
+from haken.platform.db import Database, session_scope
+
+ADMIN_EMAIL = "admin@haken.example"
+
+
+@dataclass
+class SeedResult:
+    skipped: bool = False
+    admin_email: str = ADMIN_EMAIL
+    admin_password: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        return ", ".join(f"{count} {name}" for name, count in self.counts.items()) or "nothing"
+
+
+async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False) -> SeedResult:
+    database = Database(settings.resolved_database_url)
+    result = SeedResult()
+    try:
+        async with session_scope(database) as session:
+            has_users = await identity_service.has_users(session)
+            if has_users and if_empty:
+                result.skipped = True
+                return result
+            if not has_users:
+                password = generate_password()
+                await identity_service.create_user(
+                    session,
+                    None,
+                    UserCreate(
+                        email=ADMIN_EMAIL,
+                        display_name="管理者",
+                        password=password,
+                        role=Role.SUPER_ADMIN,
+                        locale="ja",
+                    ),
+                )
+                result.admin_password = password
+                result.counts["users"] = 1
+    finally:
+        await database.dispose()
+    return result

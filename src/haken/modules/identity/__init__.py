@@ -1,0 +1,1 @@
+"""Identity and access: users, sign-in sessions, tokens, password reset."""

@@ -1,0 +1,31 @@
+"""Command-line use cases of the identity area (same service as the API)."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from haken.config import Settings
+from haken.modules.identity.schemas import UserCreate
+from haken.modules.identity.service import identity_service
+from haken.platform.db import Database, session_scope
+from haken.platform.errors import HakenError
+
+
+async def create_user(
+    settings: Settings, *, email: str, role: str, password: str, locale: str = "ja"
+) -> tuple[int, str]:
+    """Returns ``(exit code, message)``."""
+    try:
+        data = UserCreate(email=email, role=role, password=password, locale=locale)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return 2, f"invalid input: {problems}"
+    database = Database(settings.resolved_database_url)
+    try:
+        async with session_scope(database) as session:
+            user = await identity_service.create_user(session, None, data)
+    except HakenError as error:
+        return 1, f"{error.code}: {error.message('en')}"
+    finally:
+        await database.dispose()
+    return 0, f"created user {user.id} <{user.email}> with role {user.role.value}"

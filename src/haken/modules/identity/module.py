@@ -1,0 +1,18 @@
+"""How the identity area plugs into the app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from haken.modules.identity.access import install_resolvers
+from haken.modules.identity.endpoints import auth_router, users_router
+from haken.modules.registry import Module
+
+
+def install(app: FastAPI) -> None:
+    install_resolvers(app)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+
+
+module = Module(name="identity", install=install)

@@ -1,0 +1,11 @@
+"""Every module's models imported in one place, for Alembic and the test schema."""
+
+from __future__ import annotations
+
+from haken.modules.audit import models as audit_models
+from haken.modules.identity import models as identity_models
+from haken.platform.db import Base
+
+metadata = Base.metadata
+
+__all__ = ["audit_models", "identity_models", "metadata"]

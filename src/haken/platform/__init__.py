@@ -1,0 +1,1 @@
+"""The service layer: knows nothing of staffing (enforced by import-linter)."""

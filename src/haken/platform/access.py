@@ -1,0 +1,190 @@
+"""Roles, the current principal and the access-policy dependencies.
+
+Every route declares exactly one access policy through these dependencies
+(tests walk ``app.routes`` and fail on a route without one). Who the caller is
+gets decided by a resolver that the identity module installs on
+``app.state.principal_resolver``: the platform knows the contract, not the
+tables. Row scope (a site manager's sites, an employee's own records) is
+applied in the repositories from the :class:`Principal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.platform.deps import SessionDep
+from haken.platform.errors import HakenError
+
+
+class NotAuthenticatedError(HakenError):
+    code = "AUTH_REQUIRED"
+    status_code = 401
+    message_en = "Authentication is required."
+    message_ja = "ログインが必要です。"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(headers={"WWW-Authenticate": "Bearer"}, **kwargs)
+
+
+class ForbiddenError(HakenError):
+    code = "AUTH_FORBIDDEN"
+    status_code = 403
+    message_en = "You do not have permission for this action."
+    message_ja = "この操作を行う権限がありません。"
+
+
+_RANK = {
+    "employee": 1,
+    "site_manager": 2,
+    "coordinator": 3,
+    "admin": 4,
+    "super_admin": 5,
+}
+
+
+class Role(StrEnum):
+    """Ordered: ``Role.ADMIN >= Role.COORDINATOR`` is a comparison, not a chain of ORs."""
+
+    SUPER_ADMIN = "super_admin"
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    SITE_MANAGER = "site_manager"
+    EMPLOYEE = "employee"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Role):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Role):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Role):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Role):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as far as every layer below the endpoint needs to know."""
+
+    user_id: int
+    role: Role
+    email: str
+    locale: str = "ja"
+    session_id: str | None = None
+    employee_id: int | None = None
+    site_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def is_at_least(self, role: Role) -> bool:
+        return self.role >= role
+
+
+PrincipalResolver = Callable[[Request, AsyncSession], Awaitable[Principal | None]]
+
+
+async def _resolve(request: Request, session: AsyncSession) -> Principal | None:
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    resolver: PrincipalResolver | None = getattr(request.app.state, "principal_resolver", None)
+    principal = await resolver(request, session) if resolver is not None else None
+    request.state.principal = principal
+    return principal
+
+
+class AccessPolicy:
+    """Base of the access dependencies; ``describe()`` names the policy for docs/tests."""
+
+    name = "policy"
+
+    def describe(self) -> str:
+        return self.name
+
+
+class PublicPolicy(AccessPolicy):
+    """Anyone, signed in or not; no database work."""
+
+    name = "public"
+
+    async def __call__(self) -> None:
+        return None
+
+
+class OptionalPrincipalPolicy(AccessPolicy):
+    """Anyone; the principal when a valid credential came with the request."""
+
+    name = "public"
+
+    async def __call__(self, request: Request, session: SessionDep) -> Principal | None:
+        return await _resolve(request, session)
+
+
+class RolePolicy(AccessPolicy):
+    """Signed in, with at least ``minimum`` role."""
+
+    def __init__(self, minimum: Role) -> None:
+        self.minimum = minimum
+        self.name = "authenticated" if minimum is Role.EMPLOYEE else f"role>={minimum.value}"
+
+    async def __call__(self, request: Request, session: SessionDep) -> Principal:
+        principal = await _resolve(request, session)
+        if principal is None:
+            raise NotAuthenticatedError()
+        if not principal.is_at_least(self.minimum):
+            raise ForbiddenError()
+        return principal
+
+
+class SelfOrRolePolicy(AccessPolicy):
+    """The user named in the path (``{param}``) themselves, or at least ``minimum``."""
+
+    def __init__(self, minimum: Role, *, param: str = "user_id") -> None:
+        self.minimum = minimum
+        self.param = param
+        self.name = f"self-or-role>={minimum.value}"
+
+    async def __call__(self, request: Request, session: SessionDep) -> Principal:
+        principal = await _resolve(request, session)
+        if principal is None:
+            raise NotAuthenticatedError()
+        if principal.is_at_least(self.minimum):
+            return principal
+        if str(request.path_params.get(self.param)) == str(principal.user_id):
+            return principal
+        raise ForbiddenError()
+
+
+public = PublicPolicy()
+optional_principal = OptionalPrincipalPolicy()
+authenticated = RolePolicy(Role.EMPLOYEE)
+site_manager_or_above = RolePolicy(Role.SITE_MANAGER)
+coordinator_or_above = RolePolicy(Role.COORDINATOR)
+admin_or_above = RolePolicy(Role.ADMIN)
+super_admin_only = RolePolicy(Role.SUPER_ADMIN)
+
+PublicAccess = Annotated[None, Depends(public)]
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(authenticated)]
+SiteManagerPrincipal = Annotated[Principal, Depends(site_manager_or_above)]
+CoordinatorPrincipal = Annotated[Principal, Depends(coordinator_or_above)]
+AdminPrincipal = Annotated[Principal, Depends(admin_or_above)]
+SuperAdminPrincipal = Annotated[Principal, Depends(super_admin_only)]

@@ -1,0 +1,272 @@
+"""Async SQLAlchemy engine, the per-request session and the SQL query counter.
+
+The request (or job) boundary owns the transaction: :func:`session_scope`
+commits when the unit of work succeeded and rolls back otherwise; services
+never commit. Work that must only happen once the data is durable (cache
+invalidation, enqueuing jobs) is registered with :func:`after_commit` and run
+right after the commit — never before it and never on rollback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, func, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from haken.platform.errors import DatabaseUnavailableError
+from haken.platform.logging import get_logger
+
+log = get_logger(__name__)
+
+# Constraint names are fixed so that Alembic migrations (and SQLite batch mode)
+# can refer to them on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on both databases (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; haken stores aware UTC datetimes")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime()}
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, server_default=func.now(), nullable=False
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now(), nullable=False
+    )
+
+
+class VersionedMixin:
+    """Optimistic locking: every UPDATE checks and bumps ``version``."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+# --- query counter -------------------------------------------------------------
+
+
+@dataclass
+class QueryCounter:
+    count: int = 0
+    statements: list[str] = field(default_factory=list)
+
+
+_QUERY_COUNTER: ContextVar[QueryCounter | None] = ContextVar("haken_query_counter", default=None)
+
+
+def _count_query(
+    _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    counter = _QUERY_COUNTER.get()
+    if counter is not None:
+        counter.count += 1
+        counter.statements.append(statement)
+
+
+def install_query_counter(engine: Engine) -> None:
+    if not event.contains(engine, "before_cursor_execute", _count_query):
+        event.listen(engine, "before_cursor_execute", _count_query)
+
+
+@contextlib.contextmanager
+def count_queries() -> Iterator[QueryCounter]:
+    """Count every SQL statement run in this context (including inside the app
+    under test, since the ASGI transport runs in the same task context)."""
+    counter = QueryCounter()
+    token = _QUERY_COUNTER.set(counter)
+    try:
+        yield counter
+    finally:
+        _QUERY_COUNTER.reset(token)
+
+
+def _report(counter: QueryCounter) -> str:
+    listing = "\n".join(f"  {i + 1}. {s.strip()[:300]}" for i, s in enumerate(counter.statements))
+    return f"{counter.count} queries ran:\n{listing}"
+
+
+@contextlib.contextmanager
+def assert_max_queries(limit: int) -> Iterator[QueryCounter]:
+    """Fail when the block runs more than ``limit`` SQL statements."""
+    with count_queries() as counter:
+        yield counter
+    if counter.count > limit:
+        raise AssertionError(f"expected at most {limit} queries; {_report(counter)}")
+
+
+@contextlib.contextmanager
+def assert_num_queries(expected: int) -> Iterator[QueryCounter]:
+    """Fail unless the block runs exactly ``expected`` SQL statements."""
+    with count_queries() as counter:
+        yield counter
+    if counter.count != expected:
+        raise AssertionError(f"expected exactly {expected} queries; {_report(counter)}")
+
+
+# --- engine and sessions -------------------------------------------------------
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run ``callback`` once the session's transaction has committed."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """One engine and session factory per process."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        if url.startswith("sqlite"):
+            # One writer at a time on SQLite: a small pool avoids lock contention.
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = pool_size
+            kwargs["pool_timeout"] = 10
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        install_query_counter(self.engine.sync_engine)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (OSError, DBAPIError, InterfaceError, OperationalError) as error:
+            log.warning("database ping failed", error=type(error).__name__)
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+async def commit_and_flush_hooks(session: AsyncSession) -> None:
+    """Commit, then run the after-commit callbacks in registration order."""
+    await session.commit()
+    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # the data is committed; a hook failure must not turn it into an error
+            log.exception("after-commit hook failed")
+
+
+@contextlib.asynccontextmanager
+async def session_scope(database: Database) -> AsyncIterator[AsyncSession]:
+    """A unit of work: commit on success, roll back on any error.
+
+    Connection failures become :class:`DatabaseUnavailableError` (503), so an
+    outage answers with the envelope instead of a stack trace.
+    """
+    session = database.sessionmaker()
+    try:
+        try:
+            yield session
+            await commit_and_flush_hooks(session)
+        except BaseException:
+            session.info.pop("after_commit", None)
+            await session.rollback()
+            raise
+        finally:
+            await session.close()
+    except (OSError, InterfaceError, OperationalError) as error:
+        if _is_connection_error(error):
+            raise DatabaseUnavailableError() from error
+        raise
+    except DBAPIError as error:
+        if error.connection_invalidated or _is_connection_error(error):
+            raise DatabaseUnavailableError() from error
+        raise
+
+
+def _is_connection_error(error: BaseException) -> bool:
+    if isinstance(error, (OSError, ConnectionError)):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    name = type(getattr(error, "orig", error)).__name__
+    return name in {
+        "ConnectionDoesNotExistError",
+        "CannotConnectNowError",
+        "ConnectionRefusedError",
+        "InterfaceError",
+        "AdminShutdownError",
+        "ConnectionFailureError",
+        "TooManyConnectionsError",
+    }

@@ -1,0 +1,82 @@
+"""Turn every error into the error envelope, in the caller's locale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from haken.platform import context
+from haken.platform.errors import (
+    HakenError,
+    MalformedRequestError,
+    MethodNotAllowedError,
+    RouteNotFoundError,
+    ValidationFailedError,
+    VersionConflictError,
+)
+from haken.platform.logging import get_logger
+from haken.platform.responses import error_body
+
+log = get_logger(__name__)
+
+
+def error_response(error: HakenError) -> JSONResponse:
+    return JSONResponse(
+        error_body(error.code, error.message(context.locale()), error.details),
+        status_code=error.status_code,
+        headers=dict(error.headers) if error.headers else None,
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Field-level details without echoing the input (it may be personal data)."""
+    details = []
+    for item in exc.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in ("body",)]
+        details.append(
+            {"loc": ".".join(location), "code": item.get("type", "invalid"), "message": item.get("msg", "")}
+        )
+    return details
+
+
+async def haken_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HakenError)
+    if exc.status_code >= 500:
+        log.error("service error", code=exc.code, cause=type(exc.__cause__).__name__)
+    return error_response(exc)
+
+
+async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = _field_errors(exc)
+    if any(d["code"] == "json_invalid" for d in details):
+        return error_response(MalformedRequestError(details=details))
+    return error_response(ValidationFailedError(details=details))
+
+
+async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return error_response(RouteNotFoundError())
+    if exc.status_code == 405:
+        return error_response(MethodNotAllowedError())
+    if exc.status_code >= 500:
+        return error_response(HakenError())
+    # Any other framework-raised 4xx: the request itself could not be read.
+    return error_response(MalformedRequestError())
+
+
+async def stale_data_handler(_request: Request, _exc: Exception) -> JSONResponse:
+    return error_response(VersionConflictError())
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HakenError, haken_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(StaleDataError, stale_data_handler)

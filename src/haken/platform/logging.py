@@ -1,0 +1,182 @@
+"""Structured JSON logs with the request id on every line and PII redacted.
+
+One processor chain serves structlog loggers and stdlib records (uvicorn,
+SQLAlchemy, libraries): contextvars → redaction → JSON. Redaction runs before
+any sink, on keys (``email``, ``my_number`` …) and on values that look like
+personal data (a 12-digit My Number, a residence-card number, an e-mail, a
+phone number, a bearer token), at any depth of nesting.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import structlog
+
+from haken.platform.context import request_id
+
+REDACTED = "[REDACTED]"
+
+# Keys are compared after lower-casing and dropping "-" and "_".
+_SENSITIVE_KEY_PARTS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "authorization",
+    "cookie",
+    "mynumber",
+    "kojinbango",
+    "residencecard",
+    "cardnumber",
+    "phone",
+    "tel",
+    "mobile",
+    "email",
+    "mail",
+    "bankaccount",
+    "accountnumber",
+    "address",
+    "postal",
+    "birth",
+    "dob",
+    "apikey",
+    "fieldkey",
+)
+# Keys that contain a sensitive part but are not personal data.
+_SAFE_KEYS = frozenset({"emailsent", "tokentype", "expiresin", "telemetry", "hotel"})
+
+_VALUE_PATTERNS = (
+    # JWT or bearer-like tokens
+    re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}"),
+    # e-mail addresses
+    re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    # residence-card number: 2 letters, 8 digits, 2 letters
+    re.compile(r"\b[A-Za-z]{2}\d{8}[A-Za-z]{2}\b"),
+    # My Number: 12 digits, optionally grouped 4-4-4
+    re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)"),
+    # Japanese phone numbers: 0X-XXXX-XXXX and +81 forms
+    re.compile(r"(?<!\d)(?:\+81[ -]?|0)\d{1,4}[ -]\d{1,4}[ -]\d{3,4}(?!\d)"),
+    re.compile(r"(?<!\d)0[789]0\d{8}(?!\d)"),
+)
+
+
+def is_sensitive_key(key: object) -> bool:
+    """Whether a field of this name holds personal data or a secret."""
+    if not isinstance(key, str):
+        return False
+    folded = key.lower().replace("-", "").replace("_", "")
+    if folded in _SAFE_KEYS:
+        return False
+    return any(part in folded for part in _SENSITIVE_KEY_PARTS)
+
+
+def redact_text(text: str) -> str:
+    for pattern in _VALUE_PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def redact(value: Any, _depth: int = 0) -> Any:
+    """Return a copy of ``value`` with PII replaced, at any nesting depth."""
+    if _depth > 20:
+        return REDACTED
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {
+            key: (REDACTED if is_sensitive_key(key) and item is not None else redact(item, _depth + 1))
+            for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [redact(item, _depth + 1) for item in value]
+    return value
+
+
+def redact_processor(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: redact every key and value except the bookkeeping ones."""
+    for key in list(event_dict.keys()):
+        if key in {"timestamp", "level", "logger", "request_id"}:
+            continue
+        item = event_dict[key]
+        if is_sensitive_key(key) and item is not None:
+            event_dict[key] = REDACTED
+        else:
+            event_dict[key] = redact(item)
+    return event_dict
+
+
+def _add_request_id(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    event_dict.setdefault("request_id", request_id())
+    return event_dict
+
+
+def _stringify_exception(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    # Exceptions are rendered to text first so that redaction sees the text.
+    return structlog.processors.format_exc_info(_logger, _method, event_dict)
+
+
+def shared_processors() -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        _add_request_id,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.ExtraAdder(),
+        _stringify_exception,
+        redact_processor,
+    ]
+
+
+def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
+    """Route structlog and every stdlib logger (uvicorn included) through one chain."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json_output
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared_processors(),
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+    handler.set_name("haken")
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if existing.get_name() == "haken":
+            root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic"):
+        stdlib_logger = logging.getLogger(name)
+        stdlib_logger.handlers.clear()
+        stdlib_logger.propagate = True
+    # Our own middleware logs each request with its id; uvicorn's line would repeat it.
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+
+    structlog.configure(
+        processors=[
+            *shared_processors(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+
+
+def get_logger(name: str) -> Any:
+    return structlog.stdlib.get_logger(name)

@@ -1,0 +1,181 @@
+"""Pure ASGI middlewares (no BaseHTTPMiddleware: it breaks contextvars and streaming).
+
+Order, outermost first: request context (id, locale, access log, last-resort
+500 envelope) → security headers → body-size limit → the app.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from haken.platform import context
+from haken.platform.errors import HakenError, PayloadTooLargeError
+from haken.platform.logging import get_logger
+from haken.platform.responses import error_body
+
+log = get_logger("haken.request")
+REQUEST_ID_HEADER = "x-request-id"
+
+
+async def send_error(send: Send, error: HakenError, extra_headers: Iterable[tuple[str, str]] = ()) -> None:
+    body = json.dumps(
+        error_body(error.code, error.message(context.locale()), error.details), ensure_ascii=False
+    ).encode("utf-8")
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (REQUEST_ID_HEADER.encode(), context.request_id().encode()),
+    ]
+    headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in extra_headers)
+    if error.headers:
+        headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items())
+    await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware:
+    """Request id in, request id out; locale; one log line per request.
+
+    An exception that escaped every handler becomes a 500 envelope carrying the
+    request id and nothing of the exception; the traceback goes to the log.
+    """
+
+    def __init__(self, app: ASGIApp, *, default_locale: str = "ja") -> None:
+        self.app = app
+        self.default_locale = default_locale
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = context.accept_request_id(headers.get(REQUEST_ID_HEADER))
+        context.set_request_id(request_id)
+        context.set_locale(
+            context.negotiate_locale(headers.get("accept-language"), self.default_locale)
+        )
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status_holder = {"status": 500, "started": False}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = True
+                mutable = MutableHeaders(scope=message)
+                mutable[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error", path=scope.get("path"), method=scope.get("method"))
+            if not status_holder["started"]:
+                await send_error(send, HakenError())
+            status_holder["status"] = 500
+        finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            route = scope.get("route")
+            log.info(
+                "request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                route=getattr(route, "path", None),
+                status=status_holder["status"],
+                duration_ms=duration_ms,
+            )
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response; HSTS only when served over HTTPS."""
+
+    def __init__(self, app: ASGIApp, *, content_security_policy: str) -> None:
+        self.app = app
+        self.csp = content_security_policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("content-security-policy", self.csp)
+                headers.setdefault("x-content-type-options", "nosniff")
+                headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
+                headers.setdefault("x-frame-options", "DENY")
+                headers.setdefault("cross-origin-opener-policy", "same-origin")
+                headers.setdefault("permissions-policy", "camera=(), microphone=(), geolocation=()")
+                if https:
+                    headers.setdefault(
+                        "strict-transport-security", "max-age=63072000; includeSubDomains"
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse bodies over ``max_bytes`` (413 envelope), by header and while streaming."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await send_error(send, PayloadTooLargeError(limit=self.max_bytes))
+            return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge()
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await send_error(send, PayloadTooLargeError(limit=self.max_bytes))
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def client_address(scope: dict[str, Any], trusted_proxies: Iterable[str] = ()) -> str:
+    """The caller's address; ``X-Forwarded-For`` is believed only from a trusted proxy."""
+    peer = (scope.get("client") or ("unknown", 0))[0]
+    trusted = set(trusted_proxies)
+    if peer in trusted:
+        forwarded = Headers(scope=scope).get("x-forwarded-for")
+        if forwarded:
+            # Walk from the right: the first hop that is not a trusted proxy is the client.
+            for hop in reversed([part.strip() for part in forwarded.split(",")]):
+                if hop and hop not in trusted:
+                    return hop
+    return str(peer)

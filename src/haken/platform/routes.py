@@ -1,0 +1,61 @@
+"""Walk the app's routes with their declared policies (for tests and docs).
+
+FastAPI ≥0.160 keeps included routers as lazy route contexts; older versions
+flatten them into ``app.routes``. This helper hides the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+
+from haken.platform.access import AccessPolicy
+from haken.platform.ratelimit import RateLimit, _Exempt
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+    endpoint: Callable[..., Any] | None
+    access: tuple[str, ...]
+    rate_limits: tuple[str, ...]
+    is_api: bool
+
+    @property
+    def is_write(self) -> bool:
+        return bool(self.methods & {"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _raw_routes(app: FastAPI) -> Iterator[Any]:
+    try:
+        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - older FastAPI
+        yield from app.routes
+        return
+    yield from iter_route_contexts(app.routes)
+
+
+def _calls(dependant: Any) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def iter_routes(app: FastAPI) -> Iterator[RouteInfo]:
+    for route in _raw_routes(app):
+        dependant = getattr(route, "dependant", None)
+        calls = list(_calls(dependant)) if dependant is not None else []
+        access = tuple(c.describe() for c in calls if isinstance(c, AccessPolicy))
+        limits = tuple(c.describe() for c in calls if isinstance(c, (RateLimit, _Exempt)))
+        yield RouteInfo(
+            path=str(route.path),
+            methods=frozenset((route.methods or set()) - {"HEAD"}),
+            endpoint=getattr(route, "endpoint", None),
+            access=access,
+            rate_limits=limits,
+            is_api=dependant is not None,
+        )
