@@ -359,7 +359,7 @@ def test_gap_longer_than_cooling_off_resets(
     shift_to = first_reset_start(last_end) + timedelta(days=extra_gap)
     offset = shift_to - min(p.start for p in after)
     later = [DispatchPeriod(p.start + offset, p.end + offset) for p in after]
-    reference = later[0].start
+    reference = min(p.start for p in later)
     combined = individual_conflict_date(
         before + later, reference_date=reference, birth_date=None, indefinite_contract=False
     )

@@ -1,0 +1,198 @@
+"""Shared fixtures: the app against real databases, clients, users per role.
+
+Integration tests run against SQLite always and against PostgreSQL when
+``HAKEN_TEST_DATABASE_URL`` is set (``.ci/run`` sets it). Locally without it the
+PostgreSQL half skips with a reason; under CI=true a missing service fails.
+Redis likewise with ``HAKEN_TEST_REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import secrets
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from haken.app import create_app
+from haken.config import Settings
+from haken.modules.models import metadata
+from haken.platform import migrations
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_URL = os.environ.get("HAKEN_TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("HAKEN_TEST_REDIS_URL", "")
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def require_service(url: str, name: str, variable: str) -> None:
+    """Skip locally, fail in CI, when a real service is not configured."""
+    if url:
+        return
+    message = f"{name} not configured: set {variable} (scripts/test-services.sh start)"
+    if IN_CI:
+        pytest.fail(f"CI requires {name}: {message}")
+    pytest.skip(message)
+
+
+def _run_in_thread(func: Callable[..., Any], *args: Any) -> Any:
+    """Alembic's env.py runs its own event loop; keep it off the test loop."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = func(*args)
+        except BaseException as error:  # re-raised in the caller
+            result["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+async def reset_postgres(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+def database_url_for(backend: str, tmp_dir: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_dir / 'test.db'}"
+    require_service(PG_URL, "PostgreSQL", "HAKEN_TEST_DATABASE_URL")
+    return PG_URL
+
+
+def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": secrets.token_urlsafe(32),
+        "field_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+        "log_level": "WARNING",
+        "redis_url": "",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = database_url_for(backend, tmp_path_factory.mktemp(f"db-{backend}"))
+    if backend == "postgres":
+        _run_in_thread(lambda: asyncio.run(reset_postgres(url)))
+    _run_in_thread(migrations.upgrade, url, "heads")
+    return url
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
+    settings = make_settings(database_url, tmp_path_factory.mktemp("data"))
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+async def truncate_all(app: Any) -> None:
+    database = app.state.database
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    async with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            await connection.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+        else:
+            for table in tables:
+                await connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+    await truncate_all(app)
+    await app.state.rate_limiter.reset()
+    cache = getattr(app.state, "cache", None)
+    if cache is not None and hasattr(cache, "clear"):
+        await cache.clear()
+
+
+UserFactory = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def make_user(app: Any, client: httpx.AsyncClient) -> UserFactory:
+    """Create a user through the identity service; returns its id and e-mail."""
+    from haken.modules.identity.schemas import UserCreate
+    from haken.modules.identity.service import identity_service
+    from haken.platform.access import Role
+    from haken.platform.db import session_scope
+
+    counter = {"n": 0}
+
+    async def factory(role: str = "employee", **fields: Any) -> dict[str, Any]:
+        counter["n"] += 1
+        email = fields.pop("email", f"{role}{counter['n']}@test.example")
+        data = UserCreate(
+            email=email, password=fields.pop("password", TEST_PASSWORD), role=Role(role), **fields
+        )
+        async with session_scope(app.state.database) as session:
+            user = await identity_service.create_user(session, None, data)
+        return {"id": user.id, "email": user.email, "role": role}
+
+    return factory
+
+
+LoginFactory = Callable[..., Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def login(client: httpx.AsyncClient) -> LoginFactory:
+    """Sign a user in; returns the Authorization header (and the token pair)."""
+
+    async def do_login(email: str, password: str = TEST_PASSWORD) -> dict[str, str]:
+        response = await client.post("/api/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        data = response.json()["data"]
+        return {
+            "Authorization": f"Bearer {data['access_token']}",
+            "refresh_token": data["refresh_token"],
+        }
+
+    return do_login
+
+
+AuthFactory = Callable[..., Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def auth_headers(make_user: UserFactory, login: LoginFactory) -> AuthFactory:
+    """``await auth_headers("admin")`` → headers of a freshly created, signed-in user."""
+
+    async def factory(role: str = "admin", **fields: Any) -> dict[str, str]:
+        user = await make_user(role, **fields)
+        tokens = await login(user["email"])
+        return {"Authorization": tokens["Authorization"]}
+
+    return factory
