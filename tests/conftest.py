@@ -119,7 +119,9 @@ async def truncate_all(app: Any) -> None:
     async with database.engine.begin() as connection:
         if database.dialect == "postgresql":
             await connection.execute(
-                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                text(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
             )
         else:
             for table in tables:

@@ -10,16 +10,21 @@ from fastapi import FastAPI
 from haken import __version__
 from haken.config import Settings, get_settings
 from haken.modules.catalog import MODULES
-from haken.platform import health
+from haken.platform import health, observability
+from haken.platform.cache import HakenCache
 from haken.platform.db import Database
 from haken.platform.handlers import install_error_handlers
+from haken.platform.jobs import AppJobs
 from haken.platform.logging import configure_logging, get_logger
+from haken.platform.metrics import MetricsMiddleware, instrument_pool, mark_process_dead
 from haken.platform.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
 from haken.platform.ratelimit import RateLimiterService, RateLimitHeadersMiddleware
+from haken.platform.security import configure_field_cipher
+from haken.web.install import install_web
 
 log = get_logger(__name__)
 
@@ -34,6 +39,7 @@ CONTENT_SECURITY_POLICY = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json_output=settings.log_json)
+    configure_field_cipher(settings.resolved_field_key)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,15 +49,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             echo=settings.database_echo,
         )
         app.state.database = database
+        app.state.cache = HakenCache(settings.redis_url)  # empty URL: memory only
+        await app.state.cache.start()
+        instrument_pool(database.engine)
+        app.state.jobs = await AppJobs.start(settings, database)
         for module in MODULES:
             await module.startup(app)
         log.info("haken started", version=__version__, database=database.dialect)
         try:
             yield
         finally:
+            await app.state.jobs.stop()  # drain in-process jobs before the pool closes
             for module in reversed(MODULES):
                 await module.shutdown(app)
+            await app.state.cache.close()
             await database.dispose()
+            mark_process_dead()
             log.info("haken stopped")
 
     app = FastAPI(
@@ -68,12 +81,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(observability.router)
     for module in MODULES:
         module.install(app)
+    install_web(app)  # after the modules: page error handling wraps the API's handlers
 
     # Added innermost first: the last one added is the outermost.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=CONTENT_SECURITY_POLICY)
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware, default_locale=settings.default_locale)
     return app

@@ -11,7 +11,9 @@ from rich.console import Console
 
 from haken.config import get_settings
 
-app = typer.Typer(help="haken: the operating system of a dispatch staffing agency.", no_args_is_help=True)
+app = typer.Typer(
+    help="haken: the operating system of a dispatch staffing agency.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database migrations and maintenance.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -20,6 +22,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(docs_app, name="docs")
+jobs_app = typer.Typer(help="Background jobs: dead letters.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 console = Console()
 
 
@@ -37,6 +41,13 @@ def serve(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Resolve the generated secrets once, before workers fork, so all share them.
     _ = settings.resolved_secret_key, settings.resolved_field_key
+    if workers > 1 or settings.metrics_multiproc_dir is not None:
+        # One scrape must see every worker: prometheus-client's multiprocess mode,
+        # set before the worker processes import it.
+        from haken.platform.metrics import prepare_multiprocess_dir
+
+        directory = settings.metrics_multiproc_dir or settings.data_dir / "metrics"
+        prepare_multiprocess_dir(str(directory))
     console.print(f"haken serving on http://{host}:{port}/  (API docs: /api/docs)")
     uvicorn.run(
         "haken.app:create_app",
@@ -48,7 +59,9 @@ def serve(
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         log_config=None,
-        timeout_graceful_shutdown=30,
+        # SIGTERM: stop accepting, finish in-flight requests (bounded), then the
+        # lifespan drains in-process jobs (bounded again): docs/operations.md.
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
     )
 
 
@@ -71,6 +84,99 @@ def db_downgrade(revision: str = typer.Argument("-1", help="Target revision.")) 
     settings = get_settings()
     migrations.downgrade(settings.resolved_database_url, revision)
     console.print(f"database downgraded to {revision}")
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs from the Redis stream, and their schedules, until SIGTERM."""
+    import haken.app  # noqa: F401  (imports every module, so every job is registered)
+    from haken.platform.logging import configure_logging
+    from haken.platform.worker import WorkerConfigError, run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    if settings.metrics_multiproc_dir is not None:
+        from haken.platform.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(str(settings.metrics_multiproc_dir))
+    try:
+        asyncio.run(run_worker(settings))
+    except WorkerConfigError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+
+
+@jobs_app.command("dead")
+def jobs_dead(limit: int = typer.Option(50, min=1, max=1000)) -> None:
+    """List dead-letter jobs: every attempt failed; the last error is kept."""
+    import haken.app  # noqa: F401  (registers every job)
+    from haken.platform.jobs import list_dead_letters
+
+    rows = asyncio.run(list_dead_letters(get_settings(), limit))
+    if not rows:
+        console.print("no dead-letter jobs")
+    for row in rows:
+        console.print(
+            f"{row['finished_at']}  {row['job']}  key={row['key']}  "
+            f"attempts={row['attempts']}  {row['last_error']}"
+        )
+
+
+@jobs_app.command("retry")
+def jobs_retry(key: str = typer.Argument(..., help="The key shown by `haken jobs dead`.")) -> None:
+    """Enqueue a dead-letter job again with a fresh attempt budget."""
+    import haken.app  # noqa: F401  (registers every job)
+    from haken.platform.jobs import retry_dead_letter
+
+    outcome = asyncio.run(retry_dead_letter(get_settings(), key))
+    if outcome == "not-dead":
+        console.print(f"[red]no dead-letter job with key {key}[/red]")
+        raise typer.Exit(1)
+    console.print(f"{key}: {outcome}")
+
+
+@db_app.command("backup")
+def db_backup(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Backup file (default: <data dir>/backups/haken-<UTC>.*)."
+    ),
+) -> None:
+    """Back up the database online (SQLite backup API, or pg_dump --format=custom)."""
+    from haken.platform import backup
+
+    settings = get_settings()
+    url = settings.resolved_database_url
+    target = output or backup.default_backup_path(url, settings.data_dir / "backups")
+    try:
+        written = backup.backup(url, target)
+    except backup.BackupError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"backup written to {written}")
+
+
+@db_app.command("restore")
+def db_restore(
+    source: Path = typer.Argument(..., help="A file written by `haken db backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Replace the database with a backup. Stop the API and workers first."""
+    from haken.platform import backup
+
+    settings = get_settings()
+    url = settings.resolved_database_url
+    if not yes:
+        kind = "SQLite" if backup.is_sqlite(url) else "PostgreSQL"
+        typer.confirm(f"Replace every row of the {kind} database with {source}?", abort=True)
+    try:
+        backup.restore(url, source)
+        checksums = asyncio.run(backup.table_checksums(url))
+    except backup.BackupError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    for table, checksum in sorted(checksums.items()):
+        console.print(f"  {table}: {checksum.rows} rows")
+    console.print(f"restored from {source}; run `haken db upgrade` if the backup is older")
 
 
 @demo_app.command("seed")

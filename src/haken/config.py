@@ -14,6 +14,7 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -70,6 +71,22 @@ class Settings(BaseSettings):
     audit_retention_days: int = 3650
     smtp_url: str = ""
     public_url: str = "http://127.0.0.1:8000"
+    # Observability (docs/operations.md): /metrics answers only with this bearer token.
+    metrics_token: SecretStr | None = None
+    metrics_multiproc_dir: Path | None = None
+    worker_metrics_host: str = "0.0.0.0"  # noqa: S104 (a container's metrics port)
+    worker_metrics_port: int = Field(default=9100, ge=0, le=65535)
+    shutdown_timeout_seconds: int = Field(default=30, ge=1, le=600)
+    # Background jobs (haken.platform.jobs).
+    job_broker: Literal["auto", "memory", "redis"] = "auto"
+    job_queue_name: str = "haken:jobs"
+    job_concurrency: int = Field(default=10, ge=1, le=1000)
+    job_max_attempts: int = Field(default=5, ge=1, le=50)
+    job_retry_backoff_seconds: float = Field(default=2.0, ge=0, le=3600)
+    job_lease_seconds: int = Field(default=900, ge=10, le=86400)
+    job_scheduler_enabled: bool = True
+    job_record_retention_days: int = Field(default=30, ge=1, le=3650)
+    purge_schedule: str = "30 3 * * *"
 
     @field_validator("data_dir")
     @classmethod

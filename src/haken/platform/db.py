@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, func, text
 from sqlalchemy.engine import Engine
@@ -74,7 +74,7 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
 
 
 class IdMixin:
@@ -96,7 +96,7 @@ class VersionedMixin:
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (a declared_attr classmethod)
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
@@ -231,8 +231,9 @@ async def commit_and_flush_hooks(session: AsyncSession) -> None:
 async def session_scope(database: Database) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success, roll back on any error.
 
-    Connection failures become :class:`DatabaseUnavailableError` (503), so an
-    outage answers with the envelope instead of a stack trace.
+    Connection-level failures (server gone, refused, database file unreadable,
+    locked, deadlocked) become :class:`DatabaseUnavailableError` (503): the
+    client may retry; an outage answers with the envelope, not a stack trace.
     """
     session = database.sessionmaker()
     try:
@@ -241,14 +242,18 @@ async def session_scope(database: Database) -> AsyncIterator[AsyncSession]:
             await commit_and_flush_hooks(session)
         except BaseException:
             session.info.pop("after_commit", None)
-            await session.rollback()
+            try:
+                await session.rollback()
+            except Exception:  # the connection may be gone; the original error matters
+                log.warning("rollback failed")
             raise
         finally:
-            await session.close()
+            try:
+                await session.close()
+            except Exception:
+                log.warning("session close failed")
     except (OSError, InterfaceError, OperationalError) as error:
-        if _is_connection_error(error):
-            raise DatabaseUnavailableError() from error
-        raise
+        raise DatabaseUnavailableError() from error
     except DBAPIError as error:
         if error.connection_invalidated or _is_connection_error(error):
             raise DatabaseUnavailableError() from error
@@ -257,8 +262,6 @@ async def session_scope(database: Database) -> AsyncIterator[AsyncSession]:
 
 def _is_connection_error(error: BaseException) -> bool:
     if isinstance(error, (OSError, ConnectionError)):
-        return True
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     name = type(getattr(error, "orig", error)).__name__
     return name in {

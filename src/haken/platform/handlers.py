@@ -39,7 +39,11 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     for item in exc.errors():
         location = [str(part) for part in item.get("loc", ()) if part not in ("body",)]
         details.append(
-            {"loc": ".".join(location), "code": item.get("type", "invalid"), "message": item.get("msg", "")}
+            {
+                "loc": ".".join(location),
+                "code": item.get("type", "invalid"),
+                "message": item.get("msg", ""),
+            }
         )
     return details
 

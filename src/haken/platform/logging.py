@@ -90,7 +90,9 @@ def redact(value: Any, _depth: int = 0) -> Any:
         return redact_text(value)
     if isinstance(value, Mapping):
         return {
-            key: (REDACTED if is_sensitive_key(key) and item is not None else redact(item, _depth + 1))
+            key: (
+                REDACTED if is_sensitive_key(key) and item is not None else redact(item, _depth + 1)
+            )
             for key, item in value.items()
         }
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -23,7 +23,9 @@ log = get_logger("haken.request")
 REQUEST_ID_HEADER = "x-request-id"
 
 
-async def send_error(send: Send, error: HakenError, extra_headers: Iterable[tuple[str, str]] = ()) -> None:
+async def send_error(
+    send: Send, error: HakenError, extra_headers: Iterable[tuple[str, str]] = ()
+) -> None:
     body = json.dumps(
         error_body(error.code, error.message(context.locale()), error.details), ensure_ascii=False
     ).encode("utf-8")
@@ -140,34 +142,37 @@ class BodySizeLimitMiddleware:
             return
         received = 0
         response_started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge()
+                if received > self.max_bytes and not refused:
+                    refused = True
+                    if not response_started:
+                        await send_error(send, PayloadTooLargeError(limit=self.max_bytes))
+                    # The app sees a disconnected client and stops reading.
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal response_started
+            if refused:
+                return  # our 413 already answered; drop whatever the app says
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not response_started:
-                await send_error(send, PayloadTooLargeError(limit=self.max_bytes))
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-def client_address(scope: dict[str, Any], trusted_proxies: Iterable[str] = ()) -> str:
+def client_address(scope: MutableMapping[str, Any], trusted_proxies: Iterable[str] = ()) -> str:
     """The caller's address; ``X-Forwarded-For`` is believed only from a trusted proxy."""
     peer = (scope.get("client") or ("unknown", 0))[0]
     trusted = set(trusted_proxies)

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Depends, Query
-
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 

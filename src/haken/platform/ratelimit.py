@@ -30,6 +30,7 @@ from limits.storage import storage_from_string
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from haken.platform import metrics
 from haken.platform.errors import HakenError, ServiceUnavailableError
 from haken.platform.logging import get_logger
 from haken.platform.middleware import client_address
@@ -75,24 +76,34 @@ POLICIES: dict[str, RateLimitPolicy] = {
             "default", "600/minute", purpose="every read and ordinary write, per user or address"
         ),
         RateLimitPolicy(
-            "auth", "30/minute", key="ip", fail_closed=True,
-            purpose="token refresh, password reset and other unauthenticated auth calls, per address",
+            "auth",
+            "30/minute",
+            key="ip",
+            fail_closed=True,
+            purpose="token refresh, password reset and other anonymous auth calls, per address",
         ),
         RateLimitPolicy(
-            "login_address", "20/minute", key="ip", strategy="moving", fail_closed=True,
+            "login_address",
+            "20/minute",
+            key="ip",
+            strategy="moving",
+            fail_closed=True,
             purpose="login attempts from one client address",
         ),
         RateLimitPolicy(
-            "login_account", "10/minute", key="explicit", strategy="moving", fail_closed=True,
+            "login_account",
+            "10/minute",
+            key="explicit",
+            strategy="moving",
+            fail_closed=True,
             purpose="login attempts against one account, from anywhere",
         ),
         RateLimitPolicy(
-            "expensive", "20/minute",
+            "expensive",
+            "20/minute",
             purpose="exports, imports, payroll runs: work that costs seconds",
         ),
-        RateLimitPolicy(
-            "admin", "120/minute", purpose="cache and system administration, per user"
-        ),
+        RateLimitPolicy("admin", "120/minute", purpose="cache and system administration, per user"),
         RateLimitPolicy(
             "telemetry", "120/minute", key="ip", purpose="web-vitals beacons from pages"
         ),
@@ -157,9 +168,11 @@ class RateLimiterService:
             except Exception as error:  # any storage failure: decide by the policy
                 self._mark_degraded(error)
         if self.primary is not None and policy.fail_closed:
+            metrics.ratelimit_fallbacks_total.labels(policy.name, "closed").inc()
             raise RateLimitUnavailableError()
         if self.primary is not None:
             self.decisions["fallback"] += 1
+            metrics.ratelimit_fallbacks_total.labels(policy.name, "open").inc()
         decision = await self._hit(self.memory, policy, key)
         self._count(decision)
         return decision
@@ -171,7 +184,9 @@ class RateLimiterService:
             log.warning("rate-limit storage degraded to memory", error=type(error).__name__)
 
     def _count(self, decision: Decision) -> None:
-        self.decisions["allowed" if decision.allowed else "refused"] += 1
+        outcome = "allowed" if decision.allowed else "refused"
+        self.decisions[outcome] += 1
+        metrics.ratelimit_decisions_total.labels(decision.policy, outcome).inc()
 
     async def reset(self) -> None:
         await self.memory.reset()
@@ -216,7 +231,9 @@ def _remember(request: Request, decision: Decision) -> None:
 async def enforce(request: Request, policy_name: str, key: str | None = None) -> Decision:
     """Count and enforce ``policy_name`` for this request (``key`` for explicit policies)."""
     policy = POLICIES[policy_name]
-    caller = key if policy.key == "explicit" and key is not None else _caller_key(request, policy.key)
+    caller = (
+        key if policy.key == "explicit" and key is not None else _caller_key(request, policy.key)
+    )
     decision = await _service(request).hit(policy, caller)
     _remember(request, decision)
     if not decision.allowed:

@@ -32,7 +32,7 @@ class RouteInfo:
 
 def _raw_routes(app: FastAPI) -> Iterator[Any]:
     try:
-        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+        from fastapi.routing import iter_route_contexts
     except ImportError:  # pragma: no cover - older FastAPI
         yield from app.routes
         return

@@ -157,6 +157,23 @@ class FieldCipher:
         return self.encrypt(self.decrypt(token, context=context), context=context)
 
 
+_FIELD_CIPHER: FieldCipher | None = None
+
+
+def configure_field_cipher(keys: str) -> FieldCipher:
+    """Install the process-wide cipher (create_app and the CLI call this once)."""
+    global _FIELD_CIPHER
+    _FIELD_CIPHER = FieldCipher(keys)
+    return _FIELD_CIPHER
+
+
+def field_cipher() -> FieldCipher:
+    """The process-wide cipher; failing loudly beats writing a personal number in clear."""
+    if _FIELD_CIPHER is None:
+        raise RuntimeError("field cipher not configured: call configure_field_cipher() first")
+    return _FIELD_CIPHER
+
+
 def mask_tail(value: str | None, visible: int = 4) -> str | None:
     """``************1234``: the last ``visible`` characters only."""
     if value is None:

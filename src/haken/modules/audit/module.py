@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from haken.modules.audit import tasks  # noqa: F401  (registers the area's jobs)
 from haken.modules.audit.endpoints import router
 from haken.modules.registry import Module
 

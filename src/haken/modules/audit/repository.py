@@ -38,5 +38,7 @@ class AuditRepository:
         return build_page(rows, AUDIT_SORT, request)
 
     async def purge_before(self, cutoff: dt.datetime) -> int:
-        result = await self.session.execute(delete(AuditEntry).where(AuditEntry.occurred_at < cutoff))
+        result = await self.session.execute(
+            delete(AuditEntry).where(AuditEntry.occurred_at < cutoff)
+        )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,6 +1,16 @@
 """How a request becomes a Principal: bearer token (API) or session cookie (web UI).
 
 Installed on the app by :func:`install`; the platform's access policies call it.
+
+The web UI's cookie session is the API's token pair in two HttpOnly,
+SameSite=Lax cookies (Secure over HTTPS): ``haken_access`` (the short-lived
+JWT, read here when no Authorization header came) and ``haken_refresh`` (the
+rotating refresh token). When a page request arrives with an expired or
+missing access cookie and a refresh cookie, the pair is rotated in its own
+unit of work (committed whatever the page then does) and the new cookies go
+out on the page's response: the user stays signed in for the refresh
+lifetime without ever handling a token. ``/api`` requests never refresh
+from a cookie; the JSON API uses ``POST /api/auth/refresh``.
 """
 
 from __future__ import annotations
@@ -8,12 +18,37 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.identity.schemas import TokenPair
 from haken.modules.identity.service import identity_service
 from haken.platform.access import Principal
 from haken.platform.context import set_locale
+from haken.platform.db import session_scope
+from haken.platform.logging import get_logger
 from haken.platform.security import TokenError, decode_access_token
+from haken.web.cookies import queue_cookie, queue_delete
+from haken.web.middleware import is_page_path
+
+log = get_logger(__name__)
 
 ACCESS_COOKIE = "haken_access"
+REFRESH_COOKIE = "haken_refresh"
+
+
+def set_session_cookies(request: Request, tokens: TokenPair) -> None:
+    """Sign the browser in: the token pair as HttpOnly cookies."""
+    settings = request.app.state.settings
+    queue_cookie(request, ACCESS_COOKIE, tokens.access_token, max_age=tokens.expires_in)
+    queue_cookie(
+        request,
+        REFRESH_COOKIE,
+        tokens.refresh_token,
+        max_age=settings.refresh_token_days * 24 * 3600,
+    )
+
+
+def clear_session_cookies(request: Request) -> None:
+    queue_delete(request, ACCESS_COOKIE)
+    queue_delete(request, REFRESH_COOKIE)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -26,11 +61,38 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(ACCESS_COOKIE)
 
 
+async def _refresh_from_cookie(request: Request, session: AsyncSession) -> Principal | None:
+    """Rotate the cookie pair in its own transaction; None (and cookies cleared) on failure."""
+    settings = request.app.state.settings
+    async with session_scope(request.app.state.database) as own:
+        outcome = await identity_service.refresh(
+            own, settings, refresh_token=request.cookies[REFRESH_COOKIE]
+        )
+    if outcome.tokens is None:
+        log.info("web session refresh refused", code=getattr(outcome.error, "code", None))
+        clear_session_cookies(request)
+        return None
+    set_session_cookies(request, outcome.tokens)
+    return await identity_service.resolve_principal(session, settings, outcome.tokens.access_token)
+
+
+def _may_refresh_from_cookie(request: Request) -> bool:
+    return (
+        "authorization" not in request.headers
+        and REFRESH_COOKIE in request.cookies
+        and is_page_path(request.url.path)
+    )
+
+
 async def resolve_principal(request: Request, session: AsyncSession) -> Principal | None:
     token = bearer_token(request)
-    if not token:
-        return None
-    principal = await identity_service.resolve_principal(session, request.app.state.settings, token)
+    principal = None
+    if token:
+        principal = await identity_service.resolve_principal(
+            session, request.app.state.settings, token
+        )
+    if principal is None and _may_refresh_from_cookie(request):
+        principal = await _refresh_from_cookie(request, session)
     if principal is not None:
         # The user's own setting wins over the browser's Accept-Language.
         set_locale(principal.locale)

@@ -24,7 +24,13 @@ from haken.modules.identity.schemas import (
     UserRead,
 )
 from haken.modules.identity.service import ClientInfo, identity_service
-from haken.platform.access import AdminPrincipal, CurrentPrincipal, MaybePrincipal, PublicAccess, Role
+from haken.platform.access import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    MaybePrincipal,
+    PublicAccess,
+    Role,
+)
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.errors import FieldError, MalformedRequestError, ValidationFailedError
 from haken.platform.handlers import error_response
@@ -129,7 +135,9 @@ async def refresh(
     return ok(outcome.tokens)
 
 
-@auth_router.post("/logout", response_model=Envelope[Accepted], dependencies=[Depends(default_limit)])
+@auth_router.post(
+    "/logout", response_model=Envelope[Accepted], dependencies=[Depends(default_limit)]
+)
 async def logout(principal: CurrentPrincipal, session: SessionDep) -> Any:
     """End this session; its refresh tokens stop working."""
     await identity_service.logout(session, principal)
@@ -189,7 +197,9 @@ async def list_sessions(principal: CurrentPrincipal, session: SessionDep) -> Any
 
 
 @auth_router.delete(
-    "/sessions/{session_id}", response_model=Envelope[Accepted], dependencies=[Depends(default_limit)]
+    "/sessions/{session_id}",
+    response_model=Envelope[Accepted],
+    dependencies=[Depends(default_limit)],
 )
 async def revoke_session(
     principal: CurrentPrincipal,

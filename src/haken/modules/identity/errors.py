@@ -16,14 +16,18 @@ class AccountLockedError(HakenError):
     code = "AUTH_ACCOUNT_LOCKED"
     status_code = 423
     message_en = "Too many failed sign-ins; try again in {retry_after} seconds."
-    message_ja = "ログインの失敗が続いたため一時的にロックしました。{retry_after} 秒後に再度お試しください。"
+    message_ja = (
+        "ログインの失敗が続いたため一時的にロックしました。{retry_after} 秒後に再度お試しください。"
+    )
 
 
 class AddressLockedError(HakenError):
     code = "AUTH_ADDRESS_LOCKED"
     status_code = 423
     message_en = "Too many failed sign-ins from this address; try again in {retry_after} seconds."
-    message_ja = "この接続元からのログイン失敗が続いています。{retry_after} 秒後に再度お試しください。"
+    message_ja = (
+        "この接続元からのログイン失敗が続いています。{retry_after} 秒後に再度お試しください。"
+    )
 
 
 class InvalidTokenError(HakenError):

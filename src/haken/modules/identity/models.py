@@ -5,7 +5,15 @@ import datetime as dt
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from haken.platform.db import Base, BigIntPK, IdMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from haken.platform.db import (
+    Base,
+    BigIntPK,
+    IdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
 
 
 class User(IdMixin, TimestampMixin, VersionedMixin, Base):

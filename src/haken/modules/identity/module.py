@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from haken.modules.identity import tasks  # noqa: F401  (registers the area's jobs)
 from haken.modules.identity.access import install_resolvers
 from haken.modules.identity.endpoints import auth_router, users_router
 from haken.modules.registry import Module

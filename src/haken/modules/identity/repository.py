@@ -94,6 +94,36 @@ class IdentityRepository:
         for site_id in sorted(set(site_ids)):
             self.session.add(UserSite(user_id=user_id, site_id=site_id))
 
+    # sign-in bookkeeping: plain UPDATEs, so they never bump the row's edit version
+    # (an admin editing a user must not get a conflict because the user signed in).
+
+    async def mark_login_success(
+        self, user_id: int, now: dt.datetime, new_password_hash: str | None
+    ) -> None:
+        values: dict[str, object] = {
+            "failed_login_count": 0,
+            "locked_until": None,
+            "last_login_at": now,
+        }
+        if new_password_hash:
+            values["password_hash"] = new_password_hash
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def mark_login_failure(
+        self, user_id: int, failures: int, locked_until: dt.datetime | None
+    ) -> None:
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(failed_login_count=failures, locked_until=locked_until)
+            .execution_options(synchronize_session=False)
+        )
+
     # principal resolution (one query per request, two for site managers) --------
 
     async def active_session_user(
@@ -162,7 +192,9 @@ class IdentityRepository:
     async def purge_expired(self, now: dt.datetime, keep_revoked_days: int = 30) -> dict[str, int]:
         """Delete expired tokens and long-dead sessions (the nightly job)."""
         counts = {}
-        result = await self.session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))
+        result = await self.session.execute(
+            delete(RefreshToken).where(RefreshToken.expires_at < now)
+        )
         counts["refresh_tokens"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
         result = await self.session.execute(
             delete(PasswordResetToken).where(PasswordResetToken.expires_at < now)

@@ -23,7 +23,7 @@ class RefreshRequest(BaseModel):
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 scheme name)
     expires_in: int
 
 
@@ -78,6 +78,13 @@ class RoleChange(BaseModel):
 
 
 class Deactivate(BaseModel):
+    version: int = Field(ge=1)
+
+
+class Preferences(BaseModel):
+    """A user's own settings."""
+
+    locale: Locale
     version: int = Field(ge=1)
 
 

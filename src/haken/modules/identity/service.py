@@ -45,6 +45,7 @@ from haken.modules.identity.repository import IdentityRepository
 from haken.modules.identity.schemas import (
     PASSWORD_MIN_LENGTH,
     OutboxRead,
+    Preferences,
     RoleChange,
     SessionRead,
     TokenPair,
@@ -52,6 +53,7 @@ from haken.modules.identity.schemas import (
     UserRead,
 )
 from haken.platform.access import Principal, Role
+from haken.platform.cache import cache_tags, cached, entity_tag, list_tag, scope_by_role
 from haken.platform.errors import HakenError, NotFoundError, VersionConflictError
 from haken.platform.logging import get_logger
 from haken.platform.pagination import PageRequest, PageResult
@@ -125,6 +127,16 @@ def _user_read(user: User, site_ids: list[int]) -> UserRead:
     return read
 
 
+USERS_LIST_TAG = list_tag("users")
+# Admins read every user (the repository does not filter them): they share entries.
+USER_SCOPE = scope_by_role(Role.ADMIN)
+
+
+def _touch_user(session: AsyncSession, user_id: int) -> None:
+    """A write changed what UserRead shows: drop the user's and the lists' entries after commit."""
+    cache_tags.invalidate_after_commit(session, entity_tag("user", user_id), USERS_LIST_TAG)
+
+
 class IdentityService:
     # --- tokens -------------------------------------------------------------------
 
@@ -162,21 +174,21 @@ class IdentityService:
         lockout = await repo.address_lockout(client.address)
         if lockout and lockout.locked_until and lockout.locked_until > now:
             retry = int((lockout.locked_until - now).total_seconds()) + 1
-            return Outcome(error=AddressLockedError(retry_after=retry, headers={"Retry-After": str(retry)}))
+            return Outcome(
+                error=AddressLockedError(retry_after=retry, headers={"Retry-After": str(retry)})
+            )
         user = await repo.user_by_email(email)
         if user is not None and user.locked_until and user.locked_until > now:
             retry = int((user.locked_until - now).total_seconds()) + 1
-            return Outcome(error=AccountLockedError(retry_after=retry, headers={"Retry-After": str(retry)}))
+            return Outcome(
+                error=AccountLockedError(retry_after=retry, headers={"Retry-After": str(retry)})
+            )
         valid, new_hash = verify_password(password, user.password_hash if user else None)
         if user is None or not valid or not user.is_active:
-            self._record_failure(repo, user, lockout, client.address, now)
+            await self._record_failure(repo, user, lockout, client.address, now)
             log.warning("sign-in failed", reason="credentials", known_account=user is not None)
             return Outcome(error=InvalidCredentialsError())
-        if new_hash:
-            user.password_hash = new_hash
-        user.failed_login_count = 0
-        user.locked_until = None
-        user.last_login_at = now
+        await repo.mark_login_success(user.id, now, new_hash)
         auth_session = AuthSession(
             id=uuid.uuid4().hex,
             user_id=user.id,
@@ -187,13 +199,18 @@ class IdentityService:
         )
         repo.add(auth_session)
         tokens = self._issue(settings, repo, auth_session, user)
+        _touch_user(session, user.id)  # last_login_at
         await audit_service.record(
-            session, None, user_id=user.id, entity_type="auth_session",
-            entity_id=auth_session.id, action="login",
+            session,
+            None,
+            user_id=user.id,
+            entity_type="auth_session",
+            entity_id=auth_session.id,
+            action="login",
         )
         return Outcome(tokens=tokens)
 
-    def _record_failure(
+    async def _record_failure(
         self,
         repo: IdentityRepository,
         user: User | None,
@@ -202,10 +219,10 @@ class IdentityService:
         now: dt.datetime,
     ) -> None:
         if user is not None:
-            user.failed_login_count += 1
-            seconds = lock_seconds(user.failed_login_count, ACCOUNT_LOCK_THRESHOLD)
-            if seconds:
-                user.locked_until = now + dt.timedelta(seconds=seconds)
+            failures = user.failed_login_count + 1
+            seconds = lock_seconds(failures, ACCOUNT_LOCK_THRESHOLD)
+            locked_until = now + dt.timedelta(seconds=seconds) if seconds else None
+            await repo.mark_login_failure(user.id, failures, locked_until)
         if lockout is None:
             lockout = AddressLockout(address=address, failed_count=0)
             repo.add(lockout)
@@ -232,8 +249,12 @@ class IdentityService:
             auth_session.revoked_at = now
             auth_session.revoked_reason = "refresh_token_reuse"
             await audit_service.record(
-                session, None, user_id=auth_session.user_id, entity_type="auth_session",
-                entity_id=auth_session.id, action="revoke_reuse",
+                session,
+                None,
+                user_id=auth_session.user_id,
+                entity_type="auth_session",
+                entity_id=auth_session.id,
+                action="revoke_reuse",
             )
             log.warning("refresh token reuse detected; session revoked")
             return Outcome(error=TokenReuseError())
@@ -244,8 +265,12 @@ class IdentityService:
         auth_session.last_used_at = now
         tokens = self._issue(settings, repo, auth_session, user)
         await audit_service.record(
-            session, None, user_id=user.id, entity_type="auth_session",
-            entity_id=auth_session.id, action="refresh",
+            session,
+            None,
+            user_id=user.id,
+            entity_type="auth_session",
+            entity_id=auth_session.id,
+            action="refresh",
         )
         return Outcome(tokens=tokens)
 
@@ -258,7 +283,10 @@ class IdentityService:
             auth_session.revoked_at = utcnow()
             auth_session.revoked_reason = "logout"
         await audit_service.record(
-            session, principal, entity_type="auth_session", entity_id=principal.session_id,
+            session,
+            principal,
+            entity_type="auth_session",
+            entity_id=principal.session_id,
             action="logout",
         )
 
@@ -304,16 +332,24 @@ class IdentityService:
         now = utcnow()
         user.password_hash = hash_password(new)
         user.password_changed_at = now
-        await repo.revoke_sessions(user.id, now, "password_changed", except_session=principal.session_id)
+        await repo.revoke_sessions(
+            user.id, now, "password_changed", except_session=principal.session_id
+        )
+        _touch_user(session, user.id)  # the row's version
         await audit_service.record(
-            session, principal, entity_type="user", entity_id=user.id, action="password_change",
-            before={"password": "old"}, after={"password": "new"},
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="password_change",
+            before={"password": "old"},
+            after={"password": "new"},
         )
 
     async def request_password_reset(
         self, session: AsyncSession, settings: Settings, *, email: str
     ) -> None:
-        """Queue a reset mail when the account exists; the caller's answer is the same either way."""
+        """Queue a reset mail when the account exists; the answer is the same either way."""
         repo = IdentityRepository(session)
         user = await repo.user_by_email(email)
         if user is None or not user.is_active:
@@ -323,7 +359,9 @@ class IdentityService:
         now = utcnow()
         repo.add(
             PasswordResetToken(
-                user_id=user.id, token_hash=token_digest(token), expires_at=now + RESET_TOKEN_LIFETIME
+                user_id=user.id,
+                token_hash=token_digest(token),
+                expires_at=now + RESET_TOKEN_LIFETIME,
             )
         )
         link = f"{settings.public_url.rstrip('/')}/password-reset?token={token}"
@@ -342,7 +380,11 @@ class IdentityService:
             )
         )
         await audit_service.record(
-            session, None, user_id=user.id, entity_type="user", entity_id=user.id,
+            session,
+            None,
+            user_id=user.id,
+            entity_type="user",
+            entity_id=user.id,
             action="password_reset_request",
         )
 
@@ -364,8 +406,13 @@ class IdentityService:
         user.failed_login_count = 0
         user.locked_until = None
         await repo.revoke_sessions(user.id, now, "password_reset")
+        _touch_user(session, user.id)  # the row's version
         await audit_service.record(
-            session, None, user_id=user.id, entity_type="user", entity_id=user.id,
+            session,
+            None,
+            user_id=user.id,
+            entity_type="user",
+            entity_id=user.id,
             action="password_reset",
         )
 
@@ -391,7 +438,11 @@ class IdentityService:
             auth_session.revoked_at = utcnow()
             auth_session.revoked_reason = "revoked_by_user"
         await audit_service.record(
-            session, principal, entity_type="auth_session", entity_id=session_id, action="revoke",
+            session,
+            principal,
+            entity_type="auth_session",
+            entity_id=session_id,
+            action="revoke",
         )
 
     # --- user administration ----------------------------------------------------------
@@ -426,12 +477,23 @@ class IdentityService:
             raise EmailTakenError() from error
         site_ids = sorted(set(data.site_ids)) if data.role is Role.SITE_MANAGER else []
         await repo.replace_sites(user.id, site_ids)
+        _touch_user(session, user.id)
         await audit_service.record(
-            session, principal, entity_type="user", entity_id=user.id, action="create",
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="create",
             after=_user_snapshot(user, site_ids),
         )
         return _user_read(user, site_ids)
 
+    @cached(
+        "list",
+        key="users:{search}:{role}:{request.limit}:{request.cursor}:{request.count}",
+        tags=[USERS_LIST_TAG],
+        scope=USER_SCOPE,
+    )
     async def list_users(
         self,
         session: AsyncSession,
@@ -443,7 +505,9 @@ class IdentityService:
     ) -> PageResult[UserRead]:
         repo = IdentityRepository(session)
         result = await repo.page_users(principal, search, role, request)
-        sites = await repo.site_ids_by_user([u.id for u in result.items if u.role == Role.SITE_MANAGER])
+        sites = await repo.site_ids_by_user(
+            [u.id for u in result.items if u.role == Role.SITE_MANAGER]
+        )
         return PageResult(
             items=[_user_read(u, sites.get(u.id, [])) for u in result.items],
             next_cursor=result.next_cursor,
@@ -451,6 +515,7 @@ class IdentityService:
             total=result.total,
         )
 
+    @cached("entity", key="user:{user_id}", tags=["user:{user_id}"], scope=USER_SCOPE)
     async def get_user(self, session: AsyncSession, principal: Principal, user_id: int) -> UserRead:
         repo = IdentityRepository(session)
         user = await repo.readable_user(principal, user_id)
@@ -487,9 +552,15 @@ class IdentityService:
         await repo.flush()
         # A role change takes effect now: sessions minted under the old role end.
         await repo.revoke_sessions(user.id, utcnow(), "role_changed")
+        _touch_user(session, user.id)
         await audit_service.record(
-            session, principal, entity_type="user", entity_id=user.id, action="change_role",
-            before=before, after=_user_snapshot(user, site_ids),
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="change_role",
+            before=before,
+            after=_user_snapshot(user, site_ids),
         )
         return _user_read(user, site_ids)
 
@@ -509,9 +580,15 @@ class IdentityService:
         user.is_active = False
         await repo.flush()
         await repo.revoke_sessions(user.id, utcnow(), "deactivated")
+        _touch_user(session, user.id)
         await audit_service.record(
-            session, principal, entity_type="user", entity_id=user.id, action="deactivate",
-            before=before, after=_user_snapshot(user),
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="deactivate",
+            before=before,
+            after=_user_snapshot(user),
         )
         sites = (await repo.site_ids_by_user([user.id])).get(user.id, [])
         return _user_read(user, sites)
@@ -523,6 +600,43 @@ class IdentityService:
             next_cursor=result.next_cursor,
             has_more=result.has_more,
         )
+
+    async def update_preferences(
+        self, session: AsyncSession, principal: Principal, change: Preferences
+    ) -> UserRead:
+        """A user's own settings (the UI language); edits carry the row's version."""
+        repo = IdentityRepository(session)
+        user = await repo.readable_user(principal, principal.user_id)
+        if user is None:
+            raise NotFoundError()
+        if user.version != change.version:
+            raise VersionConflictError()
+        before = _user_snapshot(user)
+        user.locale = change.locale
+        await repo.flush()
+        _touch_user(session, user.id)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="preferences",
+            before=before,
+            after=_user_snapshot(user),
+        )
+        sites = (await repo.site_ids_by_user([user.id])).get(user.id, [])
+        return _user_read(user, sites)
+
+    async def user_sessions(
+        self, session: AsyncSession, principal: Principal, user_id: int
+    ) -> list[SessionRead]:
+        """An administrator's view of one user's active sessions (devices)."""
+        repo = IdentityRepository(session)
+        user = await repo.readable_user(principal, user_id)
+        if user is None:
+            raise NotFoundError()
+        rows = await repo.active_sessions(user.id, utcnow())
+        return [SessionRead.model_validate(row) for row in rows]
 
     async def has_users(self, session: AsyncSession) -> bool:
         return await IdentityRepository(session).any_user()

@@ -1,0 +1,1 @@
+"""System administration for super admins: the cache (stats, health, info, invalidation, clear)."""

@@ -1,0 +1,1 @@
+"""Candidates (履歴書): the recruiting pipeline up to the hire."""

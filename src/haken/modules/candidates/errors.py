@@ -1,0 +1,40 @@
+"""Catalog errors of the candidates area."""
+
+from __future__ import annotations
+
+from haken.platform.errors import HakenError
+
+
+class InvalidTransitionError(HakenError):
+    code = "CANDIDATE_INVALID_TRANSITION"
+    status_code = 409
+    message_en = "A candidate cannot move from {current} to {target}."
+    message_ja = "応募者のステータスを {current} から {target} に変更することはできません。"
+
+
+class CandidateArchivedError(HakenError):
+    code = "CANDIDATE_ARCHIVED"
+    status_code = 409
+    message_en = "The candidate is archived and cannot be changed."
+    message_ja = "この応募者はアーカイブ済みのため変更できません。"
+
+
+class PhotoTypeError(HakenError):
+    code = "CANDIDATE_PHOTO_TYPE"
+    status_code = 415
+    message_en = "The photo must be a JPEG, PNG or WebP image."
+    message_ja = "写真は JPEG・PNG・WebP 形式の画像にしてください。"
+
+
+class PhotoTooLargeError(HakenError):
+    code = "CANDIDATE_PHOTO_TOO_LARGE"
+    status_code = 413
+    message_en = "The photo is too large (limit {limit} bytes)."
+    message_ja = "写真のサイズが大きすぎます（上限 {limit} バイト）。"
+
+
+class NoPhotoError(HakenError):
+    code = "CANDIDATE_NO_PHOTO"
+    status_code = 404
+    message_en = "This candidate has no photo."
+    message_ja = "この応募者の写真は登録されていません。"

@@ -1,0 +1,331 @@
+"""Every query of the clients area, scoped by the principal.
+
+Row scope lives here, once: coordinators and above see every row; a site manager sees the
+sites in ``principal.site_ids``, the units of those sites and the clients owning them (with
+their contacts). A row outside the scope is simply not found (404), never "forbidden".
+
+Each list is one SELECT (the optional total rides in the same statement as a scalar
+subquery), ordered on a composite index that starts with the list's equality filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.clients.models import (
+    Client,
+    ClientContact,
+    ClientSite,
+    ClientUnit,
+    SiteExtension,
+)
+from haken.modules.clients.schemas import ClientFilter, ContactFilter, SiteFilter, UnitFilter
+from haken.platform.access import Principal, Role
+from haken.platform.jptext import prefix_pattern, search_key
+from haken.platform.pagination import (
+    PageRequest,
+    PageResult,
+    SortKey,
+    apply_keyset,
+    build_page,
+    decode_cursor,
+    keyset_condition,
+    order_by,
+)
+
+
+def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
+    direction = "desc" if descending else "asc"
+    return (SortKey(column, direction), SortKey(id_column, direction))
+
+
+CLIENT_SORTS = {
+    "name": _sort(Client.sort_key, Client.id, False),
+    "-name": _sort(Client.sort_key, Client.id, True),
+    "created": _sort(Client.created_at, Client.id, False),
+    "-created": _sort(Client.created_at, Client.id, True),
+}
+SITE_SORTS = {
+    "name": _sort(ClientSite.name_key, ClientSite.id, False),
+    "-name": _sort(ClientSite.name_key, ClientSite.id, True),
+    "created": _sort(ClientSite.created_at, ClientSite.id, False),
+    "-created": _sort(ClientSite.created_at, ClientSite.id, True),
+    "conflict_date": _sort(ClientSite.conflict_date, ClientSite.id, False),
+    "-conflict_date": _sort(ClientSite.conflict_date, ClientSite.id, True),
+}
+UNIT_SORTS = {
+    "name": _sort(ClientUnit.name_key, ClientUnit.id, False),
+    "-name": _sort(ClientUnit.name_key, ClientUnit.id, True),
+    "created": _sort(ClientUnit.created_at, ClientUnit.id, False),
+    "-created": _sort(ClientUnit.created_at, ClientUnit.id, True),
+}
+CONTACT_SORTS = {
+    "name": _sort(ClientContact.name_key, ClientContact.id, False),
+    "-name": _sort(ClientContact.name_key, ClientContact.id, True),
+    "created": _sort(ClientContact.created_at, ClientContact.id, False),
+    "-created": _sort(ClientContact.created_at, ClientContact.id, True),
+}
+
+
+def _sees_everything(principal: Principal) -> bool:
+    return principal.is_at_least(Role.COORDINATOR)
+
+
+def _prefix(column: Any, q: str | None) -> ColumnElement[bool] | None:
+    key = search_key(q) if q else ""
+    if not key:
+        return None
+    return column.like(prefix_pattern(key), escape="\\")  # type: ignore[no-any-return]
+
+
+async def _page(
+    session: AsyncSession, statement: Select[Any], sort: Sequence[SortKey], request: PageRequest
+) -> PageResult[Any]:
+    """One query per page; with ``count`` the total is a scalar subquery of the same query."""
+    paged = apply_keyset(statement, sort, request)
+    if not request.count:
+        rows = (await session.scalars(paged)).all()
+        return build_page(rows, sort, request)
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    result = (await session.execute(paged.add_columns(counted.scalar_subquery()))).all()
+    items = [row[0] for row in result]
+    if result:
+        total = int(result[0][-1])
+    elif not request.cursor:
+        total = 0
+    else:  # past the last page: the only case that needs a second statement
+        total = int(await session.scalar(counted) or 0)
+    return build_page(items, sort, request, total)
+
+
+class ClientsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def delete_if_unreferenced(self, model: Any, row_id: int) -> bool:
+        """Delete the row unless a foreign key anywhere still points at it.
+
+        Runs in a savepoint: the database, not a list kept here, knows every table that
+        refers to the row (contracts and assignments included), so a refusal is the signal
+        to archive instead.
+        """
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    delete(model)
+                    .where(model.id == row_id)
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # scope ---------------------------------------------------------------------------------
+
+    def _client_scope(self, principal: Principal) -> ColumnElement[bool]:
+        if _sees_everything(principal):
+            return true()
+        if not principal.site_ids:
+            return false()
+        owning = select(ClientSite.client_id).where(ClientSite.id.in_(sorted(principal.site_ids)))
+        return Client.id.in_(owning)
+
+    def _site_scope(self, principal: Principal) -> ColumnElement[bool]:
+        if _sees_everything(principal):
+            return true()
+        if not principal.site_ids:
+            return false()
+        return ClientSite.id.in_(sorted(principal.site_ids))
+
+    def _unit_scope(self, principal: Principal) -> ColumnElement[bool]:
+        if _sees_everything(principal):
+            return true()
+        if not principal.site_ids:
+            return false()
+        return ClientUnit.site_id.in_(sorted(principal.site_ids))
+
+    # clients ---------------------------------------------------------------------------------
+
+    async def page_clients(
+        self, principal: Principal, filters: ClientFilter, request: PageRequest
+    ) -> PageResult[Client]:
+        statement = select(Client).where(
+            self._client_scope(principal), Client.archived.is_(filters.status == "archived")
+        )
+        if filters.prefecture:
+            statement = statement.where(Client.prefecture == filters.prefecture)
+        name_match = _prefix(Client.name_key, filters.q)
+        if name_match is not None:
+            kana_match = _prefix(Client.kana_key, filters.q)
+            statement = statement.where(or_(name_match, kana_match))
+        return await _page(self.session, statement, CLIENT_SORTS[filters.sort], request)
+
+    async def readable_client(self, principal: Principal, client_id: int) -> Client | None:
+        statement = select(Client).where(Client.id == client_id, self._client_scope(principal))
+        return (await self.session.scalars(statement)).first()
+
+    async def client_by_corporate_number(self, number: str) -> Client | None:
+        statement = select(Client).where(Client.corporate_number == number)
+        return (await self.session.scalars(statement)).first()
+
+    # sites ------------------------------------------------------------------------------------
+
+    async def page_sites(
+        self, principal: Principal, filters: SiteFilter, request: PageRequest
+    ) -> PageResult[ClientSite]:
+        statement = select(ClientSite).where(
+            self._site_scope(principal), ClientSite.archived.is_(filters.status == "archived")
+        )
+        if filters.client_id is not None:
+            statement = statement.where(ClientSite.client_id == filters.client_id)
+        if filters.prefecture:
+            statement = statement.where(ClientSite.prefecture == filters.prefecture)
+        name_match = _prefix(ClientSite.name_key, filters.q)
+        if name_match is not None:
+            statement = statement.where(name_match)
+        sort = SITE_SORTS[filters.sort]
+        if filters.sort.endswith("conflict_date"):
+            # A NULL 抵触日 (no dispatch yet) has no place in a date order: left out.
+            statement = statement.where(ClientSite.conflict_date.is_not(None))
+        return await _page(self.session, statement, sort, request)
+
+    async def readable_site(self, principal: Principal, site_id: int) -> ClientSite | None:
+        statement = select(ClientSite).where(
+            ClientSite.id == site_id, self._site_scope(principal)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def site_with_client(
+        self, principal: Principal, site_id: int
+    ) -> tuple[ClientSite, Client] | None:
+        statement = (
+            select(ClientSite, Client)
+            .join(Client, Client.id == ClientSite.client_id)
+            .where(ClientSite.id == site_id, self._site_scope(principal))
+        )
+        row = (await self.session.execute(statement)).first()
+        return (row[0], row[1]) if row else None
+
+    async def extensions(self, site_id: int) -> Sequence[SiteExtension]:
+        statement = (
+            select(SiteExtension)
+            .where(SiteExtension.site_id == site_id)
+            .order_by(SiteExtension.hearing_date, SiteExtension.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    # units ------------------------------------------------------------------------------------
+
+    async def page_units(
+        self, principal: Principal, filters: UnitFilter, request: PageRequest
+    ) -> PageResult[ClientUnit]:
+        statement = select(ClientUnit).where(
+            self._unit_scope(principal), ClientUnit.archived.is_(filters.status == "archived")
+        )
+        if filters.site_id is not None:
+            statement = statement.where(ClientUnit.site_id == filters.site_id)
+        if filters.client_id is not None:
+            statement = statement.where(ClientUnit.client_id == filters.client_id)
+        name_match = _prefix(ClientUnit.name_key, filters.q)
+        if name_match is not None:
+            statement = statement.where(name_match)
+        return await _page(self.session, statement, UNIT_SORTS[filters.sort], request)
+
+    async def readable_unit(self, principal: Principal, unit_id: int) -> ClientUnit | None:
+        statement = select(ClientUnit).where(
+            ClientUnit.id == unit_id, self._unit_scope(principal)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def unit_with_parents(
+        self, principal: Principal, unit_id: int
+    ) -> tuple[ClientUnit, ClientSite, Client] | None:
+        statement = (
+            select(ClientUnit, ClientSite, Client)
+            .join(ClientSite, ClientSite.id == ClientUnit.site_id)
+            .join(Client, Client.id == ClientUnit.client_id)
+            .where(ClientUnit.id == unit_id, self._unit_scope(principal))
+        )
+        row = (await self.session.execute(statement)).first()
+        return (row[0], row[1], row[2]) if row else None
+
+    async def placements(
+        self, unit_ids: Sequence[int]
+    ) -> list[tuple[ClientUnit, ClientSite, Client]]:
+        """Units with their site and client, unscoped: for other modules' services."""
+        if not unit_ids:
+            return []
+        statement = (
+            select(ClientUnit, ClientSite, Client)
+            .join(ClientSite, ClientSite.id == ClientUnit.site_id)
+            .join(Client, Client.id == ClientUnit.client_id)
+            .where(ClientUnit.id.in_(sorted(set(unit_ids))))
+        )
+        return [(r[0], r[1], r[2]) for r in (await self.session.execute(statement)).all()]
+
+    # contacts ---------------------------------------------------------------------------------
+
+    async def page_contacts(
+        self, principal: Principal, client_id: int, filters: ContactFilter, request: PageRequest
+    ) -> PageResult[ClientContact] | None:
+        """The client's contacts, or None when the client is not readable.
+
+        One statement: the readable client LEFT JOIN its contacts (page conditions in the
+        join), so an empty page and a missing client are told apart without a second query.
+        """
+        sort = CONTACT_SORTS[filters.sort]
+        conditions: list[ColumnElement[bool]] = [ClientContact.client_id == Client.id]
+        name_match = _prefix(ClientContact.name_key, filters.q)
+        if name_match is not None:
+            conditions.append(name_match)
+        if request.cursor:
+            conditions.append(keyset_condition(sort, decode_cursor(sort, request.cursor)))
+        statement = (
+            select(Client.id, ClientContact)
+            .select_from(Client)
+            .outerjoin(ClientContact, and_(*conditions))
+            .where(Client.id == client_id, self._client_scope(principal))
+            .order_by(*order_by(sort))
+            .limit(request.limit + 1)
+        )
+        total_statement = None
+        if request.count:
+            total_statement = (
+                select(func.count())
+                .select_from(ClientContact)
+                .where(ClientContact.client_id == client_id)
+            )
+            if name_match is not None:
+                total_statement = total_statement.where(name_match)
+            statement = statement.add_columns(total_statement.scalar_subquery())
+        rows = (await self.session.execute(statement)).all()
+        if not rows:
+            return None
+        contacts = [row[1] for row in rows if row[1] is not None]
+        total = int(rows[0][2]) if total_statement is not None else None
+        return build_page(contacts, sort, request, total)
+
+    async def readable_contact(
+        self, principal: Principal, client_id: int, contact_id: int
+    ) -> ClientContact | None:
+        statement = (
+            select(ClientContact)
+            .join(Client, Client.id == ClientContact.client_id)
+            .where(
+                ClientContact.id == contact_id,
+                ClientContact.client_id == client_id,
+                self._client_scope(principal),
+            )
+        )
+        return (await self.session.scalars(statement)).first()

@@ -1,0 +1,601 @@
+"""Use cases of the clients area: client companies, sites, units, contacts.
+
+Never commits (the request boundary does); every write records an audit row in the same
+transaction. Deleting a client, site or unit deletes it only when nothing refers to it;
+otherwise it is archived (``archived`` + ``archived_at``) and stays readable, because
+contracts, assignments and ledgers must keep pointing at what was true then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from haken.labor.dispatch import DispatchPeriod, hearing_deadline, site_conflict_date
+from haken.labor.dispatch import SiteExtension as LimitExtension
+from haken.modules.audit.service import audit_service
+from haken.modules.clients.errors import (
+    ClientArchivedError,
+    CorporateNumberInvalidError,
+    CorporateNumberTakenError,
+    InvoiceNumberInvalidError,
+    InvoiceNumberMismatchError,
+    SiteExtensionBeforeStartError,
+    SiteExtensionLateError,
+    SiteNoDispatchStartError,
+    UnitSiteArchivedError,
+)
+from haken.modules.clients.models import (
+    Client,
+    ClientContact,
+    ClientSite,
+    ClientUnit,
+    SiteExtension,
+)
+from haken.modules.clients.numbers import is_valid_corporate_number, is_valid_invoice_number
+from haken.modules.clients.repository import ClientsRepository
+from haken.modules.clients.schemas import (
+    ClientCreate,
+    ClientFilter,
+    ClientRead,
+    ClientUpdate,
+    ContactCreate,
+    ContactFilter,
+    ContactRead,
+    ContactUpdate,
+    DeleteOutcome,
+    SiteCreate,
+    SiteDetail,
+    SiteExtensionCreate,
+    SiteExtensionRead,
+    SiteFilter,
+    SiteRead,
+    SiteUpdate,
+    UnitCreate,
+    UnitFilter,
+    UnitPlacement,
+    UnitRead,
+    UnitUpdate,
+)
+from haken.platform.access import Principal
+from haken.platform.db import utcnow
+from haken.platform.errors import NotFoundError, VersionConflictError
+from haken.platform.jptext import search_key
+from haken.platform.pagination import PageRequest, PageResult
+
+# Columns that are derived or bookkeeping: left out of audit diffs.
+_NOT_AUDITED = {"name_key", "kana_key", "sort_key", "created_at", "updated_at"}
+
+
+def _snapshot(row: Any) -> dict[str, Any]:
+    return {
+        column.key: getattr(row, column.key)
+        for column in row.__table__.columns
+        if column.key not in _NOT_AUDITED
+    }
+
+
+def _apply(row: Any, changes: Mapping[str, Any]) -> None:
+    """Set the fields sent; an explicit null only clears a nullable column."""
+    for key, value in changes.items():
+        if value is None and not row.__table__.columns[key].nullable:
+            continue
+        setattr(row, key, value)
+
+
+def _check_version(row: Any, version: int) -> None:
+    if row.version != version:
+        raise VersionConflictError()
+
+
+async def _flush(repo: ClientsRepository) -> None:
+    try:
+        await repo.flush()
+    except StaleDataError as error:  # a concurrent edit won between our read and write
+        raise VersionConflictError() from error
+
+
+def _set_archived(row: Any, archived: bool) -> None:
+    if archived and not row.archived:
+        row.archived, row.archived_at = True, utcnow()
+    elif not archived and row.archived:
+        row.archived, row.archived_at = False, None
+
+
+def _page(result: PageResult[Any], items: list[Any]) -> PageResult[Any]:
+    return PageResult(
+        items=items, next_cursor=result.next_cursor, has_more=result.has_more, total=result.total
+    )
+
+
+def _fold_number(value: str | None) -> str | None:
+    """Full-width digits, hyphens and spaces as people paste them → the bare number."""
+    if value is None:
+        return None
+    folded = re.sub(r"[\s\-‐−ー]", "", unicodedata.normalize("NFKC", value)).upper()
+    return folded or None
+
+
+def _check_numbers(kind: str, corporate: str | None, invoice: str | None) -> None:
+    if corporate is not None and not is_valid_corporate_number(corporate):
+        raise CorporateNumberInvalidError()
+    if invoice is None:
+        return
+    corporation = kind == "corporation"
+    if not is_valid_invoice_number(invoice, corporation=corporation):
+        raise InvoiceNumberInvalidError()
+    if corporation and corporate is not None and invoice[1:] != corporate:
+        raise InvoiceNumberMismatchError()
+
+
+def _name_keys(client: Client) -> None:
+    client.name_key = search_key(client.name)
+    client.kana_key = search_key(client.name_kana) if client.name_kana else None
+    client.sort_key = client.kana_key or client.name_key
+
+
+def _conflict_date(start: dt.date | None, extensions: Iterable[SiteExtension]) -> dt.date | None:
+    """The site 抵触日 from the date dispatch began and the valid extensions (Art. 40-2).
+
+    The site is taken as continuously receiving dispatch from ``start``: the client states
+    the date, and the agency has no view of other agencies' workers at the site.
+    """
+    if start is None:
+        return None
+    result = site_conflict_date(
+        [DispatchPeriod(start, start)],
+        reference_date=start,
+        extensions=[LimitExtension(e.hearing_date, e.months) for e in extensions],
+    )
+    return result.conflict_date
+
+
+def _site_detail(site: ClientSite, extensions: Sequence[SiteExtension]) -> SiteDetail:
+    detail = SiteDetail.model_validate(site)
+    detail.extensions = [SiteExtensionRead.model_validate(e) for e in extensions]
+    if site.conflict_date is not None:
+        detail.hearing_deadline = hearing_deadline(site.conflict_date)
+    return detail
+
+
+class ClientsService:
+    # --- clients ------------------------------------------------------------------------
+
+    async def list_clients(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: ClientFilter,
+        request: PageRequest,
+    ) -> PageResult[ClientRead]:
+        result = await ClientsRepository(session).page_clients(principal, filters, request)
+        return _page(result, [ClientRead.model_validate(row) for row in result.items])
+
+    async def get_client(
+        self, session: AsyncSession, principal: Principal, *, client_id: int
+    ) -> ClientRead:
+        row = await ClientsRepository(session).readable_client(principal, client_id)
+        if row is None:
+            raise NotFoundError()
+        return ClientRead.model_validate(row)
+
+    async def create_client(
+        self, session: AsyncSession, principal: Principal, *, data: ClientCreate
+    ) -> ClientRead:
+        repo = ClientsRepository(session)
+        values = data.model_dump()
+        values["corporate_number"] = _fold_number(data.corporate_number)
+        values["invoice_registration_number"] = _fold_number(data.invoice_registration_number)
+        _check_numbers(
+            data.entity_kind, values["corporate_number"], values["invoice_registration_number"]
+        )
+        await self._check_corporate_number_free(repo, values["corporate_number"], None)
+        client = Client(**values, archived=False)
+        _name_keys(client)
+        repo.add(client)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client", entity_id=client.id, action="create",
+            after=_snapshot(client),
+        )
+        return ClientRead.model_validate(client)
+
+    async def update_client(
+        self, session: AsyncSession, principal: Principal, *, client_id: int, data: ClientUpdate
+    ) -> ClientRead:
+        repo = ClientsRepository(session)
+        client = await repo.readable_client(principal, client_id)
+        if client is None:
+            raise NotFoundError()
+        _check_version(client, data.version)
+        before = _snapshot(client)
+        changes = data.model_dump(exclude_unset=True, exclude={"version", "archived"})
+        for key in ("corporate_number", "invoice_registration_number"):
+            if key in changes:
+                changes[key] = _fold_number(changes[key])
+        _apply(client, changes)
+        _check_numbers(
+            client.entity_kind, client.corporate_number, client.invoice_registration_number
+        )
+        if "corporate_number" in changes:
+            await self._check_corporate_number_free(repo, client.corporate_number, client.id)
+        if data.archived is not None:
+            _set_archived(client, data.archived)
+        _name_keys(client)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client", entity_id=client.id, action="update",
+            before=before, after=_snapshot(client),
+        )
+        return ClientRead.model_validate(client)
+
+    async def _check_corporate_number_free(
+        self, repo: ClientsRepository, number: str | None, own_id: int | None
+    ) -> None:
+        if number is None:
+            return
+        other = await repo.client_by_corporate_number(number)
+        if other is not None and other.id != own_id:
+            raise CorporateNumberTakenError()
+
+    async def delete_client(
+        self, session: AsyncSession, principal: Principal, *, client_id: int, version: int
+    ) -> DeleteOutcome:
+        repo = ClientsRepository(session)
+        client = await repo.readable_client(principal, client_id)
+        if client is None:
+            raise NotFoundError()
+        return await self._delete_or_archive(session, principal, repo, client, "client", version)
+
+    async def _delete_or_archive(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        repo: ClientsRepository,
+        row: Any,
+        entity_type: str,
+        version: int,
+    ) -> DeleteOutcome:
+        _check_version(row, version)
+        before = _snapshot(row)
+        if await repo.delete_if_unreferenced(type(row), row.id):
+            await audit_service.record(
+                session, principal, entity_type=entity_type, entity_id=row.id, action="delete",
+                before=before,
+            )
+            return DeleteOutcome(id=row.id, outcome="deleted")
+        _set_archived(row, True)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type=entity_type, entity_id=row.id, action="archive",
+            before=before, after=_snapshot(row),
+        )
+        return DeleteOutcome(id=row.id, outcome="archived")
+
+    # --- sites --------------------------------------------------------------------------
+
+    async def list_sites(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: SiteFilter,
+        request: PageRequest,
+    ) -> PageResult[SiteRead]:
+        result = await ClientsRepository(session).page_sites(principal, filters, request)
+        return _page(result, [SiteRead.model_validate(row) for row in result.items])
+
+    async def get_site(
+        self, session: AsyncSession, principal: Principal, *, site_id: int
+    ) -> SiteDetail:
+        repo = ClientsRepository(session)
+        site = await repo.readable_site(principal, site_id)
+        if site is None:
+            raise NotFoundError()
+        return _site_detail(site, await repo.extensions(site.id))
+
+    async def create_site(
+        self, session: AsyncSession, principal: Principal, *, data: SiteCreate
+    ) -> SiteDetail:
+        repo = ClientsRepository(session)
+        client = await repo.readable_client(principal, data.client_id)
+        if client is None:
+            raise NotFoundError()
+        if client.archived:
+            raise ClientArchivedError()
+        values = {k: v for k, v in data.model_dump().items() if v is not None}
+        site = ClientSite(**values, archived=False, name_key=search_key(data.name))
+        site.conflict_date = _conflict_date(site.dispatch_started_on, ())
+        repo.add(site)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_site", entity_id=site.id, action="create",
+            after=_snapshot(site),
+        )
+        return _site_detail(site, ())
+
+    async def update_site(
+        self, session: AsyncSession, principal: Principal, *, site_id: int, data: SiteUpdate
+    ) -> SiteDetail:
+        repo = ClientsRepository(session)
+        found = await repo.site_with_client(principal, site_id)
+        if found is None:
+            raise NotFoundError()
+        site, client = found
+        _check_version(site, data.version)
+        before = _snapshot(site)
+        _apply(site, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
+        site.name_key = search_key(site.name)
+        if data.archived is False and client.archived:
+            raise ClientArchivedError()
+        if data.archived is not None:
+            _set_archived(site, data.archived)
+        extensions = await repo.extensions(site.id)
+        site.conflict_date = _conflict_date(site.dispatch_started_on, extensions)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_site", entity_id=site.id, action="update",
+            before=before, after=_snapshot(site),
+        )
+        return _site_detail(site, extensions)
+
+    async def add_site_extension(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        site_id: int,
+        data: SiteExtensionCreate,
+    ) -> SiteDetail:
+        """Record a hearing that extends the site limit; refuse one that cannot extend it."""
+        repo = ClientsRepository(session)
+        site = await repo.readable_site(principal, site_id)
+        if site is None:
+            raise NotFoundError()
+        _check_version(site, data.version)
+        if site.dispatch_started_on is None or site.conflict_date is None:
+            raise SiteNoDispatchStartError()
+        if data.hearing_date < site.dispatch_started_on:
+            raise SiteExtensionBeforeStartError()
+        deadline = hearing_deadline(site.conflict_date)
+        if data.hearing_date > deadline:
+            raise SiteExtensionLateError(
+                deadline=deadline.isoformat(), conflict_date=site.conflict_date.isoformat()
+            )
+        before = _snapshot(site)
+        existing = await repo.extensions(site.id)
+        extension = SiteExtension(
+            site_id=site.id,
+            hearing_date=data.hearing_date,
+            months=data.months,
+            heard_party=data.heard_party,
+            opinion=data.opinion,
+            created_at=utcnow(),
+            created_by=principal.user_id,
+        )
+        repo.add(extension)
+        extensions = sorted([*existing, extension], key=lambda e: e.hearing_date)
+        site.conflict_date = _conflict_date(site.dispatch_started_on, extensions)
+        site.updated_at = utcnow()  # bumps the version: the 抵触日 others saw has changed
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_site", entity_id=site.id,
+            action="extend_limit", before=before,
+            after={**_snapshot(site), "extension_hearing_date": data.hearing_date},
+        )
+        return _site_detail(site, extensions)
+
+    async def delete_site(
+        self, session: AsyncSession, principal: Principal, *, site_id: int, version: int
+    ) -> DeleteOutcome:
+        repo = ClientsRepository(session)
+        site = await repo.readable_site(principal, site_id)
+        if site is None:
+            raise NotFoundError()
+        return await self._delete_or_archive(
+            session, principal, repo, site, "client_site", version
+        )
+
+    # --- units --------------------------------------------------------------------------
+
+    async def list_units(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: UnitFilter,
+        request: PageRequest,
+    ) -> PageResult[UnitRead]:
+        result = await ClientsRepository(session).page_units(principal, filters, request)
+        return _page(result, [UnitRead.model_validate(row) for row in result.items])
+
+    async def get_unit(
+        self, session: AsyncSession, principal: Principal, *, unit_id: int
+    ) -> UnitRead:
+        row = await ClientsRepository(session).readable_unit(principal, unit_id)
+        if row is None:
+            raise NotFoundError()
+        return UnitRead.model_validate(row)
+
+    async def create_unit(
+        self, session: AsyncSession, principal: Principal, *, data: UnitCreate
+    ) -> UnitRead:
+        repo = ClientsRepository(session)
+        found = await repo.site_with_client(principal, data.site_id)
+        if found is None:
+            raise NotFoundError()
+        site, client = found
+        if site.archived or client.archived:
+            raise UnitSiteArchivedError()
+        unit = ClientUnit(
+            **data.model_dump(),
+            client_id=site.client_id,
+            archived=False,
+            name_key=search_key(data.name),
+        )
+        repo.add(unit)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_unit", entity_id=unit.id, action="create",
+            after=_snapshot(unit),
+        )
+        return UnitRead.model_validate(unit)
+
+    async def update_unit(
+        self, session: AsyncSession, principal: Principal, *, unit_id: int, data: UnitUpdate
+    ) -> UnitRead:
+        repo = ClientsRepository(session)
+        found = await repo.unit_with_parents(principal, unit_id)
+        if found is None:
+            raise NotFoundError()
+        unit, site, client = found
+        _check_version(unit, data.version)
+        before = _snapshot(unit)
+        _apply(unit, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
+        unit.name_key = search_key(unit.name)
+        if data.archived is False and (site.archived or client.archived):
+            raise UnitSiteArchivedError()
+        if data.archived is not None:
+            _set_archived(unit, data.archived)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_unit", entity_id=unit.id, action="update",
+            before=before, after=_snapshot(unit),
+        )
+        return UnitRead.model_validate(unit)
+
+    async def delete_unit(
+        self, session: AsyncSession, principal: Principal, *, unit_id: int, version: int
+    ) -> DeleteOutcome:
+        repo = ClientsRepository(session)
+        unit = await repo.readable_unit(principal, unit_id)
+        if unit is None:
+            raise NotFoundError()
+        return await self._delete_or_archive(
+            session, principal, repo, unit, "client_unit", version
+        )
+
+    # --- contacts -----------------------------------------------------------------------
+
+    async def list_contacts(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        client_id: int,
+        filters: ContactFilter,
+        request: PageRequest,
+    ) -> PageResult[ContactRead]:
+        result = await ClientsRepository(session).page_contacts(
+            principal, client_id, filters, request
+        )
+        if result is None:
+            raise NotFoundError()
+        return _page(result, [ContactRead.model_validate(row) for row in result.items])
+
+    async def create_contact(
+        self, session: AsyncSession, principal: Principal, *, client_id: int, data: ContactCreate
+    ) -> ContactRead:
+        repo = ClientsRepository(session)
+        client = await repo.readable_client(principal, client_id)
+        if client is None:
+            raise NotFoundError()
+        if client.archived:
+            raise ClientArchivedError()
+        contact = ClientContact(
+            **data.model_dump(),
+            client_id=client.id,
+            name_key=search_key(data.name_kana or data.name),
+        )
+        repo.add(contact)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_contact", entity_id=contact.id,
+            action="create", after=_snapshot(contact),
+        )
+        return ContactRead.model_validate(contact)
+
+    async def update_contact(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        client_id: int,
+        contact_id: int,
+        data: ContactUpdate,
+    ) -> ContactRead:
+        repo = ClientsRepository(session)
+        contact = await repo.readable_contact(principal, client_id, contact_id)
+        if contact is None:
+            raise NotFoundError()
+        _check_version(contact, data.version)
+        before = _snapshot(contact)
+        _apply(contact, data.model_dump(exclude_unset=True, exclude={"version"}))
+        contact.name_key = search_key(contact.name_kana or contact.name)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="client_contact", entity_id=contact.id,
+            action="update", before=before, after=_snapshot(contact),
+        )
+        return ContactRead.model_validate(contact)
+
+    async def delete_contact(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        client_id: int,
+        contact_id: int,
+        version: int,
+    ) -> DeleteOutcome:
+        """Contacts are never referenced: always a real delete."""
+        repo = ClientsRepository(session)
+        contact = await repo.readable_contact(principal, client_id, contact_id)
+        if contact is None:
+            raise NotFoundError()
+        return await self._delete_or_archive(
+            session, principal, repo, contact, "client_contact", version
+        )
+
+    # --- for other modules ----------------------------------------------------------------
+
+    async def get_unit_placement(self, session: AsyncSession, unit_id: int) -> UnitPlacement:
+        """Where a unit sits (unit, site, client); NotFoundError for an unknown unit.
+
+        Unscoped: the calling service has already applied its own access rules.
+        """
+        placements = await self.get_unit_placements(session, [unit_id])
+        if unit_id not in placements:
+            raise NotFoundError()
+        return placements[unit_id]
+
+    async def get_unit_placements(
+        self, session: AsyncSession, unit_ids: Sequence[int]
+    ) -> dict[int, UnitPlacement]:
+        """Placements of many units in one query (for lists: no N+1)."""
+        rows = await ClientsRepository(session).placements(unit_ids)
+        return {
+            unit.id: UnitPlacement(
+                unit_id=unit.id,
+                unit_name=unit.name,
+                site_id=site.id,
+                site_name=site.name,
+                client_id=client.id,
+                client_name=client.name,
+                site_conflict_date=site.conflict_date,
+                archived=unit.archived or site.archived or client.archived,
+            )
+            for unit, site, client in rows
+        }
+
+
+clients_service = ClientsService()
+
+__all__ = ["ClientsService", "UnitPlacement", "clients_service"]

@@ -1,0 +1,191 @@
+"""HTTP API of the employees area: parse, call one service method, return the envelope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from haken.labor.residence import ResidenceStatus
+from haken.modules.employees.schemas import (
+    ContractPeriodsReplace,
+    DependantsReplace,
+    EmployeeCreate,
+    EmployeeDetail,
+    EmployeeFilter,
+    EmployeeRead,
+    EmployeeSort,
+    EmployeeStatus,
+    EmployeeUpdate,
+    EmploymentType,
+    ResidenceExpiryRead,
+    RevealedNumbers,
+    RevealRequest,
+    TermType,
+    VersionBody,
+)
+from haken.modules.employees.service import employees_service
+from haken.platform.access import (
+    AdminPrincipal,
+    CoordinatorPrincipal,
+    CurrentPrincipal,
+    SiteManagerPrincipal,
+)
+from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.pagination import PageQuery
+from haken.platform.ratelimit import AdminRateLimit, default_limit
+from haken.platform.responses import Envelope, PageEnvelope, ok, page
+
+router = APIRouter(
+    prefix="/api/employees", tags=["employees"], dependencies=[Depends(default_limit)]
+)
+EmployeeId = Annotated[int, Path(ge=1)]
+
+
+@router.get("", response_model=PageEnvelope[EmployeeRead])
+async def list_employees(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    paging: PageQuery,
+    q: Annotated[str | None, Query(max_length=100, description="prefix of any name form")] = None,
+    status: EmployeeStatus | None = None,
+    employment_type: EmploymentType | None = None,
+    term_type: TermType | None = None,
+    client_id: Annotated[int | None, Query(ge=1)] = None,
+    site_id: Annotated[int | None, Query(ge=1)] = None,
+    nationality: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    residence_status: ResidenceStatus | None = None,
+    employee_number: Annotated[str | None, Query(max_length=20)] = None,
+    client_worker_id: Annotated[str | None, Query(max_length=40)] = None,
+    include_archived: bool = False,
+    sort: EmployeeSort = EmployeeSort.KANA,
+) -> Any:
+    """Employees in the caller's scope (a site manager: their sites; an employee: themself)."""
+    filters = EmployeeFilter(
+        q=q,
+        status=status,
+        employment_type=employment_type,
+        term_type=term_type,
+        client_id=client_id,
+        site_id=site_id,
+        nationality=nationality,
+        residence_status=residence_status,
+        employee_number=employee_number,
+        client_worker_id=client_worker_id,
+        include_archived=include_archived,
+    )
+    result = await employees_service.list(
+        session, principal, filters=filters, sort=sort, request=paging
+    )
+    return page(result.items, result.pagination(paging.limit))
+
+
+@router.get("/residence-expiring", response_model=PageEnvelope[ResidenceExpiryRead])
+async def residence_expiring(
+    principal: SiteManagerPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    paging: PageQuery,
+    days: Annotated[int, Query(ge=0, le=730, description="window in days from today")] = 90,
+) -> Any:
+    """Employees whose period of stay ends within ``days`` (with the 特例期間 of a pending
+    renewal), soonest first; ended ones are included so nobody drops off the list."""
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    result = await employees_service.residence_expiring(
+        session, principal, days=days, today=today, request=paging
+    )
+    return page(result.items, result.pagination(paging.limit))
+
+
+@router.post("", response_model=Envelope[EmployeeDetail], status_code=201)
+async def create_employee(
+    body: EmployeeCreate, principal: CoordinatorPrincipal, session: SessionDep
+) -> Any:
+    """Register an employee directly (hires from candidates use the candidate's hire)."""
+    return ok(await employees_service.create(session, principal, body))
+
+
+@router.get("/{employee_id}", response_model=Envelope[EmployeeDetail])
+async def get_employee(
+    principal: CurrentPrincipal, session: SessionDep, employee_id: EmployeeId
+) -> Any:
+    return ok(await employees_service.get(session, principal, employee_id))
+
+
+@router.patch("/{employee_id}", response_model=Envelope[EmployeeDetail])
+async def update_employee(
+    body: EmployeeUpdate,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    return ok(await employees_service.update(session, principal, employee_id, body))
+
+
+@router.put("/{employee_id}/contract-periods", response_model=Envelope[EmployeeDetail])
+async def replace_contract_periods(
+    body: ContractPeriodsReplace,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    """Replace the fixed-term contract history; returns the new 無期転換 date."""
+    return ok(
+        await employees_service.replace_contract_periods(session, principal, employee_id, body)
+    )
+
+
+@router.put("/{employee_id}/dependants", response_model=Envelope[EmployeeDetail])
+async def replace_dependants(
+    body: DependantsReplace,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    return ok(await employees_service.replace_dependants(session, principal, employee_id, body))
+
+
+@router.delete("/{employee_id}", response_model=Envelope[EmployeeDetail])
+async def archive_employee(
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    employee_id: EmployeeId,
+    version: Annotated[int, Query(ge=1)],
+) -> Any:
+    """Archive: the record stays (payroll, timecards and ledgers refer to it)."""
+    return ok(
+        await employees_service.set_archived(
+            session, principal, employee_id, version=version, archived=True
+        )
+    )
+
+
+@router.post("/{employee_id}/restore", response_model=Envelope[EmployeeDetail])
+async def restore_employee(
+    body: VersionBody,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    return ok(
+        await employees_service.set_archived(
+            session, principal, employee_id, version=body.version, archived=False
+        )
+    )
+
+
+@router.post("/{employee_id}/reveal", response_model=Envelope[RevealedNumbers])
+async def reveal_numbers(
+    body: RevealRequest,
+    response: Response,
+    principal: AdminPrincipal,
+    _limit: AdminRateLimit,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    """My Number, residence-card and bank account numbers in full: admins only, audited
+    (field names and purpose, never the values), never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return ok(await employees_service.reveal(session, principal, employee_id, body))

@@ -1,0 +1,227 @@
+"""Every query of the employees area, scoped by the principal.
+
+Row scope lives in :meth:`EmployeeRepository._readable` only: admins and coordinators see
+every employee, a site manager those currently placed at one of their sites, an employee
+their own record. A row outside the scope is simply not found (404, never 403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, delete, false, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.employees.models import Employee, EmployeeContractPeriod, EmployeeDependant
+from haken.modules.employees.schemas import EmployeeFilter, EmployeeSort
+from haken.platform.access import Principal, Role
+from haken.platform.names import name_key, romaji_key
+from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+
+SORTS: dict[EmployeeSort, tuple[SortKey, ...]] = {
+    EmployeeSort.KANA: (SortKey(Employee.kana_key, "asc"), SortKey(Employee.id, "asc")),
+    EmployeeSort.ROMAJI: (SortKey(Employee.romaji_key, "asc"), SortKey(Employee.id, "asc")),
+    EmployeeSort.HIRE_DATE: (SortKey(Employee.hire_date, "desc"), SortKey(Employee.id, "desc")),
+    EmployeeSort.NEWEST: (SortKey(Employee.created_at, "desc"), SortKey(Employee.id, "desc")),
+}
+EXPIRY_SORT = (SortKey(Employee.work_permitted_until, "asc"), SortKey(Employee.id, "asc"))
+
+
+def name_condition(q: str, kanji: Any, kana: Any, romaji: Any) -> Any:
+    """A prefix of any name form: one indexed ``LIKE 'key%'`` per form that can match."""
+    clauses = []
+    key = name_key(q)
+    if key:
+        clauses.append(kanji.startswith(key, autoescape=True))
+        clauses.append(kana.startswith(key, autoescape=True))
+    latin = romaji_key(q)
+    if latin and latin.isascii():
+        clauses.append(romaji.startswith(latin, autoescape=True))
+    return or_(*clauses) if clauses else false()
+
+
+class EmployeeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _readable(self, principal: Principal) -> Select[tuple[Employee]]:
+        statement = select(Employee)
+        if principal.is_at_least(Role.COORDINATOR):
+            return statement
+        if principal.role is Role.SITE_MANAGER:
+            if not principal.site_ids:
+                return statement.where(false())
+            return statement.where(Employee.current_site_id.in_(sorted(principal.site_ids)))
+        if principal.employee_id is None:
+            return statement.where(false())
+        return statement.where(Employee.id == principal.employee_id)
+
+    def list_statement(
+        self, principal: Principal, filters: EmployeeFilter
+    ) -> Select[tuple[Employee]]:
+        """The filtered, scoped statement of the list (also what the EXPLAIN test plans)."""
+        statement = self._readable(principal)
+        if not filters.include_archived:
+            statement = statement.where(Employee.archived_at.is_(None))
+        if filters.q:
+            statement = statement.where(
+                name_condition(filters.q, Employee.kanji_key, Employee.kana_key, Employee.romaji_key)
+            )
+        if filters.status is not None:
+            statement = statement.where(Employee.status == filters.status.value)
+        if filters.employment_type is not None:
+            statement = statement.where(Employee.employment_type == filters.employment_type.value)
+        if filters.term_type is not None:
+            statement = statement.where(Employee.term_type == filters.term_type.value)
+        if filters.client_id is not None:
+            statement = statement.where(Employee.current_client_id == filters.client_id)
+        if filters.site_id is not None:
+            statement = statement.where(Employee.current_site_id == filters.site_id)
+        if filters.nationality:
+            statement = statement.where(Employee.nationality == filters.nationality.upper())
+        if filters.residence_status is not None:
+            statement = statement.where(Employee.residence_status == filters.residence_status.value)
+        if filters.employee_number:
+            statement = statement.where(Employee.employee_number == filters.employee_number)
+        if filters.client_worker_id:
+            statement = statement.where(Employee.client_worker_id == filters.client_worker_id)
+        return statement
+
+    async def page(
+        self,
+        principal: Principal,
+        filters: EmployeeFilter,
+        sort: EmployeeSort,
+        request: PageRequest,
+    ) -> PageResult[Employee]:
+        statement = self.list_statement(principal, filters)
+        keys = SORTS[sort]
+        total = None
+        if request.count:
+            total = await self.session.scalar(
+                select(func.count()).select_from(statement.order_by(None).subquery())
+            )
+        rows = (await self.session.scalars(apply_keyset(statement, keys, request))).all()
+        return build_page(rows, keys, request, total)
+
+    def expiring_statement(self, principal: Principal, until: dt.date) -> Select[tuple[Employee]]:
+        return self._readable(principal).where(
+            Employee.work_permitted_until <= until,
+            Employee.archived_at.is_(None),
+            Employee.status != "left",
+        )
+
+    async def page_expiring(
+        self, principal: Principal, until: dt.date, request: PageRequest
+    ) -> PageResult[Employee]:
+        statement = self.expiring_statement(principal, until)
+        total = None
+        if request.count:
+            total = await self.session.scalar(
+                select(func.count()).select_from(statement.order_by(None).subquery())
+            )
+        rows = (await self.session.scalars(apply_keyset(statement, EXPIRY_SORT, request))).all()
+        return build_page(rows, EXPIRY_SORT, request, total)
+
+    async def readable(self, principal: Principal, employee_id: int) -> Employee | None:
+        statement = self._readable(principal).where(Employee.id == employee_id)
+        return (await self.session.scalars(statement)).first()
+
+    async def by_id(self, employee_id: int) -> Employee | None:
+        return await self.session.get(Employee, employee_id)
+
+    async def by_ids(self, ids: Sequence[int]) -> Sequence[Employee]:
+        if not ids:
+            return []
+        statement = select(Employee).where(Employee.id.in_(sorted(set(ids))))
+        return (await self.session.scalars(statement)).all()
+
+    async def duplicate_of(self, romaji: str, birth_date: dt.date) -> int | None:
+        statement = select(Employee.id).where(
+            Employee.romaji_key == romaji, Employee.birth_date == birth_date
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def number_taken(self, employee_number: str, except_id: int | None = None) -> bool:
+        statement = select(Employee.id).where(Employee.employee_number == employee_number)
+        if except_id is not None:
+            statement = statement.where(Employee.id != except_id)
+        return (await self.session.scalars(statement)).first() is not None
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+
+    def add_all(self, rows: Sequence[object]) -> None:
+        self.session.add_all(rows)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    # children --------------------------------------------------------------------------
+
+    async def periods(self, employee_id: int) -> Sequence[EmployeeContractPeriod]:
+        statement = (
+            select(EmployeeContractPeriod)
+            .where(EmployeeContractPeriod.employee_id == employee_id)
+            .order_by(EmployeeContractPeriod.start_date, EmployeeContractPeriod.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def dependants(self, employee_id: int) -> Sequence[EmployeeDependant]:
+        statement = (
+            select(EmployeeDependant)
+            .where(EmployeeDependant.employee_id == employee_id)
+            .order_by(EmployeeDependant.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def replace_periods(
+        self, employee_id: int, periods: Sequence[EmployeeContractPeriod]
+    ) -> None:
+        await self.session.execute(
+            delete(EmployeeContractPeriod).where(EmployeeContractPeriod.employee_id == employee_id)
+        )
+        self.session.add_all(periods)
+
+    async def replace_dependants(
+        self, employee_id: int, dependants: Sequence[EmployeeDependant]
+    ) -> None:
+        await self.session.execute(
+            delete(EmployeeDependant).where(EmployeeDependant.employee_id == employee_id)
+        )
+        self.session.add_all(dependants)
+
+    # internal writes (no principal: other modules' services call them) -------------------
+
+    async def set_placement(
+        self, employee_id: int, client_id: int | None, site_id: int | None
+    ) -> bool:
+        """Placement columns only, without bumping ``version``: a coordinator editing the
+        person at the same time must not get a conflict from an assignment change."""
+        result = await self.session.execute(
+            update(Employee)
+            .where(Employee.id == employee_id)
+            .values(current_client_id=client_id, current_site_id=site_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def needing_rotation(
+        self, columns: Sequence[str], primary_prefix: str, after_id: int, limit: int
+    ) -> Sequence[Employee]:
+        """Rows with ciphertext in any of ``columns`` not under the primary key, by id."""
+        stale = []
+        for column in columns:
+            attribute = getattr(Employee, column)
+            stale.append(
+                attribute.is_not(None) & ~attribute.startswith(primary_prefix, autoescape=True)
+            )
+        statement = (
+            select(Employee)
+            .where(Employee.id > after_id, or_(*stale))
+            .order_by(Employee.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()

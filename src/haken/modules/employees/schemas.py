@@ -1,0 +1,559 @@
+"""Pydantic models of the employees area, and the person fields candidates share.
+
+Personal numbers (My Number, residence-card number, bank account number) are accepted on
+input and never come back in a read model: reads carry ``…_masked`` values
+(``********90CD``) and only the audited reveal endpoint returns them in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jaconv
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from haken.labor.my_number import is_valid_my_number, normalise_my_number
+from haken.labor.residence import (
+    WEEKLY_HOURS_LIMIT,
+    ExtraActivityPermission,
+    ResidenceStatus,
+    is_valid_card_number,
+    normalise_card_number,
+)
+from haken.platform.jptext import (
+    PHONE_PATTERN,
+    POSTAL_CODE_PATTERN,
+    PREFECTURE_PATTERN,
+    normalize_postal_code,
+)
+from haken.platform.names import is_romaji, name_key
+
+# --- enumerations -------------------------------------------------------------------------
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    UNSPECIFIED = "unspecified"
+
+
+class EmploymentType(StrEnum):
+    DISPATCH = "dispatch"  # 派遣
+    CONTRACT = "contract"  # 請負
+    STAFF = "staff"  # 社内スタッフ
+
+
+class TermType(StrEnum):
+    FIXED = "fixed"  # 有期
+    INDEFINITE = "indefinite"  # 無期
+
+
+class EmployeeStatus(StrEnum):
+    ACTIVE = "active"
+    ON_LEAVE = "on_leave"  # 休職
+    LEFT = "left"  # 退職
+
+
+class BankAccountType(StrEnum):
+    ORDINARY = "ordinary"  # 普通 (全銀 1)
+    CURRENT = "current"  # 当座 (全銀 2)
+    SAVINGS = "savings"  # 貯蓄 (全銀 4)
+
+
+class WithholdingColumn(StrEnum):
+    """甲欄 when the employee filed the 扶養控除等申告書 with haken's agency, else 乙欄."""
+
+    KOU = "kou"
+    OTSU = "otsu"
+
+
+class Relationship(StrEnum):
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+class Disability(StrEnum):
+    NONE = "none"
+    GENERAL = "general"  # 一般の障害者
+    SPECIAL = "special"  # 特別障害者
+
+
+class RevealField(StrEnum):
+    MY_NUMBER = "my_number"
+    RESIDENCE_CARD_NUMBER = "residence_card_number"
+    BANK_ACCOUNT_NUMBER = "bank_account_number"
+
+
+class EmployeeSort(StrEnum):
+    KANA = "kana"  # name in kana, あ→ん
+    ROMAJI = "romaji"
+    HIRE_DATE = "hire_date"  # newest hires first
+    NEWEST = "newest"  # newest records first
+
+
+# --- field types and pure validators --------------------------------------------------------
+
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
+Nationality = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+Prefecture = Annotated[str, StringConstraints(pattern=PREFECTURE_PATTERN)]
+
+_KANA = re.compile(r"^[\u3041-\u309f\u30fc]+$")  # hiragana (the key folds katakana into it)
+_HOLDER_KANA = re.compile(r"^[\u30a1-\u30f6\u30fcA-Z0-9 ()\-./]+$")
+
+
+def check_kana(value: str) -> str:
+    key = name_key(value) or ""
+    if not key or _KANA.fullmatch(key) is None:
+        raise ValueError("must be written in kana (hiragana or katakana)")
+    return value
+
+
+def check_romaji(value: str) -> str:
+    if not is_romaji(value):
+        raise ValueError("must be written in Latin letters")
+    return unicodedata.normalize("NFKC", value)
+
+
+def check_card_number(value: str) -> str:
+    if not is_valid_card_number(value):
+        raise ValueError("residence card number must be 2 letters, 8 digits, 2 letters")
+    return normalise_card_number(value)
+
+
+def check_my_number(value: str) -> str:
+    if not is_valid_my_number(value):
+        raise ValueError("My Number must be 12 digits with a valid check digit")
+    return normalise_my_number(value)
+
+
+def resolve_extra_activity(
+    permission: ExtraActivityPermission, weekly_hours: int | None
+) -> int | None:
+    """The weekly-hours limit to record for a 資格外活動許可 (JP_DISPATCH.md §2.2).
+
+    None without permission; 28 (or an agreed lower figure) under the blanket permission;
+    the figure written on the permit under an individual one.
+    """
+    if permission is ExtraActivityPermission.NONE:
+        if weekly_hours is not None:
+            raise ValueError("weekly hours need a 資格外活動許可")
+        return None
+    if permission is ExtraActivityPermission.BLANKET:
+        if weekly_hours is None:
+            return WEEKLY_HOURS_LIMIT
+        if not 1 <= weekly_hours <= WEEKLY_HOURS_LIMIT:
+            raise ValueError(f"the blanket permission allows at most {WEEKLY_HOURS_LIMIT} h")
+        return weekly_hours
+    if weekly_hours is None or not 1 <= weekly_hours <= 40:
+        raise ValueError("an individual permission needs its weekly hours (1-40)")
+    return weekly_hours
+
+
+def masked(last4: str | None, length: int) -> str | None:
+    """``********90CD`` from the stored last four characters (the number is never read)."""
+    if last4 is None:
+        return None
+    return "*" * (length - len(last4)) + last4
+
+
+# --- the person fields shared with candidates ----------------------------------------------
+
+
+class PersonFields(BaseModel):
+    """Fields of a person record; every one optional here (edits), required ones in Create."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name_kanji: Text100 | None = None
+    name_kana: Text100 | None = None
+    name_romaji: Text100 | None = None
+    birth_date: dt.date | None = None
+    gender: Gender | None = None
+    nationality: Nationality | None = None
+    residence_status: ResidenceStatus | None = None
+    residence_card_number: str | None = Field(default=None, max_length=40)
+    residence_card_expiry: dt.date | None = Field(
+        default=None, description="在留期間満了日 (for 永住者: the card's validity date)"
+    )
+    extra_activity_permission: ExtraActivityPermission | None = None
+    extra_activity_weekly_hours: int | None = Field(default=None, ge=1, le=40)
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    postal_code: Annotated[str, StringConstraints(pattern=POSTAL_CODE_PATTERN)] | None = None
+    prefecture: Prefecture | None = Field(default=None, description="JIS X 0401 code, 01-47")
+    city: Text100 | None = None
+    address_line1: Text200 | None = None
+    address_line2: Text200 | None = None
+
+    @field_validator("name_kana")
+    @classmethod
+    def _kana(cls, value: str | None) -> str | None:
+        return check_kana(value) if value is not None else None
+
+    @field_validator("name_romaji")
+    @classmethod
+    def _romaji(cls, value: str | None) -> str | None:
+        return check_romaji(value) if value is not None else None
+
+    @field_validator("residence_card_number")
+    @classmethod
+    def _card(cls, value: str | None) -> str | None:
+        return check_card_number(value) if value is not None else None
+
+    @field_validator("postal_code")
+    @classmethod
+    def _postal(cls, value: str | None) -> str | None:
+        return normalize_postal_code(value) if value is not None else None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _birth(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date.today():
+            raise ValueError("birth date out of range")
+        return value
+
+
+class PersonCreateFields(PersonFields):
+    """The minimum of a person: kana and romaji names (the duplicate key) and birth date."""
+
+    name_kana: Text100
+    name_romaji: Text100
+    birth_date: dt.date
+    gender: Gender = Gender.UNSPECIFIED
+    nationality: Nationality = "JP"
+    extra_activity_permission: ExtraActivityPermission = ExtraActivityPermission.NONE
+
+    @model_validator(mode="after")
+    def _extra_activity(self) -> PersonCreateFields:
+        self.extra_activity_weekly_hours = resolve_extra_activity(
+            self.extra_activity_permission, self.extra_activity_weekly_hours
+        )
+        return self
+
+
+# --- employee inputs ------------------------------------------------------------------------
+
+
+class BankAccountInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+    branch_code: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
+    account_type: BankAccountType = BankAccountType.ORDINARY
+    account_number: Annotated[str, StringConstraints(pattern=r"^\d{1,7}$")]
+    holder_kana: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+    @field_validator("account_number")
+    @classmethod
+    def _pad(cls, value: str) -> str:
+        return value.zfill(7)
+
+    @field_validator("holder_kana")
+    @classmethod
+    def _holder(cls, value: str) -> str:
+        """Full-width katakana and capitals: what the bank registered, not a romaji guess."""
+        text = jaconv.h2z(unicodedata.normalize("NFKC", value), kana=True)
+        text = jaconv.hira2kata(text).upper().replace("\u3000", " ").strip()
+        if _HOLDER_KANA.fullmatch(text) is None:
+            raise ValueError("holder name must be katakana, capitals, digits, space or ()-./")
+        return text
+
+
+class ContractPeriodInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_date: dt.date
+    end_date: dt.date
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> ContractPeriodInput:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class DependantInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text100
+    name_kana: Text100 | None = None
+    relationship: Relationship
+    birth_date: dt.date
+    disability: Disability = Disability.NONE
+    cohabiting: bool = True
+    income_within_limit: bool = Field(
+        default=True, description="Within the income limit of a 扶養親族 (payroll decides)"
+    )
+
+
+class EmploymentFields(BaseModel):
+    """What a hire decides about the employment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    employment_type: EmploymentType
+    term_type: TermType = TermType.FIXED
+    hire_date: dt.date
+    employee_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    client_worker_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    contract_periods: list[ContractPeriodInput] = Field(default_factory=list, max_length=100)
+    notes: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+
+class EmployeeHire(EmploymentFields):
+    """Body of ``POST /api/candidates/{id}/hire``: the candidate's ``version`` plus the job."""
+
+    version: int = Field(ge=1)
+
+
+class EmployeeCreate(PersonCreateFields, EmploymentFields):
+    """A direct registration (staff, re-imports); hires from candidates go through hire."""
+
+    renewal_applied_on: dt.date | None = None
+    renewal_decided_on: dt.date | None = None
+    my_number: str | None = None
+    bank_account: BankAccountInput | None = None
+    withholding_column: WithholdingColumn = WithholdingColumn.KOU
+    conversion_exempt: bool = False
+    dependants: list[DependantInput] = Field(default_factory=list, max_length=30)
+
+    @field_validator("my_number")
+    @classmethod
+    def _my_number(cls, value: str | None) -> str | None:
+        return check_my_number(value) if value is not None else None
+
+
+class EmployeeUpdate(PersonFields):
+    """Partial edit; an explicit ``null`` clears a field (e.g. My Number after retention)."""
+
+    version: int = Field(ge=1)
+    renewal_applied_on: dt.date | None = None
+    renewal_decided_on: dt.date | None = None
+    my_number: str | None = None
+    bank_account: BankAccountInput | None = None
+    withholding_column: WithholdingColumn | None = None
+    conversion_exempt: bool | None = None
+    employment_type: EmploymentType | None = None
+    term_type: TermType | None = None
+    hire_date: dt.date | None = None
+    leave_date: dt.date | None = None
+    leave_reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+    status: EmployeeStatus | None = None
+    employee_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    client_worker_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    notes: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+    @field_validator("my_number")
+    @classmethod
+    def _my_number(cls, value: str | None) -> str | None:
+        return check_my_number(value) if value is not None else None
+
+
+class ContractPeriodsReplace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    periods: list[ContractPeriodInput] = Field(max_length=100)
+
+
+class DependantsReplace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    dependants: list[DependantInput] = Field(max_length=30)
+
+
+class VersionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+
+
+class RevealRequest(BaseModel):
+    """Which numbers to show in full, and why (the purpose goes into the audit row)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fields: list[RevealField] = Field(min_length=1, max_length=3)
+    purpose: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+class BankAccountRead(BaseModel):
+    bank_code: str
+    branch_code: str
+    account_type: BankAccountType
+    account_number_masked: str
+    holder_kana: str
+
+
+class ContractPeriodRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    start_date: dt.date
+    end_date: dt.date
+    note: str
+
+
+class DependantRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    name_kana: str | None
+    relationship: Relationship
+    birth_date: dt.date
+    disability: Disability
+    cohabiting: bool
+    income_within_limit: bool
+
+
+class EmployeeRead(BaseModel):
+    id: int
+    employee_number: str | None
+    candidate_id: int | None
+    name_kanji: str | None
+    name_kana: str
+    name_romaji: str
+    birth_date: dt.date
+    gender: Gender
+    nationality: str
+    residence_status: ResidenceStatus | None
+    residence_card_number_masked: str | None
+    residence_card_expiry: dt.date | None
+    renewal_applied_on: dt.date | None
+    renewal_decided_on: dt.date | None
+    work_permitted_until: dt.date | None = Field(
+        description="The last day of lawful work: the expiry, or the special period (特例期間)"
+    )
+    extra_activity_permission: ExtraActivityPermission
+    extra_activity_weekly_hours: int | None
+    phone: str | None
+    email: str | None
+    postal_code: str | None
+    prefecture: str | None
+    city: str | None
+    address_line1: str | None
+    address_line2: str | None
+    employment_type: EmploymentType
+    term_type: TermType
+    hire_date: dt.date
+    leave_date: dt.date | None
+    leave_reason: str | None
+    status: EmployeeStatus
+    client_worker_id: str | None
+    current_client_id: int | None
+    current_site_id: int | None
+    bank_account: BankAccountRead | None
+    my_number_masked: str | None
+    withholding_column: WithholdingColumn
+    conversion_exempt: bool
+    indefinite_conversion_date: dt.date | None = Field(
+        description="The day the right to 無期転換 arises (fixed-term, not exempt), else null"
+    )
+    notes: str
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class EmployeeDetail(EmployeeRead):
+    contract_periods: list[ContractPeriodRead]
+    dependants: list[DependantRead]
+
+
+class RevealedNumbers(BaseModel):
+    """The full numbers asked for; a field not asked for, or not recorded, is null."""
+
+    my_number: str | None = None
+    residence_card_number: str | None = None
+    bank_account_number: str | None = None
+
+
+class ResidenceExpiryRead(BaseModel):
+    id: int
+    kind: str = Field(description="employee or candidate")
+    name_kanji: str | None
+    name_kana: str
+    name_romaji: str
+    nationality: str
+    residence_status: ResidenceStatus | None
+    residence_card_expiry: dt.date
+    renewal_applied_on: dt.date | None = None
+    renewal_decided_on: dt.date | None = None
+    work_permitted_until: dt.date
+    in_special_period: bool
+    days_left: int = Field(description="Days from today to work_permitted_until (negative: past)")
+    current_site_id: int | None = None
+
+
+class EmployeeFilter(BaseModel):
+    q: str | None = None
+    status: EmployeeStatus | None = None
+    employment_type: EmploymentType | None = None
+    term_type: TermType | None = None
+    client_id: int | None = None
+    site_id: int | None = None
+    nationality: str | None = None
+    residence_status: ResidenceStatus | None = None
+    employee_number: str | None = None
+    client_worker_id: str | None = None
+    include_archived: bool = False
+
+
+class EmployeeBrief(BaseModel):
+    """What other modules (housing, assignments, attendance) need to know about a worker."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name_kanji: str | None
+    name_kana: str
+    name_romaji: str
+    birth_date: dt.date
+    nationality: str
+    residence_status: ResidenceStatus | None
+    work_permitted_until: dt.date | None
+    extra_activity_permission: ExtraActivityPermission
+    extra_activity_weekly_hours: int | None
+    employment_type: EmploymentType
+    term_type: TermType
+    status: EmployeeStatus
+    is_indefinite: bool
+    current_client_id: int | None
+    current_site_id: int | None
+    archived: bool
+
+    @property
+    def display_name(self) -> str:
+        return self.name_kanji or self.name_kana
+
+
+def plain(data: BaseModel, fields: set[str] | None = None) -> dict[str, Any]:
+    """The model's set fields as a dict (what an edit actually changes)."""
+    return data.model_dump(include=fields, exclude_unset=True)

@@ -1,0 +1,690 @@
+"""Employee use cases: register, edit, contract periods, dependants, reveal, expiry list.
+
+Never commits (the request or job boundary does); every write records an audit row in the
+same transaction. Personal numbers are encrypted here, before they reach a model, and the
+audit snapshots carry only their ciphertext under sensitive key names, which the audit
+diff masks: neither the database, the logs nor the audit log ever holds them in clear.
+
+Two derived dates are stored so that lists can filter and sort on them with an index:
+``work_permitted_until`` (labor.residence: the expiry or the special period of a pending
+renewal) and ``conversion_right_date`` (labor.fixed_term: 無期転換). Both are recomputed
+whenever one of their inputs changes, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.labor import residence
+from haken.labor.fixed_term import FixedTermContract, conversion_right_date
+from haken.labor.residence import ExtraActivityPermission
+from haken.modules.audit.service import audit_service
+from haken.modules.employees.errors import (
+    ContractPeriodsOverlapError,
+    EmployeeArchivedError,
+    EmployeeDuplicateError,
+    EmployeeNumberTakenError,
+    LeaveDateRequiredError,
+)
+from haken.modules.employees.models import Employee, EmployeeContractPeriod, EmployeeDependant
+from haken.modules.employees.repository import EmployeeRepository
+from haken.modules.employees.schemas import (
+    BankAccountInput,
+    BankAccountRead,
+    ContractPeriodInput,
+    ContractPeriodRead,
+    ContractPeriodsReplace,
+    DependantInput,
+    DependantRead,
+    DependantsReplace,
+    EmployeeBrief,
+    EmployeeCreate,
+    EmployeeDetail,
+    EmployeeFilter,
+    EmployeeRead,
+    EmployeeSort,
+    EmployeeStatus,
+    EmployeeUpdate,
+    ResidenceExpiryRead,
+    RevealedNumbers,
+    RevealField,
+    RevealRequest,
+    TermType,
+    masked,
+    resolve_extra_activity,
+)
+from haken.platform.access import Principal, Role
+from haken.platform.db import utcnow
+from haken.platform.errors import FieldError, NotFoundError, ValidationFailedError, VersionConflictError
+from haken.platform.logging import get_logger, redact
+from haken.platform.names import name_key, romaji_key
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.security import field_cipher
+
+log = get_logger(__name__)
+
+# Ciphertext columns, the AES-GCM associated data that binds each to its column, the length
+# of the full value (for the mask) and the reveal field that shows it.
+SEALED: dict[RevealField, tuple[str, str, str, int]] = {
+    RevealField.MY_NUMBER: ("my_number_enc", "my_number_last4", "employees.my_number", 12),
+    RevealField.RESIDENCE_CARD_NUMBER: (
+        "residence_card_number_enc",
+        "residence_card_last4",
+        "employees.residence_card_number",
+        12,
+    ),
+    RevealField.BANK_ACCOUNT_NUMBER: (
+        "bank_account_number_enc",
+        "bank_account_last4",
+        "employees.bank_account_number",
+        7,
+    ),
+}
+ROTATION_BATCH = 500
+
+# Person and employment columns copied from the input models as they are.
+_PLAIN_FIELDS = (
+    "name_kanji",
+    "name_kana",
+    "name_romaji",
+    "birth_date",
+    "gender",
+    "nationality",
+    "residence_status",
+    "residence_card_expiry",
+    "renewal_applied_on",
+    "renewal_decided_on",
+    "extra_activity_permission",
+    "extra_activity_weekly_hours",
+    "phone",
+    "email",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line1",
+    "address_line2",
+    "employment_type",
+    "term_type",
+    "hire_date",
+    "leave_date",
+    "leave_reason",
+    "status",
+    "employee_number",
+    "client_worker_id",
+    "withholding_column",
+    "conversion_exempt",
+    "notes",
+)
+_NOT_NULL = frozenset(
+    {
+        "name_kana",
+        "name_romaji",
+        "birth_date",
+        "gender",
+        "nationality",
+        "extra_activity_permission",
+        "employment_type",
+        "term_type",
+        "hire_date",
+        "status",
+        "withholding_column",
+        "conversion_exempt",
+        "notes",
+    }
+)
+
+
+def _value(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+def seal(row: Any, field: RevealField, plaintext: str | None, context_prefix: str) -> None:
+    """Store ``plaintext`` encrypted (or clear it) with its last four characters."""
+    enc_column, last4_column, context, _ = SEALED[field]
+    context = context.replace("employees.", context_prefix + ".", 1)
+    if plaintext is None:
+        setattr(row, enc_column, None)
+        setattr(row, last4_column, None)
+        return
+    setattr(row, enc_column, field_cipher().encrypt(plaintext, context=context))
+    setattr(row, last4_column, plaintext[-4:])
+
+
+def snapshot(row: Employee) -> dict[str, Any]:
+    """The audited state: ciphertext under sensitive names (masked by the audit diff)."""
+    data = {name: _value(getattr(row, name)) for name in _PLAIN_FIELDS}
+    data.update(
+        my_number=row.my_number_enc,
+        residence_card_number=row.residence_card_number_enc,
+        bank_account_number=row.bank_account_number_enc,
+        bank_code=row.bank_code,
+        bank_branch_code=row.bank_branch_code,
+        bank_account_type=row.bank_account_type,
+        bank_account_holder_kana=row.bank_account_holder_kana,
+        candidate_id=row.candidate_id,
+        archived_at=row.archived_at,
+    )
+    return data
+
+
+def _sees_pay_details(principal: Principal | None, row: Employee) -> bool:
+    """Bank details and the masked My Number: the office (coordinator+) and the person."""
+    if principal is None or principal.is_at_least(Role.COORDINATOR):
+        return True
+    return principal.employee_id == row.id
+
+
+def to_read(row: Employee, principal: Principal | None) -> EmployeeRead:
+    pay = _sees_pay_details(principal, row)
+    bank = None
+    if pay and row.bank_account_last4 is not None:
+        bank = BankAccountRead(
+            bank_code=row.bank_code or "",
+            branch_code=row.bank_branch_code or "",
+            account_type=row.bank_account_type,  # type: ignore[arg-type]
+            account_number_masked=masked(row.bank_account_last4, 7) or "",
+            holder_kana=row.bank_account_holder_kana or "",
+        )
+    indefinite = row.term_type == TermType.INDEFINITE.value
+    return EmployeeRead.model_validate(
+        {
+            **{name: getattr(row, name) for name in _PLAIN_FIELDS},
+            "id": row.id,
+            "candidate_id": row.candidate_id,
+            "residence_card_number_masked": masked(row.residence_card_last4, 12),
+            "work_permitted_until": row.work_permitted_until,
+            "current_client_id": row.current_client_id,
+            "current_site_id": row.current_site_id,
+            "bank_account": bank,
+            "my_number_masked": masked(row.my_number_last4, 12) if pay else None,
+            "indefinite_conversion_date": (
+                None if indefinite or row.conversion_exempt else row.conversion_right_date
+            ),
+            "archived_at": row.archived_at,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "version": row.version,
+        }
+    )
+
+
+def to_brief(row: Employee) -> EmployeeBrief:
+    return EmployeeBrief(
+        id=row.id,
+        name_kanji=row.name_kanji,
+        name_kana=row.name_kana,
+        name_romaji=row.name_romaji,
+        birth_date=row.birth_date,
+        nationality=row.nationality,
+        residence_status=row.residence_status,  # type: ignore[arg-type]
+        work_permitted_until=row.work_permitted_until,
+        extra_activity_permission=row.extra_activity_permission,  # type: ignore[arg-type]
+        extra_activity_weekly_hours=row.extra_activity_weekly_hours,
+        employment_type=row.employment_type,  # type: ignore[arg-type]
+        term_type=row.term_type,  # type: ignore[arg-type]
+        status=row.status,  # type: ignore[arg-type]
+        is_indefinite=row.term_type == TermType.INDEFINITE.value,
+        current_client_id=row.current_client_id,
+        current_site_id=row.current_site_id,
+        archived=row.archived_at is not None,
+    )
+
+
+def _invalid(loc: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(details=[FieldError(loc, "value_error", message).as_dict()])
+
+
+def check_periods(periods: Sequence[ContractPeriodInput]) -> list[FixedTermContract]:
+    """The periods as labour-law contracts; overlapping periods are refused."""
+    contracts = sorted(
+        (FixedTermContract(p.start_date, p.end_date) for p in periods), key=lambda c: c.start
+    )
+    for before, after in itertools.pairwise(contracts):
+        if after.start <= before.end:
+            raise ContractPeriodsOverlapError()
+    return contracts
+
+
+def _recompute_stay(row: Employee) -> None:
+    if row.residence_card_expiry is None:
+        row.work_permitted_until = None
+        return
+    row.work_permitted_until = residence.work_permitted_until(
+        row.residence_card_expiry,
+        application_filed_on=row.renewal_applied_on,
+        decided_on=row.renewal_decided_on,
+    )
+
+
+def _check_leave(row: Employee) -> None:
+    if row.leave_date is not None and row.leave_date < row.hire_date:
+        raise LeaveDateRequiredError()
+    if row.status == EmployeeStatus.LEFT.value and row.leave_date is None:
+        raise LeaveDateRequiredError()
+
+
+def _period_rows(employee_id: int, periods: Iterable[ContractPeriodInput]) -> list[EmployeeContractPeriod]:
+    return [
+        EmployeeContractPeriod(
+            employee_id=employee_id, start_date=p.start_date, end_date=p.end_date, note=p.note
+        )
+        for p in periods
+    ]
+
+
+def _dependant_rows(employee_id: int, dependants: Iterable[DependantInput]) -> list[EmployeeDependant]:
+    return [
+        EmployeeDependant(employee_id=employee_id, **{k: _value(v) for k, v in d.model_dump().items()})
+        for d in dependants
+    ]
+
+
+def _apply_bank(row: Employee, bank: BankAccountInput | None) -> None:
+    seal(row, RevealField.BANK_ACCOUNT_NUMBER, bank.account_number if bank else None, "employees")
+    row.bank_code = bank.bank_code if bank else None
+    row.bank_branch_code = bank.branch_code if bank else None
+    row.bank_account_type = bank.account_type.value if bank else None
+    row.bank_account_holder_kana = bank.holder_kana if bank else None
+
+
+def _set_names(row: Employee) -> None:
+    row.kanji_key = name_key(row.name_kanji)
+    row.kana_key = name_key(row.name_kana) or ""
+    row.romaji_key = romaji_key(row.name_romaji) or ""
+
+
+class EmployeesService:
+    # --- reads ------------------------------------------------------------------------------
+
+    async def list(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: EmployeeFilter,
+        sort: EmployeeSort,
+        request: PageRequest,
+    ) -> PageResult[EmployeeRead]:
+        page = await EmployeeRepository(session).page(principal, filters, sort, request)
+        return PageResult(
+            items=[to_read(row, principal) for row in page.items],
+            next_cursor=page.next_cursor,
+            has_more=page.has_more,
+            total=page.total,
+        )
+
+    async def _readable(
+        self, repo: EmployeeRepository, principal: Principal, employee_id: int
+    ) -> Employee:
+        row = await repo.readable(principal, employee_id)
+        if row is None:
+            raise NotFoundError()
+        return row
+
+    async def _detail(
+        self, repo: EmployeeRepository, row: Employee, principal: Principal | None
+    ) -> EmployeeDetail:
+        periods = await repo.periods(row.id)
+        dependants = await repo.dependants(row.id) if _sees_pay_details(principal, row) else []
+        return EmployeeDetail(
+            **to_read(row, principal).model_dump(),
+            contract_periods=[ContractPeriodRead.model_validate(p) for p in periods],
+            dependants=[DependantRead.model_validate(d) for d in dependants],
+        )
+
+    async def get(
+        self, session: AsyncSession, principal: Principal, employee_id: int
+    ) -> EmployeeDetail:
+        repo = EmployeeRepository(session)
+        return await self._detail(repo, await self._readable(repo, principal, employee_id), principal)
+
+    async def residence_expiring(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        days: int,
+        today: dt.date,
+        request: PageRequest,
+    ) -> PageResult[ResidenceExpiryRead]:
+        """Employees whose lawful work ends within ``days`` (already ended ones first).
+
+        The end is the card's expiry, or with a renewal filed on or before it, the decision
+        or the end of the special period (特例期間), whichever comes first (§2.3).
+        """
+        until = today + dt.timedelta(days=days)
+        page = await EmployeeRepository(session).page_expiring(principal, until, request)
+        items = []
+        for row in page.items:
+            assert row.residence_card_expiry is not None and row.work_permitted_until is not None
+            items.append(
+                ResidenceExpiryRead(
+                    id=row.id,
+                    kind="employee",
+                    name_kanji=row.name_kanji,
+                    name_kana=row.name_kana,
+                    name_romaji=row.name_romaji,
+                    nationality=row.nationality,
+                    residence_status=row.residence_status,  # type: ignore[arg-type]
+                    residence_card_expiry=row.residence_card_expiry,
+                    renewal_applied_on=row.renewal_applied_on,
+                    renewal_decided_on=row.renewal_decided_on,
+                    work_permitted_until=row.work_permitted_until,
+                    in_special_period=row.residence_card_expiry < today <= row.work_permitted_until,
+                    days_left=(row.work_permitted_until - today).days,
+                    current_site_id=row.current_site_id,
+                )
+            )
+        return PageResult(
+            items=items, next_cursor=page.next_cursor, has_more=page.has_more, total=page.total
+        )
+
+    # --- for other modules ---------------------------------------------------------------------
+
+    async def get_brief(self, session: AsyncSession, employee_id: int) -> EmployeeBrief:
+        row = await EmployeeRepository(session).by_id(employee_id)
+        if row is None:
+            raise NotFoundError()
+        return to_brief(row)
+
+    async def get_briefs(
+        self, session: AsyncSession, ids: Sequence[int]
+    ) -> dict[int, EmployeeBrief]:
+        """Briefs of the employees that exist among ``ids``, in one query."""
+        return {row.id: to_brief(row) for row in await EmployeeRepository(session).by_ids(ids)}
+
+    async def set_current_placement(
+        self,
+        session: AsyncSession,
+        *,
+        employee_id: int,
+        client_id: int | None,
+        site_id: int | None,
+    ) -> None:
+        """Record where the employee works now (the assignments module's job)."""
+        repo = EmployeeRepository(session)
+        row = await repo.by_id(employee_id)
+        if row is None:
+            raise NotFoundError()
+        before = {"current_client_id": row.current_client_id, "current_site_id": row.current_site_id}
+        await repo.set_placement(employee_id, client_id, site_id)
+        await audit_service.record(
+            session, None, entity_type="employee", entity_id=employee_id, action="placement",
+            before=before, after={"current_client_id": client_id, "current_site_id": site_id},
+        )
+
+    # --- writes --------------------------------------------------------------------------------
+
+    async def _check_unique(
+        self, repo: EmployeeRepository, row: Employee, *, except_id: int | None = None
+    ) -> None:
+        duplicate = await repo.duplicate_of(row.romaji_key, row.birth_date)
+        if duplicate is not None and duplicate != except_id:
+            raise EmployeeDuplicateError(details={"employee_id": duplicate})
+        if row.employee_number and await repo.number_taken(row.employee_number, except_id):
+            raise EmployeeNumberTakenError()
+
+    async def _flush(self, repo: EmployeeRepository) -> None:
+        """Flush; a race that slipped past the checks still ends as a catalog error."""
+        try:
+            await repo.flush()
+        except IntegrityError as error:
+            text = str(error.orig).lower()
+            if "employee_number" in text:
+                raise EmployeeNumberTakenError() from error
+            if "romaji" in text or "birth_date" in text:
+                raise EmployeeDuplicateError() from error
+            raise
+
+    async def create(
+        self,
+        session: AsyncSession,
+        principal: Principal | None,
+        data: EmployeeCreate,
+        *,
+        candidate_id: int | None = None,
+    ) -> EmployeeDetail:
+        """Register an employee (directly, or from a hired candidate: ``candidate_id``)."""
+        repo = EmployeeRepository(session)
+        contracts = check_periods(data.contract_periods)
+        row = Employee(
+            candidate_id=candidate_id,
+            status=EmployeeStatus.ACTIVE.value,
+            **{
+                name: _value(getattr(data, name))
+                for name in _PLAIN_FIELDS
+                if name in EmployeeCreate.model_fields
+            },
+        )
+        _set_names(row)
+        _recompute_stay(row)
+        _check_leave(row)
+        row.conversion_right_date = conversion_right_date(contracts)
+        seal(row, RevealField.MY_NUMBER, data.my_number, "employees")
+        seal(row, RevealField.RESIDENCE_CARD_NUMBER, data.residence_card_number, "employees")
+        _apply_bank(row, data.bank_account)
+        await self._check_unique(repo, row)
+        repo.add(row)
+        await self._flush(repo)
+        repo.add_all([*_period_rows(row.id, data.contract_periods)])
+        repo.add_all([*_dependant_rows(row.id, data.dependants)])
+        await self._flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="employee", entity_id=row.id, action="create",
+            after={
+                **snapshot(row),
+                "contract_periods": [[p.start_date, p.end_date] for p in data.contract_periods],
+                "dependants": redact([d.model_dump(mode="json") for d in data.dependants]),
+            },
+        )
+        return await self._detail(repo, row, principal)
+
+    async def _editable(
+        self, repo: EmployeeRepository, principal: Principal, employee_id: int, version: int
+    ) -> Employee:
+        row = await self._readable(repo, principal, employee_id)
+        if row.version != version:
+            raise VersionConflictError()
+        return row
+
+    async def update(
+        self, session: AsyncSession, principal: Principal, employee_id: int, data: EmployeeUpdate
+    ) -> EmployeeDetail:
+        repo = EmployeeRepository(session)
+        row = await self._editable(repo, principal, employee_id, data.version)
+        if row.archived_at is not None:
+            raise EmployeeArchivedError()
+        before = snapshot(row)
+        changes = data.model_fields_set - {"version"}
+        for name in changes & set(_PLAIN_FIELDS):
+            value = getattr(data, name)
+            if value is None and name in _NOT_NULL:
+                raise _invalid(name, "may not be null")
+            setattr(row, name, _value(value))
+        if changes & {"extra_activity_permission", "extra_activity_weekly_hours"}:
+            try:
+                row.extra_activity_weekly_hours = resolve_extra_activity(
+                    ExtraActivityPermission(row.extra_activity_permission),
+                    row.extra_activity_weekly_hours,
+                )
+            except ValueError as error:
+                raise _invalid("extra_activity_weekly_hours", str(error)) from error
+        if changes & {"name_kanji", "name_kana", "name_romaji"}:
+            _set_names(row)
+        if changes & {"residence_card_expiry", "renewal_applied_on", "renewal_decided_on"}:
+            _recompute_stay(row)
+        _check_leave(row)
+        if "my_number" in changes:
+            seal(row, RevealField.MY_NUMBER, data.my_number, "employees")
+        if "residence_card_number" in changes:
+            seal(row, RevealField.RESIDENCE_CARD_NUMBER, data.residence_card_number, "employees")
+        if "bank_account" in changes:
+            _apply_bank(row, data.bank_account)
+        if changes & {"name_romaji", "birth_date", "employee_number"}:
+            await self._check_unique(repo, row, except_id=row.id)
+        await self._flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="employee", entity_id=row.id, action="update",
+            before=before, after=snapshot(row),
+        )
+        return await self._detail(repo, row, principal)
+
+    async def replace_contract_periods(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        employee_id: int,
+        data: ContractPeriodsReplace,
+    ) -> EmployeeDetail:
+        """Replace the fixed-term contract history; the 無期転換 date follows it."""
+        repo = EmployeeRepository(session)
+        row = await self._editable(repo, principal, employee_id, data.version)
+        contracts = check_periods(data.periods)
+        before = [[p.start_date, p.end_date] for p in await repo.periods(row.id)]
+        before_date = row.conversion_right_date
+        await repo.replace_periods(row.id, _period_rows(row.id, data.periods))
+        row.conversion_right_date = conversion_right_date(contracts)
+        row.updated_at = utcnow()  # bumps version: the periods are part of the record
+        await self._flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="employee", entity_id=row.id,
+            action="contract_periods",
+            before={"contract_periods": before, "conversion_right_date": before_date},
+            after={
+                "contract_periods": [[p.start_date, p.end_date] for p in data.periods],
+                "conversion_right_date": row.conversion_right_date,
+            },
+        )
+        return await self._detail(repo, row, principal)
+
+    async def replace_dependants(
+        self, session: AsyncSession, principal: Principal, employee_id: int, data: DependantsReplace
+    ) -> EmployeeDetail:
+        repo = EmployeeRepository(session)
+        row = await self._editable(repo, principal, employee_id, data.version)
+        before = [DependantRead.model_validate(d).model_dump(mode="json") for d in await repo.dependants(row.id)]
+        for item in before:
+            item.pop("id")
+        await repo.replace_dependants(row.id, _dependant_rows(row.id, data.dependants))
+        row.updated_at = utcnow()
+        await self._flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="employee", entity_id=row.id, action="dependants",
+            before={"dependants": redact(before)},
+            after={"dependants": redact([d.model_dump(mode="json") for d in data.dependants])},
+        )
+        return await self._detail(repo, row, principal)
+
+    async def set_archived(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        employee_id: int,
+        *,
+        version: int,
+        archived: bool,
+    ) -> EmployeeDetail:
+        """Archive (the API's DELETE) or restore: employees are referenced everywhere, so a
+        record is never deleted, only taken out of the lists."""
+        repo = EmployeeRepository(session)
+        row = await self._editable(repo, principal, employee_id, version)
+        before = row.archived_at
+        row.archived_at = (row.archived_at or utcnow()) if archived else None
+        await self._flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="employee", entity_id=row.id,
+            action="archive" if archived else "restore",
+            before={"archived_at": before}, after={"archived_at": row.archived_at},
+        )
+        return await self._detail(repo, row, principal)
+
+    async def reveal(
+        self, session: AsyncSession, principal: Principal, employee_id: int, request: RevealRequest
+    ) -> RevealedNumbers:
+        """The full numbers, for an admin, audited with the field names and purpose only."""
+        repo = EmployeeRepository(session)
+        row = await self._readable(repo, principal, employee_id)
+        return await reveal_sealed(
+            session, principal, row, request, entity_type="employee", context_prefix="employees"
+        )
+
+    async def rotate_field_keys(self, session: AsyncSession) -> int:
+        """Re-encrypt every personal number not under the primary key; returns rows changed."""
+        cipher = field_cipher()
+        prefix = f"v1:{cipher.primary_key_id}:"
+        columns = [spec[0] for spec in SEALED.values()]
+        repo = EmployeeRepository(session)
+        changed, after_id = 0, 0
+        while True:
+            rows = await repo.needing_rotation(columns, prefix, after_id, ROTATION_BATCH)
+            if not rows:
+                break
+            for row in rows:
+                rotate_row(row, "employees")
+                after_id = row.id
+            changed += len(rows)
+            await self._flush(repo)
+        await audit_service.record(
+            session, None, entity_type="field_keys", entity_id="employees", action="rotate",
+            after={"rows": changed, "key_id": cipher.primary_key_id},
+        )
+        return changed
+
+
+def rotate_row(row: Any, context_prefix: str) -> None:
+    """Re-encrypt each sealed column of ``row`` that the row has, under the primary key."""
+    cipher = field_cipher()
+    for enc_column, _, context, _ in SEALED.values():
+        token = getattr(row, enc_column, None)
+        if token is not None and cipher.needs_rotation(token):
+            context = context.replace("employees.", context_prefix + ".", 1)
+            setattr(row, enc_column, cipher.rotate(token, context=context))
+
+
+def unseal(row: Any, field: RevealField, context_prefix: str) -> str | None:
+    enc_column, _, context, _ = SEALED[field]
+    token = getattr(row, enc_column, None)
+    if token is None:
+        return None
+    return field_cipher().decrypt(token, context=context.replace("employees.", context_prefix + ".", 1))
+
+
+async def reveal_sealed(
+    session: AsyncSession,
+    principal: Principal,
+    row: Any,
+    request: RevealRequest,
+    *,
+    entity_type: str,
+    context_prefix: str,
+) -> RevealedNumbers:
+    """The one reveal path for employees and candidates (see docs/architecture.md)."""
+    fields = sorted(set(request.fields))
+    values: dict[str, str | None] = {}
+    for field in fields:
+        if hasattr(row, SEALED[field][0]):
+            values[field.value] = unseal(row, field, context_prefix)
+    await audit_service.record(
+        session, principal, entity_type=entity_type, entity_id=row.id, action="reveal",
+        after={"fields": [f.value for f in fields], "purpose": request.purpose},
+    )
+    log.info("personal numbers revealed", entity=entity_type, fields=[f.value for f in fields])
+    return RevealedNumbers(**values)
+
+
+employees_service = EmployeesService()
+
+__all__ = [
+    "EmployeesService",
+    "employees_service",
+    "reveal_sealed",
+    "rotate_row",
+    "seal",
+    "unseal",
+]

@@ -1,0 +1,457 @@
+"""Web pages of the identity area: sign-in/out, account, password reset, user administration.
+
+The same services as ``endpoints.py``; each route declares its access policy
+and rate limit like an API route, and every POST declares ``CsrfProtected``
+after its access dependency. See docs/architecture.md, "Web UI".
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from haken.modules.identity.access import clear_session_cookies, set_session_cookies
+from haken.modules.identity.endpoints import _client
+from haken.modules.identity.schemas import (
+    Deactivate,
+    LoginRequest,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    Preferences,
+    RoleChange,
+    UserCreate,
+)
+from haken.modules.identity.service import identity_service
+from haken.platform.access import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    MaybePrincipal,
+    PublicAccess,
+    Role,
+)
+from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.errors import HakenError
+from haken.platform.pagination import PageRequest
+from haken.platform.security import decode_access_token
+from haken.platform.ratelimit import AuthRateLimit, LoginRateLimit, default_limit, enforce
+from haken.web import csrf
+from haken.web.csrf import CsrfProtected
+from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.i18n import N_, gettext_
+from haken.web.render import flash, redirect, render, safe_next
+
+# Sign-in and password reset: their own (stricter) rate limits, declared per route.
+auth_pages = APIRouter(include_in_schema=False)
+# Everything else: the default limit for the whole router.
+account_pages = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
+admin_pages = APIRouter(
+    prefix="/admin/users", include_in_schema=False, dependencies=[Depends(default_limit)]
+)
+
+ROLE_LABELS = {
+    Role.SUPER_ADMIN: N_("Super administrator"),
+    Role.ADMIN: N_("Administrator"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.SITE_MANAGER: N_("Site manager"),
+    Role.EMPLOYEE: N_("Employee"),
+}
+LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
+PASSWORD_FIELDS = {"AUTH_WRONG_PASSWORD": "current_password", "AUTH_PASSWORD_TOO_WEAK": "new_password"}
+USER_FIELDS = {"USER_EMAIL_TAKEN": "email", "AUTH_PASSWORD_TOO_WEAK": "password"}
+
+
+def _home_for(role: Role) -> str:
+    return "/me" if role is Role.EMPLOYEE else "/"
+
+
+def role_options() -> list[tuple[str, str]]:
+    return [(role.value, gettext_(label)) for role, label in ROLE_LABELS.items()]
+
+
+def _site_ids(raw: str | None) -> list[str]:
+    """The site-id field is a comma separated list (a picker arrives with the clients pages)."""
+    return [part.strip() for part in (raw or "").replace("、", ",").split(",") if part.strip()]
+
+
+# --- sign-in and sign-out ---------------------------------------------------------------
+
+
+@auth_pages.get("/login", dependencies=[Depends(default_limit)])
+async def login_form(
+    request: Request,
+    principal: MaybePrincipal,
+    next: Annotated[str | None, Query(max_length=2000)] = None,  # noqa: A002
+) -> Any:
+    if principal is not None:
+        return redirect(request, safe_next(next, _home_for(principal.role)))
+    return render(request, "identity/login.html", {"form": FormState(), "next": safe_next(next, "")})
+
+
+@auth_pages.post("/login")
+async def login(
+    request: Request,
+    _access: PublicAccess,
+    _limit: LoginRateLimit,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Any:
+    """A failed sign-in is answered after the commit (the lockout counter must persist)."""
+    form = await request.form()
+    state = parse_form(LoginRequest, form)
+    next_url = safe_next(form.get("next") if isinstance(form.get("next"), str) else None, "")
+    if state.data is None:
+        return render(
+            request, "identity/login.html", {"form": state, "next": next_url}, status_code=422
+        )
+    await enforce(request, "login_account", key=state.data.email.lower())
+    outcome = await identity_service.login(
+        session, settings, email=state.data.email, password=state.data.password,
+        client=_client(request),
+    )
+    if outcome.error is not None or outcome.tokens is None:
+        assert outcome.error is not None
+        state.add_error(outcome.error)
+        state.values.pop("password", None)
+        response = render(
+            request, "identity/login.html", {"form": state, "next": next_url},
+            status_code=outcome.error.status_code,
+        )
+        if outcome.error.headers:
+            response.headers.update(outcome.error.headers)
+        return response
+    set_session_cookies(request, outcome.tokens)
+    csrf.rotate_nonce(request)  # a token minted before sign-in must not survive it
+    claims = decode_access_token(settings.resolved_secret_key, outcome.tokens.access_token)
+    return redirect(request, safe_next(next_url, _home_for(Role(claims.role))))
+
+
+@account_pages.post("/logout")
+async def logout(
+    request: Request, principal: CurrentPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    await identity_service.logout(session, principal)
+    clear_session_cookies(request)
+    csrf.rotate_nonce(request)
+    flash(request, "success", gettext_("You have signed out."))
+    return redirect(request, "/login")
+
+
+# --- password reset (signed out) --------------------------------------------------------------
+
+
+@auth_pages.get("/password-reset", dependencies=[Depends(default_limit)])
+async def password_reset_form(
+    request: Request,
+    _access: PublicAccess,
+    token: Annotated[str | None, Query(min_length=10, max_length=512)] = None,
+) -> Any:
+    template = "identity/reset_confirm.html" if token else "identity/reset_request.html"
+    return render(request, template, {"form": FormState(values={"token": token or ""})})
+
+
+@auth_pages.post("/password-reset")
+async def password_reset_request(
+    request: Request,
+    _access: PublicAccess,
+    _limit: AuthRateLimit,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Any:
+    """The same answer whether or not the address has an account."""
+    state = parse_form(PasswordResetRequest, await request.form())
+    if state.data is None:
+        raise FormRejected(
+            render(request, "identity/reset_request.html", {"form": state}, status_code=422)
+        )
+    await identity_service.request_password_reset(session, settings, email=state.data.email)
+    flash(request, "info", gettext_("If the address has an account, a reset link is on its way."))
+    return redirect(request, "/login")
+
+
+@auth_pages.post("/password-reset/confirm")
+async def password_reset_confirm(
+    request: Request,
+    _access: PublicAccess,
+    _limit: AuthRateLimit,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+) -> Any:
+    state = parse_form(PasswordResetConfirm, await request.form())
+    if state.data is not None:
+        try:
+            await identity_service.confirm_password_reset(
+                session, token=state.data.token, new_password=state.data.new_password
+            )
+        except HakenError as error:
+            state.add_error(error, {"AUTH_PASSWORD_TOO_WEAK": "new_password"})
+    if not state.ok:
+        raise FormRejected(
+            render(request, "identity/reset_confirm.html", {"form": state}, status_code=422)
+        )
+    flash(request, "success", gettext_("Your password was changed. Sign in with the new one."))
+    return redirect(request, "/login")
+
+
+# --- the signed-in user's own account -------------------------------------------------------
+
+
+async def _account_page(
+    request: Request,
+    session: Any,
+    principal: Any,
+    *,
+    password_form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    user = await identity_service.me(session, principal)
+    sessions = await identity_service.list_sessions(session, principal)
+    return render(
+        request,
+        "identity/account.html",
+        {
+            "user": user,
+            "sessions": sessions,
+            "role_label": gettext_(ROLE_LABELS[user.role]),
+            "languages": list(LANGUAGE_LABELS.items()),
+            "password_form": password_form or FormState(),
+        },
+        status_code=status_code,
+    )
+
+
+@account_pages.get("/account")
+async def account(request: Request, principal: CurrentPrincipal, session: SessionDep) -> Any:
+    return await _account_page(request, session, principal)
+
+
+@account_pages.post("/account/password")
+async def change_password(
+    request: Request, principal: CurrentPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    form = await request.form()
+    state = parse_form(PasswordChange, form)
+    if state.data is not None and form.get("new_password") != form.get("new_password_confirm"):
+        state.errors["new_password_confirm"] = gettext_("The two new passwords differ.")
+    if state.data is not None and not state.errors:
+        try:
+            await identity_service.change_password(
+                session, principal,
+                current=state.data.current_password, new=state.data.new_password,
+            )
+        except HakenError as error:
+            state.add_error(error, PASSWORD_FIELDS)
+    if not state.ok:
+        raise FormRejected(
+            await _account_page(request, session, principal, password_form=state, status_code=422)
+        )
+    flash(request, "success", gettext_("Your password was changed; your other sessions ended."))
+    return redirect(request, "/account")
+
+
+@account_pages.post("/account/preferences")
+async def update_preferences(
+    request: Request, principal: CurrentPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    state = parse_form(Preferences, await request.form())
+    if state.data is None:
+        raise FormRejected(await _account_page(request, session, principal, status_code=422))
+    await identity_service.update_preferences(session, principal, state.data)
+    return redirect(request, "/account")
+
+
+@account_pages.post("/account/sessions/{session_id}/revoke")
+async def revoke_session(
+    request: Request,
+    principal: CurrentPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    session_id: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Any:
+    await identity_service.revoke_session(session, principal, session_id)
+    flash(request, "success", gettext_("The session was ended."))
+    return redirect(request, "/account")
+
+
+# --- user administration ---------------------------------------------------------------------
+
+
+@admin_pages.get("")
+async def users(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    role: Role | None = None,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    """Search by e-mail or name, filter by role, page by cursor (htmx swaps the results)."""
+    paging = PageRequest(limit=50, cursor=cursor)
+    result = await identity_service.list_users(
+        session, principal, search=q or None, role=role, request=paging
+    )
+    filters = {"q": q or "", "role": role.value if role else "", "cursor": cursor or ""}
+    return render(
+        request,
+        "identity/users.html",
+        {
+            "result": result,
+            "filters": filters,
+            "roles": role_options(),
+            "role_labels": {r.value: gettext_(label) for r, label in ROLE_LABELS.items()},
+        },
+        block="results",
+    )
+
+
+def _new_user_page(request: Request, state: FormState[Any], status_code: int = 200) -> Any:
+    return render(
+        request,
+        "identity/user_new.html",
+        {"form": state, "roles": role_options(), "languages": list(LANGUAGE_LABELS.items())},
+        status_code=status_code,
+    )
+
+
+@admin_pages.get("/new")
+async def new_user_form(request: Request, _principal: AdminPrincipal) -> Any:
+    return _new_user_page(request, FormState(values={"role": "employee", "locale": "ja"}))
+
+
+@admin_pages.post("")
+async def create_user(
+    request: Request, principal: AdminPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    form = await request.form()
+    raw_sites = form.get("site_ids")
+    state = parse_form(
+        UserCreate, form, extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")}
+    )
+    state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
+    if state.data is not None:
+        try:
+            user = await identity_service.create_user(session, principal, state.data)
+        except HakenError as error:
+            state.add_error(error, USER_FIELDS)
+    if not state.ok:
+        raise FormRejected(_new_user_page(request, state, status_code=422))
+    flash(request, "success", gettext_("The user %(email)s was created.", email=user.email))
+    return redirect(request, f"/admin/users/{user.id}")
+
+
+async def _user_page(
+    request: Request,
+    session: Any,
+    principal: Any,
+    user_id: int,
+    *,
+    role_form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    user = await identity_service.get_user(session, principal, user_id)
+    sessions = await identity_service.user_sessions(session, principal, user_id)
+    return render(
+        request,
+        "identity/user_detail.html",
+        {
+            "user": user,
+            "sessions": sessions,
+            "roles": role_options(),
+            "role_label": gettext_(ROLE_LABELS[user.role]),
+            "role_form": role_form
+            or FormState(
+                values={"role": user.role.value, "site_ids": ", ".join(map(str, user.site_ids))}
+            ),
+        },
+        status_code=status_code,
+    )
+
+
+@admin_pages.get("/{user_id}")
+async def user_detail(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    user_id: Annotated[int, Path(ge=1)],
+) -> Any:
+    return await _user_page(request, session, principal, user_id)
+
+
+@admin_pages.post("/{user_id}/role")
+async def change_role(
+    request: Request,
+    principal: AdminPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    user_id: Annotated[int, Path(ge=1)],
+) -> Any:
+    form = await request.form()
+    raw_sites = form.get("site_ids")
+    state = parse_form(
+        RoleChange, form, extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")}
+    )
+    state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
+    if state.data is not None:
+        try:
+            await identity_service.change_role(session, principal, user_id, state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(
+            await _user_page(request, session, principal, user_id, role_form=state, status_code=422)
+        )
+    flash(request, "success", gettext_("The role was changed; the user's sessions ended."))
+    return redirect(request, f"/admin/users/{user_id}")
+
+
+@admin_pages.post("/{user_id}/deactivate")
+async def deactivate_user(
+    request: Request,
+    principal: AdminPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    user_id: Annotated[int, Path(ge=1)],
+) -> Any:
+    state = parse_form(Deactivate, await request.form())
+    if state.data is not None:
+        try:
+            await identity_service.deactivate(session, principal, user_id, state.data.version)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(
+            await _user_page(request, session, principal, user_id, role_form=state, status_code=409)
+        )
+    flash(request, "success", gettext_("The user was deactivated."))
+    return redirect(request, f"/admin/users/{user_id}")
+
+
+outbox_pages = APIRouter(
+    prefix="/admin/outbox", include_in_schema=False, dependencies=[Depends(default_limit)]
+)
+
+
+@outbox_pages.get("")
+async def outbox(
+    request: Request,
+    _principal: AdminPrincipal,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    """Queued mail (how reset links are read where no SMTP server is configured)."""
+    paging = PageRequest(limit=50, cursor=cursor)
+    result = await identity_service.outbox(session, paging)
+    return render(
+        request, "identity/outbox.html", {"result": result, "filters": {"cursor": cursor or ""}},
+        block="results",
+    )
+
+
+ROUTERS = (auth_pages, account_pages, admin_pages, outbox_pages)

@@ -1,0 +1,1165 @@
+"""The cache facade: named TTL strategies, read-through decorator, tags, failover, stats.
+
+Built on cashews: its Redis and memory backends store the bytes, its locks keep
+other workers from loading the same key at once. What cashews does not give,
+haken adds here (and only here):
+
+* **Strategies, not numbers.** Every cached read names a row of
+  :data:`STRATEGIES`; docs/caching.md says which data each one is for.
+* **Pydantic DTOs as JSON.** The decorator builds a ``TypeAdapter`` from the
+  function's return annotation and refuses anything Pydantic cannot serialise
+  (an ORM object fails at import time, not in production).
+* **Keys** ``haken:v1:<namespace>:<key>[:@<scope>]``. ``v1`` is bumped by a
+  deploy that changes a cached shape; a namespace is one business area.
+* **Tags as versions.** A tag (``user:42``, ``users:list``) is a key holding a
+  random token; an entry records the tokens it was computed under and is valid
+  only while they are unchanged. Invalidating a tag writes a fresh token: one
+  command, no key scan, and safe against the read/write race (a read that
+  started before the write stores an entry that is already stale). A missing
+  tag (never used, expired, evicted) gets a fresh token, so eviction can only
+  cause misses, never resurrect stale data.
+* **Invalidation after the commit** through :func:`haken.platform.db.after_commit`
+  (:data:`cache_tags`), never before it and never on rollback.
+* **Stampede protection.** Concurrent misses of one key in a process share one
+  load (single flight); across workers a cashews lock makes the others wait
+  for the value instead of loading it too.
+* **Failover.** When Redis fails, the failing operation is re-run on the memory
+  backend (the request never sees the error), the cache marks itself degraded,
+  caps TTLs (other workers cannot see this worker's memory invalidations),
+  journals invalidations and probes Redis in the background. On recovery the
+  journal is replayed on Redis, then the memory backend is cleared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import fnmatch
+import functools
+import hashlib
+import inspect
+import re
+import secrets
+import string
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar, get_type_hints
+
+from cashews.backends.interface import Backend
+from cashews.backends.memory import Memory
+from cashews.backends.redis import Redis
+from cashews.exceptions import CacheBackendInteractionError
+from cashews.serialize import NULL_SERIALIZER
+from fastapi import Request
+from pydantic import PydanticSchemaGenerationError, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError, to_jsonable_python
+from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from haken.platform import metrics
+from haken.platform.access import Principal, Role
+from haken.platform.db import after_commit
+from haken.platform.logging import get_logger
+
+log = get_logger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+KEY_ROOT = "haken"
+KEY_VERSION = "v1"
+PREFIX = f"{KEY_ROOT}:{KEY_VERSION}:"
+TAG_PREFIX = PREFIX + "_tag:"
+LOCK_PREFIX = PREFIX + "_lock:"
+
+# --- strategies ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A named TTL: how long an entry may live when no invalidation reaches it."""
+
+    name: str
+    ttl_seconds: int
+    purpose: str
+
+
+# The one table of TTLs (docs/caching.md explains each). Writes invalidate by tag,
+# so a TTL bounds staleness only for changes no tag announces.
+STRATEGIES: dict[str, Strategy] = {
+    s.name: s
+    for s in (
+        Strategy(
+            "realtime",
+            5,
+            "counts that change by the second: approvals waiting, queue depth, sessions online",
+        ),
+        Strategy(
+            "short",
+            30,
+            "computed views of live data read many times a minute: today's attendance board",
+        ),
+        Strategy(
+            "list",
+            60,
+            "paged lists and searches of an area; invalidated by the area's list tag",
+        ),
+        Strategy(
+            "entity",
+            300,
+            "one record by id (user, employee, client, contract); invalidated by its entity tag",
+        ),
+        Strategy(
+            "dashboard",
+            120,
+            "aggregates over many records (headcount, margins, expiring cards)",
+        ),
+        Strategy(
+            "report",
+            900,
+            "heavy reports of a period (monthly hours, ledgers) that cost seconds to build",
+        ),
+        Strategy(
+            "reference",
+            3600,
+            "slow-changing master data: client sites, units, allowance and rate tables",
+        ),
+        Strategy(
+            "static",
+            86400,
+            "data that changes only with a deploy: statutory tables, holiday calendars, enums",
+        ),
+    )
+}
+MAX_TTL_SECONDS = max(s.ttl_seconds for s in STRATEGIES.values())
+# A tag outlives every entry it guards; when it expires anyway the entries just miss.
+TAG_TTL_SECONDS = MAX_TTL_SECONDS + 3600
+
+_TAG_RE = re.compile(r"^[a-z][a-z0-9_]*(:[A-Za-z0-9_.@-]+)*$")
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+PATTERN_RE = re.compile(r"^[A-Za-z0-9*][A-Za-z0-9_:.@*-]{0,199}$")
+
+
+def entity_tag(entity: str, entity_id: object) -> str:
+    """The tag of one record: ``entity_tag("employee", 42)`` → ``employee:42``."""
+    return f"{entity}:{entity_id}"
+
+
+def list_tag(name: str) -> str:
+    """The tag of an area's lists: ``list_tag("employees")`` → ``employees:list``."""
+    return f"{name}:list"
+
+
+def check_tag(tag: str) -> str:
+    if len(tag) > 200 or not _TAG_RE.match(tag):
+        raise ValueError(f"malformed cache tag {tag!r}")
+    return tag
+
+
+# --- keys and scope ---------------------------------------------------------------
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class _KeyFormatter(string.Formatter):
+    """``str.format`` whose substituted values are safe key parts.
+
+    Values outside ``[A-Za-z0-9_.@-]`` (a search text, a long list) become a
+    digest, so a caller's input can neither inject ``:``/``*`` into a key nor
+    make it unbounded.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if hasattr(value, "value") and isinstance(value.value, (str, int)):  # enums
+            value = value.value
+        if isinstance(value, (str, int)):
+            text = format(value, format_spec)
+        else:
+            text = _json_text(value)
+        if _SAFE_PART.match(text):
+            return text
+        return "h" + _digest(text)
+
+
+_FORMATTER = _KeyFormatter()
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(to_jsonable_python(value), sort_keys=True, separators=(",", ":"))
+
+
+ScopeFn = Callable[[Principal | None], str]
+
+
+def principal_scope(principal: Principal | None) -> str:
+    """The conservative scope: everything the repositories may filter by.
+
+    Two principals share an entry only when their role, user, employee and
+    sites are all the same, so a cached read never crosses a row-scope line.
+    """
+    if principal is None:
+        return "system"
+    sites = ",".join(str(s) for s in sorted(principal.site_ids))
+    return (
+        f"u{principal.user_id}.{principal.role.value}.e{principal.employee_id or 0}"
+        f".s{_digest(sites) if sites else '0'}"
+    )
+
+
+def scope_by_role(minimum: Role) -> ScopeFn:
+    """Principals at or above ``minimum`` see every row: they share one entry
+    (``all``); everyone below keeps the per-principal scope."""
+
+    def scope(principal: Principal | None) -> str:
+        if principal is None or principal.is_at_least(minimum):
+            return "all"
+        return principal_scope(principal)
+
+    return scope
+
+
+# --- the registry of cached reads -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedSpec:
+    """One cached read, as the decorator registered it."""
+
+    qualname: str
+    namespace: str
+    strategy: Strategy
+    key_template: str | None
+    tag_templates: tuple[str, ...]
+    scope: ScopeFn | None
+    invalidated_by: tuple[str, ...]
+    adapter: TypeAdapter[Any] = field(compare=False, repr=False)
+
+    @property
+    def areas(self) -> frozenset[str]:
+        """Business areas whose writes can change this read's data."""
+        return frozenset((self.namespace, *self.invalidated_by))
+
+    def key(self, arguments: Mapping[str, Any]) -> str:
+        if self.key_template is not None:
+            body = _FORMATTER.vformat(self.key_template, (), arguments)
+        else:
+            plain = {
+                k: v for k, v in arguments.items() if k not in {"self", "session", "principal"}
+            }
+            body = f"{self.qualname}:{_digest(_json_text(plain))}"
+        key = f"{PREFIX}{self.namespace}:{body}"
+        if self.scope is not None:
+            key += ":@" + self.scope(arguments.get("principal"))
+        return key
+
+    def tags(self, arguments: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(check_tag(_FORMATTER.vformat(t, (), arguments)) for t in self.tag_templates)
+
+
+_REGISTRY: dict[str, CachedSpec] = {}
+
+
+def cached_reads() -> list[CachedSpec]:
+    """Every function decorated with :func:`cached` (imported so far)."""
+    return list(_REGISTRY.values())
+
+
+def cached_areas() -> frozenset[str]:
+    """Areas whose write endpoints must prove cached reads fresh (the route-walk test)."""
+    return frozenset(area for spec in _REGISTRY.values() for area in spec.areas)
+
+
+def _area_of(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) >= 3 and parts[0] == "haken" and parts[1] == "modules":
+        return parts[2]
+    return parts[-1]
+
+
+_DEFAULT: Any = object()
+_BYPASS: ContextVar[bool] = ContextVar("haken_cache_bypass", default=False)
+
+
+@contextlib.contextmanager
+def cache_bypass() -> Iterator[None]:
+    """Read straight from the source inside this block (tests' ground truth, repair tools)."""
+    token = _BYPASS.set(True)
+    try:
+        yield
+    finally:
+        _BYPASS.reset(token)
+
+
+def _adapter_for(func: Callable[..., Any]) -> TypeAdapter[Any]:
+    try:
+        hints = get_type_hints(func)
+    except NameError as error:
+        raise TypeError(f"{func.__qualname__}: unresolvable return annotation") from error
+    annotation = hints.get("return", inspect.Signature.empty)
+    if annotation in (inspect.Signature.empty, Any, object, None, type(None)):
+        raise TypeError(f"{func.__qualname__}: a cached read must declare a DTO return type")
+    try:
+        return TypeAdapter(annotation)
+    except PydanticSchemaGenerationError as error:
+        raise TypeError(
+            f"{func.__qualname__}: cache Pydantic DTOs (JSON), never ORM or arbitrary objects"
+        ) from error
+
+
+def cached(
+    strategy: str,
+    *,
+    key: str | None = None,
+    tags: Sequence[str] = (),
+    namespace: str | None = None,
+    scope: ScopeFn | None = _DEFAULT,
+    invalidated_by: Sequence[str] = (),
+) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
+    """Cache a service read: ``@cached("entity", key="user:{user_id}", tags=["user:{user_id}"])``.
+
+    ``key`` and ``tags`` are ``str.format`` templates over the function's
+    arguments (``{request.limit}`` works). ``scope`` maps the ``principal``
+    argument to the row-scope part of the key; by default every distinct
+    principal gets its own entry (:func:`principal_scope`); pass
+    :func:`scope_by_role` to share entries where the repository does not filter,
+    or ``None`` when the function takes no principal. ``invalidated_by`` names
+    other areas whose writes change this data (their write endpoints then join
+    the freshness test).
+    """
+    if strategy not in STRATEGIES:
+        raise KeyError(f"unknown cache strategy {strategy!r}; see STRATEGIES")
+
+    def decorate(func: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+        signature = inspect.signature(func)
+        takes_principal = "principal" in signature.parameters
+        chosen_scope: ScopeFn | None
+        if scope is _DEFAULT:
+            chosen_scope = principal_scope if takes_principal else None
+        else:
+            chosen_scope = scope
+        if takes_principal and chosen_scope is None:
+            raise TypeError(f"{func.__qualname__}: takes a principal, so it needs a scope")
+        for template in tags:
+            check_tag(template.replace("{", "").replace("}", "").replace(".", "_"))
+        spec = CachedSpec(
+            qualname=f"{func.__module__}.{func.__qualname__}",
+            namespace=namespace or _area_of(func.__module__),
+            strategy=STRATEGIES[strategy],
+            key_template=key,
+            tag_templates=tuple(tags),
+            scope=chosen_scope,
+            invalidated_by=tuple(invalidated_by),
+            adapter=_adapter_for(func),
+        )
+        if key is not None:
+            clash = next(
+                (
+                    s
+                    for s in _REGISTRY.values()
+                    if s.namespace == spec.namespace
+                    and s.key_template == key
+                    and s.qualname != spec.qualname
+                ),
+                None,
+            )
+            if clash is not None:
+                raise ValueError(f"cache key {key!r} already used by {clash.qualname}")
+        _REGISTRY[spec.qualname] = spec
+
+        @functools.wraps(func)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            cache = active_cache()
+            if cache is None or _BYPASS.get():
+                return await func(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = bound.arguments
+            session = arguments.get("session")
+            if isinstance(session, AsyncSession) and has_uncommitted_writes(session):
+                # Data read inside a transaction that wrote may never be committed.
+                cache.stats.record_bypass(spec)
+                return await func(*args, **kwargs)
+            result: T = await cache.load(
+                spec, spec.key(arguments), spec.tags(arguments), lambda: func(*args, **kwargs)
+            )
+            return result
+
+        wrapper.__haken_cached__ = spec  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+# --- uncommitted writes of a session ----------------------------------------------
+
+_WROTE = "haken_cache_wrote"
+_PENDING = "haken_cache_pending_tags"
+
+
+def has_uncommitted_writes(session: AsyncSession) -> bool:
+    info = session.info
+    pending: _PendingTags | None = info.get(_PENDING)
+    if info.get(_WROTE) or (pending is not None and pending.tags):
+        return True
+    return bool(session.new or session.dirty or session.deleted)
+
+
+def _mark_wrote(session: Session, *_args: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _mark_bulk_write(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+def _clear_wrote(session: Session, *_args: Any) -> None:
+    session.info.pop(_WROTE, None)
+
+
+if not event.contains(Session, "after_flush", _mark_wrote):
+    event.listen(Session, "after_flush", _mark_wrote)
+    event.listen(Session, "do_orm_execute", _mark_bulk_write)
+    event.listen(Session, "after_commit", _clear_wrote)
+    event.listen(Session, "after_soft_rollback", _clear_wrote)
+
+
+# --- invalidation on write ----------------------------------------------------------
+
+
+class _PendingTags:
+    def __init__(self) -> None:
+        self.tags: set[str] = set()
+
+    async def flush(self) -> None:
+        tags, self.tags = self.tags, set()
+        cache = active_cache()
+        if cache is not None and tags:
+            await cache.invalidate_tags(*sorted(tags))
+
+
+class CacheTags:
+    """What services call on every write: the tags they touched, flushed after the commit."""
+
+    def invalidate_after_commit(self, session: AsyncSession, *tags: str) -> None:
+        """``cache_tags.invalidate_after_commit(session, "employee:42", "employees:list")``.
+
+        The tags are deleted right after this session commits; on rollback they
+        are dropped with the rest of the unit of work.
+        """
+        for tag in tags:
+            check_tag(tag)
+        pending: _PendingTags | None = session.info.get(_PENDING)
+        registered = session.info.get("after_commit", [])
+        if pending is None or not any(
+            getattr(cb, "__self__", None) is pending for cb in registered
+        ):
+            pending = _PendingTags()
+            session.info[_PENDING] = pending
+            after_commit(session, pending.flush)
+        pending.tags.update(tags)
+
+    def pending(self, session: AsyncSession) -> frozenset[str]:
+        """The tags this unit of work will invalidate when it commits (for tests)."""
+        pending: _PendingTags | None = session.info.get(_PENDING)
+        return frozenset(pending.tags) if pending is not None else frozenset()
+
+
+cache_tags = CacheTags()
+
+# --- stats ----------------------------------------------------------------------------
+
+LATENCY_BUCKETS_MS = (0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0, float("inf"))
+
+
+@dataclass
+class Counts:
+    hits: int = 0
+    misses: int = 0
+    errors: int = 0
+    fallbacks: int = 0
+    lock_waits: int = 0
+    bypassed: int = 0
+    latency_count: int = 0
+    latency_sum_ms: float = 0.0
+    latency_max_ms: float = 0.0
+    buckets: list[int] = field(default_factory=lambda: [0] * len(LATENCY_BUCKETS_MS))
+
+    def observe(self, ms: float) -> None:
+        self.latency_count += 1
+        self.latency_sum_ms += ms
+        self.latency_max_ms = max(self.latency_max_ms, ms)
+        for index, bound in enumerate(LATENCY_BUCKETS_MS):
+            if ms <= bound:
+                self.buckets[index] += 1
+                break
+
+    def percentile(self, fraction: float) -> float | None:
+        """Upper bound of the bucket holding the ``fraction`` quantile (None without data)."""
+        if not self.latency_count:
+            return None
+        target = fraction * self.latency_count
+        seen = 0
+        for index, count in enumerate(self.buckets):
+            seen += count
+            if seen >= target:
+                bound = LATENCY_BUCKETS_MS[index]
+                return bound if bound != float("inf") else round(self.latency_max_ms, 3)
+        return round(self.latency_max_ms, 3)
+
+    def as_dict(self) -> dict[str, Any]:
+        reads = self.hits + self.misses
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "hit_ratio": round(self.hits / reads, 4) if reads else None,
+            "errors": self.errors,
+            "fallbacks": self.fallbacks,
+            "lock_waits": self.lock_waits,
+            "bypassed": self.bypassed,
+            "latency_ms": {
+                "count": self.latency_count,
+                "mean": round(self.latency_sum_ms / self.latency_count, 3)
+                if self.latency_count
+                else None,
+                "p50": self.percentile(0.5),
+                "p95": self.percentile(0.95),
+                "max": round(self.latency_max_ms, 3) if self.latency_count else None,
+            },
+        }
+
+
+class CacheStats:
+    """In-process counters per (namespace, strategy), mirrored to Prometheus."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], Counts] = {}
+        self.transitions = {"degraded": 0, "recovered": 0}
+        self.invalidations = {"tags": 0, "patterns": 0, "clears": 0, "replayed": 0}
+        self.backend_errors = 0
+
+    def _counts(self, spec: CachedSpec) -> Counts:
+        key = (spec.namespace, spec.strategy.name)
+        counts = self.by_key.get(key)
+        if counts is None:
+            counts = self.by_key[key] = Counts()
+        return counts
+
+    def record_read(self, spec: CachedSpec, *, hit: bool, ms: float, fallback: bool) -> None:
+        counts = self._counts(spec)
+        labels = (spec.strategy.name, spec.namespace)
+        if hit:
+            counts.hits += 1
+            metrics.cache_hits_total.labels(*labels).inc()
+        else:
+            counts.misses += 1
+            metrics.cache_misses_total.labels(*labels).inc()
+        if fallback:
+            counts.fallbacks += 1
+        counts.observe(ms)
+        metrics.cache_read_duration_seconds.labels(*labels, "hit" if hit else "miss").observe(
+            ms / 1000
+        )
+
+    def record_error(self, spec: CachedSpec | None, kind: str) -> None:
+        self.backend_errors += 1
+        if spec is not None:
+            self._counts(spec).errors += 1
+        metrics.cache_errors_total.labels(kind).inc()
+
+    def record_lock_wait(self, spec: CachedSpec, kind: str) -> None:
+        self._counts(spec).lock_waits += 1
+        metrics.cache_lock_waits_total.labels(spec.strategy.name, spec.namespace, kind).inc()
+
+    def record_bypass(self, spec: CachedSpec) -> None:
+        self._counts(spec).bypassed += 1
+
+    def record_fallback(self, operation: str) -> None:
+        metrics.cache_fallbacks_total.labels(operation).inc()
+
+    def record_transition(self, to: str) -> None:
+        self.transitions["degraded" if to == "memory" else "recovered"] += 1
+        metrics.cache_transitions_total.labels(to).inc()
+        metrics.cache_degraded.set(1 if to == "memory" else 0)
+
+    def record_invalidation(self, kind: str, amount: int = 1) -> None:
+        self.invalidations[kind] += amount
+        metrics.cache_invalidations_total.labels(kind).inc(amount)
+
+    def snapshot(self) -> dict[str, Any]:
+        total = Counts()
+        rows = []
+        for (namespace, strategy), counts in sorted(self.by_key.items()):
+            rows.append({"namespace": namespace, "strategy": strategy, **counts.as_dict()})
+            for name in ("hits", "misses", "errors", "fallbacks", "lock_waits", "bypassed"):
+                setattr(total, name, getattr(total, name) + getattr(counts, name))
+            total.latency_count += counts.latency_count
+            total.latency_sum_ms += counts.latency_sum_ms
+            total.latency_max_ms = max(total.latency_max_ms, counts.latency_max_ms)
+            total.buckets = [a + b for a, b in zip(total.buckets, counts.buckets, strict=True)]
+        totals = total.as_dict()
+        totals["backend_errors"] = self.backend_errors
+        return {
+            "totals": totals,
+            "by_namespace_strategy": rows,
+            "transitions": dict(self.transitions),
+            "invalidations": dict(self.invalidations),
+        }
+
+
+# --- the cache ---------------------------------------------------------------------
+
+BACKEND_ERRORS: tuple[type[BaseException], ...] = (
+    CacheBackendInteractionError,
+    RedisError,
+    OSError,
+    TimeoutError,
+)
+
+
+@dataclass
+class Journal:
+    """Invalidations made while degraded, replayed on Redis when it is back."""
+
+    limit: int
+    tags: set[str] = field(default_factory=set)
+    patterns: list[str] = field(default_factory=list)
+    clear: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.tags) + len(self.patterns) + (1 if self.clear else 0)
+
+    def add_tags(self, tags: Sequence[str]) -> None:
+        if not self.clear:
+            self.tags.update(tags)
+            self._bound()
+
+    def add_pattern(self, pattern: str) -> None:
+        if not self.clear:
+            self.patterns.append(pattern)
+            self._bound()
+
+    def add_clear(self) -> None:
+        self.clear = True
+        self.tags.clear()
+        self.patterns.clear()
+
+    def merge(self, other: Journal) -> None:
+        if other.clear:
+            self.add_clear()
+        self.add_tags(sorted(other.tags))
+        for pattern in other.patterns:
+            self.add_pattern(pattern)
+
+    def _bound(self) -> None:
+        # Too much to replay one by one: clearing the namespace is the safe superset.
+        if len(self.tags) + len(self.patterns) > self.limit:
+            self.add_clear()
+
+
+_ACTIVE: list[HakenCache] = []
+
+
+def active_cache() -> HakenCache | None:
+    """The cache of the running app (the last one started in this process)."""
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
+class _LeaderFailed(Exception):
+    """The single-flight leader failed or was cancelled: followers load for themselves."""
+
+
+def _fresh_token() -> bytes:
+    return secrets.token_hex(8).encode("ascii")
+
+
+class HakenCache:
+    """One per process, on ``app.state.cache``; Redis with a memory fallback, or memory only."""
+
+    def __init__(
+        self,
+        redis_url: str = "",
+        *,
+        memory_size: int = 50_000,
+        degraded_ttl_cap: float = 10.0,
+        probe_interval: float = 1.0,
+        operation_timeout: float = 1.0,
+        lock_ttl: float = 10.0,
+        lock_wait: float = 3.0,
+        journal_limit: int = 10_000,
+    ) -> None:
+        self.redis_url = redis_url
+        self.degraded_ttl_cap = degraded_ttl_cap
+        self.probe_interval = probe_interval
+        self.operation_timeout = operation_timeout
+        self.lock_ttl = lock_ttl
+        self.lock_wait = lock_wait
+        self.stats = CacheStats()
+        self.memory: Backend = Memory(size=memory_size, check_interval=5)
+        self.redis: Backend | None = None
+        if redis_url:
+            self.redis = Redis(
+                redis_url,
+                suppress=False,
+                serializer=NULL_SERIALIZER,
+                client_name="haken-cache",
+                socket_timeout=operation_timeout / 2,
+                socket_connect_timeout=operation_timeout / 2,
+                max_connections=64,
+                wait_for_connection_timeout=operation_timeout,
+            )
+        self.degraded = False
+        self.degraded_since: dt.datetime | None = None
+        # Bumped on every switch of backend: a load that began on one backend never
+        # stores into the other (its tag tokens belong to the first).
+        self.epoch = 0
+        self.journal = Journal(limit=journal_limit)
+        self._flights: dict[tuple[str, tuple[bytes, ...]], asyncio.Future[bytes]] = {}
+        self._probe_task: asyncio.Task[None] | None = None
+        self._probe_wakeup = asyncio.Event()
+        self._recovering = asyncio.Lock()
+        self._started = False
+
+    # -- lifecycle --------------------------------------------------------------
+
+    @property
+    def backend_name(self) -> str:
+        return "redis" if self.redis is not None else "memory"
+
+    @property
+    def active_backend(self) -> str:
+        return "redis" if self.redis is not None and not self.degraded else "memory"
+
+    async def start(self) -> None:
+        await self.memory.init()
+        if self.redis is not None:
+            await self.redis.init()
+            try:
+                async with asyncio.timeout(self.operation_timeout):
+                    await self.redis.ping()
+            except BACKEND_ERRORS as error:
+                self._enter_degraded(error)
+        self._started = True
+        _ACTIVE.append(self)
+        log.info("cache started", backend=self.backend_name, degraded=self.degraded)
+
+    async def close(self) -> None:
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
+        if self._probe_task is not None:
+            self._probe_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._probe_task
+            self._probe_task = None
+        await self.memory.close()
+        if self.redis is not None:
+            with contextlib.suppress(*BACKEND_ERRORS):
+                await self.redis.close()
+        self._started = False
+
+    def state(self) -> dict[str, Any]:
+        """What /api/health and /api/ready show."""
+        return {
+            "backend": self.backend_name,
+            "active": self.active_backend,
+            "degraded": self.degraded,
+            "degraded_since": self.degraded_since.isoformat() if self.degraded_since else None,
+            "transitions": dict(self.stats.transitions),
+            "pending_invalidations": self.journal.size,
+        }
+
+    # -- backend selection and failover ---------------------------------------
+
+    async def _call(self, operation: str, action: Callable[[Backend], Awaitable[T]]) -> T:
+        """Run ``action`` on Redis; on failure (or while degraded) on memory."""
+        if self.redis is not None and not self.degraded:
+            try:
+                async with asyncio.timeout(self.operation_timeout):
+                    return await action(self.redis)
+            except BACKEND_ERRORS as error:
+                self.stats.record_error(None, operation)
+                self._enter_degraded(error)
+        if self.redis is not None:
+            self.stats.record_fallback(operation)
+        return await action(self.memory)
+
+    def _enter_degraded(self, error: BaseException) -> None:
+        if self.degraded:
+            return
+        self.degraded = True
+        self.degraded_since = dt.datetime.now(dt.UTC)
+        self.epoch += 1
+        self.stats.record_transition("memory")
+        log.warning(
+            "cache degraded: redis unreachable, serving from process memory",
+            error=type(error).__name__,
+            ttl_cap_seconds=self.degraded_ttl_cap,
+        )
+        if self._probe_task is None or self._probe_task.done():
+            self._probe_task = asyncio.get_running_loop().create_task(self._probe())
+
+    def probe_now(self) -> None:
+        """Cut the background probe's wait short (operators' repair tools, tests)."""
+        self._probe_wakeup.set()
+
+    async def _probe(self) -> None:
+        assert self.redis is not None
+        while self.degraded:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._probe_wakeup.wait(), self.probe_interval)
+            self._probe_wakeup.clear()
+            try:
+                async with asyncio.timeout(self.operation_timeout):
+                    await self.redis.ping()
+                await self._recover()
+            except BACKEND_ERRORS:
+                continue
+            except Exception:  # a bug must not leave the cache degraded forever
+                log.exception("cache recovery failed; retrying")
+
+    async def _recover(self) -> None:
+        """Replay the journal on Redis, switch back, then forget the memory backend."""
+        assert self.redis is not None
+        async with self._recovering:
+            replayed = 0
+            while self.journal.size:
+                journal, self.journal = self.journal, Journal(limit=self.journal.limit)
+                try:
+                    async with asyncio.timeout(self.operation_timeout * 10):
+                        await self._replay(self.redis, journal)
+                except BACKEND_ERRORS:
+                    journal.merge(self.journal)
+                    self.journal = journal
+                    raise
+                replayed += journal.size
+            # No await between the empty-journal check and the switch: an invalidation
+            # made from here on goes to Redis directly.
+            self.degraded = False
+            self.degraded_since = None
+            self.epoch += 1
+            await self.memory.clear()
+            self.stats.record_transition("redis")
+            self.stats.record_invalidation("replayed", replayed)
+            log.warning("cache recovered: back on redis", replayed_invalidations=replayed)
+
+    async def _replay(self, backend: Backend, journal: Journal) -> None:
+        if journal.clear:
+            await self._clear_backend(backend)
+        if journal.tags:
+            await self._write_tags(backend, sorted(journal.tags))
+        for pattern in journal.patterns:
+            await self._delete_pattern(backend, pattern)
+
+    # -- read through ----------------------------------------------------------
+
+    async def _read(
+        self, key: str, tags: Sequence[str]
+    ) -> tuple[bytes | None, tuple[bytes, ...] | None, int]:
+        """The entry and the current tag tokens (created when missing), and the epoch."""
+
+        async def read(backend: Backend) -> tuple[bytes | None, tuple[bytes, ...] | None]:
+            tag_keys = [TAG_PREFIX + t for t in tags]
+            values = await backend.get_many(key, *tag_keys)
+            raw, tokens = values[0], list(values[1:])
+            missing = [i for i, token in enumerate(tokens) if token is None]
+            for index in missing:
+                await backend.set(tag_keys[index], _fresh_token(), TAG_TTL_SECONDS, False)
+            if missing:
+                again = await backend.get_many(*(tag_keys[i] for i in missing))
+                for index, token in zip(missing, again, strict=True):
+                    tokens[index] = token
+            if any(not isinstance(t, bytes) for t in tokens):
+                return raw, None  # a tag could not be pinned (evicted at once): do not store
+            return raw, tuple(tokens)
+
+        raw, tokens = await self._call("read", read)
+        return raw, tokens, self.epoch
+
+    @staticmethod
+    def _unpack(raw: Any, tokens: tuple[bytes, ...] | None) -> bytes | None:
+        """The payload when the entry was computed under the current tag tokens."""
+        if not isinstance(raw, bytes) or tokens is None:
+            return None
+        header, sep, payload = raw.partition(b"\n")
+        if not sep:
+            return None
+        stored = tuple(header.split(b",")) if header else ()
+        return payload if stored == tokens else None
+
+    def _ttl(self, strategy: Strategy) -> float:
+        if self.degraded:
+            return min(strategy.ttl_seconds, self.degraded_ttl_cap)
+        return strategy.ttl_seconds
+
+    async def load(
+        self,
+        spec: CachedSpec,
+        key: str,
+        tags: Sequence[str],
+        loader: Callable[[], Awaitable[Any]],
+    ) -> Any:
+        """Serve ``key`` from the cache, or run ``loader`` once and store its result."""
+        started = time.perf_counter()
+        raw, tokens, epoch = await self._read(key, tags)
+        fallback = self.redis is not None and self.degraded
+        payload = self._unpack(raw, tokens)
+        if payload is not None:
+            try:
+                value = spec.adapter.validate_json(payload)
+            except ValidationError:
+                self.stats.record_error(spec, "decode")
+            else:
+                ms = (time.perf_counter() - started) * 1000
+                self.stats.record_read(spec, hit=True, ms=ms, fallback=fallback)
+                return value
+        if tokens is None:
+            value = await loader()
+        else:
+            payload = await self._single_flight(spec, key, tokens, epoch, loader)
+            value = spec.adapter.validate_json(payload)
+        ms = (time.perf_counter() - started) * 1000
+        self.stats.record_read(spec, hit=False, ms=ms, fallback=fallback)
+        return value
+
+    async def _single_flight(
+        self,
+        spec: CachedSpec,
+        key: str,
+        tokens: tuple[bytes, ...],
+        epoch: int,
+        loader: Callable[[], Awaitable[Any]],
+    ) -> bytes:
+        flight_key = (key, tokens)
+        flight = self._flights.get(flight_key)
+        if flight is not None:
+            self.stats.record_lock_wait(spec, "process")
+            try:
+                return await asyncio.shield(flight)
+            except _LeaderFailed:
+                return self._encode(spec, await loader())
+        flight = asyncio.get_running_loop().create_future()
+        self._flights[flight_key] = flight
+        try:
+            payload = await self._fill(spec, key, tokens, epoch, loader)
+        except BaseException:
+            flight.set_exception(_LeaderFailed())
+            flight.exception()  # retrieved: no "never retrieved" warning without followers
+            raise
+        else:
+            flight.set_result(payload)
+            return payload
+        finally:
+            self._flights.pop(flight_key, None)
+
+    @staticmethod
+    def _encode(spec: CachedSpec, value: Any) -> bytes:
+        try:
+            return spec.adapter.dump_json(value, warnings="error")
+        except PydanticSerializationError as error:
+            raise TypeError(
+                f"{spec.qualname} returned a value its annotation does not describe"
+            ) from error
+
+    async def _fill(
+        self,
+        spec: CachedSpec,
+        key: str,
+        tokens: tuple[bytes, ...],
+        epoch: int,
+        loader: Callable[[], Awaitable[Any]],
+    ) -> bytes:
+        """Load under a cross-worker lock; a worker that finds the lock taken waits for the value."""
+        lock_key = LOCK_PREFIX + key[len(PREFIX) :]
+        owner = secrets.token_hex(8)
+        locked = await self._call(
+            "lock", lambda b: b.set_lock(lock_key, owner, expire=self.lock_ttl)
+        )
+        if not locked:
+            self.stats.record_lock_wait(spec, "worker")
+            payload = await self._wait_for_other_worker(key, lock_key, tokens)
+            if payload is not None:
+                return payload
+        try:
+            payload = self._encode(spec, await loader())
+            entry = b",".join(tokens) + b"\n" + payload
+
+            async def write(backend: Backend) -> None:
+                # Checked inside the call: a fallback during the write bumps the epoch.
+                if self.epoch == epoch:
+                    await backend.set(key, entry, expire=self._ttl(spec.strategy))
+
+            await self._call("write", write)
+            return payload
+        finally:
+            if locked:
+                await self._call("unlock", lambda b: b.unlock(lock_key, owner))
+
+    async def _wait_for_other_worker(
+        self, key: str, lock_key: str, tokens: tuple[bytes, ...]
+    ) -> bytes | None:
+        deadline = time.monotonic() + self.lock_wait
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            raw = await self._call("read", lambda b: b.get(key))
+            payload = self._unpack(raw, tokens)
+            if payload is not None:
+                return payload
+            if not await self._call("lock", lambda b: b.is_locked(lock_key)):
+                return None  # the holder gave up without storing: load ourselves
+        return None
+
+    # -- invalidation ----------------------------------------------------------
+
+    async def _write_tags(self, backend: Backend, tags: Sequence[str]) -> None:
+        await backend.set_many(
+            {TAG_PREFIX + tag: _fresh_token() for tag in tags}, expire=TAG_TTL_SECONDS
+        )
+
+    async def invalidate_tags(self, *tags: str) -> None:
+        """Make every entry recorded under any of ``tags`` stale, on every worker."""
+        if not tags:
+            return
+        for tag in tags:
+            check_tag(tag)
+        await self._call("invalidate", lambda b: self._write_tags(b, tags))
+        if self.degraded:
+            self.journal.add_tags(tags)
+        self.stats.record_invalidation("tags", len(tags))
+
+    @staticmethod
+    def _is_value_key(key: str) -> bool:
+        return not (key.startswith(TAG_PREFIX) or key.startswith(LOCK_PREFIX))
+
+    async def _delete_matching(self, backend: Backend, match: str, exact: str | None) -> int:
+        deleted = 0
+        batch: list[str] = []
+        async for key in backend.scan(match, batch_size=500):
+            if not self._is_value_key(key) or (exact and not fnmatch.fnmatchcase(key, exact)):
+                continue
+            batch.append(key)
+            if len(batch) >= 500:
+                await backend.delete_many(*batch)
+                deleted += len(batch)
+                batch = []
+        if batch:
+            await backend.delete_many(*batch)
+            deleted += len(batch)
+        return deleted
+
+    async def _delete_pattern(self, backend: Backend, pattern: str) -> int:
+        full = PREFIX + pattern
+        # cashews' memory scan treats the pattern as a regex: filter it exactly again.
+        return await self._delete_matching(backend, full, full)
+
+    async def _clear_backend(self, backend: Backend) -> int:
+        return await self._delete_matching(backend, PREFIX + "*", None)
+
+    async def invalidate_pattern(self, pattern: str) -> int:
+        """Delete haken's entries whose key (after ``haken:v1:``) matches the glob ``pattern``."""
+        if not PATTERN_RE.match(pattern):
+            raise ValueError(f"malformed cache key pattern {pattern!r}")
+        deleted = await self._call("invalidate", lambda b: self._delete_pattern(b, pattern))
+        if self.degraded:
+            self.journal.add_pattern(pattern)
+        self.stats.record_invalidation("patterns")
+        return deleted
+
+    async def clear(self) -> int:
+        """Delete every haken entry (only haken's keys: the Redis db may be shared)."""
+        deleted = await self._call("clear", self._clear_backend)
+        if self.degraded:
+            self.journal.add_clear()
+        self.stats.record_invalidation("clears")
+        return deleted
+
+    # -- administration --------------------------------------------------------
+
+    async def health(self) -> dict[str, Any]:
+        """The state plus a live round trip to Redis (does not change the state)."""
+        result = self.state()
+        if self.redis is None:
+            result["redis"] = None
+            return result
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.operation_timeout):
+                await self.redis.ping()
+        except BACKEND_ERRORS as error:
+            result["redis"] = {"reachable": False, "error": type(error).__name__}
+        else:
+            ms = round((time.perf_counter() - started) * 1000, 3)
+            result["redis"] = {"reachable": True, "ping_ms": ms}
+        return result
+
+    async def info(self, *, scan_limit: int = 100_000, size_sample: int = 1_000) -> dict[str, Any]:
+        """Key counts per namespace (SCAN, never KEYS) and the memory they use (sampled)."""
+
+        async def survey(backend: Backend) -> dict[str, Any]:
+            counts: dict[str, int] = {}
+            scanned = 0
+            sampled_bytes = 0
+            truncated = False
+            async for key in backend.scan(PREFIX + "*", batch_size=1000):
+                if scanned >= scan_limit:
+                    truncated = True
+                    break
+                scanned += 1
+                namespace = key[len(PREFIX) :].split(":", 1)[0]
+                counts[namespace] = counts.get(namespace, 0) + 1
+                if scanned <= size_sample:
+                    sampled_bytes += int(await backend.get_size(key) or 0)
+            sampled = min(scanned, size_sample)
+            estimate = round(sampled_bytes / sampled * scanned) if sampled else 0
+            return {
+                "keys": scanned,
+                "keys_by_namespace": dict(sorted(counts.items())),
+                "scan_truncated": truncated,
+                "memory_bytes_sampled": sampled_bytes,
+                "memory_sampled_keys": sampled,
+                "memory_bytes_estimated": estimate,
+            }
+
+        return {**self.state(), **await self._call("info", survey)}
+
+
+# --- FastAPI access ---------------------------------------------------------------
+
+
+def get_cache(request: Request) -> HakenCache:
+    cache: HakenCache = request.app.state.cache
+    return cache
+
+
+__all__ = [
+    "PATTERN_RE",
+    "STRATEGIES",
+    "CacheTags",
+    "CachedSpec",
+    "HakenCache",
+    "Strategy",
+    "active_cache",
+    "cache_bypass",
+    "cache_tags",
+    "cached",
+    "cached_areas",
+    "cached_reads",
+    "entity_tag",
+    "get_cache",
+    "list_tag",
+    "principal_scope",
+    "scope_by_role",
+]

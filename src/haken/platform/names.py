@@ -1,0 +1,52 @@
+"""Keys of person names for search and for the hire-time duplicate check.
+
+A name is recorded in up to three forms (kanji, kana, romaji) and typed back however the
+keyboard or the OCR gives it: full-width or half-width, hiragana or katakana, upper or
+lower case, with or without the spaces, middle dots (・) and equals signs (＝) that
+separate the parts of a foreign name. Each form is stored next to its key, so a search is
+one indexed ``LIKE 'key%'`` per form and the duplicate check one unique index.
+
+The folding is :func:`haken.platform.jptext.search_key` (jaconv/NFKC width folding,
+katakana → hiragana, lower case, spaces removed), the one used for client names too, plus
+the separators that occur only in personal names. :func:`romaji_key` also strips accents
+(Nguyễn → nguyen, Đặng → dang): a romanised name is typed with or without them depending
+on the keyboard, and the duplicate check must not depend on that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from haken.platform.jptext import search_key
+
+_NAME_SEPARATORS = re.compile(r"[=＝'’`‑‒–—―]+")
+# Latin letters that have no decomposition, so NFKD cannot strip them to ASCII.
+_EXTRA_ASCII = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"})
+
+NAME_KEY_MAX = 200
+
+
+def name_key(text: str | None) -> str | None:
+    """The key of a kanji or kana name (None stays None)."""
+    if text is None:
+        return None
+    return _NAME_SEPARATORS.sub("", search_key(text))[:NAME_KEY_MAX]
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_ASCII))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def romaji_key(text: str | None) -> str | None:
+    """The key of a romaji name: :func:`name_key` without accents."""
+    if text is None:
+        return None
+    return strip_accents(name_key(text) or "")[:NAME_KEY_MAX]
+
+
+def is_romaji(text: str) -> bool:
+    """True when the name, folded and without accents, is Latin letters only."""
+    key = romaji_key(text) or ""
+    return bool(key) and key.isascii() and key.isalpha()

@@ -1,0 +1,1 @@
+"""The web UI's foundation: rendering, CSRF, assets, i18n; business modules add their pages."""

@@ -1,0 +1,21 @@
+"""Catalog errors of the web UI."""
+
+from __future__ import annotations
+
+from haken.platform.errors import HakenError
+
+
+class CsrfError(HakenError):
+    """A state-changing page request without the token of this browser session."""
+
+    code = "WEB_CSRF_INVALID"
+    status_code = 403
+    message_en = "The form has expired or did not come from this site; reload the page and retry."
+    message_ja = "フォームの有効期限が切れたか、このサイト以外から送信されました。再読み込みしてやり直してください。"
+
+
+class PageNotFoundError(HakenError):
+    code = "WEB_PAGE_NOT_FOUND"
+    status_code = 404
+    message_en = "No such page."
+    message_ja = "ページが見つかりません。"

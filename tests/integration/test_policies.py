@@ -1,0 +1,290 @@
+"""Walk every route: declared policies, the access matrix, and audit rows for writes.
+
+These tests pick up new routes automatically and fail until the new route
+declares its access and rate-limit policies, is listed in ``EXPECTED_ACCESS``
+with the policy it must have, and (for a write) has an audit scenario.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from haken.app import create_app
+from haken.modules.audit.models import AuditEntry
+from haken.platform.access import Role
+from haken.platform.db import session_scope
+from haken.platform.routes import RouteInfo, iter_routes
+from tests.conftest import TEST_PASSWORD, make_settings
+
+# Framework routes that serve the API description itself.
+FRAMEWORK_PATHS = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
+EXEMPT_FROM_RATE_LIMIT = {"/api/health", "/api/ready", "/metrics"}
+
+# The policy each route must have. A new route fails the walk until it is listed.
+EXPECTED_ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/api/health"): "public",
+    ("GET", "/api/ready"): "public",
+    ("GET", "/api/audit"): "role>=admin",
+    ("POST", "/api/auth/login"): "public",
+    ("POST", "/api/auth/refresh"): "public",
+    ("POST", "/api/auth/logout"): "authenticated",
+    ("GET", "/api/auth/me"): "authenticated",
+    ("POST", "/api/auth/password"): "authenticated",
+    ("POST", "/api/auth/password-reset/request"): "public",
+    ("POST", "/api/auth/password-reset/confirm"): "public",
+    ("GET", "/api/auth/sessions"): "authenticated",
+    ("DELETE", "/api/auth/sessions/{session_id}"): "authenticated",
+    ("POST", "/api/users"): "role>=admin",
+    ("GET", "/api/users"): "role>=admin",
+    ("GET", "/api/users/outbox"): "role>=admin",
+    ("GET", "/api/users/{user_id}"): "role>=admin",
+    ("PUT", "/api/users/{user_id}/role"): "role>=admin",
+    ("POST", "/api/users/{user_id}/deactivate"): "role>=admin",
+}
+
+ROLES = [Role.EMPLOYEE, Role.SITE_MANAGER, Role.COORDINATOR, Role.ADMIN, Role.SUPER_ADMIN]
+
+
+def api_routes() -> list[tuple[str, RouteInfo]]:
+    app = create_app(
+        make_settings("sqlite+aiosqlite:///:memory:", __import__("pathlib").Path("/tmp"))
+    )
+    found = []
+    for route in iter_routes(app):
+        if route.path in FRAMEWORK_PATHS or not route.is_api:
+            continue
+        for method in sorted(route.methods):
+            found.append((method, route))
+    return found
+
+
+ROUTES = api_routes()
+
+
+def route_id(item: tuple[str, RouteInfo]) -> str:
+    return f"{item[0]} {item[1].path}"
+
+
+@pytest.mark.parametrize("item", ROUTES, ids=route_id)
+def test_every_route_declares_one_access_policy(item: tuple[str, RouteInfo]) -> None:
+    method, route = item
+    assert len(set(route.access)) == 1, (
+        f"{method} {route.path} declares {route.access or 'no'} access policy"
+    )
+
+
+@pytest.mark.parametrize("item", ROUTES, ids=route_id)
+def test_every_route_declares_a_rate_limit_policy(item: tuple[str, RouteInfo]) -> None:
+    method, route = item
+    assert route.rate_limits, f"{method} {route.path} has no rate-limit policy"
+    if "exempt" in route.rate_limits:
+        assert route.path in EXEMPT_FROM_RATE_LIMIT, f"{route.path} may not be exempt"
+
+
+@pytest.mark.parametrize("item", ROUTES, ids=route_id)
+def test_declared_policy_is_the_expected_one(item: tuple[str, RouteInfo]) -> None:
+    method, route = item
+    key = (method, route.path)
+    assert key in EXPECTED_ACCESS, (
+        f"{method} {route.path}: add its expected policy to EXPECTED_ACCESS"
+    )
+    assert route.access[0] == EXPECTED_ACCESS[key]
+
+
+def test_expected_table_has_no_stale_entries() -> None:
+    live = {(method, route.path) for method, route in ROUTES}
+    assert set(EXPECTED_ACCESS) - live == set()
+
+
+def minimum_role(policy: str) -> Role | None:
+    if policy == "public":
+        return None
+    if policy == "authenticated":
+        return Role.EMPLOYEE
+    match = re.fullmatch(r"(?:self-or-)?role>=(\w+)", policy)
+    assert match, policy
+    return Role(match.group(1))
+
+
+def concrete_path(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "999999", path)
+
+
+async def _call(
+    client: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]
+) -> httpx.Response:
+    kwargs: dict[str, Any] = {"headers": headers}
+    if method in {"POST", "PUT", "PATCH"}:
+        kwargs["json"] = {}
+    return await client.request(method, concrete_path(path), **kwargs)
+
+
+async def test_access_matrix(client: httpx.AsyncClient, make_user: Any, login: Any) -> None:
+    """Every route × anonymous and each role: 401 / 403 exactly where the policy says."""
+    tokens: dict[Role, dict[str, str]] = {}
+    for role in ROLES:
+        user = await make_user(role.value)
+        tokens[role] = {"Authorization": (await login(user["email"]))["Authorization"]}
+    failures = []
+    # Logout ends the caller's session: run it last.
+    ordered = sorted(ROUTES, key=lambda item: item[1].path == "/api/auth/logout")
+    for method, route in ordered:
+        needed = minimum_role(EXPECTED_ACCESS.get((method, route.path), route.access[0]))
+        anonymous = await _call(client, method, route.path, {})
+        if needed is None:
+            if anonymous.status_code in (401, 403):
+                failures.append(f"anonymous {method} {route.path}: {anonymous.status_code}")
+        elif anonymous.status_code != 401:
+            failures.append(f"anonymous {method} {route.path}: {anonymous.status_code} != 401")
+        for role in ROLES:
+            response = await _call(client, method, route.path, tokens[role])
+            allowed = needed is None or role >= needed
+            if allowed and response.status_code in (401, 403):
+                failures.append(
+                    f"{role} {method} {route.path}: {response.status_code} (should pass)"
+                )
+            if not allowed and response.status_code != 403:
+                failures.append(f"{role} {method} {route.path}: {response.status_code} != 403")
+            if response.status_code >= 500:
+                failures.append(f"{role} {method} {route.path}: {response.status_code}")
+    assert failures == []
+
+
+# --- audit rows for every write -----------------------------------------------------
+
+Scenario = Callable[[httpx.AsyncClient, dict[str, Any]], Awaitable[httpx.Response]]
+
+
+async def _login(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/auth/login", json={"email": ctx["employee"]["email"], "password": TEST_PASSWORD}
+    )
+
+
+async def _refresh(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/auth/refresh", json={"refresh_token": ctx["employee_tokens"]["refresh_token"]}
+    )
+
+
+async def _logout(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/auth/logout", headers={"Authorization": ctx["employee_tokens"]["Authorization"]}
+    )
+
+
+async def _password(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/auth/password",
+        headers={"Authorization": ctx["employee_tokens"]["Authorization"]},
+        json={"current_password": TEST_PASSWORD, "new_password": "another-long-passphrase"},
+    )
+
+
+async def _reset_request(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/auth/password-reset/request", json={"email": ctx["employee"]["email"]}
+    )
+
+
+async def _reset_confirm(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    await http.post("/api/auth/password-reset/request", json={"email": ctx["employee"]["email"]})
+    mail = (await http.get("/api/users/outbox", headers=ctx["admin_headers"])).json()["data"][0]
+    token = mail["body"].split("token=")[1].split()[0]
+    return await http.post(
+        "/api/auth/password-reset/confirm",
+        json={"token": token, "new_password": "reset-long-passphrase"},
+    )
+
+
+async def _revoke_session(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    headers = {"Authorization": ctx["employee_tokens"]["Authorization"]}
+    sessions = (await http.get("/api/auth/sessions", headers=headers)).json()["data"]
+    return await http.delete(f"/api/auth/sessions/{sessions[0]['id']}", headers=headers)
+
+
+async def _create_user(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/users",
+        headers=ctx["admin_headers"],
+        json={
+            "email": "new.user@test.example",
+            "password": "long-enough-password",
+            "role": "employee",
+        },
+    )
+
+
+async def _change_role(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.put(
+        f"/api/users/{ctx['employee']['id']}/role",
+        headers=ctx["admin_headers"],
+        json={"role": "coordinator", "version": 1},
+    )
+
+
+async def _deactivate(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        f"/api/users/{ctx['employee']['id']}/deactivate",
+        headers=ctx["admin_headers"],
+        json={"version": 1},
+    )
+
+
+AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
+    ("POST", "/api/auth/login"): _login,
+    ("POST", "/api/auth/refresh"): _refresh,
+    ("POST", "/api/auth/logout"): _logout,
+    ("POST", "/api/auth/password"): _password,
+    ("POST", "/api/auth/password-reset/request"): _reset_request,
+    ("POST", "/api/auth/password-reset/confirm"): _reset_confirm,
+    ("DELETE", "/api/auth/sessions/{session_id}"): _revoke_session,
+    ("POST", "/api/users"): _create_user,
+    ("PUT", "/api/users/{user_id}/role"): _change_role,
+    ("POST", "/api/users/{user_id}/deactivate"): _deactivate,
+}
+# Writes that change no business data, with the reason.
+NOT_AUDITED: dict[tuple[str, str], str] = {}
+
+WRITE_ROUTES = [(m, r) for m, r in ROUTES if m in {"POST", "PUT", "PATCH", "DELETE"}]
+
+
+def test_every_write_route_has_an_audit_scenario() -> None:
+    missing = [
+        f"{m} {r.path}"
+        for m, r in WRITE_ROUTES
+        if (m, r.path) not in AUDIT_SCENARIOS and (m, r.path) not in NOT_AUDITED
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("key", sorted(AUDIT_SCENARIOS), ids=lambda key: f"{key[0]} {key[1]}")
+async def test_write_records_an_audit_row(
+    key: tuple[str, str], client: httpx.AsyncClient, make_user: Any, login: Any, app: Any
+) -> None:
+    admin = await make_user("admin")
+    employee = await make_user("employee")
+    ctx = {
+        "admin": admin,
+        "employee": employee,
+        "admin_headers": {"Authorization": (await login(admin["email"]))["Authorization"]},
+        "employee_tokens": await login(employee["email"]),
+    }
+    response = await AUDIT_SCENARIOS[key](client, ctx)
+    assert response.status_code < 300, response.text
+    request_id = response.headers["x-request-id"]
+    async with session_scope(app.state.database) as session:
+        rows = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.request_id == request_id))
+        ).all()
+    assert rows, f"{key} wrote no audit row"
+    for row in rows:
+        text = repr(row.changes)
+        assert TEST_PASSWORD not in text
+        assert "@test.example" not in text  # e-mail addresses are masked in diffs
