@@ -54,5 +54,11 @@ test: lint
 test-fast: install-dev
 	$(BIN)/pytest -x -q -p no:cacheprovider
 
+## bench: haken against a bare Starlette baseline in the same run (SIZE=S|M|L DB=sqlite|postgres)
+SIZE ?= S
+DB ?= sqlite
+bench: install-dev
+	$(BIN)/python bench/run.py --size $(SIZE) --db $(DB)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .coverage

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     trusted_proxies: list[str] = Field(default_factory=list)
     max_body_bytes: int = 10 * 1024 * 1024
+    # Off only for API fuzzing and benchmarks of raw throughput; never in production.
+    rate_limit_enabled: bool = True
+    expose_query_count: bool = False
     audit_retention_days: int = 3650
     smtp_url: str = ""
     public_url: str = "http://127.0.0.1:8000"

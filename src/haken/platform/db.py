@@ -107,6 +107,7 @@ class VersionedMixin:
 class QueryCounter:
     count: int = 0
     statements: list[str] = field(default_factory=list)
+    keep_statements: bool = True
 
 
 _QUERY_COUNTER: ContextVar[QueryCounter | None] = ContextVar("haken_query_counter", default=None)
@@ -118,7 +119,8 @@ def _count_query(
     counter = _QUERY_COUNTER.get()
     if counter is not None:
         counter.count += 1
-        counter.statements.append(statement)
+        if counter.keep_statements:
+            counter.statements.append(statement)
 
 
 def install_query_counter(engine: Engine) -> None:
@@ -127,10 +129,18 @@ def install_query_counter(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def count_queries() -> Iterator[QueryCounter]:
+def count_queries(*, keep_statements: bool = True) -> Iterator[QueryCounter]:
     """Count every SQL statement run in this context (including inside the app
-    under test, since the ASGI transport runs in the same task context)."""
-    counter = QueryCounter()
+    under test, since the ASGI transport runs in the same task context).
+
+    A counter opened by a test stays in charge: the per-request counter of the
+    middleware only opens when none is active, so tests see every statement.
+    """
+    outer = _QUERY_COUNTER.get()
+    if outer is not None and not keep_statements:
+        yield outer
+        return
+    counter = QueryCounter(keep_statements=keep_statements)
     token = _QUERY_COUNTER.set(counter)
     try:
         yield counter

@@ -15,6 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haken.platform import context
+from haken.platform.db import QueryCounter, count_queries
 from haken.platform.errors import HakenError, PayloadTooLargeError
 from haken.platform.logging import get_logger
 from haken.platform.responses import error_body
@@ -48,9 +49,13 @@ class RequestContextMiddleware:
     request id and nothing of the exception; the traceback goes to the log.
     """
 
-    def __init__(self, app: ASGIApp, *, default_locale: str = "ja") -> None:
+    def __init__(
+        self, app: ASGIApp, *, default_locale: str = "ja", expose_query_count: bool = False
+    ) -> None:
         self.app = app
         self.default_locale = default_locale
+        # X-Query-Count on responses: for benchmarks and development, off in production.
+        self.expose_query_count = expose_query_count
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,6 +70,7 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
+        queries = QueryCounter(keep_statements=False)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -72,10 +78,13 @@ class RequestContextMiddleware:
                 status_holder["started"] = True
                 mutable = MutableHeaders(scope=message)
                 mutable[REQUEST_ID_HEADER] = request_id
+                if self.expose_query_count:
+                    mutable["x-query-count"] = str(queries.count)
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with count_queries(keep_statements=False) as queries:
+                await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception("unhandled error", path=scope.get("path"), method=scope.get("method"))
             if not status_holder["started"]:
@@ -91,6 +100,7 @@ class RequestContextMiddleware:
                 route=getattr(route, "path", None),
                 status=status_holder["status"],
                 duration_ms=duration_ms,
+                queries=queries.count,
             )
 
 
