@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install install-dev lint format typecheck test test-fast docs bench e2e clean
+.PHONY: run serve install install-dev assets messages lint format typecheck test test-fast docs bench bench-web e2e clean
 
 $(BIN)/haken: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,25 @@ install: $(BIN)/haken
 
 install-dev: $(VENV)/.dev-installed
 
-## run: create the venv, migrate the embedded SQLite database, seed demo data, serve
-run: install
+## assets: front-end packages from package-lock.json (npm ci), fingerprinted into web/static/dist
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+assets: install node_modules/.package-lock.json
+	$(BIN)/python scripts/build_assets.py
+
+## messages: extract the UI's strings and merge them into the ja/en Babel catalogs
+messages: install
+	$(BIN)/python scripts/messages.py --fill-en
+
+## run: create the venv, build the assets, migrate the embedded SQLite database, seed demo data, serve
+run: install assets
 	$(BIN)/haken db upgrade
 	$(BIN)/haken demo seed --if-empty
 	@echo "haken: open http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/haken serve --host $(HOST) --port $(PORT)
 
-serve: install
+serve: install assets
 	$(BIN)/haken serve --host $(HOST) --port $(PORT)
 
 ## lint: ruff, import contracts, the generated error catalog, mypy on platform/ and labor/
@@ -48,10 +59,10 @@ docs: install-dev
 	$(BIN)/haken docs errors
 
 ## test: lint, then the whole suite with coverage (fails under 85 %)
-test: lint
+test: lint assets
 	$(BIN)/pytest --cov=haken --cov-report=term --cov-fail-under=85 -p no:cacheprovider
 
-test-fast: install-dev
+test-fast: install-dev assets
 	$(BIN)/pytest -x -q -p no:cacheprovider
 
 ## bench: haken against a bare Starlette baseline in the same run (SIZE=S|M|L DB=sqlite|postgres)
@@ -59,6 +70,14 @@ SIZE ?= S
 DB ?= sqlite
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(SIZE) --db $(DB)
+
+## e2e: the browser tests alone (Playwright driving Debian's chromium)
+e2e: install-dev assets
+	$(BIN)/pytest -q -p no:cacheprovider tests/e2e
+
+## bench-web: LCP, CLS, long tasks and first-load bytes of the main pages → bench/results/
+bench-web: install-dev assets
+	$(BIN)/python bench/web_vitals.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .coverage

@@ -33,6 +33,11 @@ install_missing() {
     local need=()
     [ -x "$(pg_bin initdb)" ] || need+=(postgresql)
     command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+    # The web UI: npm for the asset build, chromium and CJK fonts for the browser tests.
+    command -v npm >/dev/null 2>&1 || need+=(npm)
+    [ -x /usr/bin/chromium ] || need+=(chromium)
+    [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK \
+        || need+=(fonts-noto-cjk)
     if [ "${#need[@]}" -gt 0 ]; then
         echo "installing ${need[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive

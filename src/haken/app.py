@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.rate_limiter = RateLimiterService(settings.redis_url)
+    app.state.rate_limiter = RateLimiterService(
+        settings.redis_url, enabled=settings.rate_limit_enabled
+    )
 
     install_error_handlers(app)
     app.include_router(health.router)
@@ -91,5 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=CONTENT_SECURITY_POLICY)
     app.add_middleware(MetricsMiddleware)
-    app.add_middleware(RequestContextMiddleware, default_locale=settings.default_locale)
+    app.add_middleware(
+        RequestContextMiddleware,
+        default_locale=settings.default_locale,
+        expose_query_count=settings.expose_query_count,
+    )
     return app

@@ -22,6 +22,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(docs_app, name="docs")
+keys_app = typer.Typer(help="Encryption keys of personal numbers.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 jobs_app = typer.Typer(help="Background jobs: dead letters.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 console = Console()
@@ -210,6 +212,7 @@ def user_create(
     locale: str = typer.Option("ja", help="ja or en"),
 ) -> None:
     """Create a user through the same service as the API."""
+    import haken.modules.models  # noqa: F401  (every mapper: users.employee_id → employees)
     from haken.modules.identity import cli as identity_cli
 
     if password_stdin:
@@ -247,6 +250,19 @@ def docs_errors(
     path.write_text(text, encoding="utf-8")
     console.print(f"wrote {path}")
 
+
+
+@keys_app.command("rotate-fields")
+def keys_rotate_fields() -> None:
+    """Re-encrypt My Number, residence-card and bank account numbers under the first
+    HAKEN_FIELD_KEY key (list the new key first and keep the old ones until this ran)."""
+    from haken.modules.employees import cli as people_cli
+
+    result = asyncio.run(people_cli.rotate_field_keys(get_settings()))
+    console.print(
+        f"re-encrypted under key {result.key_id}: {result.employees} employees, "
+        f"{result.candidates} candidates"
+    )
 
 def main() -> None:
     app()

@@ -21,6 +21,8 @@ from haken.platform.access import Role
 from haken.platform.db import session_scope
 from haken.platform.routes import RouteInfo, iter_routes
 from tests.conftest import TEST_PASSWORD, make_settings
+from tests.integration.clients import policies as clients_policies
+from tests.integration.housing import policies as housing_policies
 
 # Framework routes that serve the API description itself.
 FRAMEWORK_PATHS = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
@@ -47,6 +49,8 @@ EXPECTED_ACCESS: dict[tuple[str, str], str] = {
     ("PUT", "/api/users/{user_id}/role"): "role>=admin",
     ("POST", "/api/users/{user_id}/deactivate"): "role>=admin",
 }
+EXPECTED_ACCESS.update(clients_policies.ACCESS)
+EXPECTED_ACCESS.update(housing_policies.ACCESS)
 
 ROLES = [Role.EMPLOYEE, Role.SITE_MANAGER, Role.COORDINATOR, Role.ADMIN, Role.SUPER_ADMIN]
 
@@ -249,6 +253,8 @@ AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("PUT", "/api/users/{user_id}/role"): _change_role,
     ("POST", "/api/users/{user_id}/deactivate"): _deactivate,
 }
+AUDIT_SCENARIOS.update(clients_policies.AUDIT)
+AUDIT_SCENARIOS.update(housing_policies.AUDIT)
 # Writes that change no business data, with the reason.
 NOT_AUDITED: dict[tuple[str, str], str] = {}
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from haken.modules.admin.module import module as admin
+from haken.modules.assignments.module import module as assignments
 from haken.modules.audit.module import module as audit
+from haken.modules.candidates.module import module as candidates
 from haken.modules.clients.module import module as clients
+from haken.modules.employees.module import module as employees
+from haken.modules.housing.module import module as housing
 from haken.modules.identity.module import module as identity
 from haken.modules.registry import Module
 
-MODULES: list[Module] = [audit, identity, admin, clients]
+MODULES: list[Module] = [
+    audit, identity, admin, clients, employees, candidates, housing, assignments
+]

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from haken.modules.assignments import models as assignments_models
 from haken.modules.audit import models as audit_models
+from haken.modules.candidates import models as candidates_models
 from haken.modules.clients import models as clients_models
+from haken.modules.employees import models as employees_models
+from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
 from haken.platform import job_records
 from haken.platform.db import Base
 
 metadata = Base.metadata
 
-__all__ = ["audit_models", "clients_models", "identity_models", "job_records", "metadata"]
+__all__ = [
+    "assignments_models",
+    "audit_models",
+    "candidates_models",
+    "clients_models",
+    "employees_models",
+    "housing_models",
+    "identity_models",
+    "job_records",
+    "metadata",
+]

@@ -43,6 +43,7 @@ import re
 import secrets
 import string
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -183,10 +184,7 @@ class _KeyFormatter(string.Formatter):
             return "1" if value else "0"
         if hasattr(value, "value") and isinstance(value.value, (str, int)):  # enums
             value = value.value
-        if isinstance(value, (str, int)):
-            text = format(value, format_spec)
-        else:
-            text = _json_text(value)
+        text = format(value, format_spec) if isinstance(value, (str, int)) else _json_text(value)
         if _SAFE_PART.match(text):
             return text
         return "h" + _digest(text)
@@ -508,7 +506,7 @@ class Counts:
                 break
 
     def percentile(self, fraction: float) -> float | None:
-        """Upper bound of the bucket holding the ``fraction`` quantile (None without data)."""
+        """Upper bound of the bucket holding the quantile, at most the maximum (None: no data)."""
         if not self.latency_count:
             return None
         target = fraction * self.latency_count
@@ -516,8 +514,7 @@ class Counts:
         for index, count in enumerate(self.buckets):
             seen += count
             if seen >= target:
-                bound = LATENCY_BUCKETS_MS[index]
-                return bound if bound != float("inf") else round(self.latency_max_ms, 3)
+                return round(min(LATENCY_BUCKETS_MS[index], self.latency_max_ms), 3)
         return round(self.latency_max_ms, 3)
 
     def as_dict(self) -> dict[str, Any]:
@@ -767,7 +764,9 @@ class HakenCache:
             self._probe_task = None
         await self.memory.close()
         if self.redis is not None:
-            with contextlib.suppress(*BACKEND_ERRORS):
+            with contextlib.suppress(*BACKEND_ERRORS), warnings.catch_warnings():
+                # cashews 7 still calls redis-py's deprecated close(); harmless.
+                warnings.simplefilter("ignore", DeprecationWarning)
                 await self.redis.close()
         self._started = False
 
@@ -982,7 +981,7 @@ class HakenCache:
         epoch: int,
         loader: Callable[[], Awaitable[Any]],
     ) -> bytes:
-        """Load under a cross-worker lock; a worker that finds the lock taken waits for the value."""
+        """Load under a cross-worker lock; whoever finds it taken waits for the value instead."""
         lock_key = LOCK_PREFIX + key[len(PREFIX) :]
         owner = secrets.token_hex(8)
         locked = await self._call(

@@ -32,10 +32,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import pycron
+import pycron  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncSession
 from taskiq import AsyncBroker, InMemoryBroker
 from taskiq.acks import AcknowledgeType
@@ -63,10 +63,8 @@ class JobContext:
     request_id: str
 
 
-class JobFunction(Protocol):
-    def __call__(
-        self, ctx: JobContext, /, **arguments: Any
-    ) -> Awaitable[dict[str, Any] | None]: ...
+# ``async def job(ctx: JobContext, **arguments) -> dict | None``; the result is kept in job_runs.
+JobFunction = Callable[..., Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True)

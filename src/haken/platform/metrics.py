@@ -259,7 +259,7 @@ def render_latest() -> tuple[bytes, str]:
     directory = multiprocess_dir()
     if directory:
         registry = CollectorRegistry()
-        _multiprocess.MultiProcessCollector(registry, path=directory)
+        _multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
@@ -281,7 +281,8 @@ def prepare_multiprocess_dir(directory: str) -> None:
 def mark_process_dead(pid: int | None = None) -> None:
     """Drop this process's live gauges from the shared directory when it exits."""
     if multiprocess_dir():
-        _multiprocess.mark_process_dead(pid if pid is not None else os.getpid())
+        pid = pid if pid is not None else os.getpid()
+        _multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 # --- database pool -------------------------------------------------------------

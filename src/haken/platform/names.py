@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+from sqlalchemy import and_
 
 from haken.platform.jptext import search_key
 
@@ -50,3 +53,21 @@ def is_romaji(text: str) -> bool:
     """True when the name, folded and without accents, is Latin letters only."""
     key = romaji_key(text) or ""
     return bool(key) and key.isascii() and key.isalpha()
+
+
+PREFIX_END = "\U0010ffff"
+"""The largest code point: ``key <= value < key + PREFIX_END`` holds for every value that
+starts with ``key`` (in byte order, the order of the keys' "C"/BINARY collation)."""
+
+
+def prefix_bounds(key: str) -> tuple[str, str]:
+    """``(low, high)`` of a prefix search as a range: an index range scan on PostgreSQL
+    and SQLite alike (SQLite's LIKE cannot use a case-sensitive index), and no wildcard
+    to escape."""
+    return key, key + PREFIX_END
+
+
+def prefix_match(column: Any, key: str) -> Any:
+    """``column`` starts with ``key``, as an index range (see :func:`prefix_bounds`)."""
+    low, high = prefix_bounds(key)
+    return and_(column >= low, column < high)

@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from haken.platform.access import AccessPolicy, NotAuthenticatedError
-from haken.platform.errors import RouteNotFoundError
+from haken.platform.errors import HakenError, RouteNotFoundError
+from haken.platform.handlers import error_response
 from haken.platform.logging import get_logger
 from haken.platform.metrics import render_latest
 from haken.platform.ratelimit import RateLimitExempt
@@ -40,27 +41,35 @@ def _configured_token(request: Request) -> str | None:
 
 
 class MetricsTokenPolicy(AccessPolicy):
-    """Only the scraper holding ``HAKEN_METRICS_TOKEN``; absent when no token is set."""
+    """Only the scraper holding ``HAKEN_METRICS_TOKEN``; absent when no token is set.
+
+    Returns the refusal instead of raising it: ``/metrics`` lives outside ``/api``,
+    where the web UI's handlers would turn a 401 into a sign-in redirect, and a
+    scraper needs the plain status.
+    """
 
     name = "metrics-token"
 
-    async def __call__(self, request: Request) -> None:
+    async def __call__(self, request: Request) -> HakenError | None:
         expected = _configured_token(request)
         if not expected:
-            raise RouteNotFoundError()
+            return RouteNotFoundError()
         if not token_matches(expected, request.headers.get("authorization")):
-            raise NotAuthenticatedError()
+            return NotAuthenticatedError()
+        return None
 
 
 metrics_token = MetricsTokenPolicy()
-MetricsAccess = Annotated[None, Depends(metrics_token)]
+MetricsAccess = Annotated[HakenError | None, Depends(metrics_token)]
 
 router = APIRouter(tags=["system"], include_in_schema=False)
 
 
 @router.get("/metrics")
-async def metrics_endpoint(_access: MetricsAccess, _limit: RateLimitExempt) -> Response:
+async def metrics_endpoint(refusal: MetricsAccess, _limit: RateLimitExempt) -> Response:
     """Prometheus text exposition, merged over processes in multiprocess mode."""
+    if refusal is not None:
+        return error_response(refusal)
     body, content_type = render_latest()
     return Response(content=body, media_type=content_type)
 

@@ -48,7 +48,9 @@ def asset_url(name: str) -> str:
 class FingerprintedStaticFiles(StaticFiles):
     """Static files with the cache policy their names allow."""
 
-    def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200) -> Response:
+    def file_response(
+        self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200
+    ) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
         if _FINGERPRINTED.search(str(full_path)):
             response.headers["cache-control"] = "public, max-age=31536000, immutable"

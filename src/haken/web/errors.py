@@ -11,7 +11,10 @@ class CsrfError(HakenError):
     code = "WEB_CSRF_INVALID"
     status_code = 403
     message_en = "The form has expired or did not come from this site; reload the page and retry."
-    message_ja = "フォームの有効期限が切れたか、このサイト以外から送信されました。再読み込みしてやり直してください。"
+    message_ja = (
+        "フォームの有効期限が切れたか、このサイト以外から送信されました。"
+        "再読み込みしてやり直してください。"
+    )
 
 
 class PageNotFoundError(HakenError):

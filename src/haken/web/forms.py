@@ -80,8 +80,15 @@ class FormState(Generic[M]):
         target = (field_codes or {}).get(error.code)
         if target:
             self.errors[target] = message
-        else:
-            self.general.append(message)
+            return
+        self.general.append(message)
+        # A validation error naming fields of this form marks those fields too.
+        if isinstance(error.details, list):
+            for detail in error.details:
+                if isinstance(detail, Mapping):
+                    name = str(detail.get("loc", "")).split(".")[0]
+                    if name in self.values:
+                        self.errors.setdefault(name, field_message(detail))
 
 
 def _raw_values(form: FormData, names: set[str], lists: set[str]) -> dict[str, Any]:
@@ -92,8 +99,18 @@ def _raw_values(form: FormData, names: set[str], lists: set[str]) -> dict[str, A
             continue
         value = form.get(name)
         if isinstance(value, str):
-            values[name] = value.strip() if name not in {"password"} and "password" not in name else value
+            values[name] = value if "password" in name else value.strip()
     return values
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "value"):  # an enum
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def parse_form(
@@ -101,17 +118,28 @@ def parse_form(
     form: FormData,
     *,
     lists: set[str] | frozenset[str] = frozenset(),
-    empty_as_none: bool = True,
+    current: Mapping[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> FormState[M]:
-    """Validate ``form`` with ``model``; empty optional fields become None."""
+    """Validate ``form`` with ``model``.
+
+    A create form (no ``current``) leaves empty fields out, so the model's defaults
+    apply and required ones report "required". An edit form passes the record's
+    ``current`` values: only the fields the user changed go to the model (a partial
+    update), and a field emptied on purpose goes as ``None`` (the service clears it,
+    or refuses when the field may not be empty).
+    """
     names = set(model.model_fields) - {"csrf_token"}
     raw = _raw_values(form, names, set(lists))
-    payload = {
-        k: (None if empty_as_none and v == "" else v)
-        for k, v in raw.items()
-    }
-    payload = {k: v for k, v in payload.items() if v is not None or not model.model_fields[k].is_required()}
+    payload: dict[str, Any]
+    if current is None:
+        payload = {k: v for k, v in raw.items() if v not in ("", [])}
+    else:
+        payload = {
+            k: (None if v == "" else v)
+            for k, v in raw.items()
+            if k not in current or isinstance(v, list) or _as_text(current[k]) != v
+        }
     if extra:
         payload.update(extra)
     state: FormState[M] = FormState(values=dict(raw))

@@ -34,7 +34,14 @@ EXTRACT_METHODS = [
     ("**/templates/**.html", "jinja2"),
 ]
 EXTRACT_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "gettext_": None,
+    "ngettext": (1, 2),
+    "ngettext_": (1, 2),
+    "N_": None,
+}
 
 
 def catalog_path(locale: str) -> Path:

@@ -8,7 +8,11 @@ from haken.web import pages, telemetry
 from haken.web.assets import STATIC_PREFIX, static_files
 from haken.web.cookies import CookieWriterMiddleware
 from haken.web.handlers import install_page_error_handlers
-from haken.web.middleware import PageCompressionMiddleware, PageLocaleMiddleware
+from haken.web.middleware import (
+    EmptyQueryFieldsMiddleware,
+    PageCompressionMiddleware,
+    PageLocaleMiddleware,
+)
 
 
 def install_web(app: FastAPI) -> None:
@@ -18,6 +22,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(pages.router)
     install_page_error_handlers(app)
     # Innermost: they see the page's own response before the platform's headers are added.
+    app.add_middleware(EmptyQueryFieldsMiddleware)
     app.add_middleware(CookieWriterMiddleware)
     app.add_middleware(PageLocaleMiddleware)
     app.add_middleware(PageCompressionMiddleware)

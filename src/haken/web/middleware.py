@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from starlette.datastructures import Headers
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -50,6 +52,25 @@ class PageLocaleMiddleware:
             chosen = _cookie(Headers(scope=scope).get("cookie", ""), LANG_COOKIE)
             if chosen in LOCALES:
                 context.set_locale(chosen)
+        await self.app(scope, receive, send)
+
+
+class EmptyQueryFieldsMiddleware:
+    """A GET form sends its empty fields too (``?q=&role=``); on pages, empty means absent.
+
+    Without this, every optional filter typed as a number, date or enum would
+    answer an untouched form field with a validation error.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string") and is_page_path(scope["path"]):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if v != ""]
+            if len(kept) != len(pairs):
+                scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
         await self.app(scope, receive, send)
 
 

@@ -12,12 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.platform.access import Principal, Role
 
-# (session, principal) → the template context of the panel, or None to hide it.
-PanelLoader = Callable[[AsyncSession, Principal], Awaitable[dict[str, Any] | None]]
+# (request, session, principal) → the template context of the panel, or None to hide it.
+PanelLoader = Callable[[Request, AsyncSession, Principal], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class WebRegistry:
         )
 
     async def panels(
-        self, kind: str, session: AsyncSession, principal: Principal
+        self, kind: str, request: Request, session: AsyncSession, principal: Principal
     ) -> list[tuple[Panel, dict[str, Any]]]:
         """Load the visible panels of ``kind`` ("home" or "portal") in order."""
         source = self.home if kind == "home" else self.portal
@@ -79,7 +80,7 @@ class WebRegistry:
         for panel in sorted(source.values(), key=lambda p: p.order):
             if not panel.visible_to(principal):
                 continue
-            data = await panel.load(session, principal)
+            data = await panel.load(request, session, principal)
             if data is not None:
                 loaded.append((panel, data))
         return loaded

@@ -95,7 +95,9 @@ def _query(base: Mapping[str, Any], **changes: Any) -> str:
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    return (
+        request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    )
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

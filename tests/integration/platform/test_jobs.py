@@ -36,8 +36,15 @@ async def record_job(ctx: JobContext, *, value: str, pause: float = 0.0) -> dict
 @job("tests.always_fails", max_attempts=3)
 async def always_fails(ctx: JobContext) -> None:
     # The write must roll back with the failed attempt.
-    ctx.session.add(AuditEntry(request_id=ctx.request_id, entity_type="t", entity_id="1",
-                               action="should-not-stay", changes={}))
+    ctx.session.add(
+        AuditEntry(
+            request_id=ctx.request_id,
+            entity_type="t",
+            entity_id="1",
+            action="should-not-stay",
+            changes={},
+        )
+    )
     await ctx.session.flush()
     raise RuntimeError("boom")
 
@@ -91,10 +98,16 @@ async def test_enqueued_job_runs_only_after_commit(app: Any, queue: JobQueue) ->
 
 async def test_rolled_back_transaction_enqueues_nothing(app: Any, queue: JobQueue) -> None:
     before = _sample("haken_jobs_enqueued_total", job="tests.record")
-    with pytest.raises(ValueError, match="abort"):
+    keys: list[str] = []
+
+    async def failing_request() -> None:
         async with session_scope(app.state.database) as session:
-            key = enqueue_job(session, "tests.record", value="rolled-back")
+            keys.append(enqueue_job(session, "tests.record", value="rolled-back"))
             raise ValueError("abort")
+
+    with pytest.raises(ValueError, match="abort"):
+        await failing_request()
+    [key] = keys
     await asyncio.sleep(0.1)
     assert CALLS == []
     assert await _row(app, key) is None
@@ -164,7 +177,9 @@ async def test_failing_job_retries_then_becomes_a_dead_letter(
     assert _sample("haken_jobs_failures_total", job="tests.always_fails") == failures_before + 3
     async with session_scope(app.state.database) as session:
         kept = await session.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "should-not-stay")
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "should-not-stay")
         )
     assert kept == 0
     # A dead letter is not run again by a redelivery.
@@ -211,10 +226,22 @@ async def test_nightly_purge_jobs_delete_only_what_expired(
         )
         session.add_all(
             [
-                AuditEntry(occurred_at=now - dt.timedelta(days=retention + 1), request_id="old",
-                           entity_type="t", entity_id="1", action="old", changes={}),
-                AuditEntry(occurred_at=now - dt.timedelta(days=retention - 1), request_id="new",
-                           entity_type="t", entity_id="2", action="recent", changes={}),
+                AuditEntry(
+                    occurred_at=now - dt.timedelta(days=retention + 1),
+                    request_id="old",
+                    entity_type="t",
+                    entity_id="1",
+                    action="old",
+                    changes={},
+                ),
+                AuditEntry(
+                    occurred_at=now - dt.timedelta(days=retention - 1),
+                    request_id="new",
+                    entity_type="t",
+                    entity_id="2",
+                    action="recent",
+                    changes={},
+                ),
             ]
         )
     stamp = uuid.uuid4().hex
@@ -243,7 +270,11 @@ def test_schedule_fires_the_purges_once_per_minute_in_the_agency_time_zone(app: 
     at = dt.datetime(2026, 4, 1, 18, 30, 20, tzinfo=dt.UTC)  # 03:30 JST on 2 April
     due = due_jobs(settings, at)
     names = sorted(spec.name for spec, _ in due)
-    assert names == ["audit.purge_retention", "identity.purge_expired", "platform.purge_job_records"]
+    assert names == [
+        "audit.purge_retention",
+        "identity.purge_expired",
+        "platform.purge_job_records",
+    ]
     assert {key.split("@")[1] for _, key in due} == {"2026-04-01T18:30Z"}
     assert due_jobs(settings, at + dt.timedelta(minutes=1)) == []
     assert due_jobs(settings, at.replace(hour=3)) == []  # 03:30 UTC is 12:30 in Tokyo
@@ -256,8 +287,13 @@ async def test_redis_worker_consumes_and_drains_on_stop(
     CALLS.clear()
     queue_name = f"haken:test-jobs:{uuid.uuid4().hex}"
     settings = make_settings(
-        database_url, tmp_path, redis_url=REDIS_URL, job_queue_name=queue_name,
-        worker_metrics_port=0, job_scheduler_enabled=False, shutdown_timeout_seconds=10,
+        database_url,
+        tmp_path,
+        redis_url=REDIS_URL,
+        job_queue_name=queue_name,
+        worker_metrics_port=0,
+        job_scheduler_enabled=False,
+        shutdown_timeout_seconds=10,
     )
     producer_db = Database(database_url, pool_size=2)
     producer = JobQueue(settings, producer_db, "redis")

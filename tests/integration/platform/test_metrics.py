@@ -65,17 +65,23 @@ async def test_requests_are_counted_by_route_template_never_raw_path(
     after = await scrape(client)
     template = "/api/users/{user_id}"
     key = {"method": "GET", "route": template, "status": "401"}
-    assert value(after, "haken_http_requests_total", **key) - value(
-        before, "haken_http_requests_total", **key
-    ) == 3
+    assert (
+        value(after, "haken_http_requests_total", **key)
+        - value(before, "haken_http_requests_total", **key)
+        == 3
+    )
     unmatched = {"method": "GET", "route": UNMATCHED_ROUTE, "status": "404"}
-    assert value(after, "haken_http_requests_total", **unmatched) - value(
-        before, "haken_http_requests_total", **unmatched
-    ) == 1
+    assert (
+        value(after, "haken_http_requests_total", **unmatched)
+        - value(before, "haken_http_requests_total", **unmatched)
+        == 1
+    )
     timed = {"method": "GET", "route": template}
-    assert value(after, "haken_http_request_duration_seconds_count", **timed) - value(
-        before, "haken_http_request_duration_seconds_count", **timed
-    ) == 3
+    assert (
+        value(after, "haken_http_request_duration_seconds_count", **timed)
+        - value(before, "haken_http_request_duration_seconds_count", **timed)
+        == 3
+    )
     routes = {dict(labels).get("route") for (_, labels) in after}
     assert not any(r and ("101" in r or "4711" in r) for r in routes)
 

@@ -63,7 +63,10 @@ def test_multiprocess_mode_merges_the_processes(tmp_path: Path) -> None:
         for family in text_string_to_metric_families(output)
         for s in family.samples
     }
-    key = ("haken_http_requests_total", (("method", "GET"), ("route", "/api/health"), ("status", "200")))
+    key = (
+        "haken_http_requests_total",
+        (("method", "GET"), ("route", "/api/health"), ("status", "200")),
+    )
     assert samples[key] == 7
 
 
@@ -91,3 +94,16 @@ async def test_worker_listener_serves_health_and_guards_metrics() -> None:
         assert (await get("/health"))[0] == 503
     finally:
         await server.stop()
+
+
+def test_every_instrument_of_the_module_is_in_the_registry() -> None:
+    from prometheus_client import Counter, Gauge, Histogram
+
+    from haken.platform import metrics
+
+    defined = {
+        id(value)
+        for value in vars(metrics).values()
+        if isinstance(value, (Counter, Gauge, Histogram))
+    }
+    assert defined == {id(instrument) for instrument in metrics._INSTRUMENTS}

@@ -106,7 +106,9 @@ def upgrade() -> None:
         _id(),
         *_stamps(),
         sa.ForeignKeyConstraint(
-            ["client_id"], ["clients.id"], name=op.f("fk_client_sites_client_id_clients"),
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_client_sites_client_id_clients"),
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_client_sites")),
@@ -128,9 +130,7 @@ def upgrade() -> None:
             "ix_client_sites_archived_pref_created",
             ["archived", "prefecture", "created_at", "id"],
         )
-        batch.create_index(
-            "ix_client_sites_archived_conflict", ["archived", "conflict_date", "id"]
-        )
+        batch.create_index("ix_client_sites_archived_conflict", ["archived", "conflict_date", "id"])
 
     op.create_table(
         "client_site_extensions",
@@ -143,15 +143,15 @@ def upgrade() -> None:
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         _id(),
         sa.ForeignKeyConstraint(
-            ["site_id"], ["client_sites.id"],
-            name=op.f("fk_client_site_extensions_site_id_client_sites"), ondelete="CASCADE",
+            ["site_id"],
+            ["client_sites.id"],
+            name=op.f("fk_client_site_extensions_site_id_client_sites"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_client_site_extensions")),
     )
     with op.batch_alter_table("client_site_extensions") as batch:
-        batch.create_index(
-            "ix_client_site_extensions_site", ["site_id", "hearing_date", "id"]
-        )
+        batch.create_index("ix_client_site_extensions_site", ["site_id", "hearing_date", "id"])
 
     op.create_table(
         "client_units",
@@ -169,11 +169,15 @@ def upgrade() -> None:
         _id(),
         *_stamps(),
         sa.ForeignKeyConstraint(
-            ["site_id"], ["client_sites.id"], name=op.f("fk_client_units_site_id_client_sites"),
+            ["site_id"],
+            ["client_sites.id"],
+            name=op.f("fk_client_units_site_id_client_sites"),
             ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
-            ["client_id"], ["clients.id"], name=op.f("fk_client_units_client_id_clients"),
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_client_units_client_id_clients"),
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_client_units")),
@@ -211,16 +215,16 @@ def upgrade() -> None:
         _id(),
         *_stamps(),
         sa.ForeignKeyConstraint(
-            ["client_id"], ["clients.id"], name=op.f("fk_client_contacts_client_id_clients"),
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_client_contacts_client_id_clients"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_client_contacts")),
     )
     with op.batch_alter_table("client_contacts") as batch:
         batch.create_index("ix_client_contacts_client_name", ["client_id", "name_key", "id"])
-        batch.create_index(
-            "ix_client_contacts_client_created", ["client_id", "created_at", "id"]
-        )
+        batch.create_index("ix_client_contacts_client_created", ["client_id", "created_at", "id"])
 
 
 def downgrade() -> None:

@@ -1,6 +1,6 @@
 """job runs: idempotency claims and dead letters of background jobs
 
-Revision ID: 0002
+Revision ID: 0002_job_runs
 Revises: 0001
 Create Date: 2026-11-28 16:10:00
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
+revision: str = "0002_job_runs"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -107,9 +107,8 @@ class InvalidateRequest(BaseModel):
             raise ValueError("give exactly one of tag, entity (with id) or pattern")
         if (self.entity is None) != (self.id is None):
             raise ValueError("entity and id go together")
-        if self.id is not None:
-            if not re.match(ID_PATTERN, str(self.id)):
-                raise ValueError("id may hold only letters, digits and _.@-")
+        if self.id is not None and not re.match(ID_PATTERN, str(self.id)):
+            raise ValueError("id may hold only letters, digits and _.@-")
         return self
 
 

@@ -51,12 +51,20 @@ class AdminService:
             deleted = await cache.invalidate_pattern(request.pattern)
             result = InvalidateResult(kind="pattern", target=request.pattern, deleted_keys=deleted)
         else:
-            tag = request.tag if request.tag is not None else entity_tag(request.entity or "", request.id)
+            tag = (
+                request.tag
+                if request.tag is not None
+                else entity_tag(request.entity or "", request.id)
+            )
             await cache.invalidate_tags(tag)
             result = InvalidateResult(kind="tag", target=tag, deleted_keys=None)
         await audit_service.record(
-            session, principal, entity_type=AUDIT_ENTITY, entity_id=result.target[:64],
-            action="invalidate", after=result.model_dump(),
+            session,
+            principal,
+            entity_type=AUDIT_ENTITY,
+            entity_id=result.target[:64],
+            action="invalidate",
+            after=result.model_dump(),
         )
         log.warning("cache invalidated by an operator", kind=result.kind, target=result.target)
         return result
@@ -67,8 +75,12 @@ class AdminService:
         """Delete haken's keys only (``haken:v1:*``); the Redis db may hold other data."""
         deleted = await cache.clear()
         await audit_service.record(
-            session, principal, entity_type=AUDIT_ENTITY, entity_id="namespace",
-            action="clear", after={"deleted_keys": deleted},
+            session,
+            principal,
+            entity_type=AUDIT_ENTITY,
+            entity_id="namespace",
+            action="clear",
+            after={"deleted_keys": deleted},
         )
         log.warning("cache cleared by an operator", deleted_keys=deleted)
         return ClearResult(deleted_keys=deleted)

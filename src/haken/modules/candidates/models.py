@@ -126,4 +126,6 @@ class CandidateStatusChange(IdMixin, Base):
     changed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
 
-    __table_args__ = (Index("ix_candidate_status_history_candidate", "candidate_id", "changed_at", "id"),)
+    __table_args__ = (
+        Index("ix_candidate_status_history_candidate", "candidate_id", "changed_at", "id"),
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Select, delete, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.modules.candidates.models import Candidate, CandidateStatusChange
 from haken.modules.candidates.schemas import CandidateFilter, CandidateSort
 from haken.platform.access import Principal, Role
-from haken.platform.names import name_key, romaji_key
+from haken.platform.names import name_key, prefix_match, romaji_key
 from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
 
 SORTS: dict[CandidateSort, tuple[SortKey, ...]] = {
@@ -26,17 +27,36 @@ SORTS: dict[CandidateSort, tuple[SortKey, ...]] = {
 EXPIRY_SORT = (SortKey(Candidate.residence_card_expiry, "asc"), SortKey(Candidate.id, "asc"))
 
 
-def name_condition(q: str) -> object:
-    """A prefix of any name form: one indexed ``LIKE 'key%'`` per form that can match."""
+def name_condition(q: str) -> Any:
+    """A prefix of any name form: one index range per form that can match."""
     clauses = []
     key = name_key(q)
     if key:
-        clauses.append(Candidate.kanji_key.startswith(key, autoescape=True))
-        clauses.append(Candidate.kana_key.startswith(key, autoescape=True))
+        clauses.append(prefix_match(Candidate.kanji_key, key))
+        clauses.append(prefix_match(Candidate.kana_key, key))
     latin = romaji_key(q)
     if latin and latin.isascii():
-        clauses.append(Candidate.romaji_key.startswith(latin, autoescape=True))
+        clauses.append(prefix_match(Candidate.romaji_key, latin))
     return or_(*clauses) if clauses else false()
+
+
+async def fetch_page(
+    session: AsyncSession, statement: Select[Any], keys: Sequence[SortKey], request: PageRequest
+) -> PageResult[Any]:
+    """One query per page; with ``count`` the total rides along as a scalar subquery, so a
+    counted page costs no extra round trip."""
+    paged = apply_keyset(statement, keys, request)
+    if not request.count:
+        return build_page((await session.scalars(paged)).all(), keys, request)
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    result = (await session.execute(paged.add_columns(counted.scalar_subquery()))).all()
+    if result:
+        total = int(result[0][1])
+    elif request.cursor is None:
+        total = 0
+    else:  # past the last row: the total needs its own query
+        total = int(await session.scalar(counted) or 0)
+    return build_page([row[0] for row in result], keys, request, total)
 
 
 class CandidateRepository:
@@ -57,13 +77,15 @@ class CandidateRepository:
         if not filters.include_archived:
             statement = statement.where(Candidate.archived_at.is_(None))
         if filters.q:
-            statement = statement.where(name_condition(filters.q))  # type: ignore[arg-type]
+            statement = statement.where(name_condition(filters.q))
         if filters.status is not None:
             statement = statement.where(Candidate.status == filters.status.value)
         if filters.nationality:
             statement = statement.where(Candidate.nationality == filters.nationality.upper())
         if filters.residence_status is not None:
-            statement = statement.where(Candidate.residence_status == filters.residence_status.value)
+            statement = statement.where(
+                Candidate.residence_status == filters.residence_status.value
+            )
         return statement
 
     async def page(
@@ -75,13 +97,7 @@ class CandidateRepository:
     ) -> PageResult[Candidate]:
         statement = self.list_statement(principal, filters)
         keys = SORTS[sort]
-        total = None
-        if request.count:
-            total = await self.session.scalar(
-                select(func.count()).select_from(statement.order_by(None).subquery())
-            )
-        rows = (await self.session.scalars(apply_keyset(statement, keys, request))).all()
-        return build_page(rows, keys, request, total)
+        return await fetch_page(self.session, statement, keys, request)
 
     def expiring_statement(
         self, principal: Principal, until: dt.date, statuses: Sequence[str]
@@ -96,13 +112,7 @@ class CandidateRepository:
         self, principal: Principal, until: dt.date, statuses: Sequence[str], request: PageRequest
     ) -> PageResult[Candidate]:
         statement = self.expiring_statement(principal, until, statuses)
-        total = None
-        if request.count:
-            total = await self.session.scalar(
-                select(func.count()).select_from(statement.order_by(None).subquery())
-            )
-        rows = (await self.session.scalars(apply_keyset(statement, EXPIRY_SORT, request))).all()
-        return build_page(rows, EXPIRY_SORT, request, total)
+        return await fetch_page(self.session, statement, EXPIRY_SORT, request)
 
     async def readable(self, principal: Principal, candidate_id: int) -> Candidate | None:
         statement = self._readable(principal).where(Candidate.id == candidate_id)

@@ -310,3 +310,10 @@ class CandidateFilter(BaseModel):
     nationality: str | None = None
     residence_status: ResidenceStatus | None = None
     include_archived: bool = False
+
+
+class CandidateRemoval(BaseModel):
+    """A candidate nobody refers to is deleted; a hired one is archived (and returned)."""
+
+    deleted: bool
+    candidate: CandidateRead | None = None

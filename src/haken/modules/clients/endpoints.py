@@ -46,8 +46,12 @@ from haken.platform.responses import Envelope, PageEnvelope, ok, page
 clients_router = APIRouter(
     prefix="/api/clients", tags=["clients"], dependencies=[Depends(default_limit)]
 )
-sites_router = APIRouter(prefix="/api/sites", tags=["clients"], dependencies=[Depends(default_limit)])
-units_router = APIRouter(prefix="/api/units", tags=["clients"], dependencies=[Depends(default_limit)])
+sites_router = APIRouter(
+    prefix="/api/sites", tags=["clients"], dependencies=[Depends(default_limit)]
+)
+units_router = APIRouter(
+    prefix="/api/units", tags=["clients"], dependencies=[Depends(default_limit)]
+)
 
 Id = Annotated[int, Path(ge=1)]
 Version = Annotated[int, Query(ge=1, description="the version the deletion is based on")]
@@ -73,9 +77,7 @@ async def list_clients(
 ) -> Any:
     """Client companies; ``prefecture`` is the head office's."""
     filters = ClientFilter(q=q, prefecture=prefecture, status=status, sort=sort)
-    result = await clients_service.list_clients(
-        session, principal, filters=filters, request=paging
-    )
+    result = await clients_service.list_clients(session, principal, filters=filters, request=paging)
     return page(result.items, result.pagination(paging.limit))
 
 
@@ -123,15 +125,16 @@ async def list_contacts(
     sort: NameSort = "name",
 ) -> Any:
     result = await clients_service.list_contacts(
-        session, principal, client_id=client_id, filters=ContactFilter(q=q, sort=sort),
+        session,
+        principal,
+        client_id=client_id,
+        filters=ContactFilter(q=q, sort=sort),
         request=paging,
     )
     return page(result.items, result.pagination(paging.limit))
 
 
-@clients_router.post(
-    "/{client_id}/contacts", response_model=Envelope[ContactRead], status_code=201
-)
+@clients_router.post("/{client_id}/contacts", response_model=Envelope[ContactRead], status_code=201)
 async def create_contact(
     body: ContactCreate, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
 ) -> Any:
@@ -155,9 +158,7 @@ async def update_contact(
     )
 
 
-@clients_router.delete(
-    "/{client_id}/contacts/{contact_id}", response_model=Envelope[DeleteOutcome]
-)
+@clients_router.delete("/{client_id}/contacts/{contact_id}", response_model=Envelope[DeleteOutcome])
 async def delete_contact(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -193,7 +194,9 @@ async def list_sites(
 
 
 @sites_router.post("", response_model=Envelope[SiteDetail], status_code=201)
-async def create_site(body: SiteCreate, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+async def create_site(
+    body: SiteCreate, principal: CoordinatorPrincipal, session: SessionDep
+) -> Any:
     return ok(await clients_service.create_site(session, principal, data=body))
 
 
@@ -250,7 +253,9 @@ async def list_units(
 
 
 @units_router.post("", response_model=Envelope[UnitRead], status_code=201)
-async def create_unit(body: UnitCreate, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+async def create_unit(
+    body: UnitCreate, principal: CoordinatorPrincipal, session: SessionDep
+) -> Any:
     return ok(await clients_service.create_unit(session, principal, data=body))
 
 

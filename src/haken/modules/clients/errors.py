@@ -32,7 +32,9 @@ class InvoiceNumberInvalidError(HakenError):
 class InvoiceNumberMismatchError(HakenError):
     code = "CLIENT_INVOICE_NUMBER_MISMATCH"
     status_code = 422
-    message_en = "A corporation's invoice registration number is T followed by its corporate number."
+    message_en = (
+        "A corporation's invoice registration number is T followed by its corporate number."
+    )
     message_ja = "法人の登録番号は T＋法人番号です。法人番号と一致しません。"
 
 
@@ -41,13 +43,6 @@ class ClientArchivedError(HakenError):
     status_code = 409
     message_en = "The client is archived; restore it before adding to it."
     message_ja = "この派遣先はアーカイブ済みです。追加する前に復元してください。"
-
-
-class SiteArchivedError(HakenError):
-    code = "SITE_ARCHIVED"
-    status_code = 409
-    message_en = "The site or its client is archived; restore it before adding to it."
-    message_ja = "この事業所（または派遣先）はアーカイブ済みです。追加する前に復元してください。"
 
 
 class SiteNoDispatchStartError(HakenError):

@@ -24,13 +24,11 @@ import datetime as dt
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from haken.platform.db import BigIntPK, Base, IdMixin, TimestampMixin, UTCDateTime, VersionedMixin
+from haken.platform.db import Base, BigIntPK, IdMixin, TimestampMixin, UTCDateTime, VersionedMixin
 from haken.platform.jptext import SEARCH_KEY_MAX
 
 # Byte-wise collation on PostgreSQL: prefix LIKE and ORDER BY on one plain b-tree index.
-SearchKey = String(SEARCH_KEY_MAX).with_variant(
-    String(SEARCH_KEY_MAX, collation="C"), "postgresql"
-)
+SearchKey = String(SEARCH_KEY_MAX).with_variant(String(SEARCH_KEY_MAX, collation="C"), "postgresql")
 
 
 class ArchivableMixin:
@@ -100,11 +98,15 @@ class ClientSite(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Addre
 
     __table_args__ = (
         Index("ix_client_sites_client_archived_name", "client_id", "archived", "name_key", "id"),
-        Index("ix_client_sites_client_archived_created", "client_id", "archived", "created_at", "id"),
+        Index(
+            "ix_client_sites_client_archived_created", "client_id", "archived", "created_at", "id"
+        ),
         Index("ix_client_sites_archived_name", "archived", "name_key", "id"),
         Index("ix_client_sites_archived_created", "archived", "created_at", "id"),
         Index("ix_client_sites_archived_pref_name", "archived", "prefecture", "name_key", "id"),
-        Index("ix_client_sites_archived_pref_created", "archived", "prefecture", "created_at", "id"),
+        Index(
+            "ix_client_sites_archived_pref_created", "archived", "prefecture", "created_at", "id"
+        ),
         Index("ix_client_sites_archived_conflict", "archived", "conflict_date", "id"),
     )
 

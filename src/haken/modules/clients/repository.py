@@ -201,9 +201,7 @@ class ClientsRepository:
         return await _page(self.session, statement, sort, request)
 
     async def readable_site(self, principal: Principal, site_id: int) -> ClientSite | None:
-        statement = select(ClientSite).where(
-            ClientSite.id == site_id, self._site_scope(principal)
-        )
+        statement = select(ClientSite).where(ClientSite.id == site_id, self._site_scope(principal))
         return (await self.session.scalars(statement)).first()
 
     async def site_with_client(
@@ -243,9 +241,7 @@ class ClientsRepository:
         return await _page(self.session, statement, UNIT_SORTS[filters.sort], request)
 
     async def readable_unit(self, principal: Principal, unit_id: int) -> ClientUnit | None:
-        statement = select(ClientUnit).where(
-            ClientUnit.id == unit_id, self._unit_scope(principal)
-        )
+        statement = select(ClientUnit).where(ClientUnit.id == unit_id, self._unit_scope(principal))
         return (await self.session.scalars(statement)).first()
 
     async def unit_with_parents(

@@ -78,8 +78,8 @@ class ClientCreate(AddressIn):
     name: Name
     name_kana: Name | None = None
     entity_kind: EntityKind = "corporation"
-    corporate_number: str | None = Field(default=None, max_length=13)
-    invoice_registration_number: str | None = Field(default=None, max_length=14)
+    corporate_number: str | None = Field(default=None, max_length=30)
+    invoice_registration_number: str | None = Field(default=None, max_length=30)
     notes: str = Field(default="", max_length=4000)
 
 
@@ -90,8 +90,8 @@ class ClientUpdate(AddressPatch):
     name: Name | None = None
     name_kana: Name | None = None
     entity_kind: EntityKind | None = None
-    corporate_number: str | None = Field(default=None, max_length=13)
-    invoice_registration_number: str | None = Field(default=None, max_length=14)
+    corporate_number: str | None = Field(default=None, max_length=30)
+    invoice_registration_number: str | None = Field(default=None, max_length=30)
     notes: str | None = Field(default=None, max_length=4000)
     archived: bool | None = Field(default=None, description="false restores an archived client")
 

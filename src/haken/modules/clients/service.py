@@ -202,7 +202,11 @@ class ClientsService:
         repo.add(client)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client", entity_id=client.id, action="create",
+            session,
+            principal,
+            entity_type="client",
+            entity_id=client.id,
+            action="create",
             after=_snapshot(client),
         )
         return ClientRead.model_validate(client)
@@ -231,8 +235,13 @@ class ClientsService:
         _name_keys(client)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client", entity_id=client.id, action="update",
-            before=before, after=_snapshot(client),
+            session,
+            principal,
+            entity_type="client",
+            entity_id=client.id,
+            action="update",
+            before=before,
+            after=_snapshot(client),
         )
         return ClientRead.model_validate(client)
 
@@ -267,15 +276,24 @@ class ClientsService:
         before = _snapshot(row)
         if await repo.delete_if_unreferenced(type(row), row.id):
             await audit_service.record(
-                session, principal, entity_type=entity_type, entity_id=row.id, action="delete",
+                session,
+                principal,
+                entity_type=entity_type,
+                entity_id=row.id,
+                action="delete",
                 before=before,
             )
             return DeleteOutcome(id=row.id, outcome="deleted")
         _set_archived(row, True)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type=entity_type, entity_id=row.id, action="archive",
-            before=before, after=_snapshot(row),
+            session,
+            principal,
+            entity_type=entity_type,
+            entity_id=row.id,
+            action="archive",
+            before=before,
+            after=_snapshot(row),
         )
         return DeleteOutcome(id=row.id, outcome="archived")
 
@@ -316,7 +334,11 @@ class ClientsService:
         repo.add(site)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_site", entity_id=site.id, action="create",
+            session,
+            principal,
+            entity_type="client_site",
+            entity_id=site.id,
+            action="create",
             after=_snapshot(site),
         )
         return _site_detail(site, ())
@@ -341,8 +363,13 @@ class ClientsService:
         site.conflict_date = _conflict_date(site.dispatch_started_on, extensions)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_site", entity_id=site.id, action="update",
-            before=before, after=_snapshot(site),
+            session,
+            principal,
+            entity_type="client_site",
+            entity_id=site.id,
+            action="update",
+            before=before,
+            after=_snapshot(site),
         )
         return _site_detail(site, extensions)
 
@@ -386,8 +413,12 @@ class ClientsService:
         site.updated_at = utcnow()  # bumps the version: the 抵触日 others saw has changed
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_site", entity_id=site.id,
-            action="extend_limit", before=before,
+            session,
+            principal,
+            entity_type="client_site",
+            entity_id=site.id,
+            action="extend_limit",
+            before=before,
             after={**_snapshot(site), "extension_hearing_date": data.hearing_date},
         )
         return _site_detail(site, extensions)
@@ -399,9 +430,7 @@ class ClientsService:
         site = await repo.readable_site(principal, site_id)
         if site is None:
             raise NotFoundError()
-        return await self._delete_or_archive(
-            session, principal, repo, site, "client_site", version
-        )
+        return await self._delete_or_archive(session, principal, repo, site, "client_site", version)
 
     # --- units --------------------------------------------------------------------------
 
@@ -443,7 +472,11 @@ class ClientsService:
         repo.add(unit)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_unit", entity_id=unit.id, action="create",
+            session,
+            principal,
+            entity_type="client_unit",
+            entity_id=unit.id,
+            action="create",
             after=_snapshot(unit),
         )
         return UnitRead.model_validate(unit)
@@ -466,8 +499,13 @@ class ClientsService:
             _set_archived(unit, data.archived)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_unit", entity_id=unit.id, action="update",
-            before=before, after=_snapshot(unit),
+            session,
+            principal,
+            entity_type="client_unit",
+            entity_id=unit.id,
+            action="update",
+            before=before,
+            after=_snapshot(unit),
         )
         return UnitRead.model_validate(unit)
 
@@ -478,9 +516,7 @@ class ClientsService:
         unit = await repo.readable_unit(principal, unit_id)
         if unit is None:
             raise NotFoundError()
-        return await self._delete_or_archive(
-            session, principal, repo, unit, "client_unit", version
-        )
+        return await self._delete_or_archive(session, principal, repo, unit, "client_unit", version)
 
     # --- contacts -----------------------------------------------------------------------
 
@@ -517,8 +553,12 @@ class ClientsService:
         repo.add(contact)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_contact", entity_id=contact.id,
-            action="create", after=_snapshot(contact),
+            session,
+            principal,
+            entity_type="client_contact",
+            entity_id=contact.id,
+            action="create",
+            after=_snapshot(contact),
         )
         return ContactRead.model_validate(contact)
 
@@ -541,8 +581,13 @@ class ClientsService:
         contact.name_key = search_key(contact.name_kana or contact.name)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="client_contact", entity_id=contact.id,
-            action="update", before=before, after=_snapshot(contact),
+            session,
+            principal,
+            entity_type="client_contact",
+            entity_id=contact.id,
+            action="update",
+            before=before,
+            after=_snapshot(contact),
         )
         return ContactRead.model_validate(contact)
 

@@ -40,4 +40,3 @@ class EmployeeArchivedError(HakenError):
     status_code = 409
     message_en = "The employee record is archived; restore it before editing."
     message_ja = "この社員はアーカイブ済みです。編集する前に復元してください。"
-

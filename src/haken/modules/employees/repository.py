@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.modules.employees.models import Employee, EmployeeContractPeriod, EmployeeDependant
 from haken.modules.employees.schemas import EmployeeFilter, EmployeeSort
 from haken.platform.access import Principal, Role
-from haken.platform.names import name_key, romaji_key
+from haken.platform.names import name_key, prefix_match, romaji_key
 from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
 
 SORTS: dict[EmployeeSort, tuple[SortKey, ...]] = {
@@ -30,16 +30,35 @@ EXPIRY_SORT = (SortKey(Employee.work_permitted_until, "asc"), SortKey(Employee.i
 
 
 def name_condition(q: str, kanji: Any, kana: Any, romaji: Any) -> Any:
-    """A prefix of any name form: one indexed ``LIKE 'key%'`` per form that can match."""
+    """A prefix of any name form: one index range per form that can match."""
     clauses = []
     key = name_key(q)
     if key:
-        clauses.append(kanji.startswith(key, autoescape=True))
-        clauses.append(kana.startswith(key, autoescape=True))
+        clauses.append(prefix_match(kanji, key))
+        clauses.append(prefix_match(kana, key))
     latin = romaji_key(q)
     if latin and latin.isascii():
-        clauses.append(romaji.startswith(latin, autoescape=True))
+        clauses.append(prefix_match(romaji, latin))
     return or_(*clauses) if clauses else false()
+
+
+async def fetch_page(
+    session: AsyncSession, statement: Select[Any], keys: Sequence[SortKey], request: PageRequest
+) -> PageResult[Any]:
+    """One query per page; with ``count`` the total rides along as a scalar subquery, so a
+    counted page costs no extra round trip."""
+    paged = apply_keyset(statement, keys, request)
+    if not request.count:
+        return build_page((await session.scalars(paged)).all(), keys, request)
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    result = (await session.execute(paged.add_columns(counted.scalar_subquery()))).all()
+    if result:
+        total = int(result[0][1])
+    elif request.cursor is None:
+        total = 0
+    else:  # past the last row: the total needs its own query
+        total = int(await session.scalar(counted) or 0)
+    return build_page([row[0] for row in result], keys, request, total)
 
 
 class EmployeeRepository:
@@ -67,7 +86,9 @@ class EmployeeRepository:
             statement = statement.where(Employee.archived_at.is_(None))
         if filters.q:
             statement = statement.where(
-                name_condition(filters.q, Employee.kanji_key, Employee.kana_key, Employee.romaji_key)
+                name_condition(
+                    filters.q, Employee.kanji_key, Employee.kana_key, Employee.romaji_key
+                )
             )
         if filters.status is not None:
             statement = statement.where(Employee.status == filters.status.value)
@@ -98,13 +119,7 @@ class EmployeeRepository:
     ) -> PageResult[Employee]:
         statement = self.list_statement(principal, filters)
         keys = SORTS[sort]
-        total = None
-        if request.count:
-            total = await self.session.scalar(
-                select(func.count()).select_from(statement.order_by(None).subquery())
-            )
-        rows = (await self.session.scalars(apply_keyset(statement, keys, request))).all()
-        return build_page(rows, keys, request, total)
+        return await fetch_page(self.session, statement, keys, request)
 
     def expiring_statement(self, principal: Principal, until: dt.date) -> Select[tuple[Employee]]:
         return self._readable(principal).where(
@@ -117,13 +132,7 @@ class EmployeeRepository:
         self, principal: Principal, until: dt.date, request: PageRequest
     ) -> PageResult[Employee]:
         statement = self.expiring_statement(principal, until)
-        total = None
-        if request.count:
-            total = await self.session.scalar(
-                select(func.count()).select_from(statement.order_by(None).subquery())
-            )
-        rows = (await self.session.scalars(apply_keyset(statement, EXPIRY_SORT, request))).all()
-        return build_page(rows, EXPIRY_SORT, request, total)
+        return await fetch_page(self.session, statement, EXPIRY_SORT, request)
 
     async def readable(self, principal: Principal, employee_id: int) -> Employee | None:
         statement = self._readable(principal).where(Employee.id == employee_id)

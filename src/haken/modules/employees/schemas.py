@@ -315,8 +315,12 @@ class EmploymentFields(BaseModel):
     employment_type: EmploymentType
     term_type: TermType = TermType.FIXED
     hire_date: dt.date
-    employee_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
-    client_worker_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    employee_number: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None
+    ) = None
+    client_worker_id: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
     contract_periods: list[ContractPeriodInput] = Field(default_factory=list, max_length=100)
     notes: Annotated[str, StringConstraints(max_length=4000)] = ""
 
@@ -360,8 +364,12 @@ class EmployeeUpdate(PersonFields):
     leave_date: dt.date | None = None
     leave_reason: Annotated[str, StringConstraints(max_length=200)] | None = None
     status: EmployeeStatus | None = None
-    employee_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
-    client_worker_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    employee_number: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None
+    ) = None
+    client_worker_id: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
     notes: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
     @field_validator("my_number")

@@ -61,7 +61,12 @@ from haken.modules.employees.schemas import (
 )
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
-from haken.platform.errors import FieldError, NotFoundError, ValidationFailedError, VersionConflictError
+from haken.platform.errors import (
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+    VersionConflictError,
+)
 from haken.platform.logging import get_logger, redact
 from haken.platform.names import name_key, romaji_key
 from haken.platform.pagination import PageRequest, PageResult
@@ -269,7 +274,9 @@ def _check_leave(row: Employee) -> None:
         raise LeaveDateRequiredError()
 
 
-def _period_rows(employee_id: int, periods: Iterable[ContractPeriodInput]) -> list[EmployeeContractPeriod]:
+def _period_rows(
+    employee_id: int, periods: Iterable[ContractPeriodInput]
+) -> list[EmployeeContractPeriod]:
     return [
         EmployeeContractPeriod(
             employee_id=employee_id, start_date=p.start_date, end_date=p.end_date, note=p.note
@@ -278,9 +285,13 @@ def _period_rows(employee_id: int, periods: Iterable[ContractPeriodInput]) -> li
     ]
 
 
-def _dependant_rows(employee_id: int, dependants: Iterable[DependantInput]) -> list[EmployeeDependant]:
+def _dependant_rows(
+    employee_id: int, dependants: Iterable[DependantInput]
+) -> list[EmployeeDependant]:
     return [
-        EmployeeDependant(employee_id=employee_id, **{k: _value(v) for k, v in d.model_dump().items()})
+        EmployeeDependant(
+            employee_id=employee_id, **{k: _value(v) for k, v in d.model_dump().items()}
+        )
         for d in dependants
     ]
 
@@ -342,7 +353,9 @@ class EmployeesService:
         self, session: AsyncSession, principal: Principal, employee_id: int
     ) -> EmployeeDetail:
         repo = EmployeeRepository(session)
-        return await self._detail(repo, await self._readable(repo, principal, employee_id), principal)
+        return await self._detail(
+            repo, await self._readable(repo, principal, employee_id), principal
+        )
 
     async def residence_expiring(
         self,
@@ -412,11 +425,19 @@ class EmployeesService:
         row = await repo.by_id(employee_id)
         if row is None:
             raise NotFoundError()
-        before = {"current_client_id": row.current_client_id, "current_site_id": row.current_site_id}
+        before = {
+            "current_client_id": row.current_client_id,
+            "current_site_id": row.current_site_id,
+        }
         await repo.set_placement(employee_id, client_id, site_id)
         await audit_service.record(
-            session, None, entity_type="employee", entity_id=employee_id, action="placement",
-            before=before, after={"current_client_id": client_id, "current_site_id": site_id},
+            session,
+            None,
+            entity_type="employee",
+            entity_id=employee_id,
+            action="placement",
+            before=before,
+            after={"current_client_id": client_id, "current_site_id": site_id},
         )
 
     # --- writes --------------------------------------------------------------------------------
@@ -476,7 +497,11 @@ class EmployeesService:
         repo.add_all([*_dependant_rows(row.id, data.dependants)])
         await self._flush(repo)
         await audit_service.record(
-            session, principal, entity_type="employee", entity_id=row.id, action="create",
+            session,
+            principal,
+            entity_type="employee",
+            entity_id=row.id,
+            action="create",
             after={
                 **snapshot(row),
                 "contract_periods": [[p.start_date, p.end_date] for p in data.contract_periods],
@@ -509,9 +534,12 @@ class EmployeesService:
             setattr(row, name, _value(value))
         if changes & {"extra_activity_permission", "extra_activity_weekly_hours"}:
             try:
+                # A new permission without hours takes that permission's default.
                 row.extra_activity_weekly_hours = resolve_extra_activity(
                     ExtraActivityPermission(row.extra_activity_permission),
-                    row.extra_activity_weekly_hours,
+                    data.extra_activity_weekly_hours
+                    if "extra_activity_weekly_hours" in changes
+                    else None,
                 )
             except ValueError as error:
                 raise _invalid("extra_activity_weekly_hours", str(error)) from error
@@ -530,8 +558,13 @@ class EmployeesService:
             await self._check_unique(repo, row, except_id=row.id)
         await self._flush(repo)
         await audit_service.record(
-            session, principal, entity_type="employee", entity_id=row.id, action="update",
-            before=before, after=snapshot(row),
+            session,
+            principal,
+            entity_type="employee",
+            entity_id=row.id,
+            action="update",
+            before=before,
+            after=snapshot(row),
         )
         return await self._detail(repo, row, principal)
 
@@ -553,7 +586,10 @@ class EmployeesService:
         row.updated_at = utcnow()  # bumps version: the periods are part of the record
         await self._flush(repo)
         await audit_service.record(
-            session, principal, entity_type="employee", entity_id=row.id,
+            session,
+            principal,
+            entity_type="employee",
+            entity_id=row.id,
             action="contract_periods",
             before={"contract_periods": before, "conversion_right_date": before_date},
             after={
@@ -568,14 +604,21 @@ class EmployeesService:
     ) -> EmployeeDetail:
         repo = EmployeeRepository(session)
         row = await self._editable(repo, principal, employee_id, data.version)
-        before = [DependantRead.model_validate(d).model_dump(mode="json") for d in await repo.dependants(row.id)]
+        before = [
+            DependantRead.model_validate(d).model_dump(mode="json")
+            for d in await repo.dependants(row.id)
+        ]
         for item in before:
             item.pop("id")
         await repo.replace_dependants(row.id, _dependant_rows(row.id, data.dependants))
         row.updated_at = utcnow()
         await self._flush(repo)
         await audit_service.record(
-            session, principal, entity_type="employee", entity_id=row.id, action="dependants",
+            session,
+            principal,
+            entity_type="employee",
+            entity_id=row.id,
+            action="dependants",
             before={"dependants": redact(before)},
             after={"dependants": redact([d.model_dump(mode="json") for d in data.dependants])},
         )
@@ -598,9 +641,13 @@ class EmployeesService:
         row.archived_at = (row.archived_at or utcnow()) if archived else None
         await self._flush(repo)
         await audit_service.record(
-            session, principal, entity_type="employee", entity_id=row.id,
+            session,
+            principal,
+            entity_type="employee",
+            entity_id=row.id,
             action="archive" if archived else "restore",
-            before={"archived_at": before}, after={"archived_at": row.archived_at},
+            before={"archived_at": before},
+            after={"archived_at": row.archived_at},
         )
         return await self._detail(repo, row, principal)
 
@@ -631,7 +678,11 @@ class EmployeesService:
             changed += len(rows)
             await self._flush(repo)
         await audit_service.record(
-            session, None, entity_type="field_keys", entity_id="employees", action="rotate",
+            session,
+            None,
+            entity_type="field_keys",
+            entity_id="employees",
+            action="rotate",
             after={"rows": changed, "key_id": cipher.primary_key_id},
         )
         return changed
@@ -652,7 +703,9 @@ def unseal(row: Any, field: RevealField, context_prefix: str) -> str | None:
     token = getattr(row, enc_column, None)
     if token is None:
         return None
-    return field_cipher().decrypt(token, context=context.replace("employees.", context_prefix + ".", 1))
+    return field_cipher().decrypt(
+        token, context=context.replace("employees.", context_prefix + ".", 1)
+    )
 
 
 async def reveal_sealed(
@@ -671,7 +724,11 @@ async def reveal_sealed(
         if hasattr(row, SEALED[field][0]):
             values[field.value] = unseal(row, field, context_prefix)
     await audit_service.record(
-        session, principal, entity_type=entity_type, entity_id=row.id, action="reveal",
+        session,
+        principal,
+        entity_type=entity_type,
+        entity_id=row.id,
+        action="reveal",
         after={"fields": [f.value for f in fields], "purpose": request.purpose},
     )
     log.info("personal numbers revealed", entity=entity_type, fields=[f.value for f in fields])

@@ -19,11 +19,12 @@ from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.identity.schemas import TokenPair
-from haken.modules.identity.service import identity_service
+from haken.modules.identity.service import ClientInfo, identity_service
 from haken.platform.access import Principal
 from haken.platform.context import set_locale
 from haken.platform.db import session_scope
 from haken.platform.logging import get_logger
+from haken.platform.middleware import client_address
 from haken.platform.security import TokenError, decode_access_token
 from haken.web.cookies import queue_cookie, queue_delete
 from haken.web.middleware import is_page_path
@@ -32,6 +33,15 @@ log = get_logger(__name__)
 
 ACCESS_COOKIE = "haken_access"
 REFRESH_COOKIE = "haken_refresh"
+
+
+def client_info(request: Request) -> ClientInfo:
+    """Who signs in from where (the address behind trusted proxies, the user agent)."""
+    settings = request.app.state.settings
+    return ClientInfo(
+        address=client_address(request.scope, settings.trusted_proxies),
+        user_agent=request.headers.get("user-agent", ""),
+    )
 
 
 def set_session_cookies(request: Request, tokens: TokenPair) -> None:

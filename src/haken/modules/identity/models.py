@@ -25,8 +25,10 @@ class User(IdMixin, TimestampMixin, VersionedMixin, Base):
     role: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     locale: Mapped[str] = mapped_column(String(5), nullable=False, default="ja")
-    # The employee record this account self-serves (role employee); FK added with employees.
-    employee_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    # The employee record this account self-serves (role employee).
+    employee_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("employees.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
     failed_login_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -10,9 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from haken.modules.identity.access import clear_session_cookies, set_session_cookies
-from haken.modules.identity.endpoints import _client
+from haken.modules.identity.access import (
+    clear_session_cookies,
+    client_info,
+    set_session_cookies,
+)
 from haken.modules.identity.schemas import (
     Deactivate,
     LoginRequest,
@@ -28,18 +32,20 @@ from haken.platform.access import (
     AdminPrincipal,
     CurrentPrincipal,
     MaybePrincipal,
+    Principal,
     PublicAccess,
     Role,
 )
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
-from haken.platform.security import decode_access_token
 from haken.platform.ratelimit import AuthRateLimit, LoginRateLimit, default_limit, enforce
+from haken.platform.security import decode_access_token
 from haken.web import csrf
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form
 from haken.web.i18n import N_, gettext_
+from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render, safe_next
 
 # Sign-in and password reset: their own (stricter) rate limits, declared per route.
@@ -58,7 +64,10 @@ ROLE_LABELS = {
     Role.EMPLOYEE: N_("Employee"),
 }
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
-PASSWORD_FIELDS = {"AUTH_WRONG_PASSWORD": "current_password", "AUTH_PASSWORD_TOO_WEAK": "new_password"}
+PASSWORD_FIELDS = {
+    "AUTH_WRONG_PASSWORD": "current_password",
+    "AUTH_PASSWORD_TOO_WEAK": "new_password",
+}
 USER_FIELDS = {"USER_EMAIL_TAKEN": "email", "AUTH_PASSWORD_TOO_WEAK": "password"}
 
 
@@ -82,11 +91,13 @@ def _site_ids(raw: str | None) -> list[str]:
 async def login_form(
     request: Request,
     principal: MaybePrincipal,
-    next: Annotated[str | None, Query(max_length=2000)] = None,  # noqa: A002
+    next: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
     if principal is not None:
         return redirect(request, safe_next(next, _home_for(principal.role)))
-    return render(request, "identity/login.html", {"form": FormState(), "next": safe_next(next, "")})
+    return render(
+        request, "identity/login.html", {"form": FormState(), "next": safe_next(next, "")}
+    )
 
 
 @auth_pages.post("/login")
@@ -108,15 +119,20 @@ async def login(
         )
     await enforce(request, "login_account", key=state.data.email.lower())
     outcome = await identity_service.login(
-        session, settings, email=state.data.email, password=state.data.password,
-        client=_client(request),
+        session,
+        settings,
+        email=state.data.email,
+        password=state.data.password,
+        client=client_info(request),
     )
     if outcome.error is not None or outcome.tokens is None:
         assert outcome.error is not None
         state.add_error(outcome.error)
         state.values.pop("password", None)
         response = render(
-            request, "identity/login.html", {"form": state, "next": next_url},
+            request,
+            "identity/login.html",
+            {"form": state, "next": next_url},
             status_code=outcome.error.status_code,
         )
         if outcome.error.headers:
@@ -239,8 +255,10 @@ async def change_password(
     if state.data is not None and not state.errors:
         try:
             await identity_service.change_password(
-                session, principal,
-                current=state.data.current_password, new=state.data.new_password,
+                session,
+                principal,
+                current=state.data.current_password,
+                new=state.data.new_password,
             )
         except HakenError as error:
             state.add_error(error, PASSWORD_FIELDS)
@@ -328,7 +346,9 @@ async def create_user(
     form = await request.form()
     raw_sites = form.get("site_ids")
     state = parse_form(
-        UserCreate, form, extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")}
+        UserCreate,
+        form,
+        extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")},
     )
     state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
     if state.data is not None:
@@ -391,7 +411,9 @@ async def change_role(
     form = await request.form()
     raw_sites = form.get("site_ids")
     state = parse_form(
-        RoleChange, form, extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")}
+        RoleChange,
+        form,
+        extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")},
     )
     state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
     if state.data is not None:
@@ -449,9 +471,29 @@ async def outbox(
     paging = PageRequest(limit=50, cursor=cursor)
     result = await identity_service.outbox(session, paging)
     return render(
-        request, "identity/outbox.html", {"result": result, "filters": {"cursor": cursor or ""}},
+        request,
+        "identity/outbox.html",
+        {"result": result, "filters": {"cursor": cursor or ""}},
         block="results",
     )
 
 
 ROUTERS = (auth_pages, account_pages, admin_pages, outbox_pages)
+
+
+async def _profile_panel(
+    _request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any]:
+    user = await identity_service.me(session, principal)
+    return {"user": user, "role_label": gettext_(ROLE_LABELS[user.role])}
+
+
+def register_web() -> None:
+    """Navigation entries and the portal's profile section of this area."""
+    registry.add_nav(NavItem("users", N_("Users"), "/admin/users", minimum=Role.ADMIN, order=80))
+    registry.add_nav(
+        NavItem("outbox", N_("Outgoing mail"), "/admin/outbox", minimum=Role.ADMIN, order=85)
+    )
+    registry.add_portal_section(
+        Panel("profile", "identity/_portal_profile.html", _profile_panel, order=10)
+    )

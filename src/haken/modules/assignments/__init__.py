@@ -1,0 +1,1 @@
+"""Dispatch contracts (個別契約), assignments of employees to units, and their rates."""

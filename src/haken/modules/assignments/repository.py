@@ -1,0 +1,419 @@
+"""Every query of the assignments area, scoped by the principal.
+
+Row scope lives in ``_contract_scope`` / ``_assignment_scope``: coordinators and above see
+every row, a site manager the rows of the sites in ``principal.site_ids``, an employee
+nothing here except through :meth:`AssignmentsRepository.page_own` (their own rows). A row
+outside the scope is not found (404), never "forbidden".
+
+Each list is one SELECT: the contract's names come from a join on this area's own table,
+the rate in force comes from a correlated lookup on ``(assignment_id, effective_from)``,
+and the optional total rides along as a scalar subquery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.assignments.models import Assignment, AssignmentRate, DispatchContract
+from haken.modules.assignments.schemas import AssignmentFilter, ContractFilter
+from haken.platform.access import Principal, Role
+from haken.platform.pagination import (
+    PageRequest,
+    PageResult,
+    SortKey,
+    apply_keyset,
+    build_page,
+    decode_cursor,
+    keyset_condition,
+    order_by,
+)
+
+
+def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
+    direction = "desc" if descending else "asc"
+    return (SortKey(column, direction), SortKey(id_column, direction))
+
+
+C, A = DispatchContract, Assignment
+CONTRACT_SORTS = {
+    "period_start": _sort(C.period_start, C.id, False),
+    "-period_start": _sort(C.period_start, C.id, True),
+    "period_end": _sort(C.period_end, C.id, False),
+    "-period_end": _sort(C.period_end, C.id, True),
+    "created": _sort(C.created_at, C.id, False),
+    "-created": _sort(C.created_at, C.id, True),
+    "number": _sort(C.contract_number, C.id, False),
+}
+ASSIGNMENT_SORTS = {
+    "start_date": _sort(A.start_date, A.id, False),
+    "-start_date": _sort(A.start_date, A.id, True),
+    "end_date": _sort(A.end_date, A.id, False),
+    "-end_date": _sort(A.end_date, A.id, True),
+    "created": _sort(A.created_at, A.id, False),
+    "-created": _sort(A.created_at, A.id, True),
+    "conflict_date": _sort(A.conflict_date, A.id, False),
+}
+CONFLICT_SORT = _sort(A.conflict_date, A.id, False)
+RATE_SORT = _sort(AssignmentRate.effective_from, AssignmentRate.id, True)
+
+CONTRACT_NAMES = (C.contract_number, C.client_name, C.site_name, C.unit_name)
+ListRow = tuple[Assignment, str, str, str, str, AssignmentRate | None]
+"""An assignment with its contract number, client, site and unit names and its rate."""
+
+DERIVED = (
+    "exemption",
+    "site_conflict_date",
+    "individual_conflict_date",
+    "conflict_date",
+    "conflict_kind",
+)
+"""Columns recomputed from the labour rules: written without bumping ``version``."""
+
+
+def _sees_everything(principal: Principal) -> bool:
+    return principal.is_at_least(Role.COORDINATOR)
+
+
+def _site_condition(column: Any, principal: Principal) -> ColumnElement[bool]:
+    if _sees_everything(principal):
+        return true()
+    if principal.role is Role.SITE_MANAGER and principal.site_ids:
+        return column.in_(sorted(principal.site_ids))  # type: ignore[no-any-return]
+    return false()
+
+
+def _rate_on(day: dt.date) -> Any:
+    """The effective_from of the rate in force on ``day`` (correlated to the outer row)."""
+    return (
+        select(func.max(AssignmentRate.effective_from))
+        .where(AssignmentRate.assignment_id == A.id, AssignmentRate.effective_from <= day)
+        .correlate(A)
+        .scalar_subquery()
+    )
+
+
+async def _page_rows(
+    session: AsyncSession,
+    statement: Select[Any],
+    sort: Sequence[SortKey],
+    request: PageRequest,
+    counted: Select[Any] | None = None,
+) -> tuple[PageResult[Any], list[Any]]:
+    """One statement per page; the first entity keys the cursor, the rest rides along.
+
+    ``counted`` counts the same rows without the joins (they never add or drop a row), so
+    the total reads one table's index.
+    """
+    paged = apply_keyset(statement, sort, request)
+    if not request.count:
+        counted = None
+    elif counted is None:
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    if counted is not None:
+        paged = paged.add_columns(counted.scalar_subquery())
+    rows = list((await session.execute(paged)).all())
+    total = None
+    if counted is not None:
+        if rows:
+            total = int(rows[0][-1])
+        elif not request.cursor:
+            total = 0
+        else:  # past the last page: the only case with a second statement
+            total = int(await session.scalar(counted) or 0)
+    result = build_page([row[0] for row in rows], sort, request, total)
+    return result, rows[: len(result.items)]
+
+
+class AssignmentsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    def no_autoflush(self) -> Any:
+        """Hold pending edits back while the checks read: the edit is flushed once, so its
+        ``version`` moves by exactly one."""
+        return self.session.no_autoflush
+
+    # contracts ------------------------------------------------------------------------------
+
+    async def readable_contract(
+        self, principal: Principal, contract_id: int
+    ) -> DispatchContract | None:
+        statement = select(C).where(C.id == contract_id, _site_condition(C.site_id, principal))
+        return (await self.session.scalars(statement)).first()
+
+    async def contract_number_taken(self, number: str, except_id: int | None) -> bool:
+        statement = select(C.id).where(C.contract_number == number)
+        if except_id is not None:
+            statement = statement.where(C.id != except_id)
+        return (await self.session.scalar(statement.limit(1))) is not None
+
+    async def page_contracts(
+        self, principal: Principal, filters: ContractFilter, request: PageRequest
+    ) -> PageResult[DispatchContract]:
+        statement = select(C).where(
+            _site_condition(C.site_id, principal), C.archived.is_(filters.archived)
+        )
+        for column, value in (
+            (C.client_id, filters.client_id),
+            (C.site_id, filters.site_id),
+            (C.unit_id, filters.unit_id),
+            (C.status, filters.status.value if filters.status else None),
+        ):
+            if value is not None:
+                statement = statement.where(column == value)
+        if filters.active_on is not None:
+            statement = statement.where(
+                C.period_start <= filters.active_on, C.period_end >= filters.active_on
+            )
+        page, _ = await _page_rows(self.session, statement, CONTRACT_SORTS[filters.sort], request)
+        return page
+
+    async def assignments_outside(self, contract_id: int, start: dt.date, end: dt.date) -> bool:
+        """Whether a live assignment of the contract would fall outside [start, end]."""
+        statement = (
+            select(A.id)
+            .where(
+                A.contract_id == contract_id,
+                A.status != "cancelled",
+                or_(A.start_date < start, A.end_date > end),
+            )
+            .limit(1)
+        )
+        return (await self.session.scalar(statement)) is not None
+
+    async def delete_contract_if_unreferenced(self, contract_id: int) -> bool:
+        """Delete unless an assignment (or anything else) refers to it; savepoint-guarded."""
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    delete(C)
+                    .where(C.id == contract_id)
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # assignments ----------------------------------------------------------------------------
+
+    async def readable_assignment(
+        self, principal: Principal, assignment_id: int
+    ) -> tuple[Assignment, DispatchContract] | None:
+        statement = (
+            select(A, C)
+            .join(C, C.id == A.contract_id)
+            .where(A.id == assignment_id, _site_condition(A.site_id, principal))
+        )
+        row = (await self.session.execute(statement)).first()
+        return (row[0], row[1]) if row else None
+
+    def _listing(self, with_rate: bool, today: dt.date) -> Select[Any]:
+        if not with_rate:
+            return select(A, *CONTRACT_NAMES).join(C, C.id == A.contract_id)
+        return (
+            select(A, *CONTRACT_NAMES, AssignmentRate)
+            .join(C, C.id == A.contract_id)
+            .outerjoin(
+                AssignmentRate,
+                and_(
+                    AssignmentRate.assignment_id == A.id,
+                    AssignmentRate.effective_from == _rate_on(today),
+                ),
+            )
+        )
+
+    async def page_assignments(
+        self,
+        principal: Principal,
+        filters: AssignmentFilter,
+        request: PageRequest,
+        *,
+        today: dt.date,
+    ) -> tuple[PageResult[Assignment], list[ListRow]]:
+        with_rate = _sees_everything(principal)
+        conditions = [_site_condition(A.site_id, principal)]
+        for column, value in (
+            (A.client_id, filters.client_id),
+            (A.site_id, filters.site_id),
+            (A.unit_id, filters.unit_id),
+            (A.employee_id, filters.employee_id),
+            (A.contract_id, filters.contract_id),
+            (A.status, filters.status.value if filters.status else None),
+        ):
+            if value is not None:
+                conditions.append(column == value)
+        if filters.active_on is not None:
+            conditions += [
+                A.start_date <= filters.active_on,
+                A.end_date >= filters.active_on,
+                A.status != "cancelled",
+            ]
+        if filters.sort == "conflict_date":
+            conditions.append(A.conflict_date.is_not(None))
+        page, rows = await _page_rows(
+            self.session,
+            self._listing(with_rate, today).where(*conditions),
+            ASSIGNMENT_SORTS[filters.sort],
+            request,
+            select(func.count(A.id)).where(*conditions),
+        )
+        return page, [_list_row(row, with_rate) for row in rows]
+
+    async def page_own(
+        self, employee_id: int, request: PageRequest, *, today: dt.date
+    ) -> tuple[PageResult[Assignment], list[ListRow]]:
+        statement = self._listing(True, today).where(
+            A.employee_id == employee_id, A.status != "cancelled"
+        )
+        page, rows = await _page_rows(
+            self.session, statement, ASSIGNMENT_SORTS["-start_date"], request
+        )
+        return page, [_list_row(row, True) for row in rows]
+
+    async def page_conflicts(
+        self, principal: Principal, *, today: dt.date, until: dt.date, request: PageRequest
+    ) -> tuple[PageResult[Assignment], list[ListRow]]:
+        """Running assignments whose binding 抵触日 is on or before ``until`` (passed included)."""
+        statement = self._listing(False, today).where(
+            _site_condition(A.site_id, principal),
+            A.conflict_date <= until,
+            A.status == "active",
+            A.end_date >= today,
+        )
+        page, rows = await _page_rows(self.session, statement, CONFLICT_SORT, request)
+        return page, [_list_row(row, False) for row in rows]
+
+    async def overlapping(
+        self, employee_id: int, start: dt.date, end: dt.date, except_id: int | None = None
+    ) -> int | None:
+        """The id of a live assignment of the employee overlapping [start, end], if any."""
+        statement = select(A.id).where(
+            A.employee_id == employee_id,
+            A.status != "cancelled",
+            A.start_date <= end,
+            A.end_date >= start,
+        )
+        if except_id is not None:
+            statement = statement.where(A.id != except_id)
+        return await self.session.scalar(statement.limit(1))
+
+    async def at_site(self, site_id: int) -> Sequence[Assignment]:
+        """Every live assignment at the site: the inputs of both clocks of each of them."""
+        statement = (
+            select(A)
+            .where(A.site_id == site_id, A.status != "cancelled")
+            .order_by(A.start_date, A.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def running_site_ids(self, today: dt.date) -> list[int]:
+        """Sites with an assignment not yet over (the nightly refresh walks them)."""
+        statement = (
+            select(A.site_id)
+            .where(A.status == "active", A.end_date >= today)
+            .group_by(A.site_id)
+            .order_by(A.site_id)
+        )
+        return list((await self.session.scalars(statement)).all())
+
+    async def employees_changing_on(self, today: dt.date) -> list[int]:
+        """Employees with an assignment starting today or having ended yesterday."""
+        yesterday = today - dt.timedelta(days=1)
+        statement = (
+            select(A.employee_id)
+            .where(A.status != "cancelled", or_(A.start_date == today, A.end_date == yesterday))
+            .group_by(A.employee_id)
+        )
+        return list((await self.session.scalars(statement)).all())
+
+    async def placement_of(self, employee_id: int, today: dt.date) -> Assignment | None:
+        """The assignment that places the employee: the one in force today, else the next."""
+        statement = (
+            select(A)
+            .where(A.employee_id == employee_id, A.status != "cancelled", A.end_date >= today)
+            .order_by(A.start_date, A.id)
+            .limit(1)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def write_derived(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Store recomputed 抵触日 columns: a plain UPDATE, so ``version`` does not move
+        (a coordinator editing another assignment must not get a conflict from it)."""
+        if not changes:
+            return
+        table = Assignment.__table__
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(name) for name in DERIVED})
+        )
+        await self.session.execute(statement, [dict(change) for change in changes])
+
+    # rates ---------------------------------------------------------------------------------
+
+    async def rates(self, assignment_id: int) -> Sequence[AssignmentRate]:
+        statement = (
+            select(AssignmentRate)
+            .where(AssignmentRate.assignment_id == assignment_id)
+            .order_by(AssignmentRate.effective_from.desc(), AssignmentRate.id.desc())
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def page_rates(
+        self, principal: Principal, assignment_id: int, request: PageRequest
+    ) -> PageResult[AssignmentRate] | None:
+        """The rate history of a readable assignment, newest first; None when not found.
+
+        One statement: the readable assignment LEFT JOIN its rates (page conditions in the
+        join), so an empty page and a missing assignment are told apart without a second.
+        """
+        conditions: list[ColumnElement[bool]] = [AssignmentRate.assignment_id == A.id]
+        if request.cursor:
+            conditions.append(keyset_condition(RATE_SORT, decode_cursor(RATE_SORT, request.cursor)))
+        statement = (
+            select(A.id, AssignmentRate)
+            .outerjoin(AssignmentRate, and_(*conditions))
+            .where(A.id == assignment_id, _site_condition(A.site_id, principal))
+            .order_by(*order_by(RATE_SORT))
+            .limit(request.limit + 1)
+        )
+        rows = (await self.session.execute(statement)).all()
+        if not rows:
+            return None
+        return build_page([row[1] for row in rows if row[1] is not None], RATE_SORT, request)
+
+    async def rate_exists(self, assignment_id: int, effective_from: dt.date) -> bool:
+        statement = select(AssignmentRate.id).where(
+            AssignmentRate.assignment_id == assignment_id,
+            AssignmentRate.effective_from == effective_from,
+        )
+        return (await self.session.scalar(statement.limit(1))) is not None
+
+
+def _list_row(row: Any, with_rate: bool) -> ListRow:
+    rate = row[5] if with_rate else None
+    return (row[0], row[1], row[2], row[3], row[4], rate)

@@ -1,0 +1,414 @@
+"""Request and response shapes of the assignments area.
+
+Money is ``Decimal`` in and out and serialised as a string ("1450.00"), never a float.
+Who sees which money (PRODUCT.md; docs/architecture.md "assignments"): coordinators and
+above see pay and bill rates; a site manager approves hours and sees neither; an employee
+sees their own pay and their own dispatch fee (派遣料金額, which 派遣法34条の2 obliges the
+agency to tell the worker).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+
+from haken.labor.dispatch import Exemption
+from haken.labor.residence import SpecifiedSkilledField
+
+
+def _money_text(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _cents(value: Decimal) -> Decimal:
+    """Two places always: "1400" and "1400.00" are the same rate, stored and audited alike."""
+    return value.quantize(Decimal("0.01"))
+
+
+MoneyIn = Annotated[
+    Decimal, Field(ge=0, le=Decimal("99999999.99"), decimal_places=2), AfterValidator(_cents)
+]
+PercentIn = Annotated[
+    Decimal, Field(ge=0, le=Decimal("999.99"), decimal_places=2), AfterValidator(_cents)
+]
+MoneyOut = Annotated[Decimal, PlainSerializer(_money_text, return_type=str, when_used="json")]
+Short = Annotated[str, Field(max_length=100)]
+Line = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=4000)]
+
+STATUTORY_MIN_PREMIUMS = {
+    "overtime_pay_pct": Decimal("25"),
+    "late_night_pay_pct": Decimal("25"),
+    "holiday_pay_pct": Decimal("35"),
+}
+"""LSA Art. 37 and 平成6年政令第5号 (JP_LABOR.md §1): 時間外 25 %, 深夜 25 %, 法定休日 35 %."""
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class AssignmentStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class WorkExemption(StrEnum):
+    """The exemptions that belong to the work (labor.dispatch.WORK_EXEMPTIONS)."""
+
+    FIXED_PERIOD_PROJECT = Exemption.FIXED_PERIOD_PROJECT.value
+    LIMITED_DAYS = Exemption.LIMITED_DAYS.value
+    LEAVE_COVER = Exemption.LEAVE_COVER.value
+
+
+ContractSort = Literal[
+    "period_start", "-period_start", "period_end", "-period_end", "created", "-created", "number"
+]
+AssignmentSort = Literal[
+    "start_date", "-start_date", "end_date", "-end_date", "created", "-created", "conflict_date"
+]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- contracts -----------------------------------------------------------------------------
+
+
+class _ContractTerms(_Input):
+    working_days: Short = ""
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    break_minutes: Annotated[int, Field(ge=0, le=600)] = 0
+    work_content: Annotated[str, Field(min_length=1, max_length=4000)]
+    responsibility_level: Line = ""
+    work_place: Annotated[str, Field(max_length=300)] = ""
+    headcount: Annotated[int, Field(ge=1, le=10000)] = 1
+    supervisor_name: Short = ""
+    supervisor_department: Short = ""
+    supervisor_title: Short = ""
+    client_manager_name: Short = ""
+    agency_manager_name: Short = ""
+    overtime_hours_per_day: Annotated[int | None, Field(ge=0, le=24)] = None
+    overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
+    overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
+    holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
+    limited_to_exempt_workers: bool = False
+    limited_to_agreement_workers: bool = False
+    work_exemption: WorkExemption | None = None
+    exemption_note: LongText = ""
+    default_hourly_bill: MoneyIn | None = None
+    notes: LongText = ""
+
+
+class ContractCreate(_ContractTerms):
+    contract_number: Annotated[str, Field(min_length=1, max_length=40)]
+    unit_id: Annotated[int, Field(ge=1)]
+    period_start: dt.date
+    period_end: dt.date
+    status: Literal["draft", "active"] = "draft"
+
+
+class ContractUpdate(_Input):
+    """Every field optional; ``version`` is the one the edit is based on."""
+
+    version: Annotated[int, Field(ge=1)]
+    contract_number: Annotated[str | None, Field(min_length=1, max_length=40)] = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    status: ContractStatus | None = None
+    working_days: Short | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    break_minutes: Annotated[int | None, Field(ge=0, le=600)] = None
+    work_content: Annotated[str | None, Field(min_length=1, max_length=4000)] = None
+    responsibility_level: Line | None = None
+    work_place: Annotated[str | None, Field(max_length=300)] = None
+    headcount: Annotated[int | None, Field(ge=1, le=10000)] = None
+    supervisor_name: Short | None = None
+    supervisor_department: Short | None = None
+    supervisor_title: Short | None = None
+    client_manager_name: Short | None = None
+    agency_manager_name: Short | None = None
+    overtime_hours_per_day: Annotated[int | None, Field(ge=0, le=24)] = None
+    overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
+    overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
+    holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
+    limited_to_exempt_workers: bool | None = None
+    limited_to_agreement_workers: bool | None = None
+    work_exemption: WorkExemption | None = None
+    exemption_note: LongText | None = None
+    default_hourly_bill: MoneyIn | None = None
+    notes: LongText | None = None
+
+
+class ContractRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    contract_number: str
+    client_id: int
+    site_id: int
+    unit_id: int
+    client_name: str
+    site_name: str
+    unit_name: str
+    status: ContractStatus
+    period_start: dt.date
+    period_end: dt.date
+    working_days: str
+    start_time: dt.time | None
+    end_time: dt.time | None
+    break_minutes: int
+    work_content: str
+    responsibility_level: str
+    work_place: str
+    headcount: int
+    supervisor_name: str
+    supervisor_department: str
+    supervisor_title: str
+    client_manager_name: str
+    agency_manager_name: str
+    overtime_hours_per_day: int | None
+    overtime_hours_per_month: int | None
+    overtime_hours_per_year: int | None
+    holiday_work_days_per_month: int | None
+    limited_to_exempt_workers: bool
+    limited_to_agreement_workers: bool
+    work_exemption: WorkExemption | None
+    exemption_note: str
+    default_hourly_bill: MoneyOut | None = Field(
+        default=None, description="coordinator and above only"
+    )
+    notes: str
+    archived: bool
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class ContractFilter(BaseModel):
+    client_id: int | None = None
+    site_id: int | None = None
+    unit_id: int | None = None
+    status: ContractStatus | None = None
+    archived: bool = False
+    active_on: dt.date | None = None
+    sort: ContractSort = "-period_start"
+
+
+class DeleteOutcome(BaseModel):
+    id: int
+    outcome: Literal["deleted", "archived", "cancelled"]
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+
+class RateTerms(_Input):
+    hourly_pay: MoneyIn
+    hourly_bill: MoneyIn | None = Field(
+        default=None, description="defaults to the contract's default_hourly_bill"
+    )
+    overtime_pay_pct: PercentIn = Decimal("25")
+    late_night_pay_pct: PercentIn = Decimal("25")
+    holiday_pay_pct: PercentIn = Decimal("35")
+    overtime_bill_pct: PercentIn = Decimal("25")
+    late_night_bill_pct: PercentIn = Decimal("25")
+    holiday_bill_pct: PercentIn = Decimal("35")
+    note: Line = ""
+
+
+class RateChange(RateTerms):
+    """A new rate from ``effective_from``; earlier rows stay as history."""
+
+    version: Annotated[int, Field(ge=1, description="the assignment's version")]
+    effective_from: dt.date
+    allow_negative_margin: bool = False
+
+
+class RateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    effective_from: dt.date
+    hourly_pay: MoneyOut
+    hourly_bill: MoneyOut
+    margin: MoneyOut
+    overtime_pay_pct: MoneyOut
+    late_night_pay_pct: MoneyOut
+    holiday_pay_pct: MoneyOut
+    overtime_bill_pct: MoneyOut
+    late_night_bill_pct: MoneyOut
+    holiday_bill_pct: MoneyOut
+    note: str
+    created_at: dt.datetime
+
+
+class OwnRateRead(BaseModel):
+    """What the worker sees of their own rate: the wage and the dispatch fee (34条の2)."""
+
+    effective_from: dt.date
+    hourly_pay: MoneyOut
+    hourly_bill: MoneyOut
+    overtime_pay_pct: MoneyOut
+    late_night_pay_pct: MoneyOut
+    holiday_pay_pct: MoneyOut
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+class AssignmentCreate(_Input):
+    contract_id: Annotated[int, Field(ge=1)]
+    employee_id: Annotated[int, Field(ge=1)]
+    start_date: dt.date
+    end_date: dt.date | None = Field(default=None, description="defaults to the contract's end")
+    rate: RateTerms
+    allow_negative_margin: bool = False
+    work_exemption: WorkExemption | None = Field(
+        default=None, description="defaults to the contract's exemption (item 17)"
+    )
+    exemption_note: LongText = ""
+    specified_skilled_field: SpecifiedSkilledField | None = None
+    agency_qualified_for_field: bool = False
+    work_matches_status: bool = False
+    designation_permits_work: bool = False
+    supervised_dispatch_type: bool = False
+    student_enrolled: bool = True
+    adult_entertainment: bool = False
+    notes: LongText = ""
+
+
+class AssignmentUpdate(_Input):
+    version: Annotated[int, Field(ge=1)]
+    end_date: dt.date | None = None
+    work_exemption: WorkExemption | None = None
+    exemption_note: LongText | None = None
+    notes: LongText | None = None
+
+
+class AssignmentEnd(_Input):
+    version: Annotated[int, Field(ge=1)]
+    end_date: dt.date
+    reason: Line = ""
+
+
+class AssignmentRead(BaseModel):
+    id: int
+    contract_id: int
+    contract_number: str
+    employee_id: int
+    client_id: int
+    site_id: int
+    unit_id: int
+    client_name: str
+    site_name: str
+    unit_name: str
+    start_date: dt.date
+    end_date: dt.date
+    status: AssignmentStatus
+    end_reason: str
+    work_exemption: WorkExemption | None
+    exemption_note: str
+    exemption: Exemption | None
+    site_conflict_date: dt.date | None
+    individual_conflict_date: dt.date | None
+    conflict_date: dt.date | None
+    conflict_kind: Literal["site", "individual"] | None
+    weekly_hours_limit: int | None
+    vacation_daily_hours_limit: int | None
+    permit_document_check: bool
+    notes: str
+    rate: RateRead | None = Field(
+        default=None, description="the rate in force today; coordinator and above only"
+    )
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class EmployeeNames(BaseModel):
+    name_kanji: str | None
+    name_kana: str
+    name_romaji: str
+
+
+class AssignmentDetail(AssignmentRead):
+    employee: EmployeeNames | None = None
+    rates: list[RateRead] | None = Field(default=None, description="coordinator and above only")
+
+
+class OwnAssignmentRead(BaseModel):
+    """An employee's own assignment: where, when, and their own rate."""
+
+    id: int
+    client_name: str
+    site_name: str
+    unit_name: str
+    start_date: dt.date
+    end_date: dt.date
+    status: AssignmentStatus
+    conflict_date: dt.date | None
+    conflict_kind: Literal["site", "individual"] | None
+    weekly_hours_limit: int | None
+    rate: OwnRateRead | None
+
+
+class AssignmentFilter(BaseModel):
+    client_id: int | None = None
+    site_id: int | None = None
+    unit_id: int | None = None
+    employee_id: int | None = None
+    contract_id: int | None = None
+    status: AssignmentStatus | None = None
+    active_on: dt.date | None = None
+    sort: AssignmentSort = "-start_date"
+
+
+class ConflictRead(BaseModel):
+    """An assignment whose binding 抵触日 falls within the window asked for."""
+
+    assignment_id: int
+    employee_id: int
+    client_id: int
+    site_id: int
+    unit_id: int
+    client_name: str
+    site_name: str
+    unit_name: str
+    start_date: dt.date
+    end_date: dt.date
+    conflict_date: dt.date
+    conflict_kind: Literal["site", "individual"]
+    days_remaining: int
+
+
+class ClockRead(BaseModel):
+    conflict_date: dt.date | None
+    clock_start: dt.date | None
+    binding: bool
+    exemption: Exemption | None
+    age_exemption_from: dt.date | None
+    source: Literal["client_site", "assignment_history", "worker"]
+    hearing_deadline: dt.date | None = None
+
+
+class ConflictDatesRead(BaseModel):
+    assignment_id: int
+    reference_date: dt.date
+    site: ClockRead
+    individual: ClockRead
+    conflict_date: dt.date | None
+    conflict_kind: Literal["site", "individual"] | None
+    exemption: Exemption | None
+    days_remaining: int | None

@@ -1,0 +1,1009 @@
+"""Use cases of the assignments area: dispatch contracts, assignments, rates, 抵触日.
+
+Never commits (the request or job boundary does); every write records an audit row in the
+same transaction, and every refusal is raised before anything is added to the session.
+
+Other areas are reached only through their services: ``employees_service`` (the worker's
+brief: birth date, residence status, 無期; and the current placement, which decides a site
+manager's row scope over employees) and ``clients_service`` (where a unit sits and the
+site 抵触日 the client stated). The 3-year limits come from ``haken.labor.dispatch`` and the
+residence rules from ``haken.labor.residence`` (see ``clocks.py`` for the glue).
+
+Derived 抵触日 columns of the other assignments at a site are rewritten with a plain UPDATE
+that leaves their ``version`` alone: a recomputation is not an edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from haken.labor.dispatch import (
+    ConflictResult,
+    Exemption,
+    days_until_conflict,
+    hearing_deadline,
+    individual_conflict_date,
+)
+from haken.labor.residence import (
+    ExtraActivityPermission,
+    ResidenceStatus,
+    check_dispatch_permitted,
+)
+from haken.modules.assignments.clocks import Clocks, StoredPeriod, compute_clocks
+from haken.modules.assignments.errors import (
+    RESIDENCE_REFUSALS,
+    AssignmentBeyondIndividualLimitError,
+    AssignmentConflictDateReachedError,
+    AssignmentEmployeeNotActiveError,
+    AssignmentEmployeeNotFoundError,
+    AssignmentEndDateInvalidError,
+    AssignmentNegativeMarginError,
+    AssignmentNotDispatchWorkerError,
+    AssignmentNotEditableError,
+    AssignmentOutsideContractError,
+    AssignmentOverlapError,
+    AssignmentPeriodInvalidError,
+    AssignmentPremiumBelowMinimumError,
+    AssignmentRateDateInvalidError,
+    AssignmentRateExistsError,
+    AssignmentStayExpiredError,
+    ContractNotActiveError,
+    ContractNumberTakenError,
+    ContractPeriodExcludesAssignmentsError,
+    ContractPeriodInvalidError,
+    ContractUnitArchivedError,
+    ContractUnitNotFoundError,
+)
+from haken.modules.assignments.models import Assignment, AssignmentRate, DispatchContract
+from haken.modules.assignments.repository import DERIVED, AssignmentsRepository, ListRow
+from haken.modules.assignments.schemas import (
+    STATUTORY_MIN_PREMIUMS,
+    AssignmentCreate,
+    AssignmentDetail,
+    AssignmentEnd,
+    AssignmentFilter,
+    AssignmentRead,
+    AssignmentStatus,
+    AssignmentUpdate,
+    ClockRead,
+    ConflictDatesRead,
+    ConflictRead,
+    ContractCreate,
+    ContractFilter,
+    ContractRead,
+    ContractStatus,
+    ContractUpdate,
+    DeleteOutcome,
+    EmployeeNames,
+    OwnAssignmentRead,
+    OwnRateRead,
+    RateChange,
+    RateRead,
+    RateTerms,
+)
+from haken.modules.audit.service import audit_service
+from haken.modules.clients.service import clients_service
+from haken.modules.employees.service import employees_service
+from haken.platform.access import Principal, Role
+from haken.platform.db import utcnow
+from haken.platform.errors import FieldError, NotFoundError, ValidationFailedError
+from haken.platform.errors import VersionConflictError
+from haken.platform.pagination import PageRequest, PageResult
+
+if TYPE_CHECKING:
+    from haken.modules.employees.schemas import EmployeeBrief
+
+_NOT_AUDITED = {"created_at", "updated_at"}
+_PREMIUM_NAMES = {
+    "overtime_pay_pct": "時間外",
+    "late_night_pay_pct": "深夜",
+    "holiday_pay_pct": "法定休日",
+}
+
+
+def _audit_value(value: Any) -> Any:
+    """The audit diff knows dates and decimals; a time of day goes in as text."""
+    return value.isoformat() if isinstance(value, dt.time) else value
+
+
+def _snapshot(row: Any) -> dict[str, Any]:
+    return {
+        column.key: _audit_value(getattr(row, column.key))
+        for column in row.__table__.columns
+        if column.key not in _NOT_AUDITED
+    }
+
+
+def _check_version(row: Any, version: int) -> None:
+    if row.version != version:
+        raise VersionConflictError()
+
+
+async def _flush(repo: AssignmentsRepository) -> None:
+    try:
+        await repo.flush()
+    except StaleDataError as error:  # a concurrent edit won between our read and our write
+        raise VersionConflictError() from error
+
+
+def _sees_money(principal: Principal) -> bool:
+    return principal.is_at_least(Role.COORDINATOR)
+
+
+def _page(result: PageResult[Any], items: list[Any]) -> PageResult[Any]:
+    return PageResult(
+        items=items, next_cursor=result.next_cursor, has_more=result.has_more, total=result.total
+    )
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def _contract_read(row: DispatchContract, principal: Principal) -> ContractRead:
+    read = ContractRead.model_validate(row)
+    if not _sees_money(principal):
+        read.default_hourly_bill = None
+    return read
+
+
+def _rate_read(rate: AssignmentRate) -> RateRead:
+    return RateRead(
+        id=rate.id,
+        effective_from=rate.effective_from,
+        hourly_pay=rate.hourly_pay,
+        hourly_bill=rate.hourly_bill,
+        margin=rate.hourly_bill - rate.hourly_pay,
+        overtime_pay_pct=rate.overtime_pay_pct,
+        late_night_pay_pct=rate.late_night_pay_pct,
+        holiday_pay_pct=rate.holiday_pay_pct,
+        overtime_bill_pct=rate.overtime_bill_pct,
+        late_night_bill_pct=rate.late_night_bill_pct,
+        holiday_bill_pct=rate.holiday_bill_pct,
+        note=rate.note,
+        created_at=rate.created_at,
+    )
+
+
+def _assignment_read(
+    row: Assignment, names: Sequence[str], rate: AssignmentRate | None
+) -> dict[str, Any]:
+    contract_number, client_name, site_name, unit_name = names
+    data = {column.key: getattr(row, column.key) for column in row.__table__.columns}
+    data.update(
+        contract_number=contract_number,
+        client_name=client_name,
+        site_name=site_name,
+        unit_name=unit_name,
+        rate=_rate_read(rate) if rate is not None else None,
+    )
+    return data
+
+
+def _from_list_row(row: ListRow) -> AssignmentRead:
+    return AssignmentRead.model_validate(_assignment_read(row[0], row[1:5], row[5]))
+
+
+def _names(contract: DispatchContract) -> tuple[str, str, str, str]:
+    return (
+        contract.contract_number,
+        contract.client_name,
+        contract.site_name,
+        contract.unit_name,
+    )
+
+
+def _rate_in_force(rates: Sequence[AssignmentRate], day: dt.date) -> AssignmentRate | None:
+    in_force = [r for r in rates if r.effective_from <= day]
+    return max(in_force, key=lambda r: r.effective_from) if in_force else None
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def _invalid(loc: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(details=[FieldError(loc, "value_error", message).as_dict()])
+
+
+def _check_premiums(terms: RateTerms) -> None:
+    for field, minimum in STATUTORY_MIN_PREMIUMS.items():
+        if getattr(terms, field) < minimum:
+            raise AssignmentPremiumBelowMinimumError(
+                premium=_PREMIUM_NAMES[field], minimum=str(minimum), details={"field": field}
+            )
+
+
+def _rate_row(
+    terms: RateTerms,
+    *,
+    bill: Decimal,
+    effective_from: dt.date,
+    allow_negative_margin: bool,
+    principal: Principal,
+) -> AssignmentRate:
+    _check_premiums(terms)
+    if terms.hourly_pay > bill and not allow_negative_margin:
+        raise AssignmentNegativeMarginError(
+            details={"hourly_pay": str(terms.hourly_pay), "hourly_bill": str(bill)}
+        )
+    return AssignmentRate(
+        effective_from=effective_from,
+        hourly_pay=terms.hourly_pay,
+        hourly_bill=bill,
+        overtime_pay_pct=terms.overtime_pay_pct,
+        late_night_pay_pct=terms.late_night_pay_pct,
+        holiday_pay_pct=terms.holiday_pay_pct,
+        overtime_bill_pct=terms.overtime_bill_pct,
+        late_night_bill_pct=terms.late_night_bill_pct,
+        holiday_bill_pct=terms.holiday_bill_pct,
+        note=terms.note,
+        created_at=utcnow(),
+        created_by=principal.user_id,
+    )
+
+
+def _check_employee(brief: EmployeeBrief) -> None:
+    if brief.archived or brief.status != "active":
+        raise AssignmentEmployeeNotActiveError(details={"status": str(brief.status)})
+    if brief.employment_type != "dispatch":
+        raise AssignmentNotDispatchWorkerError()
+
+
+def _check_residence(
+    brief: EmployeeBrief, data: AssignmentCreate, start: dt.date
+) -> dict[str, Any]:
+    """Refuse a status that may not be dispatched to this work (JP_DISPATCH §2.1–2.2);
+    return the 資格外活動 limits the attendance checks must enforce."""
+    limits: dict[str, Any] = {
+        "weekly_hours_limit": None,
+        "vacation_daily_hours_limit": None,
+        "permit_document_check": False,
+    }
+    if brief.residence_status is None:  # a Japanese national: nothing to check
+        return limits
+    status = ResidenceStatus(brief.residence_status)
+    decision = check_dispatch_permitted(
+        status,
+        specified_skilled_field=data.specified_skilled_field,
+        agency_qualified_for_field=data.agency_qualified_for_field,
+        work_matches_status=data.work_matches_status,
+        extra_activity_permission=ExtraActivityPermission(brief.extra_activity_permission),
+        enrolled=data.student_enrolled,
+        adult_entertainment=data.adult_entertainment,
+        designation_permits_work=data.designation_permits_work,
+        supervised_dispatch_type=data.supervised_dispatch_type,
+    )
+    if not decision.allowed:
+        assert decision.refusal is not None
+        raise RESIDENCE_REFUSALS[decision.refusal](
+            details={"residence_status": status.value, "reason": decision.refusal.value}
+        )
+    if brief.work_permitted_until is not None and brief.work_permitted_until < start:
+        raise AssignmentStayExpiredError(until=brief.work_permitted_until.isoformat())
+    weekly = decision.weekly_hours_limit  # 28 under a blanket permission
+    if decision.permit_document_check:
+        # An individual permit states its own limit; the employee record holds it.
+        weekly = brief.extra_activity_weekly_hours
+    limits.update(
+        weekly_hours_limit=weekly,
+        vacation_daily_hours_limit=decision.long_vacation_daily_hours_limit,
+        permit_document_check=decision.permit_document_check,
+    )
+    return limits
+
+
+def _check_within_contract(contract: DispatchContract, start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise AssignmentPeriodInvalidError()
+    if start < contract.period_start or end > contract.period_end:
+        raise AssignmentOutsideContractError(
+            start=contract.period_start.isoformat(), end=contract.period_end.isoformat()
+        )
+
+
+def _check_clocks(clocks: Clocks, start: dt.date, end: dt.date) -> None:
+    """Refuse a dispatch at or past a binding 抵触日 (the individual one is never extended)."""
+    if clocks.conflict_date is not None and start >= clocks.conflict_date:
+        kind = clocks.conflict_kind or "site"
+        raise AssignmentConflictDateReachedError(
+            kind=kind,
+            kind_ja="個人単位" if kind == "individual" else "事業所単位",
+            date=clocks.conflict_date.isoformat(),
+            details={"kind": kind, "conflict_date": clocks.conflict_date.isoformat()},
+        )
+    individual = clocks.individual
+    if (
+        clocks.exemption is None
+        and individual.binding
+        and individual.conflict_date is not None
+        and end >= individual.conflict_date
+    ):
+        last_day = individual.conflict_date - dt.timedelta(days=1)
+        raise AssignmentBeyondIndividualLimitError(
+            date=individual.conflict_date.isoformat(),
+            last_day=last_day.isoformat(),
+            details={"conflict_date": individual.conflict_date.isoformat()},
+        )
+
+
+# --- clocks over a site ---------------------------------------------------------------------------
+
+
+def _exemption_of(row: Assignment, brief: EmployeeBrief | None) -> Exemption | None:
+    """The exemption that applies on the assignment's first day (worker's or work's)."""
+    result = individual_conflict_date(
+        [],
+        reference_date=row.start_date,
+        birth_date=brief.birth_date if brief else None,
+        indefinite_contract=bool(brief and brief.is_indefinite),
+        work_exemption=Exemption(row.work_exemption) if row.work_exemption else None,
+    )
+    return result.exemption
+
+
+def _plan(
+    rows: Sequence[Assignment],
+    briefs: Mapping[int, EmployeeBrief],
+    client_site_date: dt.date | None,
+    targets: Iterable[Assignment],
+) -> dict[Assignment, Clocks]:
+    """Both clocks of each target, from every live assignment at its site."""
+    live = [r for r in rows if r.status != AssignmentStatus.CANCELLED]
+    exemptions = {r: _exemption_of(r, briefs.get(r.employee_id)) for r in live}
+    site_periods = [StoredPeriod(r.start_date, r.end_date, exemptions[r] is not None) for r in live]
+    plans: dict[Assignment, Clocks] = {}
+    for target in targets:
+        brief = briefs.get(target.employee_id)
+        unit_periods = [
+            StoredPeriod(r.start_date, r.end_date, exemptions[r] is not None)
+            for r in live
+            if r.employee_id == target.employee_id and r.unit_id == target.unit_id
+        ]
+        plans[target] = compute_clocks(
+            start=target.start_date,
+            unit_periods=unit_periods,
+            site_periods=site_periods,
+            client_site_date=client_site_date,
+            birth_date=brief.birth_date if brief else None,
+            indefinite_contract=bool(brief and brief.is_indefinite),
+            work_exemption=Exemption(target.work_exemption) if target.work_exemption else None,
+        )
+    return plans
+
+
+def _derived(clocks: Clocks) -> dict[str, Any]:
+    return {
+        "exemption": clocks.exemption.value if clocks.exemption else None,
+        "site_conflict_date": clocks.site.conflict_date,
+        "individual_conflict_date": clocks.individual.conflict_date,
+        "conflict_date": clocks.conflict_date,
+        "conflict_kind": clocks.conflict_kind,
+    }
+
+
+def _clock_read(result: ConflictResult, *, binding: bool, source: Any) -> ClockRead:
+    return ClockRead(
+        conflict_date=result.conflict_date,
+        clock_start=result.clock_start,
+        binding=binding,
+        exemption=result.exemption,
+        age_exemption_from=result.age_exemption_from,
+        source=source,
+        hearing_deadline=(
+            hearing_deadline(result.conflict_date)
+            if source != "worker" and result.conflict_date is not None
+            else None
+        ),
+    )
+
+
+class AssignmentsService:
+    # --- contracts ------------------------------------------------------------------------
+
+    async def list_contracts(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: ContractFilter,
+        request: PageRequest,
+    ) -> PageResult[ContractRead]:
+        result = await AssignmentsRepository(session).page_contracts(principal, filters, request)
+        return _page(result, [_contract_read(row, principal) for row in result.items])
+
+    async def get_contract(
+        self, session: AsyncSession, principal: Principal, *, contract_id: int
+    ) -> ContractRead:
+        row = await AssignmentsRepository(session).readable_contract(principal, contract_id)
+        if row is None:
+            raise NotFoundError()
+        return _contract_read(row, principal)
+
+    async def create_contract(
+        self, session: AsyncSession, principal: Principal, *, data: ContractCreate
+    ) -> ContractRead:
+        repo = AssignmentsRepository(session)
+        if data.period_end < data.period_start:
+            raise ContractPeriodInvalidError()
+        try:
+            placement = await clients_service.get_unit_placement(session, data.unit_id)
+        except NotFoundError as error:
+            raise ContractUnitNotFoundError() from error
+        if placement.archived:
+            raise ContractUnitArchivedError()
+        if await repo.contract_number_taken(data.contract_number, None):
+            raise ContractNumberTakenError()
+        values = data.model_dump()
+        values["work_exemption"] = data.work_exemption.value if data.work_exemption else None
+        contract = DispatchContract(
+            **values,
+            client_id=placement.client_id,
+            site_id=placement.site_id,
+            client_name=placement.client_name,
+            site_name=placement.site_name,
+            unit_name=placement.unit_name,
+            archived=False,
+        )
+        repo.add(contract)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="dispatch_contract", entity_id=contract.id,
+            action="create", after=_snapshot(contract),
+        )
+        return _contract_read(contract, principal)
+
+    async def update_contract(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        contract_id: int,
+        data: ContractUpdate,
+    ) -> ContractRead:
+        repo = AssignmentsRepository(session)
+        contract = await repo.readable_contract(principal, contract_id)
+        if contract is None:
+            raise NotFoundError()
+        _check_version(contract, data.version)
+        before = _snapshot(contract)
+        changes = data.model_dump(exclude_unset=True, exclude={"version"})
+        start = changes.get("period_start") or contract.period_start
+        end = changes.get("period_end") or contract.period_end
+        if end < start:
+            raise ContractPeriodInvalidError()
+        if (start, end) != (contract.period_start, contract.period_end) and (
+            await repo.assignments_outside(contract.id, start, end)
+        ):
+            raise ContractPeriodExcludesAssignmentsError()
+        number = changes.get("contract_number")
+        if number and await repo.contract_number_taken(number, contract.id):
+            raise ContractNumberTakenError()
+        for key, value in changes.items():
+            column = DispatchContract.__table__.columns[key]
+            if value is None and not column.nullable:
+                continue
+            setattr(contract, key, value.value if hasattr(value, "value") else value)
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="dispatch_contract", entity_id=contract.id,
+            action="update", before=before, after=_snapshot(contract),
+        )
+        return _contract_read(contract, principal)
+
+    async def delete_contract(
+        self, session: AsyncSession, principal: Principal, *, contract_id: int, version: int
+    ) -> DeleteOutcome:
+        """Deleted when nothing refers to it; archived (kept for the ledgers) otherwise."""
+        repo = AssignmentsRepository(session)
+        contract = await repo.readable_contract(principal, contract_id)
+        if contract is None:
+            raise NotFoundError()
+        _check_version(contract, version)
+        before = _snapshot(contract)
+        if await repo.delete_contract_if_unreferenced(contract.id):
+            await audit_service.record(
+                session, principal, entity_type="dispatch_contract", entity_id=contract_id,
+                action="delete", before=before,
+            )
+            return DeleteOutcome(id=contract_id, outcome="deleted")
+        if not contract.archived:
+            contract.archived, contract.archived_at = True, utcnow()
+            await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="dispatch_contract", entity_id=contract.id,
+            action="archive", before=before, after=_snapshot(contract),
+        )
+        return DeleteOutcome(id=contract.id, outcome="archived")
+
+    # --- assignment reads -------------------------------------------------------------------
+
+    async def list_assignments(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: AssignmentFilter,
+        request: PageRequest,
+        today: dt.date,
+    ) -> PageResult[AssignmentRead]:
+        result, rows = await AssignmentsRepository(session).page_assignments(
+            principal, filters, request, today=today
+        )
+        return _page(result, [_from_list_row(row) for row in rows])
+
+    async def list_own(
+        self, session: AsyncSession, principal: Principal, *, request: PageRequest, today: dt.date
+    ) -> PageResult[OwnAssignmentRead]:
+        """The caller's own assignments (an account not linked to an employee has none)."""
+        if principal.employee_id is None:
+            return PageResult(items=[], next_cursor=None, has_more=False, total=0)
+        result, rows = await AssignmentsRepository(session).page_own(
+            principal.employee_id, request, today=today
+        )
+        items = []
+        for row, _, client_name, site_name, unit_name, rate in rows:
+            items.append(
+                OwnAssignmentRead(
+                    id=row.id,
+                    client_name=client_name,
+                    site_name=site_name,
+                    unit_name=unit_name,
+                    start_date=row.start_date,
+                    end_date=row.end_date,
+                    status=AssignmentStatus(row.status),
+                    conflict_date=row.conflict_date,
+                    conflict_kind=row.conflict_kind,  # type: ignore[arg-type]
+                    weekly_hours_limit=row.weekly_hours_limit,
+                    rate=OwnRateRead.model_validate(rate, from_attributes=True) if rate else None,
+                )
+            )
+        return _page(result, items)
+
+    async def get_assignment(
+        self, session: AsyncSession, principal: Principal, *, assignment_id: int, today: dt.date
+    ) -> AssignmentDetail:
+        repo = AssignmentsRepository(session)
+        found = await repo.readable_assignment(principal, assignment_id)
+        if found is None:
+            raise NotFoundError()
+        assignment, contract = found
+        return await self._detail(session, repo, principal, assignment, contract, today)
+
+    async def _detail(
+        self,
+        session: AsyncSession,
+        repo: AssignmentsRepository,
+        principal: Principal,
+        assignment: Assignment,
+        contract: DispatchContract,
+        today: dt.date,
+    ) -> AssignmentDetail:
+        rates: Sequence[AssignmentRate] = []
+        if _sees_money(principal):
+            rates = await repo.rates(assignment.id)
+        rate = _rate_in_force(rates, max(today, assignment.start_date)) if rates else None
+        detail = AssignmentDetail.model_validate(
+            _assignment_read(assignment, _names(contract), rate)
+        )
+        briefs = await employees_service.get_briefs(session, [assignment.employee_id])
+        brief = briefs.get(assignment.employee_id)
+        if brief is not None:
+            detail.employee = EmployeeNames(
+                name_kanji=brief.name_kanji, name_kana=brief.name_kana, name_romaji=brief.name_romaji
+            )
+        if _sees_money(principal):
+            detail.rates = [_rate_read(r) for r in rates]
+        return detail
+
+    async def list_rates(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        assignment_id: int,
+        request: PageRequest,
+    ) -> PageResult[RateRead]:
+        result = await AssignmentsRepository(session).page_rates(
+            principal, assignment_id, request
+        )
+        if result is None:
+            raise NotFoundError()
+        return _page(result, [_rate_read(r) for r in result.items])
+
+    async def conflicts(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        days: int,
+        today: dt.date,
+        request: PageRequest,
+    ) -> PageResult[ConflictRead]:
+        """Running assignments whose binding 抵触日 falls within ``days`` of ``today``
+        (one already passed included: the most urgent case); exempt ones have none."""
+        until = today + dt.timedelta(days=days)
+        result, rows = await AssignmentsRepository(session).page_conflicts(
+            principal, today=today, until=until, request=request
+        )
+        items = []
+        for row, _, client_name, site_name, unit_name, _rate in rows:
+            assert row.conflict_date is not None and row.conflict_kind is not None
+            remaining = days_until_conflict(ConflictResult(row.conflict_date), today=today)
+            items.append(
+                ConflictRead(
+                    assignment_id=row.id,
+                    employee_id=row.employee_id,
+                    client_id=row.client_id,
+                    site_id=row.site_id,
+                    unit_id=row.unit_id,
+                    client_name=client_name,
+                    site_name=site_name,
+                    unit_name=unit_name,
+                    start_date=row.start_date,
+                    end_date=row.end_date,
+                    conflict_date=row.conflict_date,
+                    conflict_kind=row.conflict_kind,  # type: ignore[arg-type]
+                    days_remaining=remaining if remaining is not None else 0,
+                )
+            )
+        return _page(result, items)
+
+    async def conflict_dates(
+        self, session: AsyncSession, principal: Principal, *, assignment_id: int, today: dt.date
+    ) -> ConflictDatesRead:
+        """Both clocks of one assignment, computed now from the current inputs."""
+        repo = AssignmentsRepository(session)
+        found = await repo.readable_assignment(principal, assignment_id)
+        if found is None:
+            raise NotFoundError()
+        assignment, _ = found
+        rows = await repo.at_site(assignment.site_id)
+        if assignment not in rows:
+            rows = [*rows, assignment]
+        briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
+        placement = await clients_service.get_unit_placement(session, assignment.unit_id)
+        clocks = _plan(rows, briefs, placement.site_conflict_date, [assignment])[assignment]
+        remaining = (
+            (clocks.conflict_date - today).days if clocks.conflict_date is not None else None
+        )
+        return ConflictDatesRead(
+            assignment_id=assignment.id,
+            reference_date=assignment.start_date,
+            site=_clock_read(clocks.site, binding=clocks.site_binding, source=clocks.site_source),
+            individual=_clock_read(
+                clocks.individual,
+                binding=clocks.exemption is None and clocks.individual.binding,
+                source="assignment_history",
+            ),
+            conflict_date=clocks.conflict_date,
+            conflict_kind=clocks.conflict_kind,
+            exemption=clocks.exemption,
+            days_remaining=remaining,
+        )
+
+    # --- assignment writes ------------------------------------------------------------------
+
+    async def create_assignment(
+        self, session: AsyncSession, principal: Principal, *, data: AssignmentCreate, today: dt.date
+    ) -> AssignmentDetail:
+        repo = AssignmentsRepository(session)
+        contract = await repo.readable_contract(principal, data.contract_id)
+        if contract is None:
+            raise NotFoundError()
+        if contract.archived or contract.status != ContractStatus.ACTIVE:
+            raise ContractNotActiveError()
+        end = data.end_date or contract.period_end
+        _check_within_contract(contract, data.start_date, end)
+        try:
+            brief = await employees_service.get_brief(session, data.employee_id)
+        except NotFoundError as error:
+            raise AssignmentEmployeeNotFoundError() from error
+        _check_employee(brief)
+        limits = _check_residence(brief, data, data.start_date)
+        other = await repo.overlapping(data.employee_id, data.start_date, end)
+        if other is not None:
+            raise AssignmentOverlapError(details={"assignment_id": other})
+        bill = data.rate.hourly_bill or contract.default_hourly_bill
+        if bill is None:
+            raise _invalid("body.rate.hourly_bill", "required: the contract has no default bill")
+        rate = _rate_row(
+            data.rate, bill=bill, effective_from=data.start_date,
+            allow_negative_margin=data.allow_negative_margin, principal=principal,
+        )
+        work_exemption = data.work_exemption.value if data.work_exemption else None
+        assignment = Assignment(
+            contract_id=contract.id,
+            employee_id=data.employee_id,
+            client_id=contract.client_id,
+            site_id=contract.site_id,
+            unit_id=contract.unit_id,
+            start_date=data.start_date,
+            end_date=end,
+            status=AssignmentStatus.ACTIVE.value,
+            end_reason="",
+            work_exemption=work_exemption or contract.work_exemption,
+            exemption_note=data.exemption_note or (contract.exemption_note if not work_exemption else ""),
+            specified_skilled_field=(
+                data.specified_skilled_field.value if data.specified_skilled_field else None
+            ),
+            agency_qualified_for_field=data.agency_qualified_for_field,
+            work_matches_status=data.work_matches_status,
+            designation_permits_work=data.designation_permits_work,
+            supervised_dispatch_type=data.supervised_dispatch_type,
+            student_enrolled=data.student_enrolled,
+            allow_negative_margin=data.allow_negative_margin,
+            notes=data.notes,
+            **limits,
+        )
+        site_rows = list(await repo.at_site(contract.site_id))
+        await self._apply_clocks(
+            session, repo, assignment, [*site_rows, assignment], today=today, new=True
+        )
+        repo.add(assignment)
+        await _flush(repo)
+        rate.assignment_id = assignment.id
+        repo.add(rate)
+        await _flush(repo)
+        await self._place(session, repo, assignment.employee_id, today)
+        await audit_service.record(
+            session, principal, entity_type="assignment", entity_id=assignment.id,
+            action="create", after={**_snapshot(assignment), **_rate_audit(rate)},
+        )
+        return await self._detail(session, repo, principal, assignment, contract, today)
+
+    async def _apply_clocks(
+        self,
+        session: AsyncSession,
+        repo: AssignmentsRepository,
+        target: Assignment,
+        rows: Sequence[Assignment],
+        *,
+        today: dt.date,
+        new: bool = False,
+    ) -> None:
+        """Check the target against both limits, store its dates and refresh the running
+        assignments at the site whose clocks the change may have moved."""
+        briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
+        placement = await clients_service.get_unit_placement(session, target.unit_id)
+        others = [
+            r for r in rows
+            if r is not target and r.status == AssignmentStatus.ACTIVE and r.end_date >= today
+        ]
+        plans = _plan(rows, briefs, placement.site_conflict_date, [target, *others])
+        clocks = plans[target]
+        if target.status != AssignmentStatus.CANCELLED:
+            _check_clocks(clocks, target.start_date, target.end_date)
+        for key, value in _derived(clocks).items():
+            if getattr(target, key) != value or new:
+                setattr(target, key, value)
+        changes = []
+        for row in others:
+            values = _derived(plans[row])
+            if any(getattr(row, key) != values[key] for key in DERIVED):
+                changes.append({"row_id": row.id, **values})
+        await repo.write_derived(changes)
+
+    async def _place(
+        self, session: AsyncSession, repo: AssignmentsRepository, employee_id: int, today: dt.date
+    ) -> None:
+        """Keep the employee's current placement (site managers' row scope) in step."""
+        current = await repo.placement_of(employee_id, today)
+        await employees_service.set_current_placement(
+            session,
+            employee_id=employee_id,
+            client_id=current.client_id if current else None,
+            site_id=current.site_id if current else None,
+        )
+
+    async def _editable(
+        self, repo: AssignmentsRepository, principal: Principal, assignment_id: int, version: int
+    ) -> tuple[Assignment, DispatchContract]:
+        found = await repo.readable_assignment(principal, assignment_id)
+        if found is None:
+            raise NotFoundError()
+        assignment, contract = found
+        _check_version(assignment, version)
+        if assignment.status == AssignmentStatus.CANCELLED:
+            raise AssignmentNotEditableError()
+        return assignment, contract
+
+    async def update_assignment(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        assignment_id: int,
+        data: AssignmentUpdate,
+        today: dt.date,
+    ) -> AssignmentDetail:
+        repo = AssignmentsRepository(session)
+        assignment, contract = await self._editable(repo, principal, assignment_id, data.version)
+        before = _snapshot(assignment)
+        with repo.no_autoflush():
+            await self._edit(session, repo, assignment, contract, data, today)
+        await _flush(repo)
+        await self._place(session, repo, assignment.employee_id, today)
+        await audit_service.record(
+            session, principal, entity_type="assignment", entity_id=assignment.id,
+            action="update", before=before, after=_snapshot(assignment),
+        )
+        return await self._detail(session, repo, principal, assignment, contract, today)
+
+    async def _edit(
+        self,
+        session: AsyncSession,
+        repo: AssignmentsRepository,
+        assignment: Assignment,
+        contract: DispatchContract,
+        data: AssignmentUpdate,
+        today: dt.date,
+    ) -> None:
+        changes = data.model_dump(exclude_unset=True, exclude={"version"})
+        if "end_date" in changes and changes["end_date"] is not None:
+            end = changes["end_date"]
+            _check_within_contract(contract, assignment.start_date, end)
+            other = await repo.overlapping(
+                assignment.employee_id, assignment.start_date, end, assignment.id
+            )
+            if other is not None:
+                raise AssignmentOverlapError(details={"assignment_id": other})
+            assignment.end_date = end
+        if "work_exemption" in changes:
+            value = changes["work_exemption"]
+            assignment.work_exemption = value.value if value else None
+        for key in ("exemption_note", "notes"):
+            if changes.get(key) is not None:
+                setattr(assignment, key, changes[key])
+        rows = list(await repo.at_site(assignment.site_id))
+        await self._apply_clocks(session, repo, assignment, rows, today=today)
+
+    async def end_assignment(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        assignment_id: int,
+        data: AssignmentEnd,
+        today: dt.date,
+    ) -> AssignmentDetail:
+        """End early (or confirm the planned end): the last day worked, and why."""
+        repo = AssignmentsRepository(session)
+        assignment, contract = await self._editable(repo, principal, assignment_id, data.version)
+        if not assignment.start_date <= data.end_date <= assignment.end_date:
+            raise AssignmentEndDateInvalidError()
+        before = _snapshot(assignment)
+        with repo.no_autoflush():
+            assignment.end_date = data.end_date
+            assignment.status = AssignmentStatus.ENDED.value
+            assignment.end_reason = data.reason
+            rows = list(await repo.at_site(assignment.site_id))
+            await self._apply_clocks(session, repo, assignment, rows, today=today)
+        await _flush(repo)
+        await self._place(session, repo, assignment.employee_id, today)
+        await audit_service.record(
+            session, principal, entity_type="assignment", entity_id=assignment.id,
+            action="end", before=before, after=_snapshot(assignment),
+        )
+        return await self._detail(session, repo, principal, assignment, contract, today)
+
+    async def cancel_assignment(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        assignment_id: int,
+        version: int,
+        today: dt.date,
+    ) -> DeleteOutcome:
+        """Deletion is archival: the row stays (cancelled) with its rates, for the ledgers,
+        and stops counting towards either 3-year clock."""
+        repo = AssignmentsRepository(session)
+        assignment, _ = await self._editable(repo, principal, assignment_id, version)
+        before = _snapshot(assignment)
+        with repo.no_autoflush():
+            assignment.status = AssignmentStatus.CANCELLED.value
+            assignment.archived_at = utcnow()
+            rows = list(await repo.at_site(assignment.site_id))
+            await self._apply_clocks(session, repo, assignment, rows, today=today)
+        await _flush(repo)
+        await self._place(session, repo, assignment.employee_id, today)
+        await audit_service.record(
+            session, principal, entity_type="assignment", entity_id=assignment.id,
+            action="cancel", before=before, after=_snapshot(assignment),
+        )
+        return DeleteOutcome(id=assignment.id, outcome="cancelled")
+
+    async def change_rate(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        assignment_id: int,
+        data: RateChange,
+        today: dt.date,
+    ) -> AssignmentDetail:
+        """A new rate from ``effective_from``: inserted, never overwriting the history."""
+        repo = AssignmentsRepository(session)
+        assignment, contract = await self._editable(repo, principal, assignment_id, data.version)
+        if not assignment.start_date <= data.effective_from <= assignment.end_date:
+            raise AssignmentRateDateInvalidError()
+        if await repo.rate_exists(assignment.id, data.effective_from):
+            raise AssignmentRateExistsError()
+        bill = data.hourly_bill or contract.default_hourly_bill
+        if bill is None:
+            raise _invalid("body.hourly_bill", "required: the contract has no default bill")
+        rate = _rate_row(
+            data, bill=bill, effective_from=data.effective_from,
+            allow_negative_margin=data.allow_negative_margin or assignment.allow_negative_margin,
+            principal=principal,
+        )
+        rate.assignment_id = assignment.id
+        repo.add(rate)
+        assignment.updated_at = utcnow()  # bumps the version: the rates others saw changed
+        await _flush(repo)
+        await audit_service.record(
+            session, principal, entity_type="assignment", entity_id=assignment.id,
+            action="change_rate", after={"rate_id": rate.id, **_rate_audit(rate)},
+        )
+        return await self._detail(session, repo, principal, assignment, contract, today)
+
+    # --- for jobs and other modules ---------------------------------------------------------------
+
+    async def refresh_site(self, session: AsyncSession, *, site_id: int, today: dt.date) -> int:
+        """Recompute the stored 抵触日 of the running assignments at a site (e.g. after the
+        client recorded an extension); returns how many changed. Idempotent."""
+        repo = AssignmentsRepository(session)
+        rows = list(await repo.at_site(site_id))
+        running = [r for r in rows if r.status == AssignmentStatus.ACTIVE and r.end_date >= today]
+        if not running:
+            return 0
+        briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
+        placement = await clients_service.get_unit_placement(session, running[0].unit_id)
+        plans = _plan(rows, briefs, placement.site_conflict_date, running)
+        changes = []
+        for row in running:
+            values = _derived(plans[row])
+            if any(getattr(row, key) != values[key] for key in DERIVED):
+                changes.append({"row_id": row.id, **values})
+        await repo.write_derived(changes)
+        return len(changes)
+
+    async def refresh_all(self, session: AsyncSession, *, today: dt.date) -> dict[str, int]:
+        """The nightly pass: every running site's dates, and the placements of employees
+        whose assignment starts today or ended yesterday."""
+        repo = AssignmentsRepository(session)
+        changed = 0
+        site_ids = await repo.running_site_ids(today)
+        for site_id in site_ids:
+            changed += await self.refresh_site(session, site_id=site_id, today=today)
+        employees = await repo.employees_changing_on(today)
+        for employee_id in employees:
+            await self._place(session, repo, employee_id, today)
+        return {"sites": len(site_ids), "dates_changed": changed, "placements": len(employees)}
+
+
+def _rate_audit(rate: AssignmentRate) -> dict[str, Any]:
+    return {
+        f"rate_{key}": getattr(rate, key)
+        for key in (
+            "effective_from",
+            "hourly_pay",
+            "hourly_bill",
+            "overtime_pay_pct",
+            "late_night_pay_pct",
+            "holiday_pay_pct",
+            "overtime_bill_pct",
+            "late_night_bill_pct",
+            "holiday_bill_pct",
+        )
+    }
+
+
+assignments_service = AssignmentsService()
+
+__all__ = ["AssignmentsService", "assignments_service"]

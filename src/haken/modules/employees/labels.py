@@ -1,0 +1,80 @@
+"""Translated labels of the person and employment enumerations, for the pages.
+
+Candidates share the person fields (as they share ``PersonFields``), so their
+pages use these labels too. Message ids are marked with ``N_`` and translated
+when shown (``gettext_``), in the request's locale.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from haken.labor.residence import ExtraActivityPermission, ResidenceStatus
+from haken.modules.employees.schemas import EmployeeStatus, EmploymentType, Gender, TermType
+from haken.platform import context
+from haken.platform.jptext import PREFECTURES
+from haken.web.i18n import N_, gettext_
+
+GENDER = {
+    Gender.MALE: N_("Male"),
+    Gender.FEMALE: N_("Female"),
+    Gender.UNSPECIFIED: N_("Not specified"),
+}
+EMPLOYMENT_TYPE = {
+    EmploymentType.DISPATCH: N_("Dispatched worker"),
+    EmploymentType.CONTRACT: N_("Contract work (請負)"),
+    EmploymentType.STAFF: N_("In-house staff"),
+}
+TERM_TYPE = {TermType.FIXED: N_("Fixed-term"), TermType.INDEFINITE: N_("Indefinite")}
+EMPLOYEE_STATUS = {
+    EmployeeStatus.ACTIVE: N_("Employed"),
+    EmployeeStatus.ON_LEAVE: N_("On leave"),
+    EmployeeStatus.LEFT: N_("Left"),
+}
+EXTRA_ACTIVITY = {
+    ExtraActivityPermission.NONE: N_("No permission"),
+    ExtraActivityPermission.BLANKET: N_("Blanket permission (28 h a week)"),
+    ExtraActivityPermission.INDIVIDUAL: N_("Individual permission"),
+}
+
+
+def options(labels: dict[StrEnum, str]) -> list[tuple[str, str]]:
+    return [(member.value, gettext_(label)) for member, label in labels.items()]
+
+
+def residence_label(status: ResidenceStatus | str | None) -> str:
+    """The legal Japanese name in Japanese; the English name of the status otherwise."""
+    if status is None or status == "":
+        return ""
+    member = ResidenceStatus(status)
+    if context.locale() == "ja":
+        return member.ja
+    return member.value.replace("_", " ").title()
+
+
+def residence_options() -> list[tuple[str, str]]:
+    return [(s.value, residence_label(s)) for s in ResidenceStatus]
+
+
+def prefecture_options() -> list[tuple[str, str]]:
+    return [(code, f"{code} {name}") for code, name in PREFECTURES.items()]
+
+
+def labels_for_templates() -> dict[str, object]:
+    """Everything a person/employment template needs to show codes as words."""
+    return {
+        "gender_labels": {k.value: gettext_(v) for k, v in GENDER.items()},
+        "employment_labels": {k.value: gettext_(v) for k, v in EMPLOYMENT_TYPE.items()},
+        "term_labels": {k.value: gettext_(v) for k, v in TERM_TYPE.items()},
+        "status_labels": {k.value: gettext_(v) for k, v in EMPLOYEE_STATUS.items()},
+        "extra_labels": {k.value: gettext_(v) for k, v in EXTRA_ACTIVITY.items()},
+        "residence_label": residence_label,
+        "prefectures": PREFECTURES,
+        "gender_options": options(GENDER),  # type: ignore[arg-type]
+        "employment_options": options(EMPLOYMENT_TYPE),  # type: ignore[arg-type]
+        "term_options": options(TERM_TYPE),  # type: ignore[arg-type]
+        "status_options": options(EMPLOYEE_STATUS),  # type: ignore[arg-type]
+        "extra_options": options(EXTRA_ACTIVITY),  # type: ignore[arg-type]
+        "residence_options": residence_options(),
+        "prefecture_options": prefecture_options(),
+    }

@@ -1,0 +1,254 @@
+"""Request and response shapes of the housing area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
+from haken.platform.jptext import (
+    PHONE_PATTERN,
+    POSTAL_CODE_PATTERN,
+    PREFECTURE_PATTERN,
+    PREFECTURES,
+    normalize_postal_code,
+)
+
+UtilitiesPolicy = Literal["included", "flat", "tenant"]
+Status = Literal["active", "archived"]
+NameSort = Literal["name", "-name", "created", "-created"]
+StaySort = Literal["move_in", "-move_in"]
+
+Yen = Annotated[int, Field(ge=0, le=10_000_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Line = Annotated[str, Field(max_length=200)]
+Phone = Annotated[str, Field(pattern=PHONE_PATTERN)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("postal_code", mode="after", check_fields=False)
+    @classmethod
+    def _postal(cls, value: str | None) -> str | None:
+        return normalize_postal_code(value) if value else value
+
+
+class ApartmentCreate(_Input):
+    name: Name
+    postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = None
+    prefecture: Annotated[str, Field(pattern=PREFECTURE_PATTERN)]
+    city: Annotated[str, Field(max_length=100)] = ""
+    address_line1: Name
+    address_line2: Line = ""
+    landlord_name: Line = ""
+    landlord_phone: Phone | None = None
+    lease_start: dt.date | None = None
+    lease_end: dt.date | None = None
+    monthly_rent: Yen | None = Field(default=None, description="paid to the landlord, whole unit")
+    utilities_policy: UtilitiesPolicy = "included"
+    utilities_flat_monthly: Yen = Field(default=0, description="per occupant, when flat")
+    parking_spaces: int = Field(default=0, ge=0, le=1000)
+    parking_fee_monthly: Yen = Field(default=0, description="per occupant using a space")
+    notes: str = Field(default="", max_length=4000)
+
+
+class ApartmentUpdate(_Input):
+    version: int = Field(ge=1)
+    name: Name | None = None
+    postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = None
+    prefecture: Annotated[str, Field(pattern=PREFECTURE_PATTERN)] | None = None
+    city: Annotated[str, Field(max_length=100)] | None = None
+    address_line1: Name | None = None
+    address_line2: Line | None = None
+    landlord_name: Line | None = None
+    landlord_phone: Phone | None = None
+    lease_start: dt.date | None = None
+    lease_end: dt.date | None = None
+    monthly_rent: Yen | None = None
+    utilities_policy: UtilitiesPolicy | None = None
+    utilities_flat_monthly: Yen | None = None
+    parking_spaces: int | None = Field(default=None, ge=0, le=1000)
+    parking_fee_monthly: Yen | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+    archived: bool | None = None
+
+
+class ApartmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    postal_code: str | None
+    prefecture: str
+    city: str
+    address_line1: str
+    address_line2: str
+    landlord_name: str
+    landlord_phone: str | None
+    lease_start: dt.date | None
+    lease_end: dt.date | None
+    monthly_rent: int | None
+    utilities_policy: UtilitiesPolicy
+    utilities_flat_monthly: int
+    parking_spaces: int
+    parking_fee_monthly: int
+    notes: str
+    archived: bool
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def prefecture_name(self) -> str | None:
+        return PREFECTURES.get(self.prefecture)
+
+
+class ApartmentFilter(BaseModel):
+    q: str | None = None
+    prefecture: str | None = None
+    status: Status = "active"
+    sort: NameSort = "name"
+
+
+class RoomCreate(_Input):
+    apartment_id: int = Field(ge=1)
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    capacity: int = Field(ge=1, le=50)
+    monthly_rent: Yen | None = Field(default=None, description="paid to the landlord, this room")
+    rent_per_occupant: Yen
+    notes: str = Field(default="", max_length=4000)
+
+
+class RoomUpdate(_Input):
+    version: int = Field(ge=1)
+    name: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    capacity: int | None = Field(default=None, ge=1, le=50)
+    monthly_rent: Yen | None = None
+    rent_per_occupant: Yen | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+    archived: bool | None = None
+
+
+class RoomRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    apartment_id: int
+    name: str
+    capacity: int
+    monthly_rent: int | None
+    rent_per_occupant: int
+    notes: str
+    archived: bool
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class MoveIn(_Input):
+    """Defaults (rent, utilities, parking fee) come from the room and apartment."""
+
+    employee_id: int = Field(ge=1)
+    room_id: int = Field(ge=1)
+    move_in: dt.date
+    move_out: dt.date | None = None
+    monthly_rent: Yen | None = None
+    utilities_monthly: Yen | None = None
+    parking: bool = False
+    notes: str = Field(default="", max_length=4000)
+
+
+class MoveOut(_Input):
+    version: int = Field(ge=1)
+    move_out: dt.date
+
+
+class OccupancyUpdate(_Input):
+    """Charges and notes; dates change through move-out (or delete a wrong entry)."""
+
+    version: int = Field(ge=1)
+    monthly_rent: Yen | None = None
+    utilities_monthly: Yen | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class OccupancyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    employee_id: int
+    employee_name: str | None = None
+    room_id: int
+    room_name: str | None = None
+    apartment_id: int
+    apartment_name: str | None = None
+    move_in: dt.date
+    move_out: dt.date | None
+    monthly_rent: int
+    utilities_monthly: int
+    parking: bool
+    parking_fee_monthly: int
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class OccupancyFilter(BaseModel):
+    apartment_id: int | None = None
+    room_id: int | None = None
+    employee_id: int | None = None
+    current_on: dt.date | None = None
+    sort: StaySort = "-move_in"
+
+
+class RoomOccupancy(BaseModel):
+    room_id: int
+    name: str
+    capacity: int
+    occupied: int
+    vacancies: int
+
+
+class ApartmentOccupancy(BaseModel):
+    apartment_id: int
+    name: str
+    prefecture: str
+    capacity: int
+    occupied: int
+    vacancies: int
+    rooms: list[RoomOccupancy]
+
+
+class Deduction(BaseModel):
+    """One stay's charges for one payroll month, prorated by days (labor.housing)."""
+
+    occupancy_id: int
+    employee_id: int
+    employee_name: str | None = None
+    apartment_id: int
+    apartment_name: str
+    room_id: int
+    room_name: str
+    year: int
+    month: int
+    move_in: dt.date
+    move_out: dt.date | None
+    days_occupied: int
+    days_in_month: int
+    rent: int
+    utilities: int
+    parking: int
+    total: int
+
+
+class DeleteOutcome(BaseModel):
+    """A record nothing refers to is deleted; one that is referenced is archived instead."""
+
+    id: int
+    outcome: Literal["deleted", "archived"]

@@ -1,0 +1,1 @@
+"""Cache: freshness after every write, admin API, failover against a real Redis."""
