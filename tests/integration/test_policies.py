@@ -21,6 +21,7 @@ from haken.platform.access import Role
 from haken.platform.db import session_scope
 from haken.platform.routes import RouteInfo, iter_routes
 from tests.conftest import TEST_PASSWORD, make_settings
+from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.clients import policies as clients_policies
 from tests.integration.housing import policies as housing_policies
 
@@ -48,6 +49,7 @@ EXPECTED_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/users/{user_id}"): "role>=admin",
     ("PUT", "/api/users/{user_id}/role"): "role>=admin",
     ("POST", "/api/users/{user_id}/deactivate"): "role>=admin",
+    **PEOPLE_ACCESS,
 }
 EXPECTED_ACCESS.update(clients_policies.ACCESS)
 EXPECTED_ACCESS.update(housing_policies.ACCESS)
@@ -252,6 +254,7 @@ AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/api/users"): _create_user,
     ("PUT", "/api/users/{user_id}/role"): _change_role,
     ("POST", "/api/users/{user_id}/deactivate"): _deactivate,
+    **PEOPLE_SCENARIOS,
 }
 AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)

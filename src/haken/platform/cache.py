@@ -742,9 +742,9 @@ class HakenCache:
         return "redis" if self.redis is not None and not self.degraded else "memory"
 
     async def start(self) -> None:
-        await self.memory.init()
+        await self.memory.init()  # type: ignore[no-untyped-call]
         if self.redis is not None:
-            await self.redis.init()
+            await self.redis.init()  # type: ignore[no-untyped-call]
             try:
                 async with asyncio.timeout(self.operation_timeout):
                     await self.redis.ping()
@@ -762,12 +762,12 @@ class HakenCache:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._probe_task
             self._probe_task = None
-        await self.memory.close()
+        await self.memory.close()  # type: ignore[no-untyped-call]
         if self.redis is not None:
             with contextlib.suppress(*BACKEND_ERRORS), warnings.catch_warnings():
                 # cashews 7 still calls redis-py's deprecated close(); harmless.
                 warnings.simplefilter("ignore", DeprecationWarning)
-                await self.redis.close()
+                await self.redis.close()  # type: ignore[no-untyped-call]
         self._started = False
 
     def state(self) -> dict[str, Any]:
@@ -881,9 +881,10 @@ class HakenCache:
                 again = await backend.get_many(*(tag_keys[i] for i in missing))
                 for index, token in zip(missing, again, strict=True):
                     tokens[index] = token
-            if any(not isinstance(t, bytes) for t in tokens):
+            pinned = tuple(t for t in tokens if isinstance(t, bytes))
+            if len(pinned) != len(tokens):
                 return raw, None  # a tag could not be pinned (evicted at once): do not store
-            return raw, tuple(tokens)
+            return raw, pinned
 
         raw, tokens = await self._call("read", read)
         return raw, tokens, self.epoch
@@ -1013,12 +1014,15 @@ class HakenCache:
         deadline = time.monotonic() + self.lock_wait
         while time.monotonic() < deadline:
             await asyncio.sleep(0.02)
+            # Lock first, value second: the holder stores before it unlocks, so a
+            # released lock with no value means it gave up (then we load ourselves).
+            released = not await self._call("lock", lambda b: b.is_locked(lock_key))
             raw = await self._call("read", lambda b: b.get(key))
             payload = self._unpack(raw, tokens)
             if payload is not None:
                 return payload
-            if not await self._call("lock", lambda b: b.is_locked(lock_key)):
-                return None  # the holder gave up without storing: load ourselves
+            if released:
+                return None
         return None
 
     # -- invalidation ----------------------------------------------------------

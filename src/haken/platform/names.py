@@ -34,7 +34,10 @@ def name_key(text: str | None) -> str | None:
     """The key of a kanji or kana name (None stays None)."""
     if text is None:
         return None
-    return _NAME_SEPARATORS.sub("", search_key(text))[:NAME_KEY_MAX]
+    # NFKC once more: lower-casing after the first NFKC can leave decomposed letters
+    # (İ → i + U+0307), and a key must be its own key.
+    folded = unicodedata.normalize("NFKC", _NAME_SEPARATORS.sub("", search_key(text)))
+    return folded[:NAME_KEY_MAX]
 
 
 def strip_accents(text: str) -> str:

@@ -138,7 +138,10 @@ def parse_form(
         payload = {
             k: (None if v == "" else v)
             for k, v in raw.items()
-            if k not in current or isinstance(v, list) or _as_text(current[k]) != v
+            if k not in current
+            or isinstance(v, list)
+            or model.model_fields[k].is_required()  # the version, always
+            or _as_text(current[k]) != v
         }
     if extra:
         payload.update(extra)

@@ -25,8 +25,15 @@ async def make_unit(
     n = next(_serial)
     client = await post(http, "/api/clients", headers, name=f"株式会社派遣先{n}", prefecture="23")
     site = await post(
-        http, "/api/sites", headers, client_id=client["id"], name=f"第{n}工場",
-        prefecture="23", city="豊田市", address_line1=f"トヨタ町{n}番地", **site_fields,
+        http,
+        "/api/sites",
+        headers,
+        client_id=client["id"],
+        name=f"第{n}工場",
+        prefecture="23",
+        city="豊田市",
+        address_line1=f"トヨタ町{n}番地",
+        **site_fields,
     )
     unit = await post(
         http, "/api/units", headers, site_id=site["id"], name=f"製造{n}課", head_title="課長"
@@ -123,7 +130,11 @@ def assignment_body(contract_id: int, employee_id: int, **fields: Any) -> dict[s
 
 
 async def assign(
-    http: httpx.AsyncClient, headers: dict[str, str], contract_id: int, employee_id: int, **fields: Any
+    http: httpx.AsyncClient,
+    headers: dict[str, str],
+    contract_id: int,
+    employee_id: int,
+    **fields: Any,
 ) -> dict[str, Any]:
     return await post(
         http, "/api/assignments", headers, **assignment_body(contract_id, employee_id, **fields)

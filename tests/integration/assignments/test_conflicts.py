@@ -43,15 +43,25 @@ async def test_site_date_stated_by_the_client_and_the_exemptions(
     contract_b = await make_contract(client, headers, other_unit, "2026-04-01", "2029-03-31")
 
     young = await make_employee(client, headers, birth_date="1990-05-20")
-    w1 = await assign(client, headers, contract["id"], young["id"],
-                      start_date="2026-04-01", end_date="2028-09-30")
-    assert (w1["site_conflict_date"], w1["individual_conflict_date"]) == ("2028-10-01", "2029-04-01")
+    w1 = await assign(
+        client, headers, contract["id"], young["id"], start_date="2026-04-01", end_date="2028-09-30"
+    )
+    assert (w1["site_conflict_date"], w1["individual_conflict_date"]) == (
+        "2028-10-01",
+        "2029-04-01",
+    )
     assert (w1["conflict_date"], w1["conflict_kind"]) == ("2028-10-01", "site")
 
     # 59 at the start, 60 on 2027-06-15, before either date: both are pre-empted.
     older = await make_employee(client, headers, birth_date="1967-06-15")
-    w_old = await assign(client, headers, contract_b["id"], older["id"],
-                         start_date="2026-04-01", end_date="2028-09-30")
+    w_old = await assign(
+        client,
+        headers,
+        contract_b["id"],
+        older["id"],
+        start_date="2026-04-01",
+        end_date="2028-09-30",
+    )
     assert w_old["exemption"] is None
     assert w_old["individual_conflict_date"] == "2029-04-01"
     assert w_old["conflict_date"] is None
@@ -64,21 +74,29 @@ async def test_site_date_stated_by_the_client_and_the_exemptions(
 
     # 無期雇用: exempt from both, even past the site date.
     indefinite = await make_employee(client, headers, term_type="indefinite")
-    w_indef = await assign(client, headers, contract_b["id"], indefinite["id"],
-                           start_date="2026-04-01", end_date="2029-03-31")
+    w_indef = await assign(
+        client,
+        headers,
+        contract_b["id"],
+        indefinite["id"],
+        start_date="2026-04-01",
+        end_date="2029-03-31",
+    )
     assert (w_indef["exemption"], w_indef["conflict_date"]) == ("INDEFINITE_CONTRACT", None)
 
     # A newcomer starting on the site 抵触日 itself is refused ...
     late = await make_employee(client, headers)
-    body_late = assignment_body(contract["id"], late["id"], start_date="2028-10-01",
-                                end_date="2029-03-31")
+    body_late = assignment_body(
+        contract["id"], late["id"], start_date="2028-10-01", end_date="2029-03-31"
+    )
     refused = await client.post("/api/assignments", headers=headers, json=body_late)
     assert refused.status_code == 409, refused.text
     assert refused.json()["error"]["code"] == "ASSIGNMENT_CONFLICT_DATE_REACHED"
     assert refused.json()["error"]["details"] == {"kind": "site", "conflict_date": "2028-10-01"}
     # ... unless the work itself is exempt (cover for a client employee on childcare leave).
     cover = await client.post(
-        "/api/assignments", headers=headers,
+        "/api/assignments",
+        headers=headers,
         json={**body_late, "work_exemption": "LEAVE_COVER", "exemption_note": "山本 育休代替"},
     )
     assert cover.status_code == 201, cover.text
@@ -103,14 +121,21 @@ async def test_individual_clock_cooling_off_and_site_clock_from_history(
     w2 = await make_employee(client, headers)
     w3 = await make_employee(client, headers)
     for worker in (w2, w3):
-        await assign(client, headers, first["id"], worker["id"],
-                     start_date="2026-04-01", end_date="2026-12-31")
+        await assign(
+            client,
+            headers,
+            first["id"],
+            worker["id"],
+            start_date="2026-04-01",
+            end_date="2026-12-31",
+        )
 
     # W3 comes back on 2027-04-02: the gap 2027-01-01 … 2027-04-01 is more than 3 months
     # (first_reset_start(2026-12-31) = 2027-04-02), so both of W3's clocks restart:
     # 2027-04-02 + 3 years → 2030-04-02.
-    back = await assign(client, headers, renewal["id"], w3["id"],
-                        start_date="2027-04-02", end_date="2030-03-31")
+    back = await assign(
+        client, headers, renewal["id"], w3["id"], start_date="2027-04-02", end_date="2030-03-31"
+    )
     assert back["individual_conflict_date"] == "2030-04-02"
     assert back["site_conflict_date"] == "2030-04-02"
 
@@ -118,16 +143,19 @@ async def test_individual_clock_cooling_off_and_site_clock_from_history(
     # 2026-04-01 runs on → 2029-04-01, which can never be extended: an end on that day is
     # refused with the last allowed day.
     refused = await client.post(
-        "/api/assignments", headers=headers,
-        json=assignment_body(renewal["id"], w2["id"], start_date="2027-04-01",
-                             end_date="2029-04-01"),
+        "/api/assignments",
+        headers=headers,
+        json=assignment_body(
+            renewal["id"], w2["id"], start_date="2027-04-01", end_date="2029-04-01"
+        ),
     )
     assert refused.status_code == 409, refused.text
     error = refused.json()["error"]
     assert error["code"] == "ASSIGNMENT_BEYOND_INDIVIDUAL_LIMIT"
     assert "2029-03-31" in error["message"]
-    w2_back = await assign(client, headers, renewal["id"], w2["id"],
-                           start_date="2027-04-01", end_date="2029-03-31")
+    w2_back = await assign(
+        client, headers, renewal["id"], w2["id"], start_date="2027-04-01", end_date="2029-03-31"
+    )
     assert (w2_back["conflict_date"], w2_back["conflict_kind"]) == ("2029-04-01", "individual")
 
     # W2's return bridged the site's gap: the site clock of 2026-04-01 runs on for everyone,
@@ -135,7 +163,8 @@ async def test_individual_clock_cooling_off_and_site_clock_from_history(
     # touched: a recomputation is not an edit).
     again = (await client.get(f"/api/assignments/{back['id']}", headers=headers)).json()["data"]
     assert (again["site_conflict_date"], again["individual_conflict_date"]) == (
-        "2029-04-01", "2030-04-02"
+        "2029-04-01",
+        "2030-04-02",
     )
     assert (again["conflict_date"], again["conflict_kind"]) == ("2029-04-01", "site")
     assert again["version"] == back["version"]
@@ -154,7 +183,8 @@ async def test_individual_clock_cooling_off_and_site_clock_from_history(
     ]
     # Cancelling W2's return (archival) takes it out of the site clock again.
     cancelled = await client.delete(
-        f"/api/assignments/{w2_back['id']}", headers=headers,
+        f"/api/assignments/{w2_back['id']}",
+        headers=headers,
         params={"version": w2_back["version"]},
     )
     assert cancelled.json()["data"] == {"id": w2_back["id"], "outcome": "cancelled"}

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from haken.platform.db import assert_num_queries
 from tests.integration.assignments.factories import (
     assign,
     assignment_body,
@@ -31,8 +30,12 @@ async def test_contract_assign_rates_and_end(client: httpx.AsyncClient, auth_hea
     employee = await make_employee(client, headers)
 
     created = await assign(
-        client, headers, contract["id"], employee["id"],
-        start_date="2026-04-01", end_date="2027-03-31",
+        client,
+        headers,
+        contract["id"],
+        employee["id"],
+        start_date="2026-04-01",
+        end_date="2027-03-31",
         rate={"hourly_pay": "1350.50", "overtime_pay_pct": "25", "note": "初回"},
     )
     # The bill rate defaults to the contract's; money travels as strings.
@@ -58,8 +61,11 @@ async def test_contract_assign_rates_and_end(client: httpx.AsyncClient, auth_hea
         f"/api/assignments/{created['id']}/rates",
         headers=headers,
         json={
-            "version": created["version"], "effective_from": "2026-10-01",
-            "hourly_pay": "1400", "hourly_bill": "1900.00", "note": "昇給",
+            "version": created["version"],
+            "effective_from": "2026-10-01",
+            "hourly_pay": "1400",
+            "hourly_bill": "1900.00",
+            "note": "昇給",
         },
     )
     assert raised.status_code == 201, raised.text
@@ -88,13 +94,16 @@ async def test_contract_assign_rates_and_end(client: httpx.AsyncClient, auth_hea
     assert ended.status_code == 200, ended.text
     data = ended.json()["data"]
     assert (data["status"], data["end_date"], data["end_reason"]) == (
-        "ended", "2026-11-27", "契約満了前の退職"
+        "ended",
+        "2026-11-27",
+        "契約満了前の退職",
     )
     person = (await client.get(f"/api/employees/{employee['id']}", headers=headers)).json()
     assert person["data"]["current_site_id"] is None
     # Every write is audited.
     audit = await client.get(
-        "/api/audit", headers=await auth_headers("admin"),
+        "/api/audit",
+        headers=await auth_headers("admin"),
         params={"entity_type": "assignment", "entity_id": str(created["id"])},
     )
     assert audit.status_code == 200, audit.text
@@ -114,9 +123,7 @@ async def _refused(
     return dict(error)
 
 
-async def test_refusals_leave_nothing_written(
-    client: httpx.AsyncClient, auth_headers: Any
-) -> None:
+async def test_refusals_leave_nothing_written(client: httpx.AsyncClient, auth_headers: Any) -> None:
     headers = await auth_headers("coordinator")
     place = await make_unit(client, headers)
     contract = await make_contract(client, headers, place["unit_id"], "2026-04-01", "2027-03-31")
@@ -124,12 +131,15 @@ async def test_refusals_leave_nothing_written(
     body = assignment_body(contract["id"], employee["id"])
 
     # Outside the contract period; ending before starting.
-    await _refused(client, headers, {**body, "end_date": "2027-04-30"}, 422,
-                   "ASSIGNMENT_OUTSIDE_CONTRACT")
-    await _refused(client, headers, {**body, "start_date": "2026-03-31"}, 422,
-                   "ASSIGNMENT_OUTSIDE_CONTRACT")
-    await _refused(client, headers, {**body, "end_date": "2026-03-31"}, 422,
-                   "ASSIGNMENT_PERIOD_INVALID")
+    await _refused(
+        client, headers, {**body, "end_date": "2027-04-30"}, 422, "ASSIGNMENT_OUTSIDE_CONTRACT"
+    )
+    await _refused(
+        client, headers, {**body, "start_date": "2026-03-31"}, 422, "ASSIGNMENT_OUTSIDE_CONTRACT"
+    )
+    await _refused(
+        client, headers, {**body, "end_date": "2026-03-31"}, 422, "ASSIGNMENT_PERIOD_INVALID"
+    )
     # Pay above bill: refused unless confirmed.
     loss = {**body, "rate": {"hourly_pay": "1900", "hourly_bill": "1800"}}
     error = await _refused(client, headers, loss, 422, "ASSIGNMENT_NEGATIVE_MARGIN")
@@ -138,37 +148,46 @@ async def test_refusals_leave_nothing_written(
     low = {**body, "rate": {"hourly_pay": "1300", "holiday_pay_pct": "30"}}
     await _refused(client, headers, low, 422, "ASSIGNMENT_PREMIUM_BELOW_MINIMUM")
     # Not an employee; an employee who left; a staff member (not dispatched).
-    await _refused(client, headers, {**body, "employee_id": 999_999}, 422,
-                   "ASSIGNMENT_EMPLOYEE_NOT_FOUND")
+    await _refused(
+        client, headers, {**body, "employee_id": 999_999}, 422, "ASSIGNMENT_EMPLOYEE_NOT_FOUND"
+    )
     staff = await make_employee(client, headers, employment_type="staff")
-    await _refused(client, headers, {**body, "employee_id": staff["id"]}, 409,
-                   "ASSIGNMENT_NOT_DISPATCH_WORKER")
+    await _refused(
+        client, headers, {**body, "employee_id": staff["id"]}, 409, "ASSIGNMENT_NOT_DISPATCH_WORKER"
+    )
     left = await make_employee(client, headers)
     edit = await client.patch(
-        f"/api/employees/{left['id']}", headers=headers,
+        f"/api/employees/{left['id']}",
+        headers=headers,
         json={"version": left["version"], "status": "left", "leave_date": "2026-03-31"},
     )
     assert edit.status_code == 200, edit.text
-    await _refused(client, headers, {**body, "employee_id": left["id"]}, 409,
-                   "ASSIGNMENT_EMPLOYEE_NOT_ACTIVE")
+    await _refused(
+        client, headers, {**body, "employee_id": left["id"]}, 409, "ASSIGNMENT_EMPLOYEE_NOT_ACTIVE"
+    )
     # A draft contract takes nobody.
     draft = await make_contract(client, headers, place["unit_id"], status="draft")
-    await _refused(client, headers, {**body, "contract_id": draft["id"]}, 409,
-                   "CONTRACT_NOT_ACTIVE")
+    await _refused(
+        client, headers, {**body, "contract_id": draft["id"]}, 409, "CONTRACT_NOT_ACTIVE"
+    )
     listed = await client.get("/api/assignments", headers=headers)
     assert listed.json()["data"] == []
 
     # Confirmed loss is accepted; then an overlapping second assignment is refused.
-    first = await post(client, "/api/assignments", headers, **{**loss, "allow_negative_margin": True})
+    first = await post(
+        client, "/api/assignments", headers, **{**loss, "allow_negative_margin": True}
+    )
     assert first["rate"]["margin"] == "-100.00"
     other = await make_contract(client, headers, place["unit_id"])
-    overlap = assignment_body(other["id"], employee["id"], start_date="2026-09-30",
-                              end_date="2026-12-31")
+    overlap = assignment_body(
+        other["id"], employee["id"], start_date="2026-09-30", end_date="2026-12-31"
+    )
     error = await _refused(client, headers, overlap, 409, "ASSIGNMENT_OVERLAP")
     assert error["details"] == {"assignment_id": first["id"]}
     # The day after is free.
-    await assign(client, headers, other["id"], employee["id"], start_date="2026-10-01",
-                 end_date="2026-12-31")
+    await assign(
+        client, headers, other["id"], employee["id"], start_date="2026-10-01", end_date="2026-12-31"
+    )
 
 
 # --- foreign workers: JP_DISPATCH.md §2 and its verification cases 13–17 -------------------
@@ -178,28 +197,54 @@ async def test_refusals_leave_nothing_written(
     ("status", "employee_fields", "assignment_fields", "code"),
     [
         # Case 16: 技能実習2号 offered for dispatch → not allowed.
-        ("TECHNICAL_INTERN_TRAINING", {}, {},
-         "ASSIGNMENT_RESIDENCE_TECHNICAL_INTERN_NOT_DISPATCHABLE"),
+        (
+            "TECHNICAL_INTERN_TRAINING",
+            {},
+            {},
+            "ASSIGNMENT_RESIDENCE_TECHNICAL_INTERN_NOT_DISPATCHABLE",
+        ),
         # Case 15: 特定技能1号 (外食) by dispatch → not allowed.
-        ("SPECIFIED_SKILLED_WORKER_1", {}, {"specified_skilled_field": "FOOD_SERVICE"},
-         "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_NOT_DISPATCHABLE"),
-        ("SPECIFIED_SKILLED_WORKER_1", {}, {},
-         "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_REQUIRED"),
-        ("SPECIFIED_SKILLED_WORKER_1", {}, {"specified_skilled_field": "AGRICULTURE"},
-         "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_AGENCY_NOT_QUALIFIED"),
+        (
+            "SPECIFIED_SKILLED_WORKER_1",
+            {},
+            {"specified_skilled_field": "FOOD_SERVICE"},
+            "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_NOT_DISPATCHABLE",
+        ),
+        (
+            "SPECIFIED_SKILLED_WORKER_1",
+            {},
+            {},
+            "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_REQUIRED",
+        ),
+        (
+            "SPECIFIED_SKILLED_WORKER_1",
+            {},
+            {"specified_skilled_field": "AGRICULTURE"},
+            "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_AGENCY_NOT_QUALIFIED",
+        ),
         # Case 17: 技人国 holder on a factory line → work does not match the status.
-        ("ENGINEER_HUMANITIES_INTERNATIONAL", {}, {},
-         "ASSIGNMENT_RESIDENCE_WORK_OUTSIDE_STATUS"),
+        ("ENGINEER_HUMANITIES_INTERNATIONAL", {}, {}, "ASSIGNMENT_RESIDENCE_WORK_OUTSIDE_STATUS"),
         # Case 14: 留学 with an empty 資格外活動許可欄 → no work at all.
-        ("STUDENT", {"extra_activity_permission": "NONE"}, {},
-         "ASSIGNMENT_RESIDENCE_EXTRA_ACTIVITY_PERMISSION_REQUIRED"),
-        ("DEPENDENT", {"extra_activity_permission": "NONE"}, {},
-         "ASSIGNMENT_RESIDENCE_EXTRA_ACTIVITY_PERMISSION_REQUIRED"),
+        (
+            "STUDENT",
+            {"extra_activity_permission": "NONE"},
+            {},
+            "ASSIGNMENT_RESIDENCE_EXTRA_ACTIVITY_PERMISSION_REQUIRED",
+        ),
+        (
+            "DEPENDENT",
+            {"extra_activity_permission": "NONE"},
+            {},
+            "ASSIGNMENT_RESIDENCE_EXTRA_ACTIVITY_PERMISSION_REQUIRED",
+        ),
         # A student who has left school loses the permission (§2.2).
-        ("STUDENT", {"extra_activity_permission": "BLANKET"}, {"student_enrolled": False},
-         "ASSIGNMENT_RESIDENCE_STUDENT_NOT_ENROLLED"),
-        ("DESIGNATED_ACTIVITIES", {}, {},
-         "ASSIGNMENT_RESIDENCE_DESIGNATED_ACTIVITY_NOT_PERMITTED"),
+        (
+            "STUDENT",
+            {"extra_activity_permission": "BLANKET"},
+            {"student_enrolled": False},
+            "ASSIGNMENT_RESIDENCE_STUDENT_NOT_ENROLLED",
+        ),
+        ("DESIGNATED_ACTIVITIES", {}, {}, "ASSIGNMENT_RESIDENCE_DESIGNATED_ACTIVITY_NOT_PERMITTED"),
     ],
 )
 async def test_residence_status_refusals(
@@ -228,8 +273,13 @@ async def test_residence_status_refusals(
         ("LONG_TERM_RESIDENT", {}, {}, None, None),
         ("SPOUSE_OF_JAPANESE_NATIONAL", {}, {}, None, None),
         # Case 15: 特定技能1号 (農業) dispatched by a qualifying agency → allowed.
-        ("SPECIFIED_SKILLED_WORKER_1", {},
-         {"specified_skilled_field": "AGRICULTURE", "agency_qualified_for_field": True}, None, None),
+        (
+            "SPECIFIED_SKILLED_WORKER_1",
+            {},
+            {"specified_skilled_field": "AGRICULTURE", "agency_qualified_for_field": True},
+            None,
+            None,
+        ),
         # 技人国 when the coordinator judged that the work matches the status.
         ("ENGINEER_HUMANITIES_INTERNATIONAL", {}, {"work_matches_status": True}, None, None),
         # Case 14: blanket permission → employable within 28 h a week (8 h a day in the

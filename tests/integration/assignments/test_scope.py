@@ -40,17 +40,26 @@ async def test_scope_of_site_managers_and_employees(
     assert (
         await client.get(f"/api/assignments/{b['id']}/conflict-dates", headers=manager)
     ).status_code == 404
-    assert (await client.get(f"/api/contracts/{contract_theirs['id']}", headers=manager)).status_code == 404
-    own_contract = (await client.get(f"/api/contracts/{contract_mine['id']}", headers=manager)).json()
+    assert (
+        await client.get(f"/api/contracts/{contract_theirs['id']}", headers=manager)
+    ).status_code == 404
+    own_contract = (
+        await client.get(f"/api/contracts/{contract_mine['id']}", headers=manager)
+    ).json()
     assert own_contract["data"]["default_hourly_bill"] is None
     detail = (await client.get(f"/api/assignments/{a['id']}", headers=manager)).json()["data"]
     assert detail["rates"] is None and detail["rate"] is None
     # Reading is not writing; the rates history is the office's.
     assert (
-        await client.post(f"/api/assignments/{a['id']}/end", headers=manager,
-                          json={"version": a["version"], "end_date": "2026-05-01"})
+        await client.post(
+            f"/api/assignments/{a['id']}/end",
+            headers=manager,
+            json={"version": a["version"], "end_date": "2026-05-01"},
+        )
     ).status_code == 403
-    assert (await client.get(f"/api/assignments/{a['id']}/rates", headers=manager)).status_code == 403
+    assert (
+        await client.get(f"/api/assignments/{a['id']}/rates", headers=manager)
+    ).status_code == 403
 
     # An employee: only their own, through /me, with their wage and dispatch fee.
     employee = await _headers(make_user, login, "employee", employee_id=alice["id"])
@@ -75,26 +84,30 @@ async def test_versions_and_archival(client: httpx.AsyncClient, auth_headers: An
 
     # A stale version is refused, nothing changes.
     stale = await client.patch(
-        f"/api/assignments/{created['id']}", headers=headers,
+        f"/api/assignments/{created['id']}",
+        headers=headers,
         json={"version": created["version"] + 1, "notes": "x"},
     )
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "VERSION_CONFLICT"
     edited = await client.patch(
-        f"/api/assignments/{created['id']}", headers=headers,
+        f"/api/assignments/{created['id']}",
+        headers=headers,
         json={"version": created["version"], "end_date": "2027-03-31", "notes": "延長"},
     )
     assert edited.status_code == 200, edited.text
     assert edited.json()["data"]["end_date"] == "2027-03-31"
     again = await client.patch(
-        f"/api/assignments/{created['id']}", headers=headers,
+        f"/api/assignments/{created['id']}",
+        headers=headers,
         json={"version": created["version"], "notes": "y"},
     )
     assert again.status_code == 409
 
     # The contract period cannot shrink below its assignments; a stale contract edit fails.
     shrink = await client.patch(
-        f"/api/contracts/{used['id']}", headers=headers,
+        f"/api/contracts/{used['id']}",
+        headers=headers,
         json={"version": used["version"], "period_end": "2026-12-31"},
     )
     assert shrink.json()["error"]["code"] == "CONTRACT_PERIOD_EXCLUDES_ASSIGNMENTS"
@@ -113,9 +126,14 @@ async def test_versions_and_archival(client: httpx.AsyncClient, auth_headers: An
     # An archived contract takes nobody new.
     other = await make_employee(client, headers)
     response = await client.post(
-        "/api/assignments", headers=headers,
-        json={"contract_id": used["id"], "employee_id": other["id"],
-              "start_date": "2026-04-01", "rate": {"hourly_pay": "1200"}},
+        "/api/assignments",
+        headers=headers,
+        json={
+            "contract_id": used["id"],
+            "employee_id": other["id"],
+            "start_date": "2026-04-01",
+            "rate": {"hourly_pay": "1200"},
+        },
     )
     assert response.json()["error"]["code"] == "CONTRACT_NOT_ACTIVE"
     # A cancelled assignment is kept but frozen.
@@ -126,7 +144,8 @@ async def test_versions_and_archival(client: httpx.AsyncClient, auth_headers: An
     )
     assert cancel.json()["data"]["outcome"] == "cancelled"
     frozen = await client.patch(
-        f"/api/assignments/{created['id']}", headers=headers,
+        f"/api/assignments/{created['id']}",
+        headers=headers,
         json={"version": version + 1, "notes": "z"},
     )
     assert frozen.json()["error"]["code"] == "ASSIGNMENT_NOT_EDITABLE"
@@ -166,42 +185,78 @@ async def test_list_queries_are_constant_per_page(
     workers = [await make_employee(client, admin) for _ in range(5)]
     made = []
     for i, worker in enumerate(workers):
-        made.append(await assign(client, admin, contracts[i % 3]["id"], worker["id"],
-                                 start_date=f"2026-0{4 + i}-01", end_date="2028-12-31"))
+        made.append(
+            await assign(
+                client,
+                admin,
+                contracts[i % 3]["id"],
+                worker["id"],
+                start_date=f"2026-0{4 + i}-01",
+                end_date="2028-12-31",
+            )
+        )
     first = made[0]
     for day in ("2026-06-01", "2026-08-01", "2026-10-01"):
         current = (await client.get(f"/api/assignments/{first['id']}", headers=admin)).json()
         response = await client.post(
-            f"/api/assignments/{first['id']}/rates", headers=admin,
-            json={"version": current["data"]["version"], "effective_from": day,
-                  "hourly_pay": "1350"},
+            f"/api/assignments/{first['id']}/rates",
+            headers=admin,
+            json={
+                "version": current["data"]["version"],
+                "effective_from": day,
+                "hourly_pay": "1350",
+            },
         )
         assert response.status_code == 201, response.text
 
-    # Admin: 1 statement resolves the caller, 1 reads the page (names, rate and total ride
-    # along in the same statement).
+    # Admin: 1 statement resolves the caller, 1 reads the page (the total rides along in the
+    # same statement); the assignments list adds 1 for the rates in force on the page.
     assert len(await _walk(client, "/api/contracts", admin, 2, limit=2)) == 3
     assert len(await _walk(client, "/api/contracts", admin, 2, limit=1, count="true")) == 3
-    rows = await _walk(client, "/api/assignments", admin, 2, limit=2)
+    rows = await _walk(client, "/api/assignments", admin, 3, limit=2)
     assert [r["id"] for r in rows] == [m["id"] for m in reversed(made)]  # newest start first
     assert all(r["rate"] is not None for r in rows)
-    assert len(await _walk(client, "/api/assignments", admin, 2, limit=2, count="true",
-                           site_id=place["site_id"], sort="conflict_date")) == 5
+    by_date = await _walk(
+        client,
+        "/api/assignments",
+        admin,
+        3,
+        limit=2,
+        count="true",
+        site_id=place["site_id"],
+        sort="conflict_date",
+    )
+    assert len(by_date) == 5
     # Site 抵触日 2029-01-01 (stated start 2026-01-01): all five within 60 days of 2028-11-05.
-    assert len(await _walk(client, "/api/assignments/conflicts", admin, 2, limit=2,
-                           as_of="2028-11-05", days=60)) == 5
-    assert len(await _walk(client, f"/api/assignments/{first['id']}/rates", admin, 2,
-                           limit=1)) == 4
+    soon = await _walk(
+        client, "/api/assignments/conflicts", admin, 2, limit=2, as_of="2028-11-05", days=60
+    )
+    assert [r["conflict_date"] for r in soon] == ["2029-01-01"] * 5
+    assert len(await _walk(client, f"/api/assignments/{first['id']}/rates", admin, 2, limit=1)) == 4
     # Site manager: 2 statements resolve the caller (user, their sites), 1 reads the page.
     manager = await _headers(make_user, login, "site_manager", site_ids=[place["site_id"]])
     assert len(await _walk(client, "/api/contracts", manager, 3, limit=2)) == 3
-    assert len(await _walk(client, "/api/assignments", manager, 3, limit=2,
-                           active_on="2026-09-15")) == 5
-    assert len(await _walk(client, "/api/assignments/conflicts", manager, 3, limit=3,
-                           as_of="2028-11-05", days=60)) == 5
-    # Employee: 1 resolves the caller, 1 reads their page.
+    assert (
+        len(await _walk(client, "/api/assignments", manager, 3, limit=2, active_on="2026-09-15"))
+        == 5
+    )
+    assert (
+        len(
+            await _walk(
+                client,
+                "/api/assignments/conflicts",
+                manager,
+                3,
+                limit=3,
+                as_of="2028-11-05",
+                days=60,
+            )
+        )
+        == 5
+    )
+    # Employee: 1 resolves the caller, 1 reads their page, 1 their rates in force.
     worker_headers = await _headers(make_user, login, "employee", employee_id=workers[0]["id"])
-    with assert_num_queries(2):
+    with assert_num_queries(3):
         own = await client.get("/api/assignments/me", headers=worker_headers)
     assert [r["id"] for r in own.json()["data"]] == [first["id"]]
     assert own.json()["data"][0]["rate"]["hourly_pay"] == "1350.00"

@@ -235,3 +235,21 @@ async def test_sql_injection_in_search_is_just_text(
 async def test_unknown_user_is_404(client: httpx.AsyncClient, auth_headers: Any) -> None:
     admin = await auth_headers("admin")
     assert (await client.get("/api/users/99999", headers=admin)).status_code == 404
+
+
+async def test_account_must_link_to_an_existing_employee(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    admin = await auth_headers("admin")
+    response = await client.post(
+        "/api/users",
+        headers=admin,
+        json={
+            "email": "worker@test.example",
+            "password": "long-enough-password",
+            "role": "employee",
+            "employee_id": 424242,
+        },
+    )
+    assert response.status_code == 422
+    assert code_of(response) == "USER_EMPLOYEE_INVALID"

@@ -84,9 +84,7 @@ def upgrade() -> None:
         _fk("site_id", "dispatch_contracts", "client_sites"),
         _fk("unit_id", "dispatch_contracts", "client_units"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dispatch_contracts")),
-        sa.UniqueConstraint(
-            "contract_number", name=op.f("uq_dispatch_contracts_contract_number")
-        ),
+        sa.UniqueConstraint("contract_number", name=op.f("uq_dispatch_contracts_contract_number")),
     )
     with op.batch_alter_table("dispatch_contracts", schema=None) as batch:
         for name, columns in (
@@ -108,6 +106,10 @@ def upgrade() -> None:
         sa.Column("client_id", ID, nullable=False),
         sa.Column("site_id", ID, nullable=False),
         sa.Column("unit_id", ID, nullable=False),
+        sa.Column("contract_number", sa.String(length=40), nullable=False),
+        sa.Column("client_name", sa.String(length=200), nullable=False),
+        sa.Column("site_name", sa.String(length=200), nullable=False),
+        sa.Column("unit_name", sa.String(length=200), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),

@@ -78,8 +78,13 @@ async def list_contracts(
     sort: ContractSort = "-period_start",
 ) -> Any:
     filters = ContractFilter(
-        client_id=client_id, site_id=site_id, unit_id=unit_id, status=status,
-        archived=archived, active_on=active_on, sort=sort,
+        client_id=client_id,
+        site_id=site_id,
+        unit_id=unit_id,
+        status=status,
+        archived=archived,
+        active_on=active_on,
+        sort=sort,
     )
     result = await assignments_service.list_contracts(
         session, principal, filters=filters, request=paging
@@ -144,8 +149,14 @@ async def list_assignments(
     sort: AssignmentSort = "-start_date",
 ) -> Any:
     filters = AssignmentFilter(
-        client_id=client_id, site_id=site_id, unit_id=unit_id, employee_id=employee_id,
-        contract_id=contract_id, status=status, active_on=active_on, sort=sort,
+        client_id=client_id,
+        site_id=site_id,
+        unit_id=unit_id,
+        employee_id=employee_id,
+        contract_id=contract_id,
+        status=status,
+        active_on=active_on,
+        sort=sort,
     )
     result = await assignments_service.list_assignments(
         session, principal, filters=filters, request=paging, today=_today(settings)
@@ -235,7 +246,10 @@ async def cancel_assignment(
     """Cancel (archival: the row and its rates stay, it no longer counts anywhere)."""
     return ok(
         await assignments_service.cancel_assignment(
-            session, principal, assignment_id=assignment_id, version=version,
+            session,
+            principal,
+            assignment_id=assignment_id,
+            version=version,
             today=_today(settings),
         )
     )
@@ -297,4 +311,3 @@ async def conflict_dates(
             session, principal, assignment_id=assignment_id, today=_today(settings)
         )
     )
-

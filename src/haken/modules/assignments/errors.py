@@ -106,7 +106,9 @@ class AssignmentNegativeMarginError(HakenError):
     message_en = (
         "The hourly pay is above the bill rate; confirm with allow_negative_margin if intended."
     )
-    message_ja = "時給が請求単価を上回っています。意図的な場合は allow_negative_margin を指定してください。"
+    message_ja = (
+        "時給が請求単価を上回っています。意図的な場合は allow_negative_margin を指定してください。"
+    )
 
 
 class AssignmentPremiumBelowMinimumError(HakenError):
@@ -130,7 +132,9 @@ class AssignmentBeyondIndividualLimitError(HakenError):
         "The assignment runs into the individual 抵触日 {date}, which can never be extended; "
         "end it on {last_day} at the latest."
     )
-    message_ja = "個人単位の抵触日（{date}）は延長できません。終了日は{last_day}以前にしてください。"
+    message_ja = (
+        "個人単位の抵触日（{date}）は延長できません。終了日は{last_day}以前にしてください。"
+    )
 
 
 class AssignmentStayExpiredError(HakenError):
@@ -227,7 +231,9 @@ class ResidenceDesignationError(AssignmentResidenceError):
 class ResidenceExtraActivityRequiredError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_EXTRA_ACTIVITY_PERMISSION_REQUIRED"
     status_code = 409
-    message_en = "This status allows work only with a permission to work outside it (資格外活動許可)."
+    message_en = (
+        "This status allows work only with a permission to work outside it (資格外活動許可)."
+    )
     message_ja = "この在留資格では資格外活動許可がなければ就労できません。"
 
 

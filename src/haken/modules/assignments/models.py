@@ -5,7 +5,8 @@
   contract is made: a signed contract states what was true then, and lists show them without
   reading another module's tables.
 * ``assignments``: one employee on one unit under one contract for a period. The client,
-  site and unit ids repeat the contract's so that every list filter is one indexed column.
+  site and unit ids (and the contract's number and names) repeat the contract's so that
+  every list filter is one indexed column and a page is read from one table.
   The 抵触日 computed by ``haken.labor.dispatch`` are stored (``site_conflict_date``,
   ``individual_conflict_date`` and the binding ``conflict_date``) so that "reaching a
   conflict date within N days" is an index range scan; they are recomputed on every write
@@ -135,6 +136,12 @@ class Assignment(IdMixin, TimestampMixin, VersionedMixin, Base):
     unit_id: Mapped[int] = mapped_column(
         BigIntPK, ForeignKey("client_units.id", ondelete="RESTRICT"), nullable=False
     )
+    # Copied from the contract so that a list page is one table read in index order (a join
+    # let PostgreSQL's planner pick hash joins over whole tables for small pages).
+    contract_number: Mapped[str] = mapped_column(String(40), nullable=False)
+    client_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    site_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    unit_name: Mapped[str] = mapped_column(String(200), nullable=False)
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False)  # active / ended / cancelled
@@ -150,9 +157,7 @@ class Assignment(IdMixin, TimestampMixin, VersionedMixin, Base):
     conflict_kind: Mapped[str | None] = mapped_column(String(12), nullable=True)
     # What the coordinator established for the residence-status check (JP_DISPATCH §2.1).
     specified_skilled_field: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    agency_qualified_for_field: Mapped[bool] = mapped_column(
-        Boolean, nullable=False, default=False
-    )
+    agency_qualified_for_field: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     work_matches_status: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     designation_permits_work: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     supervised_dispatch_type: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

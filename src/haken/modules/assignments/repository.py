@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     bindparam,
     delete,
@@ -48,11 +49,13 @@ from haken.platform.pagination import (
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
-    direction = "desc" if descending else "asc"
+    direction: Literal["asc", "desc"] = "desc" if descending else "asc"
     return (SortKey(column, direction), SortKey(id_column, direction))
 
 
 C, A = DispatchContract, Assignment
+ASSIGNMENTS = cast(Table, Assignment.__table__)
+"""The table itself, for plain UPDATEs that must not bump the ORM ``version``."""
 CONTRACT_SORTS = {
     "period_start": _sort(C.period_start, C.id, False),
     "-period_start": _sort(C.period_start, C.id, True),
@@ -74,9 +77,6 @@ ASSIGNMENT_SORTS = {
 CONFLICT_SORT = _sort(A.conflict_date, A.id, False)
 RATE_SORT = _sort(AssignmentRate.effective_from, AssignmentRate.id, True)
 
-CONTRACT_NAMES = (C.contract_number, C.client_name, C.site_name, C.unit_name)
-ListRow = tuple[Assignment, str, str, str, str, AssignmentRate | None]
-"""An assignment with its contract number, client, site and unit names and its rate."""
 
 DERIVED = (
     "exemption",
@@ -98,16 +98,6 @@ def _site_condition(column: Any, principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.SITE_MANAGER and principal.site_ids:
         return column.in_(sorted(principal.site_ids))  # type: ignore[no-any-return]
     return false()
-
-
-def _rate_on(day: dt.date) -> Any:
-    """The effective_from of the rate in force on ``day`` (correlated to the outer row)."""
-    return (
-        select(func.max(AssignmentRate.effective_from))
-        .where(AssignmentRate.assignment_id == A.id, AssignmentRate.effective_from <= day)
-        .correlate(A)
-        .scalar_subquery()
-    )
 
 
 async def _page_rows(
@@ -231,30 +221,12 @@ class AssignmentsRepository:
         row = (await self.session.execute(statement)).first()
         return (row[0], row[1]) if row else None
 
-    def _listing(self, with_rate: bool, today: dt.date) -> Select[Any]:
-        if not with_rate:
-            return select(A, *CONTRACT_NAMES).join(C, C.id == A.contract_id)
-        return (
-            select(A, *CONTRACT_NAMES, AssignmentRate)
-            .join(C, C.id == A.contract_id)
-            .outerjoin(
-                AssignmentRate,
-                and_(
-                    AssignmentRate.assignment_id == A.id,
-                    AssignmentRate.effective_from == _rate_on(today),
-                ),
-            )
-        )
-
     async def page_assignments(
         self,
         principal: Principal,
         filters: AssignmentFilter,
         request: PageRequest,
-        *,
-        today: dt.date,
-    ) -> tuple[PageResult[Assignment], list[ListRow]]:
-        with_rate = _sees_everything(principal)
+    ) -> PageResult[Assignment]:
         conditions = [_site_condition(A.site_id, principal)]
         for column, value in (
             (A.client_id, filters.client_id),
@@ -274,38 +246,61 @@ class AssignmentsRepository:
             ]
         if filters.sort == "conflict_date":
             conditions.append(A.conflict_date.is_not(None))
-        page, rows = await _page_rows(
+        page, _ = await _page_rows(
             self.session,
-            self._listing(with_rate, today).where(*conditions),
+            select(A).where(*conditions),
             ASSIGNMENT_SORTS[filters.sort],
             request,
             select(func.count(A.id)).where(*conditions),
         )
-        return page, [_list_row(row, with_rate) for row in rows]
+        return page
 
-    async def page_own(
-        self, employee_id: int, request: PageRequest, *, today: dt.date
-    ) -> tuple[PageResult[Assignment], list[ListRow]]:
-        statement = self._listing(True, today).where(
-            A.employee_id == employee_id, A.status != "cancelled"
-        )
-        page, rows = await _page_rows(
+    async def page_own(self, employee_id: int, request: PageRequest) -> PageResult[Assignment]:
+        statement = select(A).where(A.employee_id == employee_id, A.status != "cancelled")
+        page, _ = await _page_rows(
             self.session, statement, ASSIGNMENT_SORTS["-start_date"], request
         )
-        return page, [_list_row(row, True) for row in rows]
+        return page
 
     async def page_conflicts(
         self, principal: Principal, *, today: dt.date, until: dt.date, request: PageRequest
-    ) -> tuple[PageResult[Assignment], list[ListRow]]:
+    ) -> PageResult[Assignment]:
         """Running assignments whose binding 抵触日 is on or before ``until`` (passed included)."""
-        statement = self._listing(False, today).where(
+        statement = select(A).where(
             _site_condition(A.site_id, principal),
             A.conflict_date <= until,
             A.status == "active",
             A.end_date >= today,
         )
-        page, rows = await _page_rows(self.session, statement, CONFLICT_SORT, request)
-        return page, [_list_row(row, False) for row in rows]
+        page, _ = await _page_rows(self.session, statement, CONFLICT_SORT, request)
+        return page
+
+    async def rates_in_force(
+        self, assignment_ids: Sequence[int], day: dt.date
+    ) -> dict[int, AssignmentRate]:
+        """The rate in force on ``day`` of each assignment, in one statement for a page."""
+        if not assignment_ids:
+            return {}
+        statement = (
+            select(AssignmentRate)
+            .where(
+                AssignmentRate.assignment_id.in_(sorted(set(assignment_ids))),
+                AssignmentRate.effective_from <= day,
+            )
+            .order_by(AssignmentRate.assignment_id, AssignmentRate.effective_from)
+        )
+        found: dict[int, AssignmentRate] = {}
+        for rate in (await self.session.scalars(statement)).all():
+            found[rate.assignment_id] = rate  # ascending dates: the last one wins
+        return found
+
+    async def rename_contract(self, contract_id: int, number: str) -> None:
+        """Carry a corrected contract number to its assignments (not an edit of theirs)."""
+        await self.session.execute(
+            update(ASSIGNMENTS)
+            .where(ASSIGNMENTS.c.contract_id == contract_id)
+            .values(contract_number=number)
+        )
 
     async def overlapping(
         self, employee_id: int, start: dt.date, end: dt.date, except_id: int | None = None
@@ -365,7 +360,7 @@ class AssignmentsRepository:
         (a coordinator editing another assignment must not get a conflict from it)."""
         if not changes:
             return
-        table = Assignment.__table__
+        table = ASSIGNMENTS
         statement = (
             update(table)
             .where(table.c.id == bindparam("row_id"))
@@ -412,8 +407,3 @@ class AssignmentsRepository:
             AssignmentRate.effective_from == effective_from,
         )
         return (await self.session.scalar(statement.limit(1))) is not None
-
-
-def _list_row(row: Any, with_rate: bool) -> ListRow:
-    rate = row[5] if with_rate else None
-    return (row[0], row[1], row[2], row[3], row[4], rate)

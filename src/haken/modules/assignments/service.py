@@ -61,7 +61,7 @@ from haken.modules.assignments.errors import (
     ContractUnitNotFoundError,
 )
 from haken.modules.assignments.models import Assignment, AssignmentRate, DispatchContract
-from haken.modules.assignments.repository import DERIVED, AssignmentsRepository, ListRow
+from haken.modules.assignments.repository import DERIVED, AssignmentsRepository
 from haken.modules.assignments.schemas import (
     STATUTORY_MIN_PREMIUMS,
     AssignmentCreate,
@@ -92,8 +92,12 @@ from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
-from haken.platform.errors import FieldError, NotFoundError, ValidationFailedError
-from haken.platform.errors import VersionConflictError
+from haken.platform.errors import (
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+    VersionConflictError,
+)
 from haken.platform.pagination import PageRequest, PageResult
 
 if TYPE_CHECKING:
@@ -170,32 +174,10 @@ def _rate_read(rate: AssignmentRate) -> RateRead:
     )
 
 
-def _assignment_read(
-    row: Assignment, names: Sequence[str], rate: AssignmentRate | None
-) -> dict[str, Any]:
-    contract_number, client_name, site_name, unit_name = names
+def _assignment_read(row: Assignment, rate: AssignmentRate | None) -> dict[str, Any]:
     data = {column.key: getattr(row, column.key) for column in row.__table__.columns}
-    data.update(
-        contract_number=contract_number,
-        client_name=client_name,
-        site_name=site_name,
-        unit_name=unit_name,
-        rate=_rate_read(rate) if rate is not None else None,
-    )
+    data["rate"] = _rate_read(rate) if rate is not None else None
     return data
-
-
-def _from_list_row(row: ListRow) -> AssignmentRead:
-    return AssignmentRead.model_validate(_assignment_read(row[0], row[1:5], row[5]))
-
-
-def _names(contract: DispatchContract) -> tuple[str, str, str, str]:
-    return (
-        contract.contract_number,
-        contract.client_name,
-        contract.site_name,
-        contract.unit_name,
-    )
 
 
 def _rate_in_force(rates: Sequence[AssignmentRate], day: dt.date) -> AssignmentRate | None:
@@ -452,8 +434,12 @@ class AssignmentsService:
         repo.add(contract)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="dispatch_contract", entity_id=contract.id,
-            action="create", after=_snapshot(contract),
+            session,
+            principal,
+            entity_type="dispatch_contract",
+            entity_id=contract.id,
+            action="create",
+            after=_snapshot(contract),
         )
         return _contract_read(contract, principal)
 
@@ -488,10 +474,17 @@ class AssignmentsService:
             if value is None and not column.nullable:
                 continue
             setattr(contract, key, value.value if hasattr(value, "value") else value)
+        if number and number != before["contract_number"]:
+            await repo.rename_contract(contract.id, number)
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="dispatch_contract", entity_id=contract.id,
-            action="update", before=before, after=_snapshot(contract),
+            session,
+            principal,
+            entity_type="dispatch_contract",
+            entity_id=contract.id,
+            action="update",
+            before=before,
+            after=_snapshot(contract),
         )
         return _contract_read(contract, principal)
 
@@ -507,16 +500,25 @@ class AssignmentsService:
         before = _snapshot(contract)
         if await repo.delete_contract_if_unreferenced(contract.id):
             await audit_service.record(
-                session, principal, entity_type="dispatch_contract", entity_id=contract_id,
-                action="delete", before=before,
+                session,
+                principal,
+                entity_type="dispatch_contract",
+                entity_id=contract_id,
+                action="delete",
+                before=before,
             )
             return DeleteOutcome(id=contract_id, outcome="deleted")
         if not contract.archived:
             contract.archived, contract.archived_at = True, utcnow()
             await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="dispatch_contract", entity_id=contract.id,
-            action="archive", before=before, after=_snapshot(contract),
+            session,
+            principal,
+            entity_type="dispatch_contract",
+            entity_id=contract.id,
+            action="archive",
+            before=before,
+            after=_snapshot(contract),
         )
         return DeleteOutcome(id=contract.id, outcome="archived")
 
@@ -531,10 +533,17 @@ class AssignmentsService:
         request: PageRequest,
         today: dt.date,
     ) -> PageResult[AssignmentRead]:
-        result, rows = await AssignmentsRepository(session).page_assignments(
-            principal, filters, request, today=today
-        )
-        return _page(result, [_from_list_row(row) for row in rows])
+        """One statement for the page; for the office a second one for the rates in force."""
+        repo = AssignmentsRepository(session)
+        result = await repo.page_assignments(principal, filters, request)
+        rates: dict[int, AssignmentRate] = {}
+        if _sees_money(principal):
+            rates = await repo.rates_in_force([row.id for row in result.items], today)
+        items = [
+            AssignmentRead.model_validate(_assignment_read(row, rates.get(row.id)))
+            for row in result.items
+        ]
+        return _page(result, items)
 
     async def list_own(
         self, session: AsyncSession, principal: Principal, *, request: PageRequest, today: dt.date
@@ -542,22 +551,23 @@ class AssignmentsService:
         """The caller's own assignments (an account not linked to an employee has none)."""
         if principal.employee_id is None:
             return PageResult(items=[], next_cursor=None, has_more=False, total=0)
-        result, rows = await AssignmentsRepository(session).page_own(
-            principal.employee_id, request, today=today
-        )
+        repo = AssignmentsRepository(session)
+        result = await repo.page_own(principal.employee_id, request)
+        rates = await repo.rates_in_force([row.id for row in result.items], today)
         items = []
-        for row, _, client_name, site_name, unit_name, rate in rows:
+        for row in result.items:
+            rate = rates.get(row.id)
             items.append(
                 OwnAssignmentRead(
                     id=row.id,
-                    client_name=client_name,
-                    site_name=site_name,
-                    unit_name=unit_name,
+                    client_name=row.client_name,
+                    site_name=row.site_name,
+                    unit_name=row.unit_name,
                     start_date=row.start_date,
                     end_date=row.end_date,
                     status=AssignmentStatus(row.status),
                     conflict_date=row.conflict_date,
-                    conflict_kind=row.conflict_kind,  # type: ignore[arg-type]
+                    conflict_kind=row.conflict_kind,
                     weekly_hours_limit=row.weekly_hours_limit,
                     rate=OwnRateRead.model_validate(rate, from_attributes=True) if rate else None,
                 )
@@ -587,14 +597,14 @@ class AssignmentsService:
         if _sees_money(principal):
             rates = await repo.rates(assignment.id)
         rate = _rate_in_force(rates, max(today, assignment.start_date)) if rates else None
-        detail = AssignmentDetail.model_validate(
-            _assignment_read(assignment, _names(contract), rate)
-        )
+        detail = AssignmentDetail.model_validate(_assignment_read(assignment, rate))
         briefs = await employees_service.get_briefs(session, [assignment.employee_id])
         brief = briefs.get(assignment.employee_id)
         if brief is not None:
             detail.employee = EmployeeNames(
-                name_kanji=brief.name_kanji, name_kana=brief.name_kana, name_romaji=brief.name_romaji
+                name_kanji=brief.name_kanji,
+                name_kana=brief.name_kana,
+                name_romaji=brief.name_romaji,
             )
         if _sees_money(principal):
             detail.rates = [_rate_read(r) for r in rates]
@@ -608,9 +618,7 @@ class AssignmentsService:
         assignment_id: int,
         request: PageRequest,
     ) -> PageResult[RateRead]:
-        result = await AssignmentsRepository(session).page_rates(
-            principal, assignment_id, request
-        )
+        result = await AssignmentsRepository(session).page_rates(principal, assignment_id, request)
         if result is None:
             raise NotFoundError()
         return _page(result, [_rate_read(r) for r in result.items])
@@ -627,11 +635,11 @@ class AssignmentsService:
         """Running assignments whose binding 抵触日 falls within ``days`` of ``today``
         (one already passed included: the most urgent case); exempt ones have none."""
         until = today + dt.timedelta(days=days)
-        result, rows = await AssignmentsRepository(session).page_conflicts(
+        result = await AssignmentsRepository(session).page_conflicts(
             principal, today=today, until=until, request=request
         )
         items = []
-        for row, _, client_name, site_name, unit_name, _rate in rows:
+        for row in result.items:
             assert row.conflict_date is not None and row.conflict_kind is not None
             remaining = days_until_conflict(ConflictResult(row.conflict_date), today=today)
             items.append(
@@ -641,13 +649,13 @@ class AssignmentsService:
                     client_id=row.client_id,
                     site_id=row.site_id,
                     unit_id=row.unit_id,
-                    client_name=client_name,
-                    site_name=site_name,
-                    unit_name=unit_name,
+                    client_name=row.client_name,
+                    site_name=row.site_name,
+                    unit_name=row.unit_name,
                     start_date=row.start_date,
                     end_date=row.end_date,
                     conflict_date=row.conflict_date,
-                    conflict_kind=row.conflict_kind,  # type: ignore[arg-type]
+                    conflict_kind=row.conflict_kind,
                     days_remaining=remaining if remaining is not None else 0,
                 )
             )
@@ -712,8 +720,11 @@ class AssignmentsService:
         if bill is None:
             raise _invalid("body.rate.hourly_bill", "required: the contract has no default bill")
         rate = _rate_row(
-            data.rate, bill=bill, effective_from=data.start_date,
-            allow_negative_margin=data.allow_negative_margin, principal=principal,
+            data.rate,
+            bill=bill,
+            effective_from=data.start_date,
+            allow_negative_margin=data.allow_negative_margin,
+            principal=principal,
         )
         work_exemption = data.work_exemption.value if data.work_exemption else None
         assignment = Assignment(
@@ -722,12 +733,17 @@ class AssignmentsService:
             client_id=contract.client_id,
             site_id=contract.site_id,
             unit_id=contract.unit_id,
+            contract_number=contract.contract_number,
+            client_name=contract.client_name,
+            site_name=contract.site_name,
+            unit_name=contract.unit_name,
             start_date=data.start_date,
             end_date=end,
             status=AssignmentStatus.ACTIVE.value,
             end_reason="",
             work_exemption=work_exemption or contract.work_exemption,
-            exemption_note=data.exemption_note or (contract.exemption_note if not work_exemption else ""),
+            exemption_note=data.exemption_note
+            or (contract.exemption_note if not work_exemption else ""),
             specified_skilled_field=(
                 data.specified_skilled_field.value if data.specified_skilled_field else None
             ),
@@ -751,8 +767,12 @@ class AssignmentsService:
         await _flush(repo)
         await self._place(session, repo, assignment.employee_id, today)
         await audit_service.record(
-            session, principal, entity_type="assignment", entity_id=assignment.id,
-            action="create", after={**_snapshot(assignment), **_rate_audit(rate)},
+            session,
+            principal,
+            entity_type="assignment",
+            entity_id=assignment.id,
+            action="create",
+            after={**_snapshot(assignment), **_rate_audit(rate)},
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
 
@@ -771,7 +791,8 @@ class AssignmentsService:
         briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
         placement = await clients_service.get_unit_placement(session, target.unit_id)
         others = [
-            r for r in rows
+            r
+            for r in rows
             if r is not target and r.status == AssignmentStatus.ACTIVE and r.end_date >= today
         ]
         plans = _plan(rows, briefs, placement.site_conflict_date, [target, *others])
@@ -829,8 +850,13 @@ class AssignmentsService:
         await _flush(repo)
         await self._place(session, repo, assignment.employee_id, today)
         await audit_service.record(
-            session, principal, entity_type="assignment", entity_id=assignment.id,
-            action="update", before=before, after=_snapshot(assignment),
+            session,
+            principal,
+            entity_type="assignment",
+            entity_id=assignment.id,
+            action="update",
+            before=before,
+            after=_snapshot(assignment),
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
 
@@ -886,8 +912,13 @@ class AssignmentsService:
         await _flush(repo)
         await self._place(session, repo, assignment.employee_id, today)
         await audit_service.record(
-            session, principal, entity_type="assignment", entity_id=assignment.id,
-            action="end", before=before, after=_snapshot(assignment),
+            session,
+            principal,
+            entity_type="assignment",
+            entity_id=assignment.id,
+            action="end",
+            before=before,
+            after=_snapshot(assignment),
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
 
@@ -913,8 +944,13 @@ class AssignmentsService:
         await _flush(repo)
         await self._place(session, repo, assignment.employee_id, today)
         await audit_service.record(
-            session, principal, entity_type="assignment", entity_id=assignment.id,
-            action="cancel", before=before, after=_snapshot(assignment),
+            session,
+            principal,
+            entity_type="assignment",
+            entity_id=assignment.id,
+            action="cancel",
+            before=before,
+            after=_snapshot(assignment),
         )
         return DeleteOutcome(id=assignment.id, outcome="cancelled")
 
@@ -938,7 +974,9 @@ class AssignmentsService:
         if bill is None:
             raise _invalid("body.hourly_bill", "required: the contract has no default bill")
         rate = _rate_row(
-            data, bill=bill, effective_from=data.effective_from,
+            data,
+            bill=bill,
+            effective_from=data.effective_from,
             allow_negative_margin=data.allow_negative_margin or assignment.allow_negative_margin,
             principal=principal,
         )
@@ -947,8 +985,12 @@ class AssignmentsService:
         assignment.updated_at = utcnow()  # bumps the version: the rates others saw changed
         await _flush(repo)
         await audit_service.record(
-            session, principal, entity_type="assignment", entity_id=assignment.id,
-            action="change_rate", after={"rate_id": rate.id, **_rate_audit(rate)},
+            session,
+            principal,
+            entity_type="assignment",
+            entity_id=assignment.id,
+            action="change_rate",
+            after={"rate_id": rate.id, **_rate_audit(rate)},
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
 

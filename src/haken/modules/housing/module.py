@@ -5,11 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from haken.modules.housing.endpoints import router
+from haken.modules.housing.pages import register_web
+from haken.modules.housing.pages import router as page_router
 from haken.modules.registry import Module
 
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
+    app.include_router(page_router)
+    register_web()
 
 
 module = Module(name="housing", install=install)

@@ -91,3 +91,10 @@ class InvalidRoleError(HakenError):
     status_code = 422
     message_en = "Unknown role {role}."
     message_ja = "不明な権限です：{role}"
+
+
+class EmployeeLinkError(HakenError):
+    code = "USER_EMPLOYEE_INVALID"
+    status_code = 422
+    message_en = "The employee record does not exist or already has an account."
+    message_ja = "指定した社員が存在しないか、既にアカウントが紐付いています。"

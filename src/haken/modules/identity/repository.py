@@ -37,6 +37,10 @@ class IdentityRepository:
     async def user_by_id(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def user_by_employee(self, employee_id: int) -> User | None:
+        result = await self.session.scalars(select(User).where(User.employee_id == employee_id))
+        return result.first()
+
     async def any_user(self) -> bool:
         return (await self.session.scalar(select(func.count()).select_from(User))) != 0
 

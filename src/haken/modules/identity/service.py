@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.config import Settings
 from haken.modules.audit.service import audit_service
+from haken.modules.employees.service import employees_service
 from haken.modules.identity.errors import (
     AccountLockedError,
     AddressLockedError,
     EmailTakenError,
+    EmployeeLinkError,
     InvalidCredentialsError,
     InvalidResetTokenError,
     InvalidTokenError,
@@ -461,6 +463,14 @@ class IdentityService:
         email = data.email.lower()
         if await repo.user_by_email(email) is not None:
             raise EmailTakenError()
+        if data.employee_id is not None:
+            # Self-service accounts link to an existing employee, one account each.
+            try:
+                await employees_service.get_brief(session, data.employee_id)
+            except NotFoundError as error:
+                raise EmployeeLinkError() from error
+            if await repo.user_by_employee(data.employee_id) is not None:
+                raise EmployeeLinkError()
         user = User(
             email=email,
             display_name=data.display_name,

@@ -1,0 +1,290 @@
+"""Web pages of the candidates area: the pipeline, the 履歴書 form, status moves and the hire.
+
+The same service as ``endpoints.py`` (coordinators and above). Hiring creates
+the employee in the candidate's transaction and lands on the new employee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from haken.labor.residence import ResidenceStatus
+from haken.modules.candidates.schemas import (
+    TRANSITIONS,
+    CandidateCreate,
+    CandidateDetail,
+    CandidateFilter,
+    CandidateSort,
+    CandidateStatus,
+    CandidateUpdate,
+    Conversation,
+    JlptLevel,
+    StatusChange,
+)
+from haken.modules.candidates.service import candidates_service
+from haken.modules.employees.labels import EMPLOYMENT_TYPE, TERM_TYPE, labels_for_templates, options
+from haken.modules.employees.schemas import EmployeeHire
+from haken.platform.access import CoordinatorPrincipal, Role
+from haken.platform.deps import SessionDep
+from haken.platform.errors import HakenError
+from haken.platform.pagination import PageRequest
+from haken.platform.ratelimit import default_limit
+from haken.web.csrf import CsrfProtected
+from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.i18n import N_, gettext_
+from haken.web.registry import NavItem, registry
+from haken.web.render import flash, redirect, render
+
+router = APIRouter(
+    prefix="/candidates", include_in_schema=False, dependencies=[Depends(default_limit)]
+)
+CandidateId = Annotated[int, Path(ge=1)]
+
+STATUS = {
+    CandidateStatus.NEW: N_("New"),
+    CandidateStatus.SCREENING: N_("Screening"),
+    CandidateStatus.INTERVIEW: N_("Interview"),
+    CandidateStatus.OFFERED: N_("Offered"),
+    CandidateStatus.HIRED: N_("Hired"),
+    CandidateStatus.REJECTED: N_("Rejected"),
+    CandidateStatus.WITHDRAWN: N_("Withdrawn"),
+}
+CONVERSATION = {
+    Conversation.NONE: N_("None"),
+    Conversation.BASIC: N_("Greetings"),
+    Conversation.DAILY: N_("Daily conversation"),
+    Conversation.BUSINESS: N_("Enough for work"),
+    Conversation.NATIVE: N_("Native"),
+}
+FIELD_CODES = {"EMPLOYEE_DUPLICATE": "name_romaji", "EMPLOYEE_NUMBER_TAKEN": "employee_number"}
+SECRET_FIELDS = ("residence_card_number",)
+
+
+def _today(request: Request) -> dt.date:
+    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        **labels_for_templates(),
+        "candidate_status_labels": {k.value: gettext_(v) for k, v in STATUS.items()},
+        "candidate_status_options": options(STATUS),  # type: ignore[arg-type]
+        "jlpt_options": [("", "—")] + [(level.value, level.value) for level in JlptLevel],
+        "conversation_options": [("", "—"), *options(CONVERSATION)],  # type: ignore[arg-type]
+        "conversation_labels": {k.value: gettext_(v) for k, v in CONVERSATION.items()},
+    }
+
+
+@router.get("")
+async def candidates(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    status: CandidateStatus | None = None,
+    residence_status: ResidenceStatus | None = None,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    filters = CandidateFilter(q=q, status=status, residence_status=residence_status)
+    result = await candidates_service.list(
+        session,
+        principal,
+        filters=filters,
+        sort=CandidateSort.NEWEST,
+        request=PageRequest(limit=50, cursor=cursor),
+    )
+    shown = {
+        "q": q or "",
+        "status": status.value if status else "",
+        "residence_status": residence_status.value if residence_status else "",
+        "cursor": cursor or "",
+    }
+    return render(
+        request,
+        "candidates/list.html",
+        {"result": result, "filters": shown, **_labels()},
+        block="results",
+    )
+
+
+def _form_page(
+    request: Request,
+    state: FormState[Any],
+    *,
+    candidate: CandidateDetail | None = None,
+    status_code: int = 200,
+) -> Any:
+    return render(
+        request,
+        "candidates/form.html",
+        {"form": state, "candidate": candidate, "employee": candidate, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/new")
+async def new_candidate(request: Request, _principal: CoordinatorPrincipal) -> Any:
+    defaults = {
+        "nationality": "",
+        "gender": "unspecified",
+        "extra_activity_permission": "NONE",
+        "reception_date": _today(request).isoformat(),
+    }
+    return _form_page(request, FormState(values=defaults))
+
+
+@router.post("")
+async def create_candidate(
+    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    state = parse_form(CandidateCreate, await request.form())
+    if state.data is not None:
+        try:
+            created = await candidates_service.create(session, principal, state.data)
+        except HakenError as error:
+            state.add_error(error, FIELD_CODES)
+    if not state.ok:
+        raise FormRejected(_form_page(request, state, status_code=422))
+    flash(request, "success", gettext_("The candidate was registered."))
+    return redirect(request, f"/candidates/{created.id}")
+
+
+def _detail_page(
+    request: Request,
+    candidate: CandidateDetail,
+    *,
+    hire_form: FormState[Any] | None = None,
+    status_form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    current = CandidateStatus(candidate.status)
+    moves = [s for s in TRANSITIONS[current] if s is not CandidateStatus.HIRED]
+    return render(
+        request,
+        "candidates/detail.html",
+        {
+            "candidate": candidate,
+            "moves": [(s.value, gettext_(STATUS[s])) for s in moves],
+            "can_hire": CandidateStatus.HIRED in TRANSITIONS[current],
+            "hire_form": hire_form
+            or FormState(
+                values={
+                    "employment_type": "dispatch",
+                    "term_type": "fixed",
+                    "hire_date": _today(request).isoformat(),
+                }
+            ),
+            "status_form": status_form or FormState(),
+            "hire_employment_options": options(EMPLOYMENT_TYPE),  # type: ignore[arg-type]
+            "hire_term_options": options(TERM_TYPE),  # type: ignore[arg-type]
+            **_labels(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/{candidate_id}")
+async def candidate_detail(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    candidate_id: CandidateId,
+) -> Any:
+    return _detail_page(request, await candidates_service.get(session, principal, candidate_id))
+
+
+def _current_values(candidate: CandidateDetail) -> dict[str, Any]:
+    values = candidate.model_dump(mode="json")
+    for name in SECRET_FIELDS:
+        values[name] = ""
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+@router.get("/{candidate_id}/edit")
+async def edit_candidate(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    candidate_id: CandidateId,
+) -> Any:
+    candidate = await candidates_service.get(session, principal, candidate_id)
+    return _form_page(request, FormState(values=_current_values(candidate)), candidate=candidate)
+
+
+@router.post("/{candidate_id}")
+async def update_candidate(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    candidate_id: CandidateId,
+) -> Any:
+    candidate = await candidates_service.get(session, principal, candidate_id)
+    state = parse_form(CandidateUpdate, await request.form(), current=_current_values(candidate))
+    if state.data is not None:
+        try:
+            await candidates_service.update(session, principal, candidate_id, state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error, FIELD_CODES)
+    if not state.ok:
+        raise FormRejected(_form_page(request, state, candidate=candidate, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
+    return redirect(request, f"/candidates/{candidate_id}")
+
+
+@router.post("/{candidate_id}/status")
+async def change_status(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    candidate_id: CandidateId,
+) -> Any:
+    state = parse_form(StatusChange, await request.form())
+    if state.data is not None:
+        try:
+            await candidates_service.change_status(session, principal, candidate_id, state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        candidate = await candidates_service.get(session, principal, candidate_id)
+        raise FormRejected(_detail_page(request, candidate, status_form=state, status_code=422))
+    return redirect(request, f"/candidates/{candidate_id}")
+
+
+@router.post("/{candidate_id}/hire")
+async def hire(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    candidate_id: CandidateId,
+) -> Any:
+    """Hire an offered candidate: the new employee record opens next."""
+    state = parse_form(EmployeeHire, await request.form())
+    if state.data is not None:
+        try:
+            result = await candidates_service.hire(session, principal, candidate_id, state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error, FIELD_CODES)
+    if not state.ok:
+        candidate = await candidates_service.get(session, principal, candidate_id)
+        raise FormRejected(_detail_page(request, candidate, hire_form=state, status_code=422))
+    flash(request, "success", gettext_("Hired: the employee record was created."))
+    return redirect(request, f"/employees/{result.employee.id}")
+
+
+def register_web() -> None:
+    registry.add_nav(
+        NavItem("candidates", N_("Candidates"), "/candidates", minimum=Role.COORDINATOR, order=10)
+    )

@@ -1,0 +1,318 @@
+"""Web pages of the clients area: client companies (派遣先), their sites and units.
+
+The same service as ``endpoints.py``. A site shows its 抵触日 (the site's
+3-year limit); the home page lists the sites whose 抵触日 falls within 90 days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.clients.schemas import (
+    ClientCreate,
+    ClientFilter,
+    ClientRead,
+    ClientUpdate,
+    SiteCreate,
+    SiteFilter,
+    UnitCreate,
+    UnitFilter,
+)
+from haken.modules.clients.service import clients_service
+from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
+from haken.platform.deps import SessionDep
+from haken.platform.errors import HakenError
+from haken.platform.jptext import PREFECTURES
+from haken.platform.pagination import PageRequest
+from haken.platform.ratelimit import default_limit
+from haken.web.csrf import CsrfProtected
+from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.i18n import N_, gettext_
+from haken.web.registry import NavItem, Panel, registry
+from haken.web.render import flash, redirect, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
+Id = Annotated[int, Path(ge=1)]
+CONFLICT_WINDOW_DAYS = 90
+ENTITY_KINDS = {"corporation": N_("Corporation"), "individual": N_("Individual")}
+
+
+def _today(request: Request) -> dt.date:
+    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "prefectures": PREFECTURES,
+        "prefecture_options": [("", "—")] + [(c, f"{c} {n}") for c, n in PREFECTURES.items()],
+        "entity_options": [(k, gettext_(v)) for k, v in ENTITY_KINDS.items()],
+    }
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+
+@router.get("/clients")
+async def clients(
+    request: Request,
+    principal: SiteManagerPrincipal,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    status: Literal["active", "archived"] = "active",
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    result = await clients_service.list_clients(
+        session,
+        principal,
+        filters=ClientFilter(q=q, status=status),
+        request=PageRequest(limit=50, cursor=cursor),
+    )
+    shown = {"q": q or "", "status": status, "cursor": cursor or ""}
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "result": result,
+            "filters": shown,
+            "can_create": principal.is_at_least(Role.COORDINATOR),
+            **_labels(),
+        },
+        block="results",
+    )
+
+
+def _client_form(
+    request: Request,
+    state: FormState[Any],
+    client: ClientRead | None = None,
+    status_code: int = 200,
+) -> Any:
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": state, "client": client, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/clients/new")
+async def new_client(request: Request, _principal: CoordinatorPrincipal) -> Any:
+    return _client_form(request, FormState(values={"entity_kind": "corporation"}))
+
+
+@router.post("/clients")
+async def create_client(
+    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    state = parse_form(ClientCreate, await request.form())
+    if state.data is not None:
+        try:
+            client = await clients_service.create_client(session, principal, data=state.data)
+        except HakenError as error:
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(_client_form(request, state, status_code=422))
+    flash(request, "success", gettext_("The client was registered."))
+    return redirect(request, f"/clients/{client.id}")
+
+
+@router.get("/clients/{client_id}")
+async def client_detail(
+    request: Request, principal: SiteManagerPrincipal, session: SessionDep, client_id: Id
+) -> Any:
+    client = await clients_service.get_client(session, principal, client_id=client_id)
+    sites = await clients_service.list_sites(
+        session,
+        principal,
+        filters=SiteFilter(client_id=client_id),
+        request=PageRequest(limit=200),
+    )
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "sites": sites,
+            "today": _today(request),
+            "can_edit": principal.is_at_least(Role.COORDINATOR),
+            **_labels(),
+        },
+    )
+
+
+def _current(model: Any) -> dict[str, Any]:
+    return {k: ("" if v is None else v) for k, v in model.model_dump(mode="json").items()}
+
+
+@router.get("/clients/{client_id}/edit")
+async def edit_client(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
+) -> Any:
+    client = await clients_service.get_client(session, principal, client_id=client_id)
+    return _client_form(request, FormState(values=_current(client)), client)
+
+
+@router.post("/clients/{client_id}")
+async def update_client(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    client_id: Id,
+) -> Any:
+    client = await clients_service.get_client(session, principal, client_id=client_id)
+    state = parse_form(ClientUpdate, await request.form(), current=_current(client))
+    if state.data is not None:
+        try:
+            await clients_service.update_client(
+                session, principal, client_id=client_id, data=state.data
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(_client_form(request, state, client, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
+    return redirect(request, f"/clients/{client_id}")
+
+
+# --- sites and units --------------------------------------------------------------------------
+
+
+def _site_form(
+    request: Request, state: FormState[Any], client: ClientRead, status_code: int = 200
+) -> Any:
+    return render(
+        request,
+        "clients/site_form.html",
+        {"form": state, "client": client, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/sites/new")
+async def new_site(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    client_id: Annotated[int, Query(ge=1)],
+) -> Any:
+    client = await clients_service.get_client(session, principal, client_id=client_id)
+    return _site_form(request, FormState(values={"client_id": str(client_id)}), client)
+
+
+@router.post("/sites")
+async def create_site(
+    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    form = await request.form()
+    state = parse_form(SiteCreate, form)
+    if state.data is not None:
+        try:
+            site = await clients_service.create_site(session, principal, data=state.data)
+        except HakenError as error:
+            state.add_error(error)
+    if not state.ok:
+        raw_id = form.get("client_id")
+        client_id = int(raw_id) if isinstance(raw_id, str) and raw_id.isdigit() else 0
+        client = await clients_service.get_client(session, principal, client_id=client_id)
+        raise FormRejected(_site_form(request, state, client, status_code=422))
+    flash(request, "success", gettext_("The site was registered."))
+    return redirect(request, f"/sites/{site.id}")
+
+
+async def _site_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    site_id: int,
+    *,
+    unit_form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    site = await clients_service.get_site(session, principal, site_id=site_id)
+    client = await clients_service.get_client(session, principal, client_id=site.client_id)
+    units = await clients_service.list_units(
+        session, principal, filters=UnitFilter(site_id=site_id), request=PageRequest(limit=200)
+    )
+    return render(
+        request,
+        "clients/site_detail.html",
+        {
+            "site": site,
+            "client": client,
+            "units": units,
+            "today": _today(request),
+            "unit_form": unit_form or FormState(),
+            "can_edit": principal.is_at_least(Role.COORDINATOR),
+            **_labels(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/sites/{site_id}")
+async def site_detail(
+    request: Request, principal: SiteManagerPrincipal, session: SessionDep, site_id: Id
+) -> Any:
+    return await _site_page(request, session, principal, site_id)
+
+
+@router.post("/sites/{site_id}/units")
+async def create_unit(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    site_id: Id,
+) -> Any:
+    state = parse_form(UnitCreate, await request.form(), extra={"site_id": site_id})
+    if state.data is not None:
+        try:
+            await clients_service.create_unit(session, principal, data=state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(
+            await _site_page(request, session, principal, site_id, unit_form=state, status_code=422)
+        )
+    flash(request, "success", gettext_("The unit was added."))
+    return redirect(request, f"/sites/{site_id}")
+
+
+# --- the home page: sites whose 抵触日 is near -------------------------------------------------
+
+
+async def _conflict_panel(
+    request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any]:
+    today = _today(request)
+    until = today + dt.timedelta(days=CONFLICT_WINDOW_DAYS)
+    sites = await clients_service.list_sites(
+        session, principal, filters=SiteFilter(sort="conflict_date"), request=PageRequest(limit=20)
+    )
+    due = [s for s in sites.items if s.conflict_date is not None and s.conflict_date <= until]
+    return {"sites": due, "today": today, "window": CONFLICT_WINDOW_DAYS}
+
+
+def register_web() -> None:
+    registry.add_nav(
+        NavItem("clients", N_("Clients"), "/clients", minimum=Role.SITE_MANAGER, order=30)
+    )
+    registry.add_home_panel(
+        Panel(
+            "conflict_dates",
+            "clients/_home_conflicts.html",
+            _conflict_panel,
+            minimum=Role.SITE_MANAGER,
+            order=30,
+        )
+    )

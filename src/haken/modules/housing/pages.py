@@ -1,0 +1,318 @@
+"""Web pages of company housing (社宅): occupancy, apartments and rooms, move-in and move-out.
+
+The same service as ``endpoints.py`` (coordinators and above); an employee
+sees their own stays in the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.employees.service import employees_service
+from haken.modules.housing.schemas import (
+    ApartmentCreate,
+    ApartmentFilter,
+    MoveIn,
+    MoveOut,
+    OccupancyFilter,
+    RoomCreate,
+)
+from haken.modules.housing.service import housing_service
+from haken.platform.access import CoordinatorPrincipal, Principal, Role
+from haken.platform.deps import SessionDep
+from haken.platform.errors import HakenError
+from haken.platform.jptext import PREFECTURES
+from haken.platform.pagination import PageRequest
+from haken.platform.ratelimit import default_limit
+from haken.web.csrf import CsrfProtected
+from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.i18n import N_, gettext_
+from haken.web.registry import NavItem, Panel, registry
+from haken.web.render import flash, redirect, render
+
+router = APIRouter(
+    prefix="/housing", include_in_schema=False, dependencies=[Depends(default_limit)]
+)
+Id = Annotated[int, Path(ge=1)]
+UTILITIES = {
+    "included": N_("Included in the rent"),
+    "flat": N_("Flat amount per occupant"),
+    "tenant": N_("Paid by the occupant"),
+}
+
+
+def _today(request: Request) -> dt.date:
+    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "prefectures": PREFECTURES,
+        "prefecture_options": [("", "—")] + [(c, f"{c} {n}") for c, n in PREFECTURES.items()],
+        "utilities_options": [(k, gettext_(v)) for k, v in UTILITIES.items()],
+        "utilities_labels": {k: gettext_(v) for k, v in UTILITIES.items()},
+    }
+
+
+@router.get("")
+async def occupancy(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    """Every apartment with its capacity, occupants today and vacancies."""
+    result = await housing_service.occupancy(
+        session,
+        principal,
+        filters=ApartmentFilter(q=q),
+        on=_today(request),
+        request=PageRequest(limit=50, cursor=cursor),
+    )
+    shown = {"q": q or "", "cursor": cursor or ""}
+    return render(
+        request,
+        "housing/list.html",
+        {"result": result, "filters": shown, **_labels()},
+        block="results",
+    )
+
+
+def _apartment_form(request: Request, state: FormState[Any], status_code: int = 200) -> Any:
+    return render(
+        request,
+        "housing/apartment_form.html",
+        {"form": state, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/new")
+async def new_apartment(request: Request, _principal: CoordinatorPrincipal) -> Any:
+    return _apartment_form(request, FormState(values={"utilities_policy": "included"}))
+
+
+@router.post("")
+async def create_apartment(
+    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    state = parse_form(ApartmentCreate, await request.form())
+    if state.data is not None:
+        try:
+            apartment = await housing_service.create_apartment(session, principal, data=state.data)
+        except HakenError as error:
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(_apartment_form(request, state, status_code=422))
+    flash(request, "success", gettext_("The apartment was registered."))
+    return redirect(request, f"/housing/{apartment.id}")
+
+
+async def _apartment_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    apartment_id: int,
+    *,
+    room_form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
+    rooms = await housing_service.list_rooms(
+        session,
+        principal,
+        apartment_id=apartment_id,
+        archived=False,
+        request=PageRequest(limit=200),
+    )
+    stays = await housing_service.list_occupancies(
+        session,
+        principal,
+        filters=OccupancyFilter(apartment_id=apartment_id, current_on=_today(request)),
+        request=PageRequest(limit=200),
+    )
+    return render(
+        request,
+        "housing/apartment_detail.html",
+        {
+            "apartment": apartment,
+            "rooms": rooms,
+            "stays": stays,
+            "today": _today(request),
+            "room_form": room_form or FormState(),
+            **_labels(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/{apartment_id}")
+async def apartment_detail(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
+) -> Any:
+    return await _apartment_page(request, session, principal, apartment_id)
+
+
+@router.post("/{apartment_id}/rooms")
+async def create_room(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    apartment_id: Id,
+) -> Any:
+    state = parse_form(RoomCreate, await request.form(), extra={"apartment_id": apartment_id})
+    if state.data is not None:
+        try:
+            await housing_service.create_room(session, principal, data=state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(
+            await _apartment_page(
+                request, session, principal, apartment_id, room_form=state, status_code=422
+            )
+        )
+    flash(request, "success", gettext_("The room was added."))
+    return redirect(request, f"/housing/{apartment_id}")
+
+
+async def _move_in_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: int,
+    state: FormState[Any],
+    status_code: int = 200,
+) -> Any:
+    employee = await employees_service.get(session, principal, employee_id)
+    overview = await housing_service.occupancy(
+        session,
+        principal,
+        filters=ApartmentFilter(),
+        on=_today(request),
+        request=PageRequest(limit=200),
+    )
+    rooms = [
+        (str(room.room_id), f"{apartment.name} {room.name} ({room.vacancies}/{room.capacity})")
+        for apartment in overview.items
+        for room in apartment.rooms
+        if room.vacancies > 0
+    ]
+    return render(
+        request,
+        "housing/move_in.html",
+        {"employee": employee, "rooms": rooms, "form": state},
+        status_code=status_code,
+    )
+
+
+@router.get("/move-in/{employee_id}")
+async def move_in_form(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
+) -> Any:
+    state = FormState(values={"move_in": _today(request).isoformat()})
+    return await _move_in_page(request, session, principal, employee_id, state)
+
+
+@router.post("/move-in/{employee_id}")
+async def move_in(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    employee_id: Id,
+) -> Any:
+    form = await request.form()
+    state = parse_form(
+        MoveIn, form, extra={"employee_id": employee_id, "parking": form.get("parking") == "on"}
+    )
+    if state.data is not None:
+        try:
+            stay = await housing_service.move_in(session, principal, data=state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(
+            await _move_in_page(request, session, principal, employee_id, state, status_code=422)
+        )
+    flash(request, "success", gettext_("The move-in was recorded."))
+    return redirect(request, f"/housing/{stay.apartment_id}")
+
+
+@router.post("/stays/{occupancy_id}/move-out")
+async def move_out(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    occupancy_id: Id,
+) -> Any:
+    state = parse_form(MoveOut, await request.form())
+    if state.data is None:
+        raise FormRejected(redirect(request, "/housing"))
+    stay = await housing_service.move_out(
+        session, principal, occupancy_id=occupancy_id, data=state.data
+    )
+    flash(request, "success", gettext_("The move-out was recorded."))
+    return redirect(request, f"/housing/{stay.apartment_id}")
+
+
+# --- home and portal ---------------------------------------------------------------------------
+
+
+async def _occupancy_panel(
+    request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any]:
+    overview = await housing_service.occupancy(
+        session,
+        principal,
+        filters=ApartmentFilter(),
+        on=_today(request),
+        request=PageRequest(limit=200),
+    )
+    capacity = sum(a.capacity for a in overview.items)
+    occupied = sum(a.occupied for a in overview.items)
+    return {
+        "capacity": capacity,
+        "occupied": occupied,
+        "apartments": len(overview.items),
+        "more": overview.has_more,
+    }
+
+
+async def _own_housing(
+    _request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any] | None:
+    if principal.employee_id is None:
+        return None
+    stays = await housing_service.my_occupancies(session, principal, request=PageRequest(limit=20))
+    return {"stays": stays.items}
+
+
+def register_web() -> None:
+    registry.add_nav(
+        NavItem("housing", N_("Housing"), "/housing", minimum=Role.COORDINATOR, order=40)
+    )
+    registry.add_home_panel(
+        Panel(
+            "housing",
+            "housing/_home_occupancy.html",
+            _occupancy_panel,
+            minimum=Role.COORDINATOR,
+            order=40,
+        )
+    )
+    registry.add_portal_section(
+        Panel("housing", "housing/_portal_housing.html", _own_housing, order=40)
+    )
