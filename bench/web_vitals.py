@@ -21,6 +21,8 @@ import platform
 import statistics
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +50,19 @@ EMPLOYEE = SeedUser("bench.worker@bench.example", "employee", PASSWORD, "en")
 PAGES: list[tuple[str, SeedUser | None]] = [
     ("/login", None),
     ("/", ADMIN),
+    ("/employees", ADMIN),
+    ("/candidates", ADMIN),
+    ("/clients", ADMIN),
+    ("/contracts", ADMIN),
+    ("/assignments", ADMIN),
+    ("/housing", ADMIN),
     ("/admin/users", ADMIN),
     ("/audit", ADMIN),
     ("/account", ADMIN),
     ("/admin/system", ADMIN),
     ("/me", EMPLOYEE),
 ]
+SEED_EMPLOYEES = 50  # one full list page
 GOALS = {"lcp_ms": 1000.0, "cls": 0.05, "first_load_bytes": 100 * 1024}
 
 # Registered before any page script: buffered observers see the whole load.
@@ -83,6 +92,102 @@ COLLECT = """() => {
 }"""
 
 
+def _api(base_url: str, method: str, path: str, body: Any = None, token: str = "") -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base_url + path, data=data, method=method)  # noqa: S310
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback only
+            return json.loads(answer.read())["data"]
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{method} {path}: {error.code} {error.read()[:500]!r}") from error
+
+
+def seed(base_url: str) -> None:
+    """A list page's worth of records through the JSON API (the same services as the pages)."""
+    token = _api(
+        base_url, "POST", "/api/auth/login", {"email": ADMIN.email, "password": ADMIN.password}
+    )["access_token"]
+    client = _api(base_url, "POST", "/api/clients", {"name": "株式会社ベンチ工業"}, token)
+    site = _api(
+        base_url,
+        "POST",
+        "/api/sites",
+        {
+            "client_id": client["id"],
+            "name": "ベンチ工場",
+            "prefecture": "23",
+            "address_line1": "1-1",
+            "dispatch_started_on": "2024-04-01",
+        },
+        token,
+    )
+    _api(base_url, "POST", "/api/units", {"site_id": site["id"], "name": "組立課"}, token)
+    apartment = _api(
+        base_url,
+        "POST",
+        "/api/housing/apartments",
+        {"name": "ベンチ荘", "prefecture": "23", "address_line1": "2-2"},
+        token,
+    )
+    _api(
+        base_url,
+        "POST",
+        "/api/housing/rooms",
+        {"apartment_id": apartment["id"], "name": "101", "capacity": 4, "rent_per_occupant": 25000},
+        token,
+    )
+    family = [
+        ("山田", "やまだ", "Yamada"),
+        ("佐藤", "さとう", "Sato"),
+        ("鈴木", "すずき", "Suzuki"),
+        ("グエン", "ぐえん", "Nguyen"),
+        ("シルバ", "しるば", "Silva"),
+    ]
+    given = [
+        ("太郎", "たろう", "Taro"),
+        ("花子", "はなこ", "Hanako"),
+        ("アン", "あん", "An"),
+        ("マリア", "まりあ", "Maria"),
+        ("健", "けん", "Ken"),
+        ("ミン", "みん", "Minh"),
+        ("ジョアン", "じょあん", "Joao"),
+        ("葵", "あおい", "Aoi"),
+        ("蓮", "れん", "Ren"),
+        ("ラン", "らん", "Lan"),
+    ]
+    for n in range(SEED_EMPLOYEES):
+        (fk, fa, fr), (gk, ga, gr) = family[n % 5], given[n // 5 % 10]
+        foreign = fr in {"Nguyen", "Silva"}
+        person: dict[str, Any] = {
+            "name_kanji": f"{fk} {gk}",
+            "name_kana": f"{fa} {ga}",
+            "name_romaji": f"{fr} {gr}",
+            "birth_date": f"19{70 + n % 30}-04-0{1 + n % 9}",
+            "nationality": "VN" if foreign else "JP",
+        }
+        if foreign:
+            person["residence_status"] = "SPECIFIED_SKILLED_WORKER_1"
+            person["residence_card_expiry"] = f"2027-0{1 + n % 9}-15"
+        _api(
+            base_url,
+            "POST",
+            "/api/employees",
+            {**person, "employment_type": "dispatch", "hire_date": "2025-04-01"},
+            token,
+        )
+        if n < 20:
+            _api(
+                base_url,
+                "POST",
+                "/api/candidates",
+                {**person, "birth_date": f"200{n % 6}-05-1{n % 9}"},
+                token,
+            )
+
+
 def _signed_in_state(browser: Browser, base_url: str, user: SeedUser) -> dict[str, Any]:
     context = browser.new_context(base_url=base_url, locale="ja-JP")
     page = context.new_page()
@@ -101,6 +206,7 @@ def measure(runs: int, shots: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="haken-vitals-") as tmp:
         server = start(Path(tmp), [ADMIN, EMPLOYEE])
         try:
+            seed(server.base_url)
             with sync_playwright() as driver:
                 browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 states = {

@@ -106,9 +106,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def ensure_assets() -> None:
+    """``make`` builds the assets first; a bare pytest or bench run builds them here."""
+    if not (ROOT / "src" / "haken" / "web" / "static" / "dist" / "manifest.json").exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_assets.py")], check=True)
+
+
 def start(
     data_dir: Path, users: list[SeedUser] = (), *, extra_env: dict[str, str] | None = None
 ) -> LiveServer:  # type: ignore[assignment]
+    ensure_assets()
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {

@@ -21,8 +21,9 @@ from haken.platform.access import Role
 from haken.platform.db import session_scope
 from haken.platform.routes import RouteInfo, iter_routes
 from tests.conftest import TEST_PASSWORD, make_settings
-from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
+from tests.integration.assignments import policies as assignments_policies
 from tests.integration.clients import policies as clients_policies
+from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.housing import policies as housing_policies
 
 # Framework routes that serve the API description itself.
@@ -53,6 +54,7 @@ EXPECTED_ACCESS: dict[tuple[str, str], str] = {
 }
 EXPECTED_ACCESS.update(clients_policies.ACCESS)
 EXPECTED_ACCESS.update(housing_policies.ACCESS)
+EXPECTED_ACCESS.update(assignments_policies.ACCESS)
 
 ROLES = [Role.EMPLOYEE, Role.SITE_MANAGER, Role.COORDINATOR, Role.ADMIN, Role.SUPER_ADMIN]
 
@@ -258,6 +260,7 @@ AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
 }
 AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)
+AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
 # Writes that change no business data, with the reason.
 NOT_AUDITED: dict[tuple[str, str], str] = {}
 

@@ -33,6 +33,7 @@ haken adds here (and only here):
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import fnmatch
@@ -58,6 +59,7 @@ from fastapi import Request
 from pydantic import PydanticSchemaGenerationError, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -676,6 +678,18 @@ def active_cache() -> HakenCache | None:
     return _ACTIVE[-1] if _ACTIVE else None
 
 
+_SKIPPABLE = frozenset({"read", "write", "lock", "unlock"})
+
+
+class _Transient(Exception):
+    """One slow Redis operation: serve this request uncached, keep Redis."""
+
+
+def _is_timeout(error: BaseException) -> bool:
+    cause = error.__cause__ if isinstance(error, CacheBackendInteractionError) else error
+    return isinstance(cause, (TimeoutError, RedisTimeoutError))
+
+
 class _LeaderFailed(Exception):
     """The single-flight leader failed or was cancelled: followers load for themselves."""
 
@@ -694,7 +708,9 @@ class HakenCache:
         memory_size: int = 50_000,
         degraded_ttl_cap: float = 10.0,
         probe_interval: float = 1.0,
-        operation_timeout: float = 1.0,
+        operation_timeout: float = 2.0,
+        timeouts_to_degrade: int = 5,
+        timeout_window: float = 10.0,
         lock_ttl: float = 10.0,
         lock_wait: float = 3.0,
         journal_limit: int = 10_000,
@@ -703,6 +719,9 @@ class HakenCache:
         self.degraded_ttl_cap = degraded_ttl_cap
         self.probe_interval = probe_interval
         self.operation_timeout = operation_timeout
+        self.timeouts_to_degrade = timeouts_to_degrade
+        self.timeout_window = timeout_window
+        self._timeouts: collections.deque[float] = collections.deque()
         self.lock_ttl = lock_ttl
         self.lock_wait = lock_wait
         self.stats = CacheStats()
@@ -715,7 +734,7 @@ class HakenCache:
                 serializer=NULL_SERIALIZER,
                 client_name="haken-cache",
                 socket_timeout=operation_timeout / 2,
-                socket_connect_timeout=operation_timeout / 2,
+                socket_connect_timeout=operation_timeout / 2,  # refused is instant anyway
                 max_connections=64,
                 wait_for_connection_timeout=operation_timeout,
             )
@@ -784,17 +803,33 @@ class HakenCache:
     # -- backend selection and failover ---------------------------------------
 
     async def _call(self, operation: str, action: Callable[[Backend], Awaitable[T]]) -> T:
-        """Run ``action`` on Redis; on failure (or while degraded) on memory."""
+        """Run ``action`` on Redis; on failure (or while degraded) on memory.
+
+        Redis unreachable (refused, reset) degrades at once. A *timeout* of a
+        read, write or lock (a burst, a slow moment) raises :class:`_Transient`
+        instead, and the caller serves that request uncached; only repeated
+        timeouts (``timeouts_to_degrade`` within ``timeout_window``) degrade.
+        Invalidations never take the transient path: they must not be lost.
+        """
         if self.redis is not None and not self.degraded:
             try:
                 async with asyncio.timeout(self.operation_timeout):
                     return await action(self.redis)
             except BACKEND_ERRORS as error:
                 self.stats.record_error(None, operation)
+                if operation in _SKIPPABLE and _is_timeout(error) and not self._timeouts_pile_up():
+                    raise _Transient(operation) from error
                 self._enter_degraded(error)
         if self.redis is not None:
             self.stats.record_fallback(operation)
         return await action(self.memory)
+
+    def _timeouts_pile_up(self) -> bool:
+        now = time.monotonic()
+        self._timeouts.append(now)
+        while self._timeouts and self._timeouts[0] < now - self.timeout_window:
+            self._timeouts.popleft()
+        return len(self._timeouts) >= self.timeouts_to_degrade
 
     def _enter_degraded(self, error: BaseException) -> None:
         if self.degraded:
@@ -914,7 +949,13 @@ class HakenCache:
     ) -> Any:
         """Serve ``key`` from the cache, or run ``loader`` once and store its result."""
         started = time.perf_counter()
-        raw, tokens, epoch = await self._read(key, tags)
+        try:
+            raw, tokens, epoch = await self._read(key, tags)
+        except _Transient:
+            value = await loader()  # Redis was slow for this read: answer uncached
+            ms = (time.perf_counter() - started) * 1000
+            self.stats.record_read(spec, hit=False, ms=ms, fallback=False)
+            return value
         fallback = self.redis is not None and self.degraded
         payload = self._unpack(raw, tokens)
         if payload is not None:
@@ -985,14 +1026,24 @@ class HakenCache:
         """Load under a cross-worker lock; whoever finds it taken waits for the value instead."""
         lock_key = LOCK_PREFIX + key[len(PREFIX) :]
         owner = secrets.token_hex(8)
-        locked = await self._call(
-            "lock", lambda b: b.set_lock(lock_key, owner, expire=self.lock_ttl)
-        )
-        if not locked:
+        try:
+            locked: bool | None = await self._call(
+                "lock", lambda b: b.set_lock(lock_key, owner, expire=self.lock_ttl)
+            )
+        except _Transient:
+            locked = None  # load without the cross-worker lock this once
+        if locked is False:
             self.stats.record_lock_wait(spec, "worker")
             payload = await self._wait_for_other_worker(key, lock_key, tokens)
             if payload is not None:
                 return payload
+        elif locked:
+            # Double-checked: another worker may have stored it between our miss and the lock.
+            with contextlib.suppress(_Transient):
+                stored = self._unpack(await self._call("read", lambda b: b.get(key)), tokens)
+                if stored is not None:
+                    await self._call("unlock", lambda b: b.unlock(lock_key, owner))
+                    return stored
         try:
             payload = self._encode(spec, await loader())
             entry = b",".join(tokens) + b"\n" + payload
@@ -1002,11 +1053,13 @@ class HakenCache:
                 if self.epoch == epoch:
                     await backend.set(key, entry, expire=self._ttl(spec.strategy))
 
-            await self._call("write", write)
+            with contextlib.suppress(_Transient):
+                await self._call("write", write)
             return payload
         finally:
             if locked:
-                await self._call("unlock", lambda b: b.unlock(lock_key, owner))
+                with contextlib.suppress(_Transient):  # the lock expires by itself
+                    await self._call("unlock", lambda b: b.unlock(lock_key, owner))
 
     async def _wait_for_other_worker(
         self, key: str, lock_key: str, tokens: tuple[bytes, ...]
@@ -1016,8 +1069,11 @@ class HakenCache:
             await asyncio.sleep(0.02)
             # Lock first, value second: the holder stores before it unlocks, so a
             # released lock with no value means it gave up (then we load ourselves).
-            released = not await self._call("lock", lambda b: b.is_locked(lock_key))
-            raw = await self._call("read", lambda b: b.get(key))
+            try:
+                released = not await self._call("lock", lambda b: b.is_locked(lock_key))
+                raw = await self._call("read", lambda b: b.get(key))
+            except _Transient:
+                return None
             payload = self._unpack(raw, tokens)
             if payload is not None:
                 return payload

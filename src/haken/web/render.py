@@ -65,8 +65,11 @@ def _date(value: dt.date | None) -> str:
 
 
 def _yen(value: int | Decimal | None) -> str:
+    """¥1,500 (whole yen), ¥1,500.50 (a rate with sen)."""
     if value is None:
         return ""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
     return f"¥{value:,}"
 
 

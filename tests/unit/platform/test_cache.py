@@ -424,3 +424,37 @@ async def test_memory_mode_reports_its_state(cache: HakenCache) -> None:
     state = cache.state()
     assert state["backend"] == "memory" and state["degraded"] is False
     assert cache_module.active_cache() is cache
+
+
+class SlowRedis:
+    """Stands in for a Redis whose every call times out (a burst, a stalled moment)."""
+
+    async def _timeout(self, *_args: Any, **_kwargs: Any) -> Any:
+        from cashews.exceptions import CacheBackendInteractionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        raise CacheBackendInteractionError() from RedisTimeoutError("Timeout reading from socket")
+
+    get_many = set = set_lock = get = is_locked = unlock = set_many = _timeout
+
+
+async def test_a_slow_redis_read_is_served_uncached_and_only_repeated_timeouts_degrade(
+    cache: HakenCache,
+) -> None:
+    calls = Calls()
+    read = make_reader(calls)
+    cache.redis = SlowRedis()  # type: ignore[assignment]
+    cache.timeouts_to_degrade, cache.timeout_window = 3, 60.0
+    try:
+        assert (await read(1)).name == "item-1"
+        assert (await read(1)).name == "item-1"
+        assert not cache.degraded and calls.count == 2  # answered from the source, no error
+        await read(1)
+        assert cache.degraded  # the third timeout in the window: Redis is unwell
+        await read(1)
+        assert calls.count == 3  # now served from memory
+    finally:
+        cache.degraded = False  # let close() end cleanly without the fake
+        cache.redis = None
+        if cache._probe_task is not None:
+            cache._probe_task.cancel()

@@ -1,0 +1,298 @@
+"""Web pages of dispatch contracts (個別契約) and assignments (placements with pay and bill rates).
+
+The same service as ``endpoints.py``. A contract belongs to a client unit; an
+assignment puts an employee on an active contract with an hourly pay rate
+(時給) and bill rate (請求単価), and shows the binding 抵触日. An employee
+sees their own assignments (with their own pay rate) in the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.assignments.schemas import (
+    AssignmentCreate,
+    AssignmentFilter,
+    AssignmentStatus,
+    ContractCreate,
+    ContractFilter,
+    ContractStatus,
+    RateTerms,
+)
+from haken.modules.assignments.service import assignments_service
+from haken.modules.clients.service import clients_service
+from haken.modules.employees.service import employees_service
+from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
+from haken.platform.deps import SessionDep
+from haken.platform.errors import HakenError
+from haken.platform.pagination import PageRequest
+from haken.platform.ratelimit import default_limit
+from haken.web.csrf import CsrfProtected
+from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.i18n import N_, gettext_
+from haken.web.registry import NavItem, Panel, registry
+from haken.web.render import flash, redirect, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
+Id = Annotated[int, Path(ge=1)]
+CONTRACT_STATUS = {
+    ContractStatus.DRAFT: N_("Draft"),
+    ContractStatus.ACTIVE: N_("In force"),
+    ContractStatus.ENDED: N_("Ended"),
+}
+ASSIGNMENT_STATUS = {
+    AssignmentStatus.ACTIVE: N_("Working"),
+    AssignmentStatus.ENDED: N_("Ended"),
+    AssignmentStatus.CANCELLED: N_("Cancelled"),
+}
+RATE_FIELDS = ("hourly_pay", "hourly_bill")
+
+
+def _today(request: Request) -> dt.date:
+    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "contract_status_labels": {k.value: gettext_(v) for k, v in CONTRACT_STATUS.items()},
+        "assignment_status_labels": {k.value: gettext_(v) for k, v in ASSIGNMENT_STATUS.items()},
+        "contract_status_options": [(k.value, gettext_(v)) for k, v in CONTRACT_STATUS.items()],
+    }
+
+
+# --- contracts -------------------------------------------------------------------------------
+
+
+@router.get("/contracts")
+async def contracts(
+    request: Request,
+    principal: SiteManagerPrincipal,
+    session: SessionDep,
+    status: ContractStatus | None = None,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    result = await assignments_service.list_contracts(
+        session,
+        principal,
+        filters=ContractFilter(status=status),
+        request=PageRequest(limit=50, cursor=cursor),
+    )
+    shown = {"status": status.value if status else "", "cursor": cursor or ""}
+    return render(
+        request,
+        "assignments/contracts.html",
+        {"result": result, "filters": shown, **_labels()},
+        block="results",
+    )
+
+
+async def _contract_form(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    unit_id: int,
+    state: FormState[Any],
+    status_code: int = 200,
+) -> Any:
+    unit = await clients_service.get_unit(session, principal, unit_id=unit_id)
+    site = await clients_service.get_site(session, principal, site_id=unit.site_id)
+    return render(
+        request,
+        "assignments/contract_form.html",
+        {"form": state, "unit": unit, "site": site, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/contracts/new")
+async def new_contract(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    unit_id: Annotated[int, Query(ge=1)],
+) -> Any:
+    today = _today(request)
+    values = {
+        "period_start": today.isoformat(),
+        "period_end": (today + dt.timedelta(days=364)).isoformat(),
+        "status": "active",
+        "break_minutes": "60",
+        "headcount": "1",
+    }
+    return await _contract_form(request, session, principal, unit_id, FormState(values=values))
+
+
+@router.post("/contracts")
+async def create_contract(
+    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    form = await request.form()
+    state = parse_form(ContractCreate, form)
+    if state.data is not None:
+        try:
+            contract = await assignments_service.create_contract(
+                session, principal, data=state.data
+            )
+        except HakenError as error:
+            state.add_error(error, {"CONTRACT_NUMBER_TAKEN": "contract_number"})
+    if not state.ok:
+        raw = form.get("unit_id")
+        unit_id = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+        raise FormRejected(
+            await _contract_form(request, session, principal, unit_id, state, status_code=422)
+        )
+    flash(request, "success", gettext_("The contract was registered."))
+    return redirect(request, f"/contracts/{contract.id}")
+
+
+@router.get("/contracts/{contract_id}")
+async def contract_detail(
+    request: Request, principal: SiteManagerPrincipal, session: SessionDep, contract_id: Id
+) -> Any:
+    contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
+    placed = await assignments_service.list_assignments(
+        session,
+        principal,
+        filters=AssignmentFilter(contract_id=contract_id),
+        request=PageRequest(limit=200),
+        today=_today(request),
+    )
+    return render(
+        request,
+        "assignments/contract_detail.html",
+        {"contract": contract, "assignments": placed, **_labels()},
+    )
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+@router.get("/assignments")
+async def assignments(
+    request: Request,
+    principal: SiteManagerPrincipal,
+    session: SessionDep,
+    status: AssignmentStatus | None = None,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    result = await assignments_service.list_assignments(
+        session,
+        principal,
+        filters=AssignmentFilter(status=status),
+        request=PageRequest(limit=50, cursor=cursor),
+        today=_today(request),
+    )
+    shown = {"status": status.value if status else "", "cursor": cursor or ""}
+    return render(
+        request,
+        "assignments/assignments.html",
+        {"result": result, "filters": shown, "today": _today(request), **_labels()},
+        block="results",
+    )
+
+
+async def _placement_form(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: int,
+    state: FormState[Any],
+    status_code: int = 200,
+) -> Any:
+    employee = await employees_service.get(session, principal, employee_id)
+    active = await assignments_service.list_contracts(
+        session,
+        principal,
+        filters=ContractFilter(status=ContractStatus.ACTIVE),
+        request=PageRequest(limit=200),
+    )
+    options = [
+        (str(c.id), f"{c.contract_number} — {c.client_name} {c.site_name} {c.unit_name}")
+        for c in active.items
+    ]
+    return render(
+        request,
+        "assignments/placement_form.html",
+        {"form": state, "employee": employee, "contracts": options},
+        status_code=status_code,
+    )
+
+
+@router.get("/assignments/new/{employee_id}")
+async def new_assignment(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
+) -> Any:
+    state = FormState(values={"start_date": _today(request).isoformat()})
+    return await _placement_form(request, session, principal, employee_id, state)
+
+
+@router.post("/assignments/new/{employee_id}")
+async def create_assignment(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    employee_id: Id,
+) -> Any:
+    """Place the employee: the rates are part of the placement (validated together)."""
+    form = await request.form()
+    rate = parse_form(RateTerms, form)
+    state = parse_form(
+        AssignmentCreate,
+        form,
+        extra={
+            "employee_id": employee_id,
+            "rate": rate.data.model_dump() if rate.data is not None else {},
+        },
+    )
+    state.values.update(rate.values)
+    state.errors.pop("rate", None)
+    state.errors.update(rate.errors)
+    if state.data is not None and not state.errors:
+        try:
+            placed = await assignments_service.create_assignment(
+                session, principal, data=state.data, today=_today(request)
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(
+            await _placement_form(request, session, principal, employee_id, state, status_code=422)
+        )
+    flash(request, "success", gettext_("The employee was placed."))
+    return redirect(request, f"/contracts/{placed.contract_id}")
+
+
+# --- the portal: where I work ------------------------------------------------------------------
+
+
+async def _own_assignments(
+    request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any] | None:
+    if principal.employee_id is None:
+        return None
+    own = await assignments_service.list_own(
+        session, principal, request=PageRequest(limit=20), today=_today(request)
+    )
+    return {"assignments": own.items, **_labels()}
+
+
+def register_web() -> None:
+    registry.add_nav(
+        NavItem("contracts", N_("Contracts"), "/contracts", minimum=Role.SITE_MANAGER, order=32)
+    )
+    registry.add_nav(
+        NavItem(
+            "assignments", N_("Assignments"), "/assignments", minimum=Role.SITE_MANAGER, order=34
+        )
+    )
+    registry.add_portal_section(
+        Panel("assignments", "assignments/_portal_assignments.html", _own_assignments, order=30)
+    )
