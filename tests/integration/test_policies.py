@@ -55,6 +55,26 @@ EXPECTED_ACCESS: dict[tuple[str, str], str] = {
 EXPECTED_ACCESS.update(clients_policies.ACCESS)
 EXPECTED_ACCESS.update(housing_policies.ACCESS)
 EXPECTED_ACCESS.update(assignments_policies.ACCESS)
+EXPECTED_ACCESS.update(
+    {
+        ("GET", "/metrics"): "metrics-token",
+        ("GET", "/api/cache/stats"): "role>=super_admin",
+        ("GET", "/api/cache/health"): "role>=super_admin",
+        ("GET", "/api/cache/info"): "role>=super_admin",
+        ("POST", "/api/cache/invalidate"): "role>=super_admin",
+        ("DELETE", "/api/cache"): "role>=super_admin",
+        ("POST", "/api/telemetry/web-vitals"): "public",
+    }
+)
+# Routes outside the role matrix, with the reason and the test that covers them.
+OUTSIDE_MATRIX = {
+    ("GET", "/metrics"): "bearer metrics token, not a user role: tests/integration/platform/test_metrics.py",
+}
+
+
+def is_page(route: RouteInfo) -> bool:
+    """Web UI routes: same services and policies, HTML answers (redirect to /login)."""
+    return not route.path.startswith("/api") and route.path != "/metrics"
 
 ROLES = [Role.EMPLOYEE, Role.SITE_MANAGER, Role.COORDINATOR, Role.ADMIN, Role.SUPER_ADMIN]
 
@@ -95,7 +115,11 @@ def test_every_route_declares_a_rate_limit_policy(item: tuple[str, RouteInfo]) -
         assert route.path in EXEMPT_FROM_RATE_LIMIT, f"{route.path} may not be exempt"
 
 
-@pytest.mark.parametrize("item", ROUTES, ids=route_id)
+API_ROUTES = [(m, r) for m, r in ROUTES if not is_page(r)]
+PAGE_ROUTES = [(m, r) for m, r in ROUTES if is_page(r)]
+
+
+@pytest.mark.parametrize("item", API_ROUTES, ids=route_id)
 def test_declared_policy_is_the_expected_one(item: tuple[str, RouteInfo]) -> None:
     method, route = item
     key = (method, route.path)
@@ -106,7 +130,7 @@ def test_declared_policy_is_the_expected_one(item: tuple[str, RouteInfo]) -> Non
 
 
 def test_expected_table_has_no_stale_entries() -> None:
-    live = {(method, route.path) for method, route in ROUTES}
+    live = {(method, route.path) for method, route in API_ROUTES}
     assert set(EXPECTED_ACCESS) - live == set()
 
 
@@ -133,34 +157,59 @@ async def _call(
     return await client.request(method, concrete_path(path), **kwargs)
 
 
+def refused(response: httpx.Response) -> bool:
+    """401/403, or (web pages) a redirect to the sign-in page."""
+    if response.status_code in (401, 403):
+        return True
+    return response.is_redirect and "/login" in response.headers.get("location", "")
+
+
 async def test_access_matrix(client: httpx.AsyncClient, make_user: Any, login: Any) -> None:
-    """Every route × anonymous and each role: 401 / 403 exactly where the policy says."""
+    """Every route × anonymous and each role: refused exactly where the policy says.
+
+    API routes answer 401 (anonymous) / 403 (role too low). Web pages redirect an
+    anonymous visitor to /login and refuse a low role with 403. Page POSTs are
+    checked for refusals only: an allowed role without a CSRF token is refused
+    by the CSRF check, which has its own tests (tests/integration/web).
+    """
     tokens: dict[Role, dict[str, str]] = {}
     for role in ROLES:
         user = await make_user(role.value)
         tokens[role] = {"Authorization": (await login(user["email"]))["Authorization"]}
     failures = []
     # Logout ends the caller's session: run it last.
-    ordered = sorted(ROUTES, key=lambda item: item[1].path == "/api/auth/logout")
+    ordered = sorted(
+        (item for item in ROUTES if (item[0], item[1].path) not in OUTSIDE_MATRIX),
+        key=lambda item: item[1].path in {"/api/auth/logout", "/logout"},
+    )
+    checked = 0
     for method, route in ordered:
+        page = is_page(route)
         needed = minimum_role(EXPECTED_ACCESS.get((method, route.path), route.access[0]))
         anonymous = await _call(client, method, route.path, {})
         if needed is None:
-            if anonymous.status_code in (401, 403):
+            # A public form without its CSRF token is refused by the CSRF check.
+            if (not page or method == "GET") and anonymous.status_code in (401, 403):
                 failures.append(f"anonymous {method} {route.path}: {anonymous.status_code}")
-        elif anonymous.status_code != 401:
+        elif page and not refused(anonymous):
+            failures.append(f"anonymous {method} {route.path}: {anonymous.status_code} not refused")
+        elif not page and anonymous.status_code != 401:
             failures.append(f"anonymous {method} {route.path}: {anonymous.status_code} != 401")
         for role in ROLES:
             response = await _call(client, method, route.path, tokens[role])
+            checked += 1
             allowed = needed is None or role >= needed
-            if allowed and response.status_code in (401, 403):
+            if response.status_code >= 500:
+                failures.append(f"{role} {method} {route.path}: {response.status_code}")
+            if allowed and (not page or method == "GET") and refused(response):
                 failures.append(
                     f"{role} {method} {route.path}: {response.status_code} (should pass)"
                 )
-            if not allowed and response.status_code != 403:
+            if not allowed and page and not refused(response):
+                failures.append(f"{role} {method} {route.path}: {response.status_code} not refused")
+            if not allowed and not page and response.status_code != 403:
                 failures.append(f"{role} {method} {route.path}: {response.status_code} != 403")
-            if response.status_code >= 500:
-                failures.append(f"{role} {method} {route.path}: {response.status_code}")
+    assert checked >= len(ordered) * len(ROLES)
     assert failures == []
 
 
@@ -262,9 +311,13 @@ AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)
 AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
 # Writes that change no business data, with the reason.
-NOT_AUDITED: dict[tuple[str, str], str] = {}
+NOT_AUDITED: dict[tuple[str, str], str] = {
+    ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",
+}
 
-WRITE_ROUTES = [(m, r) for m, r in ROUTES if m in {"POST", "PUT", "PATCH", "DELETE"}]
+# Web forms call the same service methods as the API routes walked here, and the
+# services write the audit rows; the e2e story checks the audit log from the UI.
+WRITE_ROUTES = [(m, r) for m, r in API_ROUTES if m in {"POST", "PUT", "PATCH", "DELETE"}]
 
 
 def test_every_write_route_has_an_audit_scenario() -> None:
