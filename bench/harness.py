@@ -57,7 +57,7 @@ def start_server(
 ) -> Server:
     log = log_dir / f"{name}.log"
     handle = log.open("wb")
-    process = subprocess.Popen(  # noqa: S603 (our own commands)
+    process = subprocess.Popen(
         list(argv), env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT
     )
     url = f"http://127.0.0.1:{port}"
@@ -111,13 +111,27 @@ class LoadResult:
         return data
 
 
-def wrk(url: str, *, seconds: int, connections: int, threads: int = 2, auth: str = "") -> dict[str, Any]:
+def wrk(
+    url: str, *, seconds: int, connections: int, threads: int = 2, auth: str = ""
+) -> dict[str, Any]:
     if WRK is None:
         raise RuntimeError("wrk not installed: apt-get install wrk")
-    output = subprocess.run(  # noqa: S603
-        [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
-         "-s", str(ROOT / "bench" / "wrk_report.lua"), url],
-        capture_output=True, text=True, timeout=seconds + 60, env={**os.environ, "BENCH_AUTH": auth},
+    output = subprocess.run(
+        [
+            WRK,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(ROOT / "bench" / "wrk_report.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        env={**os.environ, "BENCH_AUTH": auth},
         check=True,
     )
     last = [line for line in output.stdout.splitlines() if line.startswith("{")][-1]
@@ -125,7 +139,13 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int = 2, auth: str
 
 
 def measure(
-    name: str, url: str, *, runs: int, seconds: int, connections: int, auth: str = "",
+    name: str,
+    url: str,
+    *,
+    runs: int,
+    seconds: int,
+    connections: int,
+    auth: str = "",
     warmup_seconds: int = 2,
 ) -> LoadResult:
     """Warm up, then ``runs`` wrk runs; the median is what gets reported."""

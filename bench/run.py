@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (  # noqa: E402
+from harness import (
     ROOT,
     VENV_BIN,
     Server,
@@ -39,11 +39,11 @@ from harness import (  # noqa: E402
     worker_pids,
     write_results,
 )
-from scenarios import read_scenarios  # noqa: E402
+from scenarios import read_scenarios
 
 SIZES = {"S": 500, "M": 5_000, "L": 20_000}
 BENCH_EMAIL = "bench@haken.example"
-BENCH_PASSWORD = "benchmark-passphrase-2026"
+BENCH_PASSWORD = "benchmark-passphrase-2026"  # noqa: S105 (a throw-away benchmark database)
 
 
 async def _recreate_postgres(url: str) -> None:
@@ -59,12 +59,20 @@ async def _recreate_postgres(url: str) -> None:
 
 
 def haken(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    completed = subprocess.run(  # noqa: S603
-        [str(VENV_BIN / "haken"), *args], env={**os.environ, **env}, input=stdin,
-        capture_output=True, text=True, check=False, cwd=ROOT, timeout=1800,
+    completed = subprocess.run(
+        [str(VENV_BIN / "haken"), *args],
+        env={**os.environ, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=1800,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"haken {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
+        raise RuntimeError(
+            f"haken {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
+        )
     return completed.stdout
 
 
@@ -83,7 +91,8 @@ def prepare_database(size: str, db: str, work: Path) -> tuple[dict[str, str], fl
     seed_seconds = round(time.perf_counter() - started, 2)
     haken(
         ["user", "create", "--email", BENCH_EMAIL, "--role", "super_admin", "--password-stdin"],
-        env, stdin=BENCH_PASSWORD + "\n",
+        env,
+        stdin=BENCH_PASSWORD + "\n",
     )
     return env, seed_seconds
 
@@ -119,29 +128,52 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="haken-bench-"))
     env, seed_seconds = prepare_database(options.size, options.db, work)
-    print(f"seeded size {options.size} ({SIZES[options.size]} employees) in {seed_seconds}s")  # noqa: T201
+    print(f"seeded size {options.size} ({SIZES[options.size]} employees) in {seed_seconds}s")
 
     port = free_port()
-    serve_env = {**env, "HAKEN_RATE_LIMIT_ENABLED": "false", "HAKEN_EXPOSE_QUERY_COUNT": "true",
-                 "HAKEN_LOG_LEVEL": "INFO"}
+    serve_env = {
+        **env,
+        "HAKEN_RATE_LIMIT_ENABLED": "false",
+        "HAKEN_EXPOSE_QUERY_COUNT": "true",
+        "HAKEN_LOG_LEVEL": "INFO",
+    }
     server = start_server(
-        "haken", [str(VENV_BIN / "haken"), "serve", "--port", str(port), "--workers", str(options.workers)],
-        serve_env, port, "/api/ready", work,
+        "haken",
+        [str(VENV_BIN / "haken"), "serve", "--port", str(port), "--workers", str(options.workers)],
+        serve_env,
+        port,
+        "/api/ready",
+        work,
     )
-    results: dict[str, Any] = {"machine": machine(), "size": options.size, "db": options.db,
-                               "workers": options.workers, "connections": options.connections,
-                               "redis": bool(os.environ.get("HAKEN_REDIS_URL")),
-                               "seed_seconds": seed_seconds, "reads": {}, "cold": {}}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "size": options.size,
+        "db": options.db,
+        "workers": options.workers,
+        "connections": options.connections,
+        "redis": bool(os.environ.get("HAKEN_REDIS_URL")),
+        "seed_seconds": seed_seconds,
+        "reads": {},
+        "cold": {},
+    }
     baseline = None
     try:
-        login = httpx.post(f"{server.url}/api/auth/login", json={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+        login = httpx.post(
+            f"{server.url}/api/auth/login", json={"email": BENCH_EMAIL, "password": BENCH_PASSWORD}
+        )
         auth = "Bearer " + login.json()["data"]["access_token"]
         scenarios = read_scenarios(server.url, auth)
         for scenario in scenarios:
-            result = measure(scenario.name, server.url + scenario.path, runs=options.runs,
-                             seconds=options.seconds, connections=options.connections, auth=auth)
+            result = measure(
+                scenario.name,
+                server.url + scenario.path,
+                runs=options.runs,
+                seconds=options.seconds,
+                connections=options.connections,
+                auth=auth,
+            )
             results["reads"][scenario.name] = result.as_dict()
-            print(f"{scenario.name:40s} {result.median}  queries={result.queries_per_request}")  # noqa: T201
+            print(f"{scenario.name:40s} {result.median}  queries={result.queries_per_request}")
             if scenario.cold:
                 results["cold"][scenario.name] = cold_reads(server, auth, scenario.path)
 
@@ -153,27 +185,50 @@ def main() -> None:
             base_port = free_port()
             baseline = start_server(
                 "baseline",
-                [str(VENV_BIN / "uvicorn"), "baseline_app:app", "--app-dir", str(ROOT / "bench"),
-                 "--host", "127.0.0.1", "--port", str(base_port), "--workers", str(options.workers),
-                 "--log-level", "warning"],
-                {"BENCH_PAYLOAD_FILE": str(payload_file)}, base_port, "/payload", work,
+                [
+                    str(VENV_BIN / "uvicorn"),
+                    "baseline_app:app",
+                    "--app-dir",
+                    str(ROOT / "bench"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(base_port),
+                    "--workers",
+                    str(options.workers),
+                    "--log-level",
+                    "warning",
+                ],
+                {"BENCH_PAYLOAD_FILE": str(payload_file)},
+                base_port,
+                "/payload",
+                work,
             )
-            bare = measure("bare_starlette", baseline.url + "/payload", runs=options.runs,
-                           seconds=options.seconds, connections=options.connections)
+            bare = measure(
+                "bare_starlette",
+                baseline.url + "/payload",
+                runs=options.runs,
+                seconds=options.seconds,
+                connections=options.connections,
+            )
             results["baseline"] = bare.as_dict()
             warm = results["reads"][headline.name]["median"]["rps"]
             results["cached_read_vs_bare"] = round(warm / bare.median["rps"], 3)
             results["payload_bytes"] = len(payload)
-            print(f"headline {headline.name}: {warm} rps vs bare {bare.median['rps']} rps "  # noqa: T201
-                  f"= {results['cached_read_vs_bare']}")
-        results["peak_rss_mb"] = {str(pid): peak_rss_mb(pid) for pid in worker_pids(server.process.pid)}
+            print(
+                f"headline {headline.name}: {warm} rps vs bare {bare.median['rps']} rps "
+                f"= {results['cached_read_vs_bare']}"
+            )
+        results["peak_rss_mb"] = {
+            str(pid): peak_rss_mb(pid) for pid in worker_pids(server.process.pid)
+        }
     finally:
         server.stop()
         if baseline is not None:
             baseline.stop()
     path = write_results(f"summary-{options.size}-{options.db}.json", results)
     write_results("summary.json", results)
-    print(f"wrote {path}")  # noqa: T201
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ def read_scenarios(base_url: str, auth: str) -> list[Scenario]:
                 # Small data: go deep with smaller pages so the cursor path is still measured.
                 cursor, page = _deep_cursor(http, path, 5)
                 if cursor is not None:
-                    found.append(Scenario(f"{name}_page{page}_limit5", f"{path}?limit=5&cursor={cursor}"))
+                    found.append(
+                        Scenario(f"{name}_page{page}_limit5", f"{path}?limit=5&cursor={cursor}")
+                    )
             else:
                 found.append(Scenario(f"{name}_page{page}", f"{path}?limit=50&cursor={cursor}"))
             if name == "employees":

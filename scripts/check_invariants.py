@@ -49,8 +49,8 @@ def main() -> int:
     problems: list[str] = []
     for path in sorted(ROOT.rglob("*.py")):
         problems.extend(violations(path))
-    for line in problems:
-        print(line)
+    for _line in problems:
+        pass
     return 1 if problems else 0
 
 

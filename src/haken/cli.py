@@ -251,7 +251,6 @@ def docs_errors(
     console.print(f"wrote {path}")
 
 
-
 @keys_app.command("rotate-fields")
 def keys_rotate_fields() -> None:
     """Re-encrypt My Number, residence-card and bank account numbers under the first
@@ -263,6 +262,7 @@ def keys_rotate_fields() -> None:
         f"re-encrypted under key {result.key_id}: {result.employees} employees, "
         f"{result.candidates} candidates"
     )
+
 
 def main() -> None:
     app()

@@ -68,13 +68,17 @@ EXPECTED_ACCESS.update(
 )
 # Routes outside the role matrix, with the reason and the test that covers them.
 OUTSIDE_MATRIX = {
-    ("GET", "/metrics"): "bearer metrics token, not a user role: tests/integration/platform/test_metrics.py",
+    (
+        "GET",
+        "/metrics",
+    ): "bearer metrics token, not a user role: tests/integration/platform/test_metrics.py",
 }
 
 
 def is_page(route: RouteInfo) -> bool:
     """Web UI routes: same services and policies, HTML answers (redirect to /login)."""
     return not route.path.startswith("/api") and route.path != "/metrics"
+
 
 ROLES = [Role.EMPLOYEE, Role.SITE_MANAGER, Role.COORDINATOR, Role.ADMIN, Role.SUPER_ADMIN]
 

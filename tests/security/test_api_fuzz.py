@@ -57,12 +57,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     config = make_settings(url, data_dir, rate_limit_enabled=False)
     migrations.upgrade(url)
     code, message = asyncio.run(
-        identity_cli.create_user(config, email=ADMIN_EMAIL, role="super_admin", password=ADMIN_PASSWORD)
+        identity_cli.create_user(
+            config, email=ADMIN_EMAIL, role="super_admin", password=ADMIN_PASSWORD
+        )
     )
     assert code == 0, message
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_config=None, lifespan="on")
+        uvicorn.Config(
+            create_app(config), host="127.0.0.1", port=port, log_config=None, lifespan="on"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -97,7 +101,9 @@ FUZZ_SETTINGS = settings(
 
 @schema.parametrize()
 @FUZZ_SETTINGS
-def test_anonymous_never_gets_a_server_error(case: schemathesis.Case, live_server: LiveServer) -> None:
+def test_anonymous_never_gets_a_server_error(
+    case: schemathesis.Case, live_server: LiveServer
+) -> None:
     CASES_RUN["anonymous"] += 1
     case.call_and_validate(base_url=live_server.url, checks=CHECKS, timeout=30)
 

@@ -13,5 +13,12 @@ from haken.modules.identity.module import module as identity
 from haken.modules.registry import Module
 
 MODULES: list[Module] = [
-    audit, identity, admin, clients, employees, candidates, housing, assignments
+    audit,
+    identity,
+    admin,
+    clients,
+    employees,
+    candidates,
+    housing,
+    assignments,
 ]

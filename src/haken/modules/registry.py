@@ -25,4 +25,3 @@ class Module:
     install: Callable[[FastAPI], None]
     startup: Callable[[FastAPI], Awaitable[None]] = field(default=_nothing)
     shutdown: Callable[[FastAPI], Awaitable[None]] = field(default=_nothing)
-

@@ -131,7 +131,12 @@ class RateLimiterService:
         self.primary: Storage | None = None
         if redis_url:
             uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
-            storage = storage_from_string(uri, socket_timeout=0.5, socket_connect_timeout=0.5)
+            storage = storage_from_string(
+                uri,
+                implementation="redispy",  # redis-py is already a dependency; coredis is not
+                socket_timeout=0.5,
+                socket_connect_timeout=0.5,
+            )
             assert isinstance(storage, Storage)
             self.primary = storage
         self._degraded_until = 0.0
