@@ -62,7 +62,7 @@ docs: install-dev
 # The browser tests run in their own pytest process: Playwright's sync API keeps an
 # event loop running in the main thread, which the async tests cannot share.
 test: lint assets
-	$(BIN)/pytest --cov=haken --cov-report= -p no:cacheprovider --ignore=tests/e2e
+	$(BIN)/pytest -n 2 --cov=haken --cov-report= -p no:cacheprovider --ignore=tests/e2e
 	$(BIN)/pytest --cov=haken --cov-append --cov-report=term --cov-fail-under=85 -p no:cacheprovider tests/e2e
 
 test-fast: install-dev assets

@@ -27,10 +27,32 @@ from haken.app import create_app
 from haken.config import Settings
 from haken.modules.models import metadata
 from haken.platform import migrations
+from haken.platform.security import use_fast_password_hashing
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-PG_URL = os.environ.get("HAKEN_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("HAKEN_TEST_REDIS_URL", "")
+# pytest-xdist: each worker gets its own PostgreSQL database and Redis db number.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER.removeprefix("gw")) if WORKER.startswith("gw") else 0
+
+
+def _per_worker_pg(url: str) -> str:
+    if not url or not WORKER:
+        return url
+    return f"{url}_{WORKER}"
+
+
+def _per_worker_redis(url: str) -> str:
+    if not url or not WORKER:
+        return url
+    base, _, db = url.rpartition("/")
+    number = int(db) if db.isdigit() else 0
+    return f"{base}/{(number + 1 + WORKER_INDEX) % 16}"
+
+
+PG_URL = _per_worker_pg(os.environ.get("HAKEN_TEST_DATABASE_URL", ""))
+REDIS_URL = _per_worker_redis(os.environ.get("HAKEN_TEST_REDIS_URL", ""))
+# Argon2 at production cost takes ~0.1 s per hash; the suite creates thousands of users.
+use_fast_password_hashing()
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
@@ -63,6 +85,15 @@ def _run_in_thread(func: Callable[..., Any], *args: Any) -> Any:
 
 
 async def reset_postgres(url: str) -> None:
+    base, _, name = url.rpartition("/")
+    admin = create_async_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -77,13 +108,18 @@ def database_url_for(backend: str, tmp_dir: Path) -> str:
     return PG_URL
 
 
+SESSION_FIELD_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
 def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "env": "test",
         "data_dir": data_dir,
         "database_url": database_url,
         "secret_key": secrets.token_urlsafe(32),
-        "field_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+        # One key per test process: the field cipher is process-wide (as in production),
+        # and several apps are created in one test run.
+        "field_key": SESSION_FIELD_KEY,
         "log_level": "WARNING",
         "redis_url": "",
     }

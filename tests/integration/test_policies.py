@@ -314,7 +314,22 @@ AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
 AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)
 AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
+
+
 # Writes that change no business data, with the reason.
+async def _cache_invalidate(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/cache/invalidate", headers=ctx["super_headers"], json={"tag": "users:list"}
+    )
+
+
+async def _cache_clear(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.delete("/api/cache", headers=ctx["super_headers"])
+
+
+AUDIT_SCENARIOS[("POST", "/api/cache/invalidate")] = _cache_invalidate
+AUDIT_SCENARIOS[("DELETE", "/api/cache")] = _cache_clear
+
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",
 }
@@ -345,6 +360,9 @@ async def test_write_records_an_audit_row(
         "admin_headers": {"Authorization": (await login(admin["email"]))["Authorization"]},
         "employee_tokens": await login(employee["email"]),
     }
+    if key[1].startswith("/api/cache"):
+        boss = await make_user("super_admin")
+        ctx["super_headers"] = {"Authorization": (await login(boss["email"]))["Authorization"]}
     response = await AUDIT_SCENARIOS[key](client, ctx)
     assert response.status_code < 300, response.text
     request_id = response.headers["x-request-id"]

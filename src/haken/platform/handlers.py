@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -75,6 +76,34 @@ async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(MalformedRequestError())
 
 
+async def out_of_range_handler(_request: Request, _exc: Exception) -> JSONResponse:
+    """A number too large for the database column (ids, amounts): the input is invalid."""
+    return error_response(
+        ValidationFailedError(
+            details=[{"loc": "", "code": "out_of_range", "message": "a number is out of range"}]
+        )
+    )
+
+
+def _is_out_of_range(error: BaseException) -> bool:
+    """asyncpg reports int64 overflow as a generic DBAPI error; look at the cause chain."""
+    seen: BaseException | None = error
+    for _ in range(8):  # the chain is short; never loop on a cycle
+        if seen is None:
+            break
+        if isinstance(seen, (OverflowError, DataError)) or type(seen).__name__ == "DataError":
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
+
+
+async def dbapi_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    if _is_out_of_range(exc):
+        return await out_of_range_handler(request, exc)
+    log.error("database error", error=type(exc).__name__)
+    return error_response(HakenError())
+
+
 async def stale_data_handler(_request: Request, _exc: Exception) -> JSONResponse:
     return error_response(VersionConflictError())
 
@@ -84,3 +113,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(StaleDataError, stale_data_handler)
+    app.add_exception_handler(OverflowError, out_of_range_handler)
+    app.add_exception_handler(DataError, out_of_range_handler)
+    app.add_exception_handler(DBAPIError, dbapi_error_handler)

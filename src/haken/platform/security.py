@@ -33,6 +33,14 @@ JWT_ALGORITHM = "HS256"
 JWT_ISSUER = "haken"
 
 
+def use_fast_password_hashing() -> None:
+    """Tests only: argon2id with minimal cost, so that a suite creating thousands
+    of users does not spend minutes hashing. Production never calls this."""
+    global _password_hash, _DUMMY_HASH
+    _password_hash = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    _DUMMY_HASH = _password_hash.hash("haken-timing-equaliser-" + secrets.token_hex(8))
+
+
 def hash_password(password: str) -> str:
     return _password_hash.hash(password)
 

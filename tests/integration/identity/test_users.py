@@ -237,6 +237,18 @@ async def test_unknown_user_is_404(client: httpx.AsyncClient, auth_headers: Any)
     assert (await client.get("/api/users/99999", headers=admin)).status_code == 404
 
 
+async def test_id_beyond_the_database_range_is_a_422(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: a 30-digit id overflowed the driver and answered 500."""
+    admin = await auth_headers("admin")
+    response = await client.post(
+        "/api/users/26420830718770172859192321245184/deactivate", headers=admin, json={"version": 1}
+    )
+    assert response.status_code == 422
+    assert code_of(response) == "VALIDATION_FAILED"
+
+
 async def test_account_must_link_to_an_existing_employee(
     client: httpx.AsyncClient, auth_headers: Any
 ) -> None:
