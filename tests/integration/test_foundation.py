@@ -239,3 +239,25 @@ async def test_query_counter_counts_statements_inside_requests(
     with pytest.raises(AssertionError, match="expected at most 1 queries"):
         with assert_max_queries(1):
             await client.get("/api/audit", headers=headers)
+
+
+async def test_cors_allows_only_the_configured_origins(database_url: str, tmp_path: Path) -> None:
+    settings = make_settings(database_url, tmp_path, cors_origins=["https://portal.example.jp"])
+    application = create_app(settings)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            allowed = await http.options(
+                "/api/auth/me",
+                headers={
+                    "Origin": "https://portal.example.jp",
+                    "Access-Control-Request-Method": "GET",
+                    "Access-Control-Request-Headers": "Authorization",
+                },
+            )
+            denied = await http.get("/api/health", headers={"Origin": "https://evil.example"})
+            plain = await http.get("/api/health", headers={"Origin": "https://portal.example.jp"})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://portal.example.jp"
+    assert "access-control-allow-origin" not in denied.headers
+    assert plain.headers["access-control-allow-origin"] == "https://portal.example.jp"

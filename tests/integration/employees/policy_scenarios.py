@@ -15,6 +15,7 @@ PEOPLE_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/employees"): "authenticated",
     ("POST", "/api/employees"): "role>=coordinator",
     ("GET", "/api/employees/residence-expiring"): "role>=site_manager",
+    ("GET", "/api/employees/headcount"): "role>=site_manager",
     ("GET", "/api/employees/{employee_id}"): "authenticated",
     ("PATCH", "/api/employees/{employee_id}"): "role>=coordinator",
     ("DELETE", "/api/employees/{employee_id}"): "role>=coordinator",

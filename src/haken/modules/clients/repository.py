@@ -270,6 +270,17 @@ class ClientsRepository:
         )
         return [(r[0], r[1], r[2]) for r in (await self.session.execute(statement)).all()]
 
+    async def sites_with_clients(self, site_ids: Sequence[int]) -> list[tuple[ClientSite, Client]]:
+        """Sites with their client, unscoped: for other modules' services."""
+        if not site_ids:
+            return []
+        statement = (
+            select(ClientSite, Client)
+            .join(Client, Client.id == ClientSite.client_id)
+            .where(ClientSite.id.in_(sorted(set(site_ids))))
+        )
+        return [(r[0], r[1]) for r in (await self.session.execute(statement)).all()]
+
     # contacts ---------------------------------------------------------------------------------
 
     async def page_contacts(

@@ -327,6 +327,16 @@ class ContactFilter(BaseModel):
 
 
 @dataclass(frozen=True)
+class SiteLabel:
+    """A site's and its client's names, for other modules' displays."""
+
+    site_id: int
+    site_name: str
+    client_id: int
+    client_name: str
+
+
+@dataclass(frozen=True)
 class UnitPlacement:
     """Where a unit sits, for assignments and contracts (read through the service only)."""
 

@@ -55,6 +55,7 @@ from haken.modules.clients.schemas import (
     SiteExtensionCreate,
     SiteExtensionRead,
     SiteFilter,
+    SiteLabel,
     SiteRead,
     SiteUpdate,
     UnitCreate,
@@ -640,7 +641,19 @@ class ClientsService:
             for unit, site, client in rows
         }
 
+    async def get_site_labels(
+        self, session: AsyncSession, site_ids: Sequence[int]
+    ) -> dict[int, SiteLabel]:
+        """Site and client names of many sites in one query (unscoped, for other services)."""
+        rows = await ClientsRepository(session).sites_with_clients(site_ids)
+        return {
+            site.id: SiteLabel(
+                site_id=site.id, site_name=site.name, client_id=client.id, client_name=client.name
+            )
+            for site, client in rows
+        }
+
 
 clients_service = ClientsService()
 
-__all__ = ["ClientsService", "UnitPlacement", "clients_service"]
+__all__ = ["ClientsService", "SiteLabel", "UnitPlacement", "clients_service"]

@@ -20,6 +20,7 @@ from haken.modules.employees.schemas import (
     EmployeeStatus,
     EmployeeUpdate,
     EmploymentType,
+    Headcount,
     ResidenceExpiryRead,
     RevealedNumbers,
     RevealRequest,
@@ -97,6 +98,12 @@ async def residence_expiring(
         session, principal, days=days, today=today, request=paging
     )
     return page(result.items, result.pagination(paging.limit))
+
+
+@router.get("/headcount", response_model=Envelope[Headcount])
+async def headcount(principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+    """Active employees by client and site (a site manager: their sites only)."""
+    return ok(await employees_service.headcount(session, principal))
 
 
 @router.post("", response_model=Envelope[EmployeeDetail], status_code=201)

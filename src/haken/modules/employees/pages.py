@@ -230,6 +230,12 @@ async def _residence_panel(
     return {"result": result, "window": EXPIRY_WINDOW_DAYS}
 
 
+async def _headcount_panel(
+    request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any]:
+    return {"headcount": await employees_service.headcount(session, principal)}
+
+
 async def _own_employment(
     request: Request, session: AsyncSession, principal: Principal
 ) -> dict[str, Any] | None:
@@ -250,6 +256,15 @@ def register_web() -> None:
             _residence_panel,
             minimum=Role.SITE_MANAGER,
             order=20,
+        )
+    )
+    registry.add_home_panel(
+        Panel(
+            "headcount",
+            "employees/_home_headcount.html",
+            _headcount_panel,
+            minimum=Role.SITE_MANAGER,
+            order=10,
         )
     )
     registry.add_portal_section(

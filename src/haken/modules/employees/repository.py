@@ -134,6 +134,20 @@ class EmployeeRepository:
         statement = self.expiring_statement(principal, until)
         return await fetch_page(self.session, statement, EXPIRY_SORT, request)
 
+    async def headcount_by_site(self, principal: Principal) -> list[tuple[int | None, int]]:
+        """Active employees per current site (None: not placed), within the caller's scope."""
+        scoped = (
+            self._readable(principal)
+            .where(Employee.archived_at.is_(None), Employee.status == "active")
+            .subquery()
+        )
+        statement = (
+            select(scoped.c.current_site_id, func.count())
+            .group_by(scoped.c.current_site_id)
+            .order_by(func.count().desc(), scoped.c.current_site_id)
+        )
+        return [(row[0], int(row[1])) for row in (await self.session.execute(statement)).all()]
+
     async def readable(self, principal: Principal, employee_id: int) -> Employee | None:
         statement = self._readable(principal).where(Employee.id == employee_id)
         return (await self.session.scalars(statement)).first()

@@ -565,3 +565,19 @@ class EmployeeBrief(BaseModel):
 def plain(data: BaseModel, fields: set[str] | None = None) -> dict[str, Any]:
     """The model's set fields as a dict (what an edit actually changes)."""
     return data.model_dump(include=fields, exclude_unset=True)
+
+
+class SiteHeadcount(BaseModel):
+    client_id: int
+    client_name: str
+    site_id: int
+    site_name: str
+    headcount: int
+
+
+class Headcount(BaseModel):
+    """Active employees by client site; ``unplaced`` have no current assignment."""
+
+    total: int
+    unplaced: int
+    by_site: list[SiteHeadcount]

@@ -25,6 +25,7 @@ from haken.labor import residence
 from haken.labor.fixed_term import FixedTermContract, conversion_right_date
 from haken.labor.residence import ExtraActivityPermission
 from haken.modules.audit.service import audit_service
+from haken.modules.clients.service import clients_service
 from haken.modules.employees.errors import (
     ContractPeriodsOverlapError,
     EmployeeArchivedError,
@@ -51,10 +52,12 @@ from haken.modules.employees.schemas import (
     EmployeeSort,
     EmployeeStatus,
     EmployeeUpdate,
+    Headcount,
     ResidenceExpiryRead,
     RevealedNumbers,
     RevealField,
     RevealRequest,
+    SiteHeadcount,
     TermType,
     masked,
     resolve_extra_activity,
@@ -399,6 +402,30 @@ class EmployeesService:
         )
 
     # --- for other modules ---------------------------------------------------------------------
+
+    async def headcount(self, session: AsyncSession, principal: Principal) -> Headcount:
+        """Headcount by client and site for the home page and dashboards (two queries)."""
+        counts = await EmployeeRepository(session).headcount_by_site(principal)
+        labels = await clients_service.get_site_labels(
+            session, [site_id for site_id, _ in counts if site_id is not None]
+        )
+        by_site = [
+            SiteHeadcount(
+                client_id=labels[site_id].client_id,
+                client_name=labels[site_id].client_name,
+                site_id=site_id,
+                site_name=labels[site_id].site_name,
+                headcount=count,
+            )
+            for site_id, count in counts
+            if site_id is not None and site_id in labels
+        ]
+        unplaced = sum(count for site_id, count in counts if site_id is None)
+        return Headcount(
+            total=unplaced + sum(row.headcount for row in by_site),
+            unplaced=unplaced,
+            by_site=by_site,
+        )
 
     async def get_brief(self, session: AsyncSession, employee_id: int) -> EmployeeBrief:
         row = await EmployeeRepository(session).by_id(employee_id)
