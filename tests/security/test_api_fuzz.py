@@ -92,7 +92,7 @@ def _openapi_document() -> dict[str, object]:
 
 schema = schemathesis.openapi.from_dict(_openapi_document())
 FUZZ_SETTINGS = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

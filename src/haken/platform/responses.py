@@ -59,12 +59,17 @@ def make_meta() -> Meta:
     return Meta(request_id=request_id(), timestamp=dt.datetime.now(dt.UTC))
 
 
+# Parametrising a generic model is not free (pydantic builds a class): do it once.
+_AnyEnvelope = Envelope[Any]
+_AnyPageEnvelope = PageEnvelope[Any]
+
+
 def ok(data: T) -> Envelope[T]:
-    return Envelope[Any](data=data, meta=make_meta())
+    return _AnyEnvelope(data=data, meta=make_meta())
 
 
 def page(items: list[T], pagination: Pagination) -> PageEnvelope[T]:
-    return PageEnvelope[Any](data=items, meta=make_meta(), pagination=pagination)
+    return _AnyPageEnvelope(data=items, meta=make_meta(), pagination=pagination)
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
