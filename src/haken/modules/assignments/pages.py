@@ -17,11 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.assignments.schemas import (
     AssignmentCreate,
+    AssignmentDetail,
+    AssignmentEnd,
     AssignmentFilter,
     AssignmentStatus,
     ContractCreate,
     ContractFilter,
+    ContractRead,
     ContractStatus,
+    ContractUpdate,
+    RateChange,
     RateTerms,
 )
 from haken.modules.assignments.service import assignments_service
@@ -51,6 +56,14 @@ ASSIGNMENT_STATUS = {
     AssignmentStatus.CANCELLED: N_("Cancelled"),
 }
 RATE_FIELDS = ("hourly_pay", "hourly_bill")
+PREMIUM_FIELDS = (
+    "overtime_pay_pct",
+    "late_night_pay_pct",
+    "holiday_pay_pct",
+    "overtime_bill_pct",
+    "late_night_bill_pct",
+    "holiday_bill_pct",
+)
 
 
 def _today(request: Request) -> dt.date:
@@ -165,8 +178,72 @@ async def contract_detail(
     return render(
         request,
         "assignments/contract_detail.html",
-        {"contract": contract, "assignments": placed, **_labels()},
+        {
+            "contract": contract,
+            "assignments": placed,
+            "can_edit": principal.is_at_least(Role.COORDINATOR),
+            **_labels(),
+        },
     )
+
+
+def _contract_current(contract: ContractRead) -> dict[str, Any]:
+    """The form's starting values; times as HH:MM, which is what a time input posts back."""
+    values = {k: ("" if v is None else v) for k, v in contract.model_dump(mode="json").items()}
+    for key in ("start_time", "end_time"):
+        value = getattr(contract, key)
+        values[key] = value.strftime("%H:%M") if value is not None else ""
+    return values
+
+
+def _contract_edit_form(
+    request: Request, state: FormState[Any], contract: ContractRead, status_code: int = 200
+) -> Any:
+    return render(
+        request,
+        "assignments/contract_edit.html",
+        {"form": state, "contract": contract, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/contracts/{contract_id}/edit")
+async def edit_contract(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id
+) -> Any:
+    contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
+    return _contract_edit_form(request, FormState(values=_contract_current(contract)), contract)
+
+
+@router.post("/contracts/{contract_id}")
+async def update_contract(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    contract_id: Id,
+) -> Any:
+    contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
+    state = parse_form(ContractUpdate, await request.form(), current=_contract_current(contract))
+    if state.data is not None:
+        try:
+            await assignments_service.update_contract(
+                session, principal, contract_id=contract_id, data=state.data
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(
+                error,
+                {
+                    "CONTRACT_NUMBER_TAKEN": "contract_number",
+                    "CONTRACT_PERIOD_INVALID": "period_end",
+                },
+            )
+    if not state.ok:
+        raise FormRejected(_contract_edit_form(request, state, contract, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
+    return redirect(request, f"/contracts/{contract_id}")
 
 
 # --- assignments -----------------------------------------------------------------------------
@@ -268,6 +345,124 @@ async def create_assignment(
         )
     flash(request, "success", gettext_("The employee was placed."))
     return redirect(request, f"/contracts/{placed.contract_id}")
+
+
+# --- ending a placement and changing its rates ----------------------------------------------------
+
+
+async def _assignment(
+    request: Request, session: AsyncSession, principal: Principal, assignment_id: int
+) -> AssignmentDetail:
+    return await assignments_service.get_assignment(
+        session, principal, assignment_id=assignment_id, today=_today(request)
+    )
+
+
+def _assignment_form(
+    request: Request,
+    template: str,
+    state: FormState[Any],
+    assignment: AssignmentDetail,
+    status_code: int = 200,
+) -> Any:
+    return render(
+        request,
+        f"assignments/{template}",
+        {"form": state, "assignment": assignment, **_labels()},
+        status_code=status_code,
+    )
+
+
+@router.get("/assignments/{assignment_id}/end")
+async def end_assignment_form(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, assignment_id: Id
+) -> Any:
+    assignment = await _assignment(request, session, principal, assignment_id)
+    state = FormState(values={"end_date": _today(request).isoformat()})
+    return _assignment_form(request, "end_form.html", state, assignment)
+
+
+@router.post("/assignments/{assignment_id}/end")
+async def end_assignment(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    assignment_id: Id,
+) -> Any:
+    """The last day worked (the planned end at the latest) and why; the 抵触日 follow."""
+    state = parse_form(AssignmentEnd, await request.form())
+    if state.data is not None:
+        try:
+            ended = await assignments_service.end_assignment(
+                session,
+                principal,
+                assignment_id=assignment_id,
+                data=state.data,
+                today=_today(request),
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error, {"ASSIGNMENT_END_DATE_INVALID": "end_date"})
+    if not state.ok:
+        assignment = await _assignment(request, session, principal, assignment_id)
+        raise FormRejected(
+            _assignment_form(request, "end_form.html", state, assignment, status_code=422)
+        )
+    flash(request, "success", gettext_("The placement was ended."))
+    return redirect(request, f"/contracts/{ended.contract_id}")
+
+
+@router.get("/assignments/{assignment_id}/rates/new")
+async def rate_form(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, assignment_id: Id
+) -> Any:
+    assignment = await _assignment(request, session, principal, assignment_id)
+    values: dict[str, Any] = {"effective_from": _today(request).isoformat()}
+    if assignment.rate is not None:
+        values.update(
+            {k: str(getattr(assignment.rate, k)) for k in (*RATE_FIELDS, *PREMIUM_FIELDS)}
+        )
+    return _assignment_form(request, "rate_form.html", FormState(values=values), assignment)
+
+
+@router.post("/assignments/{assignment_id}/rates")
+async def change_rate(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    assignment_id: Id,
+) -> Any:
+    """A new rate from a date: a row is added, the earlier rates stay as history."""
+    state = parse_form(RateChange, await request.form())
+    if state.data is not None:
+        try:
+            changed = await assignments_service.change_rate(
+                session,
+                principal,
+                assignment_id=assignment_id,
+                data=state.data,
+                today=_today(request),
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(
+                error,
+                {
+                    "ASSIGNMENT_RATE_DATE_INVALID": "effective_from",
+                    "ASSIGNMENT_RATE_EXISTS": "effective_from",
+                },
+            )
+    if not state.ok:
+        assignment = await _assignment(request, session, principal, assignment_id)
+        raise FormRejected(
+            _assignment_form(request, "rate_form.html", state, assignment, status_code=422)
+        )
+    flash(request, "success", gettext_("The new rate was saved."))
+    return redirect(request, f"/contracts/{changed.contract_id}")
 
 
 # --- the portal: where I work ------------------------------------------------------------------

@@ -19,9 +19,13 @@ from haken.modules.clients.schemas import (
     ClientRead,
     ClientUpdate,
     SiteCreate,
+    SiteDetail,
     SiteFilter,
+    SiteUpdate,
     UnitCreate,
     UnitFilter,
+    UnitRead,
+    UnitUpdate,
 )
 from haken.modules.clients.service import clients_service
 from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
@@ -186,12 +190,16 @@ async def update_client(
 
 
 def _site_form(
-    request: Request, state: FormState[Any], client: ClientRead, status_code: int = 200
+    request: Request,
+    state: FormState[Any],
+    client: ClientRead,
+    site: SiteDetail | None = None,
+    status_code: int = 200,
 ) -> Any:
     return render(
         request,
         "clients/site_form.html",
-        {"form": state, "client": client, **_labels()},
+        {"form": state, "client": client, "site": site, **_labels()},
         status_code=status_code,
     )
 
@@ -225,6 +233,39 @@ async def create_site(
         raise FormRejected(_site_form(request, state, client, status_code=422))
     flash(request, "success", gettext_("The site was registered."))
     return redirect(request, f"/sites/{site.id}")
+
+
+@router.get("/sites/{site_id}/edit")
+async def edit_site(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
+) -> Any:
+    site = await clients_service.get_site(session, principal, site_id=site_id)
+    client = await clients_service.get_client(session, principal, client_id=site.client_id)
+    return _site_form(request, FormState(values=_current(site)), client, site)
+
+
+@router.post("/sites/{site_id}")
+async def update_site(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    site_id: Id,
+) -> Any:
+    site = await clients_service.get_site(session, principal, site_id=site_id)
+    state = parse_form(SiteUpdate, await request.form(), current=_current(site))
+    if state.data is not None:
+        try:
+            await clients_service.update_site(session, principal, site_id=site_id, data=state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        client = await clients_service.get_client(session, principal, client_id=site.client_id)
+        raise FormRejected(_site_form(request, state, client, site, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
+    return redirect(request, f"/sites/{site_id}")
 
 
 async def _site_page(
@@ -286,6 +327,48 @@ async def create_unit(
         )
     flash(request, "success", gettext_("The unit was added."))
     return redirect(request, f"/sites/{site_id}")
+
+
+def _unit_form(
+    request: Request, state: FormState[Any], unit: UnitRead, status_code: int = 200
+) -> Any:
+    return render(
+        request,
+        "clients/unit_form.html",
+        {"form": state, "unit": unit},
+        status_code=status_code,
+    )
+
+
+@router.get("/units/{unit_id}/edit")
+async def edit_unit(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id
+) -> Any:
+    unit = await clients_service.get_unit(session, principal, unit_id=unit_id)
+    return _unit_form(request, FormState(values=_current(unit)), unit)
+
+
+@router.post("/units/{unit_id}")
+async def update_unit(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    unit_id: Id,
+) -> Any:
+    unit = await clients_service.get_unit(session, principal, unit_id=unit_id)
+    state = parse_form(UnitUpdate, await request.form(), current=_current(unit))
+    if state.data is not None:
+        try:
+            await clients_service.update_unit(session, principal, unit_id=unit_id, data=state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(_unit_form(request, state, unit, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
+    return redirect(request, f"/sites/{unit.site_id}")
 
 
 # --- the home page: sites whose 抵触日 is near -------------------------------------------------

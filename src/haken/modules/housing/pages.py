@@ -17,15 +17,19 @@ from haken.modules.employees.service import employees_service
 from haken.modules.housing.schemas import (
     ApartmentCreate,
     ApartmentFilter,
+    ApartmentRead,
+    ApartmentUpdate,
     MoveIn,
     MoveOut,
     OccupancyFilter,
     RoomCreate,
+    RoomRead,
+    RoomUpdate,
 )
 from haken.modules.housing.service import housing_service
 from haken.platform.access import CoordinatorPrincipal, Principal, Role
 from haken.platform.deps import SessionDep
-from haken.platform.errors import HakenError
+from haken.platform.errors import HakenError, NotFoundError
 from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
@@ -84,13 +88,22 @@ async def occupancy(
     )
 
 
-def _apartment_form(request: Request, state: FormState[Any], status_code: int = 200) -> Any:
+def _apartment_form(
+    request: Request,
+    state: FormState[Any],
+    apartment: ApartmentRead | None = None,
+    status_code: int = 200,
+) -> Any:
     return render(
         request,
         "housing/apartment_form.html",
-        {"form": state, **_labels()},
+        {"form": state, "apartment": apartment, **_labels()},
         status_code=status_code,
     )
+
+
+def _current(model: Any) -> dict[str, Any]:
+    return {k: ("" if v is None else v) for k, v in model.model_dump(mode="json").items()}
 
 
 @router.get("/new")
@@ -182,6 +195,109 @@ async def create_room(
             )
         )
     flash(request, "success", gettext_("The room was added."))
+    return redirect(request, f"/housing/{apartment_id}")
+
+
+@router.get("/{apartment_id}/edit")
+async def edit_apartment(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
+) -> Any:
+    apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
+    return _apartment_form(request, FormState(values=_current(apartment)), apartment)
+
+
+@router.post("/{apartment_id}")
+async def update_apartment(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    apartment_id: Id,
+) -> Any:
+    apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
+    state = parse_form(ApartmentUpdate, await request.form(), current=_current(apartment))
+    if state.data is not None:
+        try:
+            await housing_service.update_apartment(
+                session, principal, apartment_id=apartment_id, data=state.data
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        raise FormRejected(_apartment_form(request, state, apartment, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
+    return redirect(request, f"/housing/{apartment_id}")
+
+
+async def _room(
+    session: AsyncSession, principal: Principal, apartment_id: int, room_id: int
+) -> RoomRead:
+    """A room of the apartment, read through the apartment's room list (its only reader)."""
+    rooms = await housing_service.list_rooms(
+        session,
+        principal,
+        apartment_id=apartment_id,
+        archived=False,
+        request=PageRequest(limit=200),
+    )
+    for room in rooms.items:
+        if room.id == room_id:
+            return room
+    raise NotFoundError()
+
+
+def _room_form(
+    request: Request,
+    state: FormState[Any],
+    apartment: ApartmentRead,
+    room: RoomRead,
+    status_code: int = 200,
+) -> Any:
+    return render(
+        request,
+        "housing/room_form.html",
+        {"form": state, "apartment": apartment, "room": room},
+        status_code=status_code,
+    )
+
+
+@router.get("/{apartment_id}/rooms/{room_id}/edit")
+async def edit_room(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    apartment_id: Id,
+    room_id: Id,
+) -> Any:
+    apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
+    room = await _room(session, principal, apartment_id, room_id)
+    return _room_form(request, FormState(values=_current(room)), apartment, room)
+
+
+@router.post("/{apartment_id}/rooms/{room_id}")
+async def update_room(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    apartment_id: Id,
+    room_id: Id,
+) -> Any:
+    apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
+    room = await _room(session, principal, apartment_id, room_id)
+    state = parse_form(RoomUpdate, await request.form(), current=_current(room))
+    if state.data is not None:
+        try:
+            await housing_service.update_room(session, principal, room_id=room_id, data=state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error, {"HOUSING_CAPACITY_BELOW_OCCUPANTS": "capacity"})
+    if not state.ok:
+        raise FormRejected(_room_form(request, state, apartment, room, status_code=422))
+    flash(request, "success", gettext_("The changes were saved."))
     return redirect(request, f"/housing/{apartment_id}")
 
 
