@@ -56,6 +56,12 @@ class PageResult(Generic[Row]):
     has_more: bool
     total: int | None = None
 
+    def with_items(self, items: list[Any]) -> PageResult[Any]:
+        """The same page (cursor, total) carrying other items, e.g. the DTOs of the rows."""
+        return PageResult(
+            items=items, next_cursor=self.next_cursor, has_more=self.has_more, total=self.total
+        )
+
     def pagination(self, limit: int) -> Pagination:
         return Pagination(
             limit=limit, next_cursor=self.next_cursor, has_more=self.has_more, total=self.total

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from haken.labor.dispatch import (
     ConflictResult,
@@ -92,11 +91,11 @@ from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
+from haken.platform.editing import check_version, flush_or_conflict, snapshot
 from haken.platform.errors import (
     FieldError,
     NotFoundError,
     ValidationFailedError,
-    VersionConflictError,
 )
 from haken.platform.pagination import PageRequest, PageResult
 
@@ -117,33 +116,15 @@ def _audit_value(value: Any) -> Any:
 
 
 def _snapshot(row: Any) -> dict[str, Any]:
-    return {
-        column.key: _audit_value(getattr(row, column.key))
-        for column in row.__table__.columns
-        if column.key not in _NOT_AUDITED
-    }
-
-
-def _check_version(row: Any, version: int) -> None:
-    if row.version != version:
-        raise VersionConflictError()
+    return snapshot(row, _NOT_AUDITED, convert=_audit_value)
 
 
 async def _flush(repo: AssignmentsRepository) -> None:
-    try:
-        await repo.flush()
-    except StaleDataError as error:  # a concurrent edit won between our read and our write
-        raise VersionConflictError() from error
+    await flush_or_conflict(repo.flush)
 
 
 def _sees_money(principal: Principal) -> bool:
     return principal.is_at_least(Role.COORDINATOR)
-
-
-def _page(result: PageResult[Any], items: list[Any]) -> PageResult[Any]:
-    return PageResult(
-        items=items, next_cursor=result.next_cursor, has_more=result.has_more, total=result.total
-    )
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -396,7 +377,7 @@ class AssignmentsService:
         request: PageRequest,
     ) -> PageResult[ContractRead]:
         result = await AssignmentsRepository(session).page_contracts(principal, filters, request)
-        return _page(result, [_contract_read(row, principal) for row in result.items])
+        return result.with_items([_contract_read(row, principal) for row in result.items])
 
     async def get_contract(
         self, session: AsyncSession, principal: Principal, *, contract_id: int
@@ -455,7 +436,7 @@ class AssignmentsService:
         contract = await repo.readable_contract(principal, contract_id)
         if contract is None:
             raise NotFoundError()
-        _check_version(contract, data.version)
+        check_version(contract, data.version)
         before = _snapshot(contract)
         changes = data.model_dump(exclude_unset=True, exclude={"version"})
         start = changes.get("period_start") or contract.period_start
@@ -496,7 +477,7 @@ class AssignmentsService:
         contract = await repo.readable_contract(principal, contract_id)
         if contract is None:
             raise NotFoundError()
-        _check_version(contract, version)
+        check_version(contract, version)
         before = _snapshot(contract)
         if await repo.delete_contract_if_unreferenced(contract.id):
             await audit_service.record(
@@ -543,7 +524,7 @@ class AssignmentsService:
             AssignmentRead.model_validate(_assignment_read(row, rates.get(row.id)))
             for row in result.items
         ]
-        return _page(result, items)
+        return result.with_items(items)
 
     async def list_own(
         self, session: AsyncSession, principal: Principal, *, request: PageRequest, today: dt.date
@@ -572,7 +553,7 @@ class AssignmentsService:
                     rate=OwnRateRead.model_validate(rate, from_attributes=True) if rate else None,
                 )
             )
-        return _page(result, items)
+        return result.with_items(items)
 
     async def get_assignment(
         self, session: AsyncSession, principal: Principal, *, assignment_id: int, today: dt.date
@@ -621,7 +602,7 @@ class AssignmentsService:
         result = await AssignmentsRepository(session).page_rates(principal, assignment_id, request)
         if result is None:
             raise NotFoundError()
-        return _page(result, [_rate_read(r) for r in result.items])
+        return result.with_items([_rate_read(r) for r in result.items])
 
     async def conflicts(
         self,
@@ -659,7 +640,7 @@ class AssignmentsService:
                     days_remaining=remaining if remaining is not None else 0,
                 )
             )
-        return _page(result, items)
+        return result.with_items(items)
 
     async def conflict_dates(
         self, session: AsyncSession, principal: Principal, *, assignment_id: int, today: dt.date
@@ -828,7 +809,7 @@ class AssignmentsService:
         if found is None:
             raise NotFoundError()
         assignment, contract = found
-        _check_version(assignment, version)
+        check_version(assignment, version)
         if assignment.status == AssignmentStatus.CANCELLED:
             raise AssignmentNotEditableError()
         return assignment, contract

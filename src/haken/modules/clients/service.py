@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from haken.labor.dispatch import DispatchPeriod, hearing_deadline, site_conflict_date
 from haken.labor.dispatch import SiteExtension as LimitExtension
@@ -66,7 +66,15 @@ from haken.modules.clients.schemas import (
 )
 from haken.platform.access import Principal
 from haken.platform.db import utcnow
-from haken.platform.errors import NotFoundError, VersionConflictError
+from haken.platform.editing import (
+    apply_changes,
+    check_version,
+    delete_or_archive,
+    flush_or_conflict,
+    set_archived,
+    snapshot,
+)
+from haken.platform.errors import NotFoundError
 from haken.platform.jptext import search_key
 from haken.platform.pagination import PageRequest, PageResult
 
@@ -75,44 +83,11 @@ _NOT_AUDITED = {"name_key", "kana_key", "sort_key", "created_at", "updated_at"}
 
 
 def _snapshot(row: Any) -> dict[str, Any]:
-    return {
-        column.key: getattr(row, column.key)
-        for column in row.__table__.columns
-        if column.key not in _NOT_AUDITED
-    }
-
-
-def _apply(row: Any, changes: Mapping[str, Any]) -> None:
-    """Set the fields sent; an explicit null only clears a nullable column."""
-    for key, value in changes.items():
-        if value is None and not row.__table__.columns[key].nullable:
-            continue
-        setattr(row, key, value)
-
-
-def _check_version(row: Any, version: int) -> None:
-    if row.version != version:
-        raise VersionConflictError()
+    return snapshot(row, _NOT_AUDITED)
 
 
 async def _flush(repo: ClientsRepository) -> None:
-    try:
-        await repo.flush()
-    except StaleDataError as error:  # a concurrent edit won between our read and write
-        raise VersionConflictError() from error
-
-
-def _set_archived(row: Any, archived: bool) -> None:
-    if archived and not row.archived:
-        row.archived, row.archived_at = True, utcnow()
-    elif not archived and row.archived:
-        row.archived, row.archived_at = False, None
-
-
-def _page(result: PageResult[Any], items: list[Any]) -> PageResult[Any]:
-    return PageResult(
-        items=items, next_cursor=result.next_cursor, has_more=result.has_more, total=result.total
-    )
+    await flush_or_conflict(repo.flush)
 
 
 def _fold_number(value: str | None) -> str | None:
@@ -177,7 +152,7 @@ class ClientsService:
         request: PageRequest,
     ) -> PageResult[ClientRead]:
         result = await ClientsRepository(session).page_clients(principal, filters, request)
-        return _page(result, [ClientRead.model_validate(row) for row in result.items])
+        return result.with_items([ClientRead.model_validate(row) for row in result.items])
 
     async def get_client(
         self, session: AsyncSession, principal: Principal, *, client_id: int
@@ -219,20 +194,20 @@ class ClientsService:
         client = await repo.readable_client(principal, client_id)
         if client is None:
             raise NotFoundError()
-        _check_version(client, data.version)
+        check_version(client, data.version)
         before = _snapshot(client)
         changes = data.model_dump(exclude_unset=True, exclude={"version", "archived"})
         for key in ("corporate_number", "invoice_registration_number"):
             if key in changes:
                 changes[key] = _fold_number(changes[key])
-        _apply(client, changes)
+        apply_changes(client, changes)
         _check_numbers(
             client.entity_kind, client.corporate_number, client.invoice_registration_number
         )
         if "corporate_number" in changes:
             await self._check_corporate_number_free(repo, client.corporate_number, client.id)
         if data.archived is not None:
-            _set_archived(client, data.archived)
+            set_archived(client, data.archived)
         _name_keys(client)
         await _flush(repo)
         await audit_service.record(
@@ -273,30 +248,16 @@ class ClientsService:
         entity_type: str,
         version: int,
     ) -> DeleteOutcome:
-        _check_version(row, version)
-        before = _snapshot(row)
-        if await repo.delete_if_unreferenced(type(row), row.id):
-            await audit_service.record(
-                session,
-                principal,
-                entity_type=entity_type,
-                entity_id=row.id,
-                action="delete",
-                before=before,
-            )
-            return DeleteOutcome(id=row.id, outcome="deleted")
-        _set_archived(row, True)
-        await _flush(repo)
-        await audit_service.record(
-            session,
-            principal,
-            entity_type=entity_type,
-            entity_id=row.id,
-            action="archive",
-            before=before,
-            after=_snapshot(row),
+        outcome = await delete_or_archive(
+            repo,
+            row,
+            version,
+            exclude=_NOT_AUDITED,
+            record=partial(
+                audit_service.record, session, principal, entity_type=entity_type, entity_id=row.id
+            ),
         )
-        return DeleteOutcome(id=row.id, outcome="archived")
+        return DeleteOutcome(id=row.id, outcome=outcome)
 
     # --- sites --------------------------------------------------------------------------
 
@@ -309,7 +270,7 @@ class ClientsService:
         request: PageRequest,
     ) -> PageResult[SiteRead]:
         result = await ClientsRepository(session).page_sites(principal, filters, request)
-        return _page(result, [SiteRead.model_validate(row) for row in result.items])
+        return result.with_items([SiteRead.model_validate(row) for row in result.items])
 
     async def get_site(
         self, session: AsyncSession, principal: Principal, *, site_id: int
@@ -352,14 +313,14 @@ class ClientsService:
         if found is None:
             raise NotFoundError()
         site, client = found
-        _check_version(site, data.version)
+        check_version(site, data.version)
         before = _snapshot(site)
-        _apply(site, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
+        apply_changes(site, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
         site.name_key = search_key(site.name)
         if data.archived is False and client.archived:
             raise ClientArchivedError()
         if data.archived is not None:
-            _set_archived(site, data.archived)
+            set_archived(site, data.archived)
         extensions = await repo.extensions(site.id)
         site.conflict_date = _conflict_date(site.dispatch_started_on, extensions)
         await _flush(repo)
@@ -387,7 +348,7 @@ class ClientsService:
         site = await repo.readable_site(principal, site_id)
         if site is None:
             raise NotFoundError()
-        _check_version(site, data.version)
+        check_version(site, data.version)
         if site.dispatch_started_on is None or site.conflict_date is None:
             raise SiteNoDispatchStartError()
         if data.hearing_date < site.dispatch_started_on:
@@ -444,7 +405,7 @@ class ClientsService:
         request: PageRequest,
     ) -> PageResult[UnitRead]:
         result = await ClientsRepository(session).page_units(principal, filters, request)
-        return _page(result, [UnitRead.model_validate(row) for row in result.items])
+        return result.with_items([UnitRead.model_validate(row) for row in result.items])
 
     async def get_unit(
         self, session: AsyncSession, principal: Principal, *, unit_id: int
@@ -490,14 +451,14 @@ class ClientsService:
         if found is None:
             raise NotFoundError()
         unit, site, client = found
-        _check_version(unit, data.version)
+        check_version(unit, data.version)
         before = _snapshot(unit)
-        _apply(unit, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
+        apply_changes(unit, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
         unit.name_key = search_key(unit.name)
         if data.archived is False and (site.archived or client.archived):
             raise UnitSiteArchivedError()
         if data.archived is not None:
-            _set_archived(unit, data.archived)
+            set_archived(unit, data.archived)
         await _flush(repo)
         await audit_service.record(
             session,
@@ -535,7 +496,7 @@ class ClientsService:
         )
         if result is None:
             raise NotFoundError()
-        return _page(result, [ContactRead.model_validate(row) for row in result.items])
+        return result.with_items([ContactRead.model_validate(row) for row in result.items])
 
     async def create_contact(
         self, session: AsyncSession, principal: Principal, *, client_id: int, data: ContactCreate
@@ -576,9 +537,9 @@ class ClientsService:
         contact = await repo.readable_contact(principal, client_id, contact_id)
         if contact is None:
             raise NotFoundError()
-        _check_version(contact, data.version)
+        check_version(contact, data.version)
         before = _snapshot(contact)
-        _apply(contact, data.model_dump(exclude_unset=True, exclude={"version"}))
+        apply_changes(contact, data.model_dump(exclude_unset=True, exclude={"version"}))
         contact.name_key = search_key(contact.name_kana or contact.name)
         await _flush(repo)
         await audit_service.record(

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from haken.labor.civil_periods import days_in_month
 from haken.labor.housing import occupied_days, prorate_monthly_amount, prorated_rent
@@ -61,8 +61,15 @@ from haken.modules.housing.schemas import (
     RoomUpdate,
 )
 from haken.platform.access import Principal
-from haken.platform.db import utcnow
-from haken.platform.errors import NotFoundError, VersionConflictError
+from haken.platform.editing import (
+    apply_changes,
+    check_version,
+    delete_or_archive,
+    flush_or_conflict,
+    set_archived,
+    snapshot,
+)
+from haken.platform.errors import NotFoundError
 from haken.platform.jptext import search_key
 from haken.platform.pagination import PageRequest, PageResult
 
@@ -75,40 +82,12 @@ def today() -> dt.date:
     return dt.datetime.now(TOKYO).date()
 
 
-def _snapshot(row: Any) -> DeleteOutcome:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in _NOT_AUDITED}
-
-
-def _apply(row: Any, changes: dict[str, Any]) -> None:
-    for key, value in changes.items():
-        if value is None and not row.__table__.columns[key].nullable:
-            continue
-        setattr(row, key, value)
-
-
-def _check_version(row: Any, version: int) -> None:
-    if row.version != version:
-        raise VersionConflictError()
+def _snapshot(row: Any) -> dict[str, Any]:
+    return snapshot(row, _NOT_AUDITED)
 
 
 async def _flush(repo: HousingRepository) -> None:
-    try:
-        await repo.flush()
-    except StaleDataError as error:
-        raise VersionConflictError() from error
-
-
-def _set_archived(row: Any, archived: bool) -> None:
-    if archived and not row.archived:
-        row.archived, row.archived_at = True, utcnow()
-    elif not archived and row.archived:
-        row.archived, row.archived_at = False, None
-
-
-def _same_page(result: PageResult[Any], items: list[Any]) -> PageResult[Any]:
-    return PageResult(
-        items=items, next_cursor=result.next_cursor, has_more=result.has_more, total=result.total
-    )
+    await flush_or_conflict(repo.flush)
 
 
 def peak_occupancy(
@@ -174,7 +153,7 @@ class HousingService:
         request: PageRequest,
     ) -> PageResult[ApartmentRead]:
         result = await HousingRepository(session).page_apartments(filters, request)
-        return _same_page(result, [ApartmentRead.model_validate(r) for r in result.items])
+        return result.with_items([ApartmentRead.model_validate(r) for r in result.items])
 
     async def get_apartment(
         self, session: AsyncSession, principal: Principal, *, apartment_id: int
@@ -213,12 +192,14 @@ class HousingService:
         apartment = await repo.apartment(apartment_id)
         if apartment is None:
             raise NotFoundError()
-        _check_version(apartment, data.version)
+        check_version(apartment, data.version)
         before = _snapshot(apartment)
-        _apply(apartment, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
+        apply_changes(
+            apartment, data.model_dump(exclude_unset=True, exclude={"version", "archived"})
+        )
         apartment.name_key = search_key(apartment.name)
         if data.archived is not None:
-            _set_archived(apartment, data.archived)
+            set_archived(apartment, data.archived)
         await _flush(repo)
         await audit_service.record(
             session,
@@ -252,30 +233,16 @@ class HousingService:
         version: int,
     ) -> DeleteOutcome:
         """Delete what nothing refers to; archive what rooms or stays still point at."""
-        _check_version(row, version)
-        before = _snapshot(row)
-        if await repo.delete_if_unreferenced(type(row), row.id):
-            await audit_service.record(
-                session,
-                principal,
-                entity_type=entity_type,
-                entity_id=row.id,
-                action="delete",
-                before=before,
-            )
-            return DeleteOutcome(id=row.id, outcome="deleted")
-        _set_archived(row, True)
-        await _flush(repo)
-        await audit_service.record(
-            session,
-            principal,
-            entity_type=entity_type,
-            entity_id=row.id,
-            action="archive",
-            before=before,
-            after=_snapshot(row),
+        outcome = await delete_or_archive(
+            repo,
+            row,
+            version,
+            exclude=_NOT_AUDITED,
+            record=partial(
+                audit_service.record, session, principal, entity_type=entity_type, entity_id=row.id
+            ),
         )
-        return DeleteOutcome(id=row.id, outcome="archived")
+        return DeleteOutcome(id=row.id, outcome=outcome)
 
     # --- rooms ---------------------------------------------------------------------------
 
@@ -289,7 +256,7 @@ class HousingService:
         request: PageRequest,
     ) -> PageResult[RoomRead]:
         result = await HousingRepository(session).page_rooms(apartment_id, archived, request)
-        return _same_page(result, [RoomRead.model_validate(r) for r in result.items])
+        return result.with_items([RoomRead.model_validate(r) for r in result.items])
 
     async def create_room(
         self, session: AsyncSession, principal: Principal, *, data: RoomCreate
@@ -320,16 +287,16 @@ class HousingService:
         room = await repo.room(room_id, lock=True)
         if room is None:
             raise NotFoundError()
-        _check_version(room, data.version)
+        check_version(room, data.version)
         before = _snapshot(room)
         if data.capacity is not None and data.capacity < room.capacity:
             now = today()
             stays = await repo.overlapping_in_room(room.id, now, None)
             if peak_occupancy(((s.move_in, s.move_out) for s in stays), now, None) > data.capacity:
                 raise CapacityBelowOccupantsError()
-        _apply(room, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
+        apply_changes(room, data.model_dump(exclude_unset=True, exclude={"version", "archived"}))
         if data.archived is not None:
-            _set_archived(room, data.archived)
+            set_archived(room, data.archived)
         await _flush(repo)
         await audit_service.record(
             session,
@@ -379,7 +346,7 @@ class HousingService:
         request: PageRequest,
     ) -> PageResult[OccupancyRead]:
         result = await HousingRepository(session).page_stays(filters, request)
-        return _same_page(result, await self._reads(session, result.items))
+        return result.with_items(await self._reads(session, result.items))
 
     async def my_occupancies(
         self, session: AsyncSession, principal: Principal, *, request: PageRequest
@@ -393,7 +360,7 @@ class HousingService:
             read = OccupancyRead.model_validate(row.occupancy)
             read.room_name, read.apartment_name = row.room_name, row.apartment_name
             reads.append(read)
-        return _same_page(result, reads)
+        return result.with_items(reads)
 
     async def move_in(
         self, session: AsyncSession, principal: Principal, *, data: MoveIn
@@ -469,7 +436,7 @@ class HousingService:
         stay = await repo.stay(occupancy_id)
         if stay is None:
             raise NotFoundError()
-        _check_version(stay, data.version)
+        check_version(stay, data.version)
         if stay.move_out is not None:
             raise AlreadyMovedOutError()
         if data.move_out < stay.move_in:
@@ -501,9 +468,9 @@ class HousingService:
         stay = await repo.stay(occupancy_id)
         if stay is None:
             raise NotFoundError()
-        _check_version(stay, data.version)
+        check_version(stay, data.version)
         before = _snapshot(stay)
-        _apply(stay, data.model_dump(exclude_unset=True, exclude={"version"}))
+        apply_changes(stay, data.model_dump(exclude_unset=True, exclude={"version"}))
         await _flush(repo)
         await audit_service.record(
             session,
@@ -524,7 +491,7 @@ class HousingService:
         stay = await repo.stay(occupancy_id)
         if stay is None:
             raise NotFoundError()
-        _check_version(stay, version)
+        check_version(stay, version)
         before = _snapshot(stay)
         await repo.delete_stay(stay.id)
         await audit_service.record(
@@ -583,7 +550,7 @@ class HousingService:
                     rooms=its_rooms,
                 )
             )
-        return _same_page(result, items)
+        return result.with_items(items)
 
     async def list_deductions(
         self,
@@ -601,7 +568,7 @@ class HousingService:
             session, sorted({row.employee_id for row in result.items})
         )
         names = {i: b.display_name for i, b in briefs.items()}
-        return _same_page(result, [_deduction(r, year, month, names) for r in result.items])
+        return result.with_items([_deduction(r, year, month, names) for r in result.items])
 
     async def monthly_deductions(
         self, session: AsyncSession, year: int, month: int

@@ -25,7 +25,7 @@ from haken.platform.context import set_locale
 from haken.platform.db import session_scope
 from haken.platform.logging import get_logger
 from haken.platform.middleware import client_address
-from haken.platform.security import TokenError, decode_access_token
+from haken.platform.security import AccessClaims, TokenError, decode_access_token
 from haken.web.cookies import queue_cookie, queue_delete
 from haken.web.middleware import is_page_path
 
@@ -94,13 +94,28 @@ def _may_refresh_from_cookie(request: Request) -> bool:
     )
 
 
+def token_claims(request: Request) -> AccessClaims | None:
+    """The request's verified access-token claims, decoded once per request
+    (the rate limiter and the access policy both need them)."""
+    state = request.scope.setdefault("state", {})
+    if "access_claims" not in state:
+        token = bearer_token(request)
+        claims = None
+        if token:
+            try:
+                claims = decode_access_token(request.app.state.settings.resolved_secret_key, token)
+            except TokenError:
+                claims = None
+        state["access_claims"] = claims
+    cached: AccessClaims | None = state["access_claims"]
+    return cached
+
+
 async def resolve_principal(request: Request, session: AsyncSession) -> Principal | None:
-    token = bearer_token(request)
+    claims = token_claims(request)
     principal = None
-    if token:
-        principal = await identity_service.resolve_principal(
-            session, request.app.state.settings, token
-        )
+    if claims is not None:
+        principal = await identity_service.principal_for_claims(session, claims)
     if principal is None and _may_refresh_from_cookie(request):
         principal = await _refresh_from_cookie(request, session)
     if principal is not None:
@@ -111,14 +126,8 @@ async def resolve_principal(request: Request, session: AsyncSession) -> Principa
 
 def rate_limit_identity(request: Request) -> str | None:
     """The user id from a validly signed token, without a database query."""
-    token = bearer_token(request)
-    if not token:
-        return None
-    try:
-        claims = decode_access_token(request.app.state.settings.resolved_secret_key, token)
-    except TokenError:
-        return None
-    return f"user:{claims.user_id}"
+    claims = token_claims(request)
+    return f"user:{claims.user_id}" if claims is not None else None
 
 
 def install_resolvers(app: FastAPI) -> None:

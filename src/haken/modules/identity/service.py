@@ -60,6 +60,7 @@ from haken.platform.errors import HakenError, NotFoundError, VersionConflictErro
 from haken.platform.logging import get_logger
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.security import (
+    AccessClaims,
     TokenError,
     decode_access_token,
     encode_access_token,
@@ -299,6 +300,12 @@ class IdentityService:
             claims = decode_access_token(settings.resolved_secret_key, token)
         except TokenError:
             return None
+        return await self.principal_for_claims(session, claims)
+
+    async def principal_for_claims(
+        self, session: AsyncSession, claims: AccessClaims
+    ) -> Principal | None:
+        """The principal of verified token claims, if its session and user are still live."""
         repo = IdentityRepository(session)
         found = await repo.active_session_user(claims.session_id, claims.user_id, utcnow())
         if found is None:
