@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install install-dev assets messages lint format typecheck test test-fast docs bench bench-web e2e clean
+.PHONY: run serve install install-dev assets messages lint format typecheck test test-fast docs bench bench-peer bench-mixed bench-web e2e clean
 
 $(BIN)/haken: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,11 +68,19 @@ test: lint assets
 test-fast: install-dev assets
 	$(BIN)/pytest -x -q -p no:cacheprovider --ignore=tests/e2e
 
-## bench: haken against a bare Starlette baseline in the same run (SIZE=S|M|L DB=sqlite|postgres)
+## bench: reads vs a bare Starlette baseline (same run), the write mix, the peer comparison (SIZE=S|M|L DB=sqlite|postgres)
 SIZE ?= S
 DB ?= sqlite
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(SIZE) --db $(DB)
+
+## bench-peer: only the peer comparison (2,126 employees, page of 25, vs Horilla) → bench/results/peer-$(DB).json
+bench-peer: install-dev
+	$(BIN)/python bench/run.py --parts peer --db $(DB)
+
+## bench-mixed: 200 users on its own PostgreSQL + Redis; PostgreSQL restarted, Redis killed (< 4 min) → bench/results/mixed-load.json
+bench-mixed: install-dev
+	$(BIN)/python bench/mixed_load.py --size $(SIZE)
 
 ## e2e: the browser tests alone (Playwright driving Debian's chromium)
 e2e: install-dev assets

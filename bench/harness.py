@@ -174,3 +174,122 @@ def machine() -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%d"),
         "wrk": WRK is not None,
     }
+
+
+# --- throw-away PostgreSQL and Redis (bench/mixed_load.py) ---------------------------
+
+
+def _as_postgres(argv: Sequence[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its tools as the ``postgres`` OS user."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *argv]
+    return list(argv)
+
+
+@dataclass
+class Postgres:
+    """A PostgreSQL cluster of its own in ``data_dir`` on 127.0.0.1:``port``."""
+
+    data_dir: Path
+    port: int
+
+    @property
+    def log(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def url(self, database: str) -> str:
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _ctl(self, *args: str, timeout: int = 90) -> None:
+        subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(self.data_dir), *args]),
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+    def init(self) -> None:
+        self.data_dir.mkdir(parents=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.data_dir, "postgres", "postgres")
+        subprocess.run(
+            _as_postgres(
+                [
+                    *("initdb", "-D", str(self.data_dir), "-U", "postgres"),
+                    *("--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"),
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data_dir}"
+        self._ctl("-l", str(self.log), "-w", "-t", "60", "-o", options, "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._ctl("-m", mode, "-w", "-t", "60", "stop")
+
+    def running(self) -> bool:
+        status = subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(self.data_dir), "status"]),
+            capture_output=True,
+            check=False,
+        )
+        return status.returncode == 0
+
+    def postmaster_pid(self) -> int | None:
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            return int(pid_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of its own (no persistence) on 127.0.0.1:``port``; killable."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = (self.directory / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.directory)),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: the crash, not a clean shutdown."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()

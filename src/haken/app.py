@@ -50,7 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             echo=settings.database_echo,
         )
         app.state.database = database
-        app.state.cache = HakenCache(settings.redis_url)  # empty URL: memory only
+        # Empty URL: memory only, which one process may use; several workers
+        # without Redis cannot share invalidations, so they read uncached.
+        shared_or_alone = bool(settings.redis_url) or settings.workers == 1
+        app.state.cache = HakenCache(settings.redis_url, enabled=shared_or_alone)
+        if not shared_or_alone:
+            log.warning(
+                "read cache off: several workers need HAKEN_REDIS_URL to share invalidations",
+                workers=settings.workers,
+            )
         await app.state.cache.start()
         instrument_pool(database.engine)
         app.state.jobs = await AppJobs.start(settings, database)

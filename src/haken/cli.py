@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def serve(
     """Serve the API and the web UI with uvicorn."""
     import uvicorn
 
+    # The workers read their count from the environment (the cache needs it).
+    os.environ["HAKEN_WORKERS"] = str(workers)
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Resolve the generated secrets once, before workers fork, so all share them.

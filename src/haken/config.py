@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
     database_echo: bool = False
     redis_url: str = ""
+    workers: int = Field(default=1, ge=1)
     secret_key: SecretStr | None = None
     field_key: SecretStr | None = None
     log_level: str = "INFO"

@@ -21,6 +21,7 @@ from haken.app import create_app
 from haken.modules.audit.models import AuditEntry
 from haken.modules.audit.service import audit_service
 from haken.platform.access import PublicAccess
+from haken.platform.cache import cache_bypass
 from haken.platform.db import after_commit, assert_max_queries, assert_num_queries, session_scope
 from haken.platform.deps import SessionDep
 from haken.platform.errors import VersionConflictError
@@ -232,12 +233,12 @@ async def test_query_counter_counts_statements_inside_requests(
 ) -> None:
     headers = await auth_headers("admin")
     # principal (1 query) + page of audit rows (1 query)
-    with assert_num_queries(2) as counter:
+    with cache_bypass(), assert_num_queries(2) as counter:
         response = await client.get("/api/audit", headers=headers)
     assert response.status_code == 200
     assert counter.count == 2
     with pytest.raises(AssertionError, match="expected at most 1 queries"):
-        with assert_max_queries(1):
+        with cache_bypass(), assert_max_queries(1):
             await client.get("/api/audit", headers=headers)
 
 

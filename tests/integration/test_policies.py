@@ -47,6 +47,8 @@ EXPECTED_ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/users"): "role>=admin",
     ("GET", "/api/users"): "role>=admin",
     ("GET", "/api/users/outbox"): "role>=admin",
+    ("GET", "/api/users/sessions"): "role>=admin",
+    ("DELETE", "/api/users/sessions/{session_id}"): "role>=admin",
     ("GET", "/api/users/{user_id}"): "role>=admin",
     ("PUT", "/api/users/{user_id}/role"): "role>=admin",
     ("POST", "/api/users/{user_id}/deactivate"): "role>=admin",
@@ -270,6 +272,16 @@ async def _revoke_session(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx
     return await http.delete(f"/api/auth/sessions/{sessions[0]['id']}", headers=headers)
 
 
+async def _revoke_user_session(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    listed = await http.get(
+        "/api/users/sessions",
+        headers=ctx["admin_headers"],
+        params={"user_id": ctx["employee"]["id"]},
+    )
+    session_id = listed.json()["data"][0]["id"]
+    return await http.delete(f"/api/users/sessions/{session_id}", headers=ctx["admin_headers"])
+
+
 async def _create_user(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
     return await http.post(
         "/api/users",
@@ -306,6 +318,7 @@ AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/api/auth/password-reset/request"): _reset_request,
     ("POST", "/api/auth/password-reset/confirm"): _reset_confirm,
     ("DELETE", "/api/auth/sessions/{session_id}"): _revoke_session,
+    ("DELETE", "/api/users/sessions/{session_id}"): _revoke_user_session,
     ("POST", "/api/users"): _create_user,
     ("PUT", "/api/users/{user_id}/role"): _change_role,
     ("POST", "/api/users/{user_id}/deactivate"): _deactivate,

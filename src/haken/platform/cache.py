@@ -45,7 +45,7 @@ import secrets
 import string
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar, get_type_hints
@@ -101,6 +101,12 @@ STRATEGIES: dict[str, Strategy] = {
             "realtime",
             5,
             "counts that change by the second: approvals waiting, queue depth, sessions online",
+        ),
+        Strategy(
+            "session",
+            15,
+            "who a signed-in request is (the principal of a session); any write to the "
+            "user, its sessions or sites invalidates it at once",
         ),
         Strategy(
             "short",
@@ -382,7 +388,7 @@ def cached(
         @functools.wraps(func)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
             cache = active_cache()
-            if cache is None or _BYPASS.get():
+            if cache is None or not cache.enabled or _BYPASS.get():
                 return await func(*args, **kwargs)
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
@@ -419,11 +425,27 @@ def has_uncommitted_writes(session: AsyncSession) -> bool:
 
 def _mark_wrote(session: Session, *_args: Any) -> None:
     session.info[_WROTE] = True
+    if _WRITE_TAGS:
+        tags: set[str] = set()
+        for row in (*session.new, *session.dirty, *session.deleted):
+            rule = _WRITE_TAGS.get(type(row))
+            if rule is not None:
+                tags.update(rule.row_tags(row))
+        if tags:
+            _add_pending(session.info, tags)
 
 
 def _mark_bulk_write(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_WROTE] = True
+        tags = {
+            tag
+            for mapper in state.all_mappers
+            if (rule := _WRITE_TAGS.get(mapper.class_)) is not None
+            for tag in rule.bulk_tags
+        }
+        if tags:
+            _add_pending(state.session.info, tags)
 
 
 def _clear_wrote(session: Session, *_args: Any) -> None:
@@ -451,6 +473,46 @@ class _PendingTags:
             await cache.invalidate_tags(*sorted(tags))
 
 
+def _add_pending(info: dict[Any, Any], tags: set[str] | Sequence[str]) -> None:
+    """Queue ``tags`` on a session's info (shared by the async and sync session)."""
+    for tag in tags:
+        check_tag(tag)
+    pending: _PendingTags | None = info.get(_PENDING)
+    registered = info.get("after_commit", [])
+    if pending is None or not any(getattr(cb, "__self__", None) is pending for cb in registered):
+        pending = _PendingTags()
+        info[_PENDING] = pending
+        after_commit(info, pending.flush)
+    pending.tags.update(tags)
+
+
+@dataclass(frozen=True)
+class _WriteRule:
+    row_tags: Callable[[Any], Iterable[str]]
+    bulk_tags: tuple[str, ...]
+
+
+_WRITE_TAGS: dict[type, _WriteRule] = {}
+
+
+def invalidate_on_write(
+    model: type, *, row_tags: Callable[[Any], Iterable[str]], bulk_tags: Sequence[str]
+) -> None:
+    """Invalidate cached reads whenever rows of ``model`` are written, by anyone.
+
+    A read that another area's writes can change (the employee list shows the
+    placement the assignments area sets) is safer keyed to the table than to a
+    list of services that must remember to call :data:`cache_tags`. Every flush
+    that inserts, updates or deletes a ``model`` row queues ``row_tags(row)``;
+    a bulk ``update()``/``delete()`` statement, whose rows are unknown, queues
+    ``bulk_tags``. As with :data:`cache_tags`, nothing is invalidated before the
+    commit and nothing on rollback.
+    """
+    for tag in bulk_tags:
+        check_tag(tag)
+    _WRITE_TAGS[model] = _WriteRule(row_tags, tuple(bulk_tags))
+
+
 class CacheTags:
     """What services call on every write: the tags they touched, flushed after the commit."""
 
@@ -462,15 +524,7 @@ class CacheTags:
         """
         for tag in tags:
             check_tag(tag)
-        pending: _PendingTags | None = session.info.get(_PENDING)
-        registered = session.info.get("after_commit", [])
-        if pending is None or not any(
-            getattr(cb, "__self__", None) is pending for cb in registered
-        ):
-            pending = _PendingTags()
-            session.info[_PENDING] = pending
-            after_commit(session, pending.flush)
-        pending.tags.update(tags)
+        _add_pending(session.info, tags)
 
     def pending(self, session: AsyncSession) -> frozenset[str]:
         """The tags this unit of work will invalidate when it commits (for tests)."""
@@ -714,8 +768,12 @@ class HakenCache:
         lock_ttl: float = 10.0,
         lock_wait: float = 3.0,
         journal_limit: int = 10_000,
+        enabled: bool = True,
     ) -> None:
         self.redis_url = redis_url
+        # Off: every read goes to the source. Several workers without Redis run
+        # so, since one worker's memory cannot see another's invalidations.
+        self.enabled = enabled
         self.degraded_ttl_cap = degraded_ttl_cap
         self.probe_interval = probe_interval
         self.operation_timeout = operation_timeout
@@ -771,7 +829,12 @@ class HakenCache:
                 self._enter_degraded(error)
         self._started = True
         _ACTIVE.append(self)
-        log.info("cache started", backend=self.backend_name, degraded=self.degraded)
+        log.info(
+            "cache started",
+            backend=self.backend_name,
+            degraded=self.degraded,
+            enabled=self.enabled,
+        )
 
     async def close(self) -> None:
         if self in _ACTIVE:
@@ -869,6 +932,7 @@ class HakenCache:
         """Replay the journal on Redis, switch back, then forget the memory backend."""
         assert self.redis is not None
         async with self._recovering:
+            await self._fresh_redis_pool()
             replayed = 0
             while self.journal.size:
                 journal, self.journal = self.journal, Journal(limit=self.journal.limit)
@@ -889,6 +953,20 @@ class HakenCache:
             self.stats.record_transition("redis")
             self.stats.record_invalidation("replayed", replayed)
             log.warning("cache recovered: back on redis", replayed_invalidations=replayed)
+
+    async def _fresh_redis_pool(self) -> None:
+        """Drop every connection pooled before the outage and start a new pool.
+
+        A restarted Redis closed them all; reused, each fails once ("connection
+        closed by server") and would tip the cache back into degraded mode, over
+        and over, for as long as stale connections remain (seen under mixed load:
+        flapping for 15–40 s after a restart). While degraded nothing but the
+        probe talks to Redis, so swapping the pool here races with no request.
+        """
+        assert self.redis is not None
+        with contextlib.suppress(*BACKEND_ERRORS):
+            await self.redis.close()
+        await self.redis.init()  # type: ignore[no-untyped-call]
 
     async def _replay(self, backend: Backend, journal: Journal) -> None:
         if journal.clear:
@@ -1198,7 +1276,7 @@ class HakenCache:
 # --- FastAPI access ---------------------------------------------------------------
 
 
-def get_cache(request: Request) -> HakenCache:
+async def get_cache(request: Request) -> HakenCache:
     cache: HakenCache = request.app.state.cache
     return cache
 

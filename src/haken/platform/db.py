@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from haken.platform.errors import DatabaseUnavailableError
@@ -176,9 +176,14 @@ def assert_num_queries(expected: int) -> Iterator[QueryCounter]:
 AfterCommit = Callable[[], Awaitable[None]]
 
 
-def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
-    """Run ``callback`` once the session's transaction has committed."""
-    session.info.setdefault("after_commit", []).append(callback)
+def after_commit(session: AsyncSession | Session | dict[Any, Any], callback: AfterCommit) -> None:
+    """Run ``callback`` once the session's transaction has committed.
+
+    Takes the async session, its sync session (ORM event hooks) or their shared
+    ``info`` dict.
+    """
+    info = session if isinstance(session, dict) else session.info
+    info.setdefault("after_commit", []).append(callback)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -195,7 +200,9 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        # A server connection may have died while pooled (PostgreSQL restarted):
+        # ping it on checkout. A SQLite file has nothing to ping.
+        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": not url.startswith("sqlite")}
         if url.startswith("sqlite"):
             # One writer at a time on SQLite: a small pool avoids lock contention.
             kwargs["connect_args"] = {"timeout": 30}
@@ -265,16 +272,17 @@ async def session_scope(database: Database) -> AsyncIterator[AsyncSession]:
     except (OSError, InterfaceError, OperationalError) as error:
         raise DatabaseUnavailableError() from error
     except DBAPIError as error:
-        if error.connection_invalidated or _is_connection_error(error):
+        if is_database_unavailable(error):
             raise DatabaseUnavailableError() from error
         raise
 
 
-def _is_connection_error(error: BaseException) -> bool:
-    if isinstance(error, (OSError, ConnectionError)):
-        return True
-    name = type(getattr(error, "orig", error)).__name__
-    return name in {
+# SQLSTATEs of a server that cannot serve now: connection exceptions (class 08), shutting
+# down, crashed or starting up (57P01-57P03), too many connections (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+# Driver errors without a SQLSTATE that mean the same (asyncpg's client side).
+_UNAVAILABLE_NAMES = frozenset(
+    {
         "ConnectionDoesNotExistError",
         "CannotConnectNowError",
         "ConnectionRefusedError",
@@ -283,3 +291,28 @@ def _is_connection_error(error: BaseException) -> bool:
         "ConnectionFailureError",
         "TooManyConnectionsError",
     }
+)
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """The database refused or lost the connection (a 503, never a 500).
+
+    The driver's error can sit two levels down (asyncpg's ``CannotConnectNowError``
+    while PostgreSQL stops or starts, under SQLAlchemy's ``DBAPIError`` and the
+    dialect's ``Error``): walk the chain, bounded.
+    """
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, (OSError, ConnectionError)) or (
+            isinstance(seen, DBAPIError) and seen.connection_invalidated
+        ):
+            return True
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if type(seen).__name__ in _UNAVAILABLE_NAMES:
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False

@@ -8,15 +8,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from haken.platform import context
+from haken.platform.db import is_database_unavailable
 from haken.platform.errors import (
+    DatabaseUnavailableError,
     HakenError,
     MalformedRequestError,
     MethodNotAllowedError,
     RouteNotFoundError,
+    ServiceUnavailableError,
     ValidationFailedError,
     VersionConflictError,
 )
@@ -98,6 +102,9 @@ def _is_out_of_range(error: BaseException) -> bool:
 
 
 async def dbapi_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    if is_database_unavailable(exc):
+        log.warning("database unavailable", error=type(exc).__name__)
+        return error_response(DatabaseUnavailableError())
     if _is_out_of_range(exc):
         return await out_of_range_handler(request, exc)
     log.error("database error", error=type(exc).__name__)
@@ -108,6 +115,12 @@ async def stale_data_handler(_request: Request, _exc: Exception) -> JSONResponse
     return error_response(VersionConflictError())
 
 
+async def pool_timeout_handler(_request: Request, _exc: Exception) -> JSONResponse:
+    """No pooled connection came free within the pool timeout: overload, not a bug."""
+    log.warning("database pool exhausted")
+    return error_response(ServiceUnavailableError())
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HakenError, haken_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
@@ -116,3 +129,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, out_of_range_handler)
     app.add_exception_handler(DataError, out_of_range_handler)
     app.add_exception_handler(DBAPIError, dbapi_error_handler)
+    app.add_exception_handler(PoolTimeoutError, pool_timeout_handler)

@@ -9,6 +9,7 @@ phone number, a bearer token), at any depth of nesting.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -70,6 +71,12 @@ def is_sensitive_key(key: object) -> bool:
     """Whether a field of this name holds personal data or a secret."""
     if not isinstance(key, str):
         return False
+    return _is_sensitive_name(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_sensitive_name(key: str) -> bool:
+    """Field names repeat on every log line: decide each one once."""
     folded = key.lower().replace("-", "").replace("_", "")
     if folded in _SAFE_KEYS:
         return False

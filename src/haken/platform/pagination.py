@@ -151,7 +151,7 @@ def build_page(
     return PageResult(items=items, next_cursor=next_cursor, has_more=has_more, total=total)
 
 
-def page_query(
+async def page_query(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=1024, description="next_cursor of the previous page")

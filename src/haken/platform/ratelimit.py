@@ -13,6 +13,7 @@ is the error envelope ``RATE_LIMITED`` (429) with ``Retry-After``.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -63,9 +64,9 @@ class RateLimitPolicy:
     fail_closed: bool = False
     purpose: str = ""
 
-    @property
+    @functools.cached_property
     def item(self) -> RateLimitItem:
-        return parse(self.limit)
+        return parse(self.limit)  # parsed once: this runs on every request
 
 
 # The one table of policies. Limits are per key (a user, else a client address).

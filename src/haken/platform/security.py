@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import collections
 import datetime as dt
 import hashlib
 import hmac
@@ -93,7 +94,29 @@ def encode_access_token(
     return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM), int(lifetime.total_seconds())
 
 
+# Verified tokens by (secret, token): a client sends the same access token on
+# every request for its lifetime, so the HMAC check and JSON parse run once per
+# token per process. Bounded; expiry is still checked on every use.
+_VERIFIED_MAX = 4096
+_verified: collections.OrderedDict[tuple[str, str], AccessClaims] = collections.OrderedDict()
+
+
 def decode_access_token(secret: str, token: str) -> AccessClaims:
+    """Verify an access token (signature, issuer, type, expiry) and return its claims."""
+    key = (secret, token)
+    claims = _verified.get(key)
+    if claims is None:
+        claims = _verify_access_token(secret, token)
+        _verified[key] = claims
+        if len(_verified) > _VERIFIED_MAX:
+            _verified.popitem(last=False)
+    if claims.expires_at <= dt.datetime.now(dt.UTC):
+        _verified.pop(key, None)
+        raise TokenError("ExpiredSignatureError")
+    return claims
+
+
+def _verify_access_token(secret: str, token: str) -> AccessClaims:
     try:
         payload: dict[str, Any] = jwt.decode(
             token,

@@ -10,6 +10,7 @@ the request's transaction rolls back like any other error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -19,14 +20,17 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from haken.platform import context
+from haken.platform.editing import NULL_NOT_ALLOWED, refuses_null
 from haken.platform.errors import HakenError
 from haken.web.i18n import N_, gettext_
 
 M = TypeVar("M", bound=BaseModel)
 
 # Pydantic error type → message id (with the placeholders Pydantic's context provides).
+_REQUIRED = N_("This field is required.")
 _MESSAGES: dict[str, str] = {
-    "missing": N_("This field is required."),
+    "missing": _REQUIRED,
+    NULL_NOT_ALLOWED: _REQUIRED,
     "string_too_short": N_("Enter at least %(min_length)s characters."),
     "string_too_long": N_("Enter at most %(max_length)s characters."),
     "value_error": N_("Enter a valid value."),
@@ -50,7 +54,8 @@ _FALLBACK = N_("Enter a valid value.")
 
 
 def field_message(error: Mapping[str, Any]) -> str:
-    kind = str(error.get("type", ""))
+    """A Pydantic error (``type``) or a catalog error's field detail (``code``), translated."""
+    kind = str(error.get("type", error.get("code", "")))
     if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
         return gettext_(_EMAIL_MESSAGE)
     template = _MESSAGES.get(kind, _FALLBACK)
@@ -126,25 +131,33 @@ def parse_form(
     A create form (no ``current``) leaves empty fields out, so the model's defaults
     apply and required ones report "required". An edit form passes the record's
     ``current`` values: only the fields the user changed go to the model (a partial
-    update), and a field emptied on purpose goes as ``None`` (the service clears it,
-    or refuses when the field may not be empty).
+    update). A field emptied on purpose clears a nullable column (sent as ``None``);
+    for a field the schema marks ``NotNull`` it is sent as ``""``, which clears an
+    optional text and is refused by a required one ("This field is required." on the
+    field, nothing written).
     """
-    names = set(model.model_fields) - {"csrf_token"}
+    fields = model.model_fields
+    names = set(fields) - {"csrf_token"}
     raw = _raw_values(form, names, set(lists))
     payload: dict[str, Any]
+    emptied: set[str] = set()
     if current is None:
         payload = {k: v for k, v in raw.items() if v not in ("", [])}
     else:
         payload = {
-            k: (None if v == "" else v)
+            k: v
             for k, v in raw.items()
             if k not in current
             or isinstance(v, list)
-            or model.model_fields[k].is_required()  # the version, always
+            or fields[k].is_required()  # the version, always
             or _as_text(current[k]) != v
         }
+        emptied = {k for k, v in payload.items() if v == ""}
+        for k in emptied:
+            payload[k] = "" if refuses_null(fields[k]) else None
     if extra:
         payload.update(extra)
+        emptied -= set(extra)
     state: FormState[M] = FormState(values=dict(raw))
     try:
         state.data = model.model_validate(payload)
@@ -152,8 +165,85 @@ def parse_form(
         for item in error.errors():
             loc = item.get("loc") or ("",)
             name = str(loc[0])
-            state.errors.setdefault(name, field_message(item))
+            message = gettext_(_REQUIRED) if name in emptied else field_message(item)
+            state.errors.setdefault(name, message)
     return state
+
+
+_ROW_INPUT = re.compile(r"^(?P<list>[a-z_]+)-(?P<index>\d{1,3})-(?P<field>[a-z_]+)$")
+
+
+def row_numbers(form: FormData, list_field: str) -> list[int]:
+    """The rows a form posted for ``list_field`` (inputs named ``<list_field>-<n>-<field>``)."""
+    found = set()
+    for key in form:
+        match = _ROW_INPUT.match(key)
+        if match and match["list"] == list_field:
+            found.add(int(match["index"]))
+    return sorted(found)
+
+
+def parse_rows(
+    model: type[M],
+    form: FormData,
+    list_field: str,
+    row_model: type[BaseModel],
+    *,
+    checkboxes: frozenset[str] = frozenset(),
+    remove_field: str = "remove",
+) -> tuple[FormState[M], list[int]]:
+    """Validate a form that edits a whole list (the API's replace-the-list bodies) with ``model``.
+
+    Each posted row (inputs ``<list_field>-<n>-<field>``) is one item of ``list_field``; a
+    row whose ``remove`` box is ticked is left out, and so is a row left blank (the empty
+    row a form offers for adding one). Unticked checkboxes post nothing: the fields named in
+    ``checkboxes`` are read as true/false. An error lands on its row's input
+    (``dependants-2-birth_date``), one about the list itself on ``list_field``. Returns the
+    state (values keyed by input name) and the row numbers posted, to show the rows again.
+    """
+    scalars = set(model.model_fields) - {list_field, "csrf_token"}
+    raw = _raw_values(form, scalars, set())
+    payload: dict[str, Any] = {k: v for k, v in raw.items() if v != ""}
+    values: dict[str, Any] = dict(raw)
+    rows: list[dict[str, Any]] = []
+    kept: list[int] = []
+    numbers = row_numbers(form, list_field)
+    for number in numbers:
+        prefix = f"{list_field}-{number}-"
+        row: dict[str, Any] = {}
+        blank = True
+        for name, info in row_model.model_fields.items():
+            value = form.get(prefix + name)
+            text = value.strip() if isinstance(value, str) else ""
+            values[prefix + name] = text
+            if name in checkboxes:
+                row[name] = text != ""
+                continue
+            default = "" if info.is_required() else _as_text(info.default)
+            if text not in ("", default):
+                blank = False
+            if text != "":
+                row[name] = text
+        removed = form.get(prefix + remove_field) not in (None, "")
+        values[prefix + remove_field] = "on" if removed else ""
+        if removed or blank:
+            continue
+        rows.append(row)
+        kept.append(number)
+    payload[list_field] = rows
+    state: FormState[M] = FormState(values=values)
+    try:
+        state.data = model.model_validate(payload)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = item.get("loc") or ("",)
+            name = str(loc[0])
+            if name == list_field and len(loc) >= 2 and isinstance(loc[1], int):
+                name = f"{list_field}-{kept[loc[1]]}"
+                if len(loc) >= 3:
+                    name += f"-{loc[2]}"
+            state.errors.setdefault(name, field_message(item))
+    return state, numbers
 
 
 class FormRejected(Exception):

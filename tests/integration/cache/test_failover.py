@@ -187,6 +187,9 @@ async def _body(
 
     first = await client.get(path, headers=admin)
     assert first.status_code == 200 and first.json()["data"]["role"] == "employee"
+    # Concurrent reads open several pooled Redis connections; the outage kills them all.
+    burst = await asyncio.gather(*(client.get(path, headers=admin) for _ in range(12)))
+    assert {r.status_code for r in burst} == {200}
     entry_keys = [k async for k in direct.scan_iter(match="haken:v1:identity:user:*")]
     tag_key = f"haken:v1:_tag:user:{target}".encode()
     assert len(entry_keys) == 1 and await direct.exists(tag_key), "the read was not cached in Redis"
@@ -240,6 +243,11 @@ async def _body(
     ready = (await client.get("/api/ready")).json()["data"]["cache"]
     assert ready["degraded"] is False and ready["active"] == "redis"
     assert ready["transitions"] == {"degraded": 1, "recovered": 1}
+    # The pre-outage connections must not be reused: a burst right after recovery
+    # stays on Redis instead of failing on dead sockets and flapping back to memory.
+    burst = await asyncio.gather(*(client.get(path, headers=admin) for _ in range(12)))
+    assert {r.status_code for r in burst} == {200}
+    assert cache.stats.transitions == {"degraded": 1, "recovered": 1}, "flapped after recovery"
 
     # --- a second outage, recovered by the background probe alone ----------------------
     cache.probe_interval = 0.1

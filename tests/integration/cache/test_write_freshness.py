@@ -109,3 +109,18 @@ async def test_the_harness_catches_a_write_that_forgets_to_invalidate(
     run = SCENARIOS[("PUT", "/api/users/{user_id}/role")].run
     with pytest.raises(AssertionError, match="stale cached read"):
         await run(_context(app, client, make_user, login, auth_headers))
+
+
+async def test_the_harness_catches_a_table_without_its_write_rule(
+    monkeypatch: pytest.MonkeyPatch,
+    app: Any,
+    client: httpx.AsyncClient,
+    make_user: Any,
+    login: Any,
+    auth_headers: Any,
+) -> None:
+    """The employee list relies on ``invalidate_on_write``: without the rule it goes stale."""
+    monkeypatch.setattr(cache_module, "_WRITE_TAGS", {})
+    run = SCENARIOS[("PATCH", "/api/employees/{employee_id}")].run
+    with pytest.raises(AssertionError, match="stale cached read"):
+        await run(_context(app, client, make_user, login, auth_headers))

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from haken.modules.clients.service import clients_service
+from haken.platform.cache import cache_bypass
 from haken.platform.db import assert_num_queries, session_scope
 from haken.platform.errors import NotFoundError
 
@@ -159,7 +160,7 @@ async def _walk(
     cursor = None
     while True:
         query = {**params, **({"cursor": cursor} if cursor else {})}
-        with assert_num_queries(queries):
+        with cache_bypass(), assert_num_queries(queries):
             response = await http.get(path, headers=headers, params=query)
         assert response.status_code == 200, response.text
         body = response.json()
@@ -432,7 +433,7 @@ async def test_unit_placement_for_other_modules(
     assert unit["client_id"] == owner["id"]
     assert unit["supervisor_name"] == "鈴木 一郎"
     async with session_scope(app.state.database) as session:
-        with assert_num_queries(1):
+        with cache_bypass(), assert_num_queries(1):
             placement = await clients_service.get_unit_placement(session, unit["id"])
         with pytest.raises(NotFoundError):
             await clients_service.get_unit_placement(session, 999_999)

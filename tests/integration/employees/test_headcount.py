@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from haken.modules.employees.service import employees_service
+from haken.platform.cache import cache_bypass
 from haken.platform.db import assert_num_queries, session_scope
 from tests.integration.assignments.factories import make_employee, make_unit
 
@@ -37,7 +38,7 @@ async def test_headcount_by_site_and_scope(
     assert unplaced["id"] not in {e["id"] for e in placed_north}
 
     # principal + counts + site labels
-    with assert_num_queries(3):
+    with cache_bypass(), assert_num_queries(3):
         response = await client.get("/api/employees/headcount", headers=coordinator)
     data = response.json()["data"]
     assert data["total"] == 5

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from haken.modules.housing.service import housing_service, peak_occupancy
+from haken.platform.cache import cache_bypass
 from haken.platform.db import assert_num_queries, session_scope
 from tests.integration.employees.factories import create_employee
 
@@ -224,7 +225,10 @@ async def test_deductions_prorated_by_days(
         utilities_monthly=0,
     )
 
-    with assert_num_queries(3):  # caller, the page with names of rooms, the employees
+    with (
+        cache_bypass(),
+        assert_num_queries(3),
+    ):  # caller, the page with names of rooms, the employees
         response = await client.get("/api/housing/deductions?year=2026&month=4", headers=headers)
     rows = {r["employee_id"]: r for r in response.json()["data"]}
     assert [rows[w]["total"] for w in workers] == [18_000, 13_033, 2_066, 30_000]
@@ -242,7 +246,7 @@ async def test_deductions_prorated_by_days(
     first = (
         await client.get("/api/housing/deductions?year=2026&month=4&limit=2", headers=headers)
     ).json()
-    with assert_num_queries(3):
+    with cache_bypass(), assert_num_queries(3):
         second = await client.get(
             "/api/housing/deductions",
             headers=headers,
@@ -256,7 +260,7 @@ async def test_deductions_prorated_by_days(
     assert len(first["data"]) + len(second.json()["data"]) == 4
     # What payroll calls: every stay of the month, one query.
     async with session_scope(app.state.database) as session:
-        with assert_num_queries(1):
+        with cache_bypass(), assert_num_queries(1):
             items = await housing_service.monthly_deductions(session, 2026, 4)
     assert sorted(i.total for i in items) == sorted([18_000, 13_033, 2_066, 30_000])
 
@@ -283,7 +287,7 @@ async def test_occupancy_view_and_list_query_counts(
         client, headers, employee_id=workers[2], room_id=single["id"], move_in="2026-05-01"
     )
 
-    with assert_num_queries(3):  # caller, apartments page, rooms with counts
+    with cache_bypass(), assert_num_queries(3):  # caller, apartments page, rooms with counts
         view = await client.get("/api/housing/occupancy?on=2026-04-10&limit=2", headers=headers)
     body = view.json()
     first = body["data"][0]
@@ -298,7 +302,7 @@ async def test_occupancy_view_and_list_query_counts(
         ("102", 0, 1),
     ]
     assert (body["data"][1]["occupied"], body["data"][1]["vacancies"]) == (0, 1)  # not yet in
-    with assert_num_queries(3):
+    with cache_bypass(), assert_num_queries(3):
         rest = await client.get(
             "/api/housing/occupancy",
             headers=headers,
@@ -312,10 +316,10 @@ async def test_occupancy_view_and_list_query_counts(
         {"limit": 1, "apartment_id": flats[0]["id"]},
         {"limit": 1, "current_on": "2026-04-10"},
     ):
-        with assert_num_queries(3):  # caller, the page, the employees' names
+        with cache_bypass(), assert_num_queries(3):  # caller, the page, the employees' names
             page1 = await client.get("/api/housing/occupancies", headers=headers, params=params)
         cursor = page1.json()["pagination"]["next_cursor"]
-        with assert_num_queries(3):
+        with cache_bypass(), assert_num_queries(3):
             await client.get(
                 "/api/housing/occupancies", headers=headers, params={**params, "cursor": cursor}
             )
@@ -325,9 +329,9 @@ async def test_occupancy_view_and_list_query_counts(
         "/api/housing/apartments?limit=1",
         f"/api/housing/rooms?apartment_id={flats[0]['id']}&limit=1",
     ):
-        with assert_num_queries(2):  # caller, the page
+        with cache_bypass(), assert_num_queries(2):  # caller, the page
             listed = await client.get(path, headers=headers)
-        with assert_num_queries(2):
+        with cache_bypass(), assert_num_queries(2):
             await client.get(
                 path + "&cursor=" + listed.json()["pagination"]["next_cursor"], headers=headers
             )
@@ -344,7 +348,7 @@ async def test_scope_employee_sees_only_own_stays(
     await move_in(client, admin, employee_id=other, room_id=bed["id"], move_in="2026-04-01")
     user = await make_user("employee", employee_id=mine)
     headers = {"Authorization": (await login(user["email"]))["Authorization"]}
-    with assert_num_queries(2):  # caller, the page
+    with cache_bypass(), assert_num_queries(2):  # caller, the page
         own = await client.get("/api/housing/me", headers=headers)
     assert [r["employee_id"] for r in own.json()["data"]] == [mine]
     assert own.json()["data"][0]["apartment_name"] == "レオパレス豊田"

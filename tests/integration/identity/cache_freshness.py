@@ -130,6 +130,25 @@ async def revoke_session(ctx: FreshnessContext) -> None:
     await ctx.assert_fresh(mine, "/api/auth/me", changed=False)
 
 
+@scenario(
+    "DELETE",
+    "/api/users/sessions/{session_id}",
+    also=[("POST", "/admin/sessions/{session_id}/revoke")],
+)
+async def revoke_user_session(ctx: FreshnessContext) -> None:
+    """An administrator ends a user's session: what UserRead shows does not change."""
+    admin, user = await _admin_and_user(ctx)
+    theirs = _bearer(await ctx.login(user["email"]))
+    await ctx.prime(admin, *_reads(user))
+    await ctx.prime(theirs, "/api/auth/me")
+    listed = await ctx.data(admin, f"/api/users/sessions?user_id={user['id']}")
+    response = await ctx.client.delete(f"/api/users/sessions/{listed[0]['id']}", headers=admin)
+    assert response.status_code == 200, response.text
+    await ctx.assert_fresh(admin, *_reads(user), changed=False)
+    gone = await ctx.client.get("/api/auth/me", headers=theirs)
+    assert gone.status_code == 401  # the revoked session is not served from the cache
+
+
 @scenario("POST", "/api/users", also=[("POST", "/admin/users")])
 async def create_user(ctx: FreshnessContext) -> None:
     admin = await ctx.auth_headers("admin")

@@ -458,3 +458,18 @@ async def test_a_slow_redis_read_is_served_uncached_and_only_repeated_timeouts_d
         cache.redis = None
         if cache._probe_task is not None:
             cache._probe_task.cancel()
+
+
+async def test_a_disabled_cache_reads_the_source_every_time() -> None:
+    """Several workers without Redis: no worker may serve what another invalidated."""
+    instance = HakenCache(enabled=False)
+    await instance.start()
+    try:
+        calls = Calls()
+        read = make_reader(calls)
+        await read(1)
+        await read(1)
+        assert calls.count == 2
+        assert instance.stats.snapshot()["totals"]["hits"] == 0
+    finally:
+        await instance.close()

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 
 from haken.labor.dispatch import Exemption
 from haken.labor.residence import SpecifiedSkilledField
+from haken.platform.editing import NotNull
 
 
 def _money_text(value: Decimal) -> str:
@@ -121,33 +122,33 @@ class ContractUpdate(_Input):
     """Every field optional; ``version`` is the one the edit is based on."""
 
     version: Annotated[int, Field(ge=1)]
-    contract_number: Annotated[str | None, Field(min_length=1, max_length=40)] = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    status: ContractStatus | None = None
-    working_days: Short | None = None
+    contract_number: Annotated[str | None, Field(min_length=1, max_length=40), NotNull] = None
+    period_start: Annotated[dt.date | None, NotNull] = None
+    period_end: Annotated[dt.date | None, NotNull] = None
+    status: Annotated[ContractStatus | None, NotNull] = None
+    working_days: Annotated[Short | None, NotNull] = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    break_minutes: Annotated[int | None, Field(ge=0, le=600)] = None
-    work_content: Annotated[str | None, Field(min_length=1, max_length=4000)] = None
-    responsibility_level: Line | None = None
-    work_place: Annotated[str | None, Field(max_length=300)] = None
-    headcount: Annotated[int | None, Field(ge=1, le=10000)] = None
-    supervisor_name: Short | None = None
-    supervisor_department: Short | None = None
-    supervisor_title: Short | None = None
-    client_manager_name: Short | None = None
-    agency_manager_name: Short | None = None
+    break_minutes: Annotated[int | None, Field(ge=0, le=600), NotNull] = None
+    work_content: Annotated[str | None, Field(min_length=1, max_length=4000), NotNull] = None
+    responsibility_level: Annotated[Line | None, NotNull] = None
+    work_place: Annotated[str | None, Field(max_length=300), NotNull] = None
+    headcount: Annotated[int | None, Field(ge=1, le=10000), NotNull] = None
+    supervisor_name: Annotated[Short | None, NotNull] = None
+    supervisor_department: Annotated[Short | None, NotNull] = None
+    supervisor_title: Annotated[Short | None, NotNull] = None
+    client_manager_name: Annotated[Short | None, NotNull] = None
+    agency_manager_name: Annotated[Short | None, NotNull] = None
     overtime_hours_per_day: Annotated[int | None, Field(ge=0, le=24)] = None
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
     holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
-    limited_to_exempt_workers: bool | None = None
-    limited_to_agreement_workers: bool | None = None
+    limited_to_exempt_workers: Annotated[bool | None, NotNull] = None
+    limited_to_agreement_workers: Annotated[bool | None, NotNull] = None
     work_exemption: WorkExemption | None = None
-    exemption_note: LongText | None = None
+    exemption_note: Annotated[LongText | None, NotNull] = None
     default_hourly_bill: MoneyIn | None = None
-    notes: LongText | None = None
+    notes: Annotated[LongText | None, NotNull] = None
 
 
 class ContractRead(BaseModel):
@@ -291,10 +292,10 @@ class AssignmentCreate(_Input):
 
 class AssignmentUpdate(_Input):
     version: Annotated[int, Field(ge=1)]
-    end_date: dt.date | None = None
+    end_date: Annotated[dt.date | None, NotNull] = None
     work_exemption: WorkExemption | None = None
-    exemption_note: LongText | None = None
-    notes: LongText | None = None
+    exemption_note: Annotated[LongText | None, NotNull] = None
+    notes: Annotated[LongText | None, NotNull] = None
 
 
 class AssignmentEnd(_Input):

@@ -91,7 +91,7 @@ from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
-from haken.platform.editing import check_version, flush_or_conflict, snapshot
+from haken.platform.editing import check_not_null, check_version, flush_or_conflict, snapshot
 from haken.platform.errors import (
     FieldError,
     NotFoundError,
@@ -439,6 +439,7 @@ class AssignmentsService:
         check_version(contract, data.version)
         before = _snapshot(contract)
         changes = data.model_dump(exclude_unset=True, exclude={"version"})
+        check_not_null(contract, changes)
         start = changes.get("period_start") or contract.period_start
         end = changes.get("period_end") or contract.period_end
         if end < start:
@@ -451,9 +452,6 @@ class AssignmentsService:
         if number and await repo.contract_number_taken(number, contract.id):
             raise ContractNumberTakenError()
         for key, value in changes.items():
-            column = DispatchContract.__table__.columns[key]
-            if value is None and not column.nullable:
-                continue
             setattr(contract, key, value.value if hasattr(value, "value") else value)
         if number and number != before["contract_number"]:
             await repo.rename_contract(contract.id, number)

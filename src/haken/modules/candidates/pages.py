@@ -1,7 +1,10 @@
-"""Web pages of the candidates area: the pipeline, the 履歴書 form, status moves and the hire.
+"""Web pages of the candidates area: the pipeline, the 履歴書 form, status moves, the photo
+and the hire.
 
 The same service as ``endpoints.py`` (coordinators and above). Hiring creates
-the employee in the candidate's transaction and lands on the new employee.
+the employee in the candidate's transaction and lands on the new employee. The
+photo is uploaded here and shown through the API's photo route, which has the
+same access policy (the session cookie signs the image request in).
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.datastructures import UploadFile
 
 from haken.labor.residence import ResidenceStatus
+from haken.modules.candidates.errors import PhotoTooLargeError
+from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
     TRANSITIONS,
     CandidateCreate,
@@ -27,9 +33,9 @@ from haken.modules.candidates.schemas import (
 )
 from haken.modules.candidates.service import candidates_service
 from haken.modules.employees.labels import EMPLOYMENT_TYPE, TERM_TYPE, labels_for_templates, options
-from haken.modules.employees.schemas import EmployeeHire
+from haken.modules.employees.schemas import EmployeeHire, VersionBody
 from haken.platform.access import CoordinatorPrincipal, Role
-from haken.platform.deps import SessionDep
+from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
@@ -62,6 +68,8 @@ CONVERSATION = {
 }
 FIELD_CODES = {"EMPLOYEE_DUPLICATE": "name_romaji", "EMPLOYEE_NUMBER_TAKEN": "employee_number"}
 SECRET_FIELDS = ("residence_card_number",)
+PHOTO_CODES = {"CANDIDATE_PHOTO_TYPE": "photo", "CANDIDATE_PHOTO_TOO_LARGE": "photo"}
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
 def _today(request: Request) -> dt.date:
@@ -159,6 +167,7 @@ def _detail_page(
     *,
     hire_form: FormState[Any] | None = None,
     status_form: FormState[Any] | None = None,
+    photo_form: FormState[Any] | None = None,
     status_code: int = 200,
 ) -> Any:
     current = CandidateStatus(candidate.status)
@@ -179,6 +188,9 @@ def _detail_page(
                 }
             ),
             "status_form": status_form or FormState(),
+            "photo_form": photo_form or FormState(),
+            "photo_types": PHOTO_TYPES,
+            "photo_limit_mb": PHOTO_MAX_BYTES // (1024 * 1024),
             "hire_employment_options": options(EMPLOYMENT_TYPE),  # type: ignore[arg-type]
             "hire_term_options": options(TERM_TYPE),  # type: ignore[arg-type]
             **_labels(),
@@ -282,6 +294,45 @@ async def hire(
         raise FormRejected(_detail_page(request, candidate, hire_form=state, status_code=422))
     flash(request, "success", gettext_("Hired: the employee record was created."))
     return redirect(request, f"/employees/{result.employee.id}")
+
+
+@router.post("/{candidate_id}/photo")
+async def upload_photo(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    settings: SettingsDep,
+    candidate_id: CandidateId,
+) -> Any:
+    """Replace the photo (multipart form); the service reads the type from the content."""
+    form = await request.form()
+    state = parse_form(VersionBody, form)
+    upload = form.get("photo")
+    content = await upload.read(PHOTO_MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    if not content:
+        state.errors["photo"] = gettext_("This field is required.")
+    elif state.data is not None:
+        try:
+            if len(content) > PHOTO_MAX_BYTES:
+                raise PhotoTooLargeError(limit=PHOTO_MAX_BYTES)
+            await candidates_service.set_photo(
+                session,
+                principal,
+                candidate_id,
+                content=content,
+                version=state.data.version,
+                data_dir=settings.data_dir,
+            )
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error, PHOTO_CODES)
+    if not state.ok:
+        candidate = await candidates_service.get(session, principal, candidate_id)
+        raise FormRejected(_detail_page(request, candidate, photo_form=state, status_code=422))
+    flash(request, "success", gettext_("The photo was saved."))
+    return redirect(request, f"/candidates/{candidate_id}")
 
 
 def register_web() -> None:

@@ -22,6 +22,7 @@ from haken.modules.employees.schemas import (
     Phone,
     Text100,
 )
+from haken.platform.editing import NotNull
 
 # --- the pipeline ---------------------------------------------------------------------------
 
@@ -206,17 +207,21 @@ class ResumeFields(BaseModel):
     marital_status: MaritalStatus | None = None
     jlpt_level: JlptLevel | None = None
     japanese_conversation: Conversation | None = None
-    licenses: list[LicenseEntry] | None = Field(default=None, max_length=30)
-    experience: list[ExperienceKind] | None = Field(default=None, max_length=20)
-    experience_notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    licenses: Annotated[list[LicenseEntry] | None, NotNull] = Field(default=None, max_length=30)
+    experience: Annotated[list[ExperienceKind] | None, NotNull] = Field(default=None, max_length=20)
+    experience_notes: Annotated[
+        Annotated[str, StringConstraints(max_length=2000)] | None, NotNull
+    ] = None
     uniform_size: UniformSize | None = None
     shoe_size_cm: Decimal | None = Field(default=None, ge=15, le=35, multiple_of=Decimal("0.5"))
     commute_method: CommuteMethod | None = None
     commute_minutes: int | None = Field(default=None, ge=0, le=300)
     emergency_contact: EmergencyContact | None = None
-    family: list[FamilyMember] | None = Field(default=None, max_length=10)
-    work_history: list[WorkHistoryEntry] | None = Field(default=None, max_length=20)
-    notes: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    family: Annotated[list[FamilyMember] | None, NotNull] = Field(default=None, max_length=10)
+    work_history: Annotated[list[WorkHistoryEntry] | None, NotNull] = Field(
+        default=None, max_length=20
+    )
+    notes: Annotated[Annotated[str, StringConstraints(max_length=4000)] | None, NotNull] = None
 
 
 class CandidateCreate(PersonCreateFields, ResumeFields):
@@ -227,7 +232,7 @@ class CandidateUpdate(PersonFields, ResumeFields):
     """Partial edit with the ``version`` read; an explicit ``null`` clears a field."""
 
     version: int = Field(ge=1)
-    reception_date: dt.date | None = None
+    reception_date: Annotated[dt.date | None, NotNull] = None
 
 
 class StatusChange(BaseModel):

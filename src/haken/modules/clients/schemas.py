@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, computed_field, field_validator
 
+from haken.platform.editing import NotNull
 from haken.platform.jptext import (
     PHONE_PATTERN,
     POSTAL_CODE_PATTERN,
@@ -51,9 +52,9 @@ class AddressIn(_Input):
 class AddressPatch(_Input):
     postal_code: PostalCode | None = None
     prefecture: Prefecture | None = None
-    city: Short | None = None
-    address_line1: Line | None = None
-    address_line2: Line | None = None
+    city: Annotated[Short | None, NotNull] = None
+    address_line1: Annotated[Line | None, NotNull] = None
+    address_line2: Annotated[Line | None, NotNull] = None
     phone: Phone | None = None
 
 
@@ -87,13 +88,15 @@ class ClientUpdate(AddressPatch):
     """Only the fields sent are changed; ``version`` is the one the edit was based on."""
 
     version: int = Field(ge=1)
-    name: Name | None = None
+    name: Annotated[Name | None, NotNull] = None
     name_kana: Name | None = None
-    entity_kind: EntityKind | None = None
+    entity_kind: Annotated[EntityKind | None, NotNull] = None
     corporate_number: str | None = Field(default=None, max_length=30)
     invoice_registration_number: str | None = Field(default=None, max_length=30)
-    notes: str | None = Field(default=None, max_length=4000)
-    archived: bool | None = Field(default=None, description="false restores an archived client")
+    notes: Annotated[str | None, NotNull] = Field(default=None, max_length=4000)
+    archived: Annotated[bool | None, NotNull] = Field(
+        default=None, description="false restores an archived client"
+    )
 
 
 class ClientRead(AddressRead):
@@ -131,13 +134,13 @@ class DeleteOutcome(BaseModel):
 
 
 class _SitePeople(_Input):
-    manager_name: Short | None = None
-    manager_department: Short | None = None
-    manager_title: Short | None = None
+    manager_name: Annotated[Short | None, NotNull] = None
+    manager_department: Annotated[Short | None, NotNull] = None
+    manager_title: Annotated[Short | None, NotNull] = None
     manager_phone: Phone | None = None
-    complaint_name: Short | None = None
-    complaint_department: Short | None = None
-    complaint_title: Short | None = None
+    complaint_name: Annotated[Short | None, NotNull] = None
+    complaint_department: Annotated[Short | None, NotNull] = None
+    complaint_title: Annotated[Short | None, NotNull] = None
     complaint_phone: Phone | None = None
 
 
@@ -153,9 +156,12 @@ class SiteCreate(AddressIn, _SitePeople):
 
 class SiteUpdate(AddressPatch, _SitePeople):
     version: int = Field(ge=1)
-    name: Name | None = None
+    name: Annotated[Name | None, NotNull] = None
+    # A site's address stays filled in (it is on every contract), as SiteCreate requires.
+    prefecture: Annotated[Prefecture | None, NotNull] = None
+    address_line1: Annotated[Name | None, NotNull] = None
     dispatch_started_on: dt.date | None = None
-    archived: bool | None = None
+    archived: Annotated[bool | None, NotNull] = None
 
 
 class SiteExtensionCreate(_Input):
@@ -233,14 +239,14 @@ class UnitCreate(_Input):
 
 class UnitUpdate(_Input):
     version: int = Field(ge=1)
-    name: Name | None = None
-    head_title: Short | None = None
-    supervisor_name: Short | None = None
-    supervisor_department: Short | None = None
-    supervisor_title: Short | None = None
+    name: Annotated[Name | None, NotNull] = None
+    head_title: Annotated[Short | None, NotNull] = None
+    supervisor_name: Annotated[Short | None, NotNull] = None
+    supervisor_department: Annotated[Short | None, NotNull] = None
+    supervisor_title: Annotated[Short | None, NotNull] = None
     supervisor_phone: Phone | None = None
-    notes: str | None = Field(default=None, max_length=4000)
-    archived: bool | None = None
+    notes: Annotated[str | None, NotNull] = Field(default=None, max_length=4000)
+    archived: Annotated[bool | None, NotNull] = None
 
 
 class UnitRead(BaseModel):
@@ -288,15 +294,15 @@ class ContactCreate(_Input):
 
 class ContactUpdate(_Input):
     version: int = Field(ge=1)
-    name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    name: Annotated[Annotated[str, Field(min_length=1, max_length=100)] | None, NotNull] = None
     name_kana: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    department: Short | None = None
-    title: Short | None = None
-    role: ContactRole | None = None
+    department: Annotated[Short | None, NotNull] = None
+    title: Annotated[Short | None, NotNull] = None
+    role: Annotated[ContactRole | None, NotNull] = None
     email: EmailStr | None = None
     phone: Phone | None = None
-    is_primary: bool | None = None
-    notes: str | None = Field(default=None, max_length=4000)
+    is_primary: Annotated[bool | None, NotNull] = None
+    notes: Annotated[str | None, NotNull] = Field(default=None, max_length=4000)
 
 
 class ContactRead(BaseModel):

@@ -10,7 +10,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 from haken.labor.residence import ExtraActivityPermission, ResidenceStatus
-from haken.modules.employees.schemas import EmployeeStatus, EmploymentType, Gender, TermType
+from haken.modules.employees.schemas import (
+    BankAccountType,
+    Disability,
+    EmployeeStatus,
+    EmploymentType,
+    Gender,
+    Relationship,
+    RevealField,
+    TermType,
+)
 from haken.platform import context
 from haken.platform.jptext import PREFECTURES
 from haken.web.i18n import N_, gettext_
@@ -35,6 +44,29 @@ EXTRA_ACTIVITY = {
     ExtraActivityPermission.NONE: N_("No permission"),
     ExtraActivityPermission.BLANKET: N_("Blanket permission (28 h a week)"),
     ExtraActivityPermission.INDIVIDUAL: N_("Individual permission"),
+}
+BANK_ACCOUNT_TYPE = {
+    BankAccountType.ORDINARY: N_("Ordinary (普通)"),
+    BankAccountType.CURRENT: N_("Current (当座)"),
+    BankAccountType.SAVINGS: N_("Savings (貯蓄)"),
+}
+RELATIONSHIP = {
+    Relationship.SPOUSE: N_("Spouse"),
+    Relationship.CHILD: N_("Child"),
+    Relationship.PARENT: N_("Parent"),
+    Relationship.GRANDPARENT: N_("Grandparent"),
+    Relationship.SIBLING: N_("Brother or sister"),
+    Relationship.OTHER: N_("Other relative"),
+}
+DISABILITY = {
+    Disability.NONE: N_("None"),
+    Disability.GENERAL: N_("Disabled (一般の障害者)"),
+    Disability.SPECIAL: N_("Severely disabled (特別障害者)"),
+}
+REVEAL_FIELD = {
+    RevealField.MY_NUMBER: N_("My Number"),
+    RevealField.RESIDENCE_CARD_NUMBER: N_("Residence card number"),
+    RevealField.BANK_ACCOUNT_NUMBER: N_("Bank account number"),
 }
 
 
@@ -68,6 +100,9 @@ def labels_for_templates() -> dict[str, object]:
         "term_labels": {k.value: gettext_(v) for k, v in TERM_TYPE.items()},
         "status_labels": {k.value: gettext_(v) for k, v in EMPLOYEE_STATUS.items()},
         "extra_labels": {k.value: gettext_(v) for k, v in EXTRA_ACTIVITY.items()},
+        "bank_type_labels": {k.value: gettext_(v) for k, v in BANK_ACCOUNT_TYPE.items()},
+        "relationship_labels": {k.value: gettext_(v) for k, v in RELATIONSHIP.items()},
+        "disability_labels": {k.value: gettext_(v) for k, v in DISABILITY.items()},
         "residence_label": residence_label,
         "prefectures": PREFECTURES,
         "gender_options": options(GENDER),  # type: ignore[arg-type]
@@ -75,6 +110,9 @@ def labels_for_templates() -> dict[str, object]:
         "term_options": options(TERM_TYPE),  # type: ignore[arg-type]
         "status_options": options(EMPLOYEE_STATUS),  # type: ignore[arg-type]
         "extra_options": options(EXTRA_ACTIVITY),  # type: ignore[arg-type]
+        "bank_type_options": options(BANK_ACCOUNT_TYPE),  # type: ignore[arg-type]
+        "relationship_options": options(RELATIONSHIP),  # type: ignore[arg-type]
+        "disability_options": options(DISABILITY),  # type: ignore[arg-type]
         "residence_options": residence_options(),
         "prefecture_options": prefecture_options(),
     }

@@ -1,8 +1,11 @@
-"""Web pages of the employees area: list, detail, registration and edit; portal and home panels.
+"""Web pages of the employees area: list, detail, registration and edit, dependants, the
+audited reveal of personal numbers; portal and home panels.
 
 The same service as ``endpoints.py``. Scope is the service's: a site manager
 lists the employees of their sites, an employee reaches only their own record
-(any other id is a 404 page).
+(any other id is a 404 page). Personal numbers (My Number, residence card, bank
+account) are only ever shown masked; an admin sees them in full on the reveal
+page, once, with a stated purpose that the service writes to the audit log.
 """
 
 from __future__ import annotations
@@ -13,10 +16,15 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from haken.labor.residence import ResidenceStatus
-from haken.modules.employees.labels import labels_for_templates
+from haken.modules.employees.labels import REVEAL_FIELD, labels_for_templates, options
 from haken.modules.employees.schemas import (
+    BankAccountInput,
+    BankAccountType,
+    DependantInput,
+    DependantsReplace,
     EmployeeCreate,
     EmployeeDetail,
     EmployeeFilter,
@@ -24,9 +32,12 @@ from haken.modules.employees.schemas import (
     EmployeeStatus,
     EmployeeUpdate,
     EmploymentType,
+    RevealedNumbers,
+    RevealRequest,
 )
 from haken.modules.employees.service import employees_service
 from haken.platform.access import (
+    AdminPrincipal,
     CoordinatorPrincipal,
     CurrentPrincipal,
     Principal,
@@ -36,9 +47,9 @@ from haken.platform.access import (
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.ratelimit import AdminRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.forms import FormRejected, FormState, parse_form, parse_rows
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
@@ -59,8 +70,12 @@ FIELD_CODES = {
     "EMPLOYEE_NUMBER_TAKEN": "employee_number",
     "EMPLOYEE_LEAVE_DATE_REQUIRED": "leave_date",
 }
-# Numbers the form never shows: an empty field means "unchanged", not "clear".
-SECRET_FIELDS = ("residence_card_number",)
+# Numbers the form never shows: an empty field means "unchanged"; a tick box clears one.
+SECRET_FIELDS = ("residence_card_number", "my_number", "account_number")
+# The bank account's inputs (``BankAccountInput``, flat in the form).
+BANK_FIELDS = tuple(BankAccountInput.model_fields)
+DEPENDANT_CHECKBOXES = frozenset({"cohabiting", "income_within_limit"})
+MAX_DEPENDANTS = DependantsReplace.model_fields["dependants"].metadata[0].max_length
 
 
 def today(request: Request) -> dt.date:
@@ -120,12 +135,69 @@ def _form_page(
     employee: EmployeeDetail | None = None,
     status_code: int = 200,
 ) -> Any:
+    for name in SECRET_FIELDS:  # a number typed in full is never sent back
+        state.values[name] = ""
     return render(
         request,
         "employees/form.html",
         {"form": state, "employee": employee, **labels_for_templates()},
         status_code=status_code,
     )
+
+
+def _bank_values(employee: EmployeeDetail | None) -> dict[str, str]:
+    """The bank inputs as the form shows them: everything but the account number."""
+    bank = employee.bank_account if employee is not None else None
+    return {
+        "bank_code": bank.bank_code if bank else "",
+        "branch_code": bank.branch_code if bank else "",
+        "account_type": bank.account_type.value if bank else BankAccountType.ORDINARY.value,
+        "account_number": "",
+        "holder_kana": bank.holder_kana if bank else "",
+    }
+
+
+def _numbers_input(
+    form: FormData, employee: EmployeeDetail | None
+) -> tuple[dict[str, Any], FormState[Any] | None]:
+    """What the form asks of the personal numbers beyond the flat fields, as the API takes it.
+
+    The bank account is one nested value: unchanged when its inputs are as shown, else the
+    whole account (the number typed in full: the form never shows it); the tick boxes send
+    an explicit ``null`` (My Number after its retention period, a closed account).
+    """
+    extra: dict[str, Any] = {}
+    if employee is not None and form.get("clear_my_number") and employee.my_number_masked:
+        extra["my_number"] = None
+    if employee is not None and form.get("clear_bank_account"):
+        if employee.bank_account is not None:
+            extra["bank_account"] = None
+        return extra, None
+    shown = _bank_values(employee)
+    if all(str(form.get(name, shown[name])).strip() == shown[name] for name in BANK_FIELDS):
+        return extra, None
+    bank = parse_form(BankAccountInput, form)
+    if bank.data is not None:
+        extra["bank_account"] = bank.data.model_dump(mode="json")
+    return extra, bank
+
+
+def _parse_person(
+    model: type[EmployeeCreate] | type[EmployeeUpdate],
+    form: FormData,
+    employee: EmployeeDetail | None,
+) -> FormState[Any]:
+    extra, bank = _numbers_input(form, employee)
+    current = _current_values(employee) if employee is not None else None
+    state: FormState[Any] = parse_form(model, form, current=current, extra=extra)
+    shown = _bank_values(employee)
+    for name in BANK_FIELDS:
+        state.values[name] = str(form.get(name, shown[name])).strip()
+    for name in ("clear_my_number", "clear_bank_account"):
+        state.values[name] = "on" if form.get(name) else ""
+    if bank is not None:
+        state.errors.update(bank.errors)
+    return state
 
 
 @router.get("/new")
@@ -137,6 +209,7 @@ async def new_employee(request: Request, _principal: CoordinatorPrincipal) -> An
         "term_type": "fixed",
         "extra_activity_permission": "NONE",
         "hire_date": today(request).isoformat(),
+        **_bank_values(None),
     }
     return _form_page(request, FormState(values=defaults))
 
@@ -145,8 +218,8 @@ async def new_employee(request: Request, _principal: CoordinatorPrincipal) -> An
 async def create_employee(
     request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
-    state = parse_form(EmployeeCreate, await request.form())
-    if state.data is not None:
+    state = _parse_person(EmployeeCreate, await request.form(), None)
+    if state.data is not None and state.ok:
         try:
             created = await employees_service.create(session, principal, state.data)
         except HakenError as error:
@@ -162,14 +235,18 @@ async def employee_detail(
     request: Request, principal: CurrentPrincipal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
+    can_edit = principal.is_at_least(Role.COORDINATOR)
     return render(
         request,
         "employees/detail.html",
         {
             "employee": employee,
             "today": today(request),
-            "can_edit": principal.is_at_least(Role.COORDINATOR),
+            "can_edit": can_edit,
             "can_audit": principal.is_at_least(Role.ADMIN),
+            "can_reveal": principal.is_at_least(Role.ADMIN),
+            # The service leaves numbers and dependants out for anyone else.
+            "show_pay_details": can_edit or principal.employee_id == employee.id,
             **labels_for_templates(),
         },
     )
@@ -177,6 +254,7 @@ async def employee_detail(
 
 def _current_values(employee: EmployeeDetail) -> dict[str, Any]:
     values = employee.model_dump(mode="json")
+    values.update(_bank_values(employee))
     for name in SECRET_FIELDS:
         values[name] = ""
     return {k: ("" if v is None else v) for k, v in values.items()}
@@ -199,9 +277,8 @@ async def update_employee(
     employee_id: EmployeeId,
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
-    form = await request.form()
-    state = parse_form(EmployeeUpdate, form, current=_current_values(employee))
-    if state.data is not None:
+    state = _parse_person(EmployeeUpdate, await request.form(), employee)
+    if state.data is not None and state.ok:
         try:
             await employees_service.update(session, principal, employee_id, state.data)
         except HakenError as error:
@@ -212,6 +289,147 @@ async def update_employee(
         raise FormRejected(_form_page(request, state, employee=employee, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
     return redirect(request, f"/employees/{employee_id}")
+
+
+# --- dependants (扶養親族): the whole list is replaced, as by the API's PUT ----------------------
+
+
+def _dependant_values(employee: EmployeeDetail) -> tuple[dict[str, Any], list[int]]:
+    """The recorded dependants as form inputs, plus one empty row for adding one."""
+    values: dict[str, Any] = {"version": employee.version}
+    rows = list(range(len(employee.dependants)))
+    items = [d.model_dump(mode="json") for d in employee.dependants]
+    if len(rows) < MAX_DEPENDANTS:
+        rows.append(len(rows))
+        items.append(
+            {
+                name: None if info.is_required() else getattr(info.default, "value", info.default)
+                for name, info in DependantInput.model_fields.items()
+            }
+        )
+    for number, item in zip(rows, items, strict=True):
+        for name in DependantInput.model_fields:
+            value = item.get(name)
+            if name in DEPENDANT_CHECKBOXES:
+                value = "on" if value else ""
+            values[f"dependants-{number}-{name}"] = "" if value is None else str(value)
+    return values, rows
+
+
+def _dependants_page(
+    request: Request,
+    employee: EmployeeDetail,
+    state: FormState[Any],
+    rows: list[int],
+    *,
+    status_code: int = 200,
+) -> Any:
+    return render(
+        request,
+        "employees/dependants.html",
+        {
+            "employee": employee,
+            "form": state,
+            "rows": rows,
+            "recorded": len(employee.dependants),
+            "max_rows": MAX_DEPENDANTS,
+            **labels_for_templates(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/{employee_id}/dependants")
+async def edit_dependants(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: EmployeeId
+) -> Any:
+    employee = await employees_service.get(session, principal, employee_id)
+    values, rows = _dependant_values(employee)
+    return _dependants_page(request, employee, FormState(values=values), rows)
+
+
+@router.post("/{employee_id}/dependants")
+async def replace_dependants(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    """Rows edited, rows ticked for removal left out, the empty row added when filled in."""
+    state, rows = parse_rows(
+        DependantsReplace,
+        await request.form(),
+        "dependants",
+        DependantInput,
+        checkboxes=DEPENDANT_CHECKBOXES,
+    )
+    if state.data is not None and state.ok:
+        try:
+            await employees_service.replace_dependants(session, principal, employee_id, state.data)
+        except HakenError as error:
+            if error.status_code == 404:
+                raise
+            state.add_error(error)
+    if not state.ok:
+        employee = await employees_service.get(session, principal, employee_id)
+        raise FormRejected(_dependants_page(request, employee, state, rows, status_code=422))
+    flash(request, "success", gettext_("The dependants were saved."))
+    return redirect(request, f"/employees/{employee_id}")
+
+
+# --- the audited reveal: admins only, a stated purpose, never cached -------------------------
+
+
+def _reveal_page(
+    request: Request,
+    employee: EmployeeDetail,
+    state: FormState[Any],
+    *,
+    revealed: RevealedNumbers | None = None,
+    status_code: int = 200,
+) -> Any:
+    response = render(
+        request,
+        "employees/reveal.html",
+        {
+            "employee": employee,
+            "form": state,
+            "revealed": revealed,
+            "reveal_options": options(REVEAL_FIELD),  # type: ignore[arg-type]
+            **labels_for_templates(),
+        },
+        status_code=status_code,
+    )
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+@router.get("/{employee_id}/reveal")
+async def reveal_form(
+    request: Request, principal: AdminPrincipal, session: SessionDep, employee_id: EmployeeId
+) -> Any:
+    employee = await employees_service.get(session, principal, employee_id)
+    return _reveal_page(request, employee, FormState(values={"fields": [], "purpose": ""}))
+
+
+@router.post("/{employee_id}/reveal")
+async def reveal_numbers(
+    request: Request,
+    principal: AdminPrincipal,
+    _limit: AdminRateLimit,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    employee_id: EmployeeId,
+) -> Any:
+    """The numbers asked for, in this response only (no redirect: nothing is kept to show
+    again); the service writes the audit row with the field names and the purpose."""
+    employee = await employees_service.get(session, principal, employee_id)
+    state = parse_form(RevealRequest, await request.form(), lists={"fields"})
+    if state.data is None:
+        raise FormRejected(_reveal_page(request, employee, state, status_code=422))
+    revealed = await employees_service.reveal(session, principal, employee_id, state.data)
+    return _reveal_page(request, employee, state, revealed=revealed)
 
 
 # --- what this area shows on the home page and in the portal ---------------------------------
@@ -242,7 +460,12 @@ async def _own_employment(
     if principal.employee_id is None:
         return None
     employee = await employees_service.get(session, principal, principal.employee_id)
-    return {"employee": employee, "today": today(request), **labels_for_templates()}
+    return {
+        "employee": employee,
+        "today": today(request),
+        "show_pay_details": True,  # their own record
+        **labels_for_templates(),
+    }
 
 
 def register_web() -> None:

@@ -32,6 +32,7 @@ from haken.labor.residence import (
     is_valid_card_number,
     normalise_card_number,
 )
+from haken.platform.editing import NotNull
 from haken.platform.jptext import (
     PHONE_PATTERN,
     POSTAL_CODE_PATTERN,
@@ -185,17 +186,17 @@ class PersonFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name_kanji: Text100 | None = None
-    name_kana: Text100 | None = None
-    name_romaji: Text100 | None = None
-    birth_date: dt.date | None = None
-    gender: Gender | None = None
-    nationality: Nationality | None = None
+    name_kana: Annotated[Text100 | None, NotNull] = None
+    name_romaji: Annotated[Text100 | None, NotNull] = None
+    birth_date: Annotated[dt.date | None, NotNull] = None
+    gender: Annotated[Gender | None, NotNull] = None
+    nationality: Annotated[Nationality | None, NotNull] = None
     residence_status: ResidenceStatus | None = None
     residence_card_number: str | None = Field(default=None, max_length=40)
     residence_card_expiry: dt.date | None = Field(
         default=None, description="在留期間満了日 (for 永住者: the card's validity date)"
     )
-    extra_activity_permission: ExtraActivityPermission | None = None
+    extra_activity_permission: Annotated[ExtraActivityPermission | None, NotNull] = None
     extra_activity_weekly_hours: int | None = Field(default=None, ge=1, le=40)
     phone: Phone | None = None
     email: EmailStr | None = None
@@ -356,21 +357,21 @@ class EmployeeUpdate(PersonFields):
     renewal_decided_on: dt.date | None = None
     my_number: str | None = None
     bank_account: BankAccountInput | None = None
-    withholding_column: WithholdingColumn | None = None
-    conversion_exempt: bool | None = None
-    employment_type: EmploymentType | None = None
-    term_type: TermType | None = None
-    hire_date: dt.date | None = None
+    withholding_column: Annotated[WithholdingColumn | None, NotNull] = None
+    conversion_exempt: Annotated[bool | None, NotNull] = None
+    employment_type: Annotated[EmploymentType | None, NotNull] = None
+    term_type: Annotated[TermType | None, NotNull] = None
+    hire_date: Annotated[dt.date | None, NotNull] = None
     leave_date: dt.date | None = None
     leave_reason: Annotated[str, StringConstraints(max_length=200)] | None = None
-    status: EmployeeStatus | None = None
+    status: Annotated[EmployeeStatus | None, NotNull] = None
     employee_number: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None
     ) = None
     client_worker_id: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
     ) = None
-    notes: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    notes: Annotated[Annotated[str, StringConstraints(max_length=4000)] | None, NotNull] = None
 
     @field_validator("my_number")
     @classmethod

@@ -63,6 +63,13 @@ from haken.modules.employees.schemas import (
     resolve_extra_activity,
 )
 from haken.platform.access import Principal, Role
+from haken.platform.cache import (
+    cached,
+    entity_tag,
+    invalidate_on_write,
+    list_tag,
+    scope_by_role,
+)
 from haken.platform.db import utcnow
 from haken.platform.errors import (
     FieldError,
@@ -76,6 +83,17 @@ from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.security import field_cipher
 
 log = get_logger(__name__)
+
+EMPLOYEES_LIST_TAG = list_tag("employees")
+
+# The list shows only columns of the employees table, but more than this area
+# writes them (hiring inserts, a placement sets the current site): every write
+# to the table, by any service, invalidates the cached lists after its commit.
+invalidate_on_write(
+    Employee,
+    row_tags=lambda row: (EMPLOYEES_LIST_TAG, entity_tag("employee", row.id)),
+    bulk_tags=(EMPLOYEES_LIST_TAG,),
+)
 
 # Ciphertext columns, the AES-GCM associated data that binds each to its column, the length
 # of the full value (for the mask) and the reveal field that shows it.
@@ -316,6 +334,14 @@ def _set_names(row: Employee) -> None:
 class EmployeesService:
     # --- reads ------------------------------------------------------------------------------
 
+    @cached(
+        "list",
+        key="list:{filters}:{sort}:{request.limit}:{request.cursor}:{request.count}",
+        tags=[EMPLOYEES_LIST_TAG],
+        # The office (coordinator+) sees every row with the same fields: one shared
+        # entry; site managers and employees keep per-principal entries.
+        scope=scope_by_role(Role.COORDINATOR),
+    )
     async def list(
         self,
         session: AsyncSession,

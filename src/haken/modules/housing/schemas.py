@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from haken.platform.editing import NotNull
 from haken.platform.jptext import (
     PHONE_PATTERN,
     POSTAL_CODE_PATTERN,
@@ -56,23 +57,23 @@ class ApartmentCreate(_Input):
 
 class ApartmentUpdate(_Input):
     version: int = Field(ge=1)
-    name: Name | None = None
+    name: Annotated[Name | None, NotNull] = None
     postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = None
-    prefecture: Annotated[str, Field(pattern=PREFECTURE_PATTERN)] | None = None
-    city: Annotated[str, Field(max_length=100)] | None = None
-    address_line1: Name | None = None
-    address_line2: Line | None = None
-    landlord_name: Line | None = None
+    prefecture: Annotated[Annotated[str, Field(pattern=PREFECTURE_PATTERN)] | None, NotNull] = None
+    city: Annotated[Annotated[str, Field(max_length=100)] | None, NotNull] = None
+    address_line1: Annotated[Name | None, NotNull] = None
+    address_line2: Annotated[Line | None, NotNull] = None
+    landlord_name: Annotated[Line | None, NotNull] = None
     landlord_phone: Phone | None = None
     lease_start: dt.date | None = None
     lease_end: dt.date | None = None
     monthly_rent: Yen | None = None
-    utilities_policy: UtilitiesPolicy | None = None
-    utilities_flat_monthly: Yen | None = None
-    parking_spaces: int | None = Field(default=None, ge=0, le=1000)
-    parking_fee_monthly: Yen | None = None
-    notes: str | None = Field(default=None, max_length=4000)
-    archived: bool | None = None
+    utilities_policy: Annotated[UtilitiesPolicy | None, NotNull] = None
+    utilities_flat_monthly: Annotated[Yen | None, NotNull] = None
+    parking_spaces: Annotated[int | None, NotNull] = Field(default=None, ge=0, le=1000)
+    parking_fee_monthly: Annotated[Yen | None, NotNull] = None
+    notes: Annotated[str | None, NotNull] = Field(default=None, max_length=4000)
+    archived: Annotated[bool | None, NotNull] = None
 
 
 class ApartmentRead(BaseModel):
@@ -125,12 +126,12 @@ class RoomCreate(_Input):
 
 class RoomUpdate(_Input):
     version: int = Field(ge=1)
-    name: Annotated[str, Field(min_length=1, max_length=50)] | None = None
-    capacity: int | None = Field(default=None, ge=1, le=50)
+    name: Annotated[Annotated[str, Field(min_length=1, max_length=50)] | None, NotNull] = None
+    capacity: Annotated[int | None, NotNull] = Field(default=None, ge=1, le=50)
     monthly_rent: Yen | None = None
-    rent_per_occupant: Yen | None = None
-    notes: str | None = Field(default=None, max_length=4000)
-    archived: bool | None = None
+    rent_per_occupant: Annotated[Yen | None, NotNull] = None
+    notes: Annotated[str | None, NotNull] = Field(default=None, max_length=4000)
+    archived: Annotated[bool | None, NotNull] = None
 
 
 class RoomRead(BaseModel):
@@ -172,9 +173,9 @@ class OccupancyUpdate(_Input):
     """Charges and notes; dates change through move-out (or delete a wrong entry)."""
 
     version: int = Field(ge=1)
-    monthly_rent: Yen | None = None
-    utilities_monthly: Yen | None = None
-    notes: str | None = Field(default=None, max_length=4000)
+    monthly_rent: Annotated[Yen | None, NotNull] = None
+    utilities_monthly: Annotated[Yen | None, NotNull] = None
+    notes: Annotated[str | None, NotNull] = Field(default=None, max_length=4000)
 
 
 class OccupancyRead(BaseModel):

@@ -18,6 +18,7 @@ from haken.modules.identity.schemas import (
     PasswordResetRequest,
     RefreshRequest,
     RoleChange,
+    SessionAdminRead,
     SessionRead,
     TokenPair,
     UserCreate,
@@ -238,6 +239,37 @@ async def outbox(principal: AdminPrincipal, session: SessionDep, paging: PageQue
     """Mail queued for delivery (how a developer reads reset links without SMTP)."""
     result = await identity_service.outbox(session, paging)
     return page(result.items, result.pagination(paging.limit))
+
+
+@users_router.get("/sessions", response_model=PageEnvelope[SessionAdminRead])
+async def all_sessions(
+    principal: AdminPrincipal,
+    session: SessionDep,
+    paging: PageQuery,
+    q: Annotated[
+        str | None, Query(max_length=100, description="user's e-mail or name contains")
+    ] = None,
+    user_id: Annotated[int | None, Query(ge=1)] = None,
+    active: Annotated[
+        bool, Query(description="only sessions neither revoked nor expired (default)")
+    ] = True,
+) -> Any:
+    """Every user's sessions (devices), newest sign-in first."""
+    result = await identity_service.all_sessions(
+        session, principal, search=q, user_id=user_id, active_only=active, request=paging
+    )
+    return page(result.items, result.pagination(paging.limit))
+
+
+@users_router.delete("/sessions/{session_id}", response_model=Envelope[Accepted])
+async def revoke_user_session(
+    principal: AdminPrincipal,
+    session: SessionDep,
+    session_id: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Any:
+    """End any user's session (not one of a user who outranks you); it cannot refresh again."""
+    await identity_service.revoke_any_session(session, principal, session_id)
+    return ok(Accepted())
 
 
 @users_router.get("/{user_id}", response_model=Envelope[UserRead])

@@ -478,7 +478,75 @@ async def outbox(
     )
 
 
-ROUTERS = (auth_pages, account_pages, admin_pages, outbox_pages)
+sessions_pages = APIRouter(
+    prefix="/admin/sessions", include_in_schema=False, dependencies=[Depends(default_limit)]
+)
+REVOKED_REASONS = {
+    "logout": N_("Signed out"),
+    "revoked_by_user": N_("Ended by the user"),
+    "revoked_by_admin": N_("Ended by an administrator"),
+    "refresh_token_reuse": N_("Token reuse detected"),
+    "password_changed": N_("Password changed"),
+    "password_reset": N_("Password reset"),
+    "role_changed": N_("Role changed"),
+    "deactivated": N_("User deactivated"),
+}
+
+
+@sessions_pages.get("")
+async def sessions(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    user_id: Annotated[int | None, Query(ge=1)] = None,
+    active: bool = True,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    """Every user's sessions; search by e-mail or name, active only or all (htmx swaps)."""
+    paging = PageRequest(limit=50, cursor=cursor)
+    result = await identity_service.all_sessions(
+        session, principal, search=q or None, user_id=user_id, active_only=active, request=paging
+    )
+    filters = {
+        "q": q or "",
+        "user_id": user_id or "",
+        "active": "true" if active else "false",
+        "cursor": cursor or "",
+    }
+    return render(
+        request,
+        "identity/sessions.html",
+        {
+            "result": result,
+            "filters": filters,
+            "role_labels": {r.value: gettext_(label) for r, label in ROLE_LABELS.items()},
+            "reason_labels": {k: gettext_(label) for k, label in REVOKED_REASONS.items()},
+        },
+        block="results",
+    )
+
+
+@sessions_pages.post("/{session_id}/revoke")
+async def revoke_any_session(
+    request: Request,
+    principal: AdminPrincipal,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    session_id: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Any:
+    """End a user's session, then back to the list with its filters (``next``)."""
+    form = await request.form()
+    await identity_service.revoke_any_session(session, principal, session_id)
+    flash(request, "success", gettext_("The session was ended."))
+    back = form.get("next")
+    target = safe_next(back if isinstance(back, str) else None, "/admin/sessions")
+    if not target.startswith("/admin/sessions"):
+        target = "/admin/sessions"
+    return redirect(request, target)
+
+
+ROUTERS = (auth_pages, account_pages, admin_pages, outbox_pages, sessions_pages)
 
 
 async def _profile_panel(
@@ -491,6 +559,9 @@ async def _profile_panel(
 def register_web() -> None:
     """Navigation entries and the portal's profile section of this area."""
     registry.add_nav(NavItem("users", N_("Users"), "/admin/users", minimum=Role.ADMIN, order=80))
+    registry.add_nav(
+        NavItem("sessions", N_("Sessions"), "/admin/sessions", minimum=Role.ADMIN, order=82)
+    )
     registry.add_nav(
         NavItem("outbox", N_("Outgoing mail"), "/admin/outbox", minimum=Role.ADMIN, order=85)
     )

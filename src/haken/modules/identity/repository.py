@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Row, Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.identity.models import (
@@ -22,6 +23,8 @@ from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_ke
 
 USER_SORT = (SortKey(User.id, "asc"),)
 OUTBOX_SORT = (SortKey(OutboxEmail.created_at, "desc"), SortKey(OutboxEmail.id, "desc"))
+# Newest sign-ins first; the session id (unique) makes the order total.
+SESSION_SORT = (SortKey(AuthSession.created_at, "desc"), SortKey(AuthSession.id, "desc"))
 
 
 class IdentityRepository:
@@ -164,6 +167,56 @@ class IdentityRepository:
             .limit(200)
         )
         return (await self.session.scalars(statement)).all()
+
+    async def page_sessions(
+        self,
+        principal: Principal,
+        *,
+        search: str | None,
+        user_id: int | None,
+        active_at: dt.datetime | None,
+        request: PageRequest,
+    ) -> PageResult[Row[Any]]:
+        """Sessions of every user with their owner's e-mail and name: one query a page.
+
+        ``active_at`` keeps the sessions neither revoked nor expired at that time.
+        Admins see everyone's; anybody else only their own (the route admits admins only).
+        """
+        columns = select(
+            AuthSession.id,
+            AuthSession.user_id,
+            AuthSession.created_at,
+            AuthSession.last_used_at,
+            AuthSession.expires_at,
+            AuthSession.revoked_at,
+            AuthSession.revoked_reason,
+            AuthSession.user_agent,
+            AuthSession.client_ip,
+            User.email.label("user_email"),
+            User.display_name.label("user_display_name"),
+            User.role.label("user_role"),
+        ).join(User, User.id == AuthSession.user_id)
+        statement = cast("Select[Any]", columns)  # rows of named columns, paged like entities
+        if not principal.is_at_least(Role.ADMIN):
+            statement = statement.where(AuthSession.user_id == principal.user_id)
+        if user_id is not None:
+            statement = statement.where(AuthSession.user_id == user_id)
+        if search:
+            pattern = f"%{search.lower()}%"
+            statement = statement.where(
+                or_(User.email.like(pattern), func.lower(User.display_name).like(pattern))
+            )
+        if active_at is not None:
+            statement = statement.where(
+                AuthSession.revoked_at.is_(None), AuthSession.expires_at > active_at
+            )
+        total = None
+        if request.count:
+            total = await self.session.scalar(
+                select(func.count()).select_from(statement.order_by(None).subquery())
+            )
+        rows = (await self.session.execute(apply_keyset(statement, SESSION_SORT, request))).all()
+        return build_page(rows, SESSION_SORT, request, total)
 
     async def revoke_sessions(
         self, user_id: int, now: dt.datetime, reason: str, *, except_session: str | None = None

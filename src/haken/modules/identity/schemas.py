@@ -45,6 +45,21 @@ class Accepted(BaseModel):
     accepted: Literal[True] = True
 
 
+class PrincipalRecord(BaseModel):
+    """What a live session resolves to: cached per session so a request costs no
+    query (``session`` strategy; a write to the user, its sessions or its sites
+    invalidates it)."""
+
+    user_id: int
+    role: Role
+    email: str
+    locale: str
+    session_id: str
+    session_expires_at: dt.datetime
+    employee_id: int | None
+    site_ids: list[int]
+
+
 class UserRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -98,6 +113,18 @@ class SessionRead(BaseModel):
     user_agent: str
     client_ip: str
     current: bool = False
+
+
+class SessionAdminRead(SessionRead):
+    """A session in the administrators' list of every user's sessions."""
+
+    user_id: int
+    user_email: str
+    user_display_name: str
+    user_role: Role
+    revoked_at: dt.datetime | None
+    revoked_reason: str | None
+    active: bool = Field(default=True, description="neither revoked nor expired")
 
 
 class OutboxRead(BaseModel):

@@ -42,20 +42,30 @@ from haken.modules.identity.models import (
     PasswordResetToken,
     RefreshToken,
     User,
+    UserSite,
 )
 from haken.modules.identity.repository import IdentityRepository
 from haken.modules.identity.schemas import (
     PASSWORD_MIN_LENGTH,
     OutboxRead,
     Preferences,
+    PrincipalRecord,
     RoleChange,
+    SessionAdminRead,
     SessionRead,
     TokenPair,
     UserCreate,
     UserRead,
 )
 from haken.platform.access import Principal, Role
-from haken.platform.cache import cache_tags, cached, entity_tag, list_tag, scope_by_role
+from haken.platform.cache import (
+    cache_tags,
+    cached,
+    entity_tag,
+    invalidate_on_write,
+    list_tag,
+    scope_by_role,
+)
 from haken.platform.errors import HakenError, NotFoundError, VersionConflictError
 from haken.platform.logging import get_logger
 from haken.platform.pagination import PageRequest, PageResult
@@ -133,6 +143,31 @@ def _user_read(user: User, site_ids: list[int]) -> UserRead:
 USERS_LIST_TAG = list_tag("users")
 # Admins read every user (the repository does not filter them): they share entries.
 USER_SCOPE = scope_by_role(Role.ADMIN)
+
+
+PRINCIPAL_TAG = list_tag("principals")
+
+
+def _principal_write_rules() -> None:
+    """Any write to a user, its sessions or its sites drops its cached principal.
+
+    Keyed to the tables rather than to the services that write them, so a new
+    revocation path cannot forget it; a bulk statement (revoke every session of
+    a user, sign-in bookkeeping) drops every cached principal.
+    """
+    for model, user_of in (
+        (User, lambda row: row.id),
+        (AuthSession, lambda row: row.user_id),
+        (UserSite, lambda row: row.user_id),
+    ):
+        invalidate_on_write(
+            model,
+            row_tags=lambda row, user_of=user_of: (entity_tag("principal", user_of(row)),),
+            bulk_tags=(PRINCIPAL_TAG,),
+        )
+
+
+_principal_write_rules()
 
 
 def _touch_user(session: AsyncSession, user_id: int) -> None:
@@ -306,21 +341,50 @@ class IdentityService:
         self, session: AsyncSession, claims: AccessClaims
     ) -> Principal | None:
         """The principal of verified token claims, if its session and user are still live."""
+        record = await self._principal_record(session, claims.session_id, claims.user_id)
+        if record is None or record.session_expires_at <= utcnow():
+            return None
+        return Principal(
+            user_id=record.user_id,
+            role=record.role,
+            email=record.email,
+            locale=record.locale,
+            session_id=record.session_id,
+            employee_id=record.employee_id,
+            site_ids=frozenset(record.site_ids),
+        )
+
+    @cached(
+        "session",
+        key="principal:{session_id}:{user_id}",
+        tags=[PRINCIPAL_TAG, "principal:{user_id}"],
+        scope=None,
+    )
+    async def _principal_record(
+        self, session: AsyncSession, session_id: str, user_id: int
+    ) -> PrincipalRecord | None:
+        """The session's user as a DTO; ``None`` (cached too) for a revoked or unknown session.
+
+        Expiry is checked by the caller on every request, so an entry never
+        outlives its session; revocation, role, site and locale changes reach it
+        through the write rules in :func:`_principal_write_rules`.
+        """
         repo = IdentityRepository(session)
-        found = await repo.active_session_user(claims.session_id, claims.user_id, utcnow())
+        found = await repo.active_session_user(session_id, user_id, utcnow())
         if found is None:
             return None
         auth_session, user = found
         role = Role(user.role)
-        site_ids: frozenset[int] = frozenset()
+        site_ids: list[int] = []
         if role is Role.SITE_MANAGER:
-            site_ids = frozenset((await repo.site_ids_by_user([user.id])).get(user.id, []))
-        return Principal(
+            site_ids = sorted((await repo.site_ids_by_user([user.id])).get(user.id, []))
+        return PrincipalRecord(
             user_id=user.id,
             role=role,
             email=user.email,
             locale=user.locale,
             session_id=auth_session.id,
+            session_expires_at=auth_session.expires_at,
             employee_id=user.employee_id,
             site_ids=site_ids,
         )
@@ -439,20 +503,71 @@ class IdentityService:
     async def revoke_session(
         self, session: AsyncSession, principal: Principal, session_id: str
     ) -> None:
+        """End one of the caller's own sessions (another user's is not found)."""
         repo = IdentityRepository(session)
         auth_session = await repo.auth_session(session_id)
         if auth_session is None or auth_session.user_id != principal.user_id:
             raise NotFoundError()
+        await self._revoke(session, principal, auth_session, "revoked_by_user")
+
+    async def revoke_any_session(
+        self, session: AsyncSession, principal: Principal, session_id: str
+    ) -> None:
+        """An administrator ends any user's session, except one of a user who outranks them."""
+        repo = IdentityRepository(session)
+        auth_session = await repo.auth_session(session_id)
+        if auth_session is None:
+            raise NotFoundError()
+        if auth_session.user_id != principal.user_id:
+            owner = await repo.readable_user(principal, auth_session.user_id)
+            if owner is None:
+                raise NotFoundError()
+            self._check_grant(principal, Role(owner.role))
+        await self._revoke(session, principal, auth_session, "revoked_by_admin")
+
+    async def _revoke(
+        self, session: AsyncSession, principal: Principal, auth_session: AuthSession, reason: str
+    ) -> None:
+        """Revoke (once: a second call keeps the first reason) and audit the request."""
         if auth_session.revoked_at is None:
             auth_session.revoked_at = utcnow()
-            auth_session.revoked_reason = "revoked_by_user"
+            auth_session.revoked_reason = reason
         await audit_service.record(
             session,
             principal,
             entity_type="auth_session",
-            entity_id=session_id,
+            entity_id=auth_session.id,
             action="revoke",
+            after={"user_id": auth_session.user_id, "reason": auth_session.revoked_reason},
         )
+
+    async def all_sessions(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        search: str | None,
+        user_id: int | None,
+        active_only: bool,
+        request: PageRequest,
+    ) -> PageResult[SessionAdminRead]:
+        """Every user's sessions for administrators, newest sign-in first (not cached: every
+        token refresh moves ``last_used_at``)."""
+        now = utcnow()
+        result = await IdentityRepository(session).page_sessions(
+            principal,
+            search=search,
+            user_id=user_id,
+            active_at=now if active_only else None,
+            request=request,
+        )
+        reads = []
+        for row in result.items:
+            read = SessionAdminRead.model_validate(row)
+            read.current = row.id == principal.session_id
+            read.active = row.revoked_at is None and row.expires_at > now
+            reads.append(read)
+        return result.with_items(reads)
 
     # --- user administration ----------------------------------------------------------
 
