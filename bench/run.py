@@ -315,6 +315,18 @@ def run_reads(
             f"rps = {results['cached_read_vs_bare']} "
             f"(per run {results['cached_read_vs_bare_per_run']})"
         )
+        # The ceiling of any haken read: /api/health runs the whole middleware stack,
+        # routing and a dependency, but no auth, cache or database (explains the gap).
+        floor = measure(
+            "haken_health",
+            server.url + "/api/health",
+            runs=options.runs,
+            seconds=options.seconds,
+            connections=options.connections,
+        )
+        results["reads"]["haken_health"] = floor.as_dict()
+        results["floor_vs_bare"] = round(floor.median["rps"] / bare.median["rps"], 3)
+        print(f"floor haken_health: {floor.median['rps']} rps = {results['floor_vs_bare']} x bare")
     for scenario in scenarios:
         if scenario is not headline:
             result = measure(
