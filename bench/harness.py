@@ -29,6 +29,25 @@ VENV_BIN = Path(sys.executable).parent
 WRK = shutil.which("wrk")
 
 
+def haken(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+    """Run the ``haken`` CLI of this venv (seed, user create, migrate); fail loudly."""
+    completed = subprocess.run(
+        [str(VENV_BIN / "haken"), *args],
+        env={**os.environ, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=1800,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"haken {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
+        )
+    return completed.stdout
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

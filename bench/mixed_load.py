@@ -57,6 +57,7 @@ from harness import (
     RedisServer,
     Server,
     free_port,
+    haken,
     machine,
     start_server,
     worker_pids,
@@ -517,24 +518,6 @@ def client_main(config_path: Path, output_path: Path) -> None:
 # =====================================================================================
 # The driver: services, data, accounts, faults, figures
 # =====================================================================================
-
-
-def haken(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    completed = subprocess.run(
-        [str(VENV_BIN / "haken"), *args],
-        env={**os.environ, **env},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=1800,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"haken {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
-        )
-    return completed.stdout
 
 
 def spare_port() -> int:

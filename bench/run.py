@@ -35,7 +35,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,6 +56,7 @@ from harness import (
     RedisServer,
     Server,
     free_port,
+    haken,
     machine,
     measure,
     peak_rss_mb,
@@ -95,24 +95,6 @@ async def _recreate_postgres(url: str) -> None:
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
     await engine.dispose()
-
-
-def haken(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    completed = subprocess.run(
-        [str(VENV_BIN / "haken"), *args],
-        env={**os.environ, **env},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=1800,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"haken {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
-        )
-    return completed.stdout
 
 
 def prepare_database(

@@ -18,14 +18,16 @@ route the scenario drives (pages are thin: the service does the invalidating).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from haken.platform.cache import active_cache, cache_bypass
+from haken.platform.cache import HakenCache, active_cache, cache_bypass
+from tests.conftest import REDIS_URL, require_service
 
 Route = tuple[str, str]
 ScenarioFn = Callable[["FreshnessContext"], Awaitable[None]]
@@ -106,3 +108,24 @@ class FreshnessContext:
                 assert truth != primed, (
                     f"the write did not change {path}: the scenario proves nothing"
                 )
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def cache_backend(request: pytest.FixtureRequest, app: Any) -> AsyncIterator[str]:
+    """The app's own memory cache, or a Redis-backed one swapped in for the test."""
+    if request.param == "memory":
+        yield "memory"
+        return
+    require_service(REDIS_URL, "Redis", "HAKEN_TEST_REDIS_URL")
+    redis_cache = HakenCache(REDIS_URL)
+    await redis_cache.start()
+    assert not redis_cache.degraded, "the test Redis is unreachable"
+    await redis_cache.clear()
+    previous = app.state.cache
+    app.state.cache = redis_cache
+    try:
+        yield "redis"
+    finally:
+        app.state.cache = previous
+        await redis_cache.clear()
+        await redis_cache.close()

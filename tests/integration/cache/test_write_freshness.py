@@ -6,16 +6,14 @@ claims; each scenario then runs on the memory backend and on a real Redis.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 from haken.platform import cache as cache_module
-from haken.platform.cache import HakenCache, cache_tags, cached_areas
+from haken.platform.cache import cache_tags, cached_areas
 from haken.platform.routes import RouteInfo, iter_routes
-from tests.conftest import REDIS_URL, require_service
 from tests.integration.cache.freshness import (
     SCENARIOS,
     FreshnessContext,
@@ -51,27 +49,6 @@ def test_every_write_route_of_a_cached_area_has_a_freshness_scenario(app: Any) -
     existing = {(m, r.path) for r in routes for m in r.methods}
     stale = sorted(covered_routes() - existing)
     assert not stale, f"freshness scenarios for routes that no longer exist: {stale}"
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def cache_backend(request: pytest.FixtureRequest, app: Any) -> AsyncIterator[str]:
-    """The app's own memory cache, or a Redis-backed one swapped in for the test."""
-    if request.param == "memory":
-        yield "memory"
-        return
-    require_service(REDIS_URL, "Redis", "HAKEN_TEST_REDIS_URL")
-    redis_cache = HakenCache(REDIS_URL)
-    await redis_cache.start()
-    assert not redis_cache.degraded, "the test Redis is unreachable"
-    await redis_cache.clear()
-    previous = app.state.cache
-    app.state.cache = redis_cache
-    try:
-        yield "redis"
-    finally:
-        app.state.cache = previous
-        await redis_cache.clear()
-        await redis_cache.close()
 
 
 def _context(

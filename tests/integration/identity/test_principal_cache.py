@@ -8,7 +8,7 @@ Redis shared by two apps' caches (what two workers see).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -17,9 +17,8 @@ import pytest
 from haken.modules.identity.schemas import Preferences
 from haken.modules.identity.service import identity_service
 from haken.platform.access import Principal, Role
-from haken.platform.cache import HakenCache
 from haken.platform.db import assert_num_queries, session_scope
-from tests.conftest import REDIS_URL, TEST_PASSWORD, require_service
+from tests.conftest import TEST_PASSWORD
 
 Revoke = Callable[
     [httpx.AsyncClient, dict[str, str], dict[str, Any], dict[str, str]], Awaitable[None]
@@ -68,25 +67,6 @@ REVOCATIONS: dict[str, Revoke] = {
     "role change": _change_role,
     "deactivation": _deactivate,
 }
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def cache_backend(request: pytest.FixtureRequest, app: Any) -> AsyncIterator[str]:
-    if request.param == "memory":
-        yield "memory"
-        return
-    require_service(REDIS_URL, "Redis", "HAKEN_TEST_REDIS_URL")
-    shared = HakenCache(REDIS_URL)
-    await shared.start()
-    await shared.clear()
-    previous = app.state.cache
-    app.state.cache = shared
-    try:
-        yield "redis"
-    finally:
-        app.state.cache = previous
-        await shared.clear()
-        await shared.close()
 
 
 @pytest.mark.parametrize("how", sorted(REVOCATIONS))
