@@ -5,6 +5,7 @@ assignments reaching a 抵触日 within N days."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -191,3 +192,50 @@ async def test_individual_clock_cooling_off_and_site_clock_from_history(
     again = (await client.get(f"/api/assignments/{back['id']}", headers=headers)).json()["data"]
     assert again["conflict_date"] == "2030-04-02"
     assert await _conflicts(client, headers, "2029-03-02", 30) == []
+
+
+async def test_a_site_extension_reaches_running_assignments_right_after_the_commit(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Art. 40-2 ¶4: the hearing extends the site limit by up to 3 years; the running
+    assignment's stored 抵触日 follows at once (the job the extension enqueues), not at
+    the nightly refresh."""
+    headers = await auth_headers("coordinator")
+    place = await make_unit(client, headers, dispatch_started_on="2025-10-01")
+    contract = await make_contract(client, headers, place["unit_id"], "2026-04-01", "2029-03-31")
+    worker = await make_employee(client, headers)
+    running = await assign(
+        client,
+        headers,
+        contract["id"],
+        worker["id"],
+        start_date="2026-04-01",
+        end_date="2028-09-30",
+    )
+    assert (running["site_conflict_date"], running["conflict_kind"]) == ("2028-10-01", "site")
+
+    site = (await client.get(f"/api/sites/{place['site_id']}", headers=headers)).json()["data"]
+    extended = await client.post(
+        f"/api/sites/{place['site_id']}/extensions",
+        headers=headers,
+        json={
+            "version": site["version"],
+            "hearing_date": "2028-08-15",
+            "heard_party": "過半数代表者",
+        },
+    )
+    assert extended.status_code == 201, extended.text
+    assert extended.json()["data"]["conflict_date"] == "2031-10-01"
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        now = (await client.get(f"/api/assignments/{running['id']}", headers=headers)).json()
+        if now["data"]["site_conflict_date"] == "2031-10-01":
+            break
+        assert asyncio.get_running_loop().time() < deadline, now["data"]
+        await asyncio.sleep(0.05)
+    # The site date is no longer the nearer one: the person's own clock binds now.
+    assert (now["data"]["conflict_date"], now["data"]["conflict_kind"]) == (
+        "2029-04-01",
+        "individual",
+    )

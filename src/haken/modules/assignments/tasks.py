@@ -20,3 +20,13 @@ async def refresh(ctx: JobContext) -> dict[str, Any]:
     today or ended yesterday (site managers' row scope over employees)."""
     today = dt.datetime.now(ZoneInfo(ctx.settings.timezone)).date()
     return await assignments_service.refresh_all(ctx.session, today=today)
+
+
+@job("assignments.refresh_site")
+async def refresh_site(ctx: JobContext, *, site_id: int) -> dict[str, Any]:
+    """On demand, right after a client's site 抵触日 moved (an extension was recorded,
+    or the date dispatch began was corrected): the running assignments at that site
+    take the new date now instead of at the nightly pass. Idempotent."""
+    today = dt.datetime.now(ZoneInfo(ctx.settings.timezone)).date()
+    changed = await assignments_service.refresh_site(ctx.session, site_id=site_id, today=today)
+    return {"site_id": site_id, "changed": changed}

@@ -75,6 +75,7 @@ from haken.platform.editing import (
     snapshot,
 )
 from haken.platform.errors import NotFoundError
+from haken.platform.jobs import enqueue_job
 from haken.platform.jptext import search_key
 from haken.platform.pagination import PageRequest, PageResult
 
@@ -114,6 +115,16 @@ def _name_keys(client: Client) -> None:
     client.name_key = search_key(client.name)
     client.kana_key = search_key(client.name_kana) if client.name_kana else None
     client.sort_key = client.kana_key or client.name_key
+
+
+# The assignments area stores each running assignment's 抵触日; it registers this job
+# (assignments/tasks.py). Named, not imported: clients sits below assignments.
+REFRESH_SITE_JOB = "assignments.refresh_site"
+
+
+def _refresh_assignments_after_commit(session: AsyncSession, site_id: int) -> None:
+    """The site 抵触日 moved: have the assignments there take it right after the commit."""
+    enqueue_job(session, REFRESH_SITE_JOB, site_id=site_id)
 
 
 def _conflict_date(start: dt.date | None, extensions: Iterable[SiteExtension]) -> dt.date | None:
@@ -322,8 +333,11 @@ class ClientsService:
         if data.archived is not None:
             set_archived(site, data.archived)
         extensions = await repo.extensions(site.id)
+        previous_conflict_date = site.conflict_date
         site.conflict_date = _conflict_date(site.dispatch_started_on, extensions)
         await _flush(repo)
+        if site.conflict_date != previous_conflict_date:
+            _refresh_assignments_after_commit(session, site.id)
         await audit_service.record(
             session,
             principal,
@@ -374,6 +388,7 @@ class ClientsService:
         site.conflict_date = _conflict_date(site.dispatch_started_on, extensions)
         site.updated_at = utcnow()  # bumps the version: the 抵触日 others saw has changed
         await _flush(repo)
+        _refresh_assignments_after_commit(session, site.id)
         await audit_service.record(
             session,
             principal,
