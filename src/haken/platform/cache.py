@@ -965,7 +965,7 @@ class HakenCache:
         """
         assert self.redis is not None
         with contextlib.suppress(*BACKEND_ERRORS):
-            await self.redis.close()
+            await self.redis.close()  # type: ignore[no-untyped-call]
         await self.redis.init()  # type: ignore[no-untyped-call]
 
     async def _replay(self, backend: Backend, journal: Journal) -> None:
