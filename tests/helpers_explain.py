@@ -45,9 +45,16 @@ def capture_statements(app: Any) -> Iterator[list[Statement]]:
 
 
 async def analyze(app: Any) -> None:
-    """Refresh the planner's statistics of every table (after a bulk insert)."""
-    async with app.state.database.engine.begin() as connection:
+    """Refresh the planner's statistics of every table (after a bulk insert).
+
+    A SQLite connection reads the statistics when it loads the schema, so a pooled
+    connection opened before the ANALYZE may plan without them (a full scan that the
+    database would not choose): drop the pool, every later connection starts fresh.
+    """
+    engine = app.state.database.engine
+    async with engine.begin() as connection:
         await connection.exec_driver_sql("ANALYZE")
+    await engine.dispose()
 
 
 async def plan_of(connection: Any, sql: str, parameters: Any) -> list[str]:
