@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from haken.labor.dispatch import Exemption
 from haken.labor.residence import SpecifiedSkilledField
 from haken.platform.editing import NotNull
+from haken.platform.types import LocalTime
 
 
 def _money_text(value: Decimal) -> str:
@@ -86,8 +87,8 @@ class _Input(BaseModel):
 
 class _ContractTerms(_Input):
     working_days: Short = ""
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     break_minutes: Annotated[int, Field(ge=0, le=600)] = 0
     work_content: Annotated[str, Field(min_length=1, max_length=4000)]
     responsibility_level: Line = ""
@@ -127,8 +128,8 @@ class ContractUpdate(_Input):
     period_end: Annotated[dt.date | None, NotNull] = None
     status: Annotated[ContractStatus | None, NotNull] = None
     working_days: Annotated[Short | None, NotNull] = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     break_minutes: Annotated[int | None, Field(ge=0, le=600), NotNull] = None
     work_content: Annotated[str | None, Field(min_length=1, max_length=4000), NotNull] = None
     responsibility_level: Annotated[Line | None, NotNull] = None
@@ -166,8 +167,8 @@ class ContractRead(BaseModel):
     period_start: dt.date
     period_end: dt.date
     working_days: str
-    start_time: dt.time | None
-    end_time: dt.time | None
+    start_time: LocalTime | None
+    end_time: LocalTime | None
     break_minutes: int
     work_content: str
     responsibility_level: str
