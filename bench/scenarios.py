@@ -7,6 +7,7 @@ scenarios (below the reads) send valid, unique bodies built from the demo seed.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import itertools
 import secrets
@@ -150,7 +151,9 @@ class WriteContext:
         return rows[:most]
 
 
-class WriteScenario:
+class WriteScenario(abc.ABC):
+    """One write of the mix: subclasses say what each user owns and send one request."""
+
     name = ""
     kinds: tuple[str, ...] = ()
     description = ""
@@ -162,8 +165,9 @@ class WriteScenario:
         """Pick or create what each user owns; returns why the scenario is skipped, if so."""
         return None
 
+    @abc.abstractmethod
     async def step(self, user: int, send: Send) -> None:
-        raise NotImplementedError
+        """Send one request as ``user`` through ``send`` (which times and records it)."""
 
 
 class EmployeeCreate(WriteScenario):

@@ -296,6 +296,7 @@ def _area_of(module: str) -> str:
 
 
 _DEFAULT: Any = object()
+_UNDECODED: Any = object()  # a cache fill's value is only in its payload bytes
 _BYPASS: ContextVar[bool] = ContextVar("haken_cache_bypass", default=False)
 
 
@@ -1048,8 +1049,9 @@ class HakenCache:
         if tokens is None:
             value = await loader()
         else:
-            payload = await self._single_flight(spec, key, tokens, epoch, loader)
-            value = spec.adapter.validate_json(payload)
+            payload, value = await self._single_flight(spec, key, tokens, epoch, loader)
+            if value is _UNDECODED:  # another task or worker loaded it: read its bytes
+                value = spec.adapter.validate_json(payload)
         ms = (time.perf_counter() - started) * 1000
         self.stats.record_read(spec, hit=False, ms=ms, fallback=fallback)
         return value
@@ -1061,26 +1063,27 @@ class HakenCache:
         tokens: tuple[bytes, ...],
         epoch: int,
         loader: Callable[[], Awaitable[Any]],
-    ) -> bytes:
+    ) -> tuple[bytes, Any]:
+        """The payload, and the loaded value when this task loaded it (else ``_UNDECODED``)."""
         flight_key = (key, tokens)
         flight = self._flights.get(flight_key)
         if flight is not None:
             self.stats.record_lock_wait(spec, "process")
             try:
-                return await asyncio.shield(flight)
+                return await asyncio.shield(flight), _UNDECODED
             except _LeaderFailed:
-                return self._encode(spec, await loader())
+                return b"", await loader()
         flight = asyncio.get_running_loop().create_future()
         self._flights[flight_key] = flight
         try:
-            payload = await self._fill(spec, key, tokens, epoch, loader)
+            payload, value = await self._fill(spec, key, tokens, epoch, loader)
         except BaseException:
             flight.set_exception(_LeaderFailed())
             flight.exception()  # retrieved: no "never retrieved" warning without followers
             raise
         else:
             flight.set_result(payload)
-            return payload
+            return payload, value
         finally:
             self._flights.pop(flight_key, None)
 
@@ -1100,7 +1103,7 @@ class HakenCache:
         tokens: tuple[bytes, ...],
         epoch: int,
         loader: Callable[[], Awaitable[Any]],
-    ) -> bytes:
+    ) -> tuple[bytes, Any]:
         """Load under a cross-worker lock; whoever finds it taken waits for the value instead."""
         lock_key = LOCK_PREFIX + key[len(PREFIX) :]
         owner = secrets.token_hex(8)
@@ -1114,16 +1117,17 @@ class HakenCache:
             self.stats.record_lock_wait(spec, "worker")
             payload = await self._wait_for_other_worker(key, lock_key, tokens)
             if payload is not None:
-                return payload
+                return payload, _UNDECODED
         elif locked:
             # Double-checked: another worker may have stored it between our miss and the lock.
             with contextlib.suppress(_Transient):
                 stored = self._unpack(await self._call("read", lambda b: b.get(key)), tokens)
                 if stored is not None:
                     await self._call("unlock", lambda b: b.unlock(lock_key, owner))
-                    return stored
+                    return stored, _UNDECODED
         try:
-            payload = self._encode(spec, await loader())
+            value = await loader()
+            payload = self._encode(spec, value)
             entry = b",".join(tokens) + b"\n" + payload
 
             async def write(backend: Backend) -> None:
@@ -1133,7 +1137,7 @@ class HakenCache:
 
             with contextlib.suppress(_Transient):
                 await self._call("write", write)
-            return payload
+            return payload, value  # the caller uses the value itself: no decode of our own bytes
         finally:
             if locked:
                 with contextlib.suppress(_Transient):  # the lock expires by itself

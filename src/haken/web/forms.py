@@ -11,7 +11,7 @@ the request's transaction rolls back like any other error.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -25,6 +25,7 @@ from haken.platform.errors import HakenError
 from haken.web.i18n import N_, gettext_
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 # Pydantic error type → message id (with the placeholders Pydantic's context provides).
 _REQUIRED = N_("This field is required.")
@@ -244,6 +245,31 @@ def parse_rows(
                     name += f"-{loc[2]}"
             state.errors.setdefault(name, field_message(item))
     return state, numbers
+
+
+async def save_form(
+    state: FormState[M],
+    save: Callable[[M], Awaitable[T]],
+    *,
+    field_codes: Mapping[str, str] | None = None,
+) -> T | None:
+    """Run a page form's write with its parsed data, the one way every page does it.
+
+    Nothing runs when the form already has errors. A service refusal goes onto the
+    form (on its field when ``field_codes`` maps its code, else above the form) and
+    ``None`` is returned: the caller then raises :class:`FormRejected` with the form
+    re-rendered. A 404 is not the form's business: it propagates to the error page.
+    """
+    if not state.ok:
+        return None
+    assert state.data is not None
+    try:
+        return await save(state.data)
+    except HakenError as error:
+        if error.status_code == 404:
+            raise
+        state.add_error(error, field_codes)
+        return None
 
 
 class FormRejected(Exception):

@@ -38,7 +38,7 @@ from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
@@ -225,21 +225,16 @@ async def update_contract(
 ) -> Any:
     contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
     state = parse_form(ContractUpdate, await request.form(), current=_contract_current(contract))
-    if state.data is not None:
-        try:
-            await assignments_service.update_contract(
-                session, principal, contract_id=contract_id, data=state.data
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(
-                error,
-                {
-                    "CONTRACT_NUMBER_TAKEN": "contract_number",
-                    "CONTRACT_PERIOD_INVALID": "period_end",
-                },
-            )
+    await save_form(
+        state,
+        lambda data: assignments_service.update_contract(
+            session, principal, contract_id=contract_id, data=data
+        ),
+        field_codes={
+            "CONTRACT_NUMBER_TAKEN": "contract_number",
+            "CONTRACT_PERIOD_INVALID": "period_end",
+        },
+    )
     if not state.ok:
         raise FormRejected(_contract_edit_form(request, state, contract, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
@@ -330,15 +325,12 @@ async def create_assignment(
     state.values.update(rate.values)
     state.errors.pop("rate", None)
     state.errors.update(rate.errors)
-    if state.data is not None and not state.errors:
-        try:
-            placed = await assignments_service.create_assignment(
-                session, principal, data=state.data, today=_today(request)
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    placed = await save_form(
+        state,
+        lambda data: assignments_service.create_assignment(
+            session, principal, data=data, today=_today(request)
+        ),
+    )
     if not state.ok:
         raise FormRejected(
             await _placement_form(request, session, principal, employee_id, state, status_code=422)
@@ -392,19 +384,13 @@ async def end_assignment(
 ) -> Any:
     """The last day worked (the planned end at the latest) and why; the 抵触日 follow."""
     state = parse_form(AssignmentEnd, await request.form())
-    if state.data is not None:
-        try:
-            ended = await assignments_service.end_assignment(
-                session,
-                principal,
-                assignment_id=assignment_id,
-                data=state.data,
-                today=_today(request),
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error, {"ASSIGNMENT_END_DATE_INVALID": "end_date"})
+    ended = await save_form(
+        state,
+        lambda data: assignments_service.end_assignment(
+            session, principal, assignment_id=assignment_id, data=data, today=_today(request)
+        ),
+        field_codes={"ASSIGNMENT_END_DATE_INVALID": "end_date"},
+    )
     if not state.ok:
         assignment = await _assignment(request, session, principal, assignment_id)
         raise FormRejected(
@@ -437,25 +423,16 @@ async def change_rate(
 ) -> Any:
     """A new rate from a date: a row is added, the earlier rates stay as history."""
     state = parse_form(RateChange, await request.form())
-    if state.data is not None:
-        try:
-            changed = await assignments_service.change_rate(
-                session,
-                principal,
-                assignment_id=assignment_id,
-                data=state.data,
-                today=_today(request),
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(
-                error,
-                {
-                    "ASSIGNMENT_RATE_DATE_INVALID": "effective_from",
-                    "ASSIGNMENT_RATE_EXISTS": "effective_from",
-                },
-            )
+    changed = await save_form(
+        state,
+        lambda data: assignments_service.change_rate(
+            session, principal, assignment_id=assignment_id, data=data, today=_today(request)
+        ),
+        field_codes={
+            "ASSIGNMENT_RATE_DATE_INVALID": "effective_from",
+            "ASSIGNMENT_RATE_EXISTS": "effective_from",
+        },
+    )
     if not state.ok:
         assignment = await _assignment(request, session, principal, assignment_id)
         raise FormRejected(

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, Uploa
 from fastapi.responses import FileResponse
 
 from haken.labor.residence import ResidenceStatus
-from haken.modules.candidates.errors import PhotoTooLargeError
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
     CandidateCreate,
@@ -158,9 +157,7 @@ async def upload_photo(
     version: Annotated[int, Form(ge=1)],
 ) -> Any:
     """Replace the photo; the type is read from the content, the name is ours."""
-    content = await file.read(PHOTO_MAX_BYTES + 1)
-    if len(content) > PHOTO_MAX_BYTES:
-        raise PhotoTooLargeError(limit=PHOTO_MAX_BYTES)
+    content = await file.read(PHOTO_MAX_BYTES + 1)  # bounded; the service refuses a larger one
     return ok(
         await candidates_service.set_photo(
             session,

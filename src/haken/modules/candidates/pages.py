@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.datastructures import UploadFile
 
 from haken.labor.residence import ResidenceStatus
-from haken.modules.candidates.errors import PhotoTooLargeError
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
     TRANSITIONS,
@@ -40,7 +39,7 @@ from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, registry
 from haken.web.render import flash, redirect, render
@@ -237,13 +236,11 @@ async def update_candidate(
 ) -> Any:
     candidate = await candidates_service.get(session, principal, candidate_id)
     state = parse_form(CandidateUpdate, await request.form(), current=_current_values(candidate))
-    if state.data is not None:
-        try:
-            await candidates_service.update(session, principal, candidate_id, state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error, FIELD_CODES)
+    await save_form(
+        state,
+        lambda data: candidates_service.update(session, principal, candidate_id, data),
+        field_codes=FIELD_CODES,
+    )
     if not state.ok:
         raise FormRejected(_form_page(request, state, candidate=candidate, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
@@ -259,13 +256,9 @@ async def change_status(
     candidate_id: CandidateId,
 ) -> Any:
     state = parse_form(StatusChange, await request.form())
-    if state.data is not None:
-        try:
-            await candidates_service.change_status(session, principal, candidate_id, state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state, lambda data: candidates_service.change_status(session, principal, candidate_id, data)
+    )
     if not state.ok:
         candidate = await candidates_service.get(session, principal, candidate_id)
         raise FormRejected(_detail_page(request, candidate, status_form=state, status_code=422))
@@ -282,13 +275,11 @@ async def hire(
 ) -> Any:
     """Hire an offered candidate: the new employee record opens next."""
     state = parse_form(EmployeeHire, await request.form())
-    if state.data is not None:
-        try:
-            result = await candidates_service.hire(session, principal, candidate_id, state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error, FIELD_CODES)
+    result = await save_form(
+        state,
+        lambda data: candidates_service.hire(session, principal, candidate_id, data),
+        field_codes=FIELD_CODES,
+    )
     if not state.ok:
         candidate = await candidates_service.get(session, principal, candidate_id)
         raise FormRejected(_detail_page(request, candidate, hire_form=state, status_code=422))
@@ -312,22 +303,18 @@ async def upload_photo(
     content = await upload.read(PHOTO_MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
     if not content:
         state.errors["photo"] = gettext_("This field is required.")
-    elif state.data is not None:
-        try:
-            if len(content) > PHOTO_MAX_BYTES:
-                raise PhotoTooLargeError(limit=PHOTO_MAX_BYTES)
-            await candidates_service.set_photo(
-                session,
-                principal,
-                candidate_id,
-                content=content,
-                version=state.data.version,
-                data_dir=settings.data_dir,
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error, PHOTO_CODES)
+    await save_form(
+        state,
+        lambda data: candidates_service.set_photo(
+            session,
+            principal,
+            candidate_id,
+            content=content,
+            version=data.version,
+            data_dir=settings.data_dir,
+        ),
+        field_codes=PHOTO_CODES,
+    )
     if not state.ok:
         candidate = await candidates_service.get(session, principal, candidate_id)
         raise FormRejected(_detail_page(request, candidate, photo_form=state, status_code=422))

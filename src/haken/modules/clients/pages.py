@@ -35,7 +35,7 @@ from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
@@ -171,15 +171,12 @@ async def update_client(
 ) -> Any:
     client = await clients_service.get_client(session, principal, client_id=client_id)
     state = parse_form(ClientUpdate, await request.form(), current=_current(client))
-    if state.data is not None:
-        try:
-            await clients_service.update_client(
-                session, principal, client_id=client_id, data=state.data
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state,
+        lambda data: clients_service.update_client(
+            session, principal, client_id=client_id, data=data
+        ),
+    )
     if not state.ok:
         raise FormRejected(_client_form(request, state, client, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
@@ -254,13 +251,10 @@ async def update_site(
 ) -> Any:
     site = await clients_service.get_site(session, principal, site_id=site_id)
     state = parse_form(SiteUpdate, await request.form(), current=_current(site))
-    if state.data is not None:
-        try:
-            await clients_service.update_site(session, principal, site_id=site_id, data=state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state,
+        lambda data: clients_service.update_site(session, principal, site_id=site_id, data=data),
+    )
     if not state.ok:
         client = await clients_service.get_client(session, principal, client_id=site.client_id)
         raise FormRejected(_site_form(request, state, client, site, status_code=422))
@@ -314,13 +308,7 @@ async def create_unit(
     site_id: Id,
 ) -> Any:
     state = parse_form(UnitCreate, await request.form(), extra={"site_id": site_id})
-    if state.data is not None:
-        try:
-            await clients_service.create_unit(session, principal, data=state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(state, lambda data: clients_service.create_unit(session, principal, data=data))
     if not state.ok:
         raise FormRejected(
             await _site_page(request, session, principal, site_id, unit_form=state, status_code=422)
@@ -358,13 +346,10 @@ async def update_unit(
 ) -> Any:
     unit = await clients_service.get_unit(session, principal, unit_id=unit_id)
     state = parse_form(UnitUpdate, await request.form(), current=_current(unit))
-    if state.data is not None:
-        try:
-            await clients_service.update_unit(session, principal, unit_id=unit_id, data=state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state,
+        lambda data: clients_service.update_unit(session, principal, unit_id=unit_id, data=data),
+    )
     if not state.ok:
         raise FormRejected(_unit_form(request, state, unit, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))

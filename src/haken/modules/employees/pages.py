@@ -49,7 +49,7 @@ from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import AdminRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form, parse_rows
+from haken.web.forms import FormRejected, FormState, parse_form, parse_rows, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
@@ -278,13 +278,11 @@ async def update_employee(
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
     state = _parse_person(EmployeeUpdate, await request.form(), employee)
-    if state.data is not None and state.ok:
-        try:
-            await employees_service.update(session, principal, employee_id, state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error, FIELD_CODES)
+    await save_form(
+        state,
+        lambda data: employees_service.update(session, principal, employee_id, data),
+        field_codes=FIELD_CODES,
+    )
     if not state.ok:
         raise FormRejected(_form_page(request, state, employee=employee, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
@@ -364,13 +362,10 @@ async def replace_dependants(
         DependantInput,
         checkboxes=DEPENDANT_CHECKBOXES,
     )
-    if state.data is not None and state.ok:
-        try:
-            await employees_service.replace_dependants(session, principal, employee_id, state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state,
+        lambda data: employees_service.replace_dependants(session, principal, employee_id, data),
+    )
     if not state.ok:
         employee = await employees_service.get(session, principal, employee_id)
         raise FormRejected(_dependants_page(request, employee, state, rows, status_code=422))

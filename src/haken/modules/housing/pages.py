@@ -34,7 +34,7 @@ from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
@@ -181,13 +181,7 @@ async def create_room(
     apartment_id: Id,
 ) -> Any:
     state = parse_form(RoomCreate, await request.form(), extra={"apartment_id": apartment_id})
-    if state.data is not None:
-        try:
-            await housing_service.create_room(session, principal, data=state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(state, lambda data: housing_service.create_room(session, principal, data=data))
     if not state.ok:
         raise FormRejected(
             await _apartment_page(
@@ -216,15 +210,12 @@ async def update_apartment(
 ) -> Any:
     apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
     state = parse_form(ApartmentUpdate, await request.form(), current=_current(apartment))
-    if state.data is not None:
-        try:
-            await housing_service.update_apartment(
-                session, principal, apartment_id=apartment_id, data=state.data
-            )
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state,
+        lambda data: housing_service.update_apartment(
+            session, principal, apartment_id=apartment_id, data=data
+        ),
+    )
     if not state.ok:
         raise FormRejected(_apartment_form(request, state, apartment, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
@@ -288,13 +279,11 @@ async def update_room(
     apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
     room = await _room(session, principal, apartment_id, room_id)
     state = parse_form(RoomUpdate, await request.form(), current=_current(room))
-    if state.data is not None:
-        try:
-            await housing_service.update_room(session, principal, room_id=room_id, data=state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error, {"HOUSING_CAPACITY_BELOW_OCCUPANTS": "capacity"})
+    await save_form(
+        state,
+        lambda data: housing_service.update_room(session, principal, room_id=room_id, data=data),
+        field_codes={"HOUSING_CAPACITY_BELOW_OCCUPANTS": "capacity"},
+    )
     if not state.ok:
         raise FormRejected(_room_form(request, state, apartment, room, status_code=422))
     flash(request, "success", gettext_("The changes were saved."))
@@ -351,13 +340,9 @@ async def move_in(
     state = parse_form(
         MoveIn, form, extra={"employee_id": employee_id, "parking": form.get("parking") == "on"}
     )
-    if state.data is not None:
-        try:
-            stay = await housing_service.move_in(session, principal, data=state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    stay = await save_form(
+        state, lambda data: housing_service.move_in(session, principal, data=data)
+    )
     if not state.ok:
         raise FormRejected(
             await _move_in_page(request, session, principal, employee_id, state, status_code=422)

@@ -43,7 +43,7 @@ from haken.platform.ratelimit import AuthRateLimit, LoginRateLimit, default_limi
 from haken.platform.security import decode_access_token
 from haken.web import csrf
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form
+from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render, safe_next
@@ -416,13 +416,9 @@ async def change_role(
         extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")},
     )
     state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
-    if state.data is not None:
-        try:
-            await identity_service.change_role(session, principal, user_id, state.data)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state, lambda data: identity_service.change_role(session, principal, user_id, data)
+    )
     if not state.ok:
         raise FormRejected(
             await _user_page(request, session, principal, user_id, role_form=state, status_code=422)
@@ -440,13 +436,9 @@ async def deactivate_user(
     user_id: Annotated[int, Path(ge=1)],
 ) -> Any:
     state = parse_form(Deactivate, await request.form())
-    if state.data is not None:
-        try:
-            await identity_service.deactivate(session, principal, user_id, state.data.version)
-        except HakenError as error:
-            if error.status_code == 404:
-                raise
-            state.add_error(error)
+    await save_form(
+        state, lambda data: identity_service.deactivate(session, principal, user_id, data.version)
+    )
     if not state.ok:
         raise FormRejected(
             await _user_page(request, session, principal, user_id, role_form=state, status_code=409)
