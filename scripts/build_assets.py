@@ -2,7 +2,7 @@
 
 Front-end packages come from the npm registry through ``package-lock.json``
 (``npm ci``), never from copies committed to git. This step copies the files
-the pages load (htmx from ``node_modules``, haken's own CSS/JS from
+the pages load (htmx and Swagger UI from ``node_modules``, haken's own CSS/JS from
 ``src/haken/web/static/src``) under content-hashed names and writes
 ``manifest.json`` (logical name → fingerprinted name), which the templates read.
 A fingerprinted file never changes, so it is served with a one-year immutable
@@ -21,8 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "haken" / "web" / "static" / "src"
 DIST = ROOT / "src" / "haken" / "web" / "static" / "dist"
+NODE_MODULES = ROOT / "node_modules"
 # Logical name → file inside node_modules (pinned by package-lock.json).
-NPM_FILES = {"htmx.min.js": ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"}
+NPM_FILES = {
+    "htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js",
+    # /api/docs: Swagger UI served from haken's own origin (its CSP allows 'self' only).
+    "swagger-ui-bundle.js": NODE_MODULES / "swagger-ui-dist" / "swagger-ui-bundle.js",
+    "swagger-ui.css": NODE_MODULES / "swagger-ui-dist" / "swagger-ui.css",
+}
 
 
 def fingerprint(name: str, content: bytes) -> str:

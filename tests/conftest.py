@@ -190,16 +190,53 @@ def make_user(app: Any, client: httpx.AsyncClient) -> UserFactory:
     counter = {"n": 0}
 
     async def factory(role: str = "employee", **fields: Any) -> dict[str, Any]:
+        from haken.modules.identity.models import UserSite
+
         counter["n"] += 1
         email = fields.pop("email", f"{role}{counter['n']}@test.example")
+        # Row-scope fixtures name sites that often do not exist (the service refuses
+        # those): the links are written beside the service, as a fixture's state.
+        site_ids = sorted(set(fields.pop("site_ids", [])))
         data = UserCreate(
             email=email, password=fields.pop("password", TEST_PASSWORD), role=Role(role), **fields
         )
         async with session_scope(app.state.database) as session:
             user = await identity_service.create_user(session, None, data)
+            session.add_all(UserSite(user_id=user.id, site_id=site_id) for site_id in site_ids)
         return {"id": user.id, "email": user.email, "role": role}
 
     return factory
+
+
+async def mailed_body(app: Any, to_address: str) -> str:
+    """The newest mail to ``to_address`` as its recipient receives it.
+
+    Opened by the SMTP delivery's own reader (``mail_for_delivery``): tests stand in
+    for the recipient's mailbox, since no route or page ever shows a mail's body.
+    """
+    from sqlalchemy import select
+
+    from haken.modules.identity.models import OutboxEmail
+    from haken.modules.identity.service import identity_service
+    from haken.platform.db import session_scope
+
+    async with session_scope(app.state.database) as session:
+        mail_id = await session.scalar(
+            select(OutboxEmail.id)
+            .where(OutboxEmail.to_address == to_address)
+            .order_by(OutboxEmail.id.desc())
+            .limit(1)
+        )
+        assert mail_id is not None, f"no mail to {to_address}"
+        message = await identity_service.mail_for_delivery(session, mail_id)
+    assert message is not None
+    return message.body
+
+
+async def mailed_reset_token(app: Any, to_address: str) -> str:
+    """The token of the newest password-reset link mailed to ``to_address``."""
+    body = await mailed_body(app, to_address)
+    return body.split("token=")[1].split()[0]
 
 
 LoginFactory = Callable[..., Awaitable[dict[str, str]]]

@@ -20,9 +20,12 @@ from haken.platform.logging import configure_logging, get_logger
 from haken.platform.metrics import MetricsMiddleware, instrument_pool, mark_process_dead
 from haken.platform.middleware import (
     BodySizeLimitMiddleware,
+    DuplicateJsonKeyMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from haken.platform.openapi import install_openapi
+from haken.platform.pagination import configure_cursor_key
 from haken.platform.ratelimit import RateLimiterService, RateLimitHeadersMiddleware
 from haken.platform.security import configure_field_cipher
 from haken.web.install import install_web
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json_output=settings.log_json)
     configure_field_cipher(settings.resolved_field_key)
+    configure_cursor_key(settings.resolved_secret_key)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -81,7 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="The operating system of a Japanese dispatch staffing agency.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # /api/docs is haken's own page (haken.web.api_docs): FastAPI's loads a CDN and an
+        # inline script, both refused by the CSP.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -96,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in MODULES:
         module.install(app)
     install_web(app)  # after the modules: page error handling wraps the API's handlers
+    install_openapi(app)  # every error status of every operation, from the route policies
 
     # Added innermost first: the last one added is the outermost.
     if settings.cors_origins:
@@ -115,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             max_age=600,
         )
+    app.add_middleware(DuplicateJsonKeyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=CONTENT_SECURITY_POLICY)

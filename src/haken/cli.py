@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 
 from haken.config import get_settings
+from haken.platform.files import make_private_dir, warn_loose_permissions
+from haken.platform.logging import configure_logging
 
 app = typer.Typer(
     help="haken: the operating system of a dispatch staffing agency.", no_args_is_help=True
@@ -43,9 +45,12 @@ def serve(
     # The workers read their count from the environment (the cache needs it).
     os.environ["HAKEN_WORKERS"] = str(workers)
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     # Resolve the generated secrets once, before workers fork, so all share them.
     _ = settings.resolved_secret_key, settings.resolved_field_key
+    # Keys and the SQLite database open to group or others: a log line and a stderr line each.
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    warn_loose_permissions(settings.data_dir, settings.resolved_database_url, sys.stderr)
     if workers > 1 or settings.metrics_multiproc_dir is not None:
         # One scrape must see every worker: prometheus-client's multiprocess mode,
         # set before the worker processes import it.
@@ -76,7 +81,7 @@ def db_upgrade(revision: str = typer.Argument("heads", help="Target revision."))
     from haken.platform import migrations
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     migrations.upgrade(settings.resolved_database_url, revision)
     console.print(f"database upgraded to {revision}")
 
@@ -95,7 +100,6 @@ def db_downgrade(revision: str = typer.Argument("-1", help="Target revision.")) 
 def worker() -> None:
     """Run background jobs from the Redis stream, and their schedules, until SIGTERM."""
     import haken.app  # noqa: F401  (imports every module, so every job is registered)
-    from haken.platform.logging import configure_logging
     from haken.platform.worker import WorkerConfigError, run_worker
 
     settings = get_settings()
@@ -230,6 +234,29 @@ def user_create(
         console.print(f"[red]{message}[/red]")
         raise typer.Exit(code)
     console.print(message)
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    email: str = typer.Option(..., help="Sign-in e-mail of the account."),
+) -> None:
+    """Set a new one-time password (printed once), end the user's sessions, audit it.
+
+    The way back when the admin password printed by `demo seed` was missed.
+    """
+    import haken.modules.models  # noqa: F401  (every mapper: users.employee_id → employees)
+    from haken.modules.identity import cli as identity_cli
+
+    settings = get_settings()
+    code, message, password = asyncio.run(identity_cli.reset_password(settings, email=email))
+    if code != 0 or password is None:
+        console.print(message, style="red", markup=False)
+        raise typer.Exit(code or 1)
+    console.print(message, markup=False)
+    console.print(
+        f"[bold]password:[/bold] {password}  (shown once; change it after signing in)",
+        soft_wrap=True,
+    )
 
 
 @docs_app.command("errors")

@@ -2,8 +2,8 @@
 
 Secrets are never defaulted to a constant: when ``HAKEN_SECRET_KEY`` or
 ``HAKEN_FIELD_KEY`` is absent, a random key is generated once into the data
-directory (mode 0600) and read back on every later start, so every worker of
-one deployment shares it.
+directory (created 0700; the key file 0600) and read back on every later start,
+so every worker of one deployment shares it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from haken.platform.files import make_private_dir
+from haken.platform.numbering import validate_pattern
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -30,7 +33,7 @@ def _read_or_create_secret(path: Path, generate: str) -> str:
     """Return the secret stored at ``path``, creating it atomically when absent."""
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     value = generate
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -73,7 +76,17 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     expose_query_count: bool = False
     audit_retention_days: int = 3650
-    smtp_url: str = ""
+    # Outgoing mail (docs/operations.md): empty host = mails stay undelivered in the outbox.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "haken <no-reply@localhost>"
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Password-reset mails one address receives per hour at most (further requests: no mail).
+    password_reset_mails_per_hour: int = Field(default=3, ge=1, le=100)
     public_url: str = "http://127.0.0.1:8000"
     # Observability (docs/operations.md): /metrics answers only with this bearer token.
     metrics_token: SecretStr | None = None
@@ -91,6 +104,13 @@ class Settings(BaseSettings):
     job_scheduler_enabled: bool = True
     job_record_retention_days: int = Field(default=30, ge=1, le=3650)
     purge_schedule: str = "30 3 * * *"
+    # 社員番号 given on hire when none is typed: {seq} (required), {yyyy}/{yy} of the hire date.
+    employee_number_pattern: str = "E{seq:06d}"
+
+    @field_validator("employee_number_pattern")
+    @classmethod
+    def _number_pattern(cls, value: str) -> str:
+        return validate_pattern(value)
 
     @field_validator("data_dir")
     @classmethod

@@ -96,6 +96,24 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
     office.locator("#f-move_in").fill("2026-02-01")
     _submit(office, f"/housing/move-in/{employee_id}")
     expect(office.locator("tbody tr", has_text="ペレイラ")).to_contain_text("¥30,000")
+
+    # A second worker, whose record the first must not be able to open.
+    office.goto("/candidates/new")
+    office.locator("#f-name_kana").fill("シルバ ジョアン")
+    office.locator("#f-name_romaji").fill("Silva Joao")
+    office.locator("#f-birth_date").fill("1993-03-14")
+    office.locator("#f-nationality").fill("BR")
+    office.locator("#f-residence_status").select_option("LONG_TERM_RESIDENT")
+    _submit(office, "/candidates")
+    second_candidate = _id_from_url(office)
+    for stage in ("screening", "interview", "offered"):
+        office.locator("#f-status").select_option(stage)
+        _submit(office, f"/candidates/{second_candidate}/status")
+    office.locator("#f-employee_number").fill("E2E-0002")
+    _submit(office, f"/candidates/{second_candidate}/hire")
+    expect(office.locator("h1")).to_contain_text("Silva Joao")
+    other_employee_id = _id_from_url(office)
+    assert other_employee_id != employee_id
     office.get_by_role("button", name="ログアウト", exact=True).click()
 
     # The administrator traces it and opens an account for the worker.
@@ -126,9 +144,11 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
     expect(mine.get_by_role("region", name="Where I work")).not_to_contain_text("¥2,050")
     expect(mine.get_by_role("region", name="My housing")).to_contain_text("201")
     assert mine.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    other = int(employee_id) + 1000
-    mine.goto(f"/employees/{other}")
+    mine.goto(f"/employees/{employee_id}")
+    expect(mine.locator("h1")).to_contain_text("Pereira Maria")
+    mine.goto(f"/employees/{other_employee_id}")  # a real record, outside the worker's scope
     expect(mine.locator("h1")).to_have_text("Not found")
+    expect(mine.locator("body")).not_to_contain_text("Silva")
     mine.goto(f"/candidates/{candidate_id}")
     expect(mine.locator("h1")).to_have_text("Not allowed")
     mine.goto(f"/clients/{client_id}")

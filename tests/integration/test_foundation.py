@@ -111,11 +111,70 @@ async def test_wrong_method_is_an_envelope(client: httpx.AsyncClient) -> None:
     assert_error(await client.delete("/api/health"), 405, "METHOD_NOT_ALLOWED")
 
 
+def _allow(response: httpx.Response) -> set[str]:
+    return {method.strip() for method in response.headers["allow"].split(",")}
+
+
+async def test_a_405_names_every_allowed_method(client: httpx.AsyncClient) -> None:
+    """RFC 9110: a 405 carries ``Allow``, listing the resource's methods (one route each)."""
+    trace = await client.request("TRACE", "/api/clients")
+    assert_error(trace, 405, "METHOD_NOT_ALLOWED")
+    assert _allow(trace) == {"GET", "POST"}
+    put = await client.put("/api/clients/1")
+    assert_error(put, 405, "METHOD_NOT_ALLOWED")
+    assert _allow(put) == {"GET", "PATCH", "DELETE"}
+    assert _allow(await client.request("TRACE", "/api/health")) == {"GET"}
+    page = await client.request("TRACE", "/login")
+    assert page.status_code == 405
+    assert _allow(page) == {"GET", "POST"}
+
+
 async def test_validation_errors_have_field_details(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/auth/refresh", json={"refresh_token": 5})
     body = assert_error(response, 422, "VALIDATION_FAILED")
     assert body["error"]["details"][0]["loc"] == "refresh_token"
     assert "input" not in body["error"]["details"][0]
+
+
+async def test_duplicate_json_keys_are_refused_at_any_depth(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    headers = {**await auth_headers("coordinator"), "content-type": "application/json"}
+    created = await client.post("/api/clients", headers=headers, content='{"name": "株式会社A"}')
+    assert created.status_code == 201, created.text
+    row = created.json()["data"]
+    # Python would keep the last value (version 1, the real one): refused instead.
+    stale_then_real = f'{{"name": "株式会社B", "version": 999, "version": {row["version"]}}}'
+    body = assert_error(
+        await client.patch(f"/api/clients/{row['id']}", headers=headers, content=stale_then_real),
+        422,
+        "DUPLICATE_JSON_KEY",
+    )
+    assert body["error"]["details"][0]["loc"] == "version"
+    nested = '{"name": "株式会社C", "x": [{"k": 1, "k": 2}]}'
+    assert_error(
+        await client.post("/api/clients", headers=headers, content=nested),
+        422,
+        "DUPLICATE_JSON_KEY",
+    )
+    vendor_type = {**headers, "content-type": "application/merge-patch+json; charset=utf-8"}
+    assert_error(
+        await client.post("/api/clients", headers=vendor_type, content='{"name":"D","name":"E"}'),
+        422,
+        "DUPLICATE_JSON_KEY",
+    )
+    # Nothing was written; the same keys once each still work.
+    listed = (await client.get("/api/clients", headers=headers)).json()["data"]
+    assert [c["name"] for c in listed] == ["株式会社A"]
+    # The Web Vitals beacon comes as text/plain, parsed by its endpoint: refused there too.
+    beacon = '{"page_request_id": "0123456789abcdef", "path": "/", "path": "/x"}'
+    assert_error(
+        await client.post(
+            "/api/telemetry/web-vitals", content=beacon, headers={"content-type": "text/plain"}
+        ),
+        422,
+        "DUPLICATE_JSON_KEY",
+    )
 
 
 async def test_malformed_json_is_a_400(client: httpx.AsyncClient) -> None:

@@ -20,14 +20,15 @@ from haken.modules.audit.models import AuditEntry
 from haken.platform.access import Role
 from haken.platform.db import session_scope
 from haken.platform.routes import RouteInfo, iter_routes
-from tests.conftest import TEST_PASSWORD, make_settings
+from tests.conftest import TEST_PASSWORD, mailed_reset_token, make_settings
 from tests.integration.assignments import policies as assignments_policies
 from tests.integration.clients import policies as clients_policies
 from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.housing import policies as housing_policies
+from tests.integration.minimum_wages import policies as minimum_wages_policies
 
-# Framework routes that serve the API description itself.
-FRAMEWORK_PATHS = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
+# The framework route that serves the API description itself (/api/docs is haken's own page).
+FRAMEWORK_PATHS = {"/api/openapi.json"}
 EXEMPT_FROM_RATE_LIMIT = {"/api/health", "/api/ready", "/metrics"}
 
 # The policy each route must have. A new route fails the walk until it is listed.
@@ -57,6 +58,7 @@ EXPECTED_ACCESS: dict[tuple[str, str], str] = {
 EXPECTED_ACCESS.update(clients_policies.ACCESS)
 EXPECTED_ACCESS.update(housing_policies.ACCESS)
 EXPECTED_ACCESS.update(assignments_policies.ACCESS)
+EXPECTED_ACCESS.update(minimum_wages_policies.ACCESS)
 EXPECTED_ACCESS.update(
     {
         ("GET", "/metrics"): "metrics-token",
@@ -66,8 +68,104 @@ EXPECTED_ACCESS.update(
         ("POST", "/api/cache/invalidate"): "role>=super_admin",
         ("DELETE", "/api/cache"): "role>=super_admin",
         ("POST", "/api/telemetry/web-vitals"): "public",
+        ("GET", "/api/docs"): "public",
     }
 )
+# The policy each web page must have, written from what the page is for (not read back from
+# the code): employees reach their portal (/me), their account and their own record; site
+# managers the pages of their sites' clients, staff and contracts; coordinators every staffing
+# page and the forms; admins the office's administration; super admins the system page.
+P, E, M, C = "public", "authenticated", "role>=site_manager", "role>=coordinator"
+AD, SU = "role>=admin", "role>=super_admin"
+EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/"): E,
+    ("GET", "/me"): E,
+    ("GET", "/lang/{code}"): P,
+    ("GET", "/login"): P,
+    ("POST", "/login"): P,
+    ("GET", "/password-reset"): P,
+    ("POST", "/password-reset"): P,
+    ("POST", "/password-reset/confirm"): P,
+    ("POST", "/logout"): E,
+    ("GET", "/account"): E,
+    ("POST", "/account/password"): E,
+    ("POST", "/account/preferences"): E,
+    ("POST", "/account/sessions/{session_id}/revoke"): E,
+    ("GET", "/audit"): AD,
+    ("GET", "/admin/users"): AD,
+    ("GET", "/admin/users/new"): AD,
+    ("POST", "/admin/users"): AD,
+    ("GET", "/admin/users/{user_id}"): AD,
+    ("POST", "/admin/users/{user_id}/role"): AD,
+    ("POST", "/admin/users/{user_id}/deactivate"): AD,
+    ("GET", "/admin/outbox"): AD,
+    ("GET", "/admin/sessions"): AD,
+    ("POST", "/admin/sessions/{session_id}/revoke"): AD,
+    ("GET", "/admin/system"): SU,
+    ("POST", "/admin/system/cache/clear"): SU,
+    ("GET", "/clients"): M,
+    ("GET", "/clients/new"): C,
+    ("POST", "/clients"): C,
+    ("GET", "/clients/{client_id}"): M,
+    ("GET", "/clients/{client_id}/edit"): C,
+    ("POST", "/clients/{client_id}"): C,
+    ("GET", "/sites/new"): C,
+    ("POST", "/sites"): C,
+    ("GET", "/sites/{site_id}/edit"): C,
+    ("POST", "/sites/{site_id}"): C,
+    ("GET", "/sites/{site_id}"): M,
+    ("POST", "/sites/{site_id}/units"): C,
+    ("GET", "/units/{unit_id}/edit"): C,
+    ("POST", "/units/{unit_id}"): C,
+    ("GET", "/employees"): M,
+    ("GET", "/employees/new"): C,
+    ("POST", "/employees"): C,
+    # Row-scoped: an employee reads only their own record (404 for anyone else's).
+    ("GET", "/employees/{employee_id}"): E,
+    ("GET", "/employees/{employee_id}/edit"): C,
+    ("POST", "/employees/{employee_id}"): C,
+    ("GET", "/employees/{employee_id}/dependants"): C,
+    ("POST", "/employees/{employee_id}/dependants"): C,
+    ("GET", "/employees/{employee_id}/reveal"): AD,
+    ("POST", "/employees/{employee_id}/reveal"): AD,
+    ("GET", "/candidates"): C,
+    ("GET", "/candidates/new"): C,
+    ("POST", "/candidates"): C,
+    ("GET", "/candidates/{candidate_id}"): C,
+    ("GET", "/candidates/{candidate_id}/edit"): C,
+    ("POST", "/candidates/{candidate_id}"): C,
+    ("POST", "/candidates/{candidate_id}/status"): C,
+    ("POST", "/candidates/{candidate_id}/hire"): C,
+    ("POST", "/candidates/{candidate_id}/photo"): C,
+    ("GET", "/housing"): C,
+    ("GET", "/housing/new"): C,
+    ("POST", "/housing"): C,
+    ("GET", "/housing/{apartment_id}"): C,
+    ("POST", "/housing/{apartment_id}/rooms"): C,
+    ("GET", "/housing/{apartment_id}/edit"): C,
+    ("POST", "/housing/{apartment_id}"): C,
+    ("GET", "/housing/{apartment_id}/rooms/{room_id}/edit"): C,
+    ("POST", "/housing/{apartment_id}/rooms/{room_id}"): C,
+    ("GET", "/housing/move-in/{employee_id}"): C,
+    ("GET", "/housing/stays/{occupancy_id}/move-out"): C,
+    ("POST", "/housing/move-in/{employee_id}"): C,
+    ("POST", "/housing/stays/{occupancy_id}/move-out"): C,
+    ("GET", "/contracts"): M,
+    ("GET", "/contracts/new"): C,
+    ("POST", "/contracts"): C,
+    ("GET", "/contracts/{contract_id}"): M,
+    ("GET", "/contracts/{contract_id}/edit"): C,
+    ("POST", "/contracts/{contract_id}"): C,
+    ("GET", "/assignments"): M,
+    ("GET", "/assignments/new/{employee_id}"): C,
+    ("POST", "/assignments/new/{employee_id}"): C,
+    ("GET", "/assignments/{assignment_id}/end"): C,
+    ("POST", "/assignments/{assignment_id}/end"): C,
+    ("GET", "/assignments/{assignment_id}/rates/new"): C,
+    ("POST", "/assignments/{assignment_id}/rates"): C,
+}
+EXPECTED_PAGE_ACCESS.update(minimum_wages_policies.PAGES)
+
 # Routes outside the role matrix, with the reason and the test that covers them.
 OUTSIDE_MATRIX = {
     (
@@ -140,6 +238,82 @@ def test_expected_table_has_no_stale_entries() -> None:
     assert set(EXPECTED_ACCESS) - live == set()
 
 
+OPENAPI = create_app(
+    make_settings("sqlite+aiosqlite:///:memory:", __import__("pathlib").Path("/tmp"))
+).openapi()
+FAIL_CLOSED_LIMITS = {"auth", "login_address", "login_account"}  # refuse with 503 without Redis
+
+
+def implied_statuses(method: str, route: RouteInfo) -> dict[int, set[str]]:
+    """What the expected policy and the route's shape imply, written from the policy tables."""
+    needed = minimum_role(EXPECTED_ACCESS[(method, route.path)])
+    implied: dict[int, set[str]] = {}
+    if needed is not None:
+        implied[401] = {"AUTH_REQUIRED"}
+        if needed > Role.EMPLOYEE or EXPECTED_ACCESS[(method, route.path)].startswith("self"):
+            implied[403] = {"AUTH_FORBIDDEN"}
+    if "exempt" not in route.rate_limits:
+        implied[429] = {"RATE_LIMITED"}
+    if FAIL_CLOSED_LIMITS & set(route.rate_limits):
+        implied[503] = {"RATE_LIMIT_UNAVAILABLE"}
+    if "{" in route.path:
+        implied[404] = {"NOT_FOUND"}
+    if method in {"POST", "PUT", "PATCH"} and route.body_types:
+        implied[413] = {"PAYLOAD_TOO_LARGE"}
+        implied[422] = {"VALIDATION_FAILED"}
+        if any("version" in getattr(t, "model_fields", {}) for t in route.body_types):
+            implied[409] = {"VERSION_CONFLICT"}
+    return implied
+
+
+@pytest.mark.parametrize("item", API_ROUTES, ids=route_id)
+def test_openapi_declares_every_status_the_policies_imply(item: tuple[str, RouteInfo]) -> None:
+    method, route = item
+    operation = OPENAPI["paths"].get(route.path, {}).get(method.lower())
+    if operation is None:
+        # Outside the OpenAPI: the API reference's HTML page and the scraper's /metrics.
+        assert route.path in {"/api/docs", "/metrics"}
+        return
+    responses = operation["responses"]
+    for status, codes in implied_statuses(method, route).items():
+        declared = responses.get(str(status))
+        assert declared is not None, f"{method} {route.path} does not declare {status}"
+        assert declared["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorEnvelope"
+        }
+        assert codes <= set(declared["x-error-codes"]), (method, route.path, status)
+        if status == 429:
+            assert {"Retry-After", "RateLimit-Remaining"} <= set(declared["headers"])
+    if route.access[0] == "public" and "exempt" in route.rate_limits:
+        assert "401" not in responses and "429" not in responses  # the probes are never refused
+
+
+@pytest.mark.parametrize("item", PAGE_ROUTES, ids=route_id)
+def test_declared_page_policy_is_the_expected_one(item: tuple[str, RouteInfo]) -> None:
+    """A page's own declaration is never its expectation: the table above is written by hand."""
+    method, route = item
+    key = (method, route.path)
+    assert key in EXPECTED_PAGE_ACCESS, (
+        f"{method} {route.path}: add its expected policy to EXPECTED_PAGE_ACCESS"
+    )
+    assert route.access[0] == EXPECTED_PAGE_ACCESS[key], (
+        f"{method} {route.path} declares {route.access[0]}, expected {EXPECTED_PAGE_ACCESS[key]}"
+    )
+
+
+def test_expected_page_table_has_no_stale_entries() -> None:
+    live = {(method, route.path) for method, route in PAGE_ROUTES}
+    assert set(EXPECTED_PAGE_ACCESS) - live == set()
+
+
+def expected_policy(method: str, route: RouteInfo) -> str:
+    """The hand-written expectation of a route; a route in neither table fails the matrix."""
+    table = EXPECTED_PAGE_ACCESS if is_page(route) else EXPECTED_ACCESS
+    key = (method, route.path)
+    assert key in table, f"{method} {route.path} has no expected policy"
+    return table[key]
+
+
 def minimum_role(policy: str) -> Role | None:
     if policy == "public":
         return None
@@ -191,7 +365,7 @@ async def test_access_matrix(client: httpx.AsyncClient, make_user: Any, login: A
     checked = 0
     for method, route in ordered:
         page = is_page(route)
-        needed = minimum_role(EXPECTED_ACCESS.get((method, route.path), route.access[0]))
+        needed = minimum_role(expected_policy(method, route))
         anonymous = await _call(client, method, route.path, {})
         if needed is None:
             # A public form without its CSRF token is refused by the CSRF check.
@@ -258,8 +432,7 @@ async def _reset_request(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.
 
 async def _reset_confirm(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
     await http.post("/api/auth/password-reset/request", json={"email": ctx["employee"]["email"]})
-    mail = (await http.get("/api/users/outbox", headers=ctx["admin_headers"])).json()["data"][0]
-    token = mail["body"].split("token=")[1].split()[0]
+    token = await mailed_reset_token(ctx["app"], ctx["employee"]["email"])
     return await http.post(
         "/api/auth/password-reset/confirm",
         json={"token": token, "new_password": "reset-long-passphrase"},
@@ -327,6 +500,7 @@ AUDIT_SCENARIOS: dict[tuple[str, str], Scenario] = {
 AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)
 AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
+AUDIT_SCENARIOS.update(minimum_wages_policies.AUDIT)
 
 
 # Writes that change no business data, with the reason.
@@ -342,6 +516,92 @@ async def _cache_clear(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Re
 
 AUDIT_SCENARIOS[("POST", "/api/cache/invalidate")] = _cache_invalidate
 AUDIT_SCENARIOS[("DELETE", "/api/cache")] = _cache_clear
+
+# The audit rows each scenario's write must leave, (entity_type, action), one entry per row:
+# the walk fails on a missing row and on any other row carrying the request id. Written from
+# what each write does: a placement change (create, edit, end, cancel) also moves the worker's
+# current site on the employee record, which has its own "placement" row; a hire creates the
+# employee as well as closing the candidate.
+AuditRow = tuple[str, str]
+EXPECTED_AUDIT: dict[tuple[str, str], list[AuditRow]] = {
+    ("POST", "/api/auth/login"): [("auth_session", "login")],
+    ("POST", "/api/auth/refresh"): [("auth_session", "refresh")],
+    ("POST", "/api/auth/logout"): [("auth_session", "logout")],
+    ("POST", "/api/auth/password"): [("user", "password_change")],
+    ("POST", "/api/auth/password-reset/request"): [("user", "password_reset_request")],
+    ("POST", "/api/auth/password-reset/confirm"): [("user", "password_reset")],
+    ("DELETE", "/api/auth/sessions/{session_id}"): [("auth_session", "revoke")],
+    ("DELETE", "/api/users/sessions/{session_id}"): [("auth_session", "revoke")],
+    ("POST", "/api/users"): [("user", "create")],
+    ("PUT", "/api/users/{user_id}/role"): [("user", "change_role")],
+    ("POST", "/api/users/{user_id}/deactivate"): [("user", "deactivate")],
+    ("POST", "/api/cache/invalidate"): [("cache", "invalidate")],
+    ("DELETE", "/api/cache"): [("cache", "clear")],
+    # people
+    ("POST", "/api/employees"): [("employee", "create")],
+    ("PATCH", "/api/employees/{employee_id}"): [("employee", "update")],
+    ("DELETE", "/api/employees/{employee_id}"): [("employee", "archive")],
+    ("POST", "/api/employees/{employee_id}/restore"): [("employee", "restore")],
+    ("PUT", "/api/employees/{employee_id}/contract-periods"): [("employee", "contract_periods")],
+    ("PUT", "/api/employees/{employee_id}/dependants"): [("employee", "dependants")],
+    ("POST", "/api/employees/{employee_id}/reveal"): [("employee", "reveal")],
+    ("POST", "/api/candidates"): [("candidate", "create")],
+    ("PATCH", "/api/candidates/{candidate_id}"): [("candidate", "update")],
+    ("POST", "/api/candidates/{candidate_id}/status"): [("candidate", "status")],
+    ("POST", "/api/candidates/{candidate_id}/hire"): [
+        ("candidate", "hire"),
+        ("employee", "create"),
+    ],
+    ("DELETE", "/api/candidates/{candidate_id}"): [("candidate", "delete")],
+    ("PUT", "/api/candidates/{candidate_id}/photo"): [("candidate", "photo")],
+    ("POST", "/api/candidates/{candidate_id}/reveal"): [("candidate", "reveal")],
+    # clients (the scenarios delete rows nothing references: deleted, not archived)
+    ("POST", "/api/clients"): [("client", "create")],
+    ("PATCH", "/api/clients/{client_id}"): [("client", "update")],
+    ("DELETE", "/api/clients/{client_id}"): [("client", "delete")],
+    ("POST", "/api/clients/{client_id}/contacts"): [("client_contact", "create")],
+    ("PATCH", "/api/clients/{client_id}/contacts/{contact_id}"): [("client_contact", "update")],
+    ("DELETE", "/api/clients/{client_id}/contacts/{contact_id}"): [("client_contact", "delete")],
+    ("POST", "/api/sites"): [("client_site", "create")],
+    ("PATCH", "/api/sites/{site_id}"): [("client_site", "update")],
+    ("DELETE", "/api/sites/{site_id}"): [("client_site", "delete")],
+    ("POST", "/api/sites/{site_id}/extensions"): [("client_site", "extend_limit")],
+    ("POST", "/api/units"): [("client_unit", "create")],
+    ("PATCH", "/api/units/{unit_id}"): [("client_unit", "update")],
+    ("DELETE", "/api/units/{unit_id}"): [("client_unit", "delete")],
+    # housing
+    ("POST", "/api/housing/apartments"): [("housing_apartment", "create")],
+    ("PATCH", "/api/housing/apartments/{apartment_id}"): [("housing_apartment", "update")],
+    ("DELETE", "/api/housing/apartments/{apartment_id}"): [("housing_apartment", "delete")],
+    ("POST", "/api/housing/rooms"): [("housing_room", "create")],
+    ("PATCH", "/api/housing/rooms/{room_id}"): [("housing_room", "update")],
+    ("DELETE", "/api/housing/rooms/{room_id}"): [("housing_room", "delete")],
+    ("POST", "/api/housing/occupancies"): [("housing_occupancy", "move_in")],
+    ("PATCH", "/api/housing/occupancies/{occupancy_id}"): [("housing_occupancy", "update")],
+    ("DELETE", "/api/housing/occupancies/{occupancy_id}"): [("housing_occupancy", "delete")],
+    ("POST", "/api/housing/occupancies/{occupancy_id}/move-out"): [
+        ("housing_occupancy", "move_out")
+    ],
+    # contracts and assignments
+    ("POST", "/api/contracts"): [("dispatch_contract", "create")],
+    ("PATCH", "/api/contracts/{contract_id}"): [("dispatch_contract", "update")],
+    ("DELETE", "/api/contracts/{contract_id}"): [("dispatch_contract", "delete")],
+    ("POST", "/api/assignments"): [("assignment", "create"), ("employee", "placement")],
+    ("PATCH", "/api/assignments/{assignment_id}"): [
+        ("assignment", "update"),
+        ("employee", "placement"),
+    ],
+    ("DELETE", "/api/assignments/{assignment_id}"): [
+        ("assignment", "cancel"),
+        ("employee", "placement"),
+    ],
+    ("POST", "/api/assignments/{assignment_id}/end"): [
+        ("assignment", "end"),
+        ("employee", "placement"),
+    ],
+    ("POST", "/api/assignments/{assignment_id}/rates"): [("assignment", "change_rate")],
+}
+EXPECTED_AUDIT.update(minimum_wages_policies.EXPECTED_AUDIT)
 
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",
@@ -361,10 +621,8 @@ def test_every_write_route_has_an_audit_scenario() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("key", sorted(AUDIT_SCENARIOS), ids=lambda key: f"{key[0]} {key[1]}")
-async def test_write_records_an_audit_row(
-    key: tuple[str, str], client: httpx.AsyncClient, make_user: Any, login: Any, app: Any
-) -> None:
+async def audit_context(key: tuple[str, str], make_user: Any, login: Any) -> dict[str, Any]:
+    """The users and tokens an audit scenario works with (also used by the freshness walk)."""
     admin = await make_user("admin")
     employee = await make_user("employee")
     ctx = {
@@ -376,6 +634,21 @@ async def test_write_records_an_audit_row(
     if key[1].startswith("/api/cache"):
         boss = await make_user("super_admin")
         ctx["super_headers"] = {"Authorization": (await login(boss["email"]))["Authorization"]}
+    return ctx
+
+
+def test_every_audit_scenario_states_the_rows_it_expects() -> None:
+    assert sorted(set(AUDIT_SCENARIOS) - set(EXPECTED_AUDIT)) == []
+    assert sorted(set(EXPECTED_AUDIT) - set(AUDIT_SCENARIOS)) == []
+    assert all(EXPECTED_AUDIT.values())
+
+
+@pytest.mark.parametrize("key", sorted(AUDIT_SCENARIOS), ids=lambda key: f"{key[0]} {key[1]}")
+async def test_write_records_an_audit_row(
+    key: tuple[str, str], client: httpx.AsyncClient, make_user: Any, login: Any, app: Any
+) -> None:
+    ctx = await audit_context(key, make_user, login)
+    ctx["app"] = app
     response = await AUDIT_SCENARIOS[key](client, ctx)
     assert response.status_code < 300, response.text
     request_id = response.headers["x-request-id"]
@@ -384,6 +657,10 @@ async def test_write_records_an_audit_row(
             await session.scalars(select(AuditEntry).where(AuditEntry.request_id == request_id))
         ).all()
     assert rows, f"{key} wrote no audit row"
+    written = sorted((row.entity_type, row.action) for row in rows)
+    assert written == sorted(EXPECTED_AUDIT[key]), (
+        f"{key} wrote audit rows {written}, expected {sorted(EXPECTED_AUDIT[key])}"
+    )
     for row in rows:
         text = repr(row.changes)
         assert TEST_PASSWORD not in text

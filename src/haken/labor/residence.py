@@ -441,6 +441,40 @@ def check_dispatch_permitted(
     raise AssertionError(f"no dispatch rule for {status}")  # pragma: no cover
 
 
+class PlacementQuestion(enum.StrEnum):
+    """What the coordinator must establish at placement for ``check_dispatch_permitted``;
+    the values are its keyword arguments (and the placement form's inputs)."""
+
+    SPECIFIED_SKILLED_FIELD = "specified_skilled_field"
+    AGENCY_QUALIFIED_FOR_FIELD = "agency_qualified_for_field"
+    WORK_MATCHES_STATUS = "work_matches_status"
+    DESIGNATION_PERMITS_WORK = "designation_permits_work"
+    SUPERVISED_DISPATCH_TYPE = "supervised_dispatch_type"
+    STUDENT_ENROLLED = "student_enrolled"
+    ADULT_ENTERTAINMENT = "adult_entertainment"
+
+
+def placement_questions(status: ResidenceStatus | None) -> tuple[PlacementQuestion, ...]:
+    """The facts ``check_dispatch_permitted`` reads for ``status`` (none for a Japanese
+    national, an unrestricted status or one never dispatchable)."""
+    q = PlacementQuestion
+    if status is None or status in UNRESTRICTED_STATUSES or status in NOT_DISPATCHABLE_STATUSES:
+        return ()
+    if status is ResidenceStatus.EMPLOYMENT_FOR_SKILL_DEVELOPMENT:
+        return (q.SUPERVISED_DISPATCH_TYPE,)
+    if status in SPECIFIED_SKILLED_STATUSES:
+        return (q.SPECIFIED_SKILLED_FIELD, q.AGENCY_QUALIFIED_FOR_FIELD)
+    if status in WORK_STATUSES_BY_ACTIVITY:
+        return (q.WORK_MATCHES_STATUS,)
+    if status is ResidenceStatus.DESIGNATED_ACTIVITIES:
+        return (q.DESIGNATION_PERMITS_WORK,)
+    if status is ResidenceStatus.STUDENT:
+        return (q.STUDENT_ENROLLED, q.ADULT_ENTERTAINMENT)
+    if status in NON_WORKING_STATUSES:
+        return (q.ADULT_ENTERTAINMENT,)
+    return ()  # 技能実習: refused whatever the answers
+
+
 def _check_specified_skilled(
     field: SpecifiedSkilledField | None, agency_qualified: bool
 ) -> DispatchDecision:

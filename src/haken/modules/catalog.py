@@ -10,6 +10,7 @@ from haken.modules.clients.module import module as clients
 from haken.modules.employees.module import module as employees
 from haken.modules.housing.module import module as housing
 from haken.modules.identity.module import module as identity
+from haken.modules.minimum_wages.module import module as minimum_wages
 from haken.modules.registry import Module
 
 MODULES: list[Module] = [
@@ -17,6 +18,7 @@ MODULES: list[Module] = [
     identity,
     admin,
     clients,
+    minimum_wages,
     employees,
     candidates,
     housing,

@@ -9,6 +9,7 @@ from haken.modules.clients import models as clients_models
 from haken.modules.employees import models as employees_models
 from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
+from haken.modules.minimum_wages import models as minimum_wages_models
 from haken.platform import job_records
 from haken.platform.db import Base
 
@@ -24,4 +25,5 @@ __all__ = [
     "identity_models",
     "job_records",
     "metadata",
+    "minimum_wages_models",
 ]

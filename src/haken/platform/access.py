@@ -115,15 +115,25 @@ class AccessPolicy:
     """Base of the access dependencies; ``describe()`` names the policy for docs/tests."""
 
     name = "policy"
+    # Whether the policy asks the principal resolver who is calling (which may refuse).
+    resolves_principal = True
 
     def describe(self) -> str:
         return self.name
+
+    def refusals(self) -> tuple[type[HakenError], ...]:
+        """The errors this policy can answer with (the OpenAPI declares them)."""
+        return (NotAuthenticatedError, ForbiddenError)
 
 
 class PublicPolicy(AccessPolicy):
     """Anyone, signed in or not; no database work."""
 
     name = "public"
+    resolves_principal = False
+
+    def refusals(self) -> tuple[type[HakenError], ...]:
+        return ()
 
     async def __call__(self) -> None:
         return None
@@ -133,6 +143,9 @@ class OptionalPrincipalPolicy(AccessPolicy):
     """Anyone; the principal when a valid credential came with the request."""
 
     name = "public"
+
+    def refusals(self) -> tuple[type[HakenError], ...]:
+        return ()
 
     async def __call__(self, request: Request, session: SessionDep) -> Principal | None:
         return await _resolve(request, session)
@@ -144,6 +157,11 @@ class RolePolicy(AccessPolicy):
     def __init__(self, minimum: Role) -> None:
         self.minimum = minimum
         self.name = "authenticated" if minimum is Role.EMPLOYEE else f"role>={minimum.value}"
+
+    def refusals(self) -> tuple[type[HakenError], ...]:
+        if self.minimum is Role.EMPLOYEE:
+            return (NotAuthenticatedError,)  # every signed-in role is enough
+        return (NotAuthenticatedError, ForbiddenError)
 
     async def __call__(self, request: Request, session: SessionDep) -> Principal:
         principal = await _resolve(request, session)

@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from haken.platform.files import create_private_sqlite, make_private_dir
 from haken.platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -122,7 +123,8 @@ def restore(url: str, source: Path) -> None:
             if not verdict or verdict[0] != "ok":
                 raise BackupError(f"{source} failed the integrity check: {verdict}")
             target_path = sqlite_path(url)
-            target_path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(target_path.parent)
+            create_private_sqlite(url)  # a restore into a new place: 0600 from the start
             target = sqlite3.connect(target_path)
             try:
                 backup_db.backup(target)

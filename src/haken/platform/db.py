@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapp
 from sqlalchemy.types import TypeDecorator
 
 from haken.platform.errors import DatabaseUnavailableError
+from haken.platform.files import create_private_sqlite, sqlite_file, tighten_sqlite_sidecars
 from haken.platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -212,7 +213,16 @@ class Database:
             kwargs["pool_timeout"] = 10
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if url.startswith("sqlite"):
+            # The file 0600 before SQLite creates it (its -wal/-shm follow): platform/files.py.
+            create_private_sqlite(url)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            database_file = sqlite_file(url)
+            if database_file is not None:
+                event.listen(
+                    self.engine.sync_engine,
+                    "connect",
+                    lambda _conn, _record: tighten_sqlite_sidecars(database_file),
+                )
         install_query_counter(self.engine.sync_engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 

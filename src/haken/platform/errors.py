@@ -107,6 +107,15 @@ class MalformedRequestError(HakenError):
     message_ja = "リクエストを読み取れませんでした。"
 
 
+class DuplicateJsonKeyError(HakenError):
+    """A JSON object naming one key twice: parsers disagree on which wins, so none is chosen."""
+
+    code = "DUPLICATE_JSON_KEY"
+    status_code = 422
+    message_en = 'The JSON body names the key "{key}" more than once.'
+    message_ja = "JSON 本文でキー「{key}」が重複しています。"
+
+
 class VersionConflictError(HakenError):
     """Optimistic locking: the edit was based on a stale ``version``."""
 

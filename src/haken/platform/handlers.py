@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from haken.platform import context
 from haken.platform.db import is_database_unavailable
@@ -53,6 +54,41 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
+_PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def method_not_allowed(request: Request, exc: StarletteHTTPException) -> MethodNotAllowedError:
+    """405 with the ``Allow`` header of every method the resource answers (RFC 9110 §15.5.6).
+
+    The router's own 405 names only the methods of the first route it matched,
+    while FastAPI registers one route per method (``GET`` and ``POST /api/clients``
+    are two routes): probe every route with each method, once per path template.
+    A 405 without an ``Allow`` (static files) comes from a GET-only mount.
+    """
+    if not exc.headers or "Allow" not in exc.headers:
+        return MethodNotAllowedError(headers={"Allow": "GET, HEAD"})
+    route = request.scope.get("route")
+    key = getattr(route, "path", None) or request.url.path
+    cache: dict[str, str] | None = getattr(request.app.state, "allowed_methods", None)
+    if cache is None:
+        cache = request.app.state.allowed_methods = {}
+    allowed = cache.get(key)
+    if allowed is None:
+        found = {m.strip() for m in exc.headers["Allow"].split(",") if m.strip()}
+        for method in _PROBED_METHODS:
+            probe = {**request.scope, "method": method}
+            for candidate in request.app.router.routes:
+                if isinstance(candidate, Mount):
+                    continue  # a mount matches every method
+                if candidate.matches(probe)[0] is Match.FULL:
+                    found.add(method)
+                    break
+        allowed = ", ".join(m for m in _PROBED_METHODS if m in found)
+        if len(cache) < 1024:  # templates are few; never grow on arbitrary paths
+            cache[key] = allowed
+    return MethodNotAllowedError(headers={"Allow": allowed})
+
+
 async def haken_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HakenError)
     if exc.status_code >= 500:
@@ -68,12 +104,12 @@ async def validation_error_handler(_request: Request, exc: Exception) -> JSONRes
     return error_response(ValidationFailedError(details=details))
 
 
-async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
         return error_response(RouteNotFoundError())
     if exc.status_code == 405:
-        return error_response(MethodNotAllowedError())
+        return error_response(method_not_allowed(request, exc))
     if exc.status_code >= 500:
         return error_response(HakenError())
     # Any other framework-raised 4xx: the request itself could not be read.

@@ -5,6 +5,13 @@ SQLAlchemy, libraries): contextvars → redaction → JSON. Redaction runs befor
 any sink, on keys (``email``, ``my_number`` …) and on values that look like
 personal data (a 12-digit My Number, a residence-card number, an e-mail, a
 phone number, a bearer token), at any depth of nesting.
+
+Numbers are judged by digit runs: any run of 12 or more digits, counted across
+single separators (space, ``_``, ``-``, ``.``, their full-width forms) and
+whatever letters or digits surround it, is redacted whole — a My Number (12)
+or a corporate number (13) run into other digits or written ``1234_5678_9012``
+included. Left readable: hex identifiers (request ids, hashes), IPv4 addresses
+and ISO timestamps (their ``:`` and ``T`` break the run).
 """
 
 from __future__ import annotations
@@ -59,8 +66,6 @@ _VALUE_PATTERNS = (
     re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
     # residence-card number: 2 letters, 8 digits, 2 letters
     re.compile(r"\b[A-Za-z]{2}\d{8}[A-Za-z]{2}\b"),
-    # My Number: 12 digits, optionally grouped 4-4-4
-    re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)"),
     # Japanese phone numbers: 0X-XXXX-XXXX and +81 forms
     re.compile(r"(?<!\d)(?:\+81[ -]?|0)\d{1,4}[ -]\d{1,4}[ -]\d{3,4}(?!\d)"),
     re.compile(r"(?<!\d)0[789]0\d{8}(?!\d)"),
@@ -83,10 +88,34 @@ def _is_sensitive_name(key: str) -> bool:
     return any(part in folded for part in _SENSITIVE_KEY_PARTS)
 
 
+_LONG_RUN_DIGITS = 12
+_LONG_RUN_MIN = 10 ** (_LONG_RUN_DIGITS - 1)
+_SEPARATORS = " _.\\-\u2010-\u2015\u2212\u3000\uff0d\uff3f\uff0e"
+# A hex identifier (a uuid4 request id, a hash) or a run of digits joined by single separators.
+_DIGIT_RUNS = re.compile(
+    r"(?P<hex>(?<![0-9A-Za-z])[0-9A-Fa-f]{8}(?:-?[0-9A-Fa-f]{4}){3}-?[0-9A-Fa-f]{12}"
+    r"(?:[0-9A-Fa-f]{32})?(?![0-9A-Za-z]))"
+    rf"|(?P<run>\d(?:[{_SEPARATORS}]?\d)*)"
+)
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+
+
+def _digit_run(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if match.group("hex") is not None:
+        if any(c.isalpha() for c in found):
+            return found  # an identifier, not a number
+        return REDACTED if sum(c.isdigit() for c in found) >= _LONG_RUN_DIGITS else found
+    if sum(c.isdigit() for c in found) < _LONG_RUN_DIGITS or _IPV4.fullmatch(found):
+        return found
+    return REDACTED
+
+
 def redact_text(text: str) -> str:
     for pattern in _VALUE_PATTERNS:
         text = pattern.sub(REDACTED, text)
-    return text
+    return _DIGIT_RUNS.sub(_digit_run, text)
 
 
 def redact(value: Any, _depth: int = 0) -> Any:
@@ -95,6 +124,8 @@ def redact(value: Any, _depth: int = 0) -> Any:
         return REDACTED
     if isinstance(value, str):
         return redact_text(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LONG_RUN_MIN:
+        return REDACTED  # a My Number passed as a number (a validation error's input)
     if isinstance(value, Mapping):
         return {
             key: (

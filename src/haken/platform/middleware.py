@@ -1,7 +1,7 @@
 """Pure ASGI middlewares (no BaseHTTPMiddleware: it breaks contextvars and streaming).
 
 Order, outermost first: request context (id, locale, access log, last-resort
-500 envelope) → security headers → body-size limit → the app.
+500 envelope) → security headers → body-size limit → duplicate JSON keys → the app.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haken.platform import context
 from haken.platform.db import QueryCounter, count_queries
-from haken.platform.errors import HakenError, PayloadTooLargeError
+from haken.platform.errors import DuplicateJsonKeyError, HakenError, PayloadTooLargeError
 from haken.platform.logging import get_logger
 from haken.platform.responses import error_body
 
@@ -180,6 +180,92 @@ class BodySizeLimitMiddleware:
         except Exception:
             if not refused:
                 raise
+
+
+class DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return found
+
+
+def strict_json_loads(body: bytes | str) -> Any:
+    """``json.loads`` that refuses an object naming a key twice, at any depth.
+
+    Python keeps the last value, other parsers the first: a body that two
+    layers read differently (a proxy's check, the endpoint) is refused instead.
+    Raises :class:`DuplicateKeyError` (a ``ValueError``) or ``json.JSONDecodeError``.
+    """
+    return json.loads(body, object_pairs_hook=_refuse_duplicates)
+
+
+def is_json_content_type(value: str | None) -> bool:
+    """``application/json`` or ``application/*+json`` (what FastAPI parses as JSON)."""
+    if not value:
+        return False
+    media = value.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+class DuplicateJsonKeyMiddleware:
+    """Refuse a JSON body with a duplicate key (422 ``DUPLICATE_JSON_KEY``) on every route.
+
+    Only requests declaring a JSON content type are read here; the body (bounded
+    by the body-size limit outside) is buffered, checked and replayed to the
+    app unchanged. Malformed JSON passes through: the endpoint's parser says so.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_json_content_type(
+            Headers(scope=scope).get("content-type")
+        ):
+            await self.app(scope, receive, send)
+            return
+        buffered: list[Message] = []
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            buffered.append(message)
+            if message["type"] != "http.request":
+                break  # the client left (or the size limit refused): let the app see it
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body and b'"' in body:
+            try:
+                strict_json_loads(body)
+            except DuplicateKeyError as error:
+                key = error.key[:100]
+                detail = {"loc": key, "code": "duplicate_key", "message": "duplicate key"}
+                await send_error(send, DuplicateJsonKeyError(key=key, details=[detail]))
+                return
+            except ValueError:
+                pass  # not JSON at all: the endpoint answers MALFORMED_REQUEST
+        if buffered and buffered[-1]["type"] == "http.request":
+            buffered = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def replay() -> Message:
+            if buffered:
+                return buffered.pop(0)
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 def client_address(scope: MutableMapping[str, Any], trusted_proxies: Iterable[str] = ()) -> str:

@@ -1,8 +1,17 @@
 """Cursor (keyset) pagination that repositories apply to their statements.
 
-A cursor is the URL-safe base64 of the sort-key values of the last row on the
-page, so page 100 costs what page 1 costs: an index range scan, no OFFSET.
-The last sort key must be unique (the primary key) so that the order is total.
+A cursor carries the sort-key values of the last row on the page, so page 100
+costs what page 1 costs: an index range scan, no OFFSET. The last sort key must
+be unique (the primary key) so that the order is total.
+
+Format (``v1``): ``<payload>.<mac>``, both URL-safe base64 without padding.
+``payload`` is the JSON list of the values (dates, times and decimals as ISO
+strings); ``mac`` is the first 16 bytes of HMAC-SHA256 over the list's identity
+(``table.column:direction`` of every sort key) and the payload, under a key
+derived from the secret key (:func:`configure_cursor_key`, called once by
+create_app). A cursor is opaque to clients: a forged or edited one, or one
+taken from another list or sort, is ``INVALID_CURSOR`` (400). The values are
+then checked against the sort columns' types before they reach SQL.
 """
 
 from __future__ import annotations
@@ -10,6 +19,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import enum
+import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,13 +31,39 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from fastapi import Depends, Query
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.types import TypeDecorator
 
 from haken.platform.errors import InvalidCursorError
+from haken.platform.logging import get_logger
 from haken.platform.responses import Pagination
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+MAX_CURSOR_LENGTH = 1024
 Row = TypeVar("Row")
+
+log = get_logger(__name__)
+
+_MAC_BYTES = 16
+_INT64 = (-(2**63), 2**63 - 1)
+_KEY_CONTEXT = b"haken pagination cursor v1"
+_CURSOR_KEY: bytes | None = None
+
+
+def configure_cursor_key(secret: str) -> None:
+    """Install the process-wide key that signs cursors (create_app calls this once).
+
+    Derived from the secret key for this one use, so a cursor's MAC is never a
+    valid signature of anything else signed with the secret key.
+    """
+    global _CURSOR_KEY
+    _CURSOR_KEY = hmac.new(secret.encode("utf-8"), _KEY_CONTEXT, hashlib.sha256).digest()
+
+
+def _cursor_key() -> bytes:
+    if _CURSOR_KEY is None:
+        raise RuntimeError("cursor key not configured: call configure_cursor_key() first")
+    return _CURSOR_KEY
 
 
 @dataclass(frozen=True)
@@ -36,6 +74,13 @@ class SortKey:
     @property
     def name(self) -> str:
         return self.column.key
+
+    @property
+    def identity(self) -> str:
+        """``table.column:direction``: what a cursor is bound to."""
+        expression = self.column.expression
+        table = getattr(getattr(expression, "table", None), "name", "")
+        return f"{table}.{self.name}:{self.direction}"
 
 
 @dataclass(frozen=True)
@@ -68,44 +113,126 @@ class PageResult(Generic[Row]):
         )
 
 
+def _list_identity(sort: Sequence[SortKey]) -> bytes:
+    return "|".join(key.identity for key in sort).encode("utf-8")
+
+
+def _mac(sort: Sequence[SortKey], payload: str) -> str:
+    digest = hmac.new(
+        _cursor_key(), _list_identity(sort) + b"\n" + payload.encode("ascii"), hashlib.sha256
+    ).digest()
+    return _b64encode(digest[:_MAC_BYTES])
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode("ascii"))
+
+
 def _encode_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return {"dt": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"d": value.isoformat()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
     if isinstance(value, Decimal):
-        return {"dec": str(value)}
-    return value
-
-
-def _decode_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "dt" in value:
-            return dt.datetime.fromisoformat(value["dt"])
-        if "d" in value:
-            return dt.date.fromisoformat(value["d"])
-        if "dec" in value:
-            return Decimal(value["dec"])
-        raise InvalidCursorError()
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
     return value
 
 
 def encode_cursor(sort: Sequence[SortKey], values: Sequence[Any]) -> str:
-    payload = {"k": [key.name for key in sort], "v": [_encode_value(v) for v in values]}
-    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    """The signed cursor that positions the next page after ``values``."""
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"), ensure_ascii=False)
+    payload = _b64encode(raw.encode("utf-8"))
+    return f"{payload}.{_mac(sort, payload)}"
+
+
+class _Refused(ValueError):
+    """One cursor value does not fit its sort column (the reason is logged, never echoed)."""
+
+
+def _python_type(key: SortKey) -> Any:
+    column_type = key.column.expression.type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    try:
+        return column_type.python_type
+    except NotImplementedError:  # pragma: no cover - no such sort column today
+        return object
+
+
+def _text(value: Any, limit: int = 64) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise _Refused("not a short string")
+    return value
+
+
+def _typed(key: SortKey, value: Any) -> Any:
+    """``value`` as the sort column's Python type, or :class:`_Refused`."""
+    if value is None:  # keyset positions never sit on NULL (nullable sorts filter them out)
+        raise _Refused("null")
+    kind = _python_type(key)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise _Refused("not a bool")
+        return value
+    if kind is int:
+        if type(value) is not int or not _INT64[0] <= value <= _INT64[1]:
+            raise _Refused("not an int64")
+        return value
+    if kind is dt.datetime:
+        moment = dt.datetime.fromisoformat(_text(value))
+        if moment.tzinfo is None:
+            raise _Refused("naive datetime")
+        return moment.astimezone(dt.UTC)  # OverflowError at the edges of the calendar
+    if kind is dt.date:
+        return dt.date.fromisoformat(_text(value))
+    if kind is Decimal:
+        number = Decimal(_text(value))
+        if not number.is_finite() or abs(number.adjusted()) > 30:
+            raise _Refused("decimal out of range")
+        return number
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    if kind is str:
+        if not isinstance(value, str) or "\x00" in value:
+            raise _Refused("not a string")
+        value.encode("utf-8")  # UnicodeEncodeError on a lone surrogate
+        return value
+    raise _Refused(f"unsupported sort type {kind!r}")
+
+
+def _refuse(reason: str) -> InvalidCursorError:
+    """One short log line (no traceback, no cursor text) and the 400 to raise."""
+    log.warning("cursor refused", reason=reason)
+    return InvalidCursorError()
 
 
 def decode_cursor(sort: Sequence[SortKey], cursor: str) -> list[Any]:
+    """The values of a cursor made by :func:`encode_cursor` for this same sort.
+
+    Anything else (garbage, an edited payload, another list's cursor, values the
+    sort columns cannot hold) raises :class:`InvalidCursorError`.
+    """
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH or cursor.count(".") != 1:
+        raise _refuse("format")
+    payload, mac = cursor.split(".")
+    expected = _mac(sort, payload).encode("ascii") if payload.isascii() else b""
+    if not expected or not hmac.compare_digest(mac.encode("utf-8"), expected):
+        raise _refuse("signature")
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        names, values = payload["k"], payload["v"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as error:
-        raise InvalidCursorError() from error
-    if names != [key.name for key in sort] or len(values) != len(sort):
-        raise InvalidCursorError()
-    return [_decode_value(v) for v in values]
+        values = json.loads(_b64decode(payload))
+    except (ValueError, binascii.Error, UnicodeError):
+        raise _refuse("payload") from None
+    if not isinstance(values, list) or len(values) != len(sort):
+        raise _refuse("shape")
+    try:
+        return [_typed(key, value) for key, value in zip(sort, values, strict=True)]
+    except (ValueError, TypeError, ArithmeticError) as error:  # incl. Overflow, InvalidOperation
+        reason = str(error) if isinstance(error, _Refused) else type(error).__name__
+        raise _refuse(f"value: {reason}") from None
 
 
 def keyset_condition(sort: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
@@ -154,7 +281,8 @@ def build_page(
 async def page_query(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = DEFAULT_LIMIT,
     cursor: Annotated[
-        str | None, Query(max_length=1024, description="next_cursor of the previous page")
+        str | None,
+        Query(max_length=MAX_CURSOR_LENGTH, description="next_cursor of the previous page"),
     ] = None,
     count: Annotated[bool, Query(description="Also return the total (one more query)")] = False,
 ) -> PageRequest:

@@ -259,6 +259,12 @@ class RateLimit:
     def describe(self) -> str:
         return self.policy_name
 
+    def refusals(self) -> tuple[type[HakenError], ...]:
+        """429 when over the limit; 503 when a fail-closed policy cannot count."""
+        if POLICIES[self.policy_name].fail_closed:
+            return (RateLimitedError, RateLimitUnavailableError)
+        return (RateLimitedError,)
+
     async def __call__(self, request: Request) -> None:
         await enforce(request, self.policy_name)
 

@@ -24,6 +24,12 @@ class RouteInfo:
     access: tuple[str, ...]
     rate_limits: tuple[str, ...]
     is_api: bool
+    # Every dependency callable of the route (policies, session …), for the OpenAPI.
+    calls: tuple[Any, ...] = ()
+    body_types: tuple[Any, ...] = ()
+    """The annotations of the request-body parameters (the endpoint's and its dependencies')."""
+    query_params: tuple[str, ...] = ()
+    """The names of the query parameters (the endpoint's and its dependencies')."""
 
     @property
     def is_write(self) -> bool:
@@ -45,6 +51,20 @@ def _calls(dependant: Any) -> Iterator[Any]:
         yield from _calls(sub)
 
 
+def _bodies(dependant: Any) -> Iterator[Any]:
+    for param in dependant.body_params:
+        yield param.field_info.annotation
+    for sub in dependant.dependencies:
+        yield from _bodies(sub)
+
+
+def _query_params(dependant: Any) -> Iterator[str]:
+    for param in dependant.query_params:
+        yield str(param.alias or param.name)
+    for sub in dependant.dependencies:
+        yield from _query_params(sub)
+
+
 def iter_routes(app: FastAPI) -> Iterator[RouteInfo]:
     for route in _raw_routes(app):
         dependant = getattr(route, "dependant", None)
@@ -58,4 +78,7 @@ def iter_routes(app: FastAPI) -> Iterator[RouteInfo]:
             access=access,
             rate_limits=limits,
             is_api=dependant is not None,
+            calls=tuple(calls),
+            body_types=tuple(_bodies(dependant)) if dependant is not None else (),
+            query_params=tuple(_query_params(dependant)) if dependant is not None else (),
         )

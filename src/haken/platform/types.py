@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, Field, WithJsonSchema
+
+from haken.platform.jptext import POSTAL_CODE_PATTERN, normalize_postal_code
 
 LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
@@ -31,3 +33,8 @@ LocalTime = Annotated[
     ),
 ]
 """A time of day at the workplace (Japan): ``08:30``; no UTC offset."""
+
+PostalCode = Annotated[
+    str, Field(pattern=POSTAL_CODE_PATTERN), AfterValidator(normalize_postal_code)
+]
+"""A Japanese postal code, ``1000001`` or ``100-0001``, stored as ``100-0001``."""

@@ -97,6 +97,18 @@ async def submitted_token(request: Request) -> str:
     return ""
 
 
+def header_token_is_valid(request: Request, *, session_id: str) -> bool:
+    """Whether the ``X-CSRF-Token`` header carries this browser's token for ``session_id``.
+
+    For the JSON API: a write authenticated by the session cookie (not a bearer
+    token) must prove it came from one of haken's pages, as page POSTs do.
+    """
+    if CSRF_COOKIE not in request.cookies:
+        return False
+    raw = _unmask(request.headers.get(CSRF_HEADER, ""))
+    return raw is not None and hmac.compare_digest(raw, _expected(request, session_id))
+
+
 class CsrfCheck:
     """The dependency; ``describe()`` lets the route walk see it."""
 

@@ -17,6 +17,21 @@ class CsrfError(HakenError):
     )
 
 
+class ApiCsrfError(HakenError):
+    """An API write authenticated by the browser's session cookie, without the CSRF header."""
+
+    code = "WEB_API_CSRF_REQUIRED"
+    status_code = 403
+    message_en = (
+        "An API write authenticated by the browser's session cookie needs the X-CSRF-Token "
+        "header; API clients send an Authorization: Bearer token."
+    )
+    message_ja = (
+        "ブラウザのセッション Cookie で認証した API への書き込みには X-CSRF-Token ヘッダーが"
+        "必要です。API クライアントは Authorization: Bearer トークンを送ってください。"
+    )
+
+
 class PageNotFoundError(HakenError):
     code = "WEB_PAGE_NOT_FOUND"
     status_code = 404

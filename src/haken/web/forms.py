@@ -22,6 +22,7 @@ from starlette.responses import Response
 from haken.platform import context
 from haken.platform.editing import NULL_NOT_ALLOWED, refuses_null
 from haken.platform.errors import HakenError
+from haken.platform.schemas import INVALID_CHARACTER, InputModel
 from haken.web.i18n import N_, gettext_
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,6 +50,7 @@ _MESSAGES: dict[str, str] = {
     "enum": N_("Choose one of the offered values."),
     "bool_parsing": N_("Choose yes or no."),
     "string_pattern_mismatch": N_("Enter a value in the expected format."),
+    INVALID_CHARACTER: N_("Remove the character that is not allowed (%(character)s)."),
 }
 _EMAIL_MESSAGE = N_("Enter a valid e-mail address.")
 _FALLBACK = N_("Enter a valid value.")
@@ -119,6 +121,12 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+def _require_input_model(model: type[BaseModel]) -> None:
+    """Pages validate with request schemas only: those normalise text (platform.schemas)."""
+    if not issubclass(model, InputModel):
+        raise TypeError(f"{model.__name__} must inherit haken.platform.schemas.InputModel")
+
+
 def parse_form(
     model: type[M],
     form: FormData,
@@ -137,6 +145,7 @@ def parse_form(
     optional text and is refused by a required one ("This field is required." on the
     field, nothing written).
     """
+    _require_input_model(model)
     fields = model.model_fields
     names = set(fields) - {"csrf_token"}
     raw = _raw_values(form, names, set(lists))
@@ -202,6 +211,7 @@ def parse_rows(
     (``dependants-2-birth_date``), one about the list itself on ``list_field``. Returns the
     state (values keyed by input name) and the row numbers posted, to show the rows again.
     """
+    _require_input_model(model)
     scalars = set(model.model_fields) - {list_field, "csrf_token"}
     raw = _raw_values(form, scalars, set())
     payload: dict[str, Any] = {k: v for k, v in raw.items() if v != ""}

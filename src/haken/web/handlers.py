@@ -23,10 +23,10 @@ from haken.platform import context
 from haken.platform.access import NotAuthenticatedError
 from haken.platform.errors import (
     HakenError,
-    MethodNotAllowedError,
     ValidationFailedError,
     VersionConflictError,
 )
+from haken.platform.handlers import method_not_allowed
 from haken.platform.logging import get_logger
 from haken.web.errors import PageNotFoundError
 from haken.web.forms import FormRejected
@@ -69,7 +69,7 @@ def error_page(request: Request, error: HakenError) -> Response:
     return response
 
 
-def _as_haken_error(exc: Exception) -> HakenError:
+def _as_haken_error(request: Request, exc: Exception) -> HakenError:
     if isinstance(exc, HakenError):
         return exc
     if isinstance(exc, StaleDataError):
@@ -80,7 +80,7 @@ def _as_haken_error(exc: Exception) -> HakenError:
         if exc.status_code == 404:
             return PageNotFoundError()
         if exc.status_code == 405:
-            return MethodNotAllowedError()
+            return method_not_allowed(request, exc)
         return ValidationFailedError() if exc.status_code < 500 else HakenError()
     return HakenError()
 
@@ -95,7 +95,7 @@ def _page_handler(api_handler: Handler | None) -> Handler:
             return exc.response
         if isinstance(exc, NotAuthenticatedError):
             return login_redirect(request)
-        error = _as_haken_error(exc)
+        error = _as_haken_error(request, exc)
         if error.status_code >= 500:
             log.error("page error", code=error.code, cause=type(exc).__name__)
         try:

@@ -1,14 +1,19 @@
-"""What modules contribute to the shared pages: navigation, home panels, portal sections.
+"""What modules contribute to the shared pages: navigation, home panels, portal sections,
+sections of another area's record page, and the labels the audit log shows.
 
 The web foundation never imports a business module; each module's
 ``module.py`` registers its entries at install time. The home page and the
 self-service portal render whatever is registered, in ``order``, for the
 roles allowed to see it — a new module adds a panel without touching them.
+Likewise a record page (the employee detail) shows the sections other areas
+register for it (placements, housing, photo), and the audit page labels
+record types, actions and fields with what each area registers (``RecordLabels``:
+the same message ids as the area's forms), so a new module adds its labels in one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +24,10 @@ from haken.platform.access import Principal, Role
 
 # (request, session, principal) → the template context of the panel, or None to hide it.
 PanelLoader = Callable[[Request, AsyncSession, Principal], Awaitable[dict[str, Any] | None]]
+# (request, session, principal, record) → the context of a section of a record's page, or None.
+SectionLoader = Callable[
+    [Request, AsyncSession, Principal, Any], Awaitable[dict[str, Any] | None]
+]
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,83 @@ class Panel:
         return self.minimum <= principal.role <= self.maximum
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    """A block another area adds to a record's page (e.g. placements on the employee page)."""
+
+    key: str
+    template: str
+    load: SectionLoader
+    minimum: Role = Role.EMPLOYEE
+    maximum: Role = Role.SUPER_ADMIN
+    order: int = 100
+
+    def visible_to(self, principal: Principal) -> bool:
+        return self.minimum <= principal.role <= self.maximum
+
+
+@dataclass(frozen=True)
+class RecordLabels:
+    """How the audit log names one record type: message ids, translated when shown.
+
+    ``fields`` labels the keys of the record's audit snapshots (the labels of its form);
+    ``href`` is the record's page with ``{id}`` for the audited id, None when it has none;
+    ``proper_names`` name keys that are codes of proper nouns (not translated).
+    """
+
+    label: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    href: str | None = None
+    # Keys named by a proper noun, shown as they are in every language (prefecture codes).
+    proper_names: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class WebRegistry:
     nav: dict[str, NavItem] = field(default_factory=dict)
     home: dict[str, Panel] = field(default_factory=dict)
     portal: dict[str, Panel] = field(default_factory=dict)
+    sections: dict[str, dict[str, RecordSection]] = field(default_factory=dict)
+    records: dict[str, RecordLabels] = field(default_factory=dict)
+    actions: dict[str, str] = field(default_factory=dict)
+    # Snapshot keys every record type shares (id, version, timestamps …).
+    common_fields: dict[str, str] = field(default_factory=dict)
+
+    def add_record_section(self, record: str, section: RecordSection) -> None:
+        self.sections.setdefault(record, {})[section.key] = section
+
+    def add_record_labels(self, entity_type: str, labels: RecordLabels) -> None:
+        self.records[entity_type] = labels
+
+    def add_action_labels(self, labels: Mapping[str, str]) -> None:
+        self.actions.update(labels)
+
+    def add_common_fields(self, labels: Mapping[str, str]) -> None:
+        self.common_fields.update(labels)
+
+    def field_label(self, entity_type: str, name: str) -> str | None:
+        """The message id labelling ``name`` of ``entity_type`` (or its proper name, which
+        gettext leaves as it is), or None when unlabelled."""
+        record = self.records.get(entity_type)
+        if record is not None:
+            if name in record.fields:
+                return record.fields[name]
+            if name in record.proper_names:
+                return record.proper_names[name]
+        return self.common_fields.get(name)
+
+    async def record_sections(
+        self, record: str, request: Request, session: AsyncSession, principal: Principal, row: Any
+    ) -> list[tuple[RecordSection, dict[str, Any]]]:
+        """Load the visible sections other areas registered for ``record``, in order."""
+        loaded = []
+        for section in sorted(self.sections.get(record, {}).values(), key=lambda s: s.order):
+            if not section.visible_to(principal):
+                continue
+            data = await section.load(request, session, principal, row)
+            if data is not None:
+                loaded.append((section, data))
+        return loaded
 
     def add_nav(self, item: NavItem) -> None:
         self.nav[item.key] = item

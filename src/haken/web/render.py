@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import Locale as BabelLocale
 from fastapi import Request
 from jinja2 import (
     ChoiceLoader,
@@ -64,6 +65,19 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def country_name(code: str | None) -> str:
+    """An ISO 3166 alpha-2 code as the country's name in the request's language (Babel's
+    CLDR names: "VN" → ベトナム / Vietnam); an unknown code is shown as it is."""
+    if not code:
+        return ""
+    return str(_territories(context.locale()).get(code.upper(), code))
+
+
+@cache
+def _territories(locale: str) -> Mapping[str, str]:
+    return BabelLocale.parse(locale).territories
+
+
 def _yen(value: int | Decimal | None) -> str:
     """¥1,500 (whole yen), ¥1,500.50 (a rate with sen)."""
     if value is None:
@@ -87,7 +101,7 @@ def environment() -> Environment:
         i18n.gettext_, i18n.ngettext_, newstyle=True
     )
     env.globals.update(asset=asset_url, query=_query)
-    env.filters.update(localtime=_localtime, date=_date, yen=_yen)
+    env.filters.update(localtime=_localtime, date=_date, yen=_yen, country=country_name)
     return env
 
 

@@ -8,17 +8,22 @@ they measure, so a slow page's log line and its vitals join on one id.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from haken.platform.access import PublicAccess
-from haken.platform.errors import MalformedRequestError, ValidationFailedError
+from haken.platform.errors import (
+    DuplicateJsonKeyError,
+    MalformedRequestError,
+    ValidationFailedError,
+)
 from haken.platform.logging import get_logger
+from haken.platform.middleware import DuplicateKeyError, strict_json_loads
 from haken.platform.ratelimit import TelemetryRateLimit
 from haken.platform.responses import Envelope, ok
+from haken.platform.schemas import InputModel
 
 log = get_logger("haken.web_vitals")
 router = APIRouter(prefix="/api/telemetry", tags=["telemetry"])
@@ -27,9 +32,7 @@ MAX_BEACON_BYTES = 4096
 Millis = Annotated[float, Field(ge=0, le=600_000)]
 
 
-class WebVitals(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WebVitals(InputModel):
     page_request_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
     path: str = Field(min_length=1, max_length=200, pattern=r"^/[^?#\s]*$")
     lcp_ms: Millis | None = None
@@ -45,14 +48,27 @@ class Recorded(BaseModel):
     recorded: bool = True
 
 
-@router.post("/web-vitals", response_model=Envelope[Recorded], status_code=202)
+@router.post(
+    "/web-vitals",
+    response_model=Envelope[Recorded],
+    status_code=202,
+    # The body is read by hand (beacons come as text/plain too); the OpenAPI still shows it.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": WebVitals.model_json_schema()}},
+        }
+    },
+)
 async def web_vitals(request: Request, _access: PublicAccess, _limit: TelemetryRateLimit) -> Any:
     """Log one page's Web Vitals (beacons are sent as text/plain or JSON; both are read)."""
     body = await request.body()
     if len(body) > MAX_BEACON_BYTES:
         raise MalformedRequestError()
     try:
-        raw = json.loads(body or b"null")
+        raw = strict_json_loads(body or b"null")
+    except DuplicateKeyError as error:  # a text/plain beacon is not seen by the middleware
+        raise DuplicateJsonKeyError(key=error.key[:100]) from error
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedRequestError() from error
     try:

@@ -299,11 +299,15 @@ async def test_residence_statuses_allowed_record_their_limits(
 ) -> None:
     headers = await auth_headers("coordinator")
     place = await make_unit(client, headers)
-    contract = await make_contract(client, headers, place["unit_id"])
+    # Under a 資格外活動許可 the contract must schedule at most 28 hours a week (here 15).
+    part_time = {"working_days": "月・水・金", "start_time": "17:00", "end_time": "22:00"}
+    hours = part_time | {"break_minutes": 0} if weekly else {}
+    contract = await make_contract(client, headers, place["unit_id"], **hours)
     worker = await foreign_employee(client, headers, status, **employee_fields)
     created = await assign(client, headers, contract["id"], worker["id"], **assignment_fields)
     assert created["weekly_hours_limit"] == weekly
     assert created["vacation_daily_hours_limit"] == daily
+    assert created["weekly_hours_check"] == ("WITHIN" if weekly else None)
 
 
 async def test_stay_expired_before_start_is_refused(

@@ -6,13 +6,22 @@ claims; each scenario then runs on the memory backend and on a real Redis.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
+import haken.modules.models  # noqa: F401 (every model mapped, for the table → area map)
 from haken.platform import cache as cache_module
 from haken.platform.cache import cache_tags, cached_areas
+from haken.platform.context import request_id
+from haken.platform.db import Base
 from haken.platform.routes import RouteInfo, iter_routes
 from tests.integration.cache.freshness import (
     SCENARIOS,
@@ -20,6 +29,7 @@ from tests.integration.cache.freshness import (
     covered_routes,
     load_scenarios,
 )
+from tests.integration.test_policies import AUDIT_SCENARIOS, NOT_AUDITED, audit_context
 
 load_scenarios()
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -49,6 +59,133 @@ def test_every_write_route_of_a_cached_area_has_a_freshness_scenario(app: Any) -
     existing = {(m, r.path) for r in routes for m in r.methods}
     stale = sorted(covered_routes() - existing)
     assert not stale, f"freshness scenarios for routes that no longer exist: {stale}"
+
+
+# --- every route that writes a table with a cache rule, whatever its area -------------------
+
+_WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def cached_tables() -> set[str]:
+    """Tables whose writes must leave cached reads fresh: those with an ``invalidate_on_write``
+    rule, and every table of an area with cached reads (its services tag what they touch)."""
+    tables = {model.__table__.name for model in cache_module._WRITE_TAGS}
+    areas = cached_areas()
+    for mapper in Base.registry.mappers:
+        if cache_module._area_of(mapper.class_.__module__) in areas:
+            tables.add(mapper.local_table.name)  # type: ignore[union-attr]
+    return tables
+
+
+@contextmanager
+def capture_writes() -> Iterator[dict[str, set[str]]]:
+    """The tables each request id INSERTs into, UPDATEs or DELETEs from (every engine)."""
+    written: dict[str, set[str]] = defaultdict(set)
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        match = _WRITE_SQL.match(statement)
+        if match:
+            written[request_id()].add(match.group(1).lower())
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield written
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+# Page writes that no freshness scenario claims: the API route whose service method the page
+# calls (its written tables decide whether the page needs a scenario), or None with why not.
+PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
+    ("POST", "/admin/system/cache/clear"): ("DELETE", "/api/cache"),
+    ("POST", "/clients"): ("POST", "/api/clients"),
+    ("POST", "/clients/{client_id}"): ("PATCH", "/api/clients/{client_id}"),
+    ("POST", "/sites"): ("POST", "/api/sites"),
+    ("POST", "/sites/{site_id}"): ("PATCH", "/api/sites/{site_id}"),
+    ("POST", "/sites/{site_id}/units"): ("POST", "/api/units"),
+    ("POST", "/units/{unit_id}"): ("PATCH", "/api/units/{unit_id}"),
+    ("POST", "/candidates"): ("POST", "/api/candidates"),
+    ("POST", "/candidates/{candidate_id}"): ("PATCH", "/api/candidates/{candidate_id}"),
+    ("POST", "/candidates/{candidate_id}/status"): (
+        "POST",
+        "/api/candidates/{candidate_id}/status",
+    ),
+    ("POST", "/candidates/{candidate_id}/photo"): ("PUT", "/api/candidates/{candidate_id}/photo"),
+    ("POST", "/housing"): ("POST", "/api/housing/apartments"),
+    ("POST", "/housing/{apartment_id}"): ("PATCH", "/api/housing/apartments/{apartment_id}"),
+    ("POST", "/housing/{apartment_id}/rooms"): ("POST", "/api/housing/rooms"),
+    ("POST", "/housing/{apartment_id}/rooms/{room_id}"): ("PATCH", "/api/housing/rooms/{room_id}"),
+    ("POST", "/housing/move-in/{employee_id}"): ("POST", "/api/housing/occupancies"),
+    ("POST", "/housing/stays/{occupancy_id}/move-out"): (
+        "POST",
+        "/api/housing/occupancies/{occupancy_id}/move-out",
+    ),
+    ("POST", "/contracts"): ("POST", "/api/contracts"),
+    ("POST", "/contracts/{contract_id}"): ("PATCH", "/api/contracts/{contract_id}"),
+    ("POST", "/assignments/{assignment_id}/rates"): (
+        "POST",
+        "/api/assignments/{assignment_id}/rates",
+    ),
+}
+
+
+def _api_write_routes(app: Any) -> list[tuple[str, str]]:
+    return sorted(
+        (method, route.path)
+        for route in iter_routes(app)
+        if route.is_write and route.path.startswith("/api")
+        for method in route.methods & WRITE_METHODS
+    )
+
+
+def test_every_page_write_is_claimed_by_a_scenario_or_twinned(app: Any) -> None:
+    pages = {
+        (method, route.path)
+        for route in iter_routes(app)
+        if route.is_write and not route.path.startswith("/api")
+        for method in route.methods & WRITE_METHODS
+    }
+    loose = sorted(pages - covered_routes() - set(PAGE_WRITE_TWINS))
+    assert not loose, f"page writes with neither a freshness scenario nor a twin: {loose}"
+    stale = sorted(set(PAGE_WRITE_TWINS) - pages)
+    assert not stale, f"PAGE_WRITE_TWINS lists routes that no longer exist: {stale}"
+    both = sorted(set(PAGE_WRITE_TWINS) & covered_routes())
+    assert not both, f"claimed by a scenario, drop them from PAGE_WRITE_TWINS: {both}"
+    apis = set(_api_write_routes(app))
+    for page_route, twin in PAGE_WRITE_TWINS.items():
+        assert isinstance(twin, str) or twin in apis, f"{page_route}: no API route {twin}"
+
+
+@pytest.mark.parametrize("route", sorted(AUDIT_SCENARIOS), ids=lambda r: f"{r[0]} {r[1]}")
+async def test_a_write_to_a_cached_table_has_a_freshness_scenario(
+    route: tuple[str, str], app: Any, client: httpx.AsyncClient, make_user: Any, login: Any
+) -> None:
+    """Run the route's audit scenario, note the tables its request writes; if any has a cache
+    rule, the route (and each page twinned to it) must have a freshness scenario."""
+    ctx = await audit_context(route, make_user, login)
+    ctx["app"] = app
+    with capture_writes() as written:
+        response = await AUDIT_SCENARIOS[route](client, ctx)
+    assert response.status_code < 300, response.text
+    tables = written.get(response.headers["x-request-id"], set())
+    assert tables, f"{route}: captured no write of its request (the capture is broken)"
+    touched = sorted(tables & cached_tables())
+    if not touched:
+        return
+    claimed = covered_routes()
+    needing = [route] + [page for page, twin in PAGE_WRITE_TWINS.items() if twin == route]
+    missing = [r for r in needing if r not in claimed]
+    assert not missing, (
+        f"{route} writes {touched}, which cached reads depend on: add a freshness scenario "
+        f"for {missing} (tests/integration/<area>/cache_freshness.py)"
+    )
+
+
+def test_every_api_write_route_is_walked_for_its_tables(app: Any) -> None:
+    """The walk above runs the audit scenarios: a write route without one (other than those
+    that change no data) would escape it."""
+    unwalked = sorted(set(_api_write_routes(app)) - set(AUDIT_SCENARIOS) - set(NOT_AUDITED))
+    assert not unwalked, f"write routes the table walk cannot run: {unwalked}"
 
 
 def _context(

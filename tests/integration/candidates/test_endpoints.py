@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from sqlalchemy import select, text
 
 from haken.modules.audit.models import AuditEntry
@@ -16,6 +18,7 @@ from haken.modules.candidates.schemas import TRANSITIONS, CandidateStatus
 from haken.platform.cache import cache_bypass
 from haken.platform.db import assert_num_queries, session_scope
 from haken.platform.security import field_cipher
+from tests.images import GPS_IFD, jpeg_with_gps, png, png_declaring
 from tests.integration.employees.factories import (
     candidate_body,
     code_of,
@@ -24,7 +27,7 @@ from tests.integration.employees.factories import (
 )
 
 CARD = "XY87654321ZW"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PNG = png()
 HIRE = {"employment_type": "dispatch", "term_type": "fixed", "hire_date": "2026-12-01"}
 
 
@@ -307,13 +310,75 @@ async def test_photo_upload_checks_content_and_serves_it_back(
     served = await client.get(url, headers=coordinator)
     assert served.status_code == 200
     assert served.headers["content-type"] == "image/png"  # sniffed, not the client's claim
-    assert served.content == PNG
+    with Image.open(io.BytesIO(served.content)) as image:  # re-encoded: same pixels
+        assert image.format == "PNG" and image.size == (12, 8)
+        assert image.convert("RGB").getpixel((0, 0)) == (200, 30, 30)
     files = list(photo_dir(Path(app.state.settings.data_dir)).iterdir())
     names = [f.name for f in files]
     assert all("passwd" not in name for name in names)
     assert any(name.endswith(".png") and len(name) == 36 for name in names)
     employee_headers = await auth_headers("employee")
     assert (await client.get(url, headers=employee_headers)).status_code == 403
+
+
+async def _photo_file(app: Any, candidate_id: int) -> Path:
+    async with session_scope(app.state.database) as session:
+        name = (
+            await session.execute(
+                text("SELECT photo_file FROM candidates WHERE id = :id"), {"id": candidate_id}
+            )
+        ).scalar_one()
+    return Path(name)
+
+
+async def test_photo_upload_decodes_the_image_and_strips_its_metadata(
+    client: httpx.AsyncClient, auth_headers: Any, app: Any
+) -> None:
+    coordinator = await auth_headers("coordinator")
+    candidate = await create_candidate(client, coordinator)
+    url = f"/api/candidates/{candidate['id']}/photo"
+    version = {"version": str(candidate["version"])}
+
+    async def upload(content: bytes, name: str = "photo.png") -> httpx.Response:
+        return await client.put(
+            url, headers=coordinator, files={"file": (name, content, "image/png")}, data=version
+        )
+
+    # Magic bytes alone are not an image: a PNG header followed by a script is refused.
+    forged = await upload(b"\x89PNG\r\n\x1a\n<script>alert(document.cookie)</script>")
+    assert forged.status_code == 415 and code_of(forged) == "CANDIDATE_PHOTO_TYPE"
+    truncated = await upload(PNG[: len(PNG) // 2])
+    assert truncated.status_code == 415 and code_of(truncated) == "CANDIDATE_PHOTO_TYPE"
+    # A small file declaring 20000 × 20000 pixels is refused before any pixel is decoded.
+    bomb = await upload(png_declaring(20_000, 20_000))
+    assert bomb.status_code == 413 and code_of(bomb) == "CANDIDATE_PHOTO_TOO_MANY_PIXELS"
+    assert (await client.get(url, headers=coordinator)).status_code == 404  # nothing stored
+
+    # A phone JPEG with a GPS position: stored and served without any EXIF.
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original)) as image:
+        assert image.getexif().get_ifd(GPS_IFD)  # the fixture does carry a position
+    stored = await upload(original, "IMG_0001.jpg")
+    assert stored.status_code == 200, stored.text
+    served = await client.get(url, headers=coordinator)
+    assert served.headers["content-type"] == "image/jpeg"
+    name = (await _photo_file(app, candidate["id"])).name
+    on_disk = [(photo_dir(Path(app.state.settings.data_dir)) / name).read_bytes()]
+    for content in (served.content, *on_disk):
+        assert b"Exif" not in content and b"PhoneMaker" not in content
+        with Image.open(io.BytesIO(content)) as image:
+            assert image.format == "JPEG" and image.size == (40, 30)
+            assert dict(image.getexif()) == {}
+
+    # A real PNG with a script appended: accepted, the appendix is gone.
+    again = await client.put(
+        url,
+        headers=coordinator,
+        files={"file": ("p.png", PNG + b"<script>alert(1)</script>", "image/png")},
+        data={"version": str(stored.json()["data"]["version"])},
+    )
+    assert again.status_code == 200, again.text
+    assert b"script" not in (await client.get(url, headers=coordinator)).content
 
 
 async def test_delete_removes_an_unhired_candidate_and_archives_a_hired_one(

@@ -12,8 +12,11 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from haken.labor.minimum_wage import MinimumWageTable, shipped_amounts
+from haken.modules.assignments.service import assignments_service
 from haken.modules.demo.generator import generate, has_employees
 from haken.modules.models import metadata
+from haken.platform.db import session_scope
 from haken.platform.security import field_cipher
 
 TODAY = dt.date(2026, 11, 28)
@@ -65,6 +68,20 @@ async def test_seed_keeps_every_invariant(
             first_rates.get(rate["assignment_id"], rate["effective_from"]), rate["effective_from"]
         )
         assert rate["hourly_pay"] <= rate["hourly_bill"]
+    # Every rate meets the minimum wage of its site's prefecture (最低賃金法13条) on its first
+    # day, and no running placement is below an amount already in force today.
+    sites = {row["id"]: row["prefecture"] for row in await _all(app, "client_sites")}
+    site_of = {a["id"]: a["site_id"] for a in assignments}
+    wages = MinimumWageTable(shipped_amounts())
+    for rate in await _all(app, "assignment_rates"):
+        prefecture = sites[site_of[rate["assignment_id"]]]
+        amount = wages.in_force(prefecture, rate["effective_from"])
+        assert amount is not None and rate["hourly_pay"] >= amount.hourly_yen
+    async with session_scope(app.state.database) as session:
+        warnings = await assignments_service.minimum_wage_warnings(
+            session, today=TODAY, within_days=60
+        )
+    assert [w for w in warnings if w.already] == []
     assert {a["id"]: a["start_date"] for a in assignments} == first_rates
 
     rooms = {row["id"]: row["capacity"] for row in await _all(app, "housing_rooms")}

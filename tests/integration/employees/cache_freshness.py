@@ -131,7 +131,11 @@ async def reveal(ctx: FreshnessContext) -> None:
     await ctx.assert_fresh(admin, LIST, changed=False)  # only an audit row is written
 
 
-@scenario("POST", "/api/candidates/{candidate_id}/hire")
+@scenario(
+    "POST",
+    "/api/candidates/{candidate_id}/hire",
+    also=[("POST", "/candidates/{candidate_id}/hire")],
+)
 async def hire_from_another_area(ctx: FreshnessContext) -> None:
     admin = await _office(ctx)
     created = await ctx.client.post("/api/candidates", headers=admin, json=candidate_body())

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
+from tests.images import png
 from tests.integration.employees.factories import candidate_body, employee_body
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = png()
 
 PEOPLE_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/employees"): "authenticated",

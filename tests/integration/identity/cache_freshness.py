@@ -13,8 +13,9 @@ from haken.modules.identity.schemas import Preferences
 from haken.modules.identity.service import identity_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import session_scope
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, mailed_reset_token
 from tests.integration.cache.freshness import FreshnessContext, scenario
+from tests.integration.clients.test_endpoints import make_client, make_site
 
 NEW_PASSWORD = "another-long-enough-password"
 
@@ -101,8 +102,7 @@ async def password_reset_confirm(ctx: FreshnessContext) -> None:
         "/api/auth/password-reset/request", json={"email": user["email"]}
     )
     assert requested.status_code == 200, requested.text
-    outbox = (await ctx.client.get("/api/users/outbox", headers=admin)).json()["data"]
-    token = outbox[0]["body"].split("token=")[1].split()[0]
+    token = await mailed_reset_token(ctx.app, user["email"])
     await ctx.prime(admin, *_reads(user))
     response = await ctx.client.post(
         "/api/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
@@ -165,12 +165,14 @@ async def create_user(ctx: FreshnessContext) -> None:
 @scenario("PUT", "/api/users/{user_id}/role", also=[("POST", "/admin/users/{user_id}/role")])
 async def change_role(ctx: FreshnessContext) -> None:
     admin, user = await _admin_and_user(ctx)
+    company = await make_client(ctx.client, admin)
+    site = await make_site(ctx.client, admin, company["id"])  # links must exist (item 8)
     await ctx.prime(admin, *_reads(user))
     version = ctx.primed[(admin["Authorization"], f"/api/users/{user['id']}")]["version"]
     response = await ctx.client.put(
         f"/api/users/{user['id']}/role",
         headers=admin,
-        json={"role": "site_manager", "version": version, "site_ids": [4]},
+        json={"role": "site_manager", "version": version, "site_ids": [site["id"]]},
     )
     assert response.status_code == 200, response.text
     await ctx.assert_fresh(admin, *_reads(user), changed=True)

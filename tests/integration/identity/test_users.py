@@ -9,6 +9,7 @@ import httpx
 from haken.platform.cache import cache_bypass
 from haken.platform.db import assert_num_queries
 from tests.conftest import TEST_PASSWORD
+from tests.integration.clients.test_endpoints import make_client, make_site
 
 
 def code_of(response: httpx.Response) -> str:
@@ -17,6 +18,8 @@ def code_of(response: httpx.Response) -> str:
 
 async def test_admin_creates_and_reads_a_user(client: httpx.AsyncClient, auth_headers: Any) -> None:
     admin = await auth_headers("admin")
+    company = await make_client(client, admin)
+    first, second = [(await make_site(client, admin, company["id"]))["id"] for _ in range(2)]
     created = await client.post(
         "/api/users",
         headers=admin,
@@ -25,14 +28,14 @@ async def test_admin_creates_and_reads_a_user(client: httpx.AsyncClient, auth_he
             "display_name": "佐藤花子",
             "password": "long-enough-password",
             "role": "site_manager",
-            "site_ids": [3, 1, 3],
+            "site_ids": [second, first, second],
             "locale": "en",
         },
     )
     assert created.status_code == 201, created.text
     user = created.json()["data"]
     assert user["email"] == "hanako.sato@test.example"
-    assert user["site_ids"] == [1, 3]
+    assert user["site_ids"] == sorted([first, second])
     assert "password" not in user and "password_hash" not in user
     read = await client.get(f"/api/users/{user['id']}", headers=admin)
     assert read.json()["data"]["display_name"] == "佐藤花子"
@@ -98,15 +101,16 @@ async def test_role_change_rules(
     admin = {"Authorization": (await login(admin_user["email"]))["Authorization"]}
     target = await make_user("employee")
     target_tokens = await login(target["email"])
+    site = await make_site(client, admin, (await make_client(client, admin))["id"])
 
     promoted = await client.put(
         f"/api/users/{target['id']}/role",
         headers=admin,
-        json={"role": "site_manager", "version": 1, "site_ids": [7]},
+        json={"role": "site_manager", "version": 1, "site_ids": [site["id"]]},
     )
     assert promoted.status_code == 200, promoted.text
     assert promoted.json()["data"]["role"] == "site_manager"
-    assert promoted.json()["data"]["site_ids"] == [7]
+    assert promoted.json()["data"]["site_ids"] == [site["id"]]
     # Sessions minted under the old role end with the change.
     me = await client.get("/api/auth/me", headers={"Authorization": target_tokens["Authorization"]})
     assert me.status_code == 401

@@ -6,6 +6,8 @@ import re
 
 import httpx
 
+from tests.conftest import mailed_body
+from tests.integration.clients.test_endpoints import make_client, make_site
 from tests.integration.web.conftest import PageLogin, csrf_token
 
 
@@ -118,9 +120,12 @@ async def test_employee_sees_only_their_portal(
 
 
 async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
-    client: httpx.AsyncClient, make_user, page_login: PageLogin
+    client: httpx.AsyncClient, make_user, page_login: PageLogin, login
 ) -> None:
     admin = await make_user("admin", locale="en")
+    bearer = {"Authorization": (await login(admin["email"]))["Authorization"]}
+    company = await make_client(client, bearer)
+    sites = [(await make_site(client, bearer, company["id"]))["id"] for _ in range(2)]
     await page_login(admin["email"])
     form = await client.get("/admin/users/new")
     token = csrf_token(form.text)
@@ -143,6 +148,22 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
     )
     assert escalation.status_code == 422
     assert "You cannot grant a role higher than your own." in escalation.text
+    site_field = f"{sites[0]}, {sites[1]}"
+    for wrong_sites, message in (
+        ("999999", "Site 999999 does not exist."),
+        (site_field, "Only a site manager can be given sites."),
+    ):
+        refused = await client.post(
+            "/admin/users",
+            data={
+                "email": "staff@test.example",
+                "password": "a-long-enough-password",
+                "role": "site_manager" if wrong_sites == "999999" else "coordinator",
+                "site_ids": wrong_sites,
+                "csrf_token": token,
+            },
+        )
+        assert refused.status_code == 422 and message in refused.text
     created = await client.post(
         "/admin/users",
         data={
@@ -151,13 +172,13 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
             "password": "a-long-enough-password",
             "role": "site_manager",
             "locale": "ja",
-            "site_ids": "3, 5",
+            "site_ids": site_field,
             "csrf_token": token,
         },
     )
     assert created.status_code == 303, created.text
     detail = await client.get(created.headers["location"])
-    assert "山田 花子" in detail.text and "3, 5" in detail.text
+    assert "山田 花子" in detail.text and site_field in detail.text
     user_id = created.headers["location"].rsplit("/", 1)[1]
     audit = await client.get(f"/audit?entity_type=user&entity_id={user_id}")
     assert audit.status_code == 200
@@ -199,7 +220,7 @@ async def test_unknown_page_is_an_html_404_and_api_stays_json(client: httpx.Asyn
 
 
 async def test_password_reset_through_the_pages(
-    client: httpx.AsyncClient, make_user, page_login: PageLogin
+    client: httpx.AsyncClient, make_user, page_login: PageLogin, app
 ) -> None:
     user = await make_user("coordinator", locale="en")
     admin = await make_user("admin")
@@ -214,8 +235,12 @@ async def test_password_reset_through_the_pages(
     assert unknown.status_code == 303  # the same answer: no account enumeration
     await page_login(admin["email"])
     outbox = await client.get("/admin/outbox")
-    link = re.search(r"/password-reset\?token=([A-Za-z0-9_-]+)", outbox.text)
-    assert link, outbox.text
+    assert user["email"] in outbox.text
+    assert "token=" not in outbox.text  # the admin sees who got mail, never the link
+    link = re.search(
+        r"/password-reset\?token=([A-Za-z0-9_-]+)", await mailed_body(app, user["email"])
+    )
+    assert link
     await client.post("/logout", data={"csrf_token": csrf_token(outbox.text)})
     confirm_page = await client.get(f"/password-reset?token={link.group(1)}")
     assert f'value="{link.group(1)}"' in confirm_page.text

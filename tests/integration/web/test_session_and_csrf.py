@@ -241,3 +241,43 @@ async def test_api_never_refreshes_from_cookies(
     response = await client.get("/api/auth/me")
     assert response.status_code == 401
     assert ACCESS_COOKIE not in _set_cookies(response)
+
+
+async def test_api_writes_with_the_session_cookie_need_the_csrf_header(
+    client: httpx.AsyncClient, make_user, page_login: PageLogin, auth_headers
+) -> None:
+    user = await make_user("coordinator")
+    await page_login(user["email"])
+    # Only the browser's cookies (what a cross-site form or fetch would carry): refused.
+    refused = await client.post("/api/clients", json={"name": "株式会社クッキー"})
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"]["code"] == "WEB_API_CSRF_REQUIRED"
+    forged = await client.post(
+        "/api/clients", json={"name": "株式会社クッキー"}, headers={"X-CSRF-Token": "x" * 86}
+    )
+    assert forged.status_code == 403
+    assert forged.json()["error"]["code"] == "WEB_API_CSRF_REQUIRED"
+    # Cookie reads still work (the candidate photo <img>), and nothing was written.
+    listed = await client.get("/api/clients")
+    assert listed.status_code == 200
+    assert listed.json()["data"] == []
+    # The page's own token in the header (as htmx sends it) is accepted with the cookie.
+    token = csrf_token((await client.get("/account")).text)
+    with_token = await client.post(
+        "/api/clients", json={"name": "株式会社ページ"}, headers={"X-CSRF-Token": token}
+    )
+    assert with_token.status_code == 201, with_token.text
+    # A bearer token needs no CSRF token (the cookies in the jar are ignored then).
+    bearer = await client.post(
+        "/api/clients", json={"name": "株式会社ベアラー"}, headers=await auth_headers("coordinator")
+    )
+    assert bearer.status_code == 201, bearer.text
+    # The public Web Vitals beacon (sendBeacon cannot add headers) keeps working with cookies.
+    beacon = await client.post(
+        "/api/telemetry/web-vitals",
+        content=b'{"page_request_id": "0123456789abcdef", "path": "/account"}',
+        headers={"content-type": "text/plain;charset=UTF-8"},
+    )
+    assert beacon.status_code == 202, beacon.text
+    names = {row["name"] for row in (await client.get("/api/clients")).json()["data"]}
+    assert names == {"株式会社ページ", "株式会社ベアラー"}

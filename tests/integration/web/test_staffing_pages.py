@@ -242,7 +242,9 @@ async def test_move_an_employee_into_company_housing(
     )
     employee_id = employee_path.rsplit("/", 1)[1]
     move_form = await client.get(f"/housing/move-in/{employee_id}")
-    room_id = re.search(r'<option value="(\d+)"[^>]*>Haken Heights 101 \(2/2\)', move_form.text)
+    room_id = re.search(
+        r'<option value="(\d+)"[^>]*>Haken Heights 101 — 2 of 2 beds free', move_form.text
+    )
     assert room_id, move_form.text
     landed = await client.post(
         f"/housing/move-in/{employee_id}",

@@ -75,6 +75,45 @@ def test_ordinary_numbers_survive() -> None:
     assert redact_text("took 1234 ms for 50 rows") == "took 1234 ms for 50 rows"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ref 1234567890185 end",  # a My Number run into a 13th digit
+        "ref 91234567890189 end",  # … or two more
+        "file_1234_5678_9018.pdf",  # underscores
+        "no 1234.5678.9018 ok",  # dots
+        "no 1234-5678-9018 ok",
+        "abc123456789018xyz",  # glued to letters
+        "番号１２３４５６７８９０１８です",  # full-width digits
+        "番号1234－5678－9018",  # full-width hyphen
+        "法人番号 1234567890123",  # a corporate number (13)
+    ],
+)
+def test_long_digit_runs_are_redacted_whatever_joins_them(text: str) -> None:
+    cleaned = redact_text(text)
+    assert REDACTED in cleaned
+    digits = [c for c in cleaned if c.isdigit()]
+    assert len(digits) < 12, cleaned
+
+
+def test_digit_runs_under_twelve_and_identifiers_stay_readable() -> None:
+    for text in [
+        "at 2026-12-01T10:00:00.123456+00:00 done",  # ISO timestamp
+        "2026-12-01 10:00:00",
+        "request 0123456789abcdef0123456789abcdef",  # uuid4().hex request id
+        "trace 9f1c2d3e-4b5a-4c6d-8e7f-112233445566",
+        "from 192.168.100.200",  # IPv4
+        "version 1.2.3 build 20261201",
+        "bank 1234567",
+    ]:
+        assert redact_text(text) == text, text
+
+
+def test_a_my_number_logged_as_an_integer_is_redacted() -> None:
+    cleaned = redact({"input": 123456789018, "count": 42, "flag": True, "big_id": 10**11 - 1})
+    assert cleaned == {"input": REDACTED, "count": 42, "flag": True, "big_id": 10**11 - 1}
+
+
 def test_structlog_line_carries_request_id_and_is_redacted(captured: io.StringIO) -> None:
     context.set_request_id("req-abcdef123")
     get_logger("haken.test").info(

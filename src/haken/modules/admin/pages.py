@@ -13,7 +13,7 @@ from haken.platform.deps import SessionDep
 from haken.platform.ratelimit import admin_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.i18n import N_, gettext_
-from haken.web.registry import NavItem, registry
+from haken.web.registry import NavItem, RecordLabels, registry
 from haken.web.render import flash, redirect, render
 
 router = APIRouter(
@@ -54,6 +54,13 @@ async def clear_cache(
 
 
 def register_web() -> None:
+    registry.add_record_labels(
+        "cache",
+        RecordLabels(
+            N_("Cache"),
+            {"kind": N_("Kind"), "target": N_("Target"), "deleted_keys": N_("Keys deleted")},
+        ),
+    )
     registry.add_nav(
         NavItem("system", N_("System"), "/admin/system", minimum=Role.SUPER_ADMIN, order=95)
     )

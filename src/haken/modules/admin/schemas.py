@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from haken.platform.cache import PATTERN_RE
+from haken.platform.schemas import InputModel
 
 TAG_PATTERN = r"^[a-z][a-z0-9_]*(:[A-Za-z0-9_.@-]+)*$"
 ENTITY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
@@ -85,10 +86,8 @@ class CacheInfoRead(CacheState):
     memory_bytes_estimated: int
 
 
-class InvalidateRequest(BaseModel):
+class InvalidateRequest(InputModel):
     """Exactly one of: ``{"tag"}``, ``{"entity", "id"}``, ``{"pattern"}``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     tag: str | None = Field(default=None, max_length=200, pattern=TAG_PATTERN)
     entity: str | None = Field(default=None, pattern=ENTITY_PATTERN)

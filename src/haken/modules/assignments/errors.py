@@ -100,6 +100,35 @@ class AssignmentOverlapError(HakenError):
     message_ja = "この期間に既に別の配属があります。"
 
 
+class AssignmentBelowMinimumWageError(HakenError):
+    """最低賃金法4条・13条: the minimum wage of the client site's prefecture, in force on the
+    day the rate takes effect."""
+
+    code = "ASSIGNMENT_BELOW_MINIMUM_WAGE"
+    status_code = 422
+    message_en = (
+        "The hourly pay of {pay} yen is below the minimum wage of {prefecture}, where the "
+        "client's site is: {amount} yen an hour, in force since {effective_en}."
+    )
+    message_ja = (
+        "時給{pay}円は派遣先事業所の所在地（{prefecture}）の地域別最低賃金"
+        "{amount}円（{effective_ja}から適用）を下回っています。"
+    )
+
+
+class AssignmentSitePrefectureUnknownError(HakenError):
+    code = "ASSIGNMENT_SITE_PREFECTURE_UNKNOWN"
+    status_code = 422
+    message_en = (
+        "The client's site has no prefecture, so its minimum wage is unknown; "
+        "record the site's address first."
+    )
+    message_ja = (
+        "派遣先事業所の都道府県が未登録のため最低賃金を確認できません。"
+        "先に事業所の所在地を登録してください。"
+    )
+
+
 class AssignmentNegativeMarginError(HakenError):
     code = "ASSIGNMENT_NEGATIVE_MARGIN"
     status_code = 422
@@ -170,6 +199,24 @@ class AssignmentRateExistsError(HakenError):
     status_code = 409
     message_en = "A rate already takes effect on this date."
     message_ja = "この日から適用される単価は既に登録されています。"
+
+
+class AssignmentWeeklyHoursOverLimitError(HakenError):
+    """入管法19条2項, 施行規則19条5項: under a 資格外活動許可 (留学, 家族滞在 …) the worker may
+    work at most 28 hours a week (or the individual permit's hours), all employers together.
+    A contract scheduling more than that alone is a certain violation (docs/architecture.md,
+    "Foreign workers")."""
+
+    code = "ASSIGNMENT_WEEKLY_HOURS_OVER_LIMIT"
+    status_code = 422
+    message_en = (
+        "The contract schedules {hours} hours a week, more than the {limit} hours a week the "
+        "worker's permission to work outside their status (資格外活動許可) allows."
+    )
+    message_ja = (
+        "この個別契約の所定労働時間は週{hours}時間で、資格外活動許可の上限"
+        "（週{limit}時間）を超えています。"
+    )
 
 
 # --- residence status (one code per DispatchRefusal) ----------------------------------------

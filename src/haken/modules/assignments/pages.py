@@ -15,11 +15,16 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.labor.dispatch import Exemption
+from haken.labor.residence import SpecifiedSkilledField, placement_questions
+from haken.labor.schedule import HoursCheck
+from haken.modules.assignments.labels import register_labels
 from haken.modules.assignments.schemas import (
     AssignmentCreate,
     AssignmentDetail,
     AssignmentEnd,
     AssignmentFilter,
+    AssignmentPhase,
     AssignmentStatus,
     ContractCreate,
     ContractFilter,
@@ -29,18 +34,21 @@ from haken.modules.assignments.schemas import (
     RateChange,
     RateTerms,
 )
-from haken.modules.assignments.service import assignments_service
+from haken.modules.assignments.service import MINIMUM_WAGE_WINDOW_DAYS, assignments_service
 from haken.modules.clients.service import clients_service
+from haken.modules.employees.labels import EXTRA_ACTIVITY, residence_label
 from haken.modules.employees.service import employees_service
+from haken.platform import context
 from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError
+from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
-from haken.web.registry import NavItem, Panel, registry
+from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
@@ -50,10 +58,25 @@ CONTRACT_STATUS = {
     ContractStatus.ACTIVE: N_("In force"),
     ContractStatus.ENDED: N_("Ended"),
 }
+# Why an assignment has no 抵触日 (labor.dispatch.Exemption): shown instead of a bare "—".
+EXEMPTION = {
+    Exemption.INDEFINITE_CONTRACT: N_("Exempt: indefinite contract (無期雇用)"),
+    Exemption.AGED_60_OR_OVER: N_("Exempt: aged 60 or over"),
+    Exemption.FIXED_PERIOD_PROJECT: N_("Exempt: fixed-period project (有期プロジェクト)"),
+    Exemption.LIMITED_DAYS: N_("Exempt: work on few days (日数限定業務)"),
+    Exemption.LEAVE_COVER: N_("Exempt: cover for childcare or family-care leave"),
+}
 ASSIGNMENT_STATUS = {
     AssignmentStatus.ACTIVE: N_("Working"),
     AssignmentStatus.ENDED: N_("Ended"),
     AssignmentStatus.CANCELLED: N_("Cancelled"),
+}
+# What a list shows: an active placement before its first day is scheduled (予定).
+ASSIGNMENT_PHASE = {
+    AssignmentPhase.SCHEDULED: N_("Scheduled"),
+    AssignmentPhase.RUNNING: N_("Working"),
+    AssignmentPhase.ENDED: N_("Ended"),
+    AssignmentPhase.CANCELLED: N_("Cancelled"),
 }
 RATE_FIELDS = ("hourly_pay", "hourly_bill")
 PREMIUM_FIELDS = (
@@ -66,6 +89,45 @@ PREMIUM_FIELDS = (
 )
 
 
+# A residence refusal marks the answer the coordinator gave (or must give) on the form.
+PLACEMENT_FIELD_CODES = {
+    "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_REQUIRED": "specified_skilled_field",
+    "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_NOT_DISPATCHABLE": "specified_skilled_field",
+    "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_AGENCY_NOT_QUALIFIED": "agency_qualified_for_field",
+    "ASSIGNMENT_RESIDENCE_WORK_OUTSIDE_STATUS": "work_matches_status",
+    "ASSIGNMENT_RESIDENCE_DESIGNATED_ACTIVITY_NOT_PERMITTED": "designation_permits_work",
+    "ASSIGNMENT_RESIDENCE_SKILL_DEVELOPMENT_NOT_DISPATCH_TYPE": "supervised_dispatch_type",
+    "ASSIGNMENT_RESIDENCE_STUDENT_NOT_ENROLLED": "student_enrolled",
+    "ASSIGNMENT_RESIDENCE_ADULT_ENTERTAINMENT_PROHIBITED": "adult_entertainment",
+    "ASSIGNMENT_WEEKLY_HOURS_OVER_LIMIT": "contract_id",
+}
+HOURS_WARNINGS = frozenset({HoursCheck.CLOSE, HoursCheck.UNKNOWN})
+
+
+def _field_label(field: SpecifiedSkilledField) -> str:
+    """特定技能の分野: the Japanese name in Japanese, the English name otherwise."""
+    if context.locale() == "ja":
+        return field.ja
+    return field.value.replace("_", " ").capitalize()
+
+
+def _hours_warning(placed: AssignmentDetail) -> str:
+    """The 28-hour warning (docs/architecture.md, "Foreign workers")."""
+    limit = placed.weekly_hours_limit
+    if placed.weekly_hours_check == HoursCheck.UNKNOWN:
+        return gettext_(
+            "The contract's weekly hours could not be computed from its working days and "
+            "times: check that the worker stays within %(limit)s hours a week with all jobs.",
+            limit=limit,
+        )
+    return gettext_(
+        "The contract schedules %(hours)s hours a week, close to the %(limit)s-hour limit of "
+        "the worker's permission: any other job or overtime may exceed it.",
+        hours=f"{(placed.scheduled_weekly_hours or 0):.2f}".rstrip("0").rstrip("."),
+        limit=limit,
+    )
+
+
 def _today(request: Request) -> dt.date:
     return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
@@ -74,7 +136,9 @@ def _labels() -> dict[str, Any]:
     return {
         "contract_status_labels": {k.value: gettext_(v) for k, v in CONTRACT_STATUS.items()},
         "assignment_status_labels": {k.value: gettext_(v) for k, v in ASSIGNMENT_STATUS.items()},
+        "assignment_phase_labels": {k.value: gettext_(v) for k, v in ASSIGNMENT_PHASE.items()},
         "contract_status_options": [(k.value, gettext_(v)) for k, v in CONTRACT_STATUS.items()],
+        "exemption_labels": {k.value: gettext_(v) for k, v in EXEMPTION.items()},
     }
 
 
@@ -181,6 +245,7 @@ async def contract_detail(
         {
             "contract": contract,
             "assignments": placed,
+            "today": _today(request),
             "can_edit": principal.is_at_least(Role.COORDINATOR),
             **_labels(),
         },
@@ -277,6 +342,7 @@ async def _placement_form(
     status_code: int = 200,
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
+    questions = {q.value for q in placement_questions(employee.residence_status)}
     active = await assignments_service.list_contracts(
         session,
         principal,
@@ -290,7 +356,16 @@ async def _placement_form(
     return render(
         request,
         "assignments/placement_form.html",
-        {"form": state, "employee": employee, "contracts": options},
+        {
+            "form": state,
+            "employee": employee,
+            "contracts": options,
+            "questions": questions,
+            "residence": residence_label(employee.residence_status),
+            "extra_activity": gettext_(EXTRA_ACTIVITY[employee.extra_activity_permission]),
+            "field_options": [("", "—")]
+            + [(f.value, _field_label(f)) for f in SpecifiedSkilledField],
+        },
         status_code=status_code,
     )
 
@@ -299,7 +374,8 @@ async def _placement_form(
 async def new_assignment(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
 ) -> Any:
-    state = FormState(values={"start_date": _today(request).isoformat()})
+    values = {"start_date": _today(request).isoformat(), "student_enrolled": "true"}
+    state = FormState(values=values)
     return await _placement_form(request, session, principal, employee_id, state)
 
 
@@ -330,12 +406,15 @@ async def create_assignment(
         lambda data: assignments_service.create_assignment(
             session, principal, data=data, today=_today(request)
         ),
+        field_codes=PLACEMENT_FIELD_CODES,
     )
     if not state.ok:
         raise FormRejected(
             await _placement_form(request, session, principal, employee_id, state, status_code=422)
         )
     flash(request, "success", gettext_("The employee was placed."))
+    if placed.weekly_hours_check in HOURS_WARNINGS:
+        flash(request, "warning", _hours_warning(placed))
     return redirect(request, f"/contracts/{placed.contract_id}")
 
 
@@ -456,7 +535,57 @@ async def _own_assignments(
     return {"assignments": own.items, **_labels()}
 
 
+# --- the employee page: current and past placements with rates and 抵触日 -------------------
+
+
+async def _employee_placements(
+    request: Request, session: AsyncSession, principal: Principal, employee: Any
+) -> dict[str, Any] | None:
+    """Two statements: the employee's placements (newest first) and, for the office, the
+    rates in force today."""
+    today = _today(request)
+    placements = await assignments_service.list_assignments(
+        session,
+        principal,
+        filters=AssignmentFilter(employee_id=employee.id, sort="-start_date"),
+        request=PageRequest(limit=50),
+        today=today,
+        names=False,
+    )
+    running = [a for a in placements.items if a.status == AssignmentStatus.ACTIVE]
+    past = [a for a in placements.items if a.status != AssignmentStatus.ACTIVE]
+    return {
+        "running": running,
+        "past": past,
+        "more": placements.has_more,
+        "today": today,
+        "employee_id": employee.id,
+        "sees_money": principal.is_at_least(Role.COORDINATOR),
+        **_labels(),
+    }
+
+
+# --- the home page: placements below a minimum wage, now or within 60 days ----------------------
+
+
+async def _minimum_wage_panel(
+    request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any] | None:
+    warnings = await assignments_service.minimum_wage_warnings(
+        session, today=_today(request), within_days=MINIMUM_WAGE_WINDOW_DAYS
+    )
+    if not warnings:
+        return None
+    return {
+        "warnings": warnings[:20],
+        "total": len(warnings),
+        "window": MINIMUM_WAGE_WINDOW_DAYS,
+        "prefectures": PREFECTURES,
+    }
+
+
 def register_web() -> None:
+    register_labels()
     registry.add_nav(
         NavItem("contracts", N_("Contracts"), "/contracts", minimum=Role.SITE_MANAGER, order=32)
     )
@@ -467,4 +596,23 @@ def register_web() -> None:
     )
     registry.add_portal_section(
         Panel("assignments", "assignments/_portal_assignments.html", _own_assignments, order=30)
+    )
+    registry.add_record_section(
+        "employee",
+        RecordSection(
+            "placements",
+            "assignments/_employee_placements.html",
+            _employee_placements,
+            minimum=Role.SITE_MANAGER,
+            order=20,
+        ),
+    )
+    registry.add_home_panel(
+        Panel(
+            "minimum_wage_ahead",
+            "assignments/_home_minimum_wage.html",
+            _minimum_wage_panel,
+            minimum=Role.COORDINATOR,
+            order=34,
+        )
     )

@@ -13,7 +13,7 @@ and the optional total rides along as a scalar subquery.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
@@ -275,23 +275,69 @@ class AssignmentsRepository:
         page, _ = await _page_rows(self.session, statement, CONFLICT_SORT, request)
         return page
 
-    async def rates_in_force(
-        self, assignment_ids: Sequence[int], day: dt.date
-    ) -> dict[int, AssignmentRate]:
-        """The rate in force on ``day`` of each assignment, in one statement for a page."""
-        if not assignment_ids:
+    async def rates_in_force(self, days: Mapping[int, dt.date]) -> dict[int, AssignmentRate]:
+        """The rate in force of each assignment on its day (``{assignment id: day}``: today,
+        or the first day of one not started yet), in one statement for a page."""
+        if not days:
             return {}
         statement = (
             select(AssignmentRate)
             .where(
-                AssignmentRate.assignment_id.in_(sorted(set(assignment_ids))),
-                AssignmentRate.effective_from <= day,
+                AssignmentRate.assignment_id.in_(sorted(days)),
+                AssignmentRate.effective_from <= max(days.values()),
             )
             .order_by(AssignmentRate.assignment_id, AssignmentRate.effective_from)
         )
         found: dict[int, AssignmentRate] = {}
         for rate in (await self.session.scalars(statement)).all():
-            found[rate.assignment_id] = rate  # ascending dates: the last one wins
+            if rate.effective_from <= days[rate.assignment_id]:
+                found[rate.assignment_id] = rate  # ascending dates: the last one wins
+        return found
+
+    async def running_below(
+        self, thresholds: dict[int, list[int]], *, today: dt.date, until: dt.date
+    ) -> Sequence[Assignment]:
+        """Running assignments (or starting by ``until``) at the given sites having a rate,
+        in force by ``until``, below the site's threshold (``{yen: [site ids]}``): the
+        candidates of the minimum-wage warnings, checked exactly by the caller."""
+        if not thresholds:
+            return []
+        below = or_(
+            *(
+                and_(A.site_id.in_(sorted(site_ids)), AssignmentRate.hourly_pay < yen)
+                for yen, site_ids in sorted(thresholds.items())
+            )
+        )
+        has_rate = (
+            select(AssignmentRate.id)
+            .where(
+                AssignmentRate.assignment_id == A.id,
+                AssignmentRate.effective_from <= until,
+                below,
+            )
+            .exists()
+        )
+        statement = (
+            select(A)
+            .where(A.status == "active", A.end_date >= today, A.start_date <= until, has_rate)
+            .order_by(A.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def rate_histories(
+        self, assignment_ids: Sequence[int]
+    ) -> dict[int, list[AssignmentRate]]:
+        """Every rate of each assignment, oldest first, in one statement."""
+        if not assignment_ids:
+            return {}
+        statement = (
+            select(AssignmentRate)
+            .where(AssignmentRate.assignment_id.in_(sorted(set(assignment_ids))))
+            .order_by(AssignmentRate.assignment_id, AssignmentRate.effective_from)
+        )
+        found: dict[int, list[AssignmentRate]] = {}
+        for rate in (await self.session.scalars(statement)).all():
+            found.setdefault(rate.assignment_id, []).append(rate)
         return found
 
     async def rename_contract(self, contract_id: int, number: str) -> None:
@@ -346,10 +392,16 @@ class AssignmentsRepository:
         return list((await self.session.scalars(statement)).all())
 
     async def placement_of(self, employee_id: int, today: dt.date) -> Assignment | None:
-        """The assignment that places the employee: the one in force today, else the next."""
+        """The assignment that places the employee today (one not started yet does not: the
+        nightly pass places the employee on its first day, ``employees_changing_on``)."""
         statement = (
             select(A)
-            .where(A.employee_id == employee_id, A.status != "cancelled", A.end_date >= today)
+            .where(
+                A.employee_id == employee_id,
+                A.status != "cancelled",
+                A.start_date <= today,
+                A.end_date >= today,
+            )
             .order_by(A.start_date, A.id)
             .limit(1)
         )

@@ -18,7 +18,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 
 from haken.labor.dispatch import Exemption
 from haken.labor.residence import SpecifiedSkilledField
+from haken.labor.schedule import HoursCheck
 from haken.platform.editing import NotNull
+from haken.platform.schemas import InputModel, QueryModel
 from haken.platform.types import LocalTime
 
 
@@ -62,6 +64,16 @@ class AssignmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class AssignmentPhase(StrEnum):
+    """Where an assignment stands on the day asked (the agency's time zone): an active one
+    is ``scheduled`` before its first day, ``running`` from it, ``ended`` after its last."""
+
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
 class WorkExemption(StrEnum):
     """The exemptions that belong to the work (labor.dispatch.WORK_EXEMPTIONS)."""
 
@@ -78,14 +90,10 @@ AssignmentSort = Literal[
 ]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
 # --- contracts -----------------------------------------------------------------------------
 
 
-class _ContractTerms(_Input):
+class _ContractTerms(InputModel):
     working_days: Short = ""
     start_time: LocalTime | None = None
     end_time: LocalTime | None = None
@@ -119,7 +127,7 @@ class ContractCreate(_ContractTerms):
     status: Literal["draft", "active"] = "draft"
 
 
-class ContractUpdate(_Input):
+class ContractUpdate(InputModel):
     """Every field optional; ``version`` is the one the edit is based on."""
 
     version: Annotated[int, Field(ge=1)]
@@ -198,7 +206,7 @@ class ContractRead(BaseModel):
     version: int
 
 
-class ContractFilter(BaseModel):
+class ContractFilter(QueryModel):
     client_id: int | None = None
     site_id: int | None = None
     unit_id: int | None = None
@@ -216,7 +224,7 @@ class DeleteOutcome(BaseModel):
 # --- rates ----------------------------------------------------------------------------------
 
 
-class RateTerms(_Input):
+class RateTerms(InputModel):
     hourly_pay: MoneyIn
     hourly_bill: MoneyIn | None = Field(
         default=None, description="defaults to the contract's default_hourly_bill"
@@ -270,7 +278,7 @@ class OwnRateRead(BaseModel):
 # --- assignments ----------------------------------------------------------------------------
 
 
-class AssignmentCreate(_Input):
+class AssignmentCreate(InputModel):
     contract_id: Annotated[int, Field(ge=1)]
     employee_id: Annotated[int, Field(ge=1)]
     start_date: dt.date
@@ -291,7 +299,7 @@ class AssignmentCreate(_Input):
     notes: LongText = ""
 
 
-class AssignmentUpdate(_Input):
+class AssignmentUpdate(InputModel):
     version: Annotated[int, Field(ge=1)]
     end_date: Annotated[dt.date | None, NotNull] = None
     work_exemption: WorkExemption | None = None
@@ -299,10 +307,16 @@ class AssignmentUpdate(_Input):
     notes: Annotated[LongText | None, NotNull] = None
 
 
-class AssignmentEnd(_Input):
+class AssignmentEnd(InputModel):
     version: Annotated[int, Field(ge=1)]
     end_date: dt.date
     reason: Line = ""
+
+
+class EmployeeNames(BaseModel):
+    name_kanji: str | None
+    name_kana: str
+    name_romaji: str
 
 
 class AssignmentRead(BaseModel):
@@ -319,6 +333,9 @@ class AssignmentRead(BaseModel):
     start_date: dt.date
     end_date: dt.date
     status: AssignmentStatus
+    phase: AssignmentPhase = Field(
+        description="scheduled (not started), running, ended or cancelled, on the day asked"
+    )
     end_reason: str
     work_exemption: WorkExemption | None
     exemption_note: str
@@ -332,21 +349,25 @@ class AssignmentRead(BaseModel):
     permit_document_check: bool
     notes: str
     rate: RateRead | None = Field(
-        default=None, description="the rate in force today; coordinator and above only"
+        default=None,
+        description="the rate in force today (a scheduled one's first rate); "
+        "coordinator and above only",
     )
+    employee: EmployeeNames | None = Field(default=None, description="the employee's names")
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
 
 
-class EmployeeNames(BaseModel):
-    name_kanji: str | None
-    name_kana: str
-    name_romaji: str
-
-
 class AssignmentDetail(AssignmentRead):
-    employee: EmployeeNames | None = None
+    scheduled_weekly_hours: Decimal | None = Field(
+        default=None, description="the contract's scheduled hours a week, when computable"
+    )
+    weekly_hours_check: HoursCheck | None = Field(
+        default=None,
+        description="against the weekly_hours_limit of a 資格外活動許可: WITHIN, CLOSE "
+        "(warned: less than 4 hours below the limit) or UNKNOWN (hours not computable)",
+    )
     rates: list[RateRead] | None = Field(default=None, description="coordinator and above only")
 
 
@@ -360,13 +381,14 @@ class OwnAssignmentRead(BaseModel):
     start_date: dt.date
     end_date: dt.date
     status: AssignmentStatus
+    phase: AssignmentPhase
     conflict_date: dt.date | None
     conflict_kind: Literal["site", "individual"] | None
     weekly_hours_limit: int | None
     rate: OwnRateRead | None
 
 
-class AssignmentFilter(BaseModel):
+class AssignmentFilter(QueryModel):
     client_id: int | None = None
     site_id: int | None = None
     unit_id: int | None = None
@@ -375,6 +397,24 @@ class AssignmentFilter(BaseModel):
     status: AssignmentStatus | None = None
     active_on: dt.date | None = None
     sort: AssignmentSort = "-start_date"
+
+
+class MinimumWageWarning(BaseModel):
+    """A running placement paying below the minimum wage of its site's prefecture: already
+    (``already``) or from an amount taking effect on ``day`` (within the warning window)."""
+
+    assignment_id: int
+    employee_id: int
+    client_name: str
+    site_name: str
+    unit_name: str
+    prefecture: str
+    hourly_pay: MoneyOut
+    minimum_wage: int
+    fiscal_year: int
+    effective_from: dt.date | None
+    day: dt.date
+    already: bool
 
 
 class ConflictRead(BaseModel):

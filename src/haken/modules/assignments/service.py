@@ -29,14 +29,24 @@ from haken.labor.dispatch import (
     hearing_deadline,
     individual_conflict_date,
 )
+from haken.labor.minimum_wage import (
+    MinimumWage,
+    MinimumWageTable,
+    RatePeriod,
+    Shortfall,
+    is_below,
+    shortfalls,
+)
 from haken.labor.residence import (
     ExtraActivityPermission,
     ResidenceStatus,
     check_dispatch_permitted,
 )
+from haken.labor.schedule import HoursCheck, check_weekly_hours, scheduled_weekly_hours
 from haken.modules.assignments.clocks import Clocks, StoredPeriod, compute_clocks
 from haken.modules.assignments.errors import (
     RESIDENCE_REFUSALS,
+    AssignmentBelowMinimumWageError,
     AssignmentBeyondIndividualLimitError,
     AssignmentConflictDateReachedError,
     AssignmentEmployeeNotActiveError,
@@ -51,7 +61,9 @@ from haken.modules.assignments.errors import (
     AssignmentPremiumBelowMinimumError,
     AssignmentRateDateInvalidError,
     AssignmentRateExistsError,
+    AssignmentSitePrefectureUnknownError,
     AssignmentStayExpiredError,
+    AssignmentWeeklyHoursOverLimitError,
     ContractNotActiveError,
     ContractNumberTakenError,
     ContractPeriodExcludesAssignmentsError,
@@ -67,6 +79,7 @@ from haken.modules.assignments.schemas import (
     AssignmentDetail,
     AssignmentEnd,
     AssignmentFilter,
+    AssignmentPhase,
     AssignmentRead,
     AssignmentStatus,
     AssignmentUpdate,
@@ -80,6 +93,7 @@ from haken.modules.assignments.schemas import (
     ContractUpdate,
     DeleteOutcome,
     EmployeeNames,
+    MinimumWageWarning,
     OwnAssignmentRead,
     OwnRateRead,
     RateChange,
@@ -89,6 +103,7 @@ from haken.modules.assignments.schemas import (
 from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
+from haken.modules.minimum_wages.service import minimum_wages_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
 from haken.platform.editing import check_not_null, check_version, flush_or_conflict, snapshot
@@ -97,12 +112,16 @@ from haken.platform.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest, PageResult
 
 if TYPE_CHECKING:
+    from haken.modules.clients.schemas import UnitPlacement
     from haken.modules.employees.schemas import EmployeeBrief
 
 _NOT_AUDITED = {"created_at", "updated_at"}
+MINIMUM_WAGE_WINDOW_DAYS = 60
+"""Placements paying below an amount that takes effect within this many days are warned of."""
 _PREMIUM_NAMES = {
     "overtime_pay_pct": "時間外",
     "late_night_pay_pct": "深夜",
@@ -155,10 +174,56 @@ def _rate_read(rate: AssignmentRate) -> RateRead:
     )
 
 
-def _assignment_read(row: Assignment, rate: AssignmentRate | None) -> dict[str, Any]:
+def _phase(row: Assignment, today: dt.date) -> AssignmentPhase:
+    """Scheduled before the first day, running through the last, ended after (or ended)."""
+    if row.status == AssignmentStatus.CANCELLED:
+        return AssignmentPhase.CANCELLED
+    if row.status == AssignmentStatus.ENDED or row.end_date < today:
+        return AssignmentPhase.ENDED
+    if row.start_date > today:
+        return AssignmentPhase.SCHEDULED
+    return AssignmentPhase.RUNNING
+
+
+def _rate_day(row: Assignment, today: dt.date) -> dt.date:
+    """The day whose rate a list shows: today, or the first day of one not started yet."""
+    return max(today, row.start_date)
+
+
+def _names(brief: EmployeeBrief | None) -> EmployeeNames | None:
+    if brief is None:
+        return None
+    return EmployeeNames(
+        name_kanji=brief.name_kanji, name_kana=brief.name_kana, name_romaji=brief.name_romaji
+    )
+
+
+def _assignment_read(
+    row: Assignment, rate: AssignmentRate | None, today: dt.date
+) -> dict[str, Any]:
     data = {column.key: getattr(row, column.key) for column in row.__table__.columns}
     data["rate"] = _rate_read(rate) if rate is not None else None
+    data["phase"] = _phase(row, today)
     return data
+
+
+def _check_weekly_hours(contract: DispatchContract, limit: int | None) -> HoursCheck | None:
+    """A worker under a 資格外活動許可: refuse a contract scheduling more than the weekly
+    limit (a certain violation whatever their other jobs); CLOSE and UNKNOWN are warnings."""
+    if limit is None:
+        return None
+    scheduled = scheduled_weekly_hours(
+        contract.working_days, contract.start_time, contract.end_time, contract.break_minutes
+    )
+    result = check_weekly_hours(scheduled, limit)
+    if result.check is HoursCheck.OVER:
+        assert scheduled is not None
+        raise AssignmentWeeklyHoursOverLimitError(
+            hours=f"{scheduled.normalize():f}",
+            limit=limit,
+            details={"scheduled_weekly_hours": str(scheduled), "weekly_hours_limit": limit},
+        )
+    return result.check
 
 
 def _rate_in_force(rates: Sequence[AssignmentRate], day: dt.date) -> AssignmentRate | None:
@@ -207,6 +272,43 @@ def _rate_row(
         note=terms.note,
         created_at=utcnow(),
         created_by=principal.user_id,
+    )
+
+
+def _effective_text(amount: MinimumWage) -> tuple[str, str]:
+    """The effective date for the messages (en, ja); FY2024's dates are not in the source."""
+    if amount.effective_from is None:
+        return f"FY{amount.fiscal_year}", f"{amount.fiscal_year}年度"
+    text = amount.effective_from.isoformat()
+    return text, text
+
+
+async def _check_minimum_wage(
+    session: AsyncSession, prefecture: str | None, hourly_pay: Decimal, day: dt.date
+) -> None:
+    """Refuse an hourly pay below the minimum wage of the client site's prefecture in force
+    on ``day`` (the rate's first day; 最低賃金法13条). Amounts taking effect later are
+    warned about ahead (home panel, nightly job), not refused."""
+    if prefecture is None:
+        raise AssignmentSitePrefectureUnknownError()
+    table = await minimum_wages_service.table(session)
+    amount = table.in_force(prefecture, day)
+    if amount is None or not is_below(hourly_pay, amount):
+        return
+    effective_en, effective_ja = _effective_text(amount)
+    raise AssignmentBelowMinimumWageError(
+        pay=str(hourly_pay),
+        prefecture=PREFECTURES.get(prefecture, prefecture),
+        amount=amount.hourly_yen,
+        effective_en=effective_en,
+        effective_ja=effective_ja,
+        details={
+            "field": "hourly_pay",
+            "prefecture": prefecture,
+            "minimum_wage": amount.hourly_yen,
+            "fiscal_year": amount.fiscal_year,
+            "effective_from": amount.effective_from.isoformat() if amount.effective_from else None,
+        },
     )
 
 
@@ -511,17 +613,26 @@ class AssignmentsService:
         filters: AssignmentFilter,
         request: PageRequest,
         today: dt.date,
+        names: bool = True,
     ) -> PageResult[AssignmentRead]:
-        """One statement for the page; for the office a second one for the rates in force."""
+        """One statement for the page; for the office a second one for the rates in force
+        (a scheduled placement's first rate); with ``names`` one more for the employees'
+        names (left out where the page is the employee's own)."""
         repo = AssignmentsRepository(session)
         result = await repo.page_assignments(principal, filters, request)
         rates: dict[int, AssignmentRate] = {}
         if _sees_money(principal):
-            rates = await repo.rates_in_force([row.id for row in result.items], today)
-        items = [
-            AssignmentRead.model_validate(_assignment_read(row, rates.get(row.id)))
-            for row in result.items
-        ]
+            rates = await repo.rates_in_force({r.id: _rate_day(r, today) for r in result.items})
+        briefs: Mapping[int, EmployeeBrief] = {}
+        if names and result.items:
+            briefs = await employees_service.get_briefs(
+                session, sorted({row.employee_id for row in result.items})
+            )
+        items = []
+        for row in result.items:
+            read = AssignmentRead.model_validate(_assignment_read(row, rates.get(row.id), today))
+            read.employee = _names(briefs.get(row.employee_id))
+            items.append(read)
         return result.with_items(items)
 
     async def list_own(
@@ -532,7 +643,7 @@ class AssignmentsService:
             return PageResult(items=[], next_cursor=None, has_more=False, total=0)
         repo = AssignmentsRepository(session)
         result = await repo.page_own(principal.employee_id, request)
-        rates = await repo.rates_in_force([row.id for row in result.items], today)
+        rates = await repo.rates_in_force({r.id: _rate_day(r, today) for r in result.items})
         items = []
         for row in result.items:
             rate = rates.get(row.id)
@@ -545,6 +656,7 @@ class AssignmentsService:
                     start_date=row.start_date,
                     end_date=row.end_date,
                     status=AssignmentStatus(row.status),
+                    phase=_phase(row, today),
                     conflict_date=row.conflict_date,
                     conflict_kind=row.conflict_kind,
                     weekly_hours_limit=row.weekly_hours_limit,
@@ -575,16 +687,17 @@ class AssignmentsService:
         rates: Sequence[AssignmentRate] = []
         if _sees_money(principal):
             rates = await repo.rates(assignment.id)
-        rate = _rate_in_force(rates, max(today, assignment.start_date)) if rates else None
-        detail = AssignmentDetail.model_validate(_assignment_read(assignment, rate))
+        rate = _rate_in_force(rates, _rate_day(assignment, today)) if rates else None
+        detail = AssignmentDetail.model_validate(_assignment_read(assignment, rate, today))
         briefs = await employees_service.get_briefs(session, [assignment.employee_id])
-        brief = briefs.get(assignment.employee_id)
-        if brief is not None:
-            detail.employee = EmployeeNames(
-                name_kanji=brief.name_kanji,
-                name_kana=brief.name_kana,
-                name_romaji=brief.name_romaji,
-            )
+        detail.employee = _names(briefs.get(assignment.employee_id))
+        detail.scheduled_weekly_hours = scheduled_weekly_hours(
+            contract.working_days, contract.start_time, contract.end_time, contract.break_minutes
+        )
+        if assignment.weekly_hours_limit is not None:
+            detail.weekly_hours_check = check_weekly_hours(
+                detail.scheduled_weekly_hours, assignment.weekly_hours_limit
+            ).check
         if _sees_money(principal):
             detail.rates = [_rate_read(r) for r in rates]
         return detail
@@ -692,6 +805,7 @@ class AssignmentsService:
             raise AssignmentEmployeeNotFoundError() from error
         _check_employee(brief)
         limits = _check_residence(brief, data, data.start_date)
+        _check_weekly_hours(contract, limits["weekly_hours_limit"])
         other = await repo.overlapping(data.employee_id, data.start_date, end)
         if other is not None:
             raise AssignmentOverlapError(details={"assignment_id": other})
@@ -704,6 +818,10 @@ class AssignmentsService:
             effective_from=data.start_date,
             allow_negative_margin=data.allow_negative_margin,
             principal=principal,
+        )
+        placement = await clients_service.get_unit_placement(session, contract.unit_id)
+        await _check_minimum_wage(
+            session, placement.site_prefecture, rate.hourly_pay, data.start_date
         )
         work_exemption = data.work_exemption.value if data.work_exemption else None
         assignment = Assignment(
@@ -737,7 +855,13 @@ class AssignmentsService:
         )
         site_rows = list(await repo.at_site(contract.site_id))
         await self._apply_clocks(
-            session, repo, assignment, [*site_rows, assignment], today=today, new=True
+            session,
+            repo,
+            assignment,
+            [*site_rows, assignment],
+            today=today,
+            new=True,
+            placement=placement,
         )
         repo.add(assignment)
         await _flush(repo)
@@ -764,11 +888,13 @@ class AssignmentsService:
         *,
         today: dt.date,
         new: bool = False,
+        placement: UnitPlacement | None = None,
     ) -> None:
         """Check the target against both limits, store its dates and refresh the running
         assignments at the site whose clocks the change may have moved."""
         briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
-        placement = await clients_service.get_unit_placement(session, target.unit_id)
+        if placement is None:
+            placement = await clients_service.get_unit_placement(session, target.unit_id)
         others = [
             r
             for r in rows
@@ -959,6 +1085,10 @@ class AssignmentsService:
             allow_negative_margin=data.allow_negative_margin or assignment.allow_negative_margin,
             principal=principal,
         )
+        placement = await clients_service.get_unit_placement(session, assignment.unit_id)
+        await _check_minimum_wage(
+            session, placement.site_prefecture, rate.hourly_pay, data.effective_from
+        )
         rate.assignment_id = assignment.id
         repo.add(rate)
         assignment.updated_at = utcnow()  # bumps the version: the rates others saw changed
@@ -972,6 +1102,52 @@ class AssignmentsService:
             after={"rate_id": rate.id, **_rate_audit(rate)},
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
+
+    # --- minimum wages ahead ---------------------------------------------------------------------
+
+    async def minimum_wage_warnings(
+        self, session: AsyncSession, *, today: dt.date, within_days: int
+    ) -> list[MinimumWageWarning]:
+        """Running placements whose pay is below the minimum wage of their site's prefecture:
+        already today, or from an amount taking effect within ``within_days`` (a rate change
+        already scheduled for that day counts). Unscoped: for coordinators and the nightly job.
+
+        Two statements besides the amounts: the candidate rows (running, with a rate under
+        the highest amount in force or coming at their site) and their rate histories.
+        """
+        table = await minimum_wages_service.table(session)
+        repo = AssignmentsRepository(session)
+        until = today + dt.timedelta(days=within_days)
+        site_ids = await repo.running_site_ids(today)
+        labels = await clients_service.get_site_labels(session, site_ids)
+        thresholds: dict[int, list[int]] = {}
+        for site_id, label in labels.items():
+            if label.prefecture is None:
+                continue
+            highest = _highest_amount(table, label.prefecture, today, until)
+            if highest is not None:
+                thresholds.setdefault(highest, []).append(site_id)
+        candidates = await repo.running_below(thresholds, today=today, until=until)
+        if not candidates:
+            return []
+        histories = await repo.rate_histories([row.id for row in candidates])
+        warnings = []
+        for row in candidates:
+            prefecture = labels[row.site_id].prefecture
+            assert prefecture is not None
+            found = shortfalls(
+                table,
+                prefecture,
+                [RatePeriod(r.effective_from, r.hourly_pay) for r in histories.get(row.id, [])],
+                start=row.start_date,
+                end=row.end_date,
+                today=today,
+                within_days=within_days,
+            )
+            if found:
+                warnings.append(_warning(row, prefecture, min(found, key=lambda f: f.day)))
+        warnings.sort(key=lambda w: (w.day, w.assignment_id))
+        return warnings
 
     # --- for jobs and other modules ---------------------------------------------------------------
 
@@ -1008,6 +1184,32 @@ class AssignmentsService:
         return {"sites": len(site_ids), "dates_changed": changed, "placements": len(employees)}
 
 
+def _highest_amount(
+    table: MinimumWageTable, prefecture: str, today: dt.date, until: dt.date
+) -> int | None:
+    amounts = [a for a in [table.in_force(prefecture, today)] if a is not None]
+    amounts += table.taking_effect(prefecture, today, until)
+    return max((a.hourly_yen for a in amounts), default=None)
+
+
+def _warning(row: Assignment, prefecture: str, shortfall: Shortfall) -> MinimumWageWarning:
+    amount = shortfall.amount
+    return MinimumWageWarning(
+        assignment_id=row.id,
+        employee_id=row.employee_id,
+        client_name=row.client_name,
+        site_name=row.site_name,
+        unit_name=row.unit_name,
+        prefecture=prefecture,
+        hourly_pay=shortfall.hourly_pay,
+        minimum_wage=amount.hourly_yen,
+        fiscal_year=amount.fiscal_year,
+        effective_from=amount.effective_from,
+        day=shortfall.day,
+        already=shortfall.in_force_now,
+    )
+
+
 def _rate_audit(rate: AssignmentRate) -> dict[str, Any]:
     return {
         f"rate_{key}": getattr(rate, key)
@@ -1027,4 +1229,4 @@ def _rate_audit(rate: AssignmentRate) -> dict[str, Any]:
 
 assignments_service = AssignmentsService()
 
-__all__ = ["AssignmentsService", "assignments_service"]
+__all__ = ["MINIMUM_WAGE_WINDOW_DAYS", "AssignmentsService", "assignments_service"]

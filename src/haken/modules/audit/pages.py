@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from haken.modules.audit.schemas import AuditFilter
+from haken.modules.audit.labels import register_labels
+from haken.modules.audit.schemas import AuditFilter, AuditRead
 from haken.modules.audit.service import audit_service
+from haken.modules.identity.service import identity_service
 from haken.platform.access import AdminPrincipal, Role
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
-from haken.web.i18n import N_
+from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, registry
 from haken.web.render import render
 
@@ -26,6 +29,93 @@ def _day_start(day: dt.date | None, zone: str) -> dt.datetime | None:
     if day is None:
         return None
     return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(zone))
+
+
+# Snapshot keys that change on every write: shown only under "show all".
+BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
+# Changes shown before "show all" folds the rest away.
+SHOWN_CHANGES = 6
+LONG_VALUE = 80
+
+
+def _value(value: Any) -> str:
+    """A diff value as short text: empty is "—", lists and mappings joined, long text cut."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return gettext_("Yes") if value else gettext_("No")
+    if isinstance(value, list):
+        text = ", ".join(_value(v) for v in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    else:
+        text = str(value)
+    return text if len(text) <= LONG_VALUE else text[: LONG_VALUE - 1] + "…"
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One audit row as the page shows it: labels in the UI language, the author's name."""
+
+    entry: AuditRead
+    record_label: str
+    record_href: str | None
+    action_label: str
+    user: Any  # identity's UserLabel (id, display_name, email), or None
+    changes: list[Change]
+    folded: list[Change]
+
+
+def _changes(entry: AuditRead) -> tuple[list[Change], list[Change]]:
+    """(shown, folded): what changed first; bookkeeping, fields left empty and any beyond
+    ``SHOWN_CHANGES`` fold under "show all"."""
+    shown: list[Change] = []
+    folded: list[Change] = []
+    for name, pair in entry.changes.items():
+        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        msgid = registry.field_label(entry.entity_type, name)
+        change = Change(gettext_(msgid) if msgid else name, _value(old), _value(new))
+        quiet = name in BOOKKEEPING or (_empty(old) and _empty(new))
+        if quiet or len(shown) >= SHOWN_CHANGES:
+            folded.append(change)
+        else:
+            shown.append(change)
+    return shown, folded
+
+
+def _view(entry: AuditRead, users: dict[int, Any]) -> EntryView:
+    record = registry.records.get(entry.entity_type)
+    action = registry.actions.get(entry.action)
+    shown, folded = _changes(entry)
+    href = None
+    if record is not None and record.href and entry.entity_id.isdigit():
+        href = record.href.format(id=entry.entity_id)
+    return EntryView(
+        entry=entry,
+        record_label=gettext_(record.label) if record else entry.entity_type,
+        record_href=href,
+        action_label=gettext_(action) if action else entry.action,
+        user=users.get(entry.user_id) if entry.user_id is not None else None,
+        changes=shown,
+        folded=folded,
+    )
+
+
+def _record_options() -> list[tuple[str, str]]:
+    """The registered record types, by their label in the UI language."""
+    options = [(kind, gettext_(labels.label)) for kind, labels in registry.records.items()]
+    return sorted(options, key=lambda option: option[1])
 
 
 @router.get("")
@@ -41,7 +131,8 @@ async def audit_log(
     until: dt.date | None = None,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Any:
-    """Newest first; ``until`` is inclusive (the whole day)."""
+    """Newest first; ``until`` is inclusive (the whole day). Two statements: the page and
+    the names of its authors."""
     until_exclusive = until + dt.timedelta(days=1) if until else None
     filters = AuditFilter(
         entity_type=entity_type or None,
@@ -51,6 +142,9 @@ async def audit_log(
         until=_day_start(until_exclusive, settings.timezone),
     )
     result = await audit_service.list(session, filters, PageRequest(limit=50, cursor=cursor))
+    users = await identity_service.user_labels(
+        session, [e.user_id for e in result.items if e.user_id is not None]
+    )
     shown = {
         "entity_type": entity_type or "",
         "entity_id": entity_id or "",
@@ -59,8 +153,20 @@ async def audit_log(
         "until": until.isoformat() if until else "",
         "cursor": cursor or "",
     }
-    return render(request, "audit/list.html", {"result": result, "filters": shown}, block="results")
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "result": result,
+            "entries": [_view(entry, users) for entry in result.items],
+            "filters": shown,
+            "record_options": _record_options(),
+            "filter_user": users.get(user_id) if user_id else None,
+        },
+        block="results",
+    )
 
 
 def register_web() -> None:
+    register_labels()
     registry.add_nav(NavItem("audit", N_("Audit log"), "/audit", minimum=Role.ADMIN, order=90))

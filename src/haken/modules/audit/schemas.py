@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from haken.platform.schemas import QueryModel
+
 
 class AuditRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -19,7 +21,7 @@ class AuditRead(BaseModel):
     changes: dict[str, Any]
 
 
-class AuditFilter(BaseModel):
+class AuditFilter(QueryModel):
     entity_type: str | None = None
     entity_id: str | None = None
     user_id: int | None = None

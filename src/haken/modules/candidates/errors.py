@@ -33,6 +33,13 @@ class PhotoTooLargeError(HakenError):
     message_ja = "写真のサイズが大きすぎます（上限 {limit} バイト）。"
 
 
+class PhotoPixelsError(HakenError):
+    code = "CANDIDATE_PHOTO_TOO_MANY_PIXELS"
+    status_code = 413
+    message_en = "The photo has too many pixels (limit {limit})."
+    message_ja = "写真の画素数が多すぎます（上限 {limit} 画素）。"
+
+
 class NoPhotoError(HakenError):
     code = "CANDIDATE_NO_PHOTO"
     status_code = 404

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from haken.labor.residence import ResidenceStatus
@@ -33,7 +34,8 @@ from haken.modules.candidates.schemas import (
 from haken.modules.candidates.service import candidates_service
 from haken.modules.employees.labels import EMPLOYMENT_TYPE, TERM_TYPE, labels_for_templates, options
 from haken.modules.employees.schemas import EmployeeHire, VersionBody
-from haken.platform.access import CoordinatorPrincipal, Role
+from haken.modules.candidates.labels import register_labels
+from haken.platform.access import CoordinatorPrincipal, Principal, Role
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest
@@ -41,7 +43,7 @@ from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
-from haken.web.registry import NavItem, registry
+from haken.web.registry import NavItem, RecordSection, registry
 from haken.web.render import flash, redirect, render
 
 router = APIRouter(
@@ -67,7 +69,11 @@ CONVERSATION = {
 }
 FIELD_CODES = {"EMPLOYEE_DUPLICATE": "name_romaji", "EMPLOYEE_NUMBER_TAKEN": "employee_number"}
 SECRET_FIELDS = ("residence_card_number",)
-PHOTO_CODES = {"CANDIDATE_PHOTO_TYPE": "photo", "CANDIDATE_PHOTO_TOO_LARGE": "photo"}
+PHOTO_CODES = {
+    "CANDIDATE_PHOTO_TYPE": "photo",
+    "CANDIDATE_PHOTO_TOO_LARGE": "photo",
+    "CANDIDATE_PHOTO_TOO_MANY_PIXELS": "photo",
+}
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
@@ -160,6 +166,23 @@ async def create_candidate(
     return redirect(request, f"/candidates/{created.id}")
 
 
+# The order moves are offered in: forward first, the stages that end the pipeline last.
+_MOVE_ORDER = list(CandidateStatus)
+_CLOSING = frozenset({CandidateStatus.REJECTED, CandidateStatus.WITHDRAWN})
+
+
+def stage_options(current: CandidateStatus) -> list[tuple[str, str]]:
+    """The stage select: a blank "choose" first (no stage is preselected, least of all
+    不採用/辞退), then the forward move, then the closing ones. ``hired`` has its own form."""
+    moves = sorted(
+        (s for s in TRANSITIONS[current] if s is not CandidateStatus.HIRED),
+        key=lambda s: (s in _CLOSING, _MOVE_ORDER.index(s)),
+    )
+    if not moves:
+        return []
+    return [("", gettext_("Choose the new stage")), *((s.value, gettext_(STATUS[s])) for s in moves)]
+
+
 def _detail_page(
     request: Request,
     candidate: CandidateDetail,
@@ -170,13 +193,12 @@ def _detail_page(
     status_code: int = 200,
 ) -> Any:
     current = CandidateStatus(candidate.status)
-    moves = [s for s in TRANSITIONS[current] if s is not CandidateStatus.HIRED]
     return render(
         request,
         "candidates/detail.html",
         {
             "candidate": candidate,
-            "moves": [(s.value, gettext_(STATUS[s])) for s in moves],
+            "moves": stage_options(current),
             "can_hire": CandidateStatus.HIRED in TRANSITIONS[current],
             "hire_form": hire_form
             or FormState(
@@ -283,7 +305,14 @@ async def hire(
     if not state.ok:
         candidate = await candidates_service.get(session, principal, candidate_id)
         raise FormRejected(_detail_page(request, candidate, hire_form=state, status_code=422))
-    flash(request, "success", gettext_("Hired: the employee record was created."))
+    flash(
+        request,
+        "success",
+        gettext_(
+            "Hired: the employee record was created with the employee number %(number)s.",
+            number=result.employee.employee_number,
+        ),
+    )
     return redirect(request, f"/employees/{result.employee.id}")
 
 
@@ -322,7 +351,33 @@ async def upload_photo(
     return redirect(request, f"/candidates/{candidate_id}")
 
 
+async def _employee_photo(
+    _request: Request, session: AsyncSession, principal: Principal, employee: Any
+) -> dict[str, Any] | None:
+    """The photo taken when the employee was a candidate (nothing for a direct registration)."""
+    if employee.candidate_id is None:
+        return None
+    try:
+        candidate = await candidates_service.get(session, principal, employee.candidate_id)
+    except HakenError as error:  # an application record no longer readable: no section
+        if error.status_code == 404:
+            return None
+        raise
+    return {"candidate": candidate}
+
+
 def register_web() -> None:
+    register_labels()
     registry.add_nav(
         NavItem("candidates", N_("Candidates"), "/candidates", minimum=Role.COORDINATOR, order=10)
+    )
+    registry.add_record_section(
+        "employee",
+        RecordSection(
+            "photo",
+            "candidates/_employee_photo.html",
+            _employee_photo,
+            minimum=Role.COORDINATOR,
+            order=10,
+        ),
     )

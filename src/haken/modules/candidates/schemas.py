@@ -23,6 +23,7 @@ from haken.modules.employees.schemas import (
     Text100,
 )
 from haken.platform.editing import NotNull
+from haken.platform.schemas import InputModel, QueryModel
 
 # --- the pipeline ---------------------------------------------------------------------------
 
@@ -163,18 +164,14 @@ YearMonth = Annotated[str, StringConstraints(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0
 Text500 = Annotated[str, StringConstraints(max_length=500)]
 
 
-class LicenseEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LicenseEntry(InputModel):
     kind: LicenseKind
     name: Annotated[str, StringConstraints(max_length=100)] = ""
     acquired_on: dt.date | None = None
     expires_on: dt.date | None = None
 
 
-class FamilyMember(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FamilyMember(InputModel):
     name: Text100
     relationship: Annotated[str, StringConstraints(min_length=1, max_length=30)]
     age: int | None = Field(default=None, ge=0, le=130)
@@ -182,9 +179,7 @@ class FamilyMember(BaseModel):
     dependent: bool = False
 
 
-class WorkHistoryEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WorkHistoryEntry(InputModel):
     company: Text100
     start_month: YearMonth
     end_month: YearMonth | None = None
@@ -192,15 +187,13 @@ class WorkHistoryEntry(BaseModel):
     description: Text500 = ""
 
 
-class EmergencyContact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EmergencyContact(InputModel):
     name: Text100
     relationship: Annotated[str, StringConstraints(min_length=1, max_length=30)]
     phone: Phone
 
 
-class ResumeFields(BaseModel):
+class ResumeFields(InputModel):
     """The 履歴書 beyond the person fields; all optional (edits)."""
 
     arrival_date: dt.date | None = None
@@ -235,9 +228,7 @@ class CandidateUpdate(PersonFields, ResumeFields):
     reception_date: Annotated[dt.date | None, NotNull] = None
 
 
-class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatusChange(InputModel):
     status: CandidateStatus
     version: int = Field(ge=1)
     note: Text500 = ""
@@ -309,7 +300,7 @@ class HireResult(BaseModel):
     employee: EmployeeDetail
 
 
-class CandidateFilter(BaseModel):
+class CandidateFilter(QueryModel):
     q: str | None = None
     status: CandidateStatus | None = None
     nationality: str | None = None

@@ -9,6 +9,7 @@ one rotation path: see docs/architecture.md, "Personal numbers").
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ from haken.modules.candidates.errors import (
     InvalidTransitionError,
     NoPhotoError,
     PhotoTooLargeError,
-    PhotoTypeError,
 )
 from haken.modules.candidates.models import Candidate, CandidateStatusChange
 from haken.modules.candidates.repository import CandidateRepository
@@ -481,9 +481,8 @@ class CandidatesService:
     ) -> CandidateRead:
         if len(content) > photos.PHOTO_MAX_BYTES:
             raise PhotoTooLargeError(limit=photos.PHOTO_MAX_BYTES)
-        content_type = photos.sniff_image(content[:16])
-        if content_type is None:
-            raise PhotoTypeError()
+        # Decoded and re-encoded without metadata (PhotoTypeError / PhotoPixelsError).
+        content, content_type = await asyncio.to_thread(photos.normalise, content)
         repo = CandidateRepository(session)
         row = await self._editable(repo, principal, candidate_id, version)
         old = row.photo_file

@@ -28,6 +28,7 @@ from haken.modules.clients.schemas import (
     UnitUpdate,
 )
 from haken.modules.clients.service import clients_service
+from haken.modules.clients.labels import register_labels
 from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError
@@ -372,6 +373,7 @@ async def _conflict_panel(
 
 
 def register_web() -> None:
+    register_labels()
     registry.add_nav(
         NavItem("clients", N_("Clients"), "/clients", minimum=Role.SITE_MANAGER, order=30)
     )

@@ -6,16 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, computed_field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, computed_field
 
 from haken.platform.editing import NotNull
-from haken.platform.jptext import (
-    PHONE_PATTERN,
-    POSTAL_CODE_PATTERN,
-    PREFECTURE_PATTERN,
-    PREFECTURES,
-    normalize_postal_code,
-)
+from haken.platform.jptext import PHONE_PATTERN, PREFECTURE_PATTERN, PREFECTURES
+from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.types import PostalCode
 
 EntityKind = Literal["corporation", "individual"]
 ContactRole = Literal["sales", "billing", "site", "other"]
@@ -28,19 +24,9 @@ Short = Annotated[str, Field(max_length=100)]
 Line = Annotated[str, Field(max_length=200)]
 Phone = Annotated[str, Field(pattern=PHONE_PATTERN)]
 Prefecture = Annotated[str, Field(pattern=PREFECTURE_PATTERN, description="JIS X 0401 code")]
-PostalCode = Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("postal_code", mode="after", check_fields=False)
-    @classmethod
-    def _postal(cls, value: str | None) -> str | None:
-        return normalize_postal_code(value) if value else value
-
-
-class AddressIn(_Input):
+class AddressIn(InputModel):
     postal_code: PostalCode | None = None
     prefecture: Prefecture | None = None
     city: Short = ""
@@ -49,7 +35,7 @@ class AddressIn(_Input):
     phone: Phone | None = None
 
 
-class AddressPatch(_Input):
+class AddressPatch(InputModel):
     postal_code: PostalCode | None = None
     prefecture: Prefecture | None = None
     city: Annotated[Short | None, NotNull] = None
@@ -116,7 +102,7 @@ class ClientRead(AddressRead):
     version: int
 
 
-class ClientFilter(BaseModel):
+class ClientFilter(QueryModel):
     q: str | None = None
     prefecture: str | None = None
     status: Status = "active"
@@ -133,7 +119,7 @@ class DeleteOutcome(BaseModel):
 # --- sites -------------------------------------------------------------------------------
 
 
-class _SitePeople(_Input):
+class _SitePeople(InputModel):
     manager_name: Annotated[Short | None, NotNull] = None
     manager_department: Annotated[Short | None, NotNull] = None
     manager_title: Annotated[Short | None, NotNull] = None
@@ -164,7 +150,7 @@ class SiteUpdate(AddressPatch, _SitePeople):
     archived: Annotated[bool | None, NotNull] = None
 
 
-class SiteExtensionCreate(_Input):
+class SiteExtensionCreate(InputModel):
     """A hearing (意見聴取) of the majority union or representative that extends the limit."""
 
     version: int = Field(ge=1, description="the site's version")
@@ -215,7 +201,7 @@ class SiteDetail(SiteRead):
     )
 
 
-class SiteFilter(BaseModel):
+class SiteFilter(QueryModel):
     client_id: int | None = None
     q: str | None = None
     prefecture: str | None = None
@@ -226,7 +212,7 @@ class SiteFilter(BaseModel):
 # --- units -------------------------------------------------------------------------------
 
 
-class UnitCreate(_Input):
+class UnitCreate(InputModel):
     site_id: int = Field(ge=1)
     name: Name
     head_title: Short = ""
@@ -237,7 +223,7 @@ class UnitCreate(_Input):
     notes: str = Field(default="", max_length=4000)
 
 
-class UnitUpdate(_Input):
+class UnitUpdate(InputModel):
     version: int = Field(ge=1)
     name: Annotated[Name | None, NotNull] = None
     head_title: Annotated[Short | None, NotNull] = None
@@ -269,7 +255,7 @@ class UnitRead(BaseModel):
     version: int
 
 
-class UnitFilter(BaseModel):
+class UnitFilter(QueryModel):
     site_id: int | None = None
     client_id: int | None = None
     q: str | None = None
@@ -280,7 +266,7 @@ class UnitFilter(BaseModel):
 # --- contacts ------------------------------------------------------------------------------
 
 
-class ContactCreate(_Input):
+class ContactCreate(InputModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     name_kana: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     department: Short = ""
@@ -292,7 +278,7 @@ class ContactCreate(_Input):
     notes: str = Field(default="", max_length=4000)
 
 
-class ContactUpdate(_Input):
+class ContactUpdate(InputModel):
     version: int = Field(ge=1)
     name: Annotated[Annotated[str, Field(min_length=1, max_length=100)] | None, NotNull] = None
     name_kana: Annotated[str, Field(min_length=1, max_length=100)] | None = None
@@ -324,7 +310,7 @@ class ContactRead(BaseModel):
     version: int
 
 
-class ContactFilter(BaseModel):
+class ContactFilter(QueryModel):
     q: str | None = None
     sort: NameSort = "name"
 
@@ -340,6 +326,8 @@ class SiteLabel:
     site_name: str
     client_id: int
     client_name: str
+    prefecture: str | None = None
+    """JIS X 0401 code of the site's prefecture."""
 
 
 @dataclass(frozen=True)
@@ -355,3 +343,5 @@ class UnitPlacement:
     site_conflict_date: dt.date | None
     archived: bool
     """True when the unit, its site or its client is archived: no new placements there."""
+    site_prefecture: str | None = None
+    """JIS X 0401 code of the site's prefecture: whose minimum wage applies (最低賃金法13条)."""

@@ -613,6 +613,7 @@ class ClientsService:
                 client_name=client.name,
                 site_conflict_date=site.conflict_date,
                 archived=unit.archived or site.archived or client.archived,
+                site_prefecture=site.prefecture,
             )
             for unit, site, client in rows
         }
@@ -624,7 +625,11 @@ class ClientsService:
         rows = await ClientsRepository(session).sites_with_clients(site_ids)
         return {
             site.id: SiteLabel(
-                site_id=site.id, site_name=site.name, client_id=client.id, client_name=client.name
+                site_id=site.id,
+                site_name=site.name,
+                client_id=client.id,
+                client_name=client.name,
+                prefecture=site.prefecture,
             )
             for site, client in rows
         }

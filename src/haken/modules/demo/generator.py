@@ -28,6 +28,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from haken.labor.dispatch import DispatchPeriod, site_conflict_date
+from haken.labor.minimum_wage import MinimumWageTable, shipped_amounts
 from haken.labor.my_number import check_digit
 from haken.labor.residence import ExtraActivityPermission, ResidenceStatus, check_dispatch_permitted
 from haken.modules.assignments.clocks import StoredPeriod, compute_clocks
@@ -282,6 +283,7 @@ class Generator:
         self.rng = random.Random(seed)  # noqa: S311 (demo data, deterministic on purpose)
         self.today = today
         self.now = utcnow()
+        self.minimum_wages = MinimumWageTable(shipped_amounts())
         self.rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
 
     def _stamp(self) -> dict[str, Any]:
@@ -547,7 +549,10 @@ class Generator:
                 "_site_date": unit["site_conflict_date"], **self._stamp(),
             }  # fmt: skip
             by_site[unit["site_id"]].append(assignment)
-            pay = Decimal(rng.randrange(1150, 1550, 10))
+            # At least the site prefecture's minimum wage on every day of the assignment
+            # (最低賃金法13条): the highest amount taking effect by its last day.
+            floor = self._minimum_wage_floor(unit["site_prefecture"], end)
+            pay = Decimal(max(rng.randrange(1150, 1550, 10), -(-floor // 10) * 10))
             bill = contract["default_hourly_bill"]
             self._rate(assignment["id"], start, pay, bill)
             raise_on = start + dt.timedelta(days=365)
@@ -566,6 +571,10 @@ class Generator:
                 for key in ("_birth", "_indefinite", "_site_date"):
                     row.pop(key)
                 self.rows["assignments"].append(row)
+
+    def _minimum_wage_floor(self, prefecture: str, last_day: dt.date) -> int:
+        amounts = self.minimum_wages.amounts(prefecture)
+        return max((a.hourly_yen for a in amounts if a.sort_date <= last_day), default=0)
 
     def _residence_limits(self, employee: dict[str, Any]) -> dict[str, Any] | None:
         """What the assignment records from the dispatch permission; None when refused."""

@@ -23,6 +23,7 @@ from haken.modules.employees.schemas import (
 from haken.platform import context
 from haken.platform.jptext import PREFECTURES
 from haken.web.i18n import N_, gettext_
+from haken.web.registry import RecordLabels, registry
 
 GENDER = {
     Gender.MALE: N_("Male"),
@@ -116,3 +117,52 @@ def labels_for_templates() -> dict[str, object]:
         "residence_options": residence_options(),
         "prefecture_options": prefecture_options(),
     }
+
+
+# --- field labels: the form's labels, also shown by the audit log --------------------------------
+
+# The person fields candidates share (``PersonFields``); the labels of _person_fields.html.
+PERSON_FIELDS = {
+    "name_kanji": N_("Name in kanji"),
+    "name_kana": N_("Name in kana"),
+    "name_romaji": N_("Name in Latin letters"),
+    "birth_date": N_("Birth date"),
+    "gender": N_("Gender"),
+    "nationality": N_("Nationality"),
+    "residence_status": N_("Residence status"),
+    "residence_card_number": N_("Residence card number"),
+    "residence_card_expiry": N_("Period of stay ends"),
+    "extra_activity_permission": N_("Permission for activities outside the status"),
+    "extra_activity_weekly_hours": N_("Weekly hours permitted"),
+}
+EMPLOYEE_FIELDS = {
+    **PERSON_FIELDS,
+    "employee_number": N_("Employee number"),
+    "client_worker_id": N_("ID at the client"),
+    "employment_type": N_("Employment type"),
+    "term_type": N_("Term"),
+    "hire_date": N_("Hire date"),
+    "leave_date": N_("Leave date"),
+    "leave_reason": N_("Reason for leaving"),
+    "my_number": N_("My Number"),
+    "bank_code": N_("Bank code"),
+    "bank_branch_code": N_("Branch code"),
+    "bank_account_type": N_("Account type"),
+    "bank_account_number": N_("Account number"),
+    "bank_account_holder_kana": N_("Account holder (katakana)"),
+    "candidate_id": N_("Application record"),
+    "contract_periods": N_("Employment contracts"),
+    "dependants": N_("Dependants"),
+    "conversion_exempt": N_("Exempt from conversion to an indefinite contract"),
+    "current_client_id": N_("Current client"),
+    "current_site_id": N_("Current site"),
+    "withholding_column": N_("Withholding tax column"),
+}
+
+
+def register_labels() -> None:
+    """The employee record's labels for the audit log (web registry)."""
+    registry.add_record_labels(
+        "employee", RecordLabels(N_("Employee"), EMPLOYEE_FIELDS, "/employees/{id}")
+    )
+    registry.add_record_labels("field_keys", RecordLabels(N_("Field encryption keys")))

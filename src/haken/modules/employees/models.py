@@ -146,3 +146,14 @@ class EmployeeDependant(IdMixin, Base):
     income_within_limit: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
     __table_args__ = (Index("ix_employee_dependants_employee", "employee_id", "id"),)
+
+
+class EmployeeNumberCounter(Base):
+    """The last 社員番号 sequence given per scope (the number pattern with its year filled
+    in); advanced with UPDATE … RETURNING, so concurrent hires wait on the row and never get
+    the same number (the unique index on ``employees.employee_number`` backs it)."""
+
+    __tablename__ = "employee_number_counters"
+
+    scope: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_value: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

@@ -19,7 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from haken.labor.residence import ResidenceStatus
-from haken.modules.employees.labels import REVEAL_FIELD, labels_for_templates, options
+from haken.modules.employees.labels import (
+    REVEAL_FIELD,
+    labels_for_templates,
+    options,
+    register_labels,
+)
 from haken.modules.employees.schemas import (
     BankAccountInput,
     BankAccountType,
@@ -226,7 +231,14 @@ async def create_employee(
             state.add_error(error, FIELD_CODES)
     if not state.ok:
         raise FormRejected(_form_page(request, state, status_code=422))
-    flash(request, "success", gettext_("The employee was registered."))
+    flash(
+        request,
+        "success",
+        gettext_(
+            "The employee was registered with the employee number %(number)s.",
+            number=created.employee_number,
+        ),
+    )
     return redirect(request, f"/employees/{created.id}")
 
 
@@ -236,11 +248,14 @@ async def employee_detail(
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
     can_edit = principal.is_at_least(Role.COORDINATOR)
+    # Placements with rates and 抵触日, housing, photo: what the other areas register.
+    sections = await registry.record_sections("employee", request, session, principal, employee)
     return render(
         request,
         "employees/detail.html",
         {
             "employee": employee,
+            "sections": sections,
             "today": today(request),
             "can_edit": can_edit,
             "can_audit": principal.is_at_least(Role.ADMIN),
@@ -464,6 +479,7 @@ async def _own_employment(
 
 
 def register_web() -> None:
+    register_labels()
     registry.add_nav(
         NavItem("employees", N_("Employees"), "/employees", minimum=Role.SITE_MANAGER, order=20)
     )

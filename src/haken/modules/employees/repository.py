@@ -12,9 +12,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, delete, false, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haken.modules.employees.models import Employee, EmployeeContractPeriod, EmployeeDependant
+from haken.modules.employees.models import (
+    Employee,
+    EmployeeContractPeriod,
+    EmployeeDependant,
+    EmployeeNumberCounter,
+)
 from haken.modules.employees.schemas import EmployeeFilter, EmployeeSort
 from haken.platform.access import Principal, Role
 from haken.platform.names import name_key, prefix_match, romaji_key
@@ -134,19 +141,23 @@ class EmployeeRepository:
         statement = self.expiring_statement(principal, until)
         return await fetch_page(self.session, statement, EXPIRY_SORT, request)
 
-    async def headcount_by_site(self, principal: Principal) -> list[tuple[int | None, int]]:
-        """Active employees per current site (None: not placed), within the caller's scope."""
+    async def headcount_by_site(self, principal: Principal) -> list[tuple[int | None, str, int]]:
+        """Active employees per current site (None: not placed) and employment type, within
+        the caller's scope: ``(site_id, employment_type, count)``, largest sites first."""
         scoped = (
             self._readable(principal)
             .where(Employee.archived_at.is_(None), Employee.status == "active")
             .subquery()
         )
         statement = (
-            select(scoped.c.current_site_id, func.count())
-            .group_by(scoped.c.current_site_id)
-            .order_by(func.count().desc(), scoped.c.current_site_id)
+            select(scoped.c.current_site_id, scoped.c.employment_type, func.count())
+            .group_by(scoped.c.current_site_id, scoped.c.employment_type)
+            .order_by(scoped.c.current_site_id, scoped.c.employment_type)
         )
-        return [(row[0], int(row[1])) for row in (await self.session.execute(statement)).all()]
+        return [
+            (row[0], str(row[1]), int(row[2]))
+            for row in (await self.session.execute(statement)).all()
+        ]
 
     async def readable(self, principal: Principal, employee_id: int) -> Employee | None:
         statement = self._readable(principal).where(Employee.id == employee_id)
@@ -166,6 +177,47 @@ class EmployeeRepository:
             Employee.romaji_key == romaji, Employee.birth_date == birth_date
         )
         return (await self.session.scalars(statement)).first()
+
+    # 社員番号 counters (haken.platform.numbering) ---------------------------------------------
+
+    async def advance_number_counter(self, scope: str) -> int | None:
+        """The scope's next sequence (the row stays locked until the transaction ends), or
+        None when the scope has no counter yet."""
+        statement = (
+            update(EmployeeNumberCounter)
+            .where(EmployeeNumberCounter.scope == scope)
+            .values(last_value=EmployeeNumberCounter.last_value + 1)
+            .returning(EmployeeNumberCounter.last_value)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def raise_number_counter(self, scope: str, at_least: int) -> None:
+        """Create the scope's counter at ``at_least`` or move it up to it (never down)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(EmployeeNumberCounter)
+            .values(scope=scope, last_value=at_least)
+            .on_conflict_do_nothing(index_elements=["scope"])
+        )
+        await self.session.execute(
+            update(EmployeeNumberCounter)
+            .where(
+                EmployeeNumberCounter.scope == scope,
+                EmployeeNumberCounter.last_value < at_least,
+            )
+            .values(last_value=at_least)
+        )
+
+    async def numbers_starting(self, prefix: str, limit: int = 50) -> list[str]:
+        """The highest employee numbers beginning with ``prefix`` (longest, then greatest)."""
+        statement = (
+            select(Employee.employee_number)
+            .where(Employee.employee_number.startswith(prefix, autoescape=True))
+            .order_by(func.length(Employee.employee_number).desc(), Employee.employee_number.desc())
+            .limit(limit)
+        )
+        return [n for n in (await self.session.scalars(statement)).all() if n is not None]
 
     async def number_taken(self, employee_number: str, except_id: int | None = None) -> bool:
         statement = select(Employee.id).where(Employee.employee_number == employee_number)

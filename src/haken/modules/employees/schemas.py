@@ -40,6 +40,7 @@ from haken.platform.jptext import (
     normalize_postal_code,
 )
 from haken.platform.names import is_romaji, name_key
+from haken.platform.schemas import InputModel, QueryModel
 
 # --- enumerations -------------------------------------------------------------------------
 
@@ -180,10 +181,8 @@ def masked(last4: str | None, length: int) -> str | None:
 # --- the person fields shared with candidates ----------------------------------------------
 
 
-class PersonFields(BaseModel):
+class PersonFields(InputModel):
     """Fields of a person record; every one optional here (edits), required ones in Create."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name_kanji: Text100 | None = None
     name_kana: Annotated[Text100 | None, NotNull] = None
@@ -255,9 +254,7 @@ class PersonCreateFields(PersonFields):
 # --- employee inputs ------------------------------------------------------------------------
 
 
-class BankAccountInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BankAccountInput(InputModel):
     bank_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
     branch_code: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
     account_type: BankAccountType = BankAccountType.ORDINARY
@@ -280,9 +277,7 @@ class BankAccountInput(BaseModel):
         return text
 
 
-class ContractPeriodInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ContractPeriodInput(InputModel):
     start_date: dt.date
     end_date: dt.date
     note: Annotated[str, StringConstraints(max_length=200)] = ""
@@ -294,9 +289,7 @@ class ContractPeriodInput(BaseModel):
         return self
 
 
-class DependantInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DependantInput(InputModel):
     name: Text100
     name_kana: Text100 | None = None
     relationship: Relationship
@@ -308,10 +301,8 @@ class DependantInput(BaseModel):
     )
 
 
-class EmploymentFields(BaseModel):
+class EmploymentFields(InputModel):
     """What a hire decides about the employment."""
-
-    model_config = ConfigDict(extra="forbid")
 
     employment_type: EmploymentType
     term_type: TermType = TermType.FIXED
@@ -379,30 +370,22 @@ class EmployeeUpdate(PersonFields):
         return check_my_number(value) if value is not None else None
 
 
-class ContractPeriodsReplace(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ContractPeriodsReplace(InputModel):
     version: int = Field(ge=1)
     periods: list[ContractPeriodInput] = Field(max_length=100)
 
 
-class DependantsReplace(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DependantsReplace(InputModel):
     version: int = Field(ge=1)
     dependants: list[DependantInput] = Field(max_length=30)
 
 
-class VersionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VersionBody(InputModel):
     version: int = Field(ge=1)
 
 
-class RevealRequest(BaseModel):
+class RevealRequest(InputModel):
     """Which numbers to show in full, and why (the purpose goes into the audit row)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     fields: list[RevealField] = Field(min_length=1, max_length=3)
     purpose: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
@@ -521,7 +504,7 @@ class ResidenceExpiryRead(BaseModel):
     current_site_id: int | None = None
 
 
-class EmployeeFilter(BaseModel):
+class EmployeeFilter(QueryModel):
     q: str | None = None
     status: EmployeeStatus | None = None
     employment_type: EmploymentType | None = None
@@ -577,8 +560,15 @@ class SiteHeadcount(BaseModel):
 
 
 class Headcount(BaseModel):
-    """Active employees by client site; ``unplaced`` have no current assignment."""
+    """Active employees in scope: ``total`` = ``placed`` + ``unplaced`` + ``not_dispatched``.
+
+    ``placed`` are at a client site (``by_site`` lists each site; its counts add up to
+    ``placed``), ``unplaced`` are dispatched workers with no running placement, and
+    ``not_dispatched`` are in-house staff and contract work (請負), who are never placed.
+    """
 
     total: int
+    placed: int
     unplaced: int
+    not_dispatched: int
     by_site: list[SiteHeadcount]

@@ -52,6 +52,7 @@ from haken.modules.employees.schemas import (
     EmployeeSort,
     EmployeeStatus,
     EmployeeUpdate,
+    EmploymentType,
     Headcount,
     ResidenceExpiryRead,
     RevealedNumbers,
@@ -79,12 +80,24 @@ from haken.platform.errors import (
 )
 from haken.platform.logging import get_logger, redact
 from haken.platform.names import name_key, romaji_key
+from haken.platform.numbering import NumberPattern, validate_pattern
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.security import field_cipher
 
 log = get_logger(__name__)
 
 EMPLOYEES_LIST_TAG = list_tag("employees")
+
+_number_pattern = NumberPattern("E{seq:06d}")
+_NUMBER_ATTEMPTS = 5
+
+
+def configure_employee_numbers(pattern: str) -> None:
+    """The agency's 社員番号 pattern (``HAKEN_EMPLOYEE_NUMBER_PATTERN``; the module's
+    install calls this with the app's settings)."""
+    global _number_pattern
+    _number_pattern = NumberPattern(validate_pattern(pattern))
+
 
 # The list shows only columns of the employees table, but more than this area
 # writes them (hiring inserts, a placement sets the current site): every write
@@ -430,26 +443,45 @@ class EmployeesService:
     # --- for other modules ---------------------------------------------------------------------
 
     async def headcount(self, session: AsyncSession, principal: Principal) -> Headcount:
-        """Headcount by client and site for the home page and dashboards (two queries)."""
+        """Headcount by client and site for the home page and dashboards (two queries).
+
+        Every active employee in scope is counted once: ``placed`` (a current site),
+        ``unplaced`` (dispatched workers without a running placement) or ``not_dispatched``
+        (in-house staff and contract work, never placed), so the three add up to ``total``.
+        """
         counts = await EmployeeRepository(session).headcount_by_site(principal)
         labels = await clients_service.get_site_labels(
-            session, [site_id for site_id, _ in counts if site_id is not None]
+            session, sorted({site_id for site_id, _, _ in counts if site_id is not None})
         )
-        by_site = [
-            SiteHeadcount(
-                client_id=labels[site_id].client_id,
-                client_name=labels[site_id].client_name,
-                site_id=site_id,
-                site_name=labels[site_id].site_name,
-                headcount=count,
-            )
-            for site_id, count in counts
-            if site_id is not None and site_id in labels
-        ]
-        unplaced = sum(count for site_id, count in counts if site_id is None)
+        per_site: dict[int, int] = {}
+        unplaced = not_dispatched = 0
+        for site_id, employment_type, count in counts:
+            if site_id is not None:
+                per_site[site_id] = per_site.get(site_id, 0) + count
+            elif employment_type == EmploymentType.DISPATCH:
+                unplaced += count
+            else:
+                not_dispatched += count
+        by_site = sorted(
+            (
+                SiteHeadcount(
+                    client_id=labels[site_id].client_id,
+                    client_name=labels[site_id].client_name,
+                    site_id=site_id,
+                    site_name=labels[site_id].site_name,
+                    headcount=count,
+                )
+                for site_id, count in per_site.items()
+                if site_id in labels
+            ),
+            key=lambda row: (-row.headcount, row.site_id),
+        )
+        placed = sum(per_site.values())
         return Headcount(
-            total=unplaced + sum(row.headcount for row in by_site),
+            total=placed + unplaced + not_dispatched,
+            placed=placed,
             unplaced=unplaced,
+            not_dispatched=not_dispatched,
             by_site=by_site,
         )
 
@@ -543,6 +575,8 @@ class EmployeesService:
         seal(row, RevealField.MY_NUMBER, data.my_number, "employees")
         seal(row, RevealField.RESIDENCE_CARD_NUMBER, data.residence_card_number, "employees")
         _apply_bank(row, data.bank_account)
+        if not row.employee_number:
+            row.employee_number = await self._next_number(repo, row.hire_date)
         await self._check_unique(repo, row)
         repo.add(row)
         await self._flush(repo)
@@ -562,6 +596,27 @@ class EmployeesService:
             },
         )
         return await self._detail(repo, row, principal)
+
+    async def _next_number(self, repo: EmployeeRepository, hire_date: dt.date) -> str:
+        """The next free 社員番号 of the agency's pattern for the hire year.
+
+        The counter row is advanced with UPDATE … RETURNING (concurrent hires wait on it
+        until the first commits). A missing counter starts from the highest number of the
+        pattern already present (numbers typed by hand, imported or demo data), and a number
+        taken by hand since makes the counter jump past the highest one."""
+        pattern, year = _number_pattern, hire_date.year
+        scope = pattern.scope(year)
+        for _ in range(_NUMBER_ATTEMPTS):
+            seq = await repo.advance_number_counter(scope)
+            if seq is not None:
+                number = pattern.render(seq, year)
+                if not await repo.number_taken(number):
+                    return number
+            existing = await repo.numbers_starting(pattern.prefix(year))
+            parsed = [pattern.parse(n, year) for n in existing]
+            highest = max((p for p in parsed if p is not None), default=0)
+            await repo.raise_number_counter(scope, highest)
+        raise EmployeeNumberTakenError()
 
     async def _editable(
         self, repo: EmployeeRepository, principal: Principal, employee_id: int, version: int

@@ -27,6 +27,7 @@ from haken.modules.housing.schemas import (
     RoomUpdate,
 )
 from haken.modules.housing.service import housing_service
+from haken.modules.housing.labels import register_labels
 from haken.platform.access import CoordinatorPrincipal, Principal, Role
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError, NotFoundError
@@ -36,7 +37,7 @@ from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
-from haken.web.registry import NavItem, Panel, registry
+from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import flash, redirect, render
 
 router = APIRouter(
@@ -144,10 +145,12 @@ async def _apartment_page(
         archived=False,
         request=PageRequest(limit=200),
     )
+    today = _today(request)
+    # Today's occupants and the scheduled move-ins in one read, split for the page.
     stays = await housing_service.list_occupancies(
         session,
         principal,
-        filters=OccupancyFilter(apartment_id=apartment_id, current_on=_today(request)),
+        filters=OccupancyFilter(apartment_id=apartment_id, ongoing_from=today, sort="move_in"),
         request=PageRequest(limit=200),
     )
     return render(
@@ -156,8 +159,9 @@ async def _apartment_page(
         {
             "apartment": apartment,
             "rooms": rooms,
-            "stays": stays,
-            "today": _today(request),
+            "stays": [stay for stay in stays.items if stay.move_in <= today],
+            "scheduled": [stay for stay in stays.items if stay.move_in > today],
+            "today": today,
             "room_form": room_form or FormState(),
             **_labels(),
         },
@@ -307,7 +311,16 @@ async def _move_in_page(
         request=PageRequest(limit=200),
     )
     rooms = [
-        (str(room.room_id), f"{apartment.name} {room.name} ({room.vacancies}/{room.capacity})")
+        (
+            str(room.room_id),
+            gettext_("%(apartment)s %(room)s — %(free)s of %(beds)s beds free")
+            % {
+                "apartment": apartment.name,
+                "room": room.name,
+                "free": room.vacancies,
+                "beds": room.capacity,
+            },
+        )
         for apartment in overview.items
         for room in apartment.rooms
         if room.vacancies > 0
@@ -347,8 +360,42 @@ async def move_in(
         raise FormRejected(
             await _move_in_page(request, session, principal, employee_id, state, status_code=422)
         )
-    flash(request, "success", gettext_("The move-in was recorded."))
+    if stay.move_in > _today(request):
+        flash(
+            request,
+            "success",
+            gettext_("The move-in on %(date)s was recorded; it is listed under scheduled move-ins.")
+            % {"date": stay.move_in.isoformat()},
+        )
+    else:
+        flash(request, "success", gettext_("The move-in was recorded."))
     return redirect(request, f"/housing/{stay.apartment_id}")
+
+
+async def _move_out_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    occupancy_id: int,
+    state: FormState[Any],
+    status_code: int = 200,
+) -> Any:
+    stay = await housing_service.get_occupancy(session, principal, occupancy_id=occupancy_id)
+    return render(
+        request,
+        "housing/move_out.html",
+        {"stay": stay, "form": state, "today": _today(request)},
+        status_code=status_code,
+    )
+
+
+@router.get("/stays/{occupancy_id}/move-out")
+async def move_out_form(
+    request: Request, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
+) -> Any:
+    """The confirmation step: what the move-out does, with the date (today by default)."""
+    state = FormState(values={"move_out": _today(request).isoformat()})
+    return await _move_out_page(request, session, principal, occupancy_id, state)
 
 
 @router.post("/stays/{occupancy_id}/move-out")
@@ -360,11 +407,17 @@ async def move_out(
     occupancy_id: Id,
 ) -> Any:
     state = parse_form(MoveOut, await request.form())
-    if state.data is None:
-        raise FormRejected(redirect(request, "/housing"))
-    stay = await housing_service.move_out(
-        session, principal, occupancy_id=occupancy_id, data=state.data
+    stay = await save_form(
+        state,
+        lambda data: housing_service.move_out(
+            session, principal, occupancy_id=occupancy_id, data=data
+        ),
+        field_codes={"HOUSING_MOVE_OUT_BEFORE_MOVE_IN": "move_out"},
     )
+    if not state.ok:
+        raise FormRejected(
+            await _move_out_page(request, session, principal, occupancy_id, state, 422)
+        )
     flash(request, "success", gettext_("The move-out was recorded."))
     return redirect(request, f"/housing/{stay.apartment_id}")
 
@@ -401,7 +454,21 @@ async def _own_housing(
     return {"stays": stays.items}
 
 
+async def _employee_housing(
+    request: Request, session: AsyncSession, principal: Principal, employee: Any
+) -> dict[str, Any] | None:
+    """The employee's stays, newest first: one statement (their name is on the page)."""
+    stays = await housing_service.list_occupancies(
+        session,
+        principal,
+        filters=OccupancyFilter(employee_id=employee.id, sort="-move_in"),
+        request=PageRequest(limit=20),
+    )
+    return {"stays": stays.items, "today": _today(request), "employee_id": employee.id}
+
+
 def register_web() -> None:
+    register_labels()
     registry.add_nav(
         NavItem("housing", N_("Housing"), "/housing", minimum=Role.COORDINATOR, order=40)
     )
@@ -416,4 +483,14 @@ def register_web() -> None:
     )
     registry.add_portal_section(
         Panel("housing", "housing/_portal_housing.html", _own_housing, order=40)
+    )
+    registry.add_record_section(
+        "employee",
+        RecordSection(
+            "housing",
+            "housing/_employee_housing.html",
+            _employee_housing,
+            minimum=Role.COORDINATOR,
+            order=40,
+        ),
     )

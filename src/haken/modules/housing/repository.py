@@ -190,6 +190,8 @@ class HousingRepository:
             statement = statement.where(Occupancy.employee_id == filters.employee_id)
         if filters.current_on is not None:
             statement = statement.where(overlaps(filters.current_on, filters.current_on))
+        if filters.ongoing_from is not None:
+            statement = statement.where(overlaps(filters.ongoing_from, None))
         return await _page(self.session, statement, STAY_SORTS[filters.sort], request)
 
     async def page_own(self, employee_id: int, request: PageRequest) -> PageResult[Any]:
@@ -210,6 +212,13 @@ class HousingRepository:
             .order_by(Occupancy.employee_id, Occupancy.move_in, Occupancy.id)
         )
         return [_Row(*row) for row in (await self.session.execute(statement)).all()]
+
+    async def stay_with_names(self, occupancy_id: int) -> Any | None:
+        """One stay with its room's and apartment's names (a page row)."""
+        row = (
+            await self.session.execute(self._stays().where(Occupancy.id == occupancy_id))
+        ).first()
+        return _Row(*row) if row is not None else None
 
     async def stay(self, occupancy_id: int) -> Occupancy | None:
         return await self.session.get(Occupancy, occupancy_id)

@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from haken.platform.editing import NotNull
-from haken.platform.jptext import (
-    PHONE_PATTERN,
-    POSTAL_CODE_PATTERN,
-    PREFECTURE_PATTERN,
-    PREFECTURES,
-    normalize_postal_code,
-)
+from haken.platform.jptext import PHONE_PATTERN, PREFECTURE_PATTERN, PREFECTURES
+from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.types import PostalCode
 
 UtilitiesPolicy = Literal["included", "flat", "tenant"]
 Status = Literal["active", "archived"]
@@ -27,18 +23,9 @@ Line = Annotated[str, Field(max_length=200)]
 Phone = Annotated[str, Field(pattern=PHONE_PATTERN)]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("postal_code", mode="after", check_fields=False)
-    @classmethod
-    def _postal(cls, value: str | None) -> str | None:
-        return normalize_postal_code(value) if value else value
-
-
-class ApartmentCreate(_Input):
+class ApartmentCreate(InputModel):
     name: Name
-    postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = None
+    postal_code: PostalCode | None = None
     prefecture: Annotated[str, Field(pattern=PREFECTURE_PATTERN)]
     city: Annotated[str, Field(max_length=100)] = ""
     address_line1: Name
@@ -55,10 +42,10 @@ class ApartmentCreate(_Input):
     notes: str = Field(default="", max_length=4000)
 
 
-class ApartmentUpdate(_Input):
+class ApartmentUpdate(InputModel):
     version: int = Field(ge=1)
     name: Annotated[Name | None, NotNull] = None
-    postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = None
+    postal_code: PostalCode | None = None
     prefecture: Annotated[Annotated[str, Field(pattern=PREFECTURE_PATTERN)] | None, NotNull] = None
     city: Annotated[Annotated[str, Field(max_length=100)] | None, NotNull] = None
     address_line1: Annotated[Name | None, NotNull] = None
@@ -108,14 +95,14 @@ class ApartmentRead(BaseModel):
         return PREFECTURES.get(self.prefecture)
 
 
-class ApartmentFilter(BaseModel):
+class ApartmentFilter(QueryModel):
     q: str | None = None
     prefecture: str | None = None
     status: Status = "active"
     sort: NameSort = "name"
 
 
-class RoomCreate(_Input):
+class RoomCreate(InputModel):
     apartment_id: int = Field(ge=1)
     name: Annotated[str, Field(min_length=1, max_length=50)]
     capacity: int = Field(ge=1, le=50)
@@ -124,7 +111,7 @@ class RoomCreate(_Input):
     notes: str = Field(default="", max_length=4000)
 
 
-class RoomUpdate(_Input):
+class RoomUpdate(InputModel):
     version: int = Field(ge=1)
     name: Annotated[Annotated[str, Field(min_length=1, max_length=50)] | None, NotNull] = None
     capacity: Annotated[int | None, NotNull] = Field(default=None, ge=1, le=50)
@@ -151,7 +138,7 @@ class RoomRead(BaseModel):
     version: int
 
 
-class MoveIn(_Input):
+class MoveIn(InputModel):
     """Defaults (rent, utilities, parking fee) come from the room and apartment."""
 
     employee_id: int = Field(ge=1)
@@ -164,12 +151,12 @@ class MoveIn(_Input):
     notes: str = Field(default="", max_length=4000)
 
 
-class MoveOut(_Input):
+class MoveOut(InputModel):
     version: int = Field(ge=1)
     move_out: dt.date
 
 
-class OccupancyUpdate(_Input):
+class OccupancyUpdate(InputModel):
     """Charges and notes; dates change through move-out (or delete a wrong entry)."""
 
     version: int = Field(ge=1)
@@ -200,11 +187,13 @@ class OccupancyRead(BaseModel):
     version: int
 
 
-class OccupancyFilter(BaseModel):
+class OccupancyFilter(QueryModel):
     apartment_id: int | None = None
     room_id: int | None = None
     employee_id: int | None = None
     current_on: dt.date | None = None
+    # Stays running on this day or starting later (today's and the scheduled ones).
+    ongoing_from: dt.date | None = None
     sort: StaySort = "-move_in"
 
 

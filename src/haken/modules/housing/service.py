@@ -348,6 +348,15 @@ class HousingService:
         result = await HousingRepository(session).page_stays(filters, request)
         return result.with_items(await self._reads(session, result.items))
 
+    async def get_occupancy(
+        self, session: AsyncSession, principal: Principal, *, occupancy_id: int
+    ) -> OccupancyRead:
+        """One stay with the employee's, room's and apartment's names."""
+        row = await HousingRepository(session).stay_with_names(occupancy_id)
+        if row is None:
+            raise NotFoundError()
+        return (await self._reads(session, [row]))[0]
+
     async def my_occupancies(
         self, session: AsyncSession, principal: Principal, *, request: PageRequest
     ) -> PageResult[OccupancyRead]:

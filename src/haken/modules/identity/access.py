@@ -11,6 +11,11 @@ unit of work (committed whatever the page then does) and the new cookies go
 out on the page's response: the user stays signed in for the refresh
 lifetime without ever handling a token. ``/api`` requests never refresh
 from a cookie; the JSON API uses ``POST /api/auth/refresh``.
+
+A write to the API (POST, PUT, PATCH, DELETE under ``/api``) authenticated by
+the access cookie rather than a bearer token must carry the page's CSRF token
+in ``X-CSRF-Token``, else 403 ``WEB_API_CSRF_REQUIRED``: SameSite=Lax and the
+JSON content type are a second layer, not the control (docs/security.md).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from haken.platform.logging import get_logger
 from haken.platform.middleware import client_address
 from haken.platform.security import AccessClaims, TokenError, decode_access_token
 from haken.web.cookies import queue_cookie, queue_delete
+from haken.web.csrf import SAFE_METHODS, header_token_is_valid
+from haken.web.errors import ApiCsrfError
 from haken.web.middleware import is_page_path
 
 log = get_logger(__name__)
@@ -111,9 +118,25 @@ def token_claims(request: Request) -> AccessClaims | None:
     return cached
 
 
+def _is_cookie_api_write(request: Request) -> bool:
+    """A state-changing API request whose credential is the access cookie, not a bearer token."""
+    return (
+        request.method not in SAFE_METHODS
+        and "authorization" not in request.headers
+        and not is_page_path(request.url.path)
+    )
+
+
 async def resolve_principal(request: Request, session: AsyncSession) -> Principal | None:
     claims = token_claims(request)
     principal = None
+    if (
+        claims is not None
+        and _is_cookie_api_write(request)
+        and not header_token_is_valid(request, session_id=claims.session_id)
+    ):
+        log.info("cookie-authenticated api write without csrf token refused")
+        raise ApiCsrfError()
     if claims is not None:
         principal = await identity_service.principal_for_claims(session, claims)
     if principal is None and _may_refresh_from_cookie(request):

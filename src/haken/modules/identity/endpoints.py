@@ -236,7 +236,7 @@ async def list_users(
 
 @users_router.get("/outbox", response_model=PageEnvelope[OutboxRead])
 async def outbox(principal: AdminPrincipal, session: SessionDep, paging: PageQuery) -> Any:
-    """Mail queued for delivery (how a developer reads reset links without SMTP)."""
+    """Outgoing mail: recipient, kind, time and delivery state; never a body or a link."""
     result = await identity_service.outbox(session, paging)
     return page(result.items, result.pagination(paging.limit))
 

@@ -51,6 +51,40 @@ class WeakPasswordError(HakenError):
     message_ja = "パスワードは {minimum} 文字以上にしてください。"
 
 
+class CommonPasswordError(HakenError):
+    code = "AUTH_PASSWORD_TOO_COMMON"
+    status_code = 422
+    message_en = (
+        "This password is too common or too easy to guess (it is in a list of breached "
+        "and common passwords, or follows a simple pattern). Choose a longer, unusual phrase."
+    )
+    message_ja = (
+        "このパスワードはよく使われているか推測されやすいため使用できません"
+        "（漏えい・頻出パスワードの一覧にあるか、単純なパターンです）。長く珍しいフレーズにしてください。"
+    )
+
+
+class PasswordContainsIdentityError(HakenError):
+    code = "AUTH_PASSWORD_CONTAINS_IDENTITY"
+    status_code = 422
+    message_en = "The password must not contain your e-mail address or your name."
+    message_ja = "パスワードにメールアドレスや氏名を含めることはできません。"
+
+
+class PasswordReusedError(HakenError):
+    code = "AUTH_PASSWORD_REUSED"
+    status_code = 422
+    message_en = "The new password must differ from the current one."
+    message_ja = "新しいパスワードは現在のパスワードと異なるものにしてください。"
+
+
+class PasswordRepeatedCharacterError(HakenError):
+    code = "AUTH_PASSWORD_REPEATED_CHARACTER"
+    status_code = 422
+    message_en = "The password must not be one character repeated."
+    message_ja = "同じ文字の繰り返しだけのパスワードは使用できません。"
+
+
 class WrongPasswordError(HakenError):
     code = "AUTH_WRONG_PASSWORD"
     status_code = 400
@@ -98,3 +132,24 @@ class EmployeeLinkError(HakenError):
     status_code = 422
     message_en = "The employee record does not exist or already has an account."
     message_ja = "指定した社員が存在しないか、既にアカウントが紐付いています。"
+
+
+class EmployeeLinkRoleError(HakenError):
+    code = "USER_EMPLOYEE_LINK_ROLE"
+    status_code = 422
+    message_en = "Only a user with the employee role can be linked to an employee record."
+    message_ja = "社員レコードに紐付けられるのは「派遣社員・スタッフ」権限のユーザーだけです。"
+
+
+class SiteLinkRoleError(HakenError):
+    code = "USER_SITES_ROLE"
+    status_code = 422
+    message_en = "Only a site manager can be given sites."
+    message_ja = "事業所を割り当てられるのは「派遣元責任者」権限のユーザーだけです。"
+
+
+class SiteLinkError(HakenError):
+    code = "USER_SITE_INVALID"
+    status_code = 422
+    message_en = "Site {site_ids} does not exist."
+    message_ja = "事業所 {site_ids} は存在しません。"

@@ -109,16 +109,50 @@ class AddressLockout(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
 
+class LoginFailure(Base):
+    """Failed sign-ins for e-mails without an account, so they lock like a real one.
+
+    Keyed by the SHA-256 of the normalised e-mail (no address of a stranger is
+    stored); an existing account keeps its counter on ``users``.
+    """
+
+    __tablename__ = "login_failures"
+
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), nullable=False, default=utcnow, index=True
+    )
+
+
+# Delivery states of an outbox mail.
+MAIL_HELD = "held"  # no SMTP server configured (development): never delivered
+MAIL_QUEUED = "queued"  # a delivery job is on its way
+MAIL_SENT = "sent"
+
+
 class OutboxEmail(IdMixin, Base):
-    """Mail waiting for delivery: read by admins in development, sent by SMTP in production."""
+    """Mail for delivery. The body (it may hold a one-time link) is sealed with the
+    field cipher and opened only by the SMTP delivery job; every read shows metadata."""
 
     __tablename__ = "outbox_emails"
 
     to_address: Mapped[str] = mapped_column(String(254), nullable=False)
     subject: Mapped[str] = mapped_column(String(255), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
+    # The previous release's readable body: always empty now (0006 blanked the old rows);
+    # dropped by a later contract migration.
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # FieldCipher token, associated data ``outbox_emails.body`` (None only on old rows).
+    body_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    state: Mapped[str] = mapped_column(
+        String(20), nullable=False, default=MAIL_HELD, server_default=MAIL_HELD
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
-    __table_args__ = (Index("ix_outbox_emails_created", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_emails_created", "created_at", "id"),
+        Index("ix_outbox_emails_recipient", "to_address", "kind", "created_at"),
+    )

@@ -28,6 +28,7 @@ from haken.modules.identity.schemas import (
     UserCreate,
 )
 from haken.modules.identity.service import identity_service
+from haken.modules.identity.labels import register_labels
 from haken.platform.access import (
     AdminPrincipal,
     CurrentPrincipal,
@@ -64,11 +65,25 @@ ROLE_LABELS = {
     Role.EMPLOYEE: N_("Employee"),
 }
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
-PASSWORD_FIELDS = {
-    "AUTH_WRONG_PASSWORD": "current_password",
-    "AUTH_PASSWORD_TOO_WEAK": "new_password",
+# The password policy's refusals (identity/passwords.py), each on the password field.
+POLICY_CODES = (
+    "AUTH_PASSWORD_TOO_WEAK",
+    "AUTH_PASSWORD_TOO_COMMON",
+    "AUTH_PASSWORD_CONTAINS_IDENTITY",
+    "AUTH_PASSWORD_REUSED",
+    "AUTH_PASSWORD_REPEATED_CHARACTER",
+)
+NEW_PASSWORD_FIELDS = dict.fromkeys(POLICY_CODES, "new_password")
+PASSWORD_FIELDS = {"AUTH_WRONG_PASSWORD": "current_password", **NEW_PASSWORD_FIELDS}
+USER_FIELDS = {
+    "USER_EMAIL_TAKEN": "email",
+    **dict.fromkeys(POLICY_CODES, "password"),
+    "USER_EMPLOYEE_INVALID": "employee_id",
+    "USER_EMPLOYEE_LINK_ROLE": "employee_id",
+    "USER_SITES_ROLE": "site_ids",
+    "USER_SITE_INVALID": "site_ids",
 }
-USER_FIELDS = {"USER_EMAIL_TAKEN": "email", "AUTH_PASSWORD_TOO_WEAK": "password"}
+ROLE_FIELDS = {"USER_SITES_ROLE": "site_ids", "USER_SITE_INVALID": "site_ids"}
 
 
 def _home_for(role: Role) -> str:
@@ -203,7 +218,7 @@ async def password_reset_confirm(
                 session, token=state.data.token, new_password=state.data.new_password
             )
         except HakenError as error:
-            state.add_error(error, {"AUTH_PASSWORD_TOO_WEAK": "new_password"})
+            state.add_error(error, NEW_PASSWORD_FIELDS)
     if not state.ok:
         raise FormRejected(
             render(request, "identity/reset_confirm.html", {"form": state}, status_code=422)
@@ -417,7 +432,9 @@ async def change_role(
     )
     state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
     await save_form(
-        state, lambda data: identity_service.change_role(session, principal, user_id, data)
+        state,
+        lambda data: identity_service.change_role(session, principal, user_id, data),
+        field_codes=ROLE_FIELDS,
     )
     if not state.ok:
         raise FormRejected(
@@ -447,6 +464,12 @@ async def deactivate_user(
     return redirect(request, f"/admin/users/{user_id}")
 
 
+MAIL_KINDS = {"password_reset": N_("Password reset")}
+MAIL_STATES = {
+    "held": N_("Held (no mail server configured)"),
+    "queued": N_("Queued"),
+    "sent": N_("Delivered"),
+}
 outbox_pages = APIRouter(
     prefix="/admin/outbox", include_in_schema=False, dependencies=[Depends(default_limit)]
 )
@@ -459,13 +482,18 @@ async def outbox(
     session: SessionDep,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Any:
-    """Queued mail (how reset links are read where no SMTP server is configured)."""
+    """Outgoing mail: recipient, kind, time, delivery state (never a body or a link)."""
     paging = PageRequest(limit=50, cursor=cursor)
     result = await identity_service.outbox(session, paging)
     return render(
         request,
         "identity/outbox.html",
-        {"result": result, "filters": {"cursor": cursor or ""}},
+        {
+            "result": result,
+            "filters": {"cursor": cursor or ""},
+            "kind_labels": {k: gettext_(label) for k, label in MAIL_KINDS.items()},
+            "state_labels": {k: gettext_(label) for k, label in MAIL_STATES.items()},
+        },
         block="results",
     )
 
@@ -550,6 +578,7 @@ async def _profile_panel(
 
 def register_web() -> None:
     """Navigation entries and the portal's profile section of this area."""
+    register_labels()
     registry.add_nav(NavItem("users", N_("Users"), "/admin/users", minimum=Role.ADMIN, order=80))
     registry.add_nav(
         NavItem("sessions", N_("Sessions"), "/admin/sessions", minimum=Role.ADMIN, order=82)

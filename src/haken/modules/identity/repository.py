@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, delete, func, or_, select, update
+from sqlalchemy import Row, Select, case, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.identity.models import (
     AddressLockout,
     AuthSession,
+    LoginFailure,
     OutboxEmail,
     PasswordResetToken,
     RefreshToken,
@@ -39,6 +42,11 @@ class IdentityRepository:
 
     async def user_by_id(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def users_by_ids(self, user_ids: Sequence[int]) -> Sequence[User]:
+        if not user_ids:
+            return []
+        return (await self.session.scalars(select(User).where(User.id.in_(user_ids)))).all()
 
     async def user_by_employee(self, employee_id: int) -> User | None:
         result = await self.session.scalars(select(User).where(User.employee_id == employee_id))
@@ -243,10 +251,91 @@ class IdentityRepository:
         )
         return result.first()
 
+    async def void_reset_tokens(self, user_id: int, now: dt.datetime) -> None:
+        """Spend every unused reset token of the user (a newer link replaces them)."""
+        await self.session.execute(
+            update(PasswordResetToken)
+            .where(PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
     async def address_lockout(self, address: str) -> AddressLockout | None:
         return await self.session.get(AddressLockout, address)
 
-    async def purge_expired(self, now: dt.datetime, keep_revoked_days: int = 30) -> dict[str, int]:
+    async def login_failure(self, digest: str) -> LoginFailure | None:
+        return await self.session.get(LoginFailure, digest)
+
+    def _insert(self) -> Any:
+        dialect = self.session.get_bind().dialect.name
+        return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+    async def count_unknown_login_failure(self, digest: str, now: dt.datetime) -> int:
+        """Add one failure for an e-mail without an account; the new count.
+
+        One upsert, so two first failures at the same instant add up instead of
+        colliding on the primary key (a 500 that would also tell the address apart).
+        """
+        statement = self._insert()(LoginFailure).values(
+            email_digest=digest, failed_count=1, updated_at=now
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[LoginFailure.email_digest],
+            set_={"failed_count": LoginFailure.failed_count + 1, "updated_at": now},
+        ).returning(LoginFailure.failed_count)
+        count = await self.session.scalar(
+            statement, execution_options={"synchronize_session": False}
+        )
+        return int(count or 0)
+
+    async def set_unknown_login_lock(
+        self, digest: str, locked_until: dt.datetime | None
+    ) -> None:
+        await self.session.execute(
+            update(LoginFailure)
+            .where(LoginFailure.email_digest == digest)
+            .values(locked_until=locked_until)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def count_address_failure(
+        self, address: str, now: dt.datetime, forget_before: dt.datetime
+    ) -> int:
+        """Add one failure for a client address (a count older than ``forget_before``
+        starts again at 1); one upsert, safe against concurrent first failures."""
+        statement = self._insert()(AddressLockout).values(
+            address=address, failed_count=1, updated_at=now
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[AddressLockout.address],
+            set_={
+                "failed_count": case(
+                    (AddressLockout.updated_at < forget_before, 1),
+                    else_=AddressLockout.failed_count + 1,
+                ),
+                "updated_at": now,
+            },
+        ).returning(AddressLockout.failed_count)
+        count = await self.session.scalar(
+            statement, execution_options={"synchronize_session": False}
+        )
+        return int(count or 0)
+
+    async def set_address_lock(self, address: str, locked_until: dt.datetime | None) -> None:
+        await self.session.execute(
+            update(AddressLockout)
+            .where(AddressLockout.address == address)
+            .values(locked_until=locked_until)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def purge_expired(
+        self,
+        now: dt.datetime,
+        keep_revoked_days: int = 30,
+        *,
+        unknown_failures_before: dt.datetime | None = None,
+    ) -> dict[str, int]:
         """Delete expired tokens and long-dead sessions (the nightly job)."""
         counts = {}
         result = await self.session.execute(
@@ -264,11 +353,36 @@ class IdentityRepository:
             )
         )
         counts["auth_sessions"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if unknown_failures_before is not None:
+            result = await self.session.execute(
+                delete(LoginFailure).where(LoginFailure.updated_at < unknown_failures_before)
+            )
+            counts["login_failures"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
         return counts
 
     # outbox ------------------------------------------------------------------------
 
-    async def page_outbox(self, request: PageRequest) -> PageResult[OutboxEmail]:
-        statement = apply_keyset(select(OutboxEmail), OUTBOX_SORT, request)
-        rows = (await self.session.scalars(statement)).all()
+    async def page_outbox(self, request: PageRequest) -> PageResult[Row[Any]]:
+        """Metadata columns only: the sealed body is never loaded for a listing."""
+        columns = select(
+            OutboxEmail.id,
+            OutboxEmail.to_address,
+            OutboxEmail.kind,
+            OutboxEmail.state,
+            OutboxEmail.created_at,
+            OutboxEmail.sent_at,
+        )
+        statement = apply_keyset(cast("Select[Any]", columns), OUTBOX_SORT, request)
+        rows = (await self.session.execute(statement)).all()
         return build_page(rows, OUTBOX_SORT, request)
+
+    async def outbox_mail(self, mail_id: int) -> OutboxEmail | None:
+        return await self.session.get(OutboxEmail, mail_id)
+
+    async def count_mails_since(self, to_address: str, kind: str, since: dt.datetime) -> int:
+        statement = select(func.count()).where(
+            OutboxEmail.to_address == to_address,
+            OutboxEmail.kind == kind,
+            OutboxEmail.created_at >= since,
+        )
+        return int(await self.session.scalar(statement) or 0)

@@ -6,17 +6,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from haken.platform.access import Role
+from haken.platform.schemas import InputModel, Password
 
 PASSWORD_MIN_LENGTH = 12
 Locale = Literal["ja", "en"]
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(InputModel):
     email: EmailStr
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(InputModel):
     refresh_token: str = Field(min_length=10, max_length=512)
 
 
@@ -27,18 +28,18 @@ class TokenPair(BaseModel):
     expires_in: int
 
 
-class PasswordChange(BaseModel):
-    current_password: str = Field(min_length=1, max_length=1024)
-    new_password: str = Field(min_length=1, max_length=1024)
+class PasswordChange(InputModel):
+    current_password: Password
+    new_password: Password
 
 
-class PasswordResetRequest(BaseModel):
+class PasswordResetRequest(InputModel):
     email: EmailStr
 
 
-class PasswordResetConfirm(BaseModel):
+class PasswordResetConfirm(InputModel):
     token: str = Field(min_length=10, max_length=512)
-    new_password: str = Field(min_length=1, max_length=1024)
+    new_password: Password
 
 
 class Accepted(BaseModel):
@@ -76,27 +77,27 @@ class UserRead(BaseModel):
     version: int
 
 
-class UserCreate(BaseModel):
+class UserCreate(InputModel):
     email: EmailStr
     display_name: str = Field(default="", max_length=120)
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
     role: Role
     locale: Locale = "ja"
     employee_id: int | None = Field(default=None, ge=1)
     site_ids: list[int] = Field(default_factory=list, max_length=1000)
 
 
-class RoleChange(BaseModel):
+class RoleChange(InputModel):
     role: Role
     version: int = Field(ge=1)
     site_ids: list[int] | None = Field(default=None, max_length=1000)
 
 
-class Deactivate(BaseModel):
+class Deactivate(InputModel):
     version: int = Field(ge=1)
 
 
-class Preferences(BaseModel):
+class Preferences(InputModel):
     """A user's own settings."""
 
     locale: Locale
@@ -128,12 +129,24 @@ class SessionAdminRead(SessionRead):
 
 
 class OutboxRead(BaseModel):
+    """A mail's metadata. Its body (it may hold a one-time link for the recipient) is
+    sealed and never read back through any route."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     to_address: str
-    subject: str
-    body: str
     kind: str
+    state: Literal["held", "queued", "sent"] = Field(
+        description="held: no SMTP server configured (never delivered); queued; sent"
+    )
     created_at: dt.datetime
     sent_at: dt.datetime | None
+
+
+class UserLabel(BaseModel):
+    """Who a user is, for pages naming the author of something (the audit log)."""
+
+    id: int
+    display_name: str
+    email: str

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,23 +21,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.config import Settings
 from haken.modules.audit.service import audit_service
+from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
 from haken.modules.identity.errors import (
     AccountLockedError,
     AddressLockedError,
     EmailTakenError,
     EmployeeLinkError,
+    EmployeeLinkRoleError,
     InvalidCredentialsError,
     InvalidResetTokenError,
     InvalidTokenError,
     RoleEscalationError,
     SelfModificationError,
+    SiteLinkError,
+    SiteLinkRoleError,
     TokenReuseError,
-    WeakPasswordError,
     WrongPasswordError,
 )
 from haken.modules.identity.models import (
-    AddressLockout,
+    MAIL_HELD,
+    MAIL_QUEUED,
+    MAIL_SENT,
     AuthSession,
     OutboxEmail,
     PasswordResetToken,
@@ -44,9 +50,9 @@ from haken.modules.identity.models import (
     User,
     UserSite,
 )
+from haken.modules.identity.passwords import check_password
 from haken.modules.identity.repository import IdentityRepository
 from haken.modules.identity.schemas import (
-    PASSWORD_MIN_LENGTH,
     OutboxRead,
     Preferences,
     PrincipalRecord,
@@ -55,6 +61,7 @@ from haken.modules.identity.schemas import (
     SessionRead,
     TokenPair,
     UserCreate,
+    UserLabel,
     UserRead,
 )
 from haken.platform.access import Principal, Role
@@ -67,6 +74,7 @@ from haken.platform.cache import (
     scope_by_role,
 )
 from haken.platform.errors import HakenError, NotFoundError, VersionConflictError
+from haken.platform.jobs import enqueue_job
 from haken.platform.logging import get_logger
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.security import (
@@ -74,6 +82,7 @@ from haken.platform.security import (
     TokenError,
     decode_access_token,
     encode_access_token,
+    field_cipher,
     hash_password,
     new_opaque_token,
     token_digest,
@@ -88,6 +97,12 @@ LOCK_BASE_SECONDS = 30
 LOCK_MAX_SECONDS = 3600
 ADDRESS_FAILURE_MEMORY = dt.timedelta(hours=1)
 RESET_TOKEN_LIFETIME = dt.timedelta(minutes=30)
+RESET_MAIL_WINDOW = dt.timedelta(hours=1)
+# Failure counters of e-mails without an account are forgotten after this long unused.
+UNKNOWN_FAILURE_MEMORY = dt.timedelta(days=30)
+# Associated data of a sealed outbox body: the token opens in this column only.
+OUTBOX_BODY_CONTEXT = "outbox_emails.body"
+DELIVER_MAIL_JOB = "identity.deliver_mail"
 
 
 def utcnow() -> dt.datetime:
@@ -115,9 +130,28 @@ class ClientInfo:
     user_agent: str
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise WeakPasswordError(minimum=PASSWORD_MIN_LENGTH)
+@dataclass(frozen=True)
+class MailMessage:
+    """An outbox mail opened for the SMTP delivery job (never for a reader)."""
+
+    id: int
+    to_address: str
+    subject: str
+    body: str
+    sent: bool
+
+
+def _check_new_password(password: str, user: User | None, *, email: str, name: str) -> None:
+    """The password policy; a user's own current password counts as reused."""
+    same = False
+    if user is not None:
+        same, _ = verify_password(password, user.password_hash)
+    check_password(password, email=email, name=name, current_hash_matches=same)
+
+
+def email_digest(email: str) -> str:
+    """The key of an unknown e-mail's failure counter (the address itself is not kept)."""
+    return token_digest(email.strip().lower())
 
 
 def _user_snapshot(user: User, site_ids: list[int] | None = None) -> dict[str, Any]:
@@ -216,14 +250,20 @@ class IdentityService:
                 error=AddressLockedError(retry_after=retry, headers={"Retry-After": str(retry)})
             )
         user = await repo.user_by_email(email)
-        if user is not None and user.locked_until and user.locked_until > now:
-            retry = int((user.locked_until - now).total_seconds()) + 1
+        # An e-mail without an account keeps its own counter and locks the same way,
+        # so the answers (401 ×5, then 423) do not tell which addresses have accounts.
+        unknown = None if user is not None else await repo.login_failure(email_digest(email))
+        locked_until = user.locked_until if user is not None else (unknown and unknown.locked_until)
+        if locked_until and locked_until > now:
+            retry = int((locked_until - now).total_seconds()) + 1
             return Outcome(
                 error=AccountLockedError(retry_after=retry, headers={"Retry-After": str(retry)})
             )
         valid, new_hash = verify_password(password, user.password_hash if user else None)
         if user is None or not valid or not user.is_active:
-            await self._record_failure(repo, user, lockout, client.address, now)
+            if user is None:
+                await self._record_unknown_failure(repo, email, now)
+            await self._record_failure(repo, user, client.address, now)
             log.warning("sign-in failed", reason="credentials", known_account=user is not None)
             return Outcome(error=InvalidCredentialsError())
         await repo.mark_login_success(user.id, now, new_hash)
@@ -248,11 +288,21 @@ class IdentityService:
         )
         return Outcome(tokens=tokens)
 
+    async def _record_unknown_failure(
+        self, repo: IdentityRepository, email: str, now: dt.datetime
+    ) -> None:
+        """The account lockout's arithmetic for an e-mail that has no account."""
+        digest = email_digest(email)
+        failures = await repo.count_unknown_login_failure(digest, now)
+        seconds = lock_seconds(failures, ACCOUNT_LOCK_THRESHOLD)
+        await repo.set_unknown_login_lock(
+            digest, now + dt.timedelta(seconds=seconds) if seconds else None
+        )
+
     async def _record_failure(
         self,
         repo: IdentityRepository,
         user: User | None,
-        lockout: AddressLockout | None,
         address: str,
         now: dt.datetime,
     ) -> None:
@@ -261,15 +311,13 @@ class IdentityService:
             seconds = lock_seconds(failures, ACCOUNT_LOCK_THRESHOLD)
             locked_until = now + dt.timedelta(seconds=seconds) if seconds else None
             await repo.mark_login_failure(user.id, failures, locked_until)
-        if lockout is None:
-            lockout = AddressLockout(address=address, failed_count=0)
-            repo.add(lockout)
-        elif lockout.updated_at < now - ADDRESS_FAILURE_MEMORY:
-            lockout.failed_count = 0
-        lockout.failed_count += 1
-        lockout.updated_at = now
-        seconds = lock_seconds(lockout.failed_count, ADDRESS_LOCK_THRESHOLD)
-        lockout.locked_until = now + dt.timedelta(seconds=seconds) if seconds else None
+        address_failures = await repo.count_address_failure(
+            address, now, now - ADDRESS_FAILURE_MEMORY
+        )
+        seconds = lock_seconds(address_failures, ADDRESS_LOCK_THRESHOLD)
+        await repo.set_address_lock(
+            address, now + dt.timedelta(seconds=seconds) if seconds else None
+        )
 
     async def refresh(
         self, session: AsyncSession, settings: Settings, *, refresh_token: str
@@ -401,7 +449,7 @@ class IdentityService:
         valid, _ = verify_password(current, user.password_hash)
         if not valid:
             raise WrongPasswordError()
-        check_password_strength(new)
+        _check_new_password(new, user, email=user.email, name=user.display_name)
         now = utcnow()
         user.password_hash = hash_password(new)
         user.password_changed_at = now
@@ -422,14 +470,24 @@ class IdentityService:
     async def request_password_reset(
         self, session: AsyncSession, settings: Settings, *, email: str
     ) -> None:
-        """Queue a reset mail when the account exists; the answer is the same either way."""
+        """Queue a reset mail when the account exists; the answer is the same either way.
+
+        At most ``password_reset_mails_per_hour`` mails per address (further requests
+        send nothing, with the same answer); a new link voids the older unused ones.
+        The link exists readable only inside the sealed body, opened by delivery.
+        """
         repo = IdentityRepository(session)
         user = await repo.user_by_email(email)
         if user is None or not user.is_active:
             log.info("password reset requested for unknown or inactive account")
             return
-        token = new_opaque_token()
         now = utcnow()
+        sent = await repo.count_mails_since(user.email, "password_reset", now - RESET_MAIL_WINDOW)
+        if sent >= settings.password_reset_mails_per_hour:
+            log.warning("password reset mail cap reached", user_id=user.id, mails=sent)
+            return
+        await repo.void_reset_tokens(user.id, now)
+        token = new_opaque_token()
         repo.add(
             PasswordResetToken(
                 user_id=user.id,
@@ -438,19 +496,19 @@ class IdentityService:
             )
         )
         link = f"{settings.public_url.rstrip('/')}/password-reset?token={token}"
-        repo.add(
-            OutboxEmail(
-                to_address=user.email,
-                kind="password_reset",
-                subject="【haken】パスワード再設定 / Password reset",
-                body=(
-                    "パスワード再設定のご依頼を受け付けました。30分以内に次のリンクを開いてください。\n"
-                    "A password reset was requested. Open this link within 30 minutes:\n\n"
-                    f"{link}\n\n"
-                    "心当たりがない場合はこのメールを破棄してください。\n"
-                    "If you did not ask for this, ignore this e-mail.\n"
-                ),
-            )
+        await self._queue_mail(
+            session,
+            settings,
+            to_address=user.email,
+            kind="password_reset",
+            subject="【haken】パスワード再設定 / Password reset",
+            body=(
+                "パスワード再設定のご依頼を受け付けました。30分以内に次のリンクを開いてください。\n"
+                "A password reset was requested. Open this link within 30 minutes:\n\n"
+                f"{link}\n\n"
+                "心当たりがない場合はこのメールを破棄してください。\n"
+                "If you did not ask for this, ignore this e-mail.\n"
+            ),
         )
         await audit_service.record(
             session,
@@ -461,6 +519,52 @@ class IdentityService:
             action="password_reset_request",
         )
 
+    async def _queue_mail(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        *,
+        to_address: str,
+        kind: str,
+        subject: str,
+        body: str,
+    ) -> None:
+        """Seal the body into the outbox; with SMTP configured, deliver after the commit."""
+        repo = IdentityRepository(session)
+        mail = OutboxEmail(
+            to_address=to_address,
+            kind=kind,
+            subject=subject,
+            body="",
+            body_enc=field_cipher().encrypt(body, context=OUTBOX_BODY_CONTEXT),
+            state=MAIL_QUEUED if settings.smtp_host else MAIL_HELD,
+        )
+        repo.add(mail)
+        if settings.smtp_host:
+            await repo.flush()
+            enqueue_job(
+                session, DELIVER_MAIL_JOB, key=f"{DELIVER_MAIL_JOB}:{mail.id}", mail_id=mail.id
+            )
+
+    async def mail_for_delivery(self, session: AsyncSession, mail_id: int) -> MailMessage | None:
+        """Open a sealed mail: for the SMTP delivery job only, never for a route or page."""
+        mail = await IdentityRepository(session).outbox_mail(mail_id)
+        if mail is None or mail.body_enc is None:
+            return None
+        return MailMessage(
+            id=mail.id,
+            to_address=mail.to_address,
+            subject=mail.subject,
+            body=field_cipher().decrypt(mail.body_enc, context=OUTBOX_BODY_CONTEXT),
+            sent=mail.state == MAIL_SENT,
+        )
+
+    async def mark_mail_sent(self, session: AsyncSession, mail_id: int) -> None:
+        mail = await IdentityRepository(session).outbox_mail(mail_id)
+        if mail is not None:
+            mail.state = MAIL_SENT
+            mail.sent_at = utcnow()
+
     async def confirm_password_reset(
         self, session: AsyncSession, *, token: str, new_password: str
     ) -> None:
@@ -469,10 +573,10 @@ class IdentityService:
         now = utcnow()
         if stored is None or stored.used_at is not None or stored.expires_at <= now:
             raise InvalidResetTokenError()
-        check_password_strength(new_password)
         user = await repo.user_by_id(stored.user_id)
         if user is None or not user.is_active:
             raise InvalidResetTokenError()
+        _check_new_password(new_password, user, email=user.email, name=user.display_name)
         stored.used_at = now
         user.password_hash = hash_password(new_password)
         user.password_changed_at = now
@@ -488,6 +592,36 @@ class IdentityService:
             entity_id=user.id,
             action="password_reset",
         )
+
+    async def reset_password_by_operator(self, session: AsyncSession, *, email: str) -> str:
+        """The operator's way back into an account (``haken user reset-password``).
+
+        Sets a new generated one-time password (returned: it exists nowhere else),
+        lifts a lockout, ends every session of the user and records the reset
+        with no acting user (the CLI). An unknown e-mail is :class:`NotFoundError`.
+        """
+        repo = IdentityRepository(session)
+        user = await repo.user_by_email(email.strip())
+        if user is None:
+            raise NotFoundError()
+        password = generate_password()
+        now = utcnow()
+        user.password_hash = hash_password(password)
+        user.password_changed_at = now
+        user.failed_login_count = 0
+        user.locked_until = None
+        revoked = await repo.revoke_sessions(user.id, now, "password_reset")
+        _touch_user(session, user.id)  # the row's version
+        await audit_service.record(
+            session,
+            None,
+            entity_type="user",
+            entity_id=user.id,
+            action="password_reset_by_operator",
+            before={"password": "old"},
+            after={"password": "new", "sessions_revoked": revoked},
+        )
+        return password
 
     # --- sessions -----------------------------------------------------------------
 
@@ -575,24 +709,62 @@ class IdentityService:
         if principal is not None and role > principal.role:
             raise RoleEscalationError()
 
+    async def _check_links(
+        self,
+        session: AsyncSession,
+        principal: Principal | None,
+        role: Role,
+        employee_id: int | None,
+        site_ids: list[int],
+        *,
+        user_id: int | None = None,
+    ) -> None:
+        """Links must fit the role and point at rows the granting user can read.
+
+        Only the employee role links to an employee record (one account each); only
+        site managers have sites. ``principal`` None is the operator's CLI (no scope).
+        """
+        if employee_id is not None:
+            if role is not Role.EMPLOYEE:
+                raise EmployeeLinkRoleError()
+            try:
+                if principal is None:
+                    await employees_service.get_brief(session, employee_id)
+                else:
+                    await employees_service.get(session, principal, employee_id)
+            except NotFoundError as error:
+                raise EmployeeLinkError() from error
+            holder = await IdentityRepository(session).user_by_employee(employee_id)
+            if holder is not None and holder.id != user_id:
+                raise EmployeeLinkError()
+        if site_ids:
+            if role is not Role.SITE_MANAGER:
+                raise SiteLinkRoleError()
+            wanted = sorted(set(site_ids))
+            known = await clients_service.get_site_labels(session, wanted)
+            missing = [site_id for site_id in wanted if site_id not in known]
+            if principal is not None and not principal.is_at_least(Role.ADMIN):
+                for site_id in wanted:
+                    if site_id in missing:
+                        continue
+                    try:
+                        await clients_service.get_site(session, principal, site_id=site_id)
+                    except NotFoundError:
+                        missing.append(site_id)
+            if missing:
+                raise SiteLinkError(site_ids=", ".join(map(str, sorted(missing))))
+
     async def create_user(
         self, session: AsyncSession, principal: Principal | None, data: UserCreate
     ) -> UserRead:
         """Create an account; ``principal`` None means the operator's CLI (no ceiling)."""
         self._check_grant(principal, data.role)
-        check_password_strength(data.password)
         repo = IdentityRepository(session)
         email = data.email.lower()
+        _check_new_password(data.password, None, email=email, name=data.display_name)
         if await repo.user_by_email(email) is not None:
             raise EmailTakenError()
-        if data.employee_id is not None:
-            # Self-service accounts link to an existing employee, one account each.
-            try:
-                await employees_service.get_brief(session, data.employee_id)
-            except NotFoundError as error:
-                raise EmployeeLinkError() from error
-            if await repo.user_by_employee(data.employee_id) is not None:
-                raise EmployeeLinkError()
+        await self._check_links(session, principal, data.role, data.employee_id, data.site_ids)
         user = User(
             email=email,
             display_name=data.display_name,
@@ -607,7 +779,7 @@ class IdentityService:
             await repo.flush()
         except IntegrityError as error:
             raise EmailTakenError() from error
-        site_ids = sorted(set(data.site_ids)) if data.role is Role.SITE_MANAGER else []
+        site_ids = sorted(set(data.site_ids))
         await repo.replace_sites(user.id, site_ids)
         _touch_user(session, user.id)
         await audit_service.record(
@@ -656,6 +828,16 @@ class IdentityService:
         sites = await repo.site_ids_by_user([user.id]) if user.role == Role.SITE_MANAGER else {}
         return _user_read(user, sites.get(user.id, []))
 
+    async def user_labels(
+        self, session: AsyncSession, user_ids: Sequence[int]
+    ) -> dict[int, UserLabel]:
+        """Names and e-mail addresses of users, for pages that show who did something
+        (the audit log): one query for all of them."""
+        users = await IdentityRepository(session).users_by_ids(sorted(set(user_ids)))
+        return {
+            u.id: UserLabel(id=u.id, display_name=u.display_name, email=u.email) for u in users
+        }
+
     async def me(self, session: AsyncSession, principal: Principal) -> UserRead:
         return await self.get_user(session, principal, principal.user_id)
 
@@ -675,11 +857,17 @@ class IdentityService:
             raise VersionConflictError()
         before_sites = (await repo.site_ids_by_user([user.id])).get(user.id, [])
         before = _user_snapshot(user, before_sites)
-        user.role = change.role.value
         if change.role is Role.SITE_MANAGER:
             site_ids = sorted(set(change.site_ids if change.site_ids is not None else before_sites))
         else:
+            if change.site_ids:
+                raise SiteLinkRoleError()
             site_ids = []
+        await self._check_links(session, principal, change.role, None, site_ids)
+        user.role = change.role.value
+        if change.role is not Role.EMPLOYEE:
+            # Only the employee role self-serves an employee record: the link ends here.
+            user.employee_id = None
         await repo.replace_sites(user.id, site_ids)
         await repo.flush()
         # A role change takes effect now: sessions minted under the old role end.
@@ -726,6 +914,7 @@ class IdentityService:
         return _user_read(user, sites)
 
     async def outbox(self, session: AsyncSession, request: PageRequest) -> PageResult[OutboxRead]:
+        """Metadata only (recipient, kind, time, delivery state): never a body."""
         result = await IdentityRepository(session).page_outbox(request)
         return PageResult(
             items=[OutboxRead.model_validate(r) for r in result.items],
@@ -774,7 +963,10 @@ class IdentityService:
         return await IdentityRepository(session).any_user()
 
     async def purge_expired(self, session: AsyncSession) -> dict[str, int]:
-        return await IdentityRepository(session).purge_expired(utcnow())
+        now = utcnow()
+        return await IdentityRepository(session).purge_expired(
+            now, unknown_failures_before=now - UNKNOWN_FAILURE_MEMORY
+        )
 
 
 identity_service = IdentityService()
@@ -785,4 +977,11 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
-__all__ = ["ClientInfo", "IdentityService", "Outcome", "generate_password", "identity_service"]
+__all__ = [
+    "ClientInfo",
+    "IdentityService",
+    "MailMessage",
+    "Outcome",
+    "generate_password",
+    "identity_service",
+]

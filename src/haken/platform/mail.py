@@ -1,0 +1,62 @@
+"""Outgoing mail over SMTP (stdlib ``smtplib`` in a worker thread).
+
+Settings: ``HAKEN_SMTP_*`` (docs/operations.md). Without ``HAKEN_SMTP_HOST`` nothing is
+sent (development): callers keep the mail undelivered. Errors propagate, so the job that
+sends retries with back-off and dead-letters like any other job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from haken.config import Settings
+
+
+class MailNotConfiguredError(RuntimeError):
+    """No SMTP host is configured."""
+
+
+def _compose(settings: Settings, to_address: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to_address
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="haken")
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+def _send_blocking(settings: Settings, message: EmailMessage) -> None:
+    timeout = settings.smtp_timeout_seconds
+    context = ssl.create_default_context()
+    smtp: smtplib.SMTP
+    if settings.smtp_ssl:
+        smtp = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=timeout, context=context
+        )
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    with smtp:
+        smtp.ehlo()
+        if settings.smtp_starttls and not settings.smtp_ssl:
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if settings.smtp_username:
+            password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+            smtp.login(settings.smtp_username, password)
+        smtp.send_message(message)
+
+
+async def send_mail(settings: Settings, *, to_address: str, subject: str, body: str) -> None:
+    """Send one mail; raises on any SMTP or network error."""
+    if not settings.smtp_host:
+        raise MailNotConfiguredError("HAKEN_SMTP_HOST is not set")
+    message = _compose(settings, to_address, subject, body)
+    await asyncio.to_thread(_send_blocking, settings, message)
+
+
+__all__ = ["MailNotConfiguredError", "send_mail"]

@@ -1,0 +1,364 @@
+"""Every list a site manager or an employee can read, against rows they must not see.
+
+One world with two sites and two placed workers: the caller is the manager of site A (or
+Alice, the worker placed there); everything of site B (client, site, unit, contract, contact,
+Bob's assignment, his stay, his residence card, his sessions) must be absent from every list
+and 404 on a detail read, while the caller's own rows are present (so an empty list cannot
+pass). The walk at the end fails for a list route (API or page) that a site manager or an
+employee may read and that no case here covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from haken.platform.access import Role
+from tests.integration.assignments.factories import assign, make_contract, post
+from tests.integration.test_policies import ROUTES, expected_policy, minimum_role
+
+_serial = itertools.count(1)
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
+
+
+@dataclass
+class Side:
+    """One site's rows; ``marks`` are strings only this side's rows show."""
+
+    client_id: int
+    site_id: int
+    unit_id: int
+    contact_id: int
+    contract_id: int
+    employee_id: int
+    assignment_id: int
+    occupancy_id: int
+    marks: tuple[str, ...]
+
+
+async def _side(http: httpx.AsyncClient, office: dict[str, str], tag: str, room: int) -> Side:
+    n = next(_serial)
+    owner = await post(http, "/api/clients", office, name=f"{tag}商事{n}", prefecture="23")
+    contact = await post(
+        http, f"/api/clients/{owner['id']}/contacts", office, name=f"{tag} 担当{n}"
+    )
+    site = await post(
+        http,
+        "/api/sites",
+        office,
+        client_id=owner["id"],
+        name=f"{tag}工場{n}",
+        prefecture="23",
+        address_line1="1",
+    )
+    unit = await post(http, "/api/units", office, site_id=site["id"], name=f"{tag}製造課{n}")
+    contract = await make_contract(
+        http, office, unit["id"], "2026-04-01", "2030-03-31", contract_number=f"{tag}-K{n}"
+    )
+    expiry = (_today() + dt.timedelta(days=60)).isoformat()
+    worker = await post(
+        http,
+        "/api/employees",
+        office,
+        name_kanji=f"{tag} 太郎",
+        name_kana="テスト タロウ",
+        name_romaji=f"{tag.capitalize()} Taro",
+        birth_date="1990-05-20",
+        employment_type="dispatch",
+        hire_date="2026-01-01",
+        nationality="VN",
+        residence_status="LONG_TERM_RESIDENT",
+        residence_card_number=f"AB{n:08d}CD",
+        residence_card_expiry=expiry,
+    )
+    # Running today, with its 抵触日 (2029-04-01) within the longest window of the conflicts list.
+    placed = await assign(
+        http, office, contract["id"], worker["id"], start_date="2026-04-01", end_date="2029-03-31"
+    )
+    stay = await post(
+        http,
+        "/api/housing/occupancies",
+        office,
+        employee_id=worker["id"],
+        room_id=room,
+        move_in="2026-04-01",
+    )
+    return Side(
+        client_id=owner["id"],
+        site_id=site["id"],
+        unit_id=unit["id"],
+        contact_id=contact["id"],
+        contract_id=contract["id"],
+        employee_id=worker["id"],
+        assignment_id=placed["id"],
+        occupancy_id=stay["id"],
+        marks=(owner["name"], site["name"], unit["name"], contract["contract_number"]),
+    )
+
+
+@dataclass
+class World:
+    http: httpx.AsyncClient
+    mine: Side
+    theirs: Side
+    manager: dict[str, str]
+    alice: dict[str, str]
+    bob_session_ids: set[int]
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, make_user: Any, login: Any) -> World:
+    admin = await make_user("admin")
+    office = {"Authorization": (await login(admin["email"]))["Authorization"]}
+    flat = await post(
+        client, "/api/housing/apartments", office, name="社宅", prefecture="23", address_line1="1"
+    )
+    room = await post(
+        client,
+        "/api/housing/rooms",
+        office,
+        apartment_id=flat["id"],
+        name="101",
+        capacity=2,
+        rent_per_occupant=30_000,
+    )
+    mine = await _side(client, office, "mine", room["id"])
+    theirs = await _side(client, office, "theirs", room["id"])
+    manager_user = await make_user("site_manager", site_ids=[mine.site_id])
+    manager = {"Authorization": (await login(manager_user["email"]))["Authorization"]}
+    alice_user = await make_user("employee", employee_id=mine.employee_id)
+    alice = {"Authorization": (await login(alice_user["email"]))["Authorization"]}
+    bob_user = await make_user("employee", employee_id=theirs.employee_id)
+    bob = {"Authorization": (await login(bob_user["email"]))["Authorization"]}
+    sessions = (await client.get("/api/auth/sessions", headers=bob)).json()["data"]
+    return World(client, mine, theirs, manager, alice, {s["id"] for s in sessions})
+
+
+async def _rows(w: World, headers: dict[str, str], path: str, **params: Any) -> list[Any]:
+    response = await w.http.get(path, headers=headers, params=params)
+    assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text}"
+    return list(response.json()["data"])
+
+
+async def _ids(w: World, headers: dict[str, str], path: str, key: str = "id", **p: Any) -> set[int]:
+    return {row[key] for row in await _rows(w, headers, path, **p)}
+
+
+async def _html(w: World, headers: dict[str, str], path: str) -> str:
+    response = await w.http.get(path, headers=headers, follow_redirects=True)
+    assert response.status_code == 200, f"GET {path}: {response.status_code}"
+    return response.text
+
+
+def _shows_only_mine(w: World, text: str, path: str, shown: slice = slice(None)) -> None:
+    """``shown``: which of the marks (client, site, unit, contract number) the page lists."""
+    for mark in w.mine.marks[shown]:
+        assert mark in text, f"{path} does not show the caller's own {mark!r}"
+    for mark in w.theirs.marks:
+        assert mark not in text, f"{path} shows {mark!r} of a site outside the caller's scope"
+
+
+async def _not_found(w: World, headers: dict[str, str], *paths: str) -> None:
+    for path in paths:
+        response = await w.http.get(path, headers=headers)
+        assert response.status_code == 404, f"GET {path}: {response.status_code}, expected 404"
+
+
+# --- one case per list route: (who reads it) → checks -----------------------------------------
+
+
+async def api_employees(w: World) -> None:
+    m, t = w.mine, w.theirs
+    assert await _ids(w, w.manager, "/api/employees") == {m.employee_id}
+    assert await _ids(w, w.alice, "/api/employees") == {m.employee_id}
+    await _not_found(w, w.manager, f"/api/employees/{t.employee_id}")
+    await _not_found(w, w.alice, f"/api/employees/{t.employee_id}")
+
+
+async def api_residence_expiring(w: World) -> None:
+    assert await _ids(w, w.manager, "/api/employees/residence-expiring", days=365) == {
+        w.mine.employee_id
+    }
+
+
+async def api_headcount(w: World) -> None:
+    response = await w.http.get("/api/employees/headcount", headers=w.manager)
+    assert response.status_code == 200, response.text
+    counted = response.json()["data"]
+    assert counted["total"] == 1
+    assert {row["site_id"] for row in counted["by_site"]} == {w.mine.site_id}
+
+
+async def api_clients(w: World) -> None:
+    assert await _ids(w, w.manager, "/api/clients") == {w.mine.client_id}
+    await _not_found(w, w.manager, f"/api/clients/{w.theirs.client_id}")
+
+
+async def api_contacts(w: World) -> None:
+    assert await _ids(w, w.manager, f"/api/clients/{w.mine.client_id}/contacts") == {
+        w.mine.contact_id
+    }
+    await _not_found(w, w.manager, f"/api/clients/{w.theirs.client_id}/contacts")
+
+
+async def api_sites(w: World) -> None:
+    assert await _ids(w, w.manager, "/api/sites") == {w.mine.site_id}
+    await _not_found(w, w.manager, f"/api/sites/{w.theirs.site_id}")
+
+
+async def api_units(w: World) -> None:
+    assert await _ids(w, w.manager, "/api/units") == {w.mine.unit_id}
+    await _not_found(w, w.manager, f"/api/units/{w.theirs.unit_id}")
+
+
+async def api_contracts(w: World) -> None:
+    assert await _ids(w, w.manager, "/api/contracts") == {w.mine.contract_id}
+    await _not_found(w, w.manager, f"/api/contracts/{w.theirs.contract_id}")
+
+
+async def api_assignments(w: World) -> None:
+    assert await _ids(w, w.manager, "/api/assignments") == {w.mine.assignment_id}
+    await _not_found(
+        w,
+        w.manager,
+        f"/api/assignments/{w.theirs.assignment_id}",
+        f"/api/assignments/{w.theirs.assignment_id}/conflict-dates",
+    )
+
+
+async def api_conflict_dates(w: World) -> None:
+    own = await w.http.get(
+        f"/api/assignments/{w.mine.assignment_id}/conflict-dates", headers=w.manager
+    )
+    assert own.status_code == 200, own.text
+    await _not_found(w, w.manager, f"/api/assignments/{w.theirs.assignment_id}/conflict-dates")
+
+
+async def api_my_assignments(w: World) -> None:
+    assert await _ids(w, w.alice, "/api/assignments/me") == {w.mine.assignment_id}
+
+
+async def api_conflicts(w: World) -> None:
+    """The 抵触日 list: both assignments reach 2029-04-01 within the window; a site manager
+    sees only the one at their own site."""
+    window = {"days": 1095, "as_of": _today().isoformat()}
+    assert await _ids(w, w.manager, "/api/assignments/conflicts", "assignment_id", **window) == {
+        w.mine.assignment_id
+    }
+
+
+async def api_my_housing(w: World) -> None:
+    assert await _ids(w, w.alice, "/api/housing/me") == {w.mine.occupancy_id}
+
+
+async def api_my_sessions(w: World) -> None:
+    own = await _ids(w, w.alice, "/api/auth/sessions")
+    assert own, "the caller's own session is not listed"
+    assert not own & w.bob_session_ids
+
+
+async def page_clients(w: World) -> None:
+    text = await _html(w, w.manager, "/clients")
+    assert w.mine.marks[0] in text and w.theirs.marks[0] not in text
+    own = await _html(w, w.manager, f"/clients/{w.mine.client_id}")
+    _shows_only_mine(w, own, "/clients/{id}", slice(0, 2))
+    await _not_found(w, w.manager, f"/clients/{w.theirs.client_id}", f"/sites/{w.theirs.site_id}")
+
+
+async def page_employees(w: World) -> None:
+    text = await _html(w, w.manager, "/employees")
+    assert "mine 太郎" in text and "theirs 太郎" not in text
+    await _not_found(w, w.manager, f"/employees/{w.theirs.employee_id}")
+    await _not_found(w, w.alice, f"/employees/{w.theirs.employee_id}")
+
+
+async def page_contracts(w: World) -> None:
+    text = await _html(w, w.manager, "/contracts")
+    assert w.mine.marks[3] in text and w.theirs.marks[3] not in text
+    await _not_found(w, w.manager, f"/contracts/{w.theirs.contract_id}")
+
+
+async def page_assignments(w: World) -> None:
+    _shows_only_mine(w, await _html(w, w.manager, "/assignments"), "/assignments", slice(0, 3))
+
+
+async def page_portal(w: World) -> None:
+    for path in ("/me", "/"):
+        text = await _html(w, w.alice, path)
+        for mark in w.theirs.marks:
+            assert mark not in text, f"{path} shows {mark!r} to a worker of another site"
+        text = await _html(w, w.manager, path)
+        for mark in w.theirs.marks:
+            assert mark not in text, f"{path} shows {mark!r} to the manager of another site"
+
+
+Case = Callable[[World], Awaitable[None]]
+SCOPE_CASES: dict[tuple[str, str], Case] = {
+    ("GET", "/api/employees"): api_employees,
+    ("GET", "/api/employees/residence-expiring"): api_residence_expiring,
+    ("GET", "/api/employees/headcount"): api_headcount,
+    ("GET", "/api/clients"): api_clients,
+    ("GET", "/api/clients/{client_id}/contacts"): api_contacts,
+    ("GET", "/api/sites"): api_sites,
+    ("GET", "/api/units"): api_units,
+    ("GET", "/api/contracts"): api_contracts,
+    ("GET", "/api/assignments"): api_assignments,
+    ("GET", "/api/assignments/me"): api_my_assignments,
+    ("GET", "/api/assignments/{assignment_id}/conflict-dates"): api_conflict_dates,
+    ("GET", "/api/assignments/conflicts"): api_conflicts,
+    ("GET", "/api/housing/me"): api_my_housing,
+    ("GET", "/api/auth/sessions"): api_my_sessions,
+    ("GET", "/clients"): page_clients,
+    ("GET", "/employees"): page_employees,
+    ("GET", "/contracts"): page_contracts,
+    ("GET", "/assignments"): page_assignments,
+    ("GET", "/me"): page_portal,
+    ("GET", "/"): page_portal,
+}
+
+# Reads a site manager or an employee may make that list no rows of anyone else, with why.
+NOT_SCOPED_LISTS: dict[tuple[str, str], str] = {
+    ("GET", "/api/health"): "liveness, no data",
+    ("GET", "/api/ready"): "readiness, no data",
+    ("GET", "/api/docs"): "the API description",
+    ("GET", "/api/auth/me"): "the caller's own account",
+    ("GET", "/account"): "the caller's own account and sessions (sessions: /api/auth/sessions)",
+    ("GET", "/login"): "the sign-in form",
+    ("GET", "/password-reset"): "the reset form",
+}
+
+
+@pytest.mark.parametrize("key", sorted(SCOPE_CASES), ids=lambda k: f"{k[0]} {k[1]}")
+async def test_list_hides_rows_outside_the_callers_scope(
+    key: tuple[str, str], world: World
+) -> None:
+    await SCOPE_CASES[key](world)
+
+
+def _is_list_read(path: str) -> bool:
+    """A read with no id of its own, or a nested collection (…/{id}/contacts)."""
+    return "{" not in path or not path.endswith("}")
+
+
+def test_every_list_a_manager_or_employee_reads_has_a_scope_case() -> None:
+    readable = set()
+    for method, route in ROUTES:
+        if method != "GET" or route.path == "/metrics" or not _is_list_read(route.path):
+            continue
+        needed = minimum_role(expected_policy(method, route))
+        if needed is None or needed <= Role.SITE_MANAGER:
+            readable.add((method, route.path))
+    missing = sorted(readable - set(SCOPE_CASES) - set(NOT_SCOPED_LISTS))
+    assert not missing, f"lists a site manager or employee reads with no scope case: {missing}"
+    stale = sorted((set(SCOPE_CASES) | set(NOT_SCOPED_LISTS)) - readable)
+    assert not stale, f"scope cases for routes that are not such lists: {stale}"

@@ -1,0 +1,317 @@
+"""Every date rule of haken.labor on its boundary day, the day before and the day after.
+
+Expected values are worked by hand from the rule texts, not read back from the code:
+
+* dispatch (JP_LABOR.md §7.1, JP_DISPATCH.md §1.2): the 抵触日 is the first day past 3 years;
+  a clock restarts only after a gap of *more than* 3 months (3 months and 1 day), so after a
+  dispatch ending 2027-03-31 the old clock stops governing on 2027-07-02; the 意見聴取 must be
+  held at least 1 month before the 抵触日; a worker is 60 from their 60th birthday (年齢計算ニ
+  関スル法律: the age is reached at the end of the day before).
+* residence (入管法20条6項, JP_LABOR.md §2.3): an application filed on or before the expiry
+  lets the worker stay until the decision or the end of the day 2 months after the expiry.
+* fixed-term (労働契約法18条, JP_DISPATCH.md §4): the right to 無期転換 needs a total of *more
+  than* 5 years over 2+ contracts; a gap of 6 months or more resets a count of 1 year or more.
+* housing: a month's charge is prorated by calendar days occupied, both ends included,
+  rounded down to the yen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from haken.labor.dispatch import (
+    ConflictResult,
+    DispatchPeriod,
+    SiteExtension,
+    conflict_date_for,
+    conflict_within,
+    individual_conflict_date,
+    resets_clock,
+    site_conflict_date,
+)
+from haken.labor.fixed_term import FixedTermContract, conversion_right_date
+from haken.labor.housing import occupied_days, prorated_rent
+from haken.labor.residence import (
+    assess_stay,
+    expiring_within,
+    special_period_end,
+    work_permitted_until,
+)
+
+# --- dispatch: the cooling-off reset day (last day 2027-03-31 → reset day 2027-07-02) -------
+
+FIRST = (date(2026, 4, 1), date(2027, 3, 31))  # clock 2026-04-01 → 抵触日 2029-04-01
+PLANNED = (date(2027, 9, 1), date(2028, 3, 31))  # a fresh clock → 抵触日 2030-09-01
+
+
+def _individual(*periods: tuple[date, date], reference: date) -> ConflictResult:
+    return individual_conflict_date(
+        [DispatchPeriod(s, e) for s, e in periods],
+        reference_date=reference,
+        birth_date=date(1990, 5, 20),
+        indefinite_contract=False,
+    )
+
+
+def _site(*periods: tuple[date, date], reference: date) -> ConflictResult:
+    return site_conflict_date([DispatchPeriod(s, e) for s, e in periods], reference_date=reference)
+
+
+@pytest.mark.parametrize(
+    ("next_start", "resets"),
+    [(date(2027, 7, 1), False), (date(2027, 7, 2), True), (date(2027, 7, 3), True)],
+)
+def test_resets_clock_around_three_months_and_one_day(next_start: date, resets: bool) -> None:
+    # Gap 2027-04-01..2027-06-30 is exactly 3 months: not "more than"; one more day is.
+    assert resets_clock(date(2027, 3, 31), next_start) is resets
+
+
+@pytest.mark.parametrize("rule", [_individual, _site])
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        (date(2027, 7, 1), date(2029, 4, 1)),  # still in the cooling-off: the old clock
+        (date(2027, 7, 2), date(2030, 9, 1)),  # reset day: the planned run's clock
+        (date(2027, 7, 3), date(2030, 9, 1)),
+    ],
+)
+def test_the_old_clock_governs_until_the_reset_day(
+    rule: object, reference: date, expected: date
+) -> None:
+    result = rule(FIRST, PLANNED, reference=reference)  # type: ignore[operator]
+    assert result.conflict_date == expected
+
+
+@pytest.mark.parametrize("rule", [_individual, _site])
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [(date(2027, 7, 1), date(2029, 4, 1)), (date(2027, 7, 2), None), (date(2027, 7, 3), None)],
+)
+def test_nothing_planned_no_clock_from_the_reset_day(
+    rule: object, reference: date, expected: date | None
+) -> None:
+    result = rule(FIRST, reference=reference)  # type: ignore[operator]
+    assert result.conflict_date == expected
+
+
+@pytest.mark.parametrize(
+    ("clock_start", "conflict"),
+    [
+        (date(2026, 3, 31), date(2029, 3, 31)),
+        (date(2026, 4, 1), date(2029, 4, 1)),
+        (date(2026, 4, 2), date(2029, 4, 2)),
+    ],
+)
+def test_conflict_date_is_the_first_day_past_three_years(clock_start: date, conflict: date) -> None:
+    assert conflict_date_for(clock_start) == conflict
+
+
+@pytest.mark.parametrize(
+    ("today", "within_90"),
+    [
+        (date(2029, 1, 1), True),  # 2029-01-01 → 2029-04-01 is 31+28+31 = 90 days
+        (date(2028, 12, 31), False),  # 91 days
+        (date(2029, 1, 2), True),  # 89 days
+        (date(2029, 4, 1), True),  # the 抵触日 itself
+        (date(2029, 4, 2), True),  # passed: still listed, most urgent
+    ],
+)
+def test_conflict_within_ninety_days(today: date, within_90: bool) -> None:
+    result = ConflictResult(conflict_date=date(2029, 4, 1), clock_start=date(2026, 4, 1))
+    assert conflict_within(result, 90, today=today) is within_90
+
+
+@pytest.mark.parametrize(
+    ("hearing", "conflict", "late"),
+    [
+        (date(2029, 2, 28), date(2032, 4, 1), False),
+        (date(2029, 3, 1), date(2032, 4, 1), False),  # 1 month before 2029-04-01: in time
+        (date(2029, 3, 2), date(2029, 4, 1), True),
+    ],
+)
+def test_extension_hearing_one_month_before(hearing: date, conflict: date, late: bool) -> None:
+    result = site_conflict_date(
+        [DispatchPeriod(*FIRST)],
+        reference_date=date(2027, 1, 1),
+        extensions=[SiteExtension(hearing_date=hearing, months=36)],
+    )
+    assert result.conflict_date == conflict
+    assert bool(result.late_extensions) is late
+
+
+@pytest.mark.parametrize(
+    ("reference", "exempt"),
+    [(date(2027, 6, 14), False), (date(2027, 6, 15), True), (date(2027, 6, 16), True)],
+)
+def test_aged_60_from_the_60th_birthday(reference: date, exempt: bool) -> None:
+    result = individual_conflict_date(
+        [DispatchPeriod(date(2026, 4, 1), date(2028, 3, 31))],
+        reference_date=reference,
+        birth_date=date(1967, 6, 15),
+        indefinite_contract=False,
+    )
+    assert (result.exemption is not None) is exempt
+
+
+# --- residence: the expiry and the special period (特例期間) --------------------------------
+
+EXPIRY = date(2026, 4, 15)  # special period ends 2026-06-15
+
+
+@pytest.mark.parametrize(
+    ("expiry", "end"),
+    [
+        (date(2026, 4, 14), date(2026, 6, 14)),
+        (date(2026, 4, 15), date(2026, 6, 15)),
+        (date(2026, 4, 16), date(2026, 6, 16)),
+        (date(2026, 4, 30), date(2026, 6, 30)),  # 2 months from 1 May end with June
+        (date(2027, 2, 28), date(2027, 4, 30)),  # 2 months from 1 March end with April
+    ],
+)
+def test_special_period_ends_two_months_after_the_expiry(expiry: date, end: date) -> None:
+    assert special_period_end(expiry) == end
+
+
+@pytest.mark.parametrize(
+    ("filed", "until"),
+    [
+        (date(2026, 4, 14), date(2026, 6, 15)),
+        (date(2026, 4, 15), date(2026, 6, 15)),  # filed on the expiry day: in time
+        (date(2026, 4, 16), date(2026, 4, 15)),  # filed after: no special period
+    ],
+)
+def test_application_filed_on_or_before_the_expiry(filed: date, until: date) -> None:
+    assert work_permitted_until(EXPIRY, application_filed_on=filed) == until
+
+
+@pytest.mark.parametrize(
+    ("decided", "until"),
+    [
+        (date(2026, 6, 14), date(2026, 6, 14)),
+        (date(2026, 6, 15), date(2026, 6, 15)),
+        (date(2026, 6, 16), date(2026, 6, 15)),  # a later decision: the period ended first
+        (date(2026, 4, 14), date(2026, 4, 15)),  # decided before the expiry: expiry stands
+    ],
+)
+def test_decision_against_the_end_of_the_special_period(decided: date, until: date) -> None:
+    assert (
+        work_permitted_until(EXPIRY, application_filed_on=date(2026, 4, 1), decided_on=decided)
+        == until
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "may_work", "special"),
+    [
+        (date(2026, 4, 15), True, False),  # the expiry day itself
+        (date(2026, 4, 16), True, True),
+        (date(2026, 6, 14), True, True),
+        (date(2026, 6, 15), True, True),  # the last day of the special period
+        (date(2026, 6, 16), False, False),
+    ],
+)
+def test_assess_stay_with_a_pending_application(today: date, may_work: bool, special: bool) -> None:
+    stay = assess_stay(EXPIRY, today=today, application_filed_on=date(2026, 4, 1))
+    assert (stay.may_work, stay.in_special_period) == (may_work, special)
+
+
+@pytest.mark.parametrize(
+    ("today", "may_work"),
+    [(date(2026, 4, 14), True), (date(2026, 4, 15), True), (date(2026, 4, 16), False)],
+)
+def test_assess_stay_without_an_application(today: date, may_work: bool) -> None:
+    assert assess_stay(EXPIRY, today=today).may_work is may_work
+
+
+@pytest.mark.parametrize(
+    ("today", "soon"),
+    [
+        (date(2026, 1, 14), False),  # 91 days before 2026-04-15
+        (date(2026, 1, 15), True),  # 16+28+31+15 = 90 days
+        (date(2026, 1, 16), True),
+    ],
+)
+def test_expiring_within_ninety_days(today: date, soon: bool) -> None:
+    assert expiring_within(EXPIRY, 90, today=today) is soon
+
+
+# --- fixed-term: more than 5 years, and the 6-month cooling ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("second_end", "right"),
+    [
+        (date(2026, 3, 30), None),
+        (date(2026, 3, 31), None),  # 36 + 24 months: exactly 5 years, not more
+        (date(2026, 4, 1), date(2024, 4, 1)),  # one day past 5 years: from that contract's start
+    ],
+)
+def test_conversion_needs_more_than_five_years(second_end: date, right: date | None) -> None:
+    contracts = [
+        FixedTermContract(date(2021, 4, 1), date(2024, 3, 31)),
+        FixedTermContract(date(2024, 4, 1), second_end),
+    ]
+    assert conversion_right_date(contracts) == right
+
+
+@pytest.mark.parametrize(
+    ("next_start", "right"),
+    [
+        (date(2016, 9, 30), date(2016, 9, 30)),  # gap 5 months 29 days: the count goes on
+        (date(2016, 10, 1), None),  # gap 2016-04-01..09-30 is 6 months: reset
+        (date(2016, 10, 2), None),
+    ],
+)
+def test_six_month_gap_resets_a_count_of_a_year_or_more(
+    next_start: date, right: date | None
+) -> None:
+    contracts = [
+        FixedTermContract(date(2013, 4, 1), date(2016, 3, 31)),
+        FixedTermContract(next_start, date(next_start.year + 3, next_start.month, 1)),
+    ]
+    assert conversion_right_date(contracts) == right
+
+
+# --- housing: proration on month ends ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("move_in", "move_out", "days", "rent"),
+    [
+        (date(2026, 3, 31), None, 30, 60_000),  # in before April: the whole month
+        (date(2026, 4, 1), None, 30, 60_000),
+        (date(2026, 4, 2), None, 29, 58_000),
+        (date(2026, 4, 30), None, 1, 2_000),  # the month's last day
+        (date(2026, 5, 1), None, 0, 0),  # not yet in
+        (None, date(2026, 3, 31), 0, 0),  # gone before April
+        (None, date(2026, 4, 1), 1, 2_000),
+        (None, date(2026, 4, 29), 29, 58_000),
+        (None, date(2026, 4, 30), 30, 60_000),  # out on the last day: the whole month
+        (None, date(2026, 5, 1), 30, 60_000),
+    ],
+)
+def test_april_proration_around_the_month_ends(
+    move_in: date | None, move_out: date | None, days: int, rent: int
+) -> None:
+    assert occupied_days(2026, 4, move_in=move_in, move_out=move_out) == days
+    assert prorated_rent(60_000, 2026, 4, move_in=move_in, move_out=move_out) == rent
+
+
+@pytest.mark.parametrize(
+    ("year", "move_in", "days", "rent"),
+    [
+        (2027, date(2027, 2, 27), 2, 2_000),  # 28-day February: 28,000 / 28 a day
+        (2027, date(2027, 2, 28), 1, 1_000),
+        (2027, date(2027, 3, 1), 0, 0),
+        (2028, date(2028, 2, 28), 2, 1_931),  # leap year: 28,000 × 2 / 29 = 1,931.03 → down
+        (2028, date(2028, 2, 29), 1, 965),  # 28,000 / 29 = 965.5 → rounded down
+        (2028, date(2028, 3, 1), 0, 0),
+    ],
+)
+def test_february_proration_in_common_and_leap_years(
+    year: int, move_in: date, days: int, rent: int
+) -> None:
+    assert occupied_days(year, 2, move_in=move_in, move_out=None) == days
+    assert prorated_rent(28_000, year, 2, move_in=move_in) == rent
