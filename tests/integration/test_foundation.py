@@ -30,6 +30,7 @@ from haken.platform.responses import ok
 from tests.conftest import make_settings, truncate_all
 
 probe = APIRouter(prefix="/api/_probe")
+page_probe = APIRouter(prefix="/_page_probe", include_in_schema=False)
 HOOK_CALLS: list[str] = []
 
 
@@ -40,6 +41,21 @@ class ProbeBoom(RuntimeError):
 @probe.get("/crash")
 async def crash(_a: PublicAccess, _l: DefaultRateLimit) -> Any:
     raise ProbeBoom("secret internals: password=hunter2 at /srv/db")
+
+
+@page_probe.get("/crash")
+async def page_crash(_a: PublicAccess, _l: DefaultRateLimit) -> Any:
+    raise ProbeBoom("secret internals: password=hunter2 at /srv/db")
+
+
+@page_probe.get("/overflow")
+async def page_overflow(_a: PublicAccess, _l: DefaultRateLimit) -> Any:
+    raise OverflowError("int too big for the column: 99999999999999999999")
+
+
+@page_probe.post("/echo")
+async def page_echo(_a: PublicAccess, _l: DefaultRateLimit) -> Any:
+    return ok({})
 
 
 @probe.post("/write-then-fail")
@@ -75,6 +91,7 @@ async def probe_client(
     settings = make_settings(database_url, tmp_path, max_body_bytes=2048)
     application = create_app(settings)
     application.include_router(probe)
+    application.include_router(page_probe)
     async with LifespanManager(application):
         transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -207,6 +224,33 @@ async def test_unexpected_exception_is_a_500_without_internals(probe_client: Any
     assert "ProbeBoom" not in response.text
     assert "Traceback" not in response.text
     assert len(body["meta"]["request_id"]) == 32
+
+
+def assert_error_page(response: httpx.Response, status: int, code: str) -> None:
+    """A page path never answers a JSON body, whatever failed (issue 13 item 2)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["x-error-code"] == code
+    assert "<html" in response.text
+    assert '"success"' not in response.text
+    assert "hunter2" not in response.text
+    assert "Traceback" not in response.text
+
+
+async def test_errors_on_page_paths_are_pages_not_json(probe_client: Any) -> None:
+    http, _app = probe_client
+    # An exception no handler knows: the last-resort answer is a page, in the caller's language.
+    crash = await http.get("/_page_probe/crash", headers={"Accept-Language": "en"})
+    assert_error_page(crash, 500, "INTERNAL_ERROR")
+    assert "Error" in crash.text
+    assert crash.headers["x-request-id"] in crash.text
+    # A number out of the column's range: the page error handler, like the API's 422.
+    assert_error_page(await http.get("/_page_probe/overflow"), 422, "VALIDATION_FAILED")
+    # A body over the limit on a page path: refused before the app, still a page.
+    big = await http.post("/_page_probe/echo", content=b"x" * 4096)
+    assert_error_page(big, 413, "PAYLOAD_TOO_LARGE")
+    # The API keeps its envelope for the same failures.
+    assert_error(await http.get("/api/_probe/crash"), 500, "INTERNAL_ERROR")
 
 
 async def test_error_rolls_back_the_write_and_skips_hooks(probe_client: Any) -> None:

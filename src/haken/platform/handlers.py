@@ -96,32 +96,10 @@ async def haken_error_handler(_request: Request, exc: Exception) -> JSONResponse
     return error_response(exc)
 
 
-async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    details = _field_errors(exc)
-    if any(d["code"] == "json_invalid" for d in details):
-        return error_response(MalformedRequestError(details=details))
-    return error_response(ValidationFailedError(details=details))
-
-
-async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 404:
-        return error_response(RouteNotFoundError())
-    if exc.status_code == 405:
-        return error_response(method_not_allowed(request, exc))
-    if exc.status_code >= 500:
-        return error_response(HakenError())
-    # Any other framework-raised 4xx: the request itself could not be read.
-    return error_response(MalformedRequestError())
-
-
-async def out_of_range_handler(_request: Request, _exc: Exception) -> JSONResponse:
+def _out_of_range() -> HakenError:
     """A number too large for the database column (ids, amounts): the input is invalid."""
-    return error_response(
-        ValidationFailedError(
-            details=[{"loc": "", "code": "out_of_range", "message": "a number is out of range"}]
-        )
+    return ValidationFailedError(
+        details=[{"loc": "", "code": "out_of_range", "message": "a number is out of range"}]
     )
 
 
@@ -137,32 +115,59 @@ def _is_out_of_range(error: BaseException) -> bool:
     return False
 
 
-async def dbapi_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    if is_database_unavailable(exc):
-        log.warning("database unavailable", error=type(exc).__name__)
-        return error_response(DatabaseUnavailableError())
-    if _is_out_of_range(exc):
-        return await out_of_range_handler(request, exc)
-    log.error("database error", error=type(exc).__name__)
-    return error_response(HakenError())
+def as_haken_error(request: Request, exc: Exception) -> HakenError:
+    """The catalog error a raised exception answers as: one mapping for the JSON
+    envelope and for the pages' error page, so the two never disagree."""
+    if isinstance(exc, HakenError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        details = _field_errors(exc)
+        if any(d["code"] == "json_invalid" for d in details):
+            return MalformedRequestError(details=details)
+        return ValidationFailedError(details=details)
+    if isinstance(exc, StarletteHTTPException):
+        if exc.status_code == 404:
+            return RouteNotFoundError()
+        if exc.status_code == 405:
+            return method_not_allowed(request, exc)
+        if exc.status_code >= 500:
+            return HakenError()
+        # Any other framework-raised 4xx: the request itself could not be read.
+        return MalformedRequestError()
+    if isinstance(exc, StaleDataError):
+        return VersionConflictError()
+    if isinstance(exc, PoolTimeoutError):
+        log.warning("database pool exhausted")
+        return ServiceUnavailableError()
+    if isinstance(exc, (OverflowError, DataError)):
+        return _out_of_range()
+    if isinstance(exc, DBAPIError):
+        if is_database_unavailable(exc):
+            log.warning("database unavailable", error=type(exc).__name__)
+            return DatabaseUnavailableError()
+        if _is_out_of_range(exc):
+            return _out_of_range()
+        log.error("database error", error=type(exc).__name__)
+    return HakenError()
 
 
-async def stale_data_handler(_request: Request, _exc: Exception) -> JSONResponse:
-    return error_response(VersionConflictError())
+async def envelope_handler(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(as_haken_error(request, exc))
 
 
-async def pool_timeout_handler(_request: Request, _exc: Exception) -> JSONResponse:
-    """No pooled connection came free within the pool timeout: overload, not a bug."""
-    log.warning("database pool exhausted")
-    return error_response(ServiceUnavailableError())
+# Every exception class the envelope handler answers for (the pages wrap the same list).
+HANDLED_EXCEPTIONS: tuple[type[Exception], ...] = (
+    RequestValidationError,
+    StarletteHTTPException,
+    StaleDataError,
+    OverflowError,
+    DataError,
+    DBAPIError,
+    PoolTimeoutError,
+)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HakenError, haken_error_handler)
-    app.add_exception_handler(RequestValidationError, validation_error_handler)
-    app.add_exception_handler(StarletteHTTPException, http_error_handler)
-    app.add_exception_handler(StaleDataError, stale_data_handler)
-    app.add_exception_handler(OverflowError, out_of_range_handler)
-    app.add_exception_handler(DataError, out_of_range_handler)
-    app.add_exception_handler(DBAPIError, dbapi_error_handler)
-    app.add_exception_handler(PoolTimeoutError, pool_timeout_handler)
+    for exc_class in HANDLED_EXCEPTIONS:
+        app.add_exception_handler(exc_class, envelope_handler)

@@ -6,6 +6,7 @@ Order, outermost first: request context (id, locale, access log, last-resort
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from collections.abc import Iterable, MutableMapping
@@ -24,14 +25,46 @@ log = get_logger("haken.request")
 REQUEST_ID_HEADER = "x-request-id"
 
 
+def is_api_path(path: str) -> bool:
+    """The JSON API (``/api`` and below) answers envelopes; every other path is a page."""
+    return path == "/api" or path.startswith("/api/")
+
+
+def _error_page_bytes(error: HakenError) -> bytes:
+    """A self-contained page for an error no handler could render (no template, no
+    asset: whatever failed may be the template engine itself)."""
+    locale = context.locale()
+    message = html.escape(error.message(locale))
+    title = "エラー" if locale == "ja" else "Error"
+    reference = html.escape(context.request_id())
+    return (
+        f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
+        f"<title>{error.status_code} {title}</title></head><body>"
+        f"<h1>{error.status_code} {title}</h1><p>{message}</p>"
+        f"<p><code>{html.escape(error.code)}</code> · <code>{reference}</code></p>"
+        '<p><a href="/">haken</a></p></body></html>'
+    ).encode()
+
+
 async def send_error(
-    send: Send, error: HakenError, extra_headers: Iterable[tuple[str, str]] = ()
+    send: Send,
+    error: HakenError,
+    extra_headers: Iterable[tuple[str, str]] = (),
+    *,
+    as_page: bool = False,
 ) -> None:
-    body = json.dumps(
-        error_body(error.code, error.message(context.locale()), error.details), ensure_ascii=False
-    ).encode("utf-8")
+    if as_page:
+        body = _error_page_bytes(error)
+        content_type = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps(
+            error_body(error.code, error.message(context.locale()), error.details),
+            ensure_ascii=False,
+        ).encode("utf-8")
+        content_type = b"application/json"
     headers = [
-        (b"content-type", b"application/json"),
+        (b"content-type", content_type),
+        (b"x-error-code", error.code.encode()),
         (b"content-length", str(len(body)).encode()),
         (REQUEST_ID_HEADER.encode(), context.request_id().encode()),
     ]
@@ -88,7 +121,8 @@ class RequestContextMiddleware:
         except Exception:
             log.exception("unhandled error", path=scope.get("path"), method=scope.get("method"))
             if not status_holder["started"]:
-                await send_error(send, HakenError())
+                path = str(scope.get("path", ""))
+                await send_error(send, HakenError(), as_page=not is_api_path(path))
             status_holder["status"] = 500
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -148,7 +182,11 @@ class BodySizeLimitMiddleware:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_error(send, PayloadTooLargeError(limit=self.max_bytes))
+            await send_error(
+                send,
+                PayloadTooLargeError(limit=self.max_bytes),
+                as_page=not is_api_path(str(scope.get("path", ""))),
+            )
             return
         received = 0
         response_started = False
@@ -162,7 +200,11 @@ class BodySizeLimitMiddleware:
                 if received > self.max_bytes and not refused:
                     refused = True
                     if not response_started:
-                        await send_error(send, PayloadTooLargeError(limit=self.max_bytes))
+                        await send_error(
+                            send,
+                            PayloadTooLargeError(limit=self.max_bytes),
+                            as_page=not is_api_path(str(scope.get("path", ""))),
+                        )
                     # The app sees a disconnected client and stops reading.
                     return {"type": "http.disconnect"}
             return message

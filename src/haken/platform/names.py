@@ -74,3 +74,28 @@ def prefix_match(column: Any, key: str) -> Any:
     """``column`` starts with ``key``, as an index range (see :func:`prefix_bounds`)."""
     low, high = prefix_bounds(key)
     return and_(column >= low, column < high)
+
+
+_WORD_BREAKS = re.compile(r"[\s,、・･]+")
+MAX_ORDER_WORDS = 4
+
+
+def romaji_orders(text: str | None) -> list[tuple[str, str]]:
+    """``(prefix, suffix)`` key pairs that find a romaji name typed in the other order.
+
+    A romaji name is stored as written (``NGUYEN VAN AN`` family first, ``Maria Santos``
+    given first) and typed either way. For the words ``w1 … wn`` of the query, each split
+    ``k`` (1 ≤ k < n) asks for a key that starts with the key of ``w(k+1) … wn`` and ends
+    with the key of ``w1 … wk``: "An Nguyen" finds ``nguyenvanan`` (starts ``nguyen``, ends
+    ``an``), "Santos Maria" finds ``mariasantos``. The last word typed may be partial (it
+    always falls in the prefix). The suffix is not bound to a word (keys drop the spaces), so
+    a name whose last word merely ends with those letters matches too. Typed order itself is
+    the plain prefix of :func:`romaji_key`; fewer than two Latin words give no pair.
+    """
+    if not text:
+        return []
+    words = [romaji_key(word) or "" for word in _WORD_BREAKS.split(text)]
+    words = [word for word in words if word]
+    if not 2 <= len(words) <= MAX_ORDER_WORDS or not all(w.isascii() for w in words):
+        return []
+    return [("".join(words[k:]), "".join(words[:k])) for k in range(1, len(words))]

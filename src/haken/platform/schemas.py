@@ -149,3 +149,14 @@ class QueryModel(InputModel):
     """Base of list filters (query parameters): refused characters are removed, not refused."""
 
     text_policy: ClassVar[TextPolicy] = "drop"
+
+
+class ListFilter(QueryModel):
+    """Base of a list's filters declared once and taken whole as query parameters
+    (``filters: Annotated[XFilter, Query()]``, by the API and the page alike).
+
+    Other parameters of the same request (``limit``, ``cursor``, ``count``, ``sort``) arrive
+    in the same query string, so unknown names are ignored here rather than refused.
+    """
+
+    model_config = ConfigDict(extra="ignore")

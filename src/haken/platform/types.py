@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import re
+import unicodedata
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, WithJsonSchema
+from babel import Locale
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
-from haken.platform.jptext import POSTAL_CODE_PATTERN, normalize_postal_code
+from haken.platform.jptext import PHONE_PATTERN, POSTAL_CODE_PATTERN, normalize_postal_code
 
 LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
@@ -34,7 +46,85 @@ LocalTime = Annotated[
 ]
 """A time of day at the workplace (Japan): ``08:30``; no UTC offset."""
 
+
+# --- what a field expects -----------------------------------------------------------------
+#
+# A field whose format is not obvious says what it expects in its error: the Pydantic
+# error type names the expectation (``postal_code``, ``katakana`` …), the API's
+# ``details[].code`` carries it with an English ``message``, and the pages translate it
+# (web.forms maps each type to its message once, for every module's forms).
+
+
+def expectation(code: str, message: str, **context: str | int) -> PydanticCustomError:
+    """The error of a value that is not what field ``code`` expects (``message``: English)."""
+    return PydanticCustomError(code, message, context or None)
+
+
+def expecting(code: str, message: str, **context: str | int) -> WrapValidator:
+    """Annotated metadata: any format error of the validators before it becomes
+    :func:`expectation` ``(code, message)``. Put it last in the ``Annotated``."""
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise expectation(code, message, **context) from None
+
+    return WrapValidator(validate)
+
+
+_DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff0d\uff70]")
+
+
+def _fold_number(value: Any) -> Any:
+    """Full-width digits and the dashes an IME types (－ ー −) as ASCII: ０９０ー１２３４ → 090-1234."""
+    if not isinstance(value, str):
+        return value
+    return _DASHES.sub("-", unicodedata.normalize("NFKC", value))
+
+
 PostalCode = Annotated[
-    str, Field(pattern=POSTAL_CODE_PATTERN), AfterValidator(normalize_postal_code)
+    str,
+    BeforeValidator(_fold_number),
+    Field(pattern=POSTAL_CODE_PATTERN),
+    AfterValidator(normalize_postal_code),
+    expecting("postal_code", "expected a postal code of 7 digits, e.g. 100-0001"),
 ]
-"""A Japanese postal code, ``1000001`` or ``100-0001``, stored as ``100-0001``."""
+"""A Japanese postal code, ``1000001``, ``100-0001`` or ``１００－０００１``, stored as ``100-0001``."""
+
+PhoneNumber = Annotated[
+    str,
+    BeforeValidator(_fold_number),
+    Field(pattern=PHONE_PATTERN),
+    expecting("phone", "expected a phone number: 6-20 digits, spaces, + ( ) and -, e.g. 090-1234-5678"),
+]
+"""A phone number as people write it (full-width digits and dashes folded to ASCII)."""
+
+# Codes CLDR lists among territories that are not countries a person is a national of.
+_NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "ZZ"})
+COUNTRY_CODES = frozenset(
+    code
+    for code in Locale.parse("en").territories
+    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+)
+"""ISO 3166-1 alpha-2 codes of countries and areas (CLDR's list, so the UI can name each)."""
+
+
+def _country(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    if code not in COUNTRY_CODES:
+        raise ValueError("unknown country code")
+    return code
+
+
+CountryCode = Annotated[
+    str,
+    BeforeValidator(_country),
+    expecting("country", "expected an ISO 3166-1 alpha-2 country code from the list, e.g. JP, VN, BR"),
+    WithJsonSchema(
+        {"type": "string", "enum": sorted(COUNTRY_CODES), "description": "ISO 3166-1 alpha-2"}
+    ),
+]
+"""A nationality or country: an ISO 3166-1 alpha-2 code (``JP``, ``VN``), upper case."""

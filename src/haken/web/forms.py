@@ -51,6 +51,21 @@ _MESSAGES: dict[str, str] = {
     "bool_parsing": N_("Choose yes or no."),
     "string_pattern_mismatch": N_("Enter a value in the expected format."),
     INVALID_CHARACTER: N_("Remove the character that is not allowed (%(character)s)."),
+    # What a field expects (platform.types.expecting / expectation): the error type names it.
+    "katakana": N_("Enter the name in full-width katakana (hiragana is accepted too)."),
+    "romaji": N_("Enter the name in Latin letters, as in the passport."),
+    "holder_kana": N_("Enter the holder as the bank has it: full-width katakana and capitals."),
+    "postal_code": N_("Enter the postal code as 7 digits (e.g. 100-0001)."),
+    "phone": N_("Enter a phone number: digits, with - ( ) + allowed (e.g. 090-1234-5678)."),
+    "country": N_("Choose a country from the list."),
+    "prefecture": N_("Choose a prefecture from the list."),
+    "residence_card_number": N_(
+        "Enter the residence card number: 2 letters, 8 digits, 2 letters (e.g. AB12345678CD)."
+    ),
+    "my_number": N_("Enter the 12 digits of the My Number (個人番号) as on the card."),
+    "digits": N_("Enter %(count)s digits."),
+    "digits_up_to": N_("Enter up to %(count)s digits."),
+    "year_month": N_("Enter a year and month (YYYY-MM)."),
 }
 _EMAIL_MESSAGE = N_("Enter a valid e-mail address.")
 _FALLBACK = N_("Enter a valid value.")

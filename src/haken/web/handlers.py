@@ -14,8 +14,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -23,10 +21,8 @@ from haken.platform import context
 from haken.platform.access import NotAuthenticatedError
 from haken.platform.errors import (
     HakenError,
-    ValidationFailedError,
-    VersionConflictError,
 )
-from haken.platform.handlers import method_not_allowed
+from haken.platform.handlers import HANDLED_EXCEPTIONS, as_haken_error
 from haken.platform.logging import get_logger
 from haken.web.errors import PageNotFoundError
 from haken.web.forms import FormRejected
@@ -70,19 +66,10 @@ def error_page(request: Request, error: HakenError) -> Response:
 
 
 def _as_haken_error(request: Request, exc: Exception) -> HakenError:
-    if isinstance(exc, HakenError):
-        return exc
-    if isinstance(exc, StaleDataError):
-        return VersionConflictError()
-    if isinstance(exc, RequestValidationError):
-        return ValidationFailedError()
-    if isinstance(exc, StarletteHTTPException):
-        if exc.status_code == 404:
-            return PageNotFoundError()
-        if exc.status_code == 405:
-            return method_not_allowed(request, exc)
-        return ValidationFailedError() if exc.status_code < 500 else HakenError()
-    return HakenError()
+    """The platform's mapping, with the page-worded 404 (a page, not an API route)."""
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 404:
+        return PageNotFoundError()
+    return as_haken_error(request, exc)
 
 
 def _page_handler(api_handler: Handler | None) -> Handler:
@@ -112,6 +99,6 @@ def _page_handler(api_handler: Handler | None) -> Handler:
 def install_page_error_handlers(app: FastAPI) -> None:
     """Wrap the platform's handlers (call after ``install_error_handlers``)."""
     handlers: dict[Any, Handler] = app.exception_handlers  # type: ignore[assignment]
-    for exc_class in (HakenError, RequestValidationError, StarletteHTTPException, StaleDataError):
+    for exc_class in (HakenError, *HANDLED_EXCEPTIONS):
         app.add_exception_handler(exc_class, _page_handler(handlers.get(exc_class)))
     app.add_exception_handler(FormRejected, _page_handler(None))

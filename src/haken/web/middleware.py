@@ -9,6 +9,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from haken.platform import context
+from haken.platform.middleware import is_api_path
 from haken.web.i18n import LOCALES
 
 LANG_COOKIE = "haken_lang"
@@ -16,7 +17,7 @@ LANG_COOKIE = "haken_lang"
 
 def is_page_path(path: str) -> bool:
     """Everything outside the JSON API (``/api`` and below)."""
-    return not (path == "/api" or path.startswith("/api/"))
+    return not is_api_path(path)
 
 
 class PageCompressionMiddleware:

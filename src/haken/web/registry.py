@@ -25,9 +25,7 @@ from haken.platform.access import Principal, Role
 # (request, session, principal) → the template context of the panel, or None to hide it.
 PanelLoader = Callable[[Request, AsyncSession, Principal], Awaitable[dict[str, Any] | None]]
 # (request, session, principal, record) → the context of a section of a record's page, or None.
-SectionLoader = Callable[
-    [Request, AsyncSession, Principal, Any], Awaitable[dict[str, Any] | None]
-]
+SectionLoader = Callable[[Request, AsyncSession, Principal, Any], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True)

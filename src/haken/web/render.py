@@ -37,6 +37,7 @@ from jinja2_fragments import render_block
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from haken.platform import context
+from haken.platform.types import COUNTRY_CODES
 from haken.web import csrf, i18n
 from haken.web.assets import asset_url
 from haken.web.cookies import queue_cookie, queue_delete
@@ -78,6 +79,18 @@ def _territories(locale: str) -> Mapping[str, str]:
     return BabelLocale.parse(locale).territories
 
 
+def country_options() -> list[tuple[str, str]]:
+    """The nationality select: every country named in the request's language, 日本 first."""
+    return _country_options(context.locale())
+
+
+@cache
+def _country_options(locale: str) -> list[tuple[str, str]]:
+    names = _territories(locale)
+    rest = sorted((c for c in COUNTRY_CODES if c != "JP"), key=lambda c: names.get(c, c))
+    return [(code, str(names.get(code, code))) for code in ["JP", *rest]]
+
+
 def _yen(value: int | Decimal | None) -> str:
     """¥1,500 (whole yen), ¥1,500.50 (a rate with sen)."""
     if value is None:
@@ -100,7 +113,7 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext_, i18n.ngettext_, newstyle=True
     )
-    env.globals.update(asset=asset_url, query=_query)
+    env.globals.update(asset=asset_url, query=_query, country_options=country_options)
     env.filters.update(localtime=_localtime, date=_date, yen=_yen, country=country_name)
     return env
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 async def _seed(client: Any, make_user: Any, login: Any) -> None:
     for role in ("admin", "coordinator", "employee"):
-        user = await make_user(role, full_name="山田 太郎")
+        user = await make_user(role, display_name="山田 太郎")
         await login(user["email"])
 
 

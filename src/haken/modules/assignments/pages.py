@@ -48,6 +48,7 @@ from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import flash, redirect, render
 
@@ -191,8 +192,20 @@ async def new_contract(
     request: Request,
     principal: CoordinatorPrincipal,
     session: SessionDep,
-    unit_id: Annotated[int, Query(ge=1)],
+    unit: Annotated[str | None, Query(alias="unit_id", max_length=20)] = None,
 ) -> Any:
+    """A contract belongs to a unit: without one (a bare link), go where it is chosen."""
+    unit_id = record_id(unit)
+    if unit_id is None:
+        flash(
+            request,
+            "info",
+            gettext_(
+                "Choose the unit of the new contract: open a client's site and use "
+                "“New contract” at the unit."
+            ),
+        )
+        return redirect(request, "/clients")
     today = _today(request)
     values = {
         "period_start": today.isoformat(),

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from haken.labor.residence import ResidenceStatus
+from haken.modules.candidates.labels import register_labels
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
     TRANSITIONS,
@@ -34,7 +35,6 @@ from haken.modules.candidates.schemas import (
 from haken.modules.candidates.service import candidates_service
 from haken.modules.employees.labels import EMPLOYMENT_TYPE, TERM_TYPE, labels_for_templates, options
 from haken.modules.employees.schemas import EmployeeHire, VersionBody
-from haken.modules.candidates.labels import register_labels
 from haken.platform.access import CoordinatorPrincipal, Principal, Role
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.errors import HakenError
@@ -43,6 +43,7 @@ from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.params import choice
 from haken.web.registry import NavItem, RecordSection, registry
 from haken.web.render import flash, redirect, render
 
@@ -98,10 +99,13 @@ async def candidates(
     principal: CoordinatorPrincipal,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    status: CandidateStatus | None = None,
-    residence_status: ResidenceStatus | None = None,
+    status_value: Annotated[str | None, Query(alias="status", max_length=100)] = None,
+    residence_value: Annotated[str | None, Query(alias="residence_status", max_length=100)] = None,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Any:
+    # An unknown filter value (an old link) is ignored, not a 422 (web.params).
+    status = choice(CandidateStatus, status_value)
+    residence_status = choice(ResidenceStatus, residence_value)
     filters = CandidateFilter(q=q, status=status, residence_status=residence_status)
     result = await candidates_service.list(
         session,

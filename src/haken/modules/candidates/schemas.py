@@ -24,6 +24,7 @@ from haken.modules.employees.schemas import (
 )
 from haken.platform.editing import NotNull
 from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.types import expecting
 
 # --- the pipeline ---------------------------------------------------------------------------
 
@@ -160,7 +161,11 @@ class CandidateSort(StrEnum):
     ROMAJI = "romaji"
 
 
-YearMonth = Annotated[str, StringConstraints(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")]
+YearMonth = Annotated[
+    str,
+    StringConstraints(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"),
+    expecting("year_month", "expected a year and month, YYYY-MM"),
+]
 Text500 = Annotated[str, StringConstraints(max_length=500)]
 
 

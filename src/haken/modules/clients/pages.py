@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.clients.labels import register_labels
 from haken.modules.clients.schemas import (
     ClientCreate,
     ClientFilter,
@@ -28,7 +29,6 @@ from haken.modules.clients.schemas import (
     UnitUpdate,
 )
 from haken.modules.clients.service import clients_service
-from haken.modules.clients.labels import register_labels
 from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError
@@ -38,6 +38,7 @@ from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
 
@@ -207,8 +208,17 @@ async def new_site(
     request: Request,
     principal: CoordinatorPrincipal,
     session: SessionDep,
-    client_id: Annotated[int, Query(ge=1)],
+    client_param: Annotated[str | None, Query(alias="client_id", max_length=20)] = None,
 ) -> Any:
+    """A site belongs to a client: without one (a bare link), go where it is chosen."""
+    client_id = record_id(client_param)
+    if client_id is None:
+        flash(
+            request,
+            "info",
+            gettext_("Choose the client of the new site: open the client and use “Add a site”."),
+        )
+        return redirect(request, "/clients")
     client = await clients_service.get_client(session, principal, client_id=client_id)
     return _site_form(request, FormState(values={"client_id": str(client_id)}), client)
 

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, computed_field
 
 from haken.platform.editing import NotNull
-from haken.platform.jptext import PHONE_PATTERN, PREFECTURE_PATTERN, PREFECTURES
+from haken.platform.jptext import PREFECTURE_PATTERN, PREFECTURES
 from haken.platform.schemas import InputModel, QueryModel
-from haken.platform.types import PostalCode
+from haken.platform.types import PhoneNumber, PostalCode
 
 EntityKind = Literal["corporation", "individual"]
 ContactRole = Literal["sales", "billing", "site", "other"]
@@ -22,7 +22,7 @@ SiteSort = Literal["name", "-name", "created", "-created", "conflict_date", "-co
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Short = Annotated[str, Field(max_length=100)]
 Line = Annotated[str, Field(max_length=200)]
-Phone = Annotated[str, Field(pattern=PHONE_PATTERN)]
+Phone = PhoneNumber
 Prefecture = Annotated[str, Field(pattern=PREFECTURE_PATTERN, description="JIS X 0401 code")]
 
 

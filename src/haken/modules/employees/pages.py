@@ -56,6 +56,7 @@ from haken.platform.ratelimit import AdminRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, parse_rows, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.params import choice
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
 
@@ -93,13 +94,19 @@ async def employees(
     principal: SiteManagerPrincipal,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    status: EmployeeStatus | None = None,
-    employment_type: EmploymentType | None = None,
-    residence_status: ResidenceStatus | None = None,
-    sort: EmployeeSort = EmployeeSort.KANA,
+    status_value: Annotated[str | None, Query(alias="status", max_length=100)] = None,
+    employment_value: Annotated[str | None, Query(alias="employment_type", max_length=100)] = None,
+    residence_value: Annotated[str | None, Query(alias="residence_status", max_length=100)] = None,
+    sort_value: Annotated[str | None, Query(alias="sort", max_length=100)] = None,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Any:
-    """Search by any name form; filter by status, employment type, residence status."""
+    """Search by any name form; filter by status, employment type, residence status.
+
+    An unknown filter or sort value (an old link) is ignored, not a 422 (web.params)."""
+    status = choice(EmployeeStatus, status_value)
+    employment_type = choice(EmploymentType, employment_value)
+    residence_status = choice(ResidenceStatus, residence_value)
+    sort = choice(EmployeeSort, sort_value, EmployeeSort.KANA) or EmployeeSort.KANA
     filters = EmployeeFilter(
         q=q, status=status, employment_type=employment_type, residence_status=residence_status
     )

@@ -33,14 +33,10 @@ from haken.labor.residence import (
     normalise_card_number,
 )
 from haken.platform.editing import NotNull
-from haken.platform.jptext import (
-    PHONE_PATTERN,
-    POSTAL_CODE_PATTERN,
-    PREFECTURE_PATTERN,
-    normalize_postal_code,
-)
+from haken.platform.jptext import PREFECTURE_PATTERN
 from haken.platform.names import is_romaji, name_key
-from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.schemas import InputModel, ListFilter
+from haken.platform.types import CountryCode, PhoneNumber, PostalCode, expectation, expecting
 
 # --- enumerations -------------------------------------------------------------------------
 
@@ -102,22 +98,27 @@ class RevealField(StrEnum):
     BANK_ACCOUNT_NUMBER = "bank_account_number"
 
 
-class EmployeeSort(StrEnum):
+class EmployeeSortField(StrEnum):
+    """Fields the employee list sorts on (``sort=field`` / ``sort=-field``); each has an
+    index ``(column, id)`` (``employees/sorting.py`` maps them to columns)."""
+
     KANA = "kana"  # name in kana, あ→ん
     ROMAJI = "romaji"
-    HIRE_DATE = "hire_date"  # newest hires first
-    NEWEST = "newest"  # newest records first
+    HIRE_DATE = "hire_date"
+    CREATED = "created"
 
 
 # --- field types and pure validators --------------------------------------------------------
 
 Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
-Nationality = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+Phone = PhoneNumber
+Nationality = CountryCode
+Prefecture = Annotated[
+    str,
+    StringConstraints(pattern=PREFECTURE_PATTERN),
+    expecting("prefecture", "expected a JIS X 0401 prefecture code, 01-47"),
 ]
-Prefecture = Annotated[str, StringConstraints(pattern=PREFECTURE_PATTERN)]
 
 _KANA = re.compile(r"^[\u3041-\u309f\u30fc]+$")  # hiragana (the key folds katakana into it)
 _HOLDER_KANA = re.compile(r"^[\u30a1-\u30f6\u30fcA-Z0-9 ()\-./]+$")
@@ -126,25 +127,27 @@ _HOLDER_KANA = re.compile(r"^[\u30a1-\u30f6\u30fcA-Z0-9 ()\-./]+$")
 def check_kana(value: str) -> str:
     key = name_key(value) or ""
     if not key or _KANA.fullmatch(key) is None:
-        raise ValueError("must be written in kana (hiragana or katakana)")
+        raise expectation("katakana", "expected the name in kana (katakana or hiragana)")
     return value
 
 
 def check_romaji(value: str) -> str:
     if not is_romaji(value):
-        raise ValueError("must be written in Latin letters")
+        raise expectation("romaji", "expected the name in Latin letters")
     return unicodedata.normalize("NFKC", value)
 
 
 def check_card_number(value: str) -> str:
     if not is_valid_card_number(value):
-        raise ValueError("residence card number must be 2 letters, 8 digits, 2 letters")
+        raise expectation(
+            "residence_card_number", "expected 2 letters, 8 digits, 2 letters (AB12345678CD)"
+        )
     return normalise_card_number(value)
 
 
 def check_my_number(value: str) -> str:
     if not is_valid_my_number(value):
-        raise ValueError("My Number must be 12 digits with a valid check digit")
+        raise expectation("my_number", "expected 12 digits with a valid check digit")
     return normalise_my_number(value)
 
 
@@ -199,7 +202,7 @@ class PersonFields(InputModel):
     extra_activity_weekly_hours: int | None = Field(default=None, ge=1, le=40)
     phone: Phone | None = None
     email: EmailStr | None = None
-    postal_code: Annotated[str, StringConstraints(pattern=POSTAL_CODE_PATTERN)] | None = None
+    postal_code: PostalCode | None = None
     prefecture: Prefecture | None = Field(default=None, description="JIS X 0401 code, 01-47")
     city: Text100 | None = None
     address_line1: Text200 | None = None
@@ -219,11 +222,6 @@ class PersonFields(InputModel):
     @classmethod
     def _card(cls, value: str | None) -> str | None:
         return check_card_number(value) if value is not None else None
-
-    @field_validator("postal_code")
-    @classmethod
-    def _postal(cls, value: str | None) -> str | None:
-        return normalize_postal_code(value) if value is not None else None
 
     @field_validator("birth_date")
     @classmethod
@@ -255,10 +253,18 @@ class PersonCreateFields(PersonFields):
 
 
 class BankAccountInput(InputModel):
-    bank_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-    branch_code: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
+    bank_code: Annotated[
+        str, StringConstraints(pattern=r"^\d{4}$"), expecting("digits", "expected 4 digits", count=4)
+    ]
+    branch_code: Annotated[
+        str, StringConstraints(pattern=r"^\d{3}$"), expecting("digits", "expected 3 digits", count=3)
+    ]
     account_type: BankAccountType = BankAccountType.ORDINARY
-    account_number: Annotated[str, StringConstraints(pattern=r"^\d{1,7}$")]
+    account_number: Annotated[
+        str,
+        StringConstraints(pattern=r"^\d{1,7}$"),
+        expecting("digits_up_to", "expected 1 to 7 digits", count=7),
+    ]
     holder_kana: Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
     @field_validator("account_number")
@@ -273,7 +279,9 @@ class BankAccountInput(InputModel):
         text = jaconv.h2z(unicodedata.normalize("NFKC", value), kana=True)
         text = jaconv.hira2kata(text).upper().replace("\u3000", " ").strip()
         if _HOLDER_KANA.fullmatch(text) is None:
-            raise ValueError("holder name must be katakana, capitals, digits, space or ()-./")
+            raise expectation(
+                "holder_kana", "expected katakana, capitals, digits, space or ()-./"
+            )
         return text
 
 
@@ -504,17 +512,30 @@ class ResidenceExpiryRead(BaseModel):
     current_site_id: int | None = None
 
 
-class EmployeeFilter(QueryModel):
-    q: str | None = None
+class EmployeeFilter(ListFilter):
+    """The employee list's filters, declared once: the API and the page take them whole as
+    query parameters (``Annotated[EmployeeFilter, Query()]``)."""
+
+    q: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="prefix of any name form; romaji in either order (given-family or "
+            "family-given)",
+        ),
+    ] = None
     status: EmployeeStatus | None = None
     employment_type: EmploymentType | None = None
     term_type: TermType | None = None
-    client_id: int | None = None
-    site_id: int | None = None
-    nationality: str | None = None
+    client_id: Annotated[int | None, Field(ge=1, le=2**63 - 1, description="派遣先 now")] = None
+    site_id: Annotated[int | None, Field(ge=1, le=2**63 - 1, description="事業所 now")] = None
+    nationality: Annotated[str | None, Field(pattern=r"^[A-Za-z]{2}$")] = None
     residence_status: ResidenceStatus | None = None
-    employee_number: str | None = None
-    client_worker_id: str | None = None
+    employee_number: Annotated[str | None, Field(max_length=20)] = None
+    client_worker_id: Annotated[str | None, Field(max_length=40)] = None
+    include_left: Annotated[
+        bool, Field(description="also list employees who left (退職); implied by status=left")
+    ] = False
     include_archived: bool = False
 
 

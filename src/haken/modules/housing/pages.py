@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.employees.service import employees_service
+from haken.modules.housing.labels import register_labels
 from haken.modules.housing.schemas import (
     ApartmentCreate,
     ApartmentFilter,
@@ -27,7 +28,6 @@ from haken.modules.housing.schemas import (
     RoomUpdate,
 )
 from haken.modules.housing.service import housing_service
-from haken.modules.housing.labels import register_labels
 from haken.platform.access import CoordinatorPrincipal, Principal, Role
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError, NotFoundError

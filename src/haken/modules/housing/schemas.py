@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from haken.platform.editing import NotNull
-from haken.platform.jptext import PHONE_PATTERN, PREFECTURE_PATTERN, PREFECTURES
+from haken.platform.jptext import PREFECTURE_PATTERN, PREFECTURES
 from haken.platform.schemas import InputModel, QueryModel
-from haken.platform.types import PostalCode
+from haken.platform.types import PhoneNumber, PostalCode
 
 UtilitiesPolicy = Literal["included", "flat", "tenant"]
 Status = Literal["active", "archived"]
@@ -20,7 +20,7 @@ StaySort = Literal["move_in", "-move_in"]
 Yen = Annotated[int, Field(ge=0, le=10_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Line = Annotated[str, Field(max_length=200)]
-Phone = Annotated[str, Field(pattern=PHONE_PATTERN)]
+Phone = PhoneNumber
 
 
 class ApartmentCreate(InputModel):

@@ -17,6 +17,7 @@ from haken.modules.identity.access import (
     client_info,
     set_session_cookies,
 )
+from haken.modules.identity.labels import register_labels
 from haken.modules.identity.schemas import (
     Deactivate,
     LoginRequest,
@@ -28,7 +29,6 @@ from haken.modules.identity.schemas import (
     UserCreate,
 )
 from haken.modules.identity.service import identity_service
-from haken.modules.identity.labels import register_labels
 from haken.platform.access import (
     AdminPrincipal,
     CurrentPrincipal,

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor.minimum_wage import PREFECTURE_CODES, fiscal_year_of
+from haken.modules.minimum_wages.labels import register_labels
 from haken.modules.minimum_wages.schemas import AmountIn, FiscalYearCreate, FiscalYearRead
 from haken.modules.minimum_wages.service import minimum_wages_service
-from haken.modules.minimum_wages.labels import register_labels
 from haken.platform.access import AdminPrincipal, CoordinatorPrincipal, Principal, Role
 from haken.platform.deps import SessionDep
 from haken.platform.errors import NotFoundError

@@ -1,0 +1,151 @@
+"""The small base every module's repository extends.
+
+A module's repository keeps its own queries (filters, joins, reports); what is the same in
+every area lives here once:
+
+- :class:`Repository` — the session, ``add``/``flush``, one page of a list (keyset; with
+  ``count`` the total rides in the same statement as a scalar subquery, so a counted page
+  costs no extra round trip), and ``delete_if_unreferenced`` (the database's foreign keys
+  decide, in a savepoint) for areas that archive what is still referenced;
+- :class:`ModelRepository` — one model's ``get`` by id, and the scoped reads:
+  the subclass states its row scope once in :meth:`ModelRepository.readable_statement`;
+  ``readable`` and ``readable_or_404`` use it (a row outside the scope is not found,
+  never "forbidden"), and so does the subclass's list statement;
+- :class:`ArchivedAtMixin` and ``archive``/``restore`` — the one archive convention.
+
+Archive convention (new tables follow it): a nullable ``archived_at`` (UTC) and nothing
+else; a row is archived when it is set. One column cannot disagree with itself, and a
+list's "hide archived" is ``archived_at IS NULL`` (indexable: a composite index may lead
+with it, or a partial index ``WHERE archived_at IS NULL`` on both databases). The clients
+area and ``dispatch_contracts`` still carry the older pair (``archived`` boolean +
+``archived_at``), kept in step by ``platform.editing.set_archived``; they are not migrated
+yet (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from haken.platform.access import Principal
+from haken.platform.db import UTCDateTime
+from haken.platform.errors import NotFoundError
+from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+
+M = TypeVar("M")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ArchivedAtMixin:
+    """The archive convention of new tables: archived when ``archived_at`` is set."""
+
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Repository:
+    """Session plumbing and paging shared by every repository."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+
+    def add_all(self, rows: Sequence[object]) -> None:
+        self.session.add_all(rows)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def page(
+        self, statement: Select[Any], keys: Sequence[SortKey], request: PageRequest
+    ) -> PageResult[Any]:
+        """One statement per page: keyset after the cursor, one extra row for ``has_more``,
+        and with ``count`` the total of ``statement`` as a scalar subquery of the same query.
+        Only a counted request past the last row needs a second statement."""
+        paged = apply_keyset(statement, keys, request)
+        if not request.count:
+            return build_page((await self.session.scalars(paged)).all(), keys, request)
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        result = (await self.session.execute(paged.add_columns(counted.scalar_subquery()))).all()
+        if result:
+            total = int(result[0][-1])
+        elif request.cursor is None:
+            total = 0
+        else:  # past the last row: the total needs its own query
+            total = int(await self.session.scalar(counted) or 0)
+        return build_page([row[0] for row in result], keys, request, total)
+
+    async def delete_if_unreferenced(self, model: Any, row_id: int) -> bool:
+        """Delete the row unless a foreign key anywhere still points at it.
+
+        Runs in a savepoint: the database, not a list kept here, knows every table that
+        refers to the row, so a refusal is the signal to archive instead.
+        """
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    delete(model)
+                    .where(model.id == row_id)
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+
+class ModelRepository(Repository, Generic[M]):
+    """A repository centred on one model, with its row scope stated once."""
+
+    model: ClassVar[type[Any]]
+
+    def readable_statement(self, principal: Principal) -> Select[Any]:
+        """``select(model)`` limited to the rows ``principal`` may read (override)."""
+        raise NotImplementedError
+
+    async def get(self, row_id: int) -> M | None:
+        """The row by primary key, unscoped (internal reads; identity map first)."""
+        row: M | None = await self.session.get(self.model, row_id)
+        return row
+
+    async def readable(self, principal: Principal, row_id: int) -> M | None:
+        statement = self.readable_statement(principal).where(self.model.id == row_id)
+        row: M | None = (await self.session.scalars(statement)).first()
+        return row
+
+    async def readable_or_404(self, principal: Principal, row_id: int) -> M:
+        """The row if ``principal`` may read it; otherwise ``NOT_FOUND`` (outside the scope
+        is indistinguishable from absent)."""
+        row = await self.readable(principal, row_id)
+        if row is None:
+            raise NotFoundError()
+        return row
+
+    @staticmethod
+    def archive(row: Any, *, at: dt.datetime | None = None) -> bool:
+        """Archive ``row`` (the ``archived_at`` convention); False when it already was."""
+        if row.archived_at is not None:
+            return False
+        row.archived_at = at or utcnow()
+        return True
+
+    @staticmethod
+    def restore(row: Any) -> bool:
+        """Undo :meth:`archive`; False when the row was not archived."""
+        if row.archived_at is None:
+            return False
+        row.archived_at = None
+        return True
