@@ -1,4 +1,4 @@
-"""The ``haken`` command: serve, worker, db, demo, user, docs."""
+"""The ``haken`` command: serve, worker, db, demo, user, docs, calc."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ keys_app = typer.Typer(help="Encryption keys of personal numbers.", no_args_is_h
 app.add_typer(keys_app, name="keys")
 jobs_app = typer.Typer(help="Background jobs: dead letters.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+calc_app = typer.Typer(help="Labour-law calculations by hand (no database).", no_args_is_help=True)
+app.add_typer(calc_app, name="calc")
 console = Console()
 
 
@@ -292,6 +294,52 @@ def keys_rotate_fields() -> None:
         f"re-encrypted under key {result.key_id}: {result.employees} employees, "
         f"{result.candidates} candidates"
     )
+
+
+@calc_app.command("premiums")
+def calc_premiums(
+    file: Path = typer.Option(
+        ..., "--file", help="CSV with the columns date,start,end,break_minutes (HH:MM)."
+    ),
+    rest_day: str = typer.Option(
+        ..., "--rest-day", help="The statutory rest day (法定休日): sunday, monday, …"
+    ),
+    week_start: str = typer.Option("sunday", "--week-start", help="First day of the week."),
+    day_change: str = typer.Option(
+        "05:00", "--day-change", help="営業日分岐: a shift starting earlier is the previous day's."
+    ),
+    scheduled_minutes: int = typer.Option(
+        480, "--scheduled-minutes", min=0, help="Scheduled minutes (所定労働時間) of a working day."
+    ),
+    month_start_day: int = typer.Option(
+        1, "--month-start-day", min=1, max=28, help="起算日 of the month of the 60-hour count."
+    ),
+) -> None:
+    """Classify one worker's timecards into premium minutes and print them as JSON."""
+    import datetime as dt
+    import json
+
+    from haken.labor import premiums
+
+    try:
+        hours, minutes = (int(part) for part in day_change.split(":"))
+        settings = premiums.WorkSettings(
+            rest_day=premiums.parse_weekday(rest_day),
+            week_start=premiums.parse_weekday(week_start),
+            day_change=dt.time(hours, minutes),
+            scheduled_minutes=scheduled_minutes,
+            month_start_day=month_start_day,
+        )
+        text = file.read_text(encoding="utf-8")
+        result = premiums.calculate_premiums(premiums.timecards_from_csv(text), settings)
+    except (OSError, ValueError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    output = {
+        "minutes": result.minutes.summary(),
+        "multipliers": {k: float(v) for k, v in result.rules.multipliers().items()},
+    }
+    typer.echo(json.dumps(output, ensure_ascii=False))
 
 
 def main() -> None:

@@ -146,6 +146,42 @@ async def test_a_405_names_every_allowed_method(client: httpx.AsyncClient) -> No
     assert _allow(page) == {"GET", "POST"}
 
 
+async def test_a_literal_segment_is_never_an_id(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: ``PATCH /api/employees/headcount`` matched ``/{employee_id}``
+    (401 anonymous, 422 ``employee_id`` signed in) instead of a 405; ids are ``{…:int}``."""
+    admin = await auth_headers("admin")
+    for path in (
+        "/api/employees/headcount",
+        "/api/employees/residence-expiring",
+        "/api/candidates/residence-expiring",
+        "/api/assignments/me",
+        "/api/assignments/conflicts",
+    ):
+        for headers in ({}, admin):
+            response = await client.patch(path, headers=headers)
+            assert_error(response, 405, "METHOD_NOT_ALLOWED")
+            assert _allow(response) == {"GET"}, path
+    assert_error(await client.get("/api/employees/abc", headers=admin), 404, "ROUTE_NOT_FOUND")
+
+
+async def test_query_dates_are_never_unix_timestamps(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: ``/api/audit?until=0.5`` was read as 1970-01-01T00:00:00.5Z."""
+    admin = await auth_headers("admin")
+    for path, name, value in (
+        ("/api/audit", "until", "0.5"),
+        ("/api/audit", "since", "1700000000"),
+        ("/api/assignments", "active_on", "0"),
+    ):
+        refused = await client.get(path, headers=admin, params={name: value})
+        assert_error(refused, 422, "VALIDATION_FAILED")
+    iso = await client.get("/api/audit", headers=admin, params={"until": "2026-04-01T00:00:00Z"})
+    assert iso.status_code == 200, iso.text
+
+
 async def test_validation_errors_have_field_details(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/auth/refresh", json={"refresh_token": 5})
     body = assert_error(response, 422, "VALIDATION_FAILED")

@@ -94,6 +94,8 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/audit"): AD,
     ("GET", "/admin/users"): AD,
     ("GET", "/admin/users/new"): AD,
+    ("GET", "/admin/users/pick/employees"): AD,
+    ("GET", "/admin/users/pick/sites"): AD,
     ("POST", "/admin/users"): AD,
     ("GET", "/admin/users/{user_id}"): AD,
     ("POST", "/admin/users/{user_id}/role"): AD,
@@ -118,6 +120,8 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/units/{unit_id}/edit"): C,
     ("POST", "/units/{unit_id}"): C,
     ("GET", "/employees"): M,
+    # Exports of the filtered list (personal data): the office only, audited, "expensive".
+    ("GET", "/employees/export.{file_format}"): C,
     ("GET", "/employees/new"): C,
     ("POST", "/employees"): C,
     # Row-scoped: an employee reads only their own record (404 for anyone else's).

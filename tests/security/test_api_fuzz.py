@@ -8,6 +8,12 @@ the documented schema, headers and content type, valid data accepted, invalid
 data refused, auth not ignored. The only operations left out are those that end
 the fuzzing caller's own session. Rate limiting is switched off here so that
 the fuzzer explores instead of collecting 429s (rate limits have their own tests).
+
+"Valid data accepted" (``positive_data_acceptance``) takes, per operation, the
+statuses that operation declares for business refusals (400/404/409/415/422/423 with
+catalog codes, e.g. ``CLIENT_INVOICE_NUMBER_INVALID``, ``INVALID_CURSOR``): a
+business rule may refuse schema-valid data (docs/security.md, "API contract").
+Every other check keeps schemathesis' defaults.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks
+from schemathesis.config import SchemathesisConfig
+from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
 
 from haken.app import create_app
 from haken.modules.identity import cli as identity_cli
@@ -95,7 +103,43 @@ def _openapi_document() -> dict[str, object]:
     return application.openapi()
 
 
-schema = schemathesis.openapi.from_dict(_openapi_document())
+# Statuses a business rule may answer to schema-valid data, when the operation declares them.
+BUSINESS_REFUSALS = frozenset({"400", "404", "409", "415", "422", "423"})
+
+
+def business_refusals(operation: dict[str, object]) -> list[str]:
+    """The business-refusal statuses ``operation`` declares with catalog codes."""
+    responses = operation.get("responses", {})
+    assert isinstance(responses, dict)
+    return sorted(
+        status
+        for status, response in responses.items()
+        if status in BUSINESS_REFUSALS and response.get("x-error-codes")
+    )
+
+
+def fuzz_config(document: dict[str, object]) -> SchemathesisConfig:
+    """``[[operations]]`` entries that widen ``positive_data_acceptance`` per operation."""
+    operations = []
+    paths = document["paths"]
+    assert isinstance(paths, dict)
+    for path, item in paths.items():
+        for method, operation in item.items():
+            declared = business_refusals(operation)
+            if not declared:
+                continue
+            expected = [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *declared]
+            operations.append(
+                {
+                    "include-name": f"{method.upper()} {path}",
+                    "checks": {"positive_data_acceptance": {"expected-statuses": expected}},
+                }
+            )
+    return SchemathesisConfig.from_dict({"operations": operations})
+
+
+DOCUMENT = _openapi_document()
+schema = schemathesis.openapi.from_dict(DOCUMENT, config=fuzz_config(DOCUMENT))
 FUZZ_SETTINGS = settings(
     max_examples=8,
     deadline=None,
@@ -124,7 +168,7 @@ def test_admin_never_gets_a_server_error(case: schemathesis.Case, live_server: L
 
 def test_openapi_lists_every_api_route(live_server: LiveServer) -> None:
     document = httpx.get(f"{live_server.url}/api/openapi.json").json()
-    assert document == _openapi_document()
+    assert document == DOCUMENT
     assert "/api/auth/login" in document["paths"]
     assert "/api/users/{user_id}/role" in document["paths"]
     login = document["paths"]["/api/auth/login"]["post"]["requestBody"]["content"]
@@ -133,7 +177,31 @@ def test_openapi_lists_every_api_route(live_server: LiveServer) -> None:
 
 def test_every_check_is_enabled() -> None:
     """``call_and_validate`` without ``checks=`` runs what the config enables: all of them."""
-    config = schema.config.checks_config_for()
-    disabled = {name for name in ALL_CHECK_NAMES if not config.get_by_name(name=name).enabled}
-    assert disabled == set()
     assert {"status_code_conformance", "negative_data_rejection", "ignored_auth"} <= ALL_CHECK_NAMES
+    for operation in [None, *(result.ok() for result in schema.get_all_operations())]:
+        config = schema.config.checks_config_for(operation=operation)
+        disabled = {name for name in ALL_CHECK_NAMES if not config.get_by_name(name=name).enabled}
+        assert disabled == set(), operation
+
+
+def test_only_declared_business_refusals_count_as_accepting_valid_data() -> None:
+    """Each operation's widened statuses are exactly the ones it declares with catalog codes."""
+    defaults = set(POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES)
+    widened = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        config = schema.config.checks_config_for(operation=operation)
+        expected = set(config.positive_data_acceptance.expected_statuses)
+        declared = business_refusals(DOCUMENT["paths"][operation.path][operation.method.lower()])
+        assert expected == defaults | set(declared), operation.label
+        widened += bool(set(declared) - defaults)
+        # Never a blanket pass: a status the operation does not declare stays a failure.
+        assert "2xx" in expected and "400" not in expected - set(declared)
+    assert widened > 0
+
+    def expected_for(path: str, method: str) -> set[str]:
+        config = schema.config.checks_config_for(operation=schema[path][method])
+        return set(config.positive_data_acceptance.expected_statuses)
+
+    assert {"400", "422"} <= expected_for("/api/clients", "POST")  # e.g. the invoice number
+    assert expected_for("/api/health", "GET") == defaults

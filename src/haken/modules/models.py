@@ -10,7 +10,7 @@ from haken.modules.employees import models as employees_models
 from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
 from haken.modules.minimum_wages import models as minimum_wages_models
-from haken.platform import job_records
+from haken.platform import idempotency, job_records
 from haken.platform.db import Base
 
 metadata = Base.metadata
@@ -22,6 +22,7 @@ __all__ = [
     "clients_models",
     "employees_models",
     "housing_models",
+    "idempotency",
     "identity_models",
     "job_records",
     "metadata",

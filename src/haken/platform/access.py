@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.platform.deps import SessionDep
 from haken.platform.errors import HakenError
+from haken.platform.idempotency import claim_request
 
 
 class NotAuthenticatedError(HakenError):
@@ -169,6 +170,7 @@ class RolePolicy(AccessPolicy):
             raise NotAuthenticatedError()
         if not principal.is_at_least(self.minimum):
             raise ForbiddenError()
+        await claim_request(request, session, principal.user_id)
         return principal
 
 
@@ -184,11 +186,12 @@ class SelfOrRolePolicy(AccessPolicy):
         principal = await _resolve(request, session)
         if principal is None:
             raise NotAuthenticatedError()
-        if principal.is_at_least(self.minimum):
-            return principal
-        if str(request.path_params.get(self.param)) == str(principal.user_id):
-            return principal
-        raise ForbiddenError()
+        if not principal.is_at_least(self.minimum) and str(
+            request.path_params.get(self.param)
+        ) != str(principal.user_id):
+            raise ForbiddenError()
+        await claim_request(request, session, principal.user_id)
+        return principal
 
 
 public = PublicPolicy()

@@ -36,6 +36,16 @@ class HakenError(Exception):
     message_en: ClassVar[str] = "An unexpected error occurred."
     message_ja: ClassVar[str] = "予期しないエラーが発生しました。"
     headers: Mapping[str, str] | None = None
+    # The input fields the refusal concerns (form field names = API body keys). One field:
+    # a form shows the message on it; several (a range): above the form, each field marked.
+    fields: tuple[str, ...] = ()
+    # An overridable refusal: the body flag that accepts it (never named in a message) and
+    # whether a reason must come with it (``override_reason``, recorded in the audit row).
+    override: ClassVar[str | None] = None
+    reason_required: ClassVar[bool] = False
+    # The override's label on a form ("Save anyway: the pay is above the bill rate").
+    override_en: ClassVar[str] = "Save anyway."
+    override_ja: ClassVar[str] = "このまま保存する。"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -51,13 +61,50 @@ class HakenError(Exception):
         *,
         details: Any = None,
         headers: Mapping[str, str] | None = None,
+        fields: tuple[str, ...] | list[str] | None = None,
         **params: Any,
     ) -> None:
         self.params = params
         self.details = details
         if headers is not None:
             self.headers = headers
+        if fields is not None:
+            self.fields = tuple(fields)
         super().__init__(self.message("en"))
+
+    def override_label(self, locale: str) -> str:
+        return self.override_ja if locale == "ja" else self.override_en
+
+    def public_details(self) -> Any:
+        """``details`` as the envelope carries them, with the fields and the override.
+
+        The fields become ``[{"loc", "code"}]`` entries (appended to a list of details,
+        or under ``"fields"`` next to a mapping); an overridable refusal's details are a
+        mapping with ``"override"`` and ``"reason_required"``.
+        """
+        details = self.details
+        if self.override is not None:
+            merged: dict[str, Any] = (
+                dict(details)
+                if isinstance(details, Mapping)
+                else ({} if details is None else {"items": details})
+            )
+            merged["override"] = self.override
+            merged["reason_required"] = self.reason_required
+            if self.fields:
+                merged.setdefault("fields", list(self.fields))
+            return merged
+        if not self.fields:
+            return details
+        located = [{"loc": name, "code": self.code} for name in self.fields]
+        if details is None:
+            return located
+        if isinstance(details, list):
+            named = {str(d.get("loc")) for d in details if isinstance(d, Mapping)}
+            return [*details, *(d for d in located if d["loc"] not in named)]
+        if isinstance(details, Mapping):
+            return {**details, "fields": list(self.fields)}
+        return details
 
     def message(self, locale: str) -> str:
         template = self.message_ja if locale == "ja" else self.message_en
@@ -123,6 +170,29 @@ class VersionConflictError(HakenError):
     status_code = 409
     message_en = "The record was changed by someone else; reload and try again."
     message_ja = "他の人が先に更新しました。再読み込みしてからやり直してください。"
+
+
+class OverrideReasonRequiredError(HakenError):
+    """An overridable refusal was overridden without saying why (the audit row keeps it)."""
+
+    code = "OVERRIDE_REASON_REQUIRED"
+    status_code = 422
+    fields = ("override_reason",)
+    message_en = "Give the reason for saving despite the warning."
+    message_ja = "警告を承知で保存する理由を入力してください。"
+    # The refusal being overridden (a form shows it again, with its tick box).
+    overridden: HakenError | None = None
+
+
+def check_override(error: type[HakenError], *, allowed: bool, reason: str, **kwargs: Any) -> None:
+    """Refuse unless the caller overrode ``error`` (and gave a reason when it needs one)."""
+    refusal = error(**kwargs)
+    if not allowed:
+        raise refusal
+    if error.reason_required and not reason.strip():
+        missing = OverrideReasonRequiredError()
+        missing.overridden = refusal
+        raise missing
 
 
 class InvalidCursorError(HakenError):

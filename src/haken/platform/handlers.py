@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +25,7 @@ from haken.platform.errors import (
     ValidationFailedError,
     VersionConflictError,
 )
+from haken.platform.idempotency import IdempotentReplay
 from haken.platform.logging import get_logger
 from haken.platform.responses import error_body
 
@@ -33,7 +34,7 @@ log = get_logger(__name__)
 
 def error_response(error: HakenError) -> JSONResponse:
     return JSONResponse(
-        error_body(error.code, error.message(context.locale()), error.details),
+        error_body(error.code, error.message(context.locale()), error.public_details()),
         status_code=error.status_code,
         headers=dict(error.headers) if error.headers else None,
     )
@@ -167,7 +168,20 @@ HANDLED_EXCEPTIONS: tuple[type[Exception], ...] = (
 )
 
 
+async def replay_handler(request: Request, exc: Exception) -> Response:
+    """A request whose idempotency key was already answered: the first answer again."""
+    assert isinstance(exc, IdempotentReplay)
+    headers = {"Idempotent-Replayed": "true", "Cache-Control": "no-store"}
+    location = exc.location
+    if location is not None:
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": location, **headers})
+        return RedirectResponse(location, status_code=303, headers=headers)
+    return JSONResponse(exc.response, status_code=exc.status_code, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HakenError, haken_error_handler)
+    app.add_exception_handler(IdempotentReplay, replay_handler)
     for exc_class in HANDLED_EXCEPTIONS:
         app.add_exception_handler(exc_class, envelope_handler)

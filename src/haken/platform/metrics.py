@@ -320,7 +320,8 @@ def instrument_pool(engine: Any) -> None:
 def route_label(scope: Scope) -> str:
     """The matched route's template, or a fixed label: never the raw path."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    # path_format drops convertors: ``{employee_id:int}`` is labelled ``{employee_id}``.
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
     if isinstance(path, str) and path:
         return path
     return UNMATCHED_ROUTE

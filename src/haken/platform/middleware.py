@@ -58,7 +58,7 @@ async def send_error(
         content_type = b"text/html; charset=utf-8"
     else:
         body = json.dumps(
-            error_body(error.code, error.message(context.locale()), error.details),
+            error_body(error.code, error.message(context.locale()), error.public_details()),
             ensure_ascii=False,
         ).encode("utf-8")
         content_type = b"application/json"
@@ -131,7 +131,7 @@ class RequestContextMiddleware:
                 "request",
                 method=scope.get("method"),
                 path=scope.get("path"),
-                route=getattr(route, "path", None),
+                route=getattr(route, "path_format", None) or getattr(route, "path", None),
                 status=status_holder["status"],
                 duration_ms=duration_ms,
                 queries=queries.count,

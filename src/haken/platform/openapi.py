@@ -11,7 +11,8 @@ API operation here also lists each error status it can answer, with the
 - the rate-limit policies' refusals (429 ``RATE_LIMITED`` with ``Retry-After`` and
   ``RateLimit-*``; 503 ``RATE_LIMIT_UNAVAILABLE`` for a fail-closed policy);
 - the request's shape: a body (400 malformed JSON, 413 too large, 422), parameters (422),
-  path ids and writes (404), a ``version`` field (409), a ``cursor`` (``InvalidCursorError``);
+  path ids and writes (404), a ``version`` field (409), a ``cursor`` (``InvalidCursorError``;
+  the parameter's schema gets the cursor's alphabet, :data:`CURSOR_PATTERN`);
 - a database session (503 ``DATABASE_UNAVAILABLE`` / ``SERVICE_UNAVAILABLE``);
 - the errors of the endpoint's own area (``<package>/errors.py``): all of them on a write,
   those with an already-implied status on a read.
@@ -52,6 +53,11 @@ from haken.platform.routes import RouteInfo, iter_routes
 ERROR_SCHEMA = "ErrorEnvelope"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# A cursor is ``<payload>.<mac>``, both URL-safe base64 without padding
+# (haken.platform.pagination); an empty one is the first page. Documented here rather
+# than enforced by the query parameter, so that any other string stays the catalog's
+# 400 INVALID_CURSOR.
+CURSOR_PATTERN = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$"
 _INTEGER_HEADER = {"schema": {"type": "integer", "minimum": 0}, "required": True}
 RATE_LIMIT_HEADERS: dict[str, Any] = {
     "Retry-After": {**_INTEGER_HEADER, "description": "Seconds until a retry may succeed."},
@@ -114,6 +120,17 @@ def route_errors(
     return dict(found)
 
 
+def _document_cursor(operation: dict[str, Any]) -> None:
+    """Give the ``cursor`` query parameter's string schema the cursor's alphabet."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "query" or parameter.get("name") != "cursor":
+            continue
+        schema = parameter.get("schema", {})
+        for branch in [schema, *schema.get("anyOf", [])]:
+            if branch.get("type") == "string":
+                branch["pattern"] = CURSOR_PATTERN
+
+
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     ref = schema.get("$ref", "")
     if ref.startswith("#/components/schemas/"):
@@ -162,6 +179,7 @@ def add_error_responses(app: FastAPI, document: dict[str, Any]) -> dict[str, Any
             operation = operations.get(method.lower())
             if operation is None:
                 continue
+            _document_cursor(operation)
             responses = operation.setdefault("responses", {})
             errors = route_errors(
                 route, method, operation, components, write_refusals=write_refusals

@@ -13,6 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from haken.platform import idempotency
 from haken.platform.context import request_id
 
 T = TypeVar("T")
@@ -65,7 +66,10 @@ _AnyPageEnvelope = PageEnvelope[Any]
 
 
 def ok(data: T) -> Envelope[T]:
-    return _AnyEnvelope(data=data, meta=make_meta())
+    envelope = _AnyEnvelope(data=data, meta=make_meta())
+    if idempotency.awaiting_response():
+        idempotency.record_response(envelope.model_dump(mode="json"))
+    return envelope
 
 
 def page(items: list[T], pagination: Pagination) -> PageEnvelope[T]:

@@ -72,7 +72,9 @@ def iter_routes(app: FastAPI) -> Iterator[RouteInfo]:
         access = tuple(c.describe() for c in calls if isinstance(c, AccessPolicy))
         limits = tuple(c.describe() for c in calls if isinstance(c, (RateLimit, _Exempt)))
         yield RouteInfo(
-            path=str(route.path),
+            # The template without convertors: ``/api/employees/{employee_id}`` for a route
+            # declared as ``{employee_id:int}`` (the OpenAPI's key; metrics use the same).
+            path=str(getattr(route, "path_format", None) or route.path),
             methods=frozenset((route.methods or set()) - {"HEAD"}),
             endpoint=getattr(route, "endpoint", None),
             access=access,

@@ -19,6 +19,11 @@ passes each string — also inside lists, tuples and dicts — through :func:`no
   other variant forms in people's names) are kept as sent; variation selectors
   (異体字 sequences) are kept.
 
+The same validator refuses JSON type mix-ups that pydantic's lax mode would take:
+``true``/``false`` for a number, a number for a boolean, a number (or numeric text) for
+a date or time (a Unix timestamp to pydantic; :data:`Day`/:data:`Instant` do the same for
+query parameters). 422; form fields are strings.
+
 Passwords are excluded (:data:`Password`; :data:`VERBATIM` marks any other such field).
 List filters use :class:`QueryModel`, which removes refused characters instead of
 refusing them: a search term is never stored, and a list page should not fail on it.
@@ -26,13 +31,19 @@ refusing them: a search term is never stored, and a list page should not fail on
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import types
 import unicodedata
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -111,6 +122,70 @@ def _normalise_deep(value: Any, policy: TextPolicy) -> Any:
     return value
 
 
+_NUMBERS = (int, float, Decimal)
+
+
+@lru_cache(maxsize=1024)
+def _scalar_types(annotation: Any) -> frozenset[Any]:
+    """The plain types a field's annotation admits (``Annotated`` and unions unwrapped)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _scalar_types(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return frozenset().union(*(_scalar_types(arg) for arg in get_args(annotation)))
+    return frozenset({annotation}) if isinstance(annotation, type) else frozenset({object})
+
+
+_TIMESTAMP = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def refuse_timestamp(value: Any) -> Any:
+    """Dates and times are ISO 8601 text: a number (or numeric text) is refused.
+
+    Pydantic's lax mode would read ``0``, ``"0"`` or ``0.5`` as a Unix timestamp
+    (1970-01-01); the API's schema says ``format: date``/``date-time``.
+    """
+    if isinstance(value, (bool, int, float, Decimal)) or (
+        isinstance(value, str) and _TIMESTAMP.fullmatch(value)
+    ):
+        raise PydanticCustomError(
+            "temporal_type", "Input should be an ISO 8601 date or time, not a number"
+        )
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(refuse_timestamp)]
+"""A date query parameter (``YYYY-MM-DD``; no Unix timestamp)."""
+Instant = Annotated[AwareDatetime, BeforeValidator(refuse_timestamp)]
+"""An aware date-time query parameter (ISO 8601 with offset; no Unix timestamp)."""
+
+
+def _refuse_json_type_mixups(value: Any, annotation: Any) -> None:
+    """A JSON ``true``/``false`` is no number and a number no boolean.
+
+    Pydantic's lax mode would read ``true`` as 1 and ``0`` as ``false``; the API's
+    schema says ``integer``/``number``/``boolean``, so a body that mixes them up
+    is refused (422). Form fields arrive as strings and are not concerned.
+    """
+    if value is None:
+        return
+    kinds = _scalar_types(annotation)
+    if object in kinds:
+        return
+    given = kinds - {type(None)}
+    if given and all(issubclass(kind, (dt.date, dt.time)) for kind in given):
+        refuse_timestamp(value)
+        return
+    if isinstance(value, str):
+        return
+    numeric = any(issubclass(kind, _NUMBERS) and kind is not bool for kind in kinds)
+    if isinstance(value, bool):
+        if numeric and bool not in kinds:
+            raise PydanticCustomError("number_type", "Input should be a number, not a boolean")
+    elif isinstance(value, (int, float, Decimal)) and bool in kinds and not numeric:
+        raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+
+
 class Verbatim:
     """Field metadata: take the string as sent (passwords; nothing else should need it)."""
 
@@ -140,6 +215,8 @@ class InputModel(BaseModel):
     @classmethod
     def _normalise_text(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
+        if field is not None:
+            _refuse_json_type_mixups(value, field.annotation)
         if field is not None and any(isinstance(item, Verbatim) for item in field.metadata):
             return value
         return _normalise_deep(value, cls.text_policy)

@@ -62,7 +62,7 @@ class Sorting(Generic[F]):
             + ("_DESC" if value.startswith(DESCENDING_PREFIX) else ""): value
             for value in self._keys
         }
-        self.param: type[StrEnum] = StrEnum(name, members)  # type: ignore[assignment]
+        self.param: type[StrEnum] = StrEnum(name, members)  # type: ignore[misc]
 
     @property
     def values(self) -> tuple[str, ...]:

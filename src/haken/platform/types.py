@@ -77,7 +77,9 @@ _DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff0d\uff70]")
 
 
 def _fold_number(value: Any) -> Any:
-    """Full-width digits and the dashes an IME types (－ ー −) as ASCII: ０９０ー１２３４ → 090-1234."""
+    """Full-width digits and the dashes an IME types (－ ー −) as ASCII.
+
+    ``０９０ー１２３４`` → ``090-1234``."""
     if not isinstance(value, str):
         return value
     return _DASHES.sub("-", unicodedata.normalize("NFKC", value))
@@ -90,21 +92,24 @@ PostalCode = Annotated[
     AfterValidator(normalize_postal_code),
     expecting("postal_code", "expected a postal code of 7 digits, e.g. 100-0001"),
 ]
-"""A Japanese postal code, ``1000001``, ``100-0001`` or ``１００－０００１``, stored as ``100-0001``."""
+"""A Japanese postal code, ``1000001``, ``100-0001`` or ``１００－０００１``; stored as
+``100-0001``."""
 
 PhoneNumber = Annotated[
     str,
     BeforeValidator(_fold_number),
     Field(pattern=PHONE_PATTERN),
-    expecting("phone", "expected a phone number: 6-20 digits, spaces, + ( ) and -, e.g. 090-1234-5678"),
+    expecting(
+        "phone", "expected a phone number: 6-20 digits, spaces, + ( ) and -, e.g. 090-1234-5678"
+    ),
 ]
 """A phone number as people write it (full-width digits and dashes folded to ASCII)."""
 
 # Codes CLDR lists among territories that are not countries a person is a national of.
 _NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "ZZ"})
-COUNTRY_CODES = frozenset(
+COUNTRY_CODES: frozenset[str] = frozenset(
     code
-    for code in Locale.parse("en").territories
+    for code in map(str, Locale.parse("en").territories)
     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 )
 """ISO 3166-1 alpha-2 codes of countries and areas (CLDR's list, so the UI can name each)."""
@@ -122,7 +127,9 @@ def _country(value: Any) -> Any:
 CountryCode = Annotated[
     str,
     BeforeValidator(_country),
-    expecting("country", "expected an ISO 3166-1 alpha-2 country code from the list, e.g. JP, VN, BR"),
+    expecting(
+        "country", "expected an ISO 3166-1 alpha-2 country code from the list, e.g. JP, VN, BR"
+    ),
     WithJsonSchema(
         {"type": "string", "enum": sorted(COUNTRY_CODES), "description": "ISO 3166-1 alpha-2"}
     ),

@@ -11,6 +11,7 @@ the request's transaction rolls back like any other error.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -22,6 +23,7 @@ from starlette.responses import Response
 from haken.platform import context
 from haken.platform.editing import NULL_NOT_ALLOWED, refuses_null
 from haken.platform.errors import HakenError
+from haken.platform.idempotency import FORM_FIELD as SUBMISSION_FIELD
 from haken.platform.schemas import INVALID_CHARACTER, InputModel
 from haken.web.i18n import N_, gettext_
 
@@ -67,6 +69,7 @@ _MESSAGES: dict[str, str] = {
     "digits_up_to": N_("Enter up to %(count)s digits."),
     "year_month": N_("Enter a year and month (YYYY-MM)."),
 }
+OVERRIDE_REASON_FIELD = "override_reason"
 _EMAIL_MESSAGE = N_("Enter a valid e-mail address.")
 _FALLBACK = N_("Enter a valid value.")
 
@@ -84,27 +87,92 @@ def field_message(error: Mapping[str, Any]) -> str:
         return gettext_(_FALLBACK)
 
 
+@dataclass(frozen=True)
+class OverrideOffer:
+    """An overridable refusal on the form: the tick box (``name``) and its reason field."""
+
+    name: str
+    label: str
+    reason_required: bool
+    reason_field: str = OVERRIDE_REASON_FIELD
+    link: str | None = None  # the record the warning is about (a likely duplicate), if any
+
+
+def new_submission_token() -> str:
+    """A create form's one-time token (``platform.idempotency``): a resubmit replays."""
+    return secrets.token_urlsafe(18)
+
+
 @dataclass
 class FormState(Generic[M]):
-    """The submitted values (to refill the form) and the errors by field name."""
+    """The submitted values (to refill the form) and the errors by field name.
+
+    ``marked`` are fields a form-wide error concerns (a range: both ends): they are
+    flagged invalid and point at the message above the form. ``override`` offers the
+    tick box and reason of an overridable refusal (``HakenError.override``).
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
     data: M | None = None
+    marked: set[str] = field(default_factory=set)
+    override: OverrideOffer | None = None
 
     @property
     def ok(self) -> bool:
         return self.data is not None and not self.errors and not self.general
 
+    @property
+    def token(self) -> str:
+        """The submission token to render: the posted one (a refused form keeps it), or new."""
+        posted = self.values.get(SUBMISSION_FIELD)
+        if not isinstance(posted, str) or not posted:
+            posted = self.values[SUBMISSION_FIELD] = new_submission_token()
+        return posted
+
+    @property
+    def first_invalid(self) -> str | None:
+        """The first field in error or marked (the summary links to it)."""
+        for name in (*self.errors, *sorted(self.marked)):
+            return name
+        return None
+
+    def _form_field(self, name: str) -> str | None:
+        """``name`` as this form calls it (``rate.hourly_pay`` is ``hourly_pay`` on a page)."""
+        if name in self.values or (name == OVERRIDE_REASON_FIELD and self.override is not None):
+            return name
+        last = name.rsplit(".", 1)[-1]
+        return last if last in self.values else None
+
     def add_error(self, error: HakenError, field_codes: Mapping[str, str] | None = None) -> None:
-        """A service's error: on its field when mapped, else above the form."""
-        message = error.message(context.locale())
+        """A service's error, on the field it names (``HakenError.fields``), else above the form.
+
+        ``field_codes`` (code → field) is the old per-page map, still honoured. An error naming
+        several fields (a date range) or offering an override shows above the form and marks
+        its fields.
+        """
+        overridden = getattr(error, "overridden", None)
+        if isinstance(overridden, HakenError):
+            self.add_error(overridden)  # the warning and its tick box stay on the form
+        locale = context.locale()
+        message = error.message(locale)
+        if error.override is not None:
+            self.override = OverrideOffer(
+                name=error.override,
+                label=error.override_label(locale),
+                reason_required=error.reason_required,
+            )
         target = (field_codes or {}).get(error.code)
         if target:
             self.errors[target] = message
             return
+        named = [n for n in (self._form_field(f) for f in error.fields) if n is not None]
+        if len(named) == 1 and error.override is None:
+            self.errors[named[0]] = message
+            return
         self.general.append(message)
+        self.marked.update(named)
         # A validation error naming fields of this form marks those fields too.
         if isinstance(error.details, list):
             for detail in error.details:
@@ -184,6 +252,9 @@ def parse_form(
         payload.update(extra)
         emptied -= set(extra)
     state: FormState[M] = FormState(values=dict(raw))
+    token = form.get(SUBMISSION_FIELD)
+    if isinstance(token, str) and token:
+        state.values[SUBMISSION_FIELD] = token
     try:
         state.data = model.model_validate(payload)
     except ValidationError as error:

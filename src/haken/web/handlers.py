@@ -99,6 +99,7 @@ def _page_handler(api_handler: Handler | None) -> Handler:
 def install_page_error_handlers(app: FastAPI) -> None:
     """Wrap the platform's handlers (call after ``install_error_handlers``)."""
     handlers: dict[Any, Handler] = app.exception_handlers  # type: ignore[assignment]
-    for exc_class in (HakenError, *HANDLED_EXCEPTIONS):
+    wrapped: tuple[type[Exception], ...] = (HakenError, *HANDLED_EXCEPTIONS)
+    for exc_class in wrapped:
         app.add_exception_handler(exc_class, _page_handler(handlers.get(exc_class)))
     app.add_exception_handler(FormRejected, _page_handler(None))

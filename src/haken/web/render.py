@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from jinja2_fragments import render_block
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from haken.platform import context
+from haken.platform.idempotency import record_redirect
 from haken.platform.types import COUNTRY_CODES
 from haken.web import csrf, i18n
 from haken.web.assets import asset_url
@@ -217,8 +218,43 @@ def _page_headers() -> dict[str, str]:
     return {"cache-control": "no-store", "vary": "HX-Request, Accept-Language, Cookie"}
 
 
+def confirmation(
+    request: Request,
+    *,
+    title: str,
+    question: str,
+    action: str,
+    button: str,
+    cancel: str,
+    consequences: Sequence[str] = (),
+    hidden: Sequence[tuple[str, str]] = (),
+) -> Response:
+    """The GET page of a destructive action: what happens, one button that POSTs ``action``.
+
+    Every delete, archive, deactivation or end goes through such a page (or a form of its
+    own, like ending a placement): the list's button is a link here, never a one-click POST.
+    """
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "question": question,
+            "action": action,
+            "button": button,
+            "cancel": cancel,
+            "consequences": list(consequences),
+            "hidden": list(hidden),
+        },
+    )
+
+
 def redirect(request: Request, url: str, *, status_code: int = 303) -> Response:
-    """After a successful POST (or to the login page): a full navigation, htmx or not."""
+    """After a successful POST (or to the login page): a full navigation, htmx or not.
+
+    A claimed submission token (``platform.idempotency``) records the location: a second
+    submit of the same form is sent here again instead of creating twice."""
+    record_redirect(url)
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": url, **_page_headers()})
     return RedirectResponse(url, status_code=status_code, headers=_page_headers())

@@ -143,7 +143,20 @@ async def test_refusals_leave_nothing_written(client: httpx.AsyncClient, auth_he
     # Pay above bill: refused unless confirmed.
     loss = {**body, "rate": {"hourly_pay": "1900", "hourly_bill": "1800"}}
     error = await _refused(client, headers, loss, 422, "ASSIGNMENT_NEGATIVE_MARGIN")
-    assert error["details"] == {"hourly_pay": "1900.00", "hourly_bill": "1800.00"}
+    # The details name the override and the fields; the message names no API field.
+    assert error["details"] == {
+        "hourly_pay": "1900.00",
+        "hourly_bill": "1800.00",
+        "override": "allow_negative_margin",
+        "reason_required": True,
+        "fields": ["hourly_pay", "hourly_bill"],
+    }
+    assert "allow_" not in error["message"]
+    # The override needs its reason.
+    error = await _refused(
+        client, headers, {**loss, "allow_negative_margin": True}, 422, "OVERRIDE_REASON_REQUIRED"
+    )
+    assert error["details"] == [{"loc": "override_reason", "code": "OVERRIDE_REASON_REQUIRED"}]
     # A pay premium below the statutory 35 % for legal-holiday work.
     low = {**body, "rate": {"hourly_pay": "1300", "holiday_pay_pct": "30"}}
     await _refused(client, headers, low, 422, "ASSIGNMENT_PREMIUM_BELOW_MINIMUM")
@@ -174,10 +187,22 @@ async def test_refusals_leave_nothing_written(client: httpx.AsyncClient, auth_he
     assert listed.json()["data"] == []
 
     # Confirmed loss is accepted; then an overlapping second assignment is refused.
+    reason = "Training week: the client pays the difference in March."
     first = await post(
-        client, "/api/assignments", headers, **{**loss, "allow_negative_margin": True}
+        client,
+        "/api/assignments",
+        headers,
+        **{**loss, "allow_negative_margin": True, "override_reason": reason},
     )
     assert first["rate"]["margin"] == "-100.00"
+    audit = await client.get(
+        "/api/audit",
+        headers=await auth_headers("admin"),
+        params={"entity_type": "assignment", "entity_id": str(first["id"])},
+    )
+    assert audit.status_code == 200, audit.text
+    [row] = [r for r in audit.json()["data"] if r["action"] == "create"]
+    assert row["changes"]["override_reason"] == [None, reason]
     other = await make_contract(client, headers, place["unit_id"])
     overlap = assignment_body(
         other["id"], employee["id"], start_date="2026-09-30", end_date="2026-12-31"

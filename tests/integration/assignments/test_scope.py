@@ -75,6 +75,20 @@ async def test_scope_of_site_managers_and_employees(
     assert (await client.get("/api/assignments/me", headers=unlinked)).json()["data"] == []
 
 
+async def test_own_list_of_an_account_without_employee_refuses_any_cursor(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: the always-empty list answered 200 to a forged cursor."""
+    admin = await auth_headers("admin")  # not linked to an employee
+    assert (await client.get("/api/assignments/me", headers=admin)).status_code == 200
+    for cursor in ("AAA", "bm9wZQ.bm9wZQ"):
+        forged = await client.get("/api/assignments/me", headers=admin, params={"cursor": cursor})
+        assert forged.status_code == 400, forged.text
+        assert forged.json()["error"]["code"] == "INVALID_CURSOR"
+    first = await client.get("/api/assignments/me", headers=admin, params={"cursor": ""})
+    assert first.status_code == 200 and first.json()["data"] == []
+
+
 async def test_versions_and_archival(client: httpx.AsyncClient, auth_headers: Any) -> None:
     headers = await auth_headers("coordinator")
     place = await make_unit(client, headers)

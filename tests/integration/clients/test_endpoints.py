@@ -229,6 +229,23 @@ async def test_bad_cursor_is_400(client: httpx.AsyncClient, auth_headers: Any) -
     assert response.json()["error"]["code"] == "INVALID_CURSOR"
 
 
+async def test_json_booleans_and_numbers_are_not_interchangeable(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: ``archived: 0`` was read as false and the edit saved (200)."""
+    headers = await auth_headers("coordinator")
+    created = await make_client(client, headers, name="型検査")
+    path = f"/api/clients/{created['id']}"
+    for body in ({"version": 1, "archived": 0}, {"version": 1, "archived": 1}, {"version": True}):
+        refused = await client.patch(path, headers=headers, json=body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.json()["error"]["code"] == "VALIDATION_FAILED"
+    unchanged = (await client.get(path, headers=headers)).json()["data"]
+    assert (unchanged["version"], unchanged["archived"]) == (1, False)
+    accepted = await client.patch(path, headers=headers, json={"version": 1, "archived": False})
+    assert accepted.status_code == 200, accepted.text
+
+
 # --- versions and archival ---------------------------------------------------------------------
 
 

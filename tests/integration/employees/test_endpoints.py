@@ -515,8 +515,8 @@ async def test_sorts_and_filters(client: httpx.AsyncClient, auth_headers: Any) -
 
     assert await ids("sort=kana") == [a["id"], c["id"], b["id"]]
     assert await ids("sort=romaji") == [a["id"], b["id"], c["id"]]
-    assert await ids("sort=hire_date") == [b["id"], c["id"], a["id"]]
-    assert await ids("sort=newest") == [c["id"], b["id"], a["id"]]
+    assert await ids("sort=-hire_date") == [b["id"], c["id"], a["id"]]
+    assert await ids("sort=-created") == [c["id"], b["id"], a["id"]]
     assert await ids("nationality=jp&sort=kana") == [a["id"], c["id"]]
     assert await ids("employment_type=staff") == [a["id"]]
     assert await ids("term_type=indefinite") == [b["id"]]

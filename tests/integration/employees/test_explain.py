@@ -143,9 +143,11 @@ async def test_every_people_list_uses_an_index(
         {"employee_number": "E000123"},
         {"client_worker_id": "C000123"},
         {"include_archived": "true"},
+        {"include_left": "true"},
+        {"q": "abc def"},  # romaji in the other order: a range on "def", then the suffix
         {"q": "さ", "nationality": "BR", "status": "active"},
     ]
-    for sort in ("kana", "romaji", "hire_date", "newest"):
+    for sort in ("kana", "romaji", "-hire_date", "-created"):
         for extra in employee_filters:
             await _check(app, client, admin, "/api/employees", {"limit": 20, "sort": sort, **extra})
     await _check(app, client, admin, "/api/employees", {"limit": 20, "count": "true", "q": "ア"})

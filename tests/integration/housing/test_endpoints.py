@@ -175,6 +175,59 @@ async def test_parking_spaces_are_limited(client: httpx.AsyncClient, auth_header
     assert refused.status_code == 409 and code(refused) == "HOUSING_PARKING_FULL"
 
 
+async def test_json_booleans_are_not_numbers(client: httpx.AsyncClient, auth_headers: Any) -> None:
+    """Found by schemathesis: ``parking_fee_monthly: false`` was stored as 0 (201)."""
+    headers = await auth_headers("coordinator")
+    body = {"name": "型検査荘", "prefecture": "23", "address_line1": "豊田市2-2"}
+    for field in ("parking_fee_monthly", "parking_spaces", "monthly_rent"):
+        refused = await client.post(
+            "/api/housing/apartments", headers=headers, json={**body, field: False}
+        )
+        assert refused.status_code == 422, (field, refused.text)
+        assert code(refused) == "VALIDATION_FAILED"
+    listed = await client.get("/api/housing/apartments", headers=headers)
+    assert all(item["name"] != "型検査荘" for item in listed.json()["data"])
+    flat = await apartment(client, headers, parking_fee_monthly=0)
+    path = f"/api/housing/apartments/{flat['id']}"
+    refused = await client.patch(path, headers=headers, json={"version": 1, "parking_spaces": True})
+    assert refused.status_code == 422 and code(refused) == "VALIDATION_FAILED"
+    kept = (await client.get(path, headers=headers)).json()["data"]
+    assert (kept["version"], kept["parking_spaces"]) == (1, 0)
+
+
+async def test_dates_are_never_unix_timestamps(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: ``lease_end: 0`` and ``?on=0`` were read as 1970-01-01."""
+    headers = await auth_headers("coordinator")
+    body = {"name": "日付荘", "prefecture": "23", "address_line1": "豊田市3-3"}
+    for value in (0, "0", 1.5, "1700000000"):
+        refused = await client.post(
+            "/api/housing/apartments", headers=headers, json={**body, "lease_end": value}
+        )
+        assert refused.status_code == 422, (value, refused.text)
+        assert code(refused) == "VALIDATION_FAILED"
+    for value in ("0", "0.5", "20260401"):
+        listed = await client.get("/api/housing/occupancy", headers=headers, params={"on": value})
+        assert listed.status_code == 422, (value, listed.text)
+    assert (
+        await client.get("/api/housing/occupancy", headers=headers, params={"on": "2026-04-01"})
+    ).status_code == 200
+    kept = await apartment(client, headers, lease_end="2027-03-31")
+    assert kept["lease_end"] == "2027-03-31"
+
+
+async def test_own_stays_of_an_account_without_employee_refuse_any_cursor(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Found by schemathesis: the always-empty list answered 200 to a forged cursor."""
+    admin = await auth_headers("admin")  # not linked to an employee
+    forged = await client.get("/api/housing/me", headers=admin, params={"cursor": "AAA"})
+    assert forged.status_code == 400 and code(forged) == "INVALID_CURSOR"
+    first = await client.get("/api/housing/me", headers=admin, params={"cursor": ""})
+    assert first.status_code == 200 and first.json()["data"] == []
+
+
 async def test_deductions_prorated_by_days(
     client: httpx.AsyncClient, auth_headers: Any, app: Any
 ) -> None:

@@ -20,6 +20,7 @@ PAGES: dict[tuple[str, str], str] = {
     ("GET", "/minimum-wages"): C,
     ("GET", "/minimum-wages/new"): A,
     ("POST", "/minimum-wages"): A,
+    ("GET", "/minimum-wages/{fiscal_year}/delete"): A,
     ("POST", "/minimum-wages/{fiscal_year}/delete"): A,
 }
 

@@ -257,6 +257,7 @@ async def test_nightly_purge_jobs_delete_only_what_expired(
     assert identity_row.result is not None
     assert identity_row.result["auth_sessions"] == 1
     assert identity_row.result["refresh_tokens"] >= 1
+    assert identity_row.result["idempotency_keys"] == 0  # the nightly purge covers them
     assert audit_row.result == {"audit_log": 1, "retention_days": retention}
     async with session_scope(app.state.database) as session:
         sessions_left = await session.scalar(select(func.count()).select_from(AuthSession))

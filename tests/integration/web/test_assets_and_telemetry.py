@@ -70,6 +70,10 @@ async def test_web_vitals_are_validated_and_logged_with_the_page_request_id(
     )
     bad = await client.post("/api/telemetry/web-vitals", json={**beacon, "cls": -1})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "VALIDATION_FAILED"
+    # Found by schemathesis: a JSON boolean was read as the number 0 or 1 (202).
+    for field in ("long_task_ms", "long_tasks", "cls"):
+        mixed = await client.post("/api/telemetry/web-vitals", json={**beacon, field: False})
+        assert mixed.status_code == 422, (field, mixed.text)
     extra = await client.post("/api/telemetry/web-vitals", json={**beacon, "email": "x@y.z"})
     assert extra.status_code == 422
     with_query = await client.post("/api/telemetry/web-vitals", json={**beacon, "path": "/a?q=x"})

@@ -125,7 +125,8 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
     admin = await make_user("admin", locale="en")
     bearer = {"Authorization": (await login(admin["email"]))["Authorization"]}
     company = await make_client(client, bearer)
-    sites = [(await make_site(client, bearer, company["id"]))["id"] for _ in range(2)]
+    made = [await make_site(client, bearer, company["id"]) for _ in range(2)]
+    sites = [site["id"] for site in made]
     await page_login(admin["email"])
     form = await client.get("/admin/users/new")
     token = csrf_token(form.text)
@@ -148,9 +149,10 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
     )
     assert escalation.status_code == 422
     assert "You cannot grant a role higher than your own." in escalation.text
-    site_field = f"{sites[0]}, {sites[1]}"
+    # The sites are picked by name (issue 14 #16): the form posts one site_ids per box ticked.
+    site_field = [str(sites[0]), str(sites[1])]
     for wrong_sites, message in (
-        ("999999", "Site 999999 does not exist."),
+        (["999999"], "Site 999999 does not exist."),
         (site_field, "Only a site manager can be given sites."),
     ):
         refused = await client.post(
@@ -158,7 +160,7 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
             data={
                 "email": "staff@test.example",
                 "password": "a-long-enough-password",
-                "role": "site_manager" if wrong_sites == "999999" else "coordinator",
+                "role": "site_manager" if wrong_sites == ["999999"] else "coordinator",
                 "site_ids": wrong_sites,
                 "csrf_token": token,
             },
@@ -178,13 +180,16 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
     )
     assert created.status_code == 303, created.text
     detail = await client.get(created.headers["location"])
-    assert "山田 花子" in detail.text and site_field in detail.text
+    assert "山田 花子" in detail.text
+    assert all(f'<a href="/sites/{site["id"]}">{site["name"]}</a>' in detail.text for site in made)
     user_id = created.headers["location"].rsplit("/", 1)[1]
     audit = await client.get(f"/audit?entity_type=user&entity_id={user_id}")
     assert audit.status_code == 200
     rows = re.findall(r"<tr>\s*<td>[^<]+</td>.*?</tr>", audit.text, flags=re.S)
     assert len(rows) == 1
-    assert ">create<" in rows[0] and "role: ∅ → site_manager" in rows[0]
+    # Labelled in the UI language (issue 14 #12): the action and the form's field label.
+    assert ">Record added<" in rows[0]
+    assert '<span class="diff-field">Role</span>: — → site_manager' in rows[0]
     assert "staff@test.example" not in rows[0]  # the audit log masks personal data
     assert f'href="/admin/users/{admin["id"]}"' in rows[0]  # who did it
 

@@ -45,3 +45,68 @@ def test_docs_errors_md_is_up_to_date() -> None:
     assert docs.read_text(encoding="utf-8") == render_catalog_markdown(), (
         "docs/errors.md is out of date: run `haken docs errors`"
     )
+
+
+# --- issue 14: errors name their fields; overrides; messages never name an API field --------
+
+_API_NAME = re.compile(r"(?<![\w{])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+")
+
+
+def test_no_message_names_an_api_field() -> None:
+    """A snake_case token in a ja/en message is an API name the user cannot act on."""
+    offenders = []
+    for code, error in CATALOG.items():
+        for text in (error.message_en, error.message_ja, error.override_en, error.override_ja):
+            without_placeholders = re.sub(r"\{[^}]*\}", "", text)
+            found = _API_NAME.findall(without_placeholders)
+            if found:
+                offenders.append((code, found))
+    assert offenders == []
+
+
+def test_the_api_name_check_catches_the_old_negative_margin_message() -> None:
+    old = "時給が請求単価を上回っています。意図的な場合は allow_negative_margin を指定してください。"
+    assert _API_NAME.findall(old) == ["allow_negative_margin"]
+
+
+def test_every_override_is_a_body_flag_and_has_its_label() -> None:
+    overridable = [e for e in CATALOG.values() if e.override is not None]
+    assert {e.code for e in overridable} >= {"ASSIGNMENT_NEGATIVE_MARGIN"}
+    for error in overridable:
+        assert re.fullmatch(r"allow_[a-z_]+", str(error.override)), error.code
+        assert error.override_en != HakenError.override_en, error.code
+        assert error.override_ja != HakenError.override_ja, error.code
+
+
+def test_fields_and_overrides_reach_the_envelope_details() -> None:
+    from haken.modules.assignments.errors import (
+        AssignmentEndDateInvalidError,
+        AssignmentNegativeMarginError,
+    )
+
+    assert AssignmentEndDateInvalidError().public_details() == [
+        {"loc": "end_date", "code": "ASSIGNMENT_END_DATE_INVALID"}
+    ]
+    # Per instance: the field of this occurrence.
+    assert HakenError(fields=["a"]).public_details() == [{"loc": "a", "code": "INTERNAL_ERROR"}]
+    details = AssignmentNegativeMarginError(details={"hourly_pay": "2"}).public_details()
+    assert details == {
+        "hourly_pay": "2",
+        "override": "allow_negative_margin",
+        "reason_required": True,
+        "fields": ["hourly_pay", "hourly_bill"],
+    }
+    # An error without fields keeps its details as they were.
+    assert HakenError(details={"x": 1}).public_details() == {"x": 1}
+
+
+def test_check_override_refuses_then_asks_for_the_reason() -> None:
+    from haken.modules.assignments.errors import AssignmentNegativeMarginError
+    from haken.platform.errors import OverrideReasonRequiredError, check_override
+
+    with pytest.raises(AssignmentNegativeMarginError):
+        check_override(AssignmentNegativeMarginError, allowed=False, reason="because")
+    with pytest.raises(OverrideReasonRequiredError) as missing:
+        check_override(AssignmentNegativeMarginError, allowed=True, reason="  ")
+    assert isinstance(missing.value.overridden, AssignmentNegativeMarginError)
+    check_override(AssignmentNegativeMarginError, allowed=True, reason="agreed with the client")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from typing import Annotated
 
 import pytest
@@ -213,3 +214,36 @@ def test_query_models_drop_instead_of_refusing() -> None:
         q: str | None = None
 
     assert Filter(q=" 山田\x00\u202e ").q == "山田"
+
+
+class _Typed(InputModel):
+    count: int | None = None
+    amount: Annotated[Decimal, Field(ge=0)] | None = None
+    ratio: float = 0
+    flag: bool | None = None
+    either: bool | int | None = None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"count": True}, {"amount": False}, {"ratio": True}, {"flag": 0}, {"flag": 1}, {"flag": 1.0}],
+)
+def test_json_booleans_and_numbers_are_not_interchangeable(body: dict[str, object]) -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Typed.model_validate(body)
+    assert refused.value.errors()[0]["type"] in {"number_type", "bool_type"}
+
+
+def test_strings_and_matching_json_types_still_pass() -> None:
+    # Form fields arrive as strings; a union that admits both types takes either.
+    typed = _Typed.model_validate(
+        {"count": "3", "amount": 2, "ratio": 1, "flag": "on", "either": True}
+    )
+    assert (typed.count, typed.amount, typed.ratio, typed.flag, typed.either) == (
+        3,
+        Decimal(2),
+        1.0,
+        True,
+        True,
+    )
+    assert _Typed.model_validate({"flag": False, "either": 5}).either == 5

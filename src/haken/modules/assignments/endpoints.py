@@ -43,6 +43,7 @@ from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import default_limit
 from haken.platform.responses import Envelope, PageEnvelope, ok, page
+from haken.platform.schemas import Day
 
 contracts_router = APIRouter(
     prefix="/api/contracts", tags=["assignments"], dependencies=[Depends(default_limit)]
@@ -74,7 +75,7 @@ async def list_contracts(
     unit_id: RefId = None,
     status: ContractStatus | None = None,
     archived: bool = False,
-    active_on: Annotated[dt.date | None, Query(description="period covers this day")] = None,
+    active_on: Annotated[Day | None, Query(description="period covers this day")] = None,
     sort: ContractSort = "-period_start",
 ) -> Any:
     filters = ContractFilter(
@@ -100,14 +101,14 @@ async def create_contract(
     return ok(await assignments_service.create_contract(session, principal, data=body))
 
 
-@contracts_router.get("/{contract_id}", response_model=Envelope[ContractRead])
+@contracts_router.get("/{contract_id:int}", response_model=Envelope[ContractRead])
 async def get_contract(
     principal: SiteManagerPrincipal, session: SessionDep, contract_id: Id
 ) -> Any:
     return ok(await assignments_service.get_contract(session, principal, contract_id=contract_id))
 
 
-@contracts_router.patch("/{contract_id}", response_model=Envelope[ContractRead])
+@contracts_router.patch("/{contract_id:int}", response_model=Envelope[ContractRead])
 async def update_contract(
     body: ContractUpdate, principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id
 ) -> Any:
@@ -118,7 +119,7 @@ async def update_contract(
     )
 
 
-@contracts_router.delete("/{contract_id}", response_model=Envelope[DeleteOutcome])
+@contracts_router.delete("/{contract_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_contract(
     principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id, version: Version
 ) -> Any:
@@ -145,7 +146,7 @@ async def list_assignments(
     employee_id: RefId = None,
     contract_id: RefId = None,
     status: AssignmentStatus | None = None,
-    active_on: Annotated[dt.date | None, Query(description="assignments running that day")] = None,
+    active_on: Annotated[Day | None, Query(description="assignments running that day")] = None,
     sort: AssignmentSort = "-start_date",
 ) -> Any:
     filters = AssignmentFilter(
@@ -182,7 +183,7 @@ async def list_conflicts(
     settings: SettingsDep,
     paging: PageQuery,
     days: Annotated[int, Query(ge=0, le=1095, description="window in days")] = 90,
-    as_of: Annotated[dt.date | None, Query(description="default: today (Asia/Tokyo)")] = None,
+    as_of: Annotated[Day | None, Query(description="default: today (Asia/Tokyo)")] = None,
 ) -> Any:
     """Running assignments whose binding 抵触日 (site or individual) falls within ``days``,
     soonest first; dates already passed come first. Exempt assignments have none."""
@@ -208,7 +209,7 @@ async def create_assignment(
     )
 
 
-@assignments_router.get("/{assignment_id}", response_model=Envelope[AssignmentDetail])
+@assignments_router.get("/{assignment_id:int}", response_model=Envelope[AssignmentDetail])
 async def get_assignment(
     principal: SiteManagerPrincipal, session: SessionDep, settings: SettingsDep, assignment_id: Id
 ) -> Any:
@@ -219,7 +220,7 @@ async def get_assignment(
     )
 
 
-@assignments_router.patch("/{assignment_id}", response_model=Envelope[AssignmentDetail])
+@assignments_router.patch("/{assignment_id:int}", response_model=Envelope[AssignmentDetail])
 async def update_assignment(
     body: AssignmentUpdate,
     principal: CoordinatorPrincipal,
@@ -235,7 +236,7 @@ async def update_assignment(
     )
 
 
-@assignments_router.delete("/{assignment_id}", response_model=Envelope[DeleteOutcome])
+@assignments_router.delete("/{assignment_id:int}", response_model=Envelope[DeleteOutcome])
 async def cancel_assignment(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -255,7 +256,7 @@ async def cancel_assignment(
     )
 
 
-@assignments_router.post("/{assignment_id}/end", response_model=Envelope[AssignmentDetail])
+@assignments_router.post("/{assignment_id:int}/end", response_model=Envelope[AssignmentDetail])
 async def end_assignment(
     body: AssignmentEnd,
     principal: CoordinatorPrincipal,
@@ -270,7 +271,7 @@ async def end_assignment(
     )
 
 
-@assignments_router.get("/{assignment_id}/rates", response_model=PageEnvelope[RateRead])
+@assignments_router.get("/{assignment_id:int}/rates", response_model=PageEnvelope[RateRead])
 async def list_rates(
     principal: CoordinatorPrincipal, session: SessionDep, paging: PageQuery, assignment_id: Id
 ) -> Any:
@@ -282,7 +283,7 @@ async def list_rates(
 
 
 @assignments_router.post(
-    "/{assignment_id}/rates", response_model=Envelope[AssignmentDetail], status_code=201
+    "/{assignment_id:int}/rates", response_model=Envelope[AssignmentDetail], status_code=201
 )
 async def change_rate(
     body: RateChange,
@@ -300,7 +301,7 @@ async def change_rate(
 
 
 @assignments_router.get(
-    "/{assignment_id}/conflict-dates", response_model=Envelope[ConflictDatesRead]
+    "/{assignment_id:int}/conflict-dates", response_model=Envelope[ConflictDatesRead]
 )
 async def conflict_dates(
     principal: SiteManagerPrincipal, session: SessionDep, settings: SettingsDep, assignment_id: Id

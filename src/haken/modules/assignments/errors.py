@@ -16,6 +16,7 @@ from haken.platform.errors import HakenError
 class ContractNumberTakenError(HakenError):
     code = "CONTRACT_NUMBER_TAKEN"
     status_code = 409
+    fields = ("contract_number",)
     message_en = "Another contract already has this contract number."
     message_ja = "この契約番号の個別契約は既に登録されています。"
 
@@ -23,6 +24,7 @@ class ContractNumberTakenError(HakenError):
 class ContractPeriodInvalidError(HakenError):
     code = "CONTRACT_PERIOD_INVALID"
     status_code = 422
+    fields = ("period_start", "period_end")
     message_en = "The contract period ends before it starts."
     message_ja = "契約期間の終了日が開始日より前です。"
 
@@ -61,6 +63,7 @@ class ContractPeriodExcludesAssignmentsError(HakenError):
 class AssignmentPeriodInvalidError(HakenError):
     code = "ASSIGNMENT_PERIOD_INVALID"
     status_code = 422
+    fields = ("start_date", "end_date")
     message_en = "The assignment ends before it starts."
     message_ja = "配属の終了日が開始日より前です。"
 
@@ -132,12 +135,19 @@ class AssignmentSitePrefectureUnknownError(HakenError):
 class AssignmentNegativeMarginError(HakenError):
     code = "ASSIGNMENT_NEGATIVE_MARGIN"
     status_code = 422
+    fields = ("hourly_pay", "hourly_bill")
+    override = "allow_negative_margin"
+    reason_required = True
     message_en = (
-        "The hourly pay is above the bill rate; confirm with allow_negative_margin if intended."
+        "The hourly pay is above the bill rate: the agency would lose money on every hour. "
+        "If this is intended, confirm it and give the reason."
     )
     message_ja = (
-        "時給が請求単価を上回っています。意図的な場合は allow_negative_margin を指定してください。"
+        "時給が請求単価を上回っています（1時間ごとに赤字になります）。"
+        "意図的な場合は、確認のうえ理由を入力してください。"
     )
+    override_en = "Save anyway: the pay above the bill rate is intended."
+    override_ja = "時給が請求単価を上回ることを承知のうえで保存する。"
 
 
 class AssignmentPremiumBelowMinimumError(HakenError):
@@ -183,6 +193,7 @@ class AssignmentNotEditableError(HakenError):
 class AssignmentEndDateInvalidError(HakenError):
     code = "ASSIGNMENT_END_DATE_INVALID"
     status_code = 422
+    fields = ("end_date",)
     message_en = "The end date must lie between the start date and the planned end date."
     message_ja = "終了日は開始日から予定終了日までの間で指定してください。"
 
@@ -190,6 +201,7 @@ class AssignmentEndDateInvalidError(HakenError):
 class AssignmentRateDateInvalidError(HakenError):
     code = "ASSIGNMENT_RATE_DATE_INVALID"
     status_code = 422
+    fields = ("effective_from",)
     message_en = "A rate must take effect within the assignment period."
     message_ja = "単価の適用開始日は配属期間内にしてください。"
 
@@ -197,6 +209,7 @@ class AssignmentRateDateInvalidError(HakenError):
 class AssignmentRateExistsError(HakenError):
     code = "ASSIGNMENT_RATE_EXISTS"
     status_code = 409
+    fields = ("effective_from",)
     message_en = "A rate already takes effect on this date."
     message_ja = "この日から適用される単価は既に登録されています。"
 
@@ -209,6 +222,7 @@ class AssignmentWeeklyHoursOverLimitError(HakenError):
 
     code = "ASSIGNMENT_WEEKLY_HOURS_OVER_LIMIT"
     status_code = 422
+    fields = ("contract_id",)
     message_en = (
         "The contract schedules {hours} hours a week, more than the {limit} hours a week the "
         "worker's permission to work outside their status (資格外活動許可) allows."
@@ -236,6 +250,7 @@ class ResidenceTechnicalInternError(AssignmentResidenceError):
 class ResidenceSkillDevelopmentError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_SKILL_DEVELOPMENT_NOT_DISPATCH_TYPE"
     status_code = 409
+    fields = ("supervised_dispatch_type",)
     message_en = "育成就労 may be dispatched only under the dispatch-type plan (派遣等監理型)."
     message_ja = "育成就労は労働者派遣等監理型の計画でなければ派遣できません。"
 
@@ -243,6 +258,7 @@ class ResidenceSkillDevelopmentError(AssignmentResidenceError):
 class ResidenceFieldRequiredError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_REQUIRED"
     status_code = 422
+    fields = ("specified_skilled_field",)
     message_en = "State the 特定技能 field written on the worker's 指定書."
     message_ja = "指定書に記載された特定技能の分野を指定してください。"
 
@@ -250,6 +266,7 @@ class ResidenceFieldRequiredError(AssignmentResidenceError):
 class ResidenceFieldNotDispatchableError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_NOT_DISPATCHABLE"
     status_code = 409
+    fields = ("specified_skilled_field",)
     message_en = "特定技能 may be dispatched only in agriculture (農業) or fishery (漁業)."
     message_ja = "特定技能で派遣できるのは農業・漁業分野のみです。"
 
@@ -257,6 +274,7 @@ class ResidenceFieldNotDispatchableError(AssignmentResidenceError):
 class ResidenceAgencyNotQualifiedError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_AGENCY_NOT_QUALIFIED"
     status_code = 409
+    fields = ("agency_qualified_for_field",)
     message_en = "The agency does not meet the conditions to dispatch 特定技能 in this field."
     message_ja = "当社はこの分野で特定技能外国人を派遣する要件を満たしていません。"
 
@@ -264,6 +282,7 @@ class ResidenceAgencyNotQualifiedError(AssignmentResidenceError):
 class ResidenceWorkOutsideStatusError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_WORK_OUTSIDE_STATUS"
     status_code = 409
+    fields = ("work_matches_status",)
     message_en = "The work at the client does not match the worker's residence status."
     message_ja = "派遣先での業務が在留資格の活動内容に該当しません。"
 
@@ -271,6 +290,7 @@ class ResidenceWorkOutsideStatusError(AssignmentResidenceError):
 class ResidenceDesignationError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_DESIGNATED_ACTIVITY_NOT_PERMITTED"
     status_code = 409
+    fields = ("designation_permits_work",)
     message_en = "The 指定書 of this 特定活動 does not permit this work."
     message_ja = "特定活動の指定書でこの業務は認められていません。"
 
@@ -287,6 +307,7 @@ class ResidenceExtraActivityRequiredError(AssignmentResidenceError):
 class ResidenceNotEnrolledError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_STUDENT_NOT_ENROLLED"
     status_code = 409
+    fields = ("student_enrolled",)
     message_en = "A student's permission to work ends when they leave school."
     message_ja = "留学生の資格外活動許可は在籍中に限られます。"
 
@@ -294,6 +315,7 @@ class ResidenceNotEnrolledError(AssignmentResidenceError):
 class ResidenceAdultEntertainmentError(AssignmentResidenceError):
     code = "ASSIGNMENT_RESIDENCE_ADULT_ENTERTAINMENT_PROHIBITED"
     status_code = 409
+    fields = ("adult_entertainment",)
     message_en = "Work at adult-entertainment premises is never allowed under a 資格外活動許可."
     message_ja = "資格外活動許可で風俗営業等に従事することはできません。"
 

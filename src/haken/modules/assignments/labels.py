@@ -60,6 +60,7 @@ ASSIGNMENT_FIELDS = {
     "designation_permits_work": N_("Designation permits the work"),
     "agency_qualified_for_field": N_("Agency qualified for the field"),
     "allow_negative_margin": N_("Pay above the bill rate allowed"),
+    "override_reason": N_("Reason for overriding the warning"),
     "rate_id": N_("Rate"),
     "rate_effective_from": N_("Effective from"),
     "rate_hourly_pay": N_("Hourly pay (時給, yen)"),

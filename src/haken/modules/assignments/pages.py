@@ -9,6 +9,7 @@ sees their own assignments (with their own pay rate) in the portal.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -90,18 +91,6 @@ PREMIUM_FIELDS = (
 )
 
 
-# A residence refusal marks the answer the coordinator gave (or must give) on the form.
-PLACEMENT_FIELD_CODES = {
-    "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_REQUIRED": "specified_skilled_field",
-    "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_FIELD_NOT_DISPATCHABLE": "specified_skilled_field",
-    "ASSIGNMENT_RESIDENCE_SPECIFIED_SKILLED_AGENCY_NOT_QUALIFIED": "agency_qualified_for_field",
-    "ASSIGNMENT_RESIDENCE_WORK_OUTSIDE_STATUS": "work_matches_status",
-    "ASSIGNMENT_RESIDENCE_DESIGNATED_ACTIVITY_NOT_PERMITTED": "designation_permits_work",
-    "ASSIGNMENT_RESIDENCE_SKILL_DEVELOPMENT_NOT_DISPATCH_TYPE": "supervised_dispatch_type",
-    "ASSIGNMENT_RESIDENCE_STUDENT_NOT_ENROLLED": "student_enrolled",
-    "ASSIGNMENT_RESIDENCE_ADULT_ENTERTAINMENT_PROHIBITED": "adult_entertainment",
-    "ASSIGNMENT_WEEKLY_HOURS_OVER_LIMIT": "contract_id",
-}
 HOURS_WARNINGS = frozenset({HoursCheck.CLOSE, HoursCheck.UNKNOWN})
 
 
@@ -121,10 +110,11 @@ def _hours_warning(placed: AssignmentDetail) -> str:
             "times: check that the worker stays within %(limit)s hours a week with all jobs.",
             limit=limit,
         )
+    hours = placed.scheduled_weekly_hours or Decimal(0)
     return gettext_(
         "The contract schedules %(hours)s hours a week, close to the %(limit)s-hour limit of "
         "the worker's permission: any other job or overtime may exceed it.",
-        hours=f"{(placed.scheduled_weekly_hours or 0):.2f}".rstrip("0").rstrip("."),
+        hours=format(hours.normalize(), "f"),
         limit=limit,
     )
 
@@ -240,7 +230,7 @@ async def create_contract(
     return redirect(request, f"/contracts/{contract.id}")
 
 
-@router.get("/contracts/{contract_id}")
+@router.get("/contracts/{contract_id:int}")
 async def contract_detail(
     request: Request, principal: SiteManagerPrincipal, session: SessionDep, contract_id: Id
 ) -> Any:
@@ -285,7 +275,7 @@ def _contract_edit_form(
     )
 
 
-@router.get("/contracts/{contract_id}/edit")
+@router.get("/contracts/{contract_id:int}/edit")
 async def edit_contract(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id
 ) -> Any:
@@ -293,7 +283,7 @@ async def edit_contract(
     return _contract_edit_form(request, FormState(values=_contract_current(contract)), contract)
 
 
-@router.post("/contracts/{contract_id}")
+@router.post("/contracts/{contract_id:int}")
 async def update_contract(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -308,10 +298,6 @@ async def update_contract(
         lambda data: assignments_service.update_contract(
             session, principal, contract_id=contract_id, data=data
         ),
-        field_codes={
-            "CONTRACT_NUMBER_TAKEN": "contract_number",
-            "CONTRACT_PERIOD_INVALID": "period_end",
-        },
     )
     if not state.ok:
         raise FormRejected(_contract_edit_form(request, state, contract, status_code=422))
@@ -383,7 +369,7 @@ async def _placement_form(
     )
 
 
-@router.get("/assignments/new/{employee_id}")
+@router.get("/assignments/new/{employee_id:int}")
 async def new_assignment(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
 ) -> Any:
@@ -392,7 +378,7 @@ async def new_assignment(
     return await _placement_form(request, session, principal, employee_id, state)
 
 
-@router.post("/assignments/new/{employee_id}")
+@router.post("/assignments/new/{employee_id:int}")
 async def create_assignment(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -419,14 +405,13 @@ async def create_assignment(
         lambda data: assignments_service.create_assignment(
             session, principal, data=data, today=_today(request)
         ),
-        field_codes=PLACEMENT_FIELD_CODES,
     )
     if not state.ok:
         raise FormRejected(
             await _placement_form(request, session, principal, employee_id, state, status_code=422)
         )
     flash(request, "success", gettext_("The employee was placed."))
-    if placed.weekly_hours_check in HOURS_WARNINGS:
+    if placed is not None and placed.weekly_hours_check in HOURS_WARNINGS:
         flash(request, "warning", _hours_warning(placed))
     return redirect(request, f"/contracts/{placed.contract_id}")
 
@@ -457,7 +442,7 @@ def _assignment_form(
     )
 
 
-@router.get("/assignments/{assignment_id}/end")
+@router.get("/assignments/{assignment_id:int}/end")
 async def end_assignment_form(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, assignment_id: Id
 ) -> Any:
@@ -466,7 +451,7 @@ async def end_assignment_form(
     return _assignment_form(request, "end_form.html", state, assignment)
 
 
-@router.post("/assignments/{assignment_id}/end")
+@router.post("/assignments/{assignment_id:int}/end")
 async def end_assignment(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -481,7 +466,6 @@ async def end_assignment(
         lambda data: assignments_service.end_assignment(
             session, principal, assignment_id=assignment_id, data=data, today=_today(request)
         ),
-        field_codes={"ASSIGNMENT_END_DATE_INVALID": "end_date"},
     )
     if not state.ok:
         assignment = await _assignment(request, session, principal, assignment_id)
@@ -492,7 +476,7 @@ async def end_assignment(
     return redirect(request, f"/contracts/{ended.contract_id}")
 
 
-@router.get("/assignments/{assignment_id}/rates/new")
+@router.get("/assignments/{assignment_id:int}/rates/new")
 async def rate_form(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, assignment_id: Id
 ) -> Any:
@@ -505,7 +489,7 @@ async def rate_form(
     return _assignment_form(request, "rate_form.html", FormState(values=values), assignment)
 
 
-@router.post("/assignments/{assignment_id}/rates")
+@router.post("/assignments/{assignment_id:int}/rates")
 async def change_rate(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -520,10 +504,6 @@ async def change_rate(
         lambda data: assignments_service.change_rate(
             session, principal, assignment_id=assignment_id, data=data, today=_today(request)
         ),
-        field_codes={
-            "ASSIGNMENT_RATE_DATE_INVALID": "effective_from",
-            "ASSIGNMENT_RATE_EXISTS": "effective_from",
-        },
     )
     if not state.ok:
         assignment = await _assignment(request, session, principal, assignment_id)

@@ -244,6 +244,9 @@ class RateChange(RateTerms):
     version: Annotated[int, Field(ge=1, description="the assignment's version")]
     effective_from: dt.date
     allow_negative_margin: bool = False
+    override_reason: LongText = Field(
+        default="", description="why the refusal is overridden (required with an override)"
+    )
 
 
 class RateRead(BaseModel):
@@ -285,6 +288,9 @@ class AssignmentCreate(InputModel):
     end_date: dt.date | None = Field(default=None, description="defaults to the contract's end")
     rate: RateTerms
     allow_negative_margin: bool = False
+    override_reason: LongText = Field(
+        default="", description="why the refusal is overridden (required with an override)"
+    )
     work_exemption: WorkExemption | None = Field(
         default=None, description="defaults to the contract's exemption (item 17)"
     )

@@ -109,8 +109,10 @@ from haken.platform.db import utcnow
 from haken.platform.editing import check_not_null, check_version, flush_or_conflict, snapshot
 from haken.platform.errors import (
     FieldError,
+    InvalidCursorError,
     NotFoundError,
     ValidationFailedError,
+    check_override,
 )
 from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest, PageResult
@@ -252,12 +254,17 @@ def _rate_row(
     bill: Decimal,
     effective_from: dt.date,
     allow_negative_margin: bool,
+    override_reason: str = "",
     principal: Principal,
 ) -> AssignmentRate:
+    """The rate row; pay above the bill is an overridable refusal that needs a reason."""
     _check_premiums(terms)
-    if terms.hourly_pay > bill and not allow_negative_margin:
-        raise AssignmentNegativeMarginError(
-            details={"hourly_pay": str(terms.hourly_pay), "hourly_bill": str(bill)}
+    if terms.hourly_pay > bill:
+        check_override(
+            AssignmentNegativeMarginError,
+            allowed=allow_negative_margin,
+            reason=override_reason,
+            details={"hourly_pay": str(terms.hourly_pay), "hourly_bill": str(bill)},
         )
     return AssignmentRate(
         effective_from=effective_from,
@@ -640,6 +647,8 @@ class AssignmentsService:
     ) -> PageResult[OwnAssignmentRead]:
         """The caller's own assignments (an account not linked to an employee has none)."""
         if principal.employee_id is None:
+            if request.cursor:  # an always-empty list issues no cursor: this one is not ours
+                raise InvalidCursorError()
             return PageResult(items=[], next_cursor=None, has_more=False, total=0)
         repo = AssignmentsRepository(session)
         result = await repo.page_own(principal.employee_id, request)
@@ -817,6 +826,7 @@ class AssignmentsService:
             bill=bill,
             effective_from=data.start_date,
             allow_negative_margin=data.allow_negative_margin,
+            override_reason=data.override_reason,
             principal=principal,
         )
         placement = await clients_service.get_unit_placement(session, contract.unit_id)
@@ -875,7 +885,7 @@ class AssignmentsService:
             entity_type="assignment",
             entity_id=assignment.id,
             action="create",
-            after={**_snapshot(assignment), **_rate_audit(rate)},
+            after={**_snapshot(assignment), **_rate_audit(rate), **_override_audit(data)},
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
 
@@ -1083,6 +1093,9 @@ class AssignmentsService:
             bill=bill,
             effective_from=data.effective_from,
             allow_negative_margin=data.allow_negative_margin or assignment.allow_negative_margin,
+            # An override made at placement (with its reason) carries over to later rates.
+            override_reason=data.override_reason
+            or ("-" if assignment.allow_negative_margin else ""),
             principal=principal,
         )
         placement = await clients_service.get_unit_placement(session, assignment.unit_id)
@@ -1099,7 +1112,7 @@ class AssignmentsService:
             entity_type="assignment",
             entity_id=assignment.id,
             action="change_rate",
-            after={"rate_id": rate.id, **_rate_audit(rate)},
+            after={"rate_id": rate.id, **_rate_audit(rate), **_override_audit(data)},
         )
         return await self._detail(session, repo, principal, assignment, contract, today)
 
@@ -1208,6 +1221,12 @@ def _warning(row: Assignment, prefecture: str, shortfall: Shortfall) -> MinimumW
         day=shortfall.day,
         already=shortfall.in_force_now,
     )
+
+
+def _override_audit(data: AssignmentCreate | RateChange) -> dict[str, Any]:
+    """The reason given for overriding a refusal, kept in the audit row of the write."""
+    reason = data.override_reason.strip()
+    return {"override_reason": reason} if data.allow_negative_margin and reason else {}
 
 
 def _rate_audit(rate: AssignmentRate) -> dict[str, Any]:

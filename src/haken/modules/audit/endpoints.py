@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from haken.modules.audit.schemas import AuditFilter, AuditRead
 from haken.modules.audit.service import audit_service
@@ -12,6 +11,7 @@ from haken.platform.deps import SessionDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import default_limit
 from haken.platform.responses import PageEnvelope, page
+from haken.platform.schemas import Instant
 
 router = APIRouter(prefix="/api/audit", tags=["audit"], dependencies=[Depends(default_limit)])
 
@@ -24,8 +24,8 @@ async def list_audit(
     entity_type: Annotated[str | None, Query(max_length=64)] = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     user_id: Annotated[int | None, Query(ge=1)] = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
 ) -> Any:
     """The audit log, newest first, filtered by entity, user and time range."""
     filters = AuditFilter(

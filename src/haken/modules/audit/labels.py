@@ -41,6 +41,7 @@ ACTIONS = {
     "invalidate": N_("Cache entries invalidated"),
     "clear": N_("Cache cleared"),
     "rotate": N_("Keys rotated"),
+    "export": N_("Exported"),
 }
 
 COMMON_FIELDS = {
@@ -67,6 +68,9 @@ COMMON_FIELDS = {
     "reason": N_("Reason"),
     "purpose": N_("Purpose"),
     "fields": N_("Fields shown"),
+    "format": N_("File format"),
+    "filters": N_("Filters"),
+    "sort": N_("Order"),
 }
 
 

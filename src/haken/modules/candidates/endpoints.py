@@ -92,14 +92,14 @@ async def create_candidate(
     return ok(await candidates_service.create(session, principal, body))
 
 
-@router.get("/{candidate_id}", response_model=Envelope[CandidateDetail])
+@router.get("/{candidate_id:int}", response_model=Envelope[CandidateDetail])
 async def get_candidate(
     principal: CoordinatorPrincipal, session: SessionDep, candidate_id: CandidateId
 ) -> Any:
     return ok(await candidates_service.get(session, principal, candidate_id))
 
 
-@router.patch("/{candidate_id}", response_model=Envelope[CandidateDetail])
+@router.patch("/{candidate_id:int}", response_model=Envelope[CandidateDetail])
 async def update_candidate(
     body: CandidateUpdate,
     principal: CoordinatorPrincipal,
@@ -109,7 +109,7 @@ async def update_candidate(
     return ok(await candidates_service.update(session, principal, candidate_id, body))
 
 
-@router.post("/{candidate_id}/status", response_model=Envelope[CandidateDetail])
+@router.post("/{candidate_id:int}/status", response_model=Envelope[CandidateDetail])
 async def change_status(
     body: StatusChange,
     principal: CoordinatorPrincipal,
@@ -121,7 +121,7 @@ async def change_status(
     return ok(await candidates_service.change_status(session, principal, candidate_id, body))
 
 
-@router.post("/{candidate_id}/hire", response_model=Envelope[HireResult], status_code=201)
+@router.post("/{candidate_id:int}/hire", response_model=Envelope[HireResult], status_code=201)
 async def hire_candidate(
     body: EmployeeHire,
     principal: CoordinatorPrincipal,
@@ -133,7 +133,7 @@ async def hire_candidate(
     return ok(await candidates_service.hire(session, principal, candidate_id, body))
 
 
-@router.delete("/{candidate_id}", response_model=Envelope[CandidateRemoval])
+@router.delete("/{candidate_id:int}", response_model=Envelope[CandidateRemoval])
 async def delete_candidate(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -147,7 +147,7 @@ async def delete_candidate(
     return ok(CandidateRemoval(deleted=archived is None, candidate=archived))
 
 
-@router.put("/{candidate_id}/photo", response_model=Envelope[CandidateRead])
+@router.put("/{candidate_id:int}/photo", response_model=Envelope[CandidateRead])
 async def upload_photo(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -170,7 +170,7 @@ async def upload_photo(
     )
 
 
-@router.get("/{candidate_id}/photo", response_model=None, response_class=FileResponse)
+@router.get("/{candidate_id:int}/photo", response_model=None, response_class=FileResponse)
 async def get_photo(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -187,7 +187,7 @@ async def get_photo(
     )
 
 
-@router.post("/{candidate_id}/reveal", response_model=Envelope[RevealedNumbers])
+@router.post("/{candidate_id:int}/reveal", response_model=Envelope[RevealedNumbers])
 async def reveal_numbers(
     body: RevealRequest,
     response: Response,

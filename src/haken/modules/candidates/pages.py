@@ -10,6 +10,7 @@ same access policy (the session cookie signs the image request in).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from haken.labor.residence import ResidenceStatus
+from haken.modules.candidates.errors import CandidateLikelyDuplicateError
 from haken.modules.candidates.labels import register_labels
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
@@ -68,13 +70,7 @@ CONVERSATION = {
     Conversation.BUSINESS: N_("Enough for work"),
     Conversation.NATIVE: N_("Native"),
 }
-FIELD_CODES = {"EMPLOYEE_DUPLICATE": "name_romaji", "EMPLOYEE_NUMBER_TAKEN": "employee_number"}
 SECRET_FIELDS = ("residence_card_number",)
-PHOTO_CODES = {
-    "CANDIDATE_PHOTO_TYPE": "photo",
-    "CANDIDATE_PHOTO_TOO_LARGE": "photo",
-    "CANDIDATE_PHOTO_TOO_MANY_PIXELS": "photo",
-}
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
@@ -158,12 +154,21 @@ async def new_candidate(request: Request, _principal: CoordinatorPrincipal) -> A
 async def create_candidate(
     request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
-    state = parse_form(CandidateCreate, await request.form())
+    form = await request.form()
+    state = parse_form(CandidateCreate, form)
+    # A likely duplicate is warned of until "register anyway" is ticked (an override).
+    confirmed = form.get(CandidateLikelyDuplicateError.override or "") == "true"
+    state.values[CandidateLikelyDuplicateError.override or ""] = "true" if confirmed else ""
     if state.data is not None:
         try:
-            created = await candidates_service.create(session, principal, state.data)
+            created = await candidates_service.create(
+                session, principal, state.data, warn_duplicate=not confirmed
+            )
         except HakenError as error:
-            state.add_error(error, FIELD_CODES)
+            state.add_error(error)
+            existing = error.details.get("candidate_id") if isinstance(error.details, dict) else None
+            if state.override is not None and existing:
+                state.override = replace(state.override, link=f"/candidates/{existing}")
     if not state.ok:
         raise FormRejected(_form_page(request, state, status_code=422))
     flash(request, "success", gettext_("The candidate was registered."))
@@ -184,7 +189,10 @@ def stage_options(current: CandidateStatus) -> list[tuple[str, str]]:
     )
     if not moves:
         return []
-    return [("", gettext_("Choose the new stage")), *((s.value, gettext_(STATUS[s])) for s in moves)]
+    return [
+        ("", gettext_("Choose the new stage")),
+        *((s.value, gettext_(STATUS[s])) for s in moves),
+    ]
 
 
 def _detail_page(
@@ -224,7 +232,7 @@ def _detail_page(
     )
 
 
-@router.get("/{candidate_id}")
+@router.get("/{candidate_id:int}")
 async def candidate_detail(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -241,7 +249,7 @@ def _current_values(candidate: CandidateDetail) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in values.items()}
 
 
-@router.get("/{candidate_id}/edit")
+@router.get("/{candidate_id:int}/edit")
 async def edit_candidate(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -252,7 +260,7 @@ async def edit_candidate(
     return _form_page(request, FormState(values=_current_values(candidate)), candidate=candidate)
 
 
-@router.post("/{candidate_id}")
+@router.post("/{candidate_id:int}")
 async def update_candidate(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -265,7 +273,6 @@ async def update_candidate(
     await save_form(
         state,
         lambda data: candidates_service.update(session, principal, candidate_id, data),
-        field_codes=FIELD_CODES,
     )
     if not state.ok:
         raise FormRejected(_form_page(request, state, candidate=candidate, status_code=422))
@@ -273,7 +280,7 @@ async def update_candidate(
     return redirect(request, f"/candidates/{candidate_id}")
 
 
-@router.post("/{candidate_id}/status")
+@router.post("/{candidate_id:int}/status")
 async def change_status(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -291,7 +298,7 @@ async def change_status(
     return redirect(request, f"/candidates/{candidate_id}")
 
 
-@router.post("/{candidate_id}/hire")
+@router.post("/{candidate_id:int}/hire")
 async def hire(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -304,7 +311,6 @@ async def hire(
     result = await save_form(
         state,
         lambda data: candidates_service.hire(session, principal, candidate_id, data),
-        field_codes=FIELD_CODES,
     )
     if not state.ok:
         candidate = await candidates_service.get(session, principal, candidate_id)
@@ -320,7 +326,7 @@ async def hire(
     return redirect(request, f"/employees/{result.employee.id}")
 
 
-@router.post("/{candidate_id}/photo")
+@router.post("/{candidate_id:int}/photo")
 async def upload_photo(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -346,7 +352,6 @@ async def upload_photo(
             version=data.version,
             data_dir=settings.data_dir,
         ),
-        field_codes=PHOTO_CODES,
     )
     if not state.ok:
         candidate = await candidates_service.get(session, principal, candidate_id)

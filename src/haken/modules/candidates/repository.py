@@ -118,6 +118,18 @@ class CandidateRepository:
         statement = self._readable(principal).where(Candidate.id == candidate_id)
         return (await self.session.scalars(statement)).first()
 
+    async def likely_duplicate(
+        self, principal: Principal, key: str, birth_date: dt.date | None
+    ) -> int | None:
+        """The first readable candidate with this romaji key and birth date."""
+        statement = (
+            self._readable(principal)
+            .where(Candidate.romaji_key == key, Candidate.birth_date == birth_date)
+            .order_by(Candidate.id)
+            .limit(1)
+        )
+        return (await self.session.scalars(statement.with_only_columns(Candidate.id))).first()
+
     async def history(self, candidate_id: int) -> Sequence[CandidateStatusChange]:
         statement = (
             select(CandidateStatusChange)

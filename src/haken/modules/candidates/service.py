@@ -23,6 +23,7 @@ from haken.modules.audit.service import audit_service
 from haken.modules.candidates import photos
 from haken.modules.candidates.errors import (
     CandidateArchivedError,
+    CandidateLikelyDuplicateError,
     InvalidTransitionError,
     NoPhotoError,
     PhotoTooLargeError,
@@ -273,9 +274,21 @@ class CandidatesService:
         row.status_changed_at = now
 
     async def create(
-        self, session: AsyncSession, principal: Principal, data: CandidateCreate
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        data: CandidateCreate,
+        *,
+        warn_duplicate: bool = False,
     ) -> CandidateDetail:
+        """Register a candidate; with ``warn_duplicate`` (the form until "register anyway"
+        is ticked) a likely duplicate (same romaji name and birth date) is refused first."""
         repo = CandidateRepository(session)
+        if warn_duplicate:
+            key = romaji_key(data.name_romaji) or ""
+            existing = await repo.likely_duplicate(principal, key, data.birth_date)
+            if key and existing is not None:
+                raise CandidateLikelyDuplicateError(details={"candidate_id": existing})
         values = {name: _stored(getattr(data, name)) for name in _FIELDS}
         for name, default in _LIST_DEFAULTS.items():
             if values.get(name) is None:

@@ -88,12 +88,12 @@ async def create_client(
     return ok(await clients_service.create_client(session, principal, data=body))
 
 
-@clients_router.get("/{client_id}", response_model=Envelope[ClientRead])
+@clients_router.get("/{client_id:int}", response_model=Envelope[ClientRead])
 async def get_client(principal: SiteManagerPrincipal, session: SessionDep, client_id: Id) -> Any:
     return ok(await clients_service.get_client(session, principal, client_id=client_id))
 
 
-@clients_router.patch("/{client_id}", response_model=Envelope[ClientRead])
+@clients_router.patch("/{client_id:int}", response_model=Envelope[ClientRead])
 async def update_client(
     body: ClientUpdate, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
 ) -> Any:
@@ -103,7 +103,7 @@ async def update_client(
     )
 
 
-@clients_router.delete("/{client_id}", response_model=Envelope[DeleteOutcome])
+@clients_router.delete("/{client_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_client(
     principal: CoordinatorPrincipal, session: SessionDep, client_id: Id, version: Version
 ) -> Any:
@@ -115,7 +115,7 @@ async def delete_client(
     )
 
 
-@clients_router.get("/{client_id}/contacts", response_model=PageEnvelope[ContactRead])
+@clients_router.get("/{client_id:int}/contacts", response_model=PageEnvelope[ContactRead])
 async def list_contacts(
     principal: SiteManagerPrincipal,
     session: SessionDep,
@@ -134,7 +134,9 @@ async def list_contacts(
     return page(result.items, result.pagination(paging.limit))
 
 
-@clients_router.post("/{client_id}/contacts", response_model=Envelope[ContactRead], status_code=201)
+@clients_router.post(
+    "/{client_id:int}/contacts", response_model=Envelope[ContactRead], status_code=201
+)
 async def create_contact(
     body: ContactCreate, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
 ) -> Any:
@@ -143,7 +145,9 @@ async def create_contact(
     )
 
 
-@clients_router.patch("/{client_id}/contacts/{contact_id}", response_model=Envelope[ContactRead])
+@clients_router.patch(
+    "/{client_id:int}/contacts/{contact_id:int}", response_model=Envelope[ContactRead]
+)
 async def update_contact(
     body: ContactUpdate,
     principal: CoordinatorPrincipal,
@@ -158,7 +162,9 @@ async def update_contact(
     )
 
 
-@clients_router.delete("/{client_id}/contacts/{contact_id}", response_model=Envelope[DeleteOutcome])
+@clients_router.delete(
+    "/{client_id:int}/contacts/{contact_id:int}", response_model=Envelope[DeleteOutcome]
+)
 async def delete_contact(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -200,20 +206,22 @@ async def create_site(
     return ok(await clients_service.create_site(session, principal, data=body))
 
 
-@sites_router.get("/{site_id}", response_model=Envelope[SiteDetail])
+@sites_router.get("/{site_id:int}", response_model=Envelope[SiteDetail])
 async def get_site(principal: SiteManagerPrincipal, session: SessionDep, site_id: Id) -> Any:
     """A site with its extension hearings and the deadline for the next one."""
     return ok(await clients_service.get_site(session, principal, site_id=site_id))
 
 
-@sites_router.patch("/{site_id}", response_model=Envelope[SiteDetail])
+@sites_router.patch("/{site_id:int}", response_model=Envelope[SiteDetail])
 async def update_site(
     body: SiteUpdate, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
 ) -> Any:
     return ok(await clients_service.update_site(session, principal, site_id=site_id, data=body))
 
 
-@sites_router.post("/{site_id}/extensions", response_model=Envelope[SiteDetail], status_code=201)
+@sites_router.post(
+    "/{site_id:int}/extensions", response_model=Envelope[SiteDetail], status_code=201
+)
 async def add_site_extension(
     body: SiteExtensionCreate, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
 ) -> Any:
@@ -223,7 +231,7 @@ async def add_site_extension(
     )
 
 
-@sites_router.delete("/{site_id}", response_model=Envelope[DeleteOutcome])
+@sites_router.delete("/{site_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_site(
     principal: CoordinatorPrincipal, session: SessionDep, site_id: Id, version: Version
 ) -> Any:
@@ -259,19 +267,19 @@ async def create_unit(
     return ok(await clients_service.create_unit(session, principal, data=body))
 
 
-@units_router.get("/{unit_id}", response_model=Envelope[UnitRead])
+@units_router.get("/{unit_id:int}", response_model=Envelope[UnitRead])
 async def get_unit(principal: SiteManagerPrincipal, session: SessionDep, unit_id: Id) -> Any:
     return ok(await clients_service.get_unit(session, principal, unit_id=unit_id))
 
 
-@units_router.patch("/{unit_id}", response_model=Envelope[UnitRead])
+@units_router.patch("/{unit_id:int}", response_model=Envelope[UnitRead])
 async def update_unit(
     body: UnitUpdate, principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id
 ) -> Any:
     return ok(await clients_service.update_unit(session, principal, unit_id=unit_id, data=body))
 
 
-@units_router.delete("/{unit_id}", response_model=Envelope[DeleteOutcome])
+@units_router.delete("/{unit_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_unit(
     principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id, version: Version
 ) -> Any:

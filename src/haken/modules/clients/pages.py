@@ -127,7 +127,7 @@ async def create_client(
     return redirect(request, f"/clients/{client.id}")
 
 
-@router.get("/clients/{client_id}")
+@router.get("/clients/{client_id:int}")
 async def client_detail(
     request: Request, principal: SiteManagerPrincipal, session: SessionDep, client_id: Id
 ) -> Any:
@@ -155,7 +155,7 @@ def _current(model: Any) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in model.model_dump(mode="json").items()}
 
 
-@router.get("/clients/{client_id}/edit")
+@router.get("/clients/{client_id:int}/edit")
 async def edit_client(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
 ) -> Any:
@@ -163,7 +163,7 @@ async def edit_client(
     return _client_form(request, FormState(values=_current(client)), client)
 
 
-@router.post("/clients/{client_id}")
+@router.post("/clients/{client_id:int}")
 async def update_client(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -243,7 +243,7 @@ async def create_site(
     return redirect(request, f"/sites/{site.id}")
 
 
-@router.get("/sites/{site_id}/edit")
+@router.get("/sites/{site_id:int}/edit")
 async def edit_site(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
 ) -> Any:
@@ -252,7 +252,7 @@ async def edit_site(
     return _site_form(request, FormState(values=_current(site)), client, site)
 
 
-@router.post("/sites/{site_id}")
+@router.post("/sites/{site_id:int}")
 async def update_site(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -303,14 +303,14 @@ async def _site_page(
     )
 
 
-@router.get("/sites/{site_id}")
+@router.get("/sites/{site_id:int}")
 async def site_detail(
     request: Request, principal: SiteManagerPrincipal, session: SessionDep, site_id: Id
 ) -> Any:
     return await _site_page(request, session, principal, site_id)
 
 
-@router.post("/sites/{site_id}/units")
+@router.post("/sites/{site_id:int}/units")
 async def create_unit(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -339,7 +339,7 @@ def _unit_form(
     )
 
 
-@router.get("/units/{unit_id}/edit")
+@router.get("/units/{unit_id:int}/edit")
 async def edit_unit(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id
 ) -> Any:
@@ -347,7 +347,7 @@ async def edit_unit(
     return _unit_form(request, FormState(values=_current(unit)), unit)
 
 
-@router.post("/units/{unit_id}")
+@router.post("/units/{unit_id:int}")
 async def update_unit(
     request: Request,
     principal: CoordinatorPrincipal,

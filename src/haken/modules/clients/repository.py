@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, true
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 
 from haken.modules.clients.models import (
     Client,
@@ -31,12 +29,12 @@ from haken.platform.pagination import (
     PageRequest,
     PageResult,
     SortKey,
-    apply_keyset,
     build_page,
     decode_cursor,
     keyset_condition,
     order_by,
 )
+from haken.platform.repository import Repository
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
@@ -83,53 +81,8 @@ def _prefix(column: Any, q: str | None) -> ColumnElement[bool] | None:
     return column.like(prefix_pattern(key), escape="\\")  # type: ignore[no-any-return]
 
 
-async def _page(
-    session: AsyncSession, statement: Select[Any], sort: Sequence[SortKey], request: PageRequest
-) -> PageResult[Any]:
-    """One query per page; with ``count`` the total is a scalar subquery of the same query."""
-    paged = apply_keyset(statement, sort, request)
-    if not request.count:
-        rows = (await session.scalars(paged)).all()
-        return build_page(rows, sort, request)
-    counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    result = (await session.execute(paged.add_columns(counted.scalar_subquery()))).all()
-    items = [row[0] for row in result]
-    if result:
-        total = int(result[0][-1])
-    elif not request.cursor:
-        total = 0
-    else:  # past the last page: the only case that needs a second statement
-        total = int(await session.scalar(counted) or 0)
-    return build_page(items, sort, request, total)
-
-
-class ClientsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, row: object) -> None:
-        self.session.add(row)
-
-    async def flush(self) -> None:
-        await self.session.flush()
-
-    async def delete_if_unreferenced(self, model: Any, row_id: int) -> bool:
-        """Delete the row unless a foreign key anywhere still points at it.
-
-        Runs in a savepoint: the database, not a list kept here, knows every table that
-        refers to the row (contracts and assignments included), so a refusal is the signal
-        to archive instead.
-        """
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(
-                    delete(model)
-                    .where(model.id == row_id)
-                    .execution_options(synchronize_session=False)
-                )
-        except IntegrityError:
-            return False
-        return True
+class ClientsRepository(Repository):
+    """Clients, sites, units and contacts (several models: the plain base, not ModelRepository)."""
 
     # scope ---------------------------------------------------------------------------------
 
@@ -169,7 +122,7 @@ class ClientsRepository:
         if name_match is not None:
             kana_match = _prefix(Client.kana_key, filters.q)
             statement = statement.where(or_(name_match, kana_match))
-        return await _page(self.session, statement, CLIENT_SORTS[filters.sort], request)
+        return await self.page(statement, CLIENT_SORTS[filters.sort], request)
 
     async def readable_client(self, principal: Principal, client_id: int) -> Client | None:
         statement = select(Client).where(Client.id == client_id, self._client_scope(principal))
@@ -198,7 +151,7 @@ class ClientsRepository:
         if filters.sort.endswith("conflict_date"):
             # A NULL 抵触日 (no dispatch yet) has no place in a date order: left out.
             statement = statement.where(ClientSite.conflict_date.is_not(None))
-        return await _page(self.session, statement, sort, request)
+        return await self.page(statement, sort, request)
 
     async def readable_site(self, principal: Principal, site_id: int) -> ClientSite | None:
         statement = select(ClientSite).where(ClientSite.id == site_id, self._site_scope(principal))
@@ -238,7 +191,7 @@ class ClientsRepository:
         name_match = _prefix(ClientUnit.name_key, filters.q)
         if name_match is not None:
             statement = statement.where(name_match)
-        return await _page(self.session, statement, UNIT_SORTS[filters.sort], request)
+        return await self.page(statement, UNIT_SORTS[filters.sort], request)
 
     async def readable_unit(self, principal: Principal, unit_id: int) -> ClientUnit | None:
         statement = select(ClientUnit).where(ClientUnit.id == unit_id, self._unit_scope(principal))
@@ -269,6 +222,22 @@ class ClientsRepository:
             .where(ClientUnit.id.in_(sorted(set(unit_ids))))
         )
         return [(r[0], r[1], r[2]) for r in (await self.session.execute(statement)).all()]
+
+    async def site_choices(
+        self, site_ids: Sequence[int] | None, limit: int
+    ) -> list[tuple[ClientSite, Client]]:
+        """Unarchived sites with their client, by client then site name (a filter's options);
+        only ``site_ids`` when given."""
+        statement = (
+            select(ClientSite, Client)
+            .join(Client, Client.id == ClientSite.client_id)
+            .where(ClientSite.archived.is_(False), Client.archived.is_(False))
+            .order_by(Client.sort_key, Client.id, ClientSite.name_key, ClientSite.id)
+            .limit(limit)
+        )
+        if site_ids is not None:
+            statement = statement.where(ClientSite.id.in_(sorted(set(site_ids))))
+        return [(r[0], r[1]) for r in (await self.session.execute(statement)).all()]
 
     async def sites_with_clients(self, site_ids: Sequence[int]) -> list[tuple[ClientSite, Client]]:
         """Sites with their client, unscoped: for other modules' services."""

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from haken.labor.residence import ResidenceStatus
 from haken.modules.employees.schemas import (
     ContractPeriodsReplace,
     DependantsReplace,
@@ -16,18 +15,15 @@ from haken.modules.employees.schemas import (
     EmployeeDetail,
     EmployeeFilter,
     EmployeeRead,
-    EmployeeSort,
-    EmployeeStatus,
     EmployeeUpdate,
-    EmploymentType,
     Headcount,
     ResidenceExpiryRead,
     RevealedNumbers,
     RevealRequest,
-    TermType,
     VersionBody,
 )
 from haken.modules.employees.service import employees_service
+from haken.modules.employees.sorting import EMPLOYEE_SORTING, EmployeeSort
 from haken.platform.access import (
     AdminPrincipal,
     CoordinatorPrincipal,
@@ -50,35 +46,14 @@ async def list_employees(
     principal: CurrentPrincipal,
     session: SessionDep,
     paging: PageQuery,
-    q: Annotated[str | None, Query(max_length=100, description="prefix of any name form")] = None,
-    status: EmployeeStatus | None = None,
-    employment_type: EmploymentType | None = None,
-    term_type: TermType | None = None,
-    client_id: Annotated[int | None, Query(ge=1)] = None,
-    site_id: Annotated[int | None, Query(ge=1)] = None,
-    nationality: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
-    residence_status: ResidenceStatus | None = None,
-    employee_number: Annotated[str | None, Query(max_length=20)] = None,
-    client_worker_id: Annotated[str | None, Query(max_length=40)] = None,
-    include_archived: bool = False,
-    sort: EmployeeSort = EmployeeSort.KANA,
+    filters: Annotated[EmployeeFilter, Query()],
+    sort: EmployeeSort = EmployeeSort(EMPLOYEE_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
-    """Employees in the caller's scope (a site manager: their sites; an employee: themself)."""
-    filters = EmployeeFilter(
-        q=q,
-        status=status,
-        employment_type=employment_type,
-        term_type=term_type,
-        client_id=client_id,
-        site_id=site_id,
-        nationality=nationality,
-        residence_status=residence_status,
-        employee_number=employee_number,
-        client_worker_id=client_worker_id,
-        include_archived=include_archived,
-    )
+    """Employees in the caller's scope (a site manager: their sites; an employee: themself).
+    Those who left (退職) only with ``include_left=true`` or ``status=left``;
+    ``sort=field`` ascending, ``sort=-field`` descending."""
     result = await employees_service.list(
-        session, principal, filters=filters, sort=sort, request=paging
+        session, principal, filters=filters, sort=sort.value, request=paging
     )
     return page(result.items, result.pagination(paging.limit))
 
@@ -114,14 +89,14 @@ async def create_employee(
     return ok(await employees_service.create(session, principal, body))
 
 
-@router.get("/{employee_id}", response_model=Envelope[EmployeeDetail])
+@router.get("/{employee_id:int}", response_model=Envelope[EmployeeDetail])
 async def get_employee(
     principal: CurrentPrincipal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     return ok(await employees_service.get(session, principal, employee_id))
 
 
-@router.patch("/{employee_id}", response_model=Envelope[EmployeeDetail])
+@router.patch("/{employee_id:int}", response_model=Envelope[EmployeeDetail])
 async def update_employee(
     body: EmployeeUpdate,
     principal: CoordinatorPrincipal,
@@ -131,7 +106,7 @@ async def update_employee(
     return ok(await employees_service.update(session, principal, employee_id, body))
 
 
-@router.put("/{employee_id}/contract-periods", response_model=Envelope[EmployeeDetail])
+@router.put("/{employee_id:int}/contract-periods", response_model=Envelope[EmployeeDetail])
 async def replace_contract_periods(
     body: ContractPeriodsReplace,
     principal: CoordinatorPrincipal,
@@ -144,7 +119,7 @@ async def replace_contract_periods(
     )
 
 
-@router.put("/{employee_id}/dependants", response_model=Envelope[EmployeeDetail])
+@router.put("/{employee_id:int}/dependants", response_model=Envelope[EmployeeDetail])
 async def replace_dependants(
     body: DependantsReplace,
     principal: CoordinatorPrincipal,
@@ -154,7 +129,7 @@ async def replace_dependants(
     return ok(await employees_service.replace_dependants(session, principal, employee_id, body))
 
 
-@router.delete("/{employee_id}", response_model=Envelope[EmployeeDetail])
+@router.delete("/{employee_id:int}", response_model=Envelope[EmployeeDetail])
 async def archive_employee(
     principal: CoordinatorPrincipal,
     session: SessionDep,
@@ -169,7 +144,7 @@ async def archive_employee(
     )
 
 
-@router.post("/{employee_id}/restore", response_model=Envelope[EmployeeDetail])
+@router.post("/{employee_id:int}/restore", response_model=Envelope[EmployeeDetail])
 async def restore_employee(
     body: VersionBody,
     principal: CoordinatorPrincipal,
@@ -183,7 +158,7 @@ async def restore_employee(
     )
 
 
-@router.post("/{employee_id}/reveal", response_model=Envelope[RevealedNumbers])
+@router.post("/{employee_id:int}/reveal", response_model=Envelope[RevealedNumbers])
 async def reveal_numbers(
     body: RevealRequest,
     response: Response,

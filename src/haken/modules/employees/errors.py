@@ -10,6 +10,7 @@ class EmployeeDuplicateError(HakenError):
 
     code = "EMPLOYEE_DUPLICATE"
     status_code = 409
+    fields = ("name_romaji",)
     message_en = "An employee with the same romaji name and birth date already exists."
     message_ja = "ローマ字氏名と生年月日が同じ社員が既に登録されています。"
 
@@ -17,6 +18,7 @@ class EmployeeDuplicateError(HakenError):
 class EmployeeNumberTakenError(HakenError):
     code = "EMPLOYEE_NUMBER_TAKEN"
     status_code = 409
+    fields = ("employee_number",)
     message_en = "This employee number is already in use."
     message_ja = "この社員番号は既に使われています。"
 
@@ -31,6 +33,7 @@ class ContractPeriodsOverlapError(HakenError):
 class LeaveDateRequiredError(HakenError):
     code = "EMPLOYEE_LEAVE_DATE_REQUIRED"
     status_code = 422
+    fields = ("leave_date",)
     message_en = "An employee who has left needs a leave date on or after the hire date."
     message_ja = "退職者には入社日以降の退職日が必要です。"
 

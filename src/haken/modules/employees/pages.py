@@ -11,14 +11,16 @@ page, once, with a stated purpose that the service writes to the audit log.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
-from haken.labor.residence import ResidenceStatus
+from haken.modules.clients.service import SiteLabel
 from haken.modules.employees.labels import (
     REVEAL_FIELD,
     labels_for_templates,
@@ -33,14 +35,14 @@ from haken.modules.employees.schemas import (
     EmployeeCreate,
     EmployeeDetail,
     EmployeeFilter,
-    EmployeeSort,
-    EmployeeStatus,
+    EmployeeRead,
+    EmployeeSortField,
     EmployeeUpdate,
-    EmploymentType,
     RevealedNumbers,
     RevealRequest,
 )
 from haken.modules.employees.service import employees_service
+from haken.modules.employees.sorting import EMPLOYEE_SORTING
 from haken.platform.access import (
     AdminPrincipal,
     CoordinatorPrincipal,
@@ -49,33 +51,31 @@ from haken.platform.access import (
     Role,
     SiteManagerPrincipal,
 )
-from haken.platform.deps import SessionDep
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import AdminRateLimit, default_limit
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import AdminRateLimit, ExpensiveRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, parse_rows, save_form
 from haken.web.i18n import N_, gettext_
-from haken.web.params import choice
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.registry import NavItem, Panel, registry
-from haken.web.render import flash, redirect, render
+from haken.web.render import country_name, flash, redirect, render
 
 router = APIRouter(
     prefix="/employees", include_in_schema=False, dependencies=[Depends(default_limit)]
 )
 EmployeeId = Annotated[int, Path(ge=1)]
 EXPIRY_WINDOW_DAYS = 90
-SORT_LABELS = {
-    EmployeeSort.KANA: N_("Name (kana)"),
-    EmployeeSort.ROMAJI: N_("Name (romaji)"),
-    EmployeeSort.HIRE_DATE: N_("Newest hires"),
-    EmployeeSort.NEWEST: N_("Newest records"),
-}
-FIELD_CODES = {
-    "EMPLOYEE_DUPLICATE": "name_romaji",
-    "EMPLOYEE_NUMBER_TAKEN": "employee_number",
-    "EMPLOYEE_LEAVE_DATE_REQUIRED": "leave_date",
-}
+LIST_PAGE_SIZE = 50
 # Numbers the form never shows: an empty field means "unchanged"; a tick box clears one.
 SECRET_FIELDS = ("residence_card_number", "my_number", "account_number")
 # The bank account's inputs (``BankAccountInput``, flat in the form).
@@ -88,56 +88,149 @@ def today(request: Request) -> dt.date:
     return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
-@router.get("")
-async def employees(
-    request: Request,
-    principal: SiteManagerPrincipal,
-    session: SessionDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    status_value: Annotated[str | None, Query(alias="status", max_length=100)] = None,
-    employment_value: Annotated[str | None, Query(alias="employment_type", max_length=100)] = None,
-    residence_value: Annotated[str | None, Query(alias="residence_status", max_length=100)] = None,
-    sort_value: Annotated[str | None, Query(alias="sort", max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
-    """Search by any name form; filter by status, employment type, residence status.
+@dataclass(frozen=True)
+class ListRow:
+    """One row of the list: the employee and the names of their current placement."""
 
-    An unknown filter or sort value (an old link) is ignored, not a 422 (web.params)."""
-    status = choice(EmployeeStatus, status_value)
-    employment_type = choice(EmploymentType, employment_value)
-    residence_status = choice(ResidenceStatus, residence_value)
-    sort = choice(EmployeeSort, sort_value, EmployeeSort.KANA) or EmployeeSort.KANA
-    filters = EmployeeFilter(
-        q=q, status=status, employment_type=employment_type, residence_status=residence_status
+    employee: EmployeeRead
+    placement: SiteLabel | None
+
+
+def _columns() -> tuple[Column[ListRow], ...]:
+    """The list's columns: the screen's headers and the export's header row (same labels);
+    the values are the export's plain cells, in the request's language."""
+    labels = labels_for_templates()
+    employment: dict[str, str] = labels["employment_labels"]  # type: ignore[assignment]
+    status: dict[str, str] = labels["status_labels"]  # type: ignore[assignment]
+    return (
+        Column("employee_number", N_("Employee number"), lambda r: r.employee.employee_number),
+        Column(
+            "name",
+            N_("Name"),
+            lambda r: r.employee.name_kanji or r.employee.name_kana,
+            sort=EmployeeSortField.KANA,
+        ),
+        Column(
+            "name_romaji",
+            N_("Romaji"),
+            lambda r: r.employee.name_romaji,
+            sort=EmployeeSortField.ROMAJI,
+        ),
+        Column("nationality", N_("Nationality"), lambda r: country_name(r.employee.nationality)),
+        Column(
+            "employment_type",
+            N_("Employment type"),
+            lambda r: employment[r.employee.employment_type.value],
+        ),
+        Column("status", N_("Status"), lambda r: status[r.employee.status.value]),
+        Column(
+            "client",
+            N_("Client"),
+            lambda r: r.placement.client_name if r.placement else None,
+        ),
+        Column("site", N_("Site"), lambda r: r.placement.site_name if r.placement else None),
+        Column(
+            "hire_date",
+            N_("Hire date"),
+            lambda r: r.employee.hire_date,
+            sort=EmployeeSortField.HIRE_DATE,
+        ),
+        Column(
+            "work_permitted_until",
+            N_("Work permitted until"),
+            lambda r: r.employee.work_permitted_until,
+        ),
     )
+
+
+async def _rows(
+    session: AsyncSession,
+    page: PageResult[EmployeeRead],
+    known: dict[int, SiteLabel] | None = None,
+) -> list[ListRow]:
+    placements = await employees_service.placements(session, page.items, known)
+    return [
+        ListRow(e, placements.get(e.current_site_id) if e.current_site_id else None)
+        for e in page.items
+    ]
+
+
+@router.get("")
+async def employees(request: Request, principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+    """Search by any name form (romaji in either order); filter by 派遣先/事業所, status,
+    employment and residence status; those who left only on request. Filters, sort and
+    cursor live in the URL (``web.lists``); an unknown value is ignored, not a 422."""
+    state = ListState.from_query(EmployeeFilter, EMPLOYEE_SORTING, request.query_params)
     result = await employees_service.list(
         session,
         principal,
-        filters=filters,
-        sort=sort,
-        request=PageRequest(limit=50, cursor=cursor),
+        filters=state.filters,
+        sort=state.sort,
+        request=state.page_request(LIST_PAGE_SIZE),
     )
-    shown = {
-        "q": q or "",
-        "status": status.value if status else "",
-        "employment_type": employment_type.value if employment_type else "",
-        "residence_status": residence_status.value if residence_status else "",
-        "sort": sort.value,
-        "cursor": cursor or "",
-    }
+    choices = await employees_service.site_choices(session, principal)
+    rows = await _rows(session, result, {choice.site_id: choice for choice in choices})
+    clients = sorted({(c.client_id, c.client_name) for c in choices}, key=lambda c: (c[1], c[0]))
     return render(
         request,
         "employees/list.html",
         {
             "result": result,
-            "filters": shown,
+            "rows": rows,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _columns(),
+            "client_choices": clients,
+            "site_choices": choices,
             "today": today(request),
             "can_create": principal.is_at_least(Role.COORDINATOR),
-            "sort_options": [(k.value, gettext_(v)) for k, v in SORT_LABELS.items()],
+            "can_export": principal.is_at_least(Role.COORDINATOR),
             **labels_for_templates(),
         },
         block="results",
     )
+
+
+async def _export_rows(
+    database: Database, principal: Principal, state: ListState[EmployeeFilter]
+) -> AsyncIterator[list[ListRow]]:
+    """Every filtered row, page by page, in a session of its own (the request's session has
+    committed the audit row before the body is sent)."""
+    async with session_scope(database) as session:
+
+        async def fetch(request: PageRequest) -> PageResult[EmployeeRead]:
+            return await employees_service.list_uncached(
+                session, principal, filters=state.filters, sort=state.sort, request=request
+            )
+
+        choices = await employees_service.site_choices(session, principal)
+        known = {choice.site_id: choice for choice in choices}
+        async for page in walk_pages(fetch):
+            yield await _rows(session, page, known)
+
+
+@router.get("/export.{file_format}")
+async def export_employees(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered list, every page, as CSV or Excel with the screen's column labels
+    (coordinators and above; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(EmployeeFilter, EMPLOYEE_SORTING, request.query_params)
+    await employees_service.record_export(
+        session, principal, filters=state.filters, sort=state.sort, file_format=file_format
+    )
+    columns = _columns()
+    filename = export_filename("employees", file_format, today(request))
+    rows = _export_rows(database, principal, state)
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Employees"))
 
 
 def _form_page(
@@ -235,7 +328,7 @@ async def create_employee(
         try:
             created = await employees_service.create(session, principal, state.data)
         except HakenError as error:
-            state.add_error(error, FIELD_CODES)
+            state.add_error(error)
     if not state.ok:
         raise FormRejected(_form_page(request, state, status_code=422))
     flash(
@@ -249,7 +342,7 @@ async def create_employee(
     return redirect(request, f"/employees/{created.id}")
 
 
-@router.get("/{employee_id}")
+@router.get("/{employee_id:int}")
 async def employee_detail(
     request: Request, principal: CurrentPrincipal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
@@ -282,7 +375,7 @@ def _current_values(employee: EmployeeDetail) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in values.items()}
 
 
-@router.get("/{employee_id}/edit")
+@router.get("/{employee_id:int}/edit")
 async def edit_employee(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
@@ -290,7 +383,7 @@ async def edit_employee(
     return _form_page(request, FormState(values=_current_values(employee)), employee=employee)
 
 
-@router.post("/{employee_id}")
+@router.post("/{employee_id:int}")
 async def update_employee(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -303,7 +396,6 @@ async def update_employee(
     await save_form(
         state,
         lambda data: employees_service.update(session, principal, employee_id, data),
-        field_codes=FIELD_CODES,
     )
     if not state.ok:
         raise FormRejected(_form_page(request, state, employee=employee, status_code=422))
@@ -359,7 +451,7 @@ def _dependants_page(
     )
 
 
-@router.get("/{employee_id}/dependants")
+@router.get("/{employee_id:int}/dependants")
 async def edit_dependants(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
@@ -368,7 +460,7 @@ async def edit_dependants(
     return _dependants_page(request, employee, FormState(values=values), rows)
 
 
-@router.post("/{employee_id}/dependants")
+@router.post("/{employee_id:int}/dependants")
 async def replace_dependants(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -422,7 +514,7 @@ def _reveal_page(
     return response
 
 
-@router.get("/{employee_id}/reveal")
+@router.get("/{employee_id:int}/reveal")
 async def reveal_form(
     request: Request, principal: AdminPrincipal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
@@ -430,7 +522,7 @@ async def reveal_form(
     return _reveal_page(request, employee, FormState(values={"fields": [], "purpose": ""}))
 
 
-@router.post("/{employee_id}/reveal")
+@router.post("/{employee_id:int}/reveal")
 async def reveal_numbers(
     request: Request,
     principal: AdminPrincipal,

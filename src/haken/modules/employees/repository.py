@@ -11,10 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, false, func, or_, select, update
+from sqlalchemy import Select, and_, delete, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.employees.models import (
     Employee,
@@ -22,22 +21,20 @@ from haken.modules.employees.models import (
     EmployeeDependant,
     EmployeeNumberCounter,
 )
-from haken.modules.employees.schemas import EmployeeFilter, EmployeeSort
+from haken.modules.employees.schemas import EmployeeFilter, EmployeeStatus
+from haken.modules.employees.sorting import EMPLOYEE_SORTING
 from haken.platform.access import Principal, Role
-from haken.platform.names import name_key, prefix_match, romaji_key
-from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+from haken.platform.names import name_key, prefix_match, romaji_key, romaji_orders
+from haken.platform.pagination import PageRequest, PageResult, SortKey
+from haken.platform.repository import ModelRepository
 
-SORTS: dict[EmployeeSort, tuple[SortKey, ...]] = {
-    EmployeeSort.KANA: (SortKey(Employee.kana_key, "asc"), SortKey(Employee.id, "asc")),
-    EmployeeSort.ROMAJI: (SortKey(Employee.romaji_key, "asc"), SortKey(Employee.id, "asc")),
-    EmployeeSort.HIRE_DATE: (SortKey(Employee.hire_date, "desc"), SortKey(Employee.id, "desc")),
-    EmployeeSort.NEWEST: (SortKey(Employee.created_at, "desc"), SortKey(Employee.id, "desc")),
-}
 EXPIRY_SORT = (SortKey(Employee.work_permitted_until, "asc"), SortKey(Employee.id, "asc"))
 
 
 def name_condition(q: str, kanji: Any, kana: Any, romaji: Any) -> Any:
-    """A prefix of any name form: one index range per form that can match."""
+    """A prefix of any name form: one index range per form that can match; romaji also in
+    the other order (``platform.names.romaji_orders``: a range on the prefix, the suffix
+    checked on the rows of that range)."""
     clauses = []
     key = name_key(q)
     if key:
@@ -46,33 +43,17 @@ def name_condition(q: str, kanji: Any, kana: Any, romaji: Any) -> Any:
     latin = romaji_key(q)
     if latin and latin.isascii():
         clauses.append(prefix_match(romaji, latin))
+        for prefix, suffix in romaji_orders(q):
+            clauses.append(
+                and_(prefix_match(romaji, prefix), romaji.endswith(suffix, autoescape=True))
+            )
     return or_(*clauses) if clauses else false()
 
 
-async def fetch_page(
-    session: AsyncSession, statement: Select[Any], keys: Sequence[SortKey], request: PageRequest
-) -> PageResult[Any]:
-    """One query per page; with ``count`` the total rides along as a scalar subquery, so a
-    counted page costs no extra round trip."""
-    paged = apply_keyset(statement, keys, request)
-    if not request.count:
-        return build_page((await session.scalars(paged)).all(), keys, request)
-    counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    result = (await session.execute(paged.add_columns(counted.scalar_subquery()))).all()
-    if result:
-        total = int(result[0][1])
-    elif request.cursor is None:
-        total = 0
-    else:  # past the last row: the total needs its own query
-        total = int(await session.scalar(counted) or 0)
-    return build_page([row[0] for row in result], keys, request, total)
+class EmployeeRepository(ModelRepository[Employee]):
+    model = Employee
 
-
-class EmployeeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def _readable(self, principal: Principal) -> Select[tuple[Employee]]:
+    def readable_statement(self, principal: Principal) -> Select[tuple[Employee]]:
         statement = select(Employee)
         if principal.is_at_least(Role.COORDINATOR):
             return statement
@@ -84,11 +65,13 @@ class EmployeeRepository:
             return statement.where(false())
         return statement.where(Employee.id == principal.employee_id)
 
+    _readable = readable_statement
+
     def list_statement(
         self, principal: Principal, filters: EmployeeFilter
     ) -> Select[tuple[Employee]]:
         """The filtered, scoped statement of the list (also what the EXPLAIN test plans)."""
-        statement = self._readable(principal)
+        statement = self.readable_statement(principal)
         if not filters.include_archived:
             statement = statement.where(Employee.archived_at.is_(None))
         if filters.q:
@@ -99,6 +82,8 @@ class EmployeeRepository:
             )
         if filters.status is not None:
             statement = statement.where(Employee.status == filters.status.value)
+        elif not filters.include_left:
+            statement = statement.where(Employee.status != EmployeeStatus.LEFT.value)
         if filters.employment_type is not None:
             statement = statement.where(Employee.employment_type == filters.employment_type.value)
         if filters.term_type is not None:
@@ -117,16 +102,15 @@ class EmployeeRepository:
             statement = statement.where(Employee.client_worker_id == filters.client_worker_id)
         return statement
 
-    async def page(
+    async def page_list(
         self,
         principal: Principal,
         filters: EmployeeFilter,
-        sort: EmployeeSort,
+        sort: str,
         request: PageRequest,
     ) -> PageResult[Employee]:
         statement = self.list_statement(principal, filters)
-        keys = SORTS[sort]
-        return await fetch_page(self.session, statement, keys, request)
+        return await self.page(statement, EMPLOYEE_SORTING.keys(sort), request)
 
     def expiring_statement(self, principal: Principal, until: dt.date) -> Select[tuple[Employee]]:
         return self._readable(principal).where(
@@ -139,7 +123,7 @@ class EmployeeRepository:
         self, principal: Principal, until: dt.date, request: PageRequest
     ) -> PageResult[Employee]:
         statement = self.expiring_statement(principal, until)
-        return await fetch_page(self.session, statement, EXPIRY_SORT, request)
+        return await self.page(statement, EXPIRY_SORT, request)
 
     async def headcount_by_site(self, principal: Principal) -> list[tuple[int | None, str, int]]:
         """Active employees per current site (None: not placed) and employment type, within
@@ -159,12 +143,8 @@ class EmployeeRepository:
             for row in (await self.session.execute(statement)).all()
         ]
 
-    async def readable(self, principal: Principal, employee_id: int) -> Employee | None:
-        statement = self._readable(principal).where(Employee.id == employee_id)
-        return (await self.session.scalars(statement)).first()
-
     async def by_id(self, employee_id: int) -> Employee | None:
-        return await self.session.get(Employee, employee_id)
+        return await self.get(employee_id)
 
     async def by_ids(self, ids: Sequence[int]) -> Sequence[Employee]:
         if not ids:
@@ -224,15 +204,6 @@ class EmployeeRepository:
         if except_id is not None:
             statement = statement.where(Employee.id != except_id)
         return (await self.session.scalars(statement)).first() is not None
-
-    def add(self, row: object) -> None:
-        self.session.add(row)
-
-    def add_all(self, rows: Sequence[object]) -> None:
-        self.session.add_all(rows)
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     # children --------------------------------------------------------------------------
 

@@ -254,10 +254,14 @@ class PersonCreateFields(PersonFields):
 
 class BankAccountInput(InputModel):
     bank_code: Annotated[
-        str, StringConstraints(pattern=r"^\d{4}$"), expecting("digits", "expected 4 digits", count=4)
+        str,
+        StringConstraints(pattern=r"^\d{4}$"),
+        expecting("digits", "expected 4 digits", count=4),
     ]
     branch_code: Annotated[
-        str, StringConstraints(pattern=r"^\d{3}$"), expecting("digits", "expected 3 digits", count=3)
+        str,
+        StringConstraints(pattern=r"^\d{3}$"),
+        expecting("digits", "expected 3 digits", count=3),
     ]
     account_type: BankAccountType = BankAccountType.ORDINARY
     account_number: Annotated[
@@ -279,9 +283,7 @@ class BankAccountInput(InputModel):
         text = jaconv.h2z(unicodedata.normalize("NFKC", value), kana=True)
         text = jaconv.hira2kata(text).upper().replace("\u3000", " ").strip()
         if _HOLDER_KANA.fullmatch(text) is None:
-            raise expectation(
-                "holder_kana", "expected katakana, capitals, digits, space or ()-./"
-            )
+            raise expectation("holder_kana", "expected katakana, capitals, digits, space or ()-./")
         return text
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from haken.labor import residence
 from haken.labor.fixed_term import FixedTermContract, conversion_right_date
 from haken.labor.residence import ExtraActivityPermission
 from haken.modules.audit.service import audit_service
-from haken.modules.clients.service import clients_service
+from haken.modules.clients.service import SiteLabel, clients_service
 from haken.modules.employees.errors import (
     ContractPeriodsOverlapError,
     EmployeeArchivedError,
@@ -49,7 +49,6 @@ from haken.modules.employees.schemas import (
     EmployeeDetail,
     EmployeeFilter,
     EmployeeRead,
-    EmployeeSort,
     EmployeeStatus,
     EmployeeUpdate,
     EmploymentType,
@@ -361,24 +360,76 @@ class EmployeesService:
         principal: Principal,
         *,
         filters: EmployeeFilter,
-        sort: EmployeeSort,
+        sort: str,
         request: PageRequest,
     ) -> PageResult[EmployeeRead]:
-        page = await EmployeeRepository(session).page(principal, filters, sort, request)
-        return PageResult(
-            items=[to_read(row, principal) for row in page.items],
-            next_cursor=page.next_cursor,
-            has_more=page.has_more,
-            total=page.total,
+        """One page of the list; ``sort`` is a value of ``EMPLOYEE_SORTING`` (``kana``,
+        ``-hire_date`` …)."""
+        return await self.list_uncached(
+            session, principal, filters=filters, sort=sort, request=request
+        )
+
+    async def list_uncached(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: EmployeeFilter,
+        sort: str,
+        request: PageRequest,
+    ) -> PageResult[EmployeeRead]:
+        """:meth:`list` without the cache: exports walk every page once."""
+        page = await EmployeeRepository(session).page_list(principal, filters, sort, request)
+        return page.with_items([to_read(row, principal) for row in page.items])
+
+    async def placements(
+        self,
+        session: AsyncSession,
+        employees: Sequence[EmployeeRead],
+        known: Mapping[int, SiteLabel] | None = None,
+    ) -> dict[int, SiteLabel]:
+        """派遣先 and 事業所 names of the listed employees' current sites: taken from ``known``
+        (e.g. the filter's site options), one query for the others (none when all known)."""
+        known = known or {}
+        site_ids = {e.current_site_id for e in employees if e.current_site_id}
+        labels = {site_id: known[site_id] for site_id in site_ids if site_id in known}
+        missing = sorted(site_ids - set(labels))
+        if missing:
+            labels.update(await clients_service.get_site_labels(session, missing))
+        return labels
+
+    async def site_choices(self, session: AsyncSession, principal: Principal) -> list[SiteLabel]:
+        """The 派遣先/事業所 options of the list's filters, within the caller's scope."""
+        return await clients_service.get_site_choices(session, principal)
+
+    async def record_export(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: EmployeeFilter,
+        sort: str,
+        file_format: str,
+    ) -> None:
+        """The audit row of a list export (personal data leaving the system): who, when,
+        which filters, which format; the rows themselves are not copied."""
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="employee",
+            entity_id="list",
+            action="export",
+            after={
+                "format": file_format,
+                "filters": filters.model_dump(mode="json", exclude_defaults=True),
+                "sort": sort,
+            },
         )
 
     async def _readable(
         self, repo: EmployeeRepository, principal: Principal, employee_id: int
     ) -> Employee:
-        row = await repo.readable(principal, employee_id)
-        if row is None:
-            raise NotFoundError()
-        return row
+        return await repo.readable_or_404(principal, employee_id)
 
     async def _detail(
         self, repo: EmployeeRepository, row: Employee, principal: Principal | None

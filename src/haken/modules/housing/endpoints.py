@@ -6,7 +6,6 @@ Coordinators and above manage housing; an employee reads only their own stays
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -38,6 +37,7 @@ from haken.platform.jptext import PREFECTURE_PATTERN
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import default_limit
 from haken.platform.responses import Envelope, PageEnvelope, ok, page
+from haken.platform.schemas import Day
 
 router = APIRouter(prefix="/api/housing", tags=["housing"], dependencies=[Depends(default_limit)])
 
@@ -73,14 +73,14 @@ async def create_apartment(
     return ok(await housing_service.create_apartment(session, principal, data=body))
 
 
-@router.get("/apartments/{apartment_id}", response_model=Envelope[ApartmentRead])
+@router.get("/apartments/{apartment_id:int}", response_model=Envelope[ApartmentRead])
 async def get_apartment(
     principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
 ) -> Any:
     return ok(await housing_service.get_apartment(session, principal, apartment_id=apartment_id))
 
 
-@router.patch("/apartments/{apartment_id}", response_model=Envelope[ApartmentRead])
+@router.patch("/apartments/{apartment_id:int}", response_model=Envelope[ApartmentRead])
 async def update_apartment(
     body: ApartmentUpdate, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
 ) -> Any:
@@ -91,7 +91,7 @@ async def update_apartment(
     )
 
 
-@router.delete("/apartments/{apartment_id}", response_model=Envelope[DeleteOutcome])
+@router.delete("/apartments/{apartment_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_apartment(
     principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id, version: Version
 ) -> Any:
@@ -132,7 +132,7 @@ async def create_room(
     return ok(await housing_service.create_room(session, principal, data=body))
 
 
-@router.patch("/rooms/{room_id}", response_model=Envelope[RoomRead])
+@router.patch("/rooms/{room_id:int}", response_model=Envelope[RoomRead])
 async def update_room(
     body: RoomUpdate, principal: CoordinatorPrincipal, session: SessionDep, room_id: Id
 ) -> Any:
@@ -140,7 +140,7 @@ async def update_room(
     return ok(await housing_service.update_room(session, principal, room_id=room_id, data=body))
 
 
-@router.delete("/rooms/{room_id}", response_model=Envelope[DeleteOutcome])
+@router.delete("/rooms/{room_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_room(
     principal: CoordinatorPrincipal, session: SessionDep, room_id: Id, version: Version
 ) -> Any:
@@ -161,9 +161,7 @@ async def list_occupancies(
     apartment_id: Annotated[int | None, Query(ge=1)] = None,
     room_id: Annotated[int | None, Query(ge=1)] = None,
     employee_id: Annotated[int | None, Query(ge=1)] = None,
-    current_on: Annotated[
-        dt.date | None, Query(description="only stays running on this day")
-    ] = None,
+    current_on: Annotated[Day | None, Query(description="only stays running on this day")] = None,
     sort: StaySort = "-move_in",
 ) -> Any:
     filters = OccupancyFilter(
@@ -185,7 +183,7 @@ async def move_in(body: MoveIn, principal: CoordinatorPrincipal, session: Sessio
     return ok(await housing_service.move_in(session, principal, data=body))
 
 
-@router.post("/occupancies/{occupancy_id}/move-out", response_model=Envelope[OccupancyRead])
+@router.post("/occupancies/{occupancy_id:int}/move-out", response_model=Envelope[OccupancyRead])
 async def move_out(
     body: MoveOut, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
 ) -> Any:
@@ -194,7 +192,7 @@ async def move_out(
     )
 
 
-@router.patch("/occupancies/{occupancy_id}", response_model=Envelope[OccupancyRead])
+@router.patch("/occupancies/{occupancy_id:int}", response_model=Envelope[OccupancyRead])
 async def update_occupancy(
     body: OccupancyUpdate, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
 ) -> Any:
@@ -205,7 +203,7 @@ async def update_occupancy(
     )
 
 
-@router.delete("/occupancies/{occupancy_id}", response_model=Envelope[DeleteOutcome])
+@router.delete("/occupancies/{occupancy_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_occupancy(
     principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id, version: Version
 ) -> Any:
@@ -225,7 +223,7 @@ async def occupancy(
     principal: CoordinatorPrincipal,
     session: SessionDep,
     paging: PageQuery,
-    on: Annotated[dt.date | None, Query(description="default: today (Asia/Tokyo)")] = None,
+    on: Annotated[Day | None, Query(description="default: today (Asia/Tokyo)")] = None,
     q: Search = None,
     prefecture: PrefectureQuery = None,
     sort: NameSort = "name",

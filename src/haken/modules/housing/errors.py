@@ -29,6 +29,7 @@ class ParkingFullError(HakenError):
 class MoveOutBeforeMoveInError(HakenError):
     code = "HOUSING_MOVE_OUT_BEFORE_MOVE_IN"
     status_code = 422
+    fields = ("move_out",)
     message_en = "The move-out date is before the move-in date."
     message_ja = "退去日が入居日より前です。"
 
@@ -57,6 +58,7 @@ class ApartmentArchivedError(HakenError):
 class CapacityBelowOccupantsError(HakenError):
     code = "HOUSING_CAPACITY_BELOW_OCCUPANTS"
     status_code = 409
+    fields = ("capacity",)
     message_en = "The room has more occupants now or later than the new capacity."
     message_ja = "現在または今後の入居者数が新しい定員を超えます。"
 

@@ -169,14 +169,14 @@ async def _apartment_page(
     )
 
 
-@router.get("/{apartment_id}")
+@router.get("/{apartment_id:int}")
 async def apartment_detail(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
 ) -> Any:
     return await _apartment_page(request, session, principal, apartment_id)
 
 
-@router.post("/{apartment_id}/rooms")
+@router.post("/{apartment_id:int}/rooms")
 async def create_room(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -196,7 +196,7 @@ async def create_room(
     return redirect(request, f"/housing/{apartment_id}")
 
 
-@router.get("/{apartment_id}/edit")
+@router.get("/{apartment_id:int}/edit")
 async def edit_apartment(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
 ) -> Any:
@@ -204,7 +204,7 @@ async def edit_apartment(
     return _apartment_form(request, FormState(values=_current(apartment)), apartment)
 
 
-@router.post("/{apartment_id}")
+@router.post("/{apartment_id:int}")
 async def update_apartment(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -258,7 +258,7 @@ def _room_form(
     )
 
 
-@router.get("/{apartment_id}/rooms/{room_id}/edit")
+@router.get("/{apartment_id:int}/rooms/{room_id:int}/edit")
 async def edit_room(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -271,7 +271,7 @@ async def edit_room(
     return _room_form(request, FormState(values=_current(room)), apartment, room)
 
 
-@router.post("/{apartment_id}/rooms/{room_id}")
+@router.post("/{apartment_id:int}/rooms/{room_id:int}")
 async def update_room(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -286,7 +286,6 @@ async def update_room(
     await save_form(
         state,
         lambda data: housing_service.update_room(session, principal, room_id=room_id, data=data),
-        field_codes={"HOUSING_CAPACITY_BELOW_OCCUPANTS": "capacity"},
     )
     if not state.ok:
         raise FormRejected(_room_form(request, state, apartment, room, status_code=422))
@@ -333,7 +332,7 @@ async def _move_in_page(
     )
 
 
-@router.get("/move-in/{employee_id}")
+@router.get("/move-in/{employee_id:int}")
 async def move_in_form(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
 ) -> Any:
@@ -341,7 +340,7 @@ async def move_in_form(
     return await _move_in_page(request, session, principal, employee_id, state)
 
 
-@router.post("/move-in/{employee_id}")
+@router.post("/move-in/{employee_id:int}")
 async def move_in(
     request: Request,
     principal: CoordinatorPrincipal,
@@ -389,7 +388,7 @@ async def _move_out_page(
     )
 
 
-@router.get("/stays/{occupancy_id}/move-out")
+@router.get("/stays/{occupancy_id:int}/move-out")
 async def move_out_form(
     request: Request, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
 ) -> Any:
@@ -398,7 +397,7 @@ async def move_out_form(
     return await _move_out_page(request, session, principal, occupancy_id, state)
 
 
-@router.post("/stays/{occupancy_id}/move-out")
+@router.post("/stays/{occupancy_id:int}/move-out")
 async def move_out(
     request: Request,
     principal: CoordinatorPrincipal,

@@ -69,7 +69,7 @@ from haken.platform.editing import (
     set_archived,
     snapshot,
 )
-from haken.platform.errors import NotFoundError
+from haken.platform.errors import InvalidCursorError, NotFoundError
 from haken.platform.jptext import search_key
 from haken.platform.pagination import PageRequest, PageResult
 
@@ -362,6 +362,8 @@ class HousingService:
     ) -> PageResult[OccupancyRead]:
         """The caller's own stays (an account without an employee record has none)."""
         if principal.employee_id is None:
+            if request.cursor:  # an always-empty list issues no cursor: this one is not ours
+                raise InvalidCursorError()
             return PageResult(items=[], next_cursor=None, has_more=False, total=0)
         result = await HousingRepository(session).page_own(principal.employee_id, request)
         reads = []

@@ -272,14 +272,14 @@ async def revoke_user_session(
     return ok(Accepted())
 
 
-@users_router.get("/{user_id}", response_model=Envelope[UserRead])
+@users_router.get("/{user_id:int}", response_model=Envelope[UserRead])
 async def get_user(
     principal: AdminPrincipal, session: SessionDep, user_id: Annotated[int, Path(ge=1)]
 ) -> Any:
     return ok(await identity_service.get_user(session, principal, user_id))
 
 
-@users_router.put("/{user_id}/role", response_model=Envelope[UserRead])
+@users_router.put("/{user_id:int}/role", response_model=Envelope[UserRead])
 async def change_role(
     body: RoleChange,
     principal: AdminPrincipal,
@@ -290,7 +290,7 @@ async def change_role(
     return ok(await identity_service.change_role(session, principal, user_id, body))
 
 
-@users_router.post("/{user_id}/deactivate", response_model=Envelope[UserRead])
+@users_router.post("/{user_id:int}/deactivate", response_model=Envelope[UserRead])
 async def deactivate_user(
     body: Deactivate,
     principal: AdminPrincipal,

@@ -144,6 +144,7 @@ class EmployeeLinkRoleError(HakenError):
 class SiteLinkRoleError(HakenError):
     code = "USER_SITES_ROLE"
     status_code = 422
+    fields = ("site_ids",)
     message_en = "Only a site manager can be given sites."
     message_ja = "事業所を割り当てられるのは「派遣元責任者」権限のユーザーだけです。"
 
@@ -151,5 +152,6 @@ class SiteLinkRoleError(HakenError):
 class SiteLinkError(HakenError):
     code = "USER_SITE_INVALID"
     status_code = 422
+    fields = ("site_ids",)
     message_en = "Site {site_ids} does not exist."
     message_ja = "事業所 {site_ids} は存在しません。"

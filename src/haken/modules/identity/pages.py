@@ -7,11 +7,16 @@ after its access dependency. See docs/architecture.md, "Web UI".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.clients.schemas import SiteFilter
+from haken.modules.clients.service import clients_service
+from haken.modules.employees.schemas import EmployeeFilter
+from haken.modules.employees.service import employees_service
 from haken.modules.identity.access import (
     clear_session_cookies,
     client_info,
@@ -46,6 +51,7 @@ from haken.web import csrf
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render, safe_next
 
@@ -83,7 +89,6 @@ USER_FIELDS = {
     "USER_SITES_ROLE": "site_ids",
     "USER_SITE_INVALID": "site_ids",
 }
-ROLE_FIELDS = {"USER_SITES_ROLE": "site_ids", "USER_SITE_INVALID": "site_ids"}
 
 
 def _home_for(role: Role) -> str:
@@ -94,9 +99,77 @@ def role_options() -> list[tuple[str, str]]:
     return [(role.value, gettext_(label)) for role, label in ROLE_LABELS.items()]
 
 
-def _site_ids(raw: str | None) -> list[str]:
-    """The site-id field is a comma separated list (a picker arrives with the clients pages)."""
-    return [part.strip() for part in (raw or "").replace("、", ",").split(",") if part.strip()]
+# --- pickers: employees and sites chosen by searching their names ---------------------------
+
+PICK_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One picker option: the id is the value, the name the label."""
+
+    value: int
+    label: str
+    detail: str = ""
+    checked: bool = False
+
+
+def _employee_label(item: Any) -> tuple[str, str]:
+    name = item.name_kanji or item.name_romaji
+    detail = " · ".join(p for p in (item.name_kana, item.employee_number or "") if p)
+    return name, detail
+
+
+async def employee_choices(
+    session: AsyncSession, principal: Principal, q: str | None, selected: int | None
+) -> list[Choice]:
+    """The chosen employee first (kept across searches), then up to PICK_LIMIT name matches."""
+    choices: list[Choice] = []
+    if selected is not None:
+        try:
+            chosen = await employees_service.get(session, principal, selected)
+        except HakenError:
+            chosen = None
+        if chosen is not None:
+            choices.append(Choice(chosen.id, *_employee_label(chosen), checked=True))
+    if q:
+        found = await employees_service.list(
+            session,
+            principal,
+            filters=EmployeeFilter(q=q),
+            sort="kana",
+            request=PageRequest(limit=PICK_LIMIT),
+        )
+        choices += [
+            Choice(item.id, *_employee_label(item)) for item in found.items if item.id != selected
+        ]
+    return choices
+
+
+async def site_choices(
+    session: AsyncSession, principal: Principal, q: str | None, selected: list[int]
+) -> list[Choice]:
+    """The chosen sites first (kept across searches), then up to PICK_LIMIT name matches."""
+    found = []
+    if q:
+        page = await clients_service.list_sites(
+            session, principal, filters=SiteFilter(q=q), request=PageRequest(limit=PICK_LIMIT)
+        )
+        found = [item.id for item in page.items if item.id not in selected]
+    labels = await clients_service.get_site_labels(session, [*selected, *found])
+    return [
+        Choice(site_id, labels[site_id].site_name, labels[site_id].client_name, site_id in selected)
+        for site_id in [*selected, *found]
+        if site_id in labels
+    ]
+
+
+def _ids(raw: list[str]) -> list[int]:
+    return list(dict.fromkeys(i for i in map(record_id, raw) if i is not None))
+
+
+def _text(value: Any) -> str:
+    return value.strip()[:100] if isinstance(value, str) else ""
 
 
 # --- sign-in and sign-out ---------------------------------------------------------------
@@ -340,18 +413,72 @@ async def users(
     )
 
 
-def _new_user_page(request: Request, state: FormState[Any], status_code: int = 200) -> Any:
+async def _new_user_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    state: FormState[Any],
+    *,
+    employee_q: str = "",
+    site_q: str = "",
+    status_code: int = 200,
+) -> Any:
+    employee = record_id(str(state.values.get("employee_id") or ""))
+    sites = _ids([str(v) for v in state.values.get("site_ids") or []])
     return render(
         request,
         "identity/user_new.html",
-        {"form": state, "roles": role_options(), "languages": list(LANGUAGE_LABELS.items())},
+        {
+            "form": state,
+            "roles": role_options(),
+            "languages": list(LANGUAGE_LABELS.items()),
+            "employee_q": employee_q,
+            "site_q": site_q,
+            "employee_choices": await employee_choices(session, principal, employee_q, employee),
+            "site_choices": await site_choices(session, principal, site_q, sites),
+        },
         status_code=status_code,
     )
 
 
 @admin_pages.get("/new")
-async def new_user_form(request: Request, _principal: AdminPrincipal) -> Any:
-    return _new_user_page(request, FormState(values={"role": "employee", "locale": "ja"}))
+async def new_user_form(request: Request, principal: AdminPrincipal, session: SessionDep) -> Any:
+    state: FormState[Any] = FormState(values={"role": "employee", "locale": "ja"})
+    return await _new_user_page(request, session, principal, state)
+
+
+@admin_pages.get("/pick/employees")
+async def pick_employees(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    employee_q: Annotated[str | None, Query(max_length=100)] = None,
+    employee_id: Annotated[str | None, Query(max_length=20)] = None,
+) -> Any:
+    """The employee picker's results (htmx): radio inputs, id as value, name as label."""
+    choices = await employee_choices(session, principal, employee_q, record_id(employee_id))
+    return render(
+        request,
+        "identity/_pick.html",
+        {"choices": choices, "name": "employee_id", "multiple": False, "q": employee_q or ""},
+    )
+
+
+@admin_pages.get("/pick/sites")
+async def pick_sites(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    site_q: Annotated[str | None, Query(max_length=100)] = None,
+    site_ids: Annotated[list[str] | None, Query(max_length=200)] = None,
+) -> Any:
+    """The site picker's results (htmx): checkboxes, id as value, site and client as label."""
+    choices = await site_choices(session, principal, site_q, _ids(site_ids or []))
+    return render(
+        request,
+        "identity/_pick.html",
+        {"choices": choices, "name": "site_ids", "multiple": True, "q": site_q or ""},
+    )
 
 
 @admin_pages.post("")
@@ -359,20 +486,27 @@ async def create_user(
     request: Request, principal: AdminPrincipal, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
-    raw_sites = form.get("site_ids")
-    state = parse_form(
-        UserCreate,
-        form,
-        extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")},
-    )
-    state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
+    pick = form.get("pick")
+    state = parse_form(UserCreate, form, lists={"site_ids"})
+    if pick in ("employees", "sites"):
+        # A picker's search button (the form without JavaScript): show the matches, save nothing.
+        return await _new_user_page(
+            request,
+            session,
+            principal,
+            FormState(values=state.values),
+            employee_q=_text(form.get("employee_q")),
+            site_q=_text(form.get("site_q")),
+        )
     if state.data is not None:
         try:
             user = await identity_service.create_user(session, principal, state.data)
         except HakenError as error:
             state.add_error(error, USER_FIELDS)
     if not state.ok:
-        raise FormRejected(_new_user_page(request, state, status_code=422))
+        raise FormRejected(
+            await _new_user_page(request, session, principal, state, status_code=422)
+        )
     flash(request, "success", gettext_("The user %(email)s was created.", email=user.email))
     return redirect(request, f"/admin/users/{user.id}")
 
@@ -384,10 +518,16 @@ async def _user_page(
     user_id: int,
     *,
     role_form: FormState[Any] | None = None,
+    site_q: str = "",
     status_code: int = 200,
 ) -> Any:
     user = await identity_service.get_user(session, principal, user_id)
     sessions = await identity_service.user_sessions(session, principal, user_id)
+    form = role_form or FormState(
+        values={"role": user.role.value, "site_ids": [str(i) for i in user.site_ids]}
+    )
+    chosen = _ids([str(v) for v in form.values.get("site_ids") or []])
+    managed = await clients_service.get_site_labels(session, user.site_ids)
     return render(
         request,
         "identity/user_detail.html",
@@ -396,16 +536,16 @@ async def _user_page(
             "sessions": sessions,
             "roles": role_options(),
             "role_label": gettext_(ROLE_LABELS[user.role]),
-            "role_form": role_form
-            or FormState(
-                values={"role": user.role.value, "site_ids": ", ".join(map(str, user.site_ids))}
-            ),
+            "role_form": form,
+            "managed_sites": [managed[i] for i in user.site_ids if i in managed],
+            "site_q": site_q,
+            "site_choices": await site_choices(session, principal, site_q, chosen),
         },
         status_code=status_code,
     )
 
 
-@admin_pages.get("/{user_id}")
+@admin_pages.get("/{user_id:int}")
 async def user_detail(
     request: Request,
     principal: AdminPrincipal,
@@ -415,7 +555,7 @@ async def user_detail(
     return await _user_page(request, session, principal, user_id)
 
 
-@admin_pages.post("/{user_id}/role")
+@admin_pages.post("/{user_id:int}/role")
 async def change_role(
     request: Request,
     principal: AdminPrincipal,
@@ -424,17 +564,20 @@ async def change_role(
     user_id: Annotated[int, Path(ge=1)],
 ) -> Any:
     form = await request.form()
-    raw_sites = form.get("site_ids")
-    state = parse_form(
-        RoleChange,
-        form,
-        extra={"site_ids": _site_ids(raw_sites if isinstance(raw_sites, str) else "")},
-    )
-    state.values["site_ids"] = raw_sites if isinstance(raw_sites, str) else ""
+    state = parse_form(RoleChange, form, lists={"site_ids"})
+    if form.get("pick") == "sites":
+        # The site picker's search button (without JavaScript): show the matches, save nothing.
+        return await _user_page(
+            request,
+            session,
+            principal,
+            user_id,
+            role_form=FormState(values=state.values),
+            site_q=_text(form.get("site_q")),
+        )
     await save_form(
         state,
         lambda data: identity_service.change_role(session, principal, user_id, data),
-        field_codes=ROLE_FIELDS,
     )
     if not state.ok:
         raise FormRejected(
@@ -444,7 +587,7 @@ async def change_role(
     return redirect(request, f"/admin/users/{user_id}")
 
 
-@admin_pages.post("/{user_id}/deactivate")
+@admin_pages.post("/{user_id:int}/deactivate")
 async def deactivate_user(
     request: Request,
     principal: AdminPrincipal,

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from haken.modules.identity.service import DELIVER_MAIL_JOB, identity_service
+from haken.platform import idempotency
 from haken.platform.jobs import JobContext, job
 from haken.platform.mail import send_mail
 
 
 @job("identity.purge_expired", schedule=lambda settings: settings.purge_schedule)
 async def purge_expired(ctx: JobContext) -> dict[str, Any]:
-    """Nightly: delete expired sessions, refresh tokens and password-reset tokens."""
-    purged = await identity_service.purge_expired(ctx.session)
-    return dict(purged)
+    """Nightly: delete expired sessions, refresh tokens, password-reset tokens and the
+    idempotency keys older than a day (platform/idempotency.py)."""
+    purged = dict(await identity_service.purge_expired(ctx.session))
+    purged["idempotency_keys"] = await idempotency.purge(ctx.session)
+    return purged
 
 
 @job(DELIVER_MAIL_JOB)

@@ -39,7 +39,7 @@ async def list_years(_principal: CoordinatorPrincipal, session: SessionDep) -> A
 
 
 @router.get(
-    "/{fiscal_year}",
+    "/{fiscal_year:int}",
     response_model=Envelope[FiscalYearRead],
     dependencies=[Depends(default_limit)],
 )
@@ -62,7 +62,7 @@ async def add_year(body: FiscalYearCreate, principal: AdminPrincipal, session: S
 
 
 @router.delete(
-    "/{fiscal_year}",
+    "/{fiscal_year:int}",
     response_model=Envelope[DeleteOutcome],
     dependencies=[Depends(admin_limit)],
 )

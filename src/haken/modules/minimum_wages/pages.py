@@ -24,7 +24,7 @@ from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_rows, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, Panel, registry
-from haken.web.render import flash, redirect, render
+from haken.web.render import confirmation, flash, redirect, render
 
 router = APIRouter(prefix="/minimum-wages", include_in_schema=False)
 FiscalYearPath = Annotated[int, Path(ge=2000, le=2100)]
@@ -107,7 +107,31 @@ async def add_year(
     return redirect(request, f"/minimum-wages?fiscal_year={saved.fiscal_year}")
 
 
-@router.post("/{fiscal_year}/delete", dependencies=[Depends(admin_limit)])
+@router.get("/{fiscal_year:int}/delete")
+async def confirm_delete_year(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    fiscal_year: FiscalYearPath,
+) -> Any:
+    """The confirmation step: removing an entered year is one more deliberate click."""
+    await minimum_wages_service.get_year(session, fiscal_year=fiscal_year)  # 404 if absent
+    return confirmation(
+        request,
+        title=gettext_("Remove the FY%(year)s minimum wages", year=fiscal_year),
+        question=gettext_(
+            "The amounts entered for FY%(year)s are removed for every prefecture.", year=fiscal_year
+        ),
+        consequences=[
+            gettext_("Placements are then checked against the shipped tables only."),
+        ],
+        action=f"/minimum-wages/{fiscal_year}/delete",
+        button=gettext_("Remove FY%(year)s", year=fiscal_year),
+        cancel=f"/minimum-wages?fiscal_year={fiscal_year}",
+    )
+
+
+@router.post("/{fiscal_year:int}/delete", dependencies=[Depends(admin_limit)])
 async def delete_year(
     request: Request,
     principal: AdminPrincipal,

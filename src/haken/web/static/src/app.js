@@ -22,11 +22,47 @@
     }
   }, true);
 
+  // A picker's search field (user forms): Enter searches instead of submitting the whole form.
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key === "Enter" && field && field.hasAttribute && field.hasAttribute("data-picker-search")) {
+      event.preventDefault();
+      if (window.htmx) { window.htmx.trigger(field, "search"); }
+    }
+  });
+
   // After an htmx swap, move focus to the swapped region so keyboard and screen-reader users follow.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (target && target.hasAttribute("data-focus-after-swap")) {
       target.focus();
+    }
+  });
+
+  // A refused form: the first field in error (the error summary names it) gets focus and is
+  // scrolled into view; with a form-wide message only, the summary itself. Also after htmx swaps.
+  function focusFirstError(root) {
+    var scope = root && root.querySelector ? root : document;
+    var summary = scope.querySelector("#form-errors") || document.querySelector("#form-errors");
+    if (!summary) { return; }
+    var id = summary.getAttribute("data-first-invalid");
+    var field = id ? document.getElementById(id) : null;
+    var target = field || summary;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }
+  focusFirstError(document);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    focusFirstError(event.detail && event.detail.elt);
+  });
+  // The summary's links move focus to their field (not only the scroll position).
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest(".error-links a") : null;
+    var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (field) {
+      event.preventDefault();
+      field.focus({ preventScroll: true });
+      field.scrollIntoView({ block: "center" });
     }
   });
 
