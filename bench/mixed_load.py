@@ -101,6 +101,7 @@ COORDINATOR_OPS: list[tuple[str, int, bool]] = [
     ("candidate_create", 4, True),
     ("housing_move", 3, True),
     ("rate_change", 3, True),
+    ("site_start_move", 2, True),
 ]
 SITE_MANAGER_OPS: list[tuple[str, int, bool]] = [
     ("sm_employees_list", 30, False),
@@ -153,6 +154,7 @@ class VirtualUser:
         self.occupancies: list[dict[str, Any]] = list(plan.get("occupancies", []))
         self.assignments: list[dict[str, Any]] = list(plan.get("assignments", []))
         self.edit_ids: list[int] = list(plan.get("edit_ids", []))
+        self.site_ids: list[int] = list(plan.get("site_ids", []))
         self.seq = 0
 
     def request_id(self) -> str:
@@ -240,6 +242,30 @@ class VirtualUser:
             f"/api/employees/{employee_id}",
             "employee_edit:save",
             body={"version": body["data"]["version"], "phone": phone},
+            write=True,
+        )
+        return None
+
+    async def op_site_start_move(self) -> None:
+        """Move a site's dispatch start by a day: its 抵触日 moves, so the save enqueues the
+        ``assignments.refresh_site`` job (through the job outbox) in its transaction."""
+        if not self.site_ids:
+            return await self.op_employee_detail()
+        site_id = self.rng.choice(self.site_ids)
+        status, body = await self.call(
+            "GET", f"/api/sites/{site_id}", "site_start_move:read", want_json=True
+        )
+        if status != 200 or body is None:
+            return None
+        site = body["data"]
+        started = site.get("dispatch_started_on")
+        day = dt.date.fromisoformat(started) if started else dt.date.today() - dt.timedelta(400)
+        moved = day + dt.timedelta(days=1 if day.toordinal() % 2 == 0 else -1)
+        await self.call(
+            "PATCH",
+            f"/api/sites/{site_id}",
+            "site_start_move:save",
+            body={"version": site["version"], "dispatch_started_on": moved.isoformat()},
             write=True,
         )
         return None
@@ -644,6 +670,8 @@ def build_population(
         if o["employee_id"] not in reserved
     ]
     rated = [{"id": a["id"]} for a in assignments if a["employee_id"] not in reserved]
+    managed = {s for account in by_role["site_manager"] for s in account.get("site_ids", [])}
+    movable = [s["id"] for s in api.all("/api/sites") if s["id"] not in managed]
     population: list[dict[str, Any]] = []
     n_coord = counts["coordinator"]
     for role in ("coordinator", "site_manager", "employee"):
@@ -654,6 +682,7 @@ def build_population(
                     "edit_ids": editable[i::n_coord],
                     "occupancies": stays[i::n_coord],
                     "assignments": rated[i::n_coord],
+                    "site_ids": movable[i::n_coord],
                 }
             account = by_role[role][i % len(by_role[role])]
             population.append({"role": role, "account": account, "plan": plan})
@@ -1000,10 +1029,11 @@ class Services:
     postgres: Postgres | None = None
     redis: RedisServer | None = None
     server: Server | None = None
+    worker: Server | None = None
     client: subprocess.Popen[bytes] | None = None
 
     def close(self) -> None:
-        for step in (self._client, self._server, self._redis, self._postgres):
+        for step in (self._client, self._server, self._worker, self._redis, self._postgres):
             try:
                 step()
             except Exception as error:  # keep cleaning up
@@ -1021,6 +1051,10 @@ class Services:
     def _server(self) -> None:
         if self.server is not None:
             self.server.stop()
+
+    def _worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
 
     def _redis(self) -> None:
         if self.redis is not None:
@@ -1160,6 +1194,15 @@ def _run(options: argparse.Namespace, services: Services) -> dict[str, Any]:
     )
     server = services.server
     say(begun, f"haken serve --workers {options.workers} on {server.url}")
+    worker_port = spare_port()  # `haken worker`: consumes the Redis stream, relays the outbox
+    services.worker = start_server(
+        "haken-worker",
+        [str(VENV_BIN / "haken"), "worker"],
+        {**env, "HAKEN_LOG_LEVEL": "INFO", "HAKEN_WORKER_METRICS_PORT": str(worker_port)},
+        worker_port,
+        "/health",
+        work,
+    )
     api = Api(server.url, login(server.url, ADMIN_EMAIL))
     population, data, accounts = build_population(
         api, server.url, options.users, options.users_per_account
@@ -1322,8 +1365,48 @@ def _run(options: argparse.Namespace, services: Services) -> dict[str, Any]:
     say(begun, f"load done: {len(records)} requests; checking the invariants")
     services.server.stop()  # no request in flight while the invariants are read
     results["invariants"] = check_invariants(url, maxima, before, records)
+    say(begun, "waiting for the job outbox and the worker to finish")
+    results["jobs"] = job_accounting(url, spans)
+    services.worker.stop()
     results["total_seconds"] = round(time.monotonic() - begun, 1)
     return results
+
+
+JOBS_SQL = """
+SELECT count(*), count(o.sent_at), count(r.key) FILTER (WHERE r.status = 'succeeded'),
+       count(r.key) FILTER (WHERE r.status = 'dead')
+FROM job_outbox o LEFT JOIN job_runs r ON r.key = o.key
+WHERE o.created_at >= to_timestamp(:begin) AND o.created_at < to_timestamp(:end)
+"""
+UNFINISHED_SQL = """
+SELECT count(*) FROM job_outbox o LEFT JOIN job_runs r ON r.key = o.key
+WHERE o.sent_at IS NULL OR r.key IS NULL OR r.status NOT IN ('succeeded', 'dead')
+"""
+
+
+def job_accounting(url: str, spans: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """Jobs enqueued (outbox rows committed) vs sent to Redis vs run, per phase; lost =
+    enqueued and never run. Waits (bounded) for the relay and the worker to finish."""
+    began = time.monotonic()
+    while True:
+        [[unfinished]] = asyncio.run(_sql(url, [UNFINISHED_SQL]))[0]
+        if unfinished == 0 or time.monotonic() - began > 90:
+            break
+        time.sleep(1)
+    out: dict[str, Any] = {"drain_seconds": round(time.monotonic() - began, 1)}
+    everything = (min(a for a, _ in spans.values()) - 3600, time.time() + 60)
+    for phase, (begin, end) in {**spans, "all": everything}.items():
+        [[enqueued, sent, succeeded, dead]] = asyncio.run(
+            _sql(url, [JOBS_SQL], {"begin": begin, "end": end})
+        )[0]
+        out[phase] = {
+            "enqueued": enqueued,
+            "sent": sent,
+            "run": succeeded,
+            "dead": dead,
+            "lost": enqueued - succeeded - dead,
+        }
+    return out
 
 
 def print_summary(results: dict[str, Any]) -> None:
@@ -1349,6 +1432,7 @@ def print_summary(results: dict[str, Any]) -> None:
         f"invariants ok={invariants['ok']} violations={invariants['violations']} "
         f"requests={invariants['requests']} created={invariants['rows_created']}"
     )
+    print(f"jobs (outbox → Redis → worker): {results['jobs']}")
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ from scenarios import WriteContext, WriteScenario, read_scenarios, write_scenari
 SIZES = {"S": 500, "M": 5_000, "L": 20_000}
 PEER_EMPLOYEES = 2_126  # Horilla's data in PEERS.md: 126 demo + 2,000 generated
 BENCH_EMAIL = "bench@haken.example"
-BENCH_PASSWORD = "benchmark-passphrase-2026"  # noqa: S105 (a throw-away benchmark database)
+BENCH_PASSWORD = "quiet-lantern-orbit-2026"  # noqa: S105 (a throw-away benchmark database)
 PARTS = ("reads", "writes", "peer")
 
 # Horilla on this kind of machine (PEERS.md), median ms of one request at a time.
@@ -721,6 +721,9 @@ def main() -> None:
     parser.add_argument("--write-seconds", type=float, default=3.0)
     parser.add_argument("--write-serial-seconds", type=float, default=1.0)
     parser.add_argument("--peer-samples", type=int, default=30)
+    parser.add_argument(
+        "--tag", default="", help="--parts writes alone: results/writes-<db>[-<tag>].json"
+    )
     options = parser.parse_args()
     parts = {p.strip() for p in options.parts.split(",") if p.strip()}
     if not parts <= set(PARTS):
@@ -782,6 +785,9 @@ def main() -> None:
     results["section_seconds"] = sections
     if parts == {"peer"}:
         path = write_results(f"peer-{options.db}.json", results)
+    elif parts == {"writes"}:
+        suffix = f"-{options.tag}" if options.tag else ""
+        path = write_results(f"writes-{options.db}{suffix}.json", results)
     else:
         path = write_results(f"summary-{options.size}-{options.db}.json", results)
         write_results("summary.json", results)

@@ -100,6 +100,7 @@ def read_scenarios(base_url: str, auth: str) -> list[Scenario]:
 # is not measured (e.g. re-reading a version after a conflict).
 
 Send = Callable[[str | None, str, str, dict[str, Any] | None], Awaitable[tuple[int, Any]]]
+MIN_PAY = Decimal(1300)
 DAY = dt.timedelta(days=1)
 _KANA_DIGITS = "アイウエオカキクケコサシスセソタチツテト"
 _LETTERS = string.ascii_lowercase
@@ -224,7 +225,7 @@ class EmployeeUpdate(WriteScenario):
     def prepare(self, users: int) -> str | None:
         ctx = self.ctx
         fresh = set(ctx.fresh_employees)
-        rows = ctx.pages("/api/employees", {"sort": "newest"}, users * 20 + len(fresh))
+        rows = ctx.pages("/api/employees", {"sort": "-created"}, users * 20 + len(fresh))
         rows = [r for r in rows if r["id"] not in fresh] or rows
         if len(rows) < users:
             return f"needs {users} employees, found {len(rows)}"
@@ -312,7 +313,12 @@ class AssignmentCreate(WriteScenario):
             "employee_id": employee,
             "start_date": start.isoformat(),
             "end_date": (start + 6 * DAY).isoformat(),
-            "rate": {"hourly_pay": str((bill * Decimal("0.7")).quantize(Decimal(1)))},
+            # 70 % of the bill, never under the highest 地域別最低賃金 (FY2025: ¥1,226)
+            "rate": {
+                "hourly_pay": str(
+                    min(bill, max(MIN_PAY, bill * Decimal("0.7"))).quantize(Decimal(1))
+                )
+            },
         }
         await send(self.name, "POST", "/api/assignments", body)
 

@@ -38,6 +38,8 @@ install_missing() {
     [ -x /usr/bin/chromium ] || need+=(chromium)
     [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK \
         || need+=(fonts-noto-cjk)
+    # pdftotext: tests/unit/labor/test_withholding_table.py re-reads the NTA withholding PDF.
+    command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
     if [ "${#need[@]}" -gt 0 ]; then
         echo "installing ${need[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive

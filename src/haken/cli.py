@@ -44,6 +44,13 @@ def serve(
     """Serve the API and the web UI with uvicorn."""
     import uvicorn
 
+    from haken.web.assets import assets_problem
+
+    # Without its built assets every page would answer 500: refuse to start instead.
+    problem = assets_problem()
+    if problem is not None:
+        console.print(f"[red]haken serve: {problem}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
     # The workers read their count from the environment (the cache needs it).
     os.environ["HAKEN_WORKERS"] = str(workers)
     settings = get_settings()
@@ -340,6 +347,117 @@ def calc_premiums(
         "multipliers": {k: float(v) for k, v in result.rules.multipliers().items()},
     }
     typer.echo(json.dumps(output, ensure_ascii=False))
+
+
+@calc_app.command("withholding")
+def calc_withholding(
+    pay: int = typer.Option(..., "--pay", help="The month's pay after social insurance (yen)."),
+    dependents: int = typer.Option(
+        0, "--dependents", help="扶養親族等の数 (with --otsu: declared for 従たる給与)."
+    ),
+    date: str = typer.Option(..., "--date", help="The pay date's month, YYYY-MM (its 年分)."),
+    method: str = typer.Option("table", "--method", help="table | computer (電算機特例)."),
+    otsu: bool = typer.Option(False, "--otsu", help="乙欄: no 扶養控除等申告書 filed."),
+) -> None:
+    """Withholding income tax on one month's pay (月額表 or 電算機特例), printed as JSON."""
+    import datetime as dt
+    import json
+    import re
+
+    from haken.labor import withholding
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
+            raise ValueError(f"--date must be YYYY-MM, not {date!r}")
+        pay_date = dt.date(int(date[:4]), int(date[5:7]), int(date[8:] or 1))
+        try:
+            chosen = withholding.WithholdingMethod(method)
+        except ValueError as error:
+            raise ValueError(f"--method must be table or computer, not {method!r}") from error
+        result = withholding.withholding_tax(
+            pay, dependents=dependents, pay_date=pay_date, method=chosen, otsu=otsu
+        )
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+
+
+@calc_app.command("paid-leave")
+def calc_paid_leave(
+    hired: str = typer.Option(..., "--hired", help="Hire date, YYYY-MM-DD."),
+    days_per_week: str = typer.Option(
+        None, "--days-per-week", help="Scheduled days a week (optional with --annual-days)."
+    ),
+    hours_per_week: str = typer.Option(..., "--hours-per-week", help="Scheduled hours a week."),
+    annual_days: int = typer.Option(
+        None, "--annual-days", help="Scheduled days a year, when days are not set per week."
+    ),
+    on: str = typer.Option(..., "--on", help="Grants made up to this day, YYYY-MM-DD."),
+) -> None:
+    """Statutory paid-leave grants up to --on (80 % attendance assumed), printed as JSON.
+
+    expires_on is the last day a grant can be taken.
+    """
+    import datetime as dt
+    import json
+
+    from haken.labor import paid_leave
+
+    try:
+        weekly_days = days_per_week
+        schedule = paid_leave.Schedule(
+            hours_per_week=paid_leave.to_decimal(hours_per_week, "--hours-per-week"),
+            days_per_week=(
+                None
+                if weekly_days is None
+                else paid_leave.to_decimal(weekly_days, "--days-per-week")
+            ),
+            annual_days=annual_days,
+        )
+        grants = paid_leave.calculate_grants(
+            dt.date.fromisoformat(hired), schedule, on=dt.date.fromisoformat(on)
+        )
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(json.dumps(paid_leave.grants_json(grants), ensure_ascii=False))
+
+
+@calc_app.command("insurance")
+def calc_insurance(
+    pay: int = typer.Option(..., "--pay", help="報酬月額: the monthly pay the grade is set from."),
+    prefecture: str = typer.Option(
+        ..., "--prefecture", help="The establishment's prefecture: tokyo, osaka, … or 13, 27."
+    ),
+    birth_date: str = typer.Option(..., "--birth-date", help="YYYY-MM-DD (nursing care, 40–64)."),
+    date: str = typer.Option(..., "--date", help="The premium month, YYYY-MM."),
+    wages: int = typer.Option(
+        None, "--wages", help="Wages actually paid, for employment insurance (default --pay)."
+    ),
+    business: str = typer.Option(
+        "general", "--business", help="雇用保険: general | agriculture_sake | construction."
+    ),
+) -> None:
+    """Social-insurance grade and shares of one month (協会けんぽ), printed as JSON (yen)."""
+    import datetime as dt
+    import json
+
+    from haken.labor import insurance
+
+    try:
+        result = insurance.calculate_monthly_insurance(
+            pay,
+            prefecture=prefecture,
+            birth_date=dt.date.fromisoformat(birth_date),
+            month=insurance.parse_month(date),
+            wages=wages,
+            business=business,
+        )
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
 
 
 def main() -> None:

@@ -106,6 +106,18 @@ class Settings(BaseSettings):
     purge_schedule: str = "30 3 * * *"
     # 社員番号 given on hire when none is typed: {seq} (required), {yyyy}/{yy} of the hire date.
     employee_number_pattern: str = "E{seq:06d}"
+    # The agency's payroll calendar (attendance): 締め日 (0 = 末日, 1–27) and pay day
+    # (0 = 末日) of the month ``payday_months_after`` months after the cut-off: 末日締め翌月25日払い.
+    payroll_cutoff_day: int = Field(default=0, ge=0, le=27)
+    payday: int = Field(default=25, ge=0, le=28)
+    payday_months_after: int = Field(default=1, ge=0, le=2)
+    # Paid leave (leave module; docs/operations.md): the longest gap between two periods of
+    # employment at this agency that still counts as continuous service (継続勤務), the
+    # hourly-leave agreement's cap (0 = no agreement) and the leave pay method payroll uses.
+    leave_continuity_gap_days: int = Field(default=30, ge=0, le=366)
+    leave_hourly_cap_days: int = Field(default=0, ge=0, le=5)
+    leave_pay_method: Literal["ordinary", "average", "standard_daily"] = "ordinary"
+    leave_risk_window_days: int = Field(default=90, ge=1, le=366)
 
     @field_validator("employee_number_pattern")
     @classmethod

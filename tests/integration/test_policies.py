@@ -22,9 +22,11 @@ from haken.platform.db import session_scope
 from haken.platform.routes import RouteInfo, iter_routes
 from tests.conftest import TEST_PASSWORD, mailed_reset_token, make_settings
 from tests.integration.assignments import policies as assignments_policies
+from tests.integration.attendance import policies as attendance_policies
 from tests.integration.clients import policies as clients_policies
 from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.housing import policies as housing_policies
+from tests.integration.leave import policies as leave_policies
 from tests.integration.minimum_wages import policies as minimum_wages_policies
 
 # The framework route that serves the API description itself (/api/docs is haken's own page).
@@ -59,6 +61,8 @@ EXPECTED_ACCESS.update(clients_policies.ACCESS)
 EXPECTED_ACCESS.update(housing_policies.ACCESS)
 EXPECTED_ACCESS.update(assignments_policies.ACCESS)
 EXPECTED_ACCESS.update(minimum_wages_policies.ACCESS)
+EXPECTED_ACCESS.update(attendance_policies.ACCESS)
+EXPECTED_ACCESS.update(leave_policies.ACCESS)
 EXPECTED_ACCESS.update(
     {
         ("GET", "/metrics"): "metrics-token",
@@ -505,6 +509,8 @@ AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)
 AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
 AUDIT_SCENARIOS.update(minimum_wages_policies.AUDIT)
+AUDIT_SCENARIOS.update(attendance_policies.AUDIT)
+AUDIT_SCENARIOS.update(leave_policies.AUDIT)
 
 
 # Writes that change no business data, with the reason.
@@ -605,10 +611,14 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[AuditRow]] = {
     ],
     ("POST", "/api/assignments/{assignment_id}/rates"): [("assignment", "change_rate")],
 }
+EXPECTED_AUDIT.update(assignments_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(minimum_wages_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(attendance_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(leave_policies.EXPECTED_AUDIT)
 
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",
+    **attendance_policies.NOT_AUDITED,
 }
 
 # Web forms call the same service methods as the API routes walked here, and the

@@ -141,7 +141,7 @@ def fuzz_config(document: dict[str, object]) -> SchemathesisConfig:
 DOCUMENT = _openapi_document()
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=fuzz_config(DOCUMENT))
 FUZZ_SETTINGS = settings(
-    max_examples=8,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -17,6 +17,14 @@ Source: JP_LABOR.md §7.1 (the brief), JP_DISPATCH.md §1.1 item 17 and §1.2.
 * **Exemptions from both limits**: a worker on an indefinite contract with the agency
   (無期雇用), a worker aged 60 or over, a time-limited project, work on few days, and cover for
   maternity, childcare or family-care leave (``Exemption``).
+* **Aged 60 (派遣法40条の2第1項2号ロ, 則32条の5).** A worker is 60 from the day they *reach*
+  60 under the Age Calculation Act (``aged_60_from``): the day before the 60th birthday. From
+  that day no limit applies to them, so every 抵触日 falling on or after it never binds
+  (``binds``, ``effective_conflict_date``); a date before it still does.
+* **Periods through other agencies.** The individual limit counts the worker's time in the
+  unit through any agency (JP_LABOR §7.1 "binds even if the worker comes back through a
+  different agency"): callers pass the periods the coordinator or the client declared along
+  with their own history; the same cooling-off merges or separates them.
 
 Periods counted in months follow the Civil Code (see ``civil_periods``). A dispatch by an
 exempt worker (``DispatchPeriod.exempt``) neither starts nor continues a clock: it is left
@@ -51,7 +59,7 @@ HEARING_LEAD_MONTHS = 1
 """The 意見聴取 must take place at least 1 month before the site 抵触日 (Art. 40-2(4))."""
 
 EXEMPT_AGE = 60
-"""Workers aged 60 or over are outside both limits."""
+"""Workers aged 60 or over are outside both limits (派遣法40条の2第1項2号ロ, 則32条の5)."""
 
 LIMITED_DAYS_MAX_PER_MONTH = 10
 """Few-days work: at most 10 days a month ... (派遣法40条の2第1項3号ロ; not in the brief)."""
@@ -120,7 +128,8 @@ class ConflictResult:
       ``None`` when the dispatch is exempt or no counted dispatch is running.
     * ``exemption``: the reason when exempt.
     * ``clock_start``: the first day of the counted run (after the last cooling-off).
-    * ``age_exemption_from``: set when the worker turns 60 on or before ``conflict_date``.
+    * ``age_exemption_from``: set when the worker reaches 60 (``aged_60_from``) on or before
+      ``conflict_date``.
       The date is still owed on documents while the worker is under 60, but the limit will
       never be breached, so alerts skip it.
     * ``late_extensions``: site extensions whose hearing came after the deadline and were
@@ -137,6 +146,39 @@ class ConflictResult:
     def binding(self) -> bool:
         """True when a limit will actually be reached on ``conflict_date``."""
         return self.conflict_date is not None and self.age_exemption_from is None
+
+
+def aged_60_from(birth_date: date) -> date:
+    """The first day on which the worker counts as aged 60 for the period limits.
+
+    派遣法40条の2第1項2号ロ exempts "a worker of the age set by ordinance or over", and 則32条の5
+    sets it at 60. Ages are counted from the day of birth (年齢計算ニ関スル法律1項, the first day
+    counted) and end as 民法143条 ends a period (同法2項): a person *reaches* 60 (60歳に達する)
+    at the end of the day before the 60th birthday, and labour and social-insurance law reads
+    "X歳に達した日" as that day (the brief uses the same reading for 介護保険, JP_LABOR §2:
+    "a person turns 40 on the day before the 40th birthday"). The exemption therefore applies
+    from the day before the 60th birthday: born 1967-06-15, exempt from 2027-06-14. Confidence
+    M: the brief (JP_DISPATCH §1.5 item 4, §1.6 item 7) names the exemption but not the day,
+    and the MHLW 業務取扱要領 was not read.
+
+    >>> aged_60_from(date(1967, 6, 15))
+    datetime.date(2027, 6, 14)
+    >>> aged_60_from(date(1968, 2, 29))  # 60th birthday 2028-02-29: reached on 2028-02-28
+    datetime.date(2028, 2, 28)
+    """
+    return anniversary(birth_date, EXEMPT_AGE) - ONE_DAY
+
+
+def _age_pre_empts(conflict_date: date, birth_date: date | None) -> date | None:
+    """The day the worker reaches 60 when it comes on or before ``conflict_date``, else None.
+
+    Continuing a dispatch on the 抵触日 is what breaches a limit; a worker who is 60 on that day
+    (or earlier) is outside the limit by then, so the date is never breached.
+    """
+    if birth_date is None:
+        return None
+    turns_60 = aged_60_from(birth_date)
+    return turns_60 if turns_60 <= conflict_date else None
 
 
 def conflict_date_for(clock_start: date) -> date:
@@ -242,16 +284,25 @@ def individual_conflict_date(
 ) -> ConflictResult:
     """The individual (個人単位) 抵触日 of one worker in one 組織単位.
 
+    ``periods`` are the worker's stretches in the unit through *every* agency: this agency's
+    assignments and the earlier periods declared through others (JP_LABOR §7.1); they merge
+    into one clock unless a gap of more than 3 months separates them.
+
     Exempt when, on ``reference_date``, the worker is on an indefinite contract with the
-    agency, is aged 60 or over, or the work itself is exempt (``work_exemption``: a project,
-    few days or leave cover). When the worker turns 60 on or before the computed 抵触日, the
-    date is returned with ``age_exemption_from`` set (see ``ConflictResult``).
+    agency, has reached 60 (``aged_60_from``: the day before the 60th birthday), or the work
+    itself is exempt (``work_exemption``: a project, few days or leave cover).
+
+    A worker who turns 60 during the dispatch: on a reference date before they reach 60 the
+    date stands (it is owed on the documents issued then, 派遣法34条1項) and is returned with
+    ``age_exemption_from`` set when they reach 60 on or before it, because the limit will then
+    never be breached (``binds`` is False); on a reference date from that day on there is no
+    date at all (exemption ``AGED_60_OR_OVER``).
     """
     if work_exemption is not None and work_exemption not in WORK_EXEMPTIONS:
         raise ValueError(f"{work_exemption} is not an exemption of the work")
     if indefinite_contract:
         return ConflictResult(conflict_date=None, exemption=Exemption.INDEFINITE_CONTRACT)
-    turns_60 = anniversary(birth_date, EXEMPT_AGE) if birth_date is not None else None
+    turns_60 = aged_60_from(birth_date) if birth_date is not None else None
     if turns_60 is not None and turns_60 <= reference_date:
         return ConflictResult(
             conflict_date=None, exemption=Exemption.AGED_60_OR_OVER, age_exemption_from=turns_60
@@ -262,9 +313,10 @@ def individual_conflict_date(
     if run is None:
         return ConflictResult(conflict_date=None)
     conflict = conflict_date_for(run.start)
-    pre_empted = turns_60 if turns_60 is not None and turns_60 <= conflict else None
     return ConflictResult(
-        conflict_date=conflict, clock_start=run.start, age_exemption_from=pre_empted
+        conflict_date=conflict,
+        clock_start=run.start,
+        age_exemption_from=_age_pre_empts(conflict, birth_date),
     )
 
 
@@ -277,15 +329,42 @@ def hearing_deadline(conflict_date: date) -> date:
     return add_months(conflict_date, -HEARING_LEAD_MONTHS)
 
 
-def effective_conflict_date(site: ConflictResult, individual: ConflictResult) -> date | None:
+def binds(result: ConflictResult, *, birth_date: date | None) -> bool:
+    """True when ``result``'s 抵触日 will actually be reached by this worker.
+
+    A date binds when there is one, no exemption applies, and the worker has not reached 60
+    (``aged_60_from``) on or before it. The site result carries no worker, hence the birth
+    date: a site date after the worker's 60th is not theirs to meet (40条の2第1項2号ロ lifts the
+    site limit as well as the individual one for that worker).
+    """
+    if result.conflict_date is None or result.exemption is not None:
+        return False
+    if result.age_exemption_from is not None:
+        return False
+    return _age_pre_empts(result.conflict_date, birth_date) is None
+
+
+def effective_conflict_date(
+    site: ConflictResult, individual: ConflictResult, *, birth_date: date | None
+) -> date | None:
     """The date the worker must leave the unit: the earlier of the two binding 抵触日.
 
     The site date binds every non-exempt dispatch at the site; the individual date binds
     only this worker. An individual exemption (無期, 60+, work) lifts both limits.
+
+    ``birth_date`` is required (None only when unknown) so that no caller forgets the age
+    exemption: a date on or after the day the worker reaches 60 (the day before the 60th
+    birthday, ``aged_60_from``; 派遣法40条の2第1項2号ロ, 則32条の5) is dropped, because from
+    that day the worker is outside both limits and continuing the dispatch breaches
+    nothing. A date before that day stands: the limit is reached while the worker is 59.
     """
     if individual.exemption is not None:
         return None
-    dates = [r.conflict_date for r in (site, individual) if r.binding and r.conflict_date]
+    dates = [
+        r.conflict_date
+        for r in (site, individual)
+        if r.conflict_date is not None and binds(r, birth_date=birth_date)
+    ]
     return min(dates) if dates else None
 
 

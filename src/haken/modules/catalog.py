@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from haken.modules.admin.module import module as admin
 from haken.modules.assignments.module import module as assignments
+from haken.modules.attendance.module import module as attendance
 from haken.modules.audit.module import module as audit
 from haken.modules.candidates.module import module as candidates
 from haken.modules.clients.module import module as clients
 from haken.modules.employees.module import module as employees
 from haken.modules.housing.module import module as housing
 from haken.modules.identity.module import module as identity
+from haken.modules.leave.module import module as leave
 from haken.modules.minimum_wages.module import module as minimum_wages
 from haken.modules.registry import Module
 
@@ -23,4 +25,6 @@ MODULES: list[Module] = [
     candidates,
     housing,
     assignments,
+    attendance,
+    leave,
 ]

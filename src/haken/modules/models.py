@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from haken.modules.assignments import models as assignments_models
+from haken.modules.attendance import models as attendance_models
 from haken.modules.audit import models as audit_models
 from haken.modules.candidates import models as candidates_models
 from haken.modules.clients import models as clients_models
 from haken.modules.employees import models as employees_models
 from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
+from haken.modules.leave import models as leave_models
 from haken.modules.minimum_wages import models as minimum_wages_models
 from haken.platform import idempotency, job_records
 from haken.platform.db import Base
@@ -17,6 +19,7 @@ metadata = Base.metadata
 
 __all__ = [
     "assignments_models",
+    "attendance_models",
     "audit_models",
     "candidates_models",
     "clients_models",
@@ -25,6 +28,7 @@ __all__ = [
     "idempotency",
     "identity_models",
     "job_records",
+    "leave_models",
     "metadata",
     "minimum_wages_models",
 ]

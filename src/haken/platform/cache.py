@@ -429,8 +429,7 @@ def _mark_wrote(session: Session, *_args: Any) -> None:
     if _WRITE_TAGS:
         tags: set[str] = set()
         for row in (*session.new, *session.dirty, *session.deleted):
-            rule = _WRITE_TAGS.get(type(row))
-            if rule is not None:
+            for rule in _WRITE_TAGS.get(type(row), ()):
                 tags.update(rule.row_tags(row))
         if tags:
             _add_pending(session.info, tags)
@@ -442,7 +441,7 @@ def _mark_bulk_write(state: ORMExecuteState) -> None:
         tags = {
             tag
             for mapper in state.all_mappers
-            if (rule := _WRITE_TAGS.get(mapper.class_)) is not None
+            for rule in _WRITE_TAGS.get(mapper.class_, ())
             for tag in rule.bulk_tags
         }
         if tags:
@@ -493,7 +492,9 @@ class _WriteRule:
     bulk_tags: tuple[str, ...]
 
 
-_WRITE_TAGS: dict[type, _WriteRule] = {}
+# Several rules may watch one table (the principal cache and the admin dashboard both
+# watch ``users``): each adds its tags.
+_WRITE_TAGS: dict[type, list[_WriteRule]] = {}
 
 
 def invalidate_on_write(
@@ -511,7 +512,7 @@ def invalidate_on_write(
     """
     for tag in bulk_tags:
         check_tag(tag)
-    _WRITE_TAGS[model] = _WriteRule(row_tags, tuple(bulk_tags))
+    _WRITE_TAGS.setdefault(model, []).append(_WriteRule(row_tags, tuple(bulk_tags)))
 
 
 class CacheTags:

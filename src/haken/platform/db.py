@@ -5,6 +5,10 @@ commits when the unit of work succeeded and rolls back otherwise; services
 never commit. Work that must only happen once the data is durable (cache
 invalidation, enqueuing jobs) is registered with :func:`after_commit` and run
 right after the commit — never before it and never on rollback.
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout, and write
+units of work begin ``IMMEDIATE`` (:func:`_sqlite_begin`), so two processes that
+write queue for the lock instead of deadlocking on a lock upgrade.
 """
 
 from __future__ import annotations
@@ -187,13 +191,39 @@ def after_commit(session: AsyncSession | Session | dict[Any, Any], callback: Aft
     info.setdefault("after_commit", []).append(callback)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option of the writer engine: the kind of BEGIN haken emits on SQLite.
+SQLITE_BEGIN_OPTION = "haken_sqlite_begin"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+    # haken emits BEGIN itself (_sqlite_begin): the driver's own implicit BEGIN is
+    # deferred and comes late, before the first write only.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """BEGIN IMMEDIATE for writer sessions, a deferred BEGIN for readers.
+
+    A deferred transaction that reads and then writes must upgrade its lock; when
+    another process committed in between, SQLite answers SQLITE_BUSY at once (the
+    busy timeout cannot help: the snapshot is stale), and two such upgrades make
+    each other wait. A writer that takes the write lock at BEGIN only ever queues
+    (``busy_timeout``). Sent on the raw cursor: a BEGIN is not one of the
+    request's SQL statements (the query counter does not see it).
+    """
+    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"BEGIN {mode}")
+    finally:
+        cursor.close()
 
 
 class Database:
@@ -212,10 +242,14 @@ class Database:
             kwargs["max_overflow"] = pool_size
             kwargs["pool_timeout"] = 10
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        # Sessions that write: on SQLite they take the write lock at BEGIN (same pool).
+        self.write_engine: AsyncEngine = self.engine
         if url.startswith("sqlite"):
             # The file 0600 before SQLite creates it (its -wal/-shm follow): platform/files.py.
             create_private_sqlite(url)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+            self.write_engine = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             database_file = sqlite_file(url)
             if database_file is not None:
                 event.listen(
@@ -225,6 +259,7 @@ class Database:
                 )
         install_query_counter(self.engine.sync_engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessionmaker = async_sessionmaker(self.write_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -255,14 +290,20 @@ async def commit_and_flush_hooks(session: AsyncSession) -> None:
 
 
 @contextlib.asynccontextmanager
-async def session_scope(database: Database) -> AsyncIterator[AsyncSession]:
+async def session_scope(database: Database, *, write: bool = False) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success, roll back on any error.
+
+    ``write=True``: the unit writes (requests with an unsafe method, jobs). On SQLite
+    its transaction begins IMMEDIATE: it queues for the write lock up front instead
+    of failing to upgrade a read lock. The default begins deferred, as a reader
+    (a long read such as an export must not hold the write lock). Both are the same
+    on PostgreSQL.
 
     Connection-level failures (server gone, refused, database file unreadable,
     locked, deadlocked) become :class:`DatabaseUnavailableError` (503): the
     client may retry; an outage answers with the envelope, not a stack trace.
     """
-    session = database.sessionmaker()
+    session = database.write_sessionmaker() if write else database.sessionmaker()
     try:
         try:
             yield session

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.config import Settings
 from haken.platform.db import Database, session_scope
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
@@ -25,8 +27,10 @@ async def get_database(request: Request) -> Database:
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request: committed after the endpoint returns,
     before the response is sent (``scope="function"``), so a failed commit is
-    still an error envelope and never a 200 for lost data."""
-    async with session_scope(request.app.state.database) as session:
+    still an error envelope and never a 200 for lost data. A request with an
+    unsafe method is a writer (``BEGIN IMMEDIATE`` on SQLite: platform/db.py)."""
+    write = request.method not in READ_METHODS
+    async with session_scope(request.app.state.database, write=write) as session:
         yield session
 
 

@@ -3,9 +3,14 @@
 * A job is an async function ``(ctx: JobContext, **arguments) -> dict | None``
   declared with :func:`job`. It runs the same services as the API, in its own
   session (``ctx.session``, committed by the runner) and its own request id.
-* :func:`enqueue_job` never sends anything before the caller's transaction
-  commits: it registers an :func:`haken.platform.db.after_commit` hook, so a
-  rolled-back request enqueues nothing.
+* :func:`enqueue_job` writes the job into ``job_outbox`` in the caller's
+  transaction (a transactional outbox): a rolled-back request enqueues nothing,
+  and a committed job is never lost. Right after the commit the same process
+  tries to hand it to the broker (the fast path) and marks it sent; a relay
+  loop in every API and worker process (:func:`run_relay`) sends whatever is
+  still unsent: the broker was down (Redis stopped: the job waits in the
+  table), or the process died between commit and send. Delivery is at least
+  once; the idempotency keys below make it effective once.
 * Brokers: taskiq's ``InMemoryBroker`` on the embedded default (no Redis: the
   API process runs its jobs itself), ``taskiq_redis.RedisStreamBroker`` when
   Redis is configured (API processes only enqueue; ``haken worker`` consumes,
@@ -49,6 +54,15 @@ from haken.platform.logging import get_logger
 log = get_logger(__name__)
 
 MAX_BACKOFF_SECONDS = 300.0
+# The outbox relay: a fresh row is left to the committing process's fast path this long.
+OUTBOX_HOLD_SECONDS = 10.0
+OUTBOX_LEASE_SECONDS = 30.0  # a relay's claim on rows while it talks to the broker
+OUTBOX_BATCH = 100
+OUTBOX_MAX_RETRY_SECONDS = 30.0
+RELAY_INTERVAL_SECONDS = 1.0
+# After a failed send the fast path stays off this long (the relay retries): a broker that
+# is down must not add its connect timeout to every request that enqueues.
+BROKER_COOLDOWN_SECONDS = 5.0
 BacklogProbe = Callable[[], Awaitable[int]]
 
 
@@ -119,12 +133,10 @@ def _spec(job_ref: str | JobFunction) -> JobSpec:
 _QUEUES: dict[int, JobQueue] = {}
 
 
-def _queue_for(session: AsyncSession) -> JobQueue:
-    bind = session.bind
-    queue = _QUEUES.get(id(bind))
-    if queue is None:
-        raise RuntimeError("no job queue started for this database (JobQueue.start)")
-    return queue
+def _queue_for(session: AsyncSession) -> JobQueue | None:
+    """This process's queue for the session's database (None: no broker here, the
+    relay of a serve or worker process sends the job)."""
+    return _QUEUES.get(id(session.bind))
 
 
 def enqueue_job(
@@ -135,21 +147,32 @@ def enqueue_job(
     key: str | None = None,
     **arguments: Any,
 ) -> str:
-    """Enqueue a job once ``session`` commits; returns its idempotency key.
+    """Enqueue a job with ``session``'s transaction; returns its idempotency key.
 
-    Give ``key`` when the same logical job must not run twice (``"payroll:2025-04"``);
-    by default every call gets a fresh one. Arguments must be JSON values.
+    The job is a ``job_outbox`` row of the same transaction; once it commits, this
+    process sends it to the broker (when it runs a queue for the database), else
+    the relay of a serve or worker process does. Give ``key`` when the same
+    logical job must not run twice (``"payroll:2025-04"``); by default every call
+    gets a fresh one. Arguments must be JSON values.
     """
     spec = _spec(job_ref)
     json.dumps(arguments)  # fail in the request, not in the worker
-    queue = _queue_for(session)
     job_key = key or f"{spec.name}:{uuid.uuid4().hex}"
-    parent = context.request_id()
+    row = job_records.add_to_outbox(
+        session,
+        job=spec.name,
+        key=job_key,
+        arguments=arguments,
+        parent_request_id=context.request_id(),
+        hold_seconds=OUTBOX_HOLD_SECONDS,
+    )
+    queue = _queue_for(session)
+    if queue is not None:
 
-    async def send() -> None:
-        await queue.kick(spec.name, job_key, arguments, parent)
+        async def send() -> None:
+            await queue.send_committed(row)
 
-    after_commit(session, send)
+        after_commit(session, send)
     return job_key
 
 
@@ -192,6 +215,7 @@ class JobQueue:
     _in_flight: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
     _waiting: int = field(default=0, init=False)
     _sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, init=False)
+    _broker_down_until: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
         self.broker = _make_broker(self.settings, self.kind)
@@ -211,15 +235,21 @@ class JobQueue:
             if self.broker.find_task(spec.name) is None:
                 self._register(spec)
         await self.broker.startup()
-        _QUEUES[id(self.database.engine)] = self
+        for engine in self._engines():
+            _QUEUES[id(engine)] = self
 
     async def stop(self, grace_seconds: float | None = None) -> None:
         """Stop accepting work and wait up to ``grace_seconds`` for jobs of this process."""
         grace = self.settings.shutdown_timeout_seconds if grace_seconds is None else grace_seconds
         await self.drain(grace)
-        if _QUEUES.get(id(self.database.engine)) is self:
-            del _QUEUES[id(self.database.engine)]
+        for engine in self._engines():
+            if _QUEUES.get(id(engine)) is self:
+                del _QUEUES[id(engine)]
         await self.broker.shutdown()
+
+    def _engines(self) -> set[Any]:
+        # Sessions bind to the reader or the writer engine (SQLite: BEGIN IMMEDIATE).
+        return {self.database.engine, self.database.write_engine}
 
     async def drain(self, grace_seconds: float) -> bool:
         """Wait for in-process jobs; True when none is left running."""
@@ -257,6 +287,71 @@ class JobQueue:
             metrics.jobs_queued.set(self._waiting)
         log.info("job enqueued", job=name, key=key)
 
+    # the outbox
+
+    def _broker_cooling_down(self) -> bool:
+        return time.monotonic() < self._broker_down_until
+
+    async def send_committed(self, row: job_records.JobOutbox) -> bool:
+        """The fast path, right after the commit: send the row's job and mark it sent.
+
+        On failure the row stays unsent for the relay. A crash after the send and
+        before the mark sends it again later: the job's key makes that a no-op.
+        """
+        if self._broker_cooling_down():
+            return False
+        try:
+            await self.kick(row.job, row.key, dict(row.arguments), row.parent_request_id)
+        except Exception:
+            self._broker_down_until = time.monotonic() + BROKER_COOLDOWN_SECONDS
+            log.warning("job left in the outbox for the relay", job=row.job, key=row.key)
+            return False
+        async with session_scope(self.database, write=True) as session:
+            await job_records.mark_sent(session, [row.id])
+        return True
+
+    async def relay_outbox(
+        self, *, limit: int = OUTBOX_BATCH, lease_seconds: float = OUTBOX_LEASE_SECONDS
+    ) -> int:
+        """Send the due unsent outbox rows (one batch); returns how many were sent.
+
+        A failed send gives the rest of the batch back with a backoff: the broker is
+        down, and the rows wait in the table until it is back.
+        """
+        async with session_scope(self.database, write=False) as session:
+            due = await job_records.count_due(session)
+        metrics.jobs_outbox_waiting.set(due)
+        if not due:
+            return 0
+        async with session_scope(self.database, write=True) as session:
+            entries = await job_records.claim_outbox(
+                session, limit=limit, lease_seconds=lease_seconds
+            )
+        sent: list[int] = []
+        failed: OutboxFailure | None = None
+        for entry in entries:
+            try:
+                await self.kick(entry.job, entry.key, entry.arguments, entry.parent_request_id)
+            except Exception as error:
+                failed = OutboxFailure(entry.id, f"{type(error).__name__}: {error}")
+                break
+            sent.append(entry.id)
+        rest = [entry.id for entry in entries[len(sent) :]]
+        async with session_scope(self.database, write=True) as session:
+            await job_records.mark_sent(session, sent)
+            if failed is not None:
+                self._broker_down_until = time.monotonic() + BROKER_COOLDOWN_SECONDS
+                retry = min(OUTBOX_MAX_RETRY_SECONDS, self.settings.job_retry_backoff_seconds)
+                await job_records.mark_not_sent(
+                    session, [failed.id], error=failed.error, retry_in=retry
+                )
+                await job_records.mark_not_sent(session, rest[1:], error=None, retry_in=retry)
+        if failed is not None:
+            log.warning("job outbox relay: broker unavailable", waiting=len(rest))
+        if sent:
+            log.info("job outbox relayed", sent=len(sent))
+        return len(sent)
+
     # running
 
     async def run(
@@ -274,7 +369,7 @@ class JobQueue:
         request_id = "job-" + context.new_request_id()
         context.set_request_id(request_id)
         settings = self.settings
-        async with session_scope(self.database) as session:
+        async with session_scope(self.database, write=True) as session:
             claim = await job_records.claim(
                 session,
                 key=key,
@@ -297,7 +392,7 @@ class JobQueue:
                 attempts += 1
                 started = time.perf_counter()
                 try:
-                    async with session_scope(self.database) as session:
+                    async with session_scope(self.database, write=True) as session:
                         ctx = JobContext(session, settings, key, attempts, request_id)
                         result = await spec.func(ctx, **arguments)
                         await job_records.mark_succeeded(
@@ -308,7 +403,7 @@ class JobQueue:
                     metrics.job_duration_seconds.labels(name, "failure").observe(elapsed)
                     metrics.jobs_failures_total.labels(name).inc()
                     dead = attempts >= max_attempts
-                    async with session_scope(self.database) as session:
+                    async with session_scope(self.database, write=True) as session:
                         await job_records.mark_failed(
                             session,
                             key=key,
@@ -381,6 +476,30 @@ class JobQueue:
             await receiver.listen(stop)
 
 
+@dataclass(frozen=True)
+class OutboxFailure:
+    id: int
+    error: str
+
+
+async def run_relay(
+    queue: JobQueue, stop: asyncio.Event, every: float = RELAY_INTERVAL_SECONDS
+) -> None:
+    """Relay committed outbox rows to the broker until ``stop`` is set."""
+    while not stop.is_set():
+        sent = 0
+        try:
+            sent = await queue.relay_outbox()
+        except Exception as error:  # the database is down too: try again next round
+            log.warning("job outbox not relayed", error=type(error).__name__)
+        if sent >= OUTBOX_BATCH:
+            continue  # more are waiting
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every)
+        except TimeoutError:
+            continue
+
+
 # --- the schedule loop -------------------------------------------------------------
 
 
@@ -445,9 +564,13 @@ def validate_schedules(settings: Settings) -> None:
 
 @job("platform.purge_job_records", schedule=lambda settings: settings.purge_schedule)
 async def purge_job_records(ctx: JobContext) -> dict[str, Any]:
-    """Forget succeeded job runs after ``job_record_retention_days``; dead letters stay."""
+    """Forget succeeded job runs and sent outbox rows after ``job_record_retention_days``;
+    dead letters and unsent rows stay."""
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=ctx.settings.job_record_retention_days)
-    return {"job_runs": await job_records.purge_finished_before(ctx.session, cutoff)}
+    return {
+        "job_runs": await job_records.purge_finished_before(ctx.session, cutoff),
+        "job_outbox": await job_records.purge_sent_before(ctx.session, cutoff),
+    }
 
 
 __all__ = [
@@ -460,14 +583,16 @@ __all__ = [
     "due_jobs",
     "enqueue_job",
     "job",
+    "run_relay",
     "run_schedules",
 ]
 
 
 @dataclass
 class AppJobs:
-    """The jobs side of an API process: the broker, and on the embedded default the
-    schedule loop (no separate worker then: the API process runs its own jobs)."""
+    """The jobs side of an API process: the broker, the outbox relay, and on the
+    embedded default the schedule loop (no separate worker then: the API process
+    runs its own jobs)."""
 
     queue: JobQueue
     stop_event: asyncio.Event
@@ -479,7 +604,7 @@ class AppJobs:
         queue = JobQueue(settings, database, kind)
         await queue.start()
         stop = asyncio.Event()
-        tasks: list[asyncio.Task[None]] = []
+        tasks: list[asyncio.Task[None]] = [asyncio.create_task(run_relay(queue, stop))]
         if kind == "memory" and settings.job_scheduler_enabled:
             validate_schedules(settings)
             tasks.append(asyncio.create_task(run_schedules(queue, stop)))
@@ -522,7 +647,7 @@ async def retry_dead_letter(settings: Settings, key: str) -> str:
     queue = JobQueue(settings, database, broker_kind(settings))
     await queue.start()
     try:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             row = await job_records.release_for_retry(session, key)
             if row is None:
                 return "not-dead"

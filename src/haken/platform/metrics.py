@@ -62,6 +62,12 @@ http_requests_in_progress = Gauge(
     multiprocess_mode="livesum",
 )
 
+errors_total = Counter(
+    "haken_errors_total",
+    "Error answers (JSON envelopes and error pages) by catalog code.",
+    ("code",),
+)
+
 # --- database pool -------------------------------------------------------------
 
 db_pool_size = Gauge(
@@ -165,6 +171,12 @@ jobs_queued = Gauge(
     "Jobs waiting in the queue, not yet picked up by a worker (as last measured).",
     multiprocess_mode="max",
 )
+jobs_outbox_waiting = Gauge(
+    "haken_jobs_outbox_waiting",
+    "Committed jobs in the outbox due for the relay, not yet accepted by the broker "
+    "(as last measured; grows while the broker is down).",
+    multiprocess_mode="max",
+)
 jobs_running = Gauge(
     "haken_jobs_running",
     "Jobs executing right now, summed over the worker processes.",
@@ -203,6 +215,7 @@ _INSTRUMENTS: tuple[Counter | Gauge | Histogram, ...] = (
     http_requests_total,
     http_request_duration_seconds,
     http_requests_in_progress,
+    errors_total,
     db_pool_size,
     db_pool_checked_out,
     db_pool_overflow,
@@ -221,6 +234,7 @@ _INSTRUMENTS: tuple[Counter | Gauge | Histogram, ...] = (
     jobs_enqueued_total,
     jobs_enqueue_failures_total,
     jobs_queued,
+    jobs_outbox_waiting,
     jobs_running,
     job_duration_seconds,
     jobs_failures_total,
@@ -248,6 +262,30 @@ def exported_metric_names() -> frozenset[str]:
 
 
 # --- exposition ----------------------------------------------------------------
+
+
+def counter_values(instrument: Counter) -> dict[tuple[str, ...], float]:
+    """A counter's value per label tuple, read without SQL or HTTP: summed over every
+    process in multiprocess mode (the files :func:`render_latest` merges), else this
+    process's registry. For the admin dashboard; Prometheus remains the history."""
+    name: str = instrument._name
+    labels: tuple[str, ...] = tuple(instrument._labelnames)
+    directory = multiprocess_dir()
+    if directory:
+        collector = _multiprocess.MultiProcessCollector(None, path=directory)  # type: ignore[no-untyped-call]
+        families = collector.collect()
+    else:
+        families = instrument.collect()
+    values: dict[tuple[str, ...], float] = {}
+    for family in families:
+        if family.name != name:
+            continue
+        for sample in family.samples:
+            if sample.name != name + "_total":
+                continue
+            key = tuple(sample.labels.get(label, "") for label in labels)
+            values[key] = values.get(key, 0.0) + sample.value
+    return values
 
 
 def multiprocess_dir() -> str | None:

@@ -13,7 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from haken.platform import idempotency
+from haken.platform import idempotency, metrics
 from haken.platform.context import request_id
 
 T = TypeVar("T")
@@ -77,7 +77,9 @@ def page(items: list[T], pagination: Pagination) -> PageEnvelope[T]:
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    """The error envelope as a plain dict (handlers serialise it directly)."""
+    """The error envelope as a plain dict (handlers serialise it directly); every error
+    answer passes here once, so it is counted here (``haken_errors_total{code}``)."""
+    metrics.errors_total.labels(code).inc()
     return ErrorEnvelope(
         error=ErrorBody(code=code, message=message, details=details), meta=make_meta()
     ).model_dump(mode="json")

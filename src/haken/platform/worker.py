@@ -1,4 +1,5 @@
-"""``haken worker``: consume the Redis job stream, tick the schedules, serve worker metrics.
+"""``haken worker``: consume the Redis job stream, relay the job outbox, tick the schedules,
+serve worker metrics.
 
 Graceful shutdown: SIGTERM (or SIGINT) stops taking new deliveries at once,
 flips ``/health`` to 503, waits up to ``shutdown_timeout_seconds`` for the jobs
@@ -55,7 +56,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
             settings.worker_metrics_host, settings.worker_metrics_port, token
         )
         await server.start()
-    helpers = [asyncio.create_task(jobs.report_backlog(queue, stop))]
+    helpers = [
+        asyncio.create_task(jobs.report_backlog(queue, stop)),
+        asyncio.create_task(jobs.run_relay(queue, stop)),
+    ]
     if settings.job_scheduler_enabled:
         helpers.append(asyncio.create_task(jobs.run_schedules(queue, stop)))
     log.info("haken worker started", jobs=sorted(jobs.JOBS), queue=settings.job_queue_name)

@@ -36,6 +36,28 @@ def manifest() -> dict[str, str]:
     return _manifest
 
 
+def assets_problem(dist: Path | None = None) -> str | None:
+    """Why the built assets cannot be served (``haken serve`` refuses to start), or None."""
+    dist = dist or DIST_DIR
+    path = dist / "manifest.json"
+    fix = (
+        "run `make assets` in a source checkout, or reinstall the haken wheel "
+        "(it carries the built assets)"
+    )
+    if not path.is_file():
+        return f"the web assets are not built: {path} is missing; {fix}"
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return f"the web asset manifest {path} is unreadable ({error}); {fix}"
+    if not isinstance(entries, dict):
+        return f"the web asset manifest {path} is not a JSON object; {fix}"
+    missing = sorted(str(name) for name, target in entries.items() if not (dist / target).is_file())
+    if missing:
+        return f"web assets listed in {path} are missing ({', '.join(missing)}); {fix}"
+    return None
+
+
 def reload_manifest() -> None:
     global _manifest
     _manifest = None

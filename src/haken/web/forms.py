@@ -116,7 +116,7 @@ class FormState(Generic[M]):
     errors: dict[str, str] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
     data: M | None = None
-    marked: set[str] = field(default_factory=set)
+    marked: list[str] = field(default_factory=list)  # in the order the error names them
     override: OverrideOffer | None = None
 
     @property
@@ -134,7 +134,7 @@ class FormState(Generic[M]):
     @property
     def first_invalid(self) -> str | None:
         """The first field in error or marked (the summary links to it)."""
-        for name in (*self.errors, *sorted(self.marked)):
+        for name in (*self.errors, *self.marked):
             return name
         return None
 
@@ -172,7 +172,7 @@ class FormState(Generic[M]):
             self.errors[named[0]] = message
             return
         self.general.append(message)
-        self.marked.update(named)
+        self.marked.extend(n for n in named if n not in self.marked)
         # A validation error naming fields of this form marks those fields too.
         if isinstance(error.details, list):
             for detail in error.details:

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from haken.platform import context
+from haken.platform import context, metrics
 from haken.platform.access import NotAuthenticatedError
 from haken.platform.errors import (
     HakenError,
@@ -62,6 +62,7 @@ def error_page(request: Request, error: HakenError) -> Response:
     if error.headers:
         response.headers.update(error.headers)
     response.headers["x-error-code"] = error.code
+    metrics.errors_total.labels(error.code).inc()
     return response
 
 

@@ -31,6 +31,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from enum import Enum
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -164,6 +165,16 @@ def _csv_text(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return "" if value is None else value
+
+
+def local_moment(value: dt.datetime | None, zone: tzinfo) -> dt.datetime | None:
+    """A stored UTC instant as the agency's wall-clock time, for an export cell (a spreadsheet
+    cell holds no zone; the screen shows the same moment with the ``datetime`` filter)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
 def export_filename(stem: str, extension: str, today: dt.date) -> str:

@@ -16,12 +16,10 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
 from fastapi import Request
@@ -39,7 +37,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from haken.platform import context
 from haken.platform.idempotency import record_redirect
 from haken.platform.types import COUNTRY_CODES
-from haken.web import csrf, i18n
+from haken.web import csrf, formatting, i18n
 from haken.web.assets import asset_url
 from haken.web.cookies import queue_cookie, queue_delete
 from haken.web.registry import registry
@@ -55,16 +53,27 @@ def template_dirs() -> list[Path]:
     return [WEB_DIR / "templates", *sorted(MODULES_DIR.glob("*/templates"))]
 
 
+def _zone(ctx: Any) -> str:
+    return str(ctx.get("timezone") or formatting.DEFAULT_ZONE)
+
+
 @pass_context
-def _localtime(ctx: Any, value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """UTC from the database → the agency's zone (Asia/Tokyo by default)."""
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo(ctx["timezone"])).strftime(fmt)
+def _datetime(ctx: Any, value: dt.datetime | None) -> str:
+    """UTC from the database → the agency's zone, to the minute, in the page's language."""
+    return formatting.format_moment(value, zone=_zone(ctx))
 
 
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value is not None else ""
+@pass_context
+def _time(ctx: Any, value: dt.time | dt.datetime | None) -> str:
+    return formatting.format_clock(value, zone=_zone(ctx))
+
+
+def _date(value: dt.date | None, weekday: bool = False) -> str:
+    return formatting.format_day(value, weekday=weekday)
+
+
+def _daterange(start: dt.date | dt.time | None, end: dt.date | dt.time | None = None) -> str:
+    return formatting.format_range(start, end)
 
 
 def country_name(code: str | None) -> str:
@@ -92,15 +101,6 @@ def _country_options(locale: str) -> list[tuple[str, str]]:
     return [(code, str(names.get(code, code))) for code in ["JP", *rest]]
 
 
-def _yen(value: int | Decimal | None) -> str:
-    """¥1,500 (whole yen), ¥1,500.50 (a rate with sen)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = int(value)
-    return f"¥{value:,}"
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -115,7 +115,18 @@ def environment() -> Environment:
         i18n.gettext_, i18n.ngettext_, newstyle=True
     )
     env.globals.update(asset=asset_url, query=_query, country_options=country_options)
-    env.filters.update(localtime=_localtime, date=_date, yen=_yen, country=country_name)
+    env.filters.update(
+        date=_date,
+        datetime=_datetime,
+        # the older name of ``datetime``: same output (no strftime patterns on pages)
+        localtime=_datetime,
+        time=_time,
+        daterange=_daterange,
+        timerange=_daterange,
+        yearmonth=formatting.format_yearmonth,
+        yen=formatting.format_yen,
+        country=country_name,
+    )
     return env
 
 

@@ -32,6 +32,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/assignments/{assignment_id}/rates"): C,
     ("POST", "/api/assignments/{assignment_id}/rates"): C,
     ("GET", "/api/assignments/{assignment_id}/conflict-dates"): R,
+    ("GET", "/api/assignments/prior-periods"): R,
+    ("POST", "/api/assignments/prior-periods"): C,
+    ("DELETE", "/api/assignments/prior-periods/{period_id}"): C,
 }
 
 
@@ -126,6 +129,28 @@ async def _change_rate(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Re
     )
 
 
+async def _prior_period(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await make_unit(http, ctx["admin_headers"])
+    worker = await make_employee(http, ctx["admin_headers"])
+    return await http.post(
+        "/api/assignments/prior-periods",
+        headers=ctx["admin_headers"],
+        json={
+            "employee_id": worker["id"], "unit_id": place["unit_id"],
+            "start_date": "2024-04-01", "end_date": "2026-03-31", "source_note": "他社派遣",
+        },
+    )  # fmt: skip
+
+
+async def _delete_prior_period(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    created = await _prior_period(http, ctx)
+    assert created.status_code == 201, created.text
+    period_id = created.json()["data"]["id"]
+    return await http.delete(
+        f"/api/assignments/prior-periods/{period_id}", headers=ctx["admin_headers"]
+    )
+
+
 AUDIT = {
     ("POST", "/api/contracts"): _create_contract,
     ("PATCH", "/api/contracts/{contract_id}"): _update_contract,
@@ -135,4 +160,11 @@ AUDIT = {
     ("DELETE", "/api/assignments/{assignment_id}"): _cancel_assignment,
     ("POST", "/api/assignments/{assignment_id}/end"): _end_assignment,
     ("POST", "/api/assignments/{assignment_id}/rates"): _change_rate,
+}
+AUDIT[("POST", "/api/assignments/prior-periods")] = _prior_period
+AUDIT[("DELETE", "/api/assignments/prior-periods/{period_id}")] = _delete_prior_period
+
+EXPECTED_AUDIT = {
+    ("POST", "/api/assignments/prior-periods"): [("prior_dispatch_period", "create")],
+    ("DELETE", "/api/assignments/prior-periods/{period_id}"): [("prior_dispatch_period", "delete")],
 }

@@ -53,7 +53,8 @@ async def test_site_date_stated_by_the_client_and_the_exemptions(
     )
     assert (w1["conflict_date"], w1["conflict_kind"]) == ("2028-10-01", "site")
 
-    # 59 at the start, 60 on 2027-06-15, before either date: both are pre-empted.
+    # 59 at the start, 60 from 2027-06-14 (the day before the birthday), before either
+    # date: both are pre-empted.
     older = await make_employee(client, headers, birth_date="1967-06-15")
     w_old = await assign(
         client,
@@ -68,7 +69,7 @@ async def test_site_date_stated_by_the_client_and_the_exemptions(
     assert w_old["conflict_date"] is None
     dates = await client.get(f"/api/assignments/{w_old['id']}/conflict-dates", headers=headers)
     body = dates.json()["data"]
-    assert body["individual"]["age_exemption_from"] == "2027-06-15"
+    assert body["individual"]["age_exemption_from"] == "2027-06-14"
     assert body["individual"]["binding"] is False
     assert body["site"]["binding"] is False
     assert body["site"]["source"] == "client_site"

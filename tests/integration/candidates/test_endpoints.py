@@ -226,7 +226,10 @@ async def test_hire_refuses_a_duplicate_and_writes_nothing(
     )
     assert refused.status_code == 409
     assert code_of(refused) == "EMPLOYEE_DUPLICATE"
-    assert refused.json()["error"]["details"] == {"employee_id": existing["id"]}
+    assert refused.json()["error"]["details"] == {
+        "employee_id": existing["id"],
+        "fields": ["name_romaji"],  # the error names its field (issue 14)
+    }
     read = (await client.get(f"/api/candidates/{candidate['id']}", headers=coordinator)).json()
     assert read["data"]["status"] == "offered"
     assert read["data"]["version"] == candidate["version"]
@@ -483,6 +486,13 @@ async def test_search_filters_and_sorts(client: httpx.AsyncClient, auth_headers:
     assert await ids("sort=newest") == [taro["id"], maria["id"]]
     assert await ids("sort=kana") == [maria["id"], taro["id"]]
     assert await ids("sort=romaji") == [maria["id"], taro["id"]]
+    # The list pattern's values (issue 14): field ascending, -field descending.
+    assert await ids("sort=-created") == [taro["id"], maria["id"]]
+    assert await ids("sort=created") == [maria["id"], taro["id"]]
+    assert await ids("sort=-kana") == [taro["id"], maria["id"]]
+    assert await ids("sort=-romaji") == [taro["id"], maria["id"]]
+    bogus = await client.get("/api/candidates?sort=oldest", headers=coordinator)
+    assert bogus.status_code == 422
     assert await ids("nationality=jp") == [taro["id"]]
     assert await ids("residence_status=LONG_TERM_RESIDENT") == [maria["id"]]
     assert await ids("status=new") == [taro["id"], maria["id"]]

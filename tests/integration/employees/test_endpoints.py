@@ -131,7 +131,10 @@ async def test_duplicate_is_refused_on_normalised_romaji_and_birth_date_never_ka
     )
     assert again.status_code == 409
     assert code_of(again) == "EMPLOYEE_DUPLICATE"
-    assert again.json()["error"]["details"] == {"employee_id": first["id"]}
+    assert again.json()["error"]["details"] == {
+        "employee_id": first["id"],
+        "fields": ["name_romaji"],  # the error names its field (issue 14)
+    }
     # Same kana, different romaji: another person.
     other = await client.post(
         "/api/employees",

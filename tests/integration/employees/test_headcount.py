@@ -43,6 +43,10 @@ async def test_headcount_by_site_and_scope(
     data = response.json()["data"]
     assert data["total"] == 5
     assert data["unplaced"] == 1
+    assert data["placed"] == 4
+    assert data["not_dispatched"] == 0
+    assert data["total"] == data["placed"] + data["unplaced"] + data["not_dispatched"]
+    assert sum(row["headcount"] for row in data["by_site"]) == data["placed"]
     assert [(row["site_id"], row["headcount"]) for row in data["by_site"]] == [
         (north["site_id"], 3),
         (south["site_id"], 1),
@@ -55,7 +59,9 @@ async def test_headcount_by_site_and_scope(
     scoped = (await client.get("/api/employees/headcount", headers=manager_headers)).json()["data"]
     assert scoped == {
         "total": 1,
+        "placed": 1,
         "unplaced": 0,
+        "not_dispatched": 0,
         "by_site": [
             {
                 "client_id": south["client_id"],

@@ -84,7 +84,9 @@ async def test_the_nightly_purge_drops_keys_older_than_a_day(
     client: httpx.AsyncClient, auth_headers: Any, app: Any
 ) -> None:
     headers = {**await auth_headers("coordinator"), "Idempotency-Key": "old-key"}
-    assert (await client.post("/api/candidates", headers=headers, json=CANDIDATE)).status_code == 201
+    assert (
+        await client.post("/api/candidates", headers=headers, json=CANDIDATE)
+    ).status_code == 201
     database = app.state.database
     async with database.sessionmaker() as session:
         assert await idempotency.purge(session, now=utcnow()) == 0
@@ -92,5 +94,7 @@ async def test_the_nightly_purge_drops_keys_older_than_a_day(
         assert await idempotency.purge(session, now=later) == 1
         await session.commit()
     # The key is free again: the same request creates a second candidate.
-    assert (await client.post("/api/candidates", headers=headers, json=CANDIDATE)).status_code == 201
+    assert (
+        await client.post("/api/candidates", headers=headers, json=CANDIDATE)
+    ).status_code == 201
     assert await _count(client, headers) == 2

@@ -137,7 +137,7 @@ async def test_home_headcount_adds_up_and_counts_only_dispatched_workers_as_unpl
     assert _count(home, "not_dispatched") == 2
     figure = re.search(r'aria-labelledby="home-headcount">.*?<p class="figure">(\d+)</p>', home, re.S)
     assert figure and int(figure.group(1)) == 5 == 1 + 2 + 2
-    assert "未配置の派遣社員" in home and "社内スタッフ・請負（派遣対象外）" in home
+    assert "未配置の派遣社員" in home and "内勤社員・請負（派遣対象外）" in home
     assert "下の3行の合計がこの数になります" in home  # the caption says what adds up
 
     api = (await client.get("/api/employees/headcount")).json()["data"]
@@ -195,8 +195,8 @@ async def test_employee_page_shows_placements_conflict_reason_housing_and_countr
 
     young_page = (await client.get(f"/employees/{young}")).text
     assert "ブラジル" in young_page
-    conflict = re.search(r"抵触日.*?(\d{4}-\d{2}-\d{2})", young_page.split("現在の配置")[1], re.S)
-    assert conflict  # a counted dispatch shows its date
+    conflict = re.search(r"抵触日.*?(\d{4}年\d{1,2}月\d{1,2}日)", young_page.split("現在の配置")[1], re.S)
+    assert conflict  # a counted dispatch shows its date, in Japanese style
     assert "社宅に入居していません。" in young_page
 
     client.cookies.clear()
@@ -307,7 +307,9 @@ async def test_future_move_in_is_visible_where_the_coordinator_lands(
     with count_queries() as one_each:
         page = (await client.get(apartment)).text
     scheduled = page.split("入居予定</h2>")[1]
-    assert "シルバ アナ" in scheduled and (TODAY + dt.timedelta(days=10)).isoformat() in scheduled
+    moves_in = TODAY + dt.timedelta(days=10)
+    assert "シルバ アナ" in scheduled
+    assert f"{moves_in.year}年{moves_in.month}月{moves_in.day}日" in scheduled  # Japanese date
     assert ">予定<" in scheduled
     assert "シルバ アナ" not in page.split("入居予定</h2>")[0]  # not among today's occupants
     assert "リマ パウロ" in page.split("入居予定</h2>")[0]
@@ -342,14 +344,14 @@ async def test_audit_log_is_readable_in_the_ui_language(
         page = await client.get("/audit?entity_type=employee")
     assert page.status_code == 200
     html = page.text
-    assert f'<a href="/employees/{employee}">派遣社員・スタッフ {employee}</a>' in html
+    assert f'<a href="/employees/{employee}">社員 {employee}</a>' in html
     assert "山田 花子" in html and f">#{coordinator['id']}<" not in html
     assert "登録" in html  # the action, not "create"
     assert "氏名（かな）" in html and "name_kana" not in html  # the form's label
     assert "<details><summary>すべて表示" in html  # a creation folds what it left empty
     # The record type is picked from a list of labelled types.
     assert '<select id="f-entity_type" name="entity_type">' in html
-    assert '<option value="employee" selected>派遣社員・スタッフ</option>' in html
+    assert '<option value="employee" selected>社員</option>' in html
 
     client.cookies.clear()
     english = await make_user("admin", locale="en", display_name="Admin Two")

@@ -87,8 +87,12 @@ async def test_a_refused_submit_keeps_its_token_and_the_corrected_one_creates(
     token = _token(page.text)
     bad = await client.post(
         "/candidates",
-        data={**PERSON, "name_kana": "Yamada", "csrf_token": csrf_token(page.text),
-              "submission_token": token},
+        data={
+            **PERSON,
+            "name_kana": "Yamada",
+            "csrf_token": csrf_token(page.text),
+            "submission_token": token,
+        },
     )
     assert bad.status_code == 422
     assert _token(bad.text) == token  # nothing was committed: the same form goes on
@@ -240,7 +244,11 @@ async def _offered_candidate(client: httpx.AsyncClient) -> str:
         assert version
         moved = await client.post(
             f"{path}/status",
-            data={"status": stage, "version": version.group(1), "csrf_token": csrf_token(page.text)},
+            data={
+                "status": stage,
+                "version": version.group(1),
+                "csrf_token": csrf_token(page.text),
+            },
         )
         assert moved.status_code == 303, moved.text
     return path
@@ -264,12 +272,12 @@ async def test_a_second_hire_from_a_stale_tab_shows_why_on_the_page(
     }
     # Hired in another tab (its own form, its own token).
     other = await client.get(path)
-    first = await client.post(
-        f"{path}/hire", data={**hire, "submission_token": _token(other.text)}
-    )
+    first = await client.post(f"{path}/hire", data={**hire, "submission_token": _token(other.text)})
     assert first.status_code == 303, first.text
 
-    second = await client.post(f"{path}/hire", data={**hire, "submission_token": _token(stale.text)})
+    second = await client.post(
+        f"{path}/hire", data={**hire, "submission_token": _token(stale.text)}
+    )
 
     assert second.status_code in (409, 422)
     messages = {VersionConflictError.message_ja, InvalidTransitionError.message_ja}
@@ -282,7 +290,7 @@ async def test_a_period_ending_before_it_starts_marks_both_dates(
 ) -> None:
     coordinator = await make_user("coordinator", locale="en")
     await page_login(coordinator["email"])
-    employee_id, contract_id, contract_path = await _placement_setup(client)
+    _, _, contract_path = await _placement_setup(client)
     contract = contract_path.rsplit("/", 1)[1]
     edit = await client.get(f"/contracts/{contract}/edit")
     version = re.search(r'name="version" value="(\d+)"', edit.text)
@@ -290,15 +298,20 @@ async def test_a_period_ending_before_it_starts_marks_both_dates(
     fields = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', edit.text))
     refused = await client.post(
         f"/contracts/{contract}",
-        data={**fields, "period_start": "2026-06-01", "period_end": "2026-05-31",
-              "csrf_token": csrf_token(edit.text)},
+        data={
+            **fields,
+            "period_start": "2026-06-01",
+            "period_end": "2026-05-31",
+            "csrf_token": csrf_token(edit.text),
+        },
     )
     assert refused.status_code == 422, refused.text
     assert "The contract period ends before it starts." in refused.text
     assert _invalid(refused.text, "period_start") and _invalid(refused.text, "period_end")
     # The summary carries the message; the marked fields point at it.
-    summary = re.search(r'<div class="alert alert-error error-summary"[^>]*>(.*?)</div>',
-                        refused.text, re.S)
+    summary = re.search(
+        r'<div class="alert alert-error error-summary"[^>]*>(.*?)</div>', refused.text, re.S
+    )
     assert summary and "ends before it starts" in summary.group(1)
 
 

@@ -86,7 +86,10 @@ async def test_password_change_shows_field_errors_from_the_catalog(
     assert wrong.status_code == 422
     assert "現在のパスワードが正しくありません。" in wrong.text
     missing = await client.post("/account/password", data={"csrf_token": token})
-    assert missing.text.count("必須項目です。") == 2  # current and new (confirm is compared)
+    # On current and new (confirm is compared), and each linked from the error summary.
+    assert missing.text.count('class="error" id="f-') == 2
+    assert missing.text.count('<a href="#f-current_password">必須項目です。</a>') == 1
+    assert missing.text.count('<a href="#f-new_password">必須項目です。</a>') == 1
     changed = await client.post(
         "/account/password",
         data={

@@ -5,8 +5,9 @@ Expected values are worked by hand from the rule texts, not read back from the c
 * dispatch (JP_LABOR.md §7.1, JP_DISPATCH.md §1.2): the 抵触日 is the first day past 3 years;
   a clock restarts only after a gap of *more than* 3 months (3 months and 1 day), so after a
   dispatch ending 2027-03-31 the old clock stops governing on 2027-07-02; the 意見聴取 must be
-  held at least 1 month before the 抵触日; a worker is 60 from their 60th birthday (年齢計算ニ
-  関スル法律: the age is reached at the end of the day before).
+  held at least 1 month before the 抵触日; a worker is 60 from the day they reach 60, the day
+  before their 60th birthday (年齢計算ニ関スル法律 with 民法143条: the age is reached at the end
+  of that day; 派遣法40条の2第1項2号ロ, 則32条の5), and a 抵触日 on or after that day never binds.
 * residence (入管法20条6項, JP_LABOR.md §2.3): an application filed on or before the expiry
   lets the worker stay until the decision or the end of the day 2 months after the expiry.
 * fixed-term (労働契約法18条, JP_DISPATCH.md §4): the right to 無期転換 needs a total of *more
@@ -25,8 +26,11 @@ from haken.labor.dispatch import (
     ConflictResult,
     DispatchPeriod,
     SiteExtension,
+    aged_60_from,
+    binds,
     conflict_date_for,
     conflict_within,
+    effective_conflict_date,
     individual_conflict_date,
     resets_clock,
     site_conflict_date,
@@ -143,9 +147,13 @@ def test_extension_hearing_one_month_before(hearing: date, conflict: date, late:
 
 @pytest.mark.parametrize(
     ("reference", "exempt"),
-    [(date(2027, 6, 14), False), (date(2027, 6, 15), True), (date(2027, 6, 16), True)],
+    [
+        (date(2027, 6, 13), False),  # the day before reaching 60
+        (date(2027, 6, 14), True),  # reaches 60 (the day before the birthday)
+        (date(2027, 6, 15), True),  # the birthday
+    ],
 )
-def test_aged_60_from_the_60th_birthday(reference: date, exempt: bool) -> None:
+def test_aged_60_from_the_day_before_the_60th_birthday(reference: date, exempt: bool) -> None:
     result = individual_conflict_date(
         [DispatchPeriod(date(2026, 4, 1), date(2028, 3, 31))],
         reference_date=reference,
@@ -153,6 +161,55 @@ def test_aged_60_from_the_60th_birthday(reference: date, exempt: bool) -> None:
         indefinite_contract=False,
     )
     assert (result.exemption is not None) is exempt
+    assert (result.conflict_date is None) is exempt
+    assert aged_60_from(date(1967, 6, 15)) == date(2027, 6, 14)
+
+
+# The individual clock 2025-04-01 → 抵触日 2028-04-01; the site date 2029-04-01, later.
+_UNIT_RUN = (date(2025, 4, 1), date(2028, 3, 31))
+_SITE = ConflictResult(conflict_date=date(2029, 4, 1))
+
+
+@pytest.mark.parametrize(
+    ("birth", "effective"),
+    [
+        (date(1968, 4, 1), None),  # reaches 60 on 2028-03-31, the day before the 抵触日
+        (date(1968, 4, 2), None),  # reaches 60 on 2028-04-01, the 抵触日 itself
+        (date(1968, 4, 3), date(2028, 4, 1)),  # reaches 60 on 2028-04-02, the day after
+        (date(1969, 4, 2), date(2028, 4, 1)),  # reaches 60 a year after the 抵触日
+    ],
+)
+def test_effective_date_around_reaching_60(birth: date, effective: date | None) -> None:
+    individual = individual_conflict_date(
+        [DispatchPeriod(*_UNIT_RUN)],
+        reference_date=date(2026, 4, 1),
+        birth_date=birth,
+        indefinite_contract=False,
+    )
+    # Aged 57-58 on the reference date: the individual date stands on the documents.
+    assert individual.conflict_date == date(2028, 4, 1)
+    assert effective_conflict_date(_SITE, individual, birth_date=birth) == effective
+
+
+@pytest.mark.parametrize(
+    ("reference", "conflict"),
+    [
+        (date(2027, 6, 13), date(2028, 4, 1)),  # 59: the date stands (on the documents)
+        (date(2027, 6, 14), None),  # reaches 60: no individual date from this day
+        (date(2027, 6, 15), None),
+    ],
+)
+def test_turning_60_during_an_assignment(reference: date, conflict: date | None) -> None:
+    # Born 1967-06-15, in the unit since 2025-04-01: the date is none from the day they
+    # reach 60; before that it stands but does not bind (60 comes before 2028-04-01).
+    result = individual_conflict_date(
+        [DispatchPeriod(*_UNIT_RUN)],
+        reference_date=reference,
+        birth_date=date(1967, 6, 15),
+        indefinite_contract=False,
+    )
+    assert result.conflict_date == conflict
+    assert not binds(result, birth_date=date(1967, 6, 15))
 
 
 # --- residence: the expiry and the special period (特例期間) --------------------------------

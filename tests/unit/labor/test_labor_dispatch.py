@@ -15,6 +15,8 @@ from haken.labor.dispatch import (
     DispatchPeriod,
     Exemption,
     SiteExtension,
+    aged_60_from,
+    binds,
     conflict_date_for,
     conflict_within,
     days_until_conflict,
@@ -168,33 +170,37 @@ def test_indefinite_contract_is_exempt() -> None:
     assert not result.binding
 
 
-def test_aged_60_is_exempt_from_the_birthday() -> None:
+def test_aged_60_is_exempt_from_the_day_before_the_birthday() -> None:
+    # 年齢計算ニ関スル法律 + 民法143条: born 1966-04-15 reaches 60 at the end of 2026-04-14.
     period = [(date(2025, 4, 1), date(2028, 3, 31))]
+    reached = _individual(*period, reference=date(2026, 4, 14), birth=date(1966, 4, 15))
+    assert reached.exemption is Exemption.AGED_60_OR_OVER
+    assert reached.conflict_date is None
+    assert reached.age_exemption_from == date(2026, 4, 14)
     on_birthday = _individual(*period, reference=date(2026, 4, 15), birth=date(1966, 4, 15))
     assert on_birthday.exemption is Exemption.AGED_60_OR_OVER
-    assert on_birthday.conflict_date is None
 
 
 def test_turning_60_before_the_conflict_date_pre_empts_it() -> None:
     # Aged 59 on the reference date: the date is still owed on documents, but the limit
-    # is never reached because the worker is 60 from 2026-04-15, before 2028-04-01.
+    # is never reached because the worker is 60 from 2026-04-14, before 2028-04-01.
     result = _individual(
         (date(2025, 4, 1), date(2028, 3, 31)),
-        reference=date(2026, 4, 14),
+        reference=date(2026, 4, 13),
         birth=date(1966, 4, 15),
     )
     assert result.conflict_date == date(2028, 4, 1)
     assert result.exemption is None
-    assert result.age_exemption_from == date(2026, 4, 15)
+    assert result.age_exemption_from == date(2026, 4, 14)
     assert not result.binding
-    assert conflict_within(result, 9999, today=date(2026, 4, 14)) is False
+    assert conflict_within(result, 9999, today=date(2026, 4, 13)) is False
 
 
 def test_turning_60_after_the_conflict_date_changes_nothing() -> None:
     result = _individual(
         (date(2025, 4, 1), date(2028, 3, 31)),
         reference=date(2026, 1, 1),
-        birth=date(1968, 4, 2),  # 60 on 2028-04-02, the day after the 抵触日
+        birth=date(1968, 4, 3),  # 60 on 2028-04-02 (day before the birthday), after the 抵触日
     )
     assert result.conflict_date == date(2028, 4, 1)
     assert result.age_exemption_from is None
@@ -298,6 +304,14 @@ def test_extension_length_is_bounded() -> None:
         SiteExtension(hearing_date=date(2029, 1, 1), months=37)
 
 
+def test_aged_60_from_is_the_day_before_the_60th_birthday() -> None:
+    assert aged_60_from(date(1966, 4, 15)) == date(2026, 4, 14)
+    assert aged_60_from(date(1966, 4, 1)) == date(2026, 3, 31)
+    assert aged_60_from(date(1968, 2, 29)) == date(2028, 2, 28)  # 2028 is a leap year
+    assert aged_60_from(date(1964, 2, 29)) == date(2024, 2, 28)
+    assert aged_60_from(date(1967, 3, 1)) == date(2027, 2, 28)
+
+
 # --- alerts -------------------------------------------------------------------------------
 
 
@@ -316,10 +330,76 @@ def test_within_days() -> None:
 def test_effective_date_is_the_earlier() -> None:
     site = ConflictResult(conflict_date=date(2028, 10, 1))
     person = ConflictResult(conflict_date=date(2029, 4, 1))
-    assert effective_conflict_date(site, person) == date(2028, 10, 1)
-    assert effective_conflict_date(ConflictResult(None), person) == date(2029, 4, 1)
+    assert effective_conflict_date(site, person, birth_date=YOUNG) == date(2028, 10, 1)
+    assert effective_conflict_date(ConflictResult(None), person, birth_date=None) == date(
+        2029, 4, 1
+    )
     exempt = ConflictResult(None, exemption=Exemption.AGED_60_OR_OVER)
-    assert effective_conflict_date(site, exempt) is None
+    assert effective_conflict_date(site, exempt, birth_date=None) is None
+
+
+def test_effective_date_drops_a_site_date_the_worker_reaches_60_before() -> None:
+    # The site result knows no worker: the age must come from the birth date itself.
+    # Born 1968-09-01: 60 from 2028-08-31, before the site date 2028-10-01 → no date binds;
+    # the individual date (2029-04-01) is later still.
+    site = ConflictResult(conflict_date=date(2028, 10, 1))
+    person = individual_conflict_date(
+        [DispatchPeriod(date(2026, 4, 1), date(2027, 3, 31))],
+        reference_date=date(2026, 4, 1),
+        birth_date=date(1968, 9, 1),
+        indefinite_contract=False,
+    )
+    assert person.conflict_date == date(2029, 4, 1)
+    assert effective_conflict_date(site, person, birth_date=date(1968, 9, 1)) is None
+
+
+def test_effective_date_keeps_a_site_date_before_the_worker_reaches_60() -> None:
+    # Born 1969-01-02: 60 from 2029-01-01, after the site date 2028-10-01 but before the
+    # individual 2029-04-01 → the site date binds; the individual one never would.
+    site = ConflictResult(conflict_date=date(2028, 10, 1))
+    person = individual_conflict_date(
+        [DispatchPeriod(date(2026, 4, 1), date(2027, 3, 31))],
+        reference_date=date(2026, 4, 1),
+        birth_date=date(1969, 1, 2),
+        indefinite_contract=False,
+    )
+    assert person.age_exemption_from == date(2029, 1, 1)
+    assert not binds(person, birth_date=date(1969, 1, 2))
+    assert binds(site, birth_date=date(1969, 1, 2))
+    assert effective_conflict_date(site, person, birth_date=date(1969, 1, 2)) == date(2028, 10, 1)
+
+
+# --- periods through other agencies -------------------------------------------------------
+
+
+def test_prior_period_through_another_agency_moves_the_clock_back() -> None:
+    # Two years in the unit through another agency, ending the day before our placement:
+    # one run from 2024-04-01 → 抵触日 2027-04-01 instead of 2029-04-01.
+    result = _individual(
+        (date(2024, 4, 1), date(2026, 3, 31)),  # declared: another agency
+        (date(2026, 4, 1), date(2027, 3, 31)),  # ours
+        reference=date(2026, 4, 1),
+    )
+    assert result.clock_start == date(2024, 4, 1)
+    assert result.conflict_date == date(2027, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "clock_start"),
+    [
+        # Prior period ends 2025-12-31. A gap of exactly 3 months (2026-01-01..03-31) keeps
+        # the clock; 3 months and 1 day (..04-01) resets it.
+        (date(2026, 4, 1), date(2024, 1, 1)),
+        (date(2026, 4, 2), date(2026, 4, 2)),
+    ],
+)
+def test_prior_period_cooling_off(start: date, clock_start: date) -> None:
+    result = _individual(
+        (date(2024, 1, 1), date(2025, 12, 31)),
+        (start, date(2027, 3, 31)),
+        reference=start,
+    )
+    assert result.clock_start == clock_start
 
 
 # --- properties ---------------------------------------------------------------------------

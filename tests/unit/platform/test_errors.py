@@ -65,7 +65,9 @@ def test_no_message_names_an_api_field() -> None:
 
 
 def test_the_api_name_check_catches_the_old_negative_margin_message() -> None:
-    old = "時給が請求単価を上回っています。意図的な場合は allow_negative_margin を指定してください。"
+    old = (
+        "時給が請求単価を上回っています。意図的な場合は allow_negative_margin を指定してください。"
+    )
     assert _API_NAME.findall(old) == ["allow_negative_margin"]
 
 

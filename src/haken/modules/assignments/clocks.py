@@ -7,15 +7,17 @@ assignment must end before.
 * **Individual clock** (個人単位): every non-cancelled assignment of the worker in the same
   組織単位, each marked exempt when it was (the stored ``exemption``); the reference date is
   the assignment's start, so the run containing the assignment is the one that governs it.
-  Only this agency's history is known: time the worker spent in the unit through another
-  agency is not counted (the law counts it; the client must tell us).
+  Time the worker spent in the unit through other agencies counts too (the law counts it):
+  the periods the coordinator declared (``prior_dispatch_periods``) join the history.
 * **Site clock** (事業所単位): the client's own statement when the clients module has one
   (``UnitPlacement.site_conflict_date``, computed there from the date dispatch to the site
   began and the 意見聴取 extensions); otherwise the clock is computed from this agency's own
   assignments at the site (all workers, exempt ones left out).
 * A worker exempt on the start date (無期, 60+) or exempt work (project, few days, leave
-  cover) lifts both limits. A worker who turns 60 before a date pre-empts it: the date is
-  kept for the documents but does not bind (``ConflictResult.age_exemption_from``).
+  cover) lifts both limits. A worker who reaches 60 on or before a date pre-empts it: the
+  date is kept for the documents but does not bind. Which dates bind is decided by
+  ``haken.labor.dispatch`` (``binds``, ``effective_conflict_date``, given the birth date);
+  nothing about age is decided here.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from haken.labor.dispatch import (
     ConflictResult,
     DispatchPeriod,
     Exemption,
+    binds,
     effective_conflict_date,
     individual_conflict_date,
     site_conflict_date,
@@ -58,14 +61,8 @@ class Clocks:
     conflict_date: dt.date | None
     conflict_kind: ConflictKind | None
     exemption: Exemption | None
-
-    @property
-    def site_binding(self) -> bool:
-        """The site date binds this worker (not exempt, not 60 by then)."""
-        if self.exemption is not None or not self.site.binding or self.site.conflict_date is None:
-            return False
-        turns_60 = self.individual.age_exemption_from
-        return turns_60 is None or turns_60 > self.site.conflict_date
+    site_binding: bool
+    """The site date binds this worker (not exempt, not 60 by then)."""
 
 
 def compute_clocks(
@@ -95,12 +92,11 @@ def compute_clocks(
         indefinite_contract=indefinite_contract,
         work_exemption=work_exemption,
     )
-    clocks = Clocks(site, source, individual, None, None, individual.exemption)
-    site_for_worker = site if clocks.site_binding else ConflictResult(conflict_date=None)
-    binding = effective_conflict_date(site_for_worker, individual)
+    site_binding = individual.exemption is None and binds(site, birth_date=birth_date)
+    binding = effective_conflict_date(site, individual, birth_date=birth_date)
     kind: ConflictKind | None = None
     if binding is not None:
         # The individual date wins a tie: it is the one that can never be extended.
         individual_binds = individual.binding and individual.conflict_date == binding
         kind = "individual" if individual_binds else "site"
-    return Clocks(site, source, individual, binding, kind, individual.exemption)
+    return Clocks(site, source, individual, binding, kind, individual.exemption, site_binding)

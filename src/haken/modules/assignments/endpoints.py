@@ -21,7 +21,6 @@ from haken.modules.assignments.schemas import (
     AssignmentEnd,
     AssignmentFilter,
     AssignmentRead,
-    AssignmentSort,
     AssignmentStatus,
     AssignmentUpdate,
     ConflictDatesRead,
@@ -29,15 +28,22 @@ from haken.modules.assignments.schemas import (
     ContractCreate,
     ContractFilter,
     ContractRead,
-    ContractSort,
     ContractStatus,
     ContractUpdate,
     DeleteOutcome,
     OwnAssignmentRead,
+    PriorPeriodCreate,
+    PriorPeriodRead,
     RateChange,
     RateRead,
 )
 from haken.modules.assignments.service import assignments_service
+from haken.modules.assignments.sorting import (
+    ASSIGNMENT_SORTING,
+    CONTRACT_SORTING,
+    AssignmentSort,
+    ContractSort,
+)
 from haken.platform.access import CoordinatorPrincipal, CurrentPrincipal, SiteManagerPrincipal
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageQuery
@@ -76,7 +82,7 @@ async def list_contracts(
     status: ContractStatus | None = None,
     archived: bool = False,
     active_on: Annotated[Day | None, Query(description="period covers this day")] = None,
-    sort: ContractSort = "-period_start",
+    sort: ContractSort = ContractSort(CONTRACT_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
     filters = ContractFilter(
         client_id=client_id,
@@ -85,10 +91,9 @@ async def list_contracts(
         status=status,
         archived=archived,
         active_on=active_on,
-        sort=sort,
     )
     result = await assignments_service.list_contracts(
-        session, principal, filters=filters, request=paging
+        session, principal, filters=filters, sort=sort.value, request=paging
     )
     return page(result.items, result.pagination(paging.limit))
 
@@ -147,7 +152,7 @@ async def list_assignments(
     contract_id: RefId = None,
     status: AssignmentStatus | None = None,
     active_on: Annotated[Day | None, Query(description="assignments running that day")] = None,
-    sort: AssignmentSort = "-start_date",
+    sort: AssignmentSort = AssignmentSort(ASSIGNMENT_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
     filters = AssignmentFilter(
         client_id=client_id,
@@ -157,10 +162,14 @@ async def list_assignments(
         contract_id=contract_id,
         status=status,
         active_on=active_on,
-        sort=sort,
     )
     result = await assignments_service.list_assignments(
-        session, principal, filters=filters, request=paging, today=_today(settings)
+        session,
+        principal,
+        filters=filters,
+        sort=sort.value,
+        request=paging,
+        today=_today(settings),
     )
     return page(result.items, result.pagination(paging.limit))
 
@@ -310,5 +319,54 @@ async def conflict_dates(
     return ok(
         await assignments_service.conflict_dates(
             session, principal, assignment_id=assignment_id, today=_today(settings)
+        )
+    )
+
+
+# --- prior dispatch periods (through other agencies) ------------------------------------------
+
+
+@assignments_router.get("/prior-periods", response_model=PageEnvelope[PriorPeriodRead])
+async def list_prior_periods(
+    principal: SiteManagerPrincipal,
+    session: SessionDep,
+    paging: PageQuery,
+    employee_id: RefId = None,
+    unit_id: RefId = None,
+) -> Any:
+    """Periods workers spent in client units through other agencies, newest first: the
+    individual 抵触日 counts them (派遣法40条の3)."""
+    result = await assignments_service.list_prior_periods(
+        session, principal, employee_id=employee_id, unit_id=unit_id, request=paging
+    )
+    return page(result.items, result.pagination(paging.limit))
+
+
+@assignments_router.post(
+    "/prior-periods", response_model=Envelope[PriorPeriodRead], status_code=201
+)
+async def create_prior_period(
+    body: PriorPeriodCreate,
+    principal: CoordinatorPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Any:
+    """Declare a period through another agency (with its source); the worker's running
+    assignments take the recomputed individual 抵触日 at once."""
+    return ok(
+        await assignments_service.create_prior_period(
+            session, principal, data=body, today=_today(settings)
+        )
+    )
+
+
+@assignments_router.delete("/prior-periods/{period_id:int}", response_model=Envelope[DeleteOutcome])
+async def delete_prior_period(
+    principal: CoordinatorPrincipal, session: SessionDep, settings: SettingsDep, period_id: Id
+) -> Any:
+    """Remove a declared period; the worker's running assignments are recomputed."""
+    return ok(
+        await assignments_service.delete_prior_period(
+            session, principal, period_id=period_id, today=_today(settings)
         )
     )

@@ -47,14 +47,14 @@ class ContractNotActiveError(HakenError):
     code = "CONTRACT_NOT_ACTIVE"
     status_code = 409
     message_en = "Workers can only be assigned under an active, unarchived contract."
-    message_ja = "有効な（アーカイブされていない）個別契約にのみ配属できます。"
+    message_ja = "有効な（アーカイブされていない）個別契約にのみ配置できます。"
 
 
 class ContractPeriodExcludesAssignmentsError(HakenError):
     code = "CONTRACT_PERIOD_EXCLUDES_ASSIGNMENTS"
     status_code = 409
     message_en = "The new period would leave assignments of this contract outside it."
-    message_ja = "変更後の契約期間から外れる配属があります。"
+    message_ja = "変更後の契約期間から外れる配置があります。"
 
 
 # --- assignments --------------------------------------------------------------------------------
@@ -65,42 +65,42 @@ class AssignmentPeriodInvalidError(HakenError):
     status_code = 422
     fields = ("start_date", "end_date")
     message_en = "The assignment ends before it starts."
-    message_ja = "配属の終了日が開始日より前です。"
+    message_ja = "配置の終了日が開始日より前です。"
 
 
 class AssignmentOutsideContractError(HakenError):
     code = "ASSIGNMENT_OUTSIDE_CONTRACT"
     status_code = 422
     message_en = "The assignment period must lie within the contract period ({start} to {end})."
-    message_ja = "配属期間は契約期間（{start}〜{end}）内でなければなりません。"
+    message_ja = "配置期間は個別契約の期間（{start}〜{end}）内でなければなりません。"
 
 
 class AssignmentEmployeeNotFoundError(HakenError):
     code = "ASSIGNMENT_EMPLOYEE_NOT_FOUND"
     status_code = 422
     message_en = "The employee does not exist."
-    message_ja = "指定された従業員が存在しません。"
+    message_ja = "指定された社員が存在しません。"
 
 
 class AssignmentEmployeeNotActiveError(HakenError):
     code = "ASSIGNMENT_EMPLOYEE_NOT_ACTIVE"
     status_code = 409
     message_en = "Only an active employee can be assigned."
-    message_ja = "在籍中の従業員のみ配属できます。"
+    message_ja = "在籍中の社員のみ配置できます。"
 
 
 class AssignmentNotDispatchWorkerError(HakenError):
     code = "ASSIGNMENT_NOT_DISPATCH_WORKER"
     status_code = 409
     message_en = "Only an employee employed for dispatch (派遣) can be assigned to a client."
-    message_ja = "派遣社員として雇用されている従業員のみ派遣先に配属できます。"
+    message_ja = "派遣社員として雇用されている社員のみ派遣先に配置できます。"
 
 
 class AssignmentOverlapError(HakenError):
     code = "ASSIGNMENT_OVERLAP"
     status_code = 409
     message_en = "The employee already has an assignment in this period."
-    message_ja = "この期間に既に別の配属があります。"
+    message_ja = "この社員にはこの期間に既に別の配置があります。"
 
 
 class AssignmentBelowMinimumWageError(HakenError):
@@ -187,7 +187,7 @@ class AssignmentNotEditableError(HakenError):
     code = "ASSIGNMENT_NOT_EDITABLE"
     status_code = 409
     message_en = "A cancelled assignment cannot be changed."
-    message_ja = "取消済みの配属は変更できません。"
+    message_ja = "取消済みの配置は変更できません。"
 
 
 class AssignmentEndDateInvalidError(HakenError):
@@ -203,7 +203,7 @@ class AssignmentRateDateInvalidError(HakenError):
     status_code = 422
     fields = ("effective_from",)
     message_en = "A rate must take effect within the assignment period."
-    message_ja = "単価の適用開始日は配属期間内にしてください。"
+    message_ja = "単価の適用開始日は配置期間内にしてください。"
 
 
 class AssignmentRateExistsError(HakenError):
@@ -341,3 +341,11 @@ RESIDENCE_REFUSALS: dict[DispatchRefusal, type[AssignmentResidenceError]] = {
     DispatchRefusal.STATUS_NOT_DISPATCHABLE: ResidenceNotDispatchableError,
 }
 """Every DispatchRefusal has exactly one catalog error (a unit test checks completeness)."""
+
+
+class PriorPeriodInvalidError(HakenError):
+    code = "ASSIGNMENT_PRIOR_PERIOD_INVALID"
+    status_code = 422
+    fields = ("start_date", "end_date")
+    message_en = "The period through the other agency ends before it starts."
+    message_ja = "他の派遣元を通じた期間の終了日が開始日より前です。"

@@ -33,6 +33,7 @@ CONTRACT_FIELDS = {
     "overtime_hours_per_day": N_("Overtime limit a day (hours)"),
     "overtime_hours_per_month": N_("Overtime limit a month (hours)"),
     "overtime_hours_per_year": N_("Overtime limit a year (hours)"),
+    "billing_cutoff_day": N_("Billing cut-off day"),
     "limited_to_agreement_workers": N_("Limited to workers under the labour-management agreement"),
     "limited_to_exempt_workers": N_("Limited to indefinite or 60+ workers"),
     "work_exemption": N_("Exemption from the period limit"),
@@ -73,9 +74,23 @@ ASSIGNMENT_FIELDS = {
     "rate_holiday_bill_pct": N_("Holiday bill"),
 }
 
+PRIOR_PERIOD_FIELDS = {
+    "start_date": N_("From"),
+    "end_date": N_("To"),
+    "source": N_("Declared by"),
+    "source_note": N_("Agency or document"),
+    "entered_by": N_("Entered by"),
+    "confirmed_by": N_("Confirmed by"),
+    "confirmed_at": N_("Confirmed at"),
+}
+
 
 def register_labels() -> None:
     registry.add_record_labels(
         "dispatch_contract", RecordLabels(N_("Contract"), CONTRACT_FIELDS, "/contracts/{id}")
     )
     registry.add_record_labels("assignment", RecordLabels(N_("Assignment"), ASSIGNMENT_FIELDS))
+    registry.add_record_labels(
+        "prior_dispatch_period",
+        RecordLabels(N_("Period through another agency"), PRIOR_PERIOD_FIELDS),
+    )

@@ -91,6 +91,10 @@ class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, Base):
     overtime_hours_per_month: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     overtime_hours_per_year: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     holiday_work_days_per_month: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    # 請求の締め日 (attendance's billing period): 0 = 末日, 1–28 = that day of the month.
+    billing_cutoff_day: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=0, server_default="0"
+    )
     # Items 15–17: limited to 無期/60+ workers, to 協定対象 workers; the period-limit exemption.
     limited_to_exempt_workers: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     limited_to_agreement_workers: Mapped[bool] = mapped_column(
@@ -212,4 +216,45 @@ class AssignmentRate(IdMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("assignment_id", "effective_from", name="uq_assignment_rates_effective"),
+    )
+
+
+class PriorDispatchPeriod(IdMixin, Base):
+    """A period the worker spent in a client's 組織単位 through **another** agency.
+
+    The individual limit (派遣法40条の3) counts the same worker in the same unit whatever the
+    agency (JP_LABOR §7.1), so these periods join this agency's own assignments when the
+    individual 抵触日 is computed (``clocks.py``). ``source`` says who declared it: the
+    coordinator (``coordinator``) or the client's supervisor (``client_supervisor``; that role
+    does not exist yet, so ``confirmed_by``/``confirmed_at`` stay empty until it does);
+    ``source_note`` names the agency or the document. The client and site ids repeat the
+    unit's (scope of site managers, like ``assignments``).
+    """
+
+    __tablename__ = "prior_dispatch_periods"
+
+    employee_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    client_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False
+    )
+    site_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("client_sites.id", ondelete="RESTRICT"), nullable=False
+    )
+    unit_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("client_units.id", ondelete="RESTRICT"), nullable=False
+    )
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    source_note: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    entered_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    confirmed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_prior_dispatch_periods_employee", "employee_id", "unit_id", "start_date"),
+        Index("ix_prior_dispatch_periods_site", "site_id", "employee_id"),
     )

@@ -9,8 +9,9 @@ sees their own assignments (with their own pay rate) in the portal.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -26,6 +27,7 @@ from haken.modules.assignments.schemas import (
     AssignmentEnd,
     AssignmentFilter,
     AssignmentPhase,
+    AssignmentRead,
     AssignmentStatus,
     ContractCreate,
     ContractFilter,
@@ -36,19 +38,35 @@ from haken.modules.assignments.schemas import (
     RateTerms,
 )
 from haken.modules.assignments.service import MINIMUM_WAGE_WINDOW_DAYS, assignments_service
+from haken.modules.assignments.sorting import (
+    ASSIGNMENT_SORTING,
+    CONTRACT_SORTING,
+    AssignmentSortField,
+    ContractSortField,
+)
+from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.labels import EXTRA_ACTIVITY, residence_label
 from haken.modules.employees.service import employees_service
 from haken.platform import context
 from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
-from haken.platform.deps import SessionDep
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.jptext import PREFECTURES
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import flash, redirect, render
@@ -136,27 +154,103 @@ def _labels() -> dict[str, Any]:
 # --- contracts -------------------------------------------------------------------------------
 
 
+LIST_PAGE_SIZE = 50
+
+
+def _contract_columns() -> tuple[Column[ContractRead], ...]:
+    """The contract list's columns: the screen's headers and the export's header row."""
+    status = {key.value: gettext_(label) for key, label in CONTRACT_STATUS.items()}
+    return (
+        Column(
+            "contract_number",
+            N_("Contract number"),
+            lambda c: c.contract_number,
+            sort=ContractSortField.NUMBER,
+        ),
+        Column("client", N_("Client"), lambda c: c.client_name),
+        Column("site", N_("Site"), lambda c: c.site_name),
+        Column("unit", N_("Unit"), lambda c: c.unit_name),
+        Column(
+            "period_start",
+            N_("Start date"),
+            lambda c: c.period_start,
+            sort=ContractSortField.PERIOD_START,
+        ),
+        Column(
+            "period_end", N_("End date"), lambda c: c.period_end, sort=ContractSortField.PERIOD_END
+        ),
+        Column("status", N_("Status"), lambda c: status[c.status.value]),
+    )
+
+
 @router.get("/contracts")
-async def contracts(
-    request: Request,
-    principal: SiteManagerPrincipal,
-    session: SessionDep,
-    status: ContractStatus | None = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
+async def contracts(request: Request, principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+    """Contracts by status, archived or not; filters, sort and cursor live in the URL."""
+    state = ListState.from_query(ContractFilter, CONTRACT_SORTING, request.query_params)
     result = await assignments_service.list_contracts(
         session,
         principal,
-        filters=ContractFilter(status=status),
-        request=PageRequest(limit=50, cursor=cursor),
+        filters=state.filters,
+        sort=state.sort,
+        request=state.page_request(LIST_PAGE_SIZE),
     )
-    shown = {"status": status.value if status else "", "cursor": cursor or ""}
     return render(
         request,
         "assignments/contracts.html",
-        {"result": result, "filters": shown, **_labels()},
+        {
+            "result": result,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _contract_columns(),
+            "can_export": principal.is_at_least(Role.COORDINATOR),
+            **_labels(),
+        },
         block="results",
     )
+
+
+async def _export_contracts(
+    database: Database, principal: Principal, state: ListState[ContractFilter]
+) -> AsyncIterator[list[ContractRead]]:
+    """Every filtered contract, page by page, in a session of its own."""
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[ContractRead]:
+            return await assignments_service.list_contracts(
+                session, principal, filters=state.filters, sort=state.sort, request=page
+            )
+
+        async for result in walk_pages(fetch):
+            yield list(result.items)
+
+
+@router.get("/contracts/export.{file_format}")
+async def export_contracts(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered contract list as CSV or Excel with the screen's labels (coordinators and
+    above; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(ContractFilter, CONTRACT_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="dispatch_contract",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    columns = _contract_columns()
+    filename = export_filename("contracts", file_format, _today(request))
+    rows = _export_contracts(database, principal, state)
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Contracts"))
 
 
 async def _contract_form(
@@ -308,28 +402,117 @@ async def update_contract(
 # --- assignments -----------------------------------------------------------------------------
 
 
+def _assignment_columns() -> tuple[Column[AssignmentRead], ...]:
+    """The assignment list's columns: the screen's headers and the export's header row."""
+    phase = {key.value: gettext_(label) for key, label in ASSIGNMENT_PHASE.items()}
+    return (
+        Column(
+            "employee",
+            N_("Employee"),
+            lambda a: (a.employee.name_kanji or a.employee.name_kana) if a.employee else None,
+        ),
+        Column(
+            "employee_kana",
+            N_("Name in kana"),
+            lambda a: a.employee.name_kana if a.employee else None,
+        ),
+        Column("client", N_("Client"), lambda a: a.client_name),
+        Column("site", N_("Site"), lambda a: a.site_name),
+        Column("unit", N_("Unit"), lambda a: a.unit_name),
+        Column(
+            "start_date",
+            N_("Start date"),
+            lambda a: a.start_date,
+            sort=AssignmentSortField.START_DATE,
+        ),
+        Column("end_date", N_("End date"), lambda a: a.end_date, sort=AssignmentSortField.END_DATE),
+        Column(
+            "conflict_date",
+            N_("Conflict date (抵触日)"),
+            lambda a: a.conflict_date,
+            sort=AssignmentSortField.CONFLICT_DATE,
+        ),
+        Column("status", N_("Status"), lambda a: phase[a.phase.value]),
+    )
+
+
 @router.get("/assignments")
 async def assignments(
-    request: Request,
-    principal: SiteManagerPrincipal,
-    session: SessionDep,
-    status: AssignmentStatus | None = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    request: Request, principal: SiteManagerPrincipal, session: SessionDep
 ) -> Any:
+    """Assignments by status; filters, sort and cursor live in the URL (``web.lists``)."""
+    state = ListState.from_query(AssignmentFilter, ASSIGNMENT_SORTING, request.query_params)
     result = await assignments_service.list_assignments(
         session,
         principal,
-        filters=AssignmentFilter(status=status),
-        request=PageRequest(limit=50, cursor=cursor),
+        filters=state.filters,
+        sort=state.sort,
+        request=state.page_request(LIST_PAGE_SIZE),
         today=_today(request),
     )
-    shown = {"status": status.value if status else "", "cursor": cursor or ""}
     return render(
         request,
         "assignments/assignments.html",
-        {"result": result, "filters": shown, "today": _today(request), **_labels()},
+        {
+            "result": result,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _assignment_columns(),
+            "can_export": principal.is_at_least(Role.COORDINATOR),
+            "today": _today(request),
+            **_labels(),
+        },
         block="results",
     )
+
+
+async def _export_assignments(
+    database: Database, principal: Principal, state: ListState[AssignmentFilter], today: dt.date
+) -> AsyncIterator[list[AssignmentRead]]:
+    """Every filtered assignment, page by page, in a session of its own."""
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[AssignmentRead]:
+            return await assignments_service.list_assignments(
+                session,
+                principal,
+                filters=state.filters,
+                sort=state.sort,
+                request=page,
+                today=today,
+            )
+
+        async for result in walk_pages(fetch):
+            yield list(result.items)
+
+
+@router.get("/assignments/export.{file_format}")
+async def export_assignments(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered assignment list as CSV or Excel with the screen's labels (coordinators
+    and above; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(AssignmentFilter, ASSIGNMENT_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="assignment",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    columns = _assignment_columns()
+    filename = export_filename("assignments", file_format, _today(request))
+    rows = _export_assignments(database, principal, state, _today(request))
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Assignments"))
 
 
 async def _placement_form(
@@ -540,7 +723,8 @@ async def _employee_placements(
     placements = await assignments_service.list_assignments(
         session,
         principal,
-        filters=AssignmentFilter(employee_id=employee.id, sort="-start_date"),
+        filters=AssignmentFilter(employee_id=employee.id),
+        sort="-start_date",
         request=PageRequest(limit=50),
         today=today,
         names=False,

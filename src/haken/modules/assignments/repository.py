@@ -33,8 +33,18 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haken.modules.assignments.models import Assignment, AssignmentRate, DispatchContract
+from haken.modules.assignments.models import (
+    Assignment,
+    AssignmentRate,
+    DispatchContract,
+    PriorDispatchPeriod,
+)
 from haken.modules.assignments.schemas import AssignmentFilter, ContractFilter
+from haken.modules.assignments.sorting import (
+    ASSIGNMENT_SORTING,
+    CONTRACT_SORTING,
+    AssignmentSortField,
+)
 from haken.platform.access import Principal, Role
 from haken.platform.pagination import (
     PageRequest,
@@ -53,29 +63,12 @@ def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
     return (SortKey(column, direction), SortKey(id_column, direction))
 
 
-C, A = DispatchContract, Assignment
+C, A, P = DispatchContract, Assignment, PriorDispatchPeriod
 ASSIGNMENTS = cast(Table, Assignment.__table__)
 """The table itself, for plain UPDATEs that must not bump the ORM ``version``."""
-CONTRACT_SORTS = {
-    "period_start": _sort(C.period_start, C.id, False),
-    "-period_start": _sort(C.period_start, C.id, True),
-    "period_end": _sort(C.period_end, C.id, False),
-    "-period_end": _sort(C.period_end, C.id, True),
-    "created": _sort(C.created_at, C.id, False),
-    "-created": _sort(C.created_at, C.id, True),
-    "number": _sort(C.contract_number, C.id, False),
-}
-ASSIGNMENT_SORTS = {
-    "start_date": _sort(A.start_date, A.id, False),
-    "-start_date": _sort(A.start_date, A.id, True),
-    "end_date": _sort(A.end_date, A.id, False),
-    "-end_date": _sort(A.end_date, A.id, True),
-    "created": _sort(A.created_at, A.id, False),
-    "-created": _sort(A.created_at, A.id, True),
-    "conflict_date": _sort(A.conflict_date, A.id, False),
-}
 CONFLICT_SORT = _sort(A.conflict_date, A.id, False)
 RATE_SORT = _sort(AssignmentRate.effective_from, AssignmentRate.id, True)
+PRIOR_PERIOD_SORT = _sort(P.start_date, P.id, True)
 
 
 DERIVED = (
@@ -162,7 +155,7 @@ class AssignmentsRepository:
         return (await self.session.scalar(statement.limit(1))) is not None
 
     async def page_contracts(
-        self, principal: Principal, filters: ContractFilter, request: PageRequest
+        self, principal: Principal, filters: ContractFilter, sort: str, request: PageRequest
     ) -> PageResult[DispatchContract]:
         statement = select(C).where(
             _site_condition(C.site_id, principal), C.archived.is_(filters.archived)
@@ -179,7 +172,8 @@ class AssignmentsRepository:
             statement = statement.where(
                 C.period_start <= filters.active_on, C.period_end >= filters.active_on
             )
-        page, _ = await _page_rows(self.session, statement, CONTRACT_SORTS[filters.sort], request)
+        keys = CONTRACT_SORTING.keys(sort)
+        page, _ = await _page_rows(self.session, statement, keys, request)
         return page
 
     async def assignments_outside(self, contract_id: int, start: dt.date, end: dt.date) -> bool:
@@ -221,10 +215,40 @@ class AssignmentsRepository:
         row = (await self.session.execute(statement)).first()
         return (row[0], row[1]) if row else None
 
+    async def billing_cutoff_day(self, contract_id: int) -> int | None:
+        return await self.session.scalar(select(C.billing_cutoff_day).where(C.id == contract_id))
+
+    async def with_contracts(
+        self, assignment_ids: Sequence[int]
+    ) -> list[tuple[Assignment, DispatchContract]]:
+        """Assignments by id with their contracts, unscoped (other areas' internal reads)."""
+        if not assignment_ids:
+            return []
+        statement = (
+            select(A, C).join(C, C.id == A.contract_id).where(A.id.in_(sorted(set(assignment_ids))))
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
+
+    async def employment_periods(
+        self, employee_ids: Sequence[int]
+    ) -> list[tuple[Assignment, DispatchContract]]:
+        """The employees' assignments that were not cancelled, with their contracts, by start
+        (unscoped: the leave area's grants)."""
+        if not employee_ids:
+            return []
+        statement = (
+            select(A, C)
+            .join(C, C.id == A.contract_id)
+            .where(A.employee_id.in_(sorted(set(employee_ids))), A.status != "cancelled")
+            .order_by(A.employee_id, A.start_date, A.id)
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
+
     async def page_assignments(
         self,
         principal: Principal,
         filters: AssignmentFilter,
+        sort: str,
         request: PageRequest,
     ) -> PageResult[Assignment]:
         conditions = [_site_condition(A.site_id, principal)]
@@ -244,12 +268,12 @@ class AssignmentsRepository:
                 A.end_date >= filters.active_on,
                 A.status != "cancelled",
             ]
-        if filters.sort == "conflict_date":
+        if ASSIGNMENT_SORTING.field(sort) == AssignmentSortField.CONFLICT_DATE:
             conditions.append(A.conflict_date.is_not(None))
         page, _ = await _page_rows(
             self.session,
             select(A).where(*conditions),
-            ASSIGNMENT_SORTS[filters.sort],
+            ASSIGNMENT_SORTING.keys(sort),
             request,
             select(func.count(A.id)).where(*conditions),
         )
@@ -258,7 +282,7 @@ class AssignmentsRepository:
     async def page_own(self, employee_id: int, request: PageRequest) -> PageResult[Assignment]:
         statement = select(A).where(A.employee_id == employee_id, A.status != "cancelled")
         page, _ = await _page_rows(
-            self.session, statement, ASSIGNMENT_SORTS["-start_date"], request
+            self.session, statement, ASSIGNMENT_SORTING.keys("-start_date"), request
         )
         return page
 
@@ -459,3 +483,57 @@ class AssignmentsRepository:
             AssignmentRate.effective_from == effective_from,
         )
         return (await self.session.scalar(statement.limit(1))) is not None
+
+    # --- prior dispatch periods (through other agencies) ---------------------------------
+
+    async def prior_periods(
+        self, employee_ids: Sequence[int], unit_ids: Sequence[int]
+    ) -> Sequence[PriorDispatchPeriod]:
+        """Declared periods of these workers in these units (the individual clocks' input)."""
+        if not employee_ids or not unit_ids:
+            return []
+        statement = (
+            select(P)
+            .where(
+                P.employee_id.in_(sorted(set(employee_ids))),
+                P.unit_id.in_(sorted(set(unit_ids))),
+            )
+            .order_by(P.start_date, P.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def page_prior_periods(
+        self,
+        principal: Principal,
+        *,
+        employee_id: int | None,
+        unit_id: int | None,
+        request: PageRequest,
+    ) -> PageResult[PriorDispatchPeriod]:
+        statement = select(P).where(_site_condition(P.site_id, principal))
+        if employee_id is not None:
+            statement = statement.where(P.employee_id == employee_id)
+        if unit_id is not None:
+            statement = statement.where(P.unit_id == unit_id)
+        result, _rows = await _page_rows(self.session, statement, PRIOR_PERIOD_SORT, request)
+        return result
+
+    async def readable_prior_period(
+        self, principal: Principal, period_id: int
+    ) -> PriorDispatchPeriod | None:
+        statement = select(P).where(P.id == period_id, _site_condition(P.site_id, principal))
+        return (await self.session.scalars(statement)).first()
+
+    async def delete(self, row: object) -> None:
+        await self.session.delete(row)
+        await self.session.flush()
+
+    async def running_site_ids_of(self, employee_id: int, today: dt.date) -> list[int]:
+        """Sites where the worker has an assignment not yet over (their dates to refresh)."""
+        statement = (
+            select(A.site_id)
+            .where(A.employee_id == employee_id, A.status == "active", A.end_date >= today)
+            .group_by(A.site_id)
+            .order_by(A.site_id)
+        )
+        return list((await self.session.scalars(statement)).all())

@@ -20,7 +20,7 @@ from haken.labor.dispatch import Exemption
 from haken.labor.residence import SpecifiedSkilledField
 from haken.labor.schedule import HoursCheck
 from haken.platform.editing import NotNull
-from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.schemas import InputModel, ListFilter
 from haken.platform.types import LocalTime
 
 
@@ -82,15 +82,10 @@ class WorkExemption(StrEnum):
     LEAVE_COVER = Exemption.LEAVE_COVER.value
 
 
-ContractSort = Literal[
-    "period_start", "-period_start", "period_end", "-period_end", "created", "-created", "number"
-]
-AssignmentSort = Literal[
-    "start_date", "-start_date", "end_date", "-end_date", "created", "-created", "conflict_date"
-]
-
-
 # --- contracts -----------------------------------------------------------------------------
+
+
+BILLING_CUTOFF_HELP = "請求の締め日: 0 = 末日, 1–27 = that day of the month"
 
 
 class _ContractTerms(InputModel):
@@ -111,6 +106,7 @@ class _ContractTerms(InputModel):
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
     holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
+    billing_cutoff_day: Annotated[int, Field(ge=0, le=27, description=BILLING_CUTOFF_HELP)] = 0
     limited_to_exempt_workers: bool = False
     limited_to_agreement_workers: bool = False
     work_exemption: WorkExemption | None = None
@@ -152,6 +148,7 @@ class ContractUpdate(InputModel):
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
     holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
+    billing_cutoff_day: Annotated[int | None, Field(ge=0, le=27), NotNull] = None
     limited_to_exempt_workers: Annotated[bool | None, NotNull] = None
     limited_to_agreement_workers: Annotated[bool | None, NotNull] = None
     work_exemption: WorkExemption | None = None
@@ -191,6 +188,7 @@ class ContractRead(BaseModel):
     overtime_hours_per_month: int | None
     overtime_hours_per_year: int | None
     holiday_work_days_per_month: int | None
+    billing_cutoff_day: int
     limited_to_exempt_workers: bool
     limited_to_agreement_workers: bool
     work_exemption: WorkExemption | None
@@ -206,14 +204,15 @@ class ContractRead(BaseModel):
     version: int
 
 
-class ContractFilter(QueryModel):
-    client_id: int | None = None
-    site_id: int | None = None
-    unit_id: int | None = None
+class ContractFilter(ListFilter):
+    """The contract list's filters (API and page); the sort is ``CONTRACT_SORTING``."""
+
+    client_id: Annotated[int | None, Field(ge=1)] = None
+    site_id: Annotated[int | None, Field(ge=1)] = None
+    unit_id: Annotated[int | None, Field(ge=1)] = None
     status: ContractStatus | None = None
     archived: bool = False
     active_on: dt.date | None = None
-    sort: ContractSort = "-period_start"
 
 
 class DeleteOutcome(BaseModel):
@@ -394,15 +393,16 @@ class OwnAssignmentRead(BaseModel):
     rate: OwnRateRead | None
 
 
-class AssignmentFilter(QueryModel):
-    client_id: int | None = None
-    site_id: int | None = None
-    unit_id: int | None = None
-    employee_id: int | None = None
-    contract_id: int | None = None
+class AssignmentFilter(ListFilter):
+    """The assignment list's filters (API and page); the sort is ``ASSIGNMENT_SORTING``."""
+
+    client_id: Annotated[int | None, Field(ge=1)] = None
+    site_id: Annotated[int | None, Field(ge=1)] = None
+    unit_id: Annotated[int | None, Field(ge=1)] = None
+    employee_id: Annotated[int | None, Field(ge=1)] = None
+    contract_id: Annotated[int | None, Field(ge=1)] = None
     status: AssignmentStatus | None = None
     active_on: dt.date | None = None
-    sort: AssignmentSort = "-start_date"
 
 
 class MinimumWageWarning(BaseModel):
@@ -460,3 +460,79 @@ class ConflictDatesRead(BaseModel):
     conflict_kind: Literal["site", "individual"] | None
     exemption: Exemption | None
     days_remaining: int | None
+
+
+class EmploymentPeriod(BaseModel):
+    """One placement of a worker with the contract's schedule (the leave area's grants:
+    continuous service and the schedule in force on a grant date)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employee_id: int
+    start_date: dt.date
+    end_date: dt.date
+    working_days: str
+    start_time: dt.time | None
+    end_time: dt.time | None
+    break_minutes: int
+
+
+class AttendanceTerms(BaseModel):
+    """What the attendance area needs of a placement (one read: the assignment and its
+    contract): where the time is worked, whom it is billed under, the cut-off of the
+    contract's billing period and the 資格外活動 limits stated at placement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    assignment_id: int
+    employee_id: int
+    contract_id: int
+    client_id: int
+    site_id: int
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    billing_cutoff_day: int
+    scheduled_minutes: int | None
+    weekly_hours_limit: int | None
+    vacation_daily_hours_limit: int | None
+
+
+# --- prior dispatch periods (through other agencies) -----------------------------------------
+
+
+class PriorPeriodSource(StrEnum):
+    """Who declared a period through another agency."""
+
+    COORDINATOR = "coordinator"
+    CLIENT_SUPERVISOR = "client_supervisor"
+
+
+class PriorPeriodCreate(InputModel):
+    """A period the worker spent in the unit through another agency (個人単位の期間制限)."""
+
+    employee_id: int = Field(ge=1)
+    unit_id: int = Field(ge=1)
+    start_date: dt.date
+    end_date: dt.date
+    source: PriorPeriodSource = PriorPeriodSource.COORDINATOR
+    source_note: Annotated[str, Field(min_length=1, max_length=200)]
+    """The agency the worker came through, or the document the period rests on."""
+
+
+class PriorPeriodRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    employee_id: int
+    client_id: int
+    site_id: int
+    unit_id: int
+    start_date: dt.date
+    end_date: dt.date
+    source: PriorPeriodSource
+    source_note: str
+    entered_by: int | None
+    confirmed_by: int | None
+    confirmed_at: dt.datetime | None
+    created_at: dt.datetime

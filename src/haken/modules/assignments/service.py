@@ -70,8 +70,14 @@ from haken.modules.assignments.errors import (
     ContractPeriodInvalidError,
     ContractUnitArchivedError,
     ContractUnitNotFoundError,
+    PriorPeriodInvalidError,
 )
-from haken.modules.assignments.models import Assignment, AssignmentRate, DispatchContract
+from haken.modules.assignments.models import (
+    Assignment,
+    AssignmentRate,
+    DispatchContract,
+    PriorDispatchPeriod,
+)
 from haken.modules.assignments.repository import DERIVED, AssignmentsRepository
 from haken.modules.assignments.schemas import (
     STATUTORY_MIN_PREMIUMS,
@@ -83,6 +89,7 @@ from haken.modules.assignments.schemas import (
     AssignmentRead,
     AssignmentStatus,
     AssignmentUpdate,
+    AttendanceTerms,
     ClockRead,
     ConflictDatesRead,
     ConflictRead,
@@ -93,13 +100,17 @@ from haken.modules.assignments.schemas import (
     ContractUpdate,
     DeleteOutcome,
     EmployeeNames,
+    EmploymentPeriod,
     MinimumWageWarning,
     OwnAssignmentRead,
     OwnRateRead,
+    PriorPeriodCreate,
+    PriorPeriodRead,
     RateChange,
     RateRead,
     RateTerms,
 )
+from haken.modules.assignments.sorting import ASSIGNMENT_SORTING, CONTRACT_SORTING
 from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
@@ -418,13 +429,38 @@ def _exemption_of(row: Assignment, brief: EmployeeBrief | None) -> Exemption | N
     return result.exemption
 
 
+def _prior_by_worker_unit(
+    periods: Iterable[PriorDispatchPeriod],
+) -> dict[tuple[int, int], list[StoredPeriod]]:
+    """Declared periods through other agencies, by (employee, unit): counted, never exempt
+    (a worker exempt by age or 無期 is exempt now too, which lifts the limit anyway)."""
+    found: dict[tuple[int, int], list[StoredPeriod]] = {}
+    for p in periods:
+        found.setdefault((p.employee_id, p.unit_id), []).append(
+            StoredPeriod(p.start_date, p.end_date, exempt=False)
+        )
+    return found
+
+
+async def _prior_for(
+    repo: AssignmentsRepository, rows: Sequence[Assignment]
+) -> dict[tuple[int, int], list[StoredPeriod]]:
+    """The declared prior periods of the workers and units of ``rows`` (one query)."""
+    periods = await repo.prior_periods(
+        sorted({r.employee_id for r in rows}), sorted({r.unit_id for r in rows})
+    )
+    return _prior_by_worker_unit(periods)
+
+
 def _plan(
     rows: Sequence[Assignment],
     briefs: Mapping[int, EmployeeBrief],
     client_site_date: dt.date | None,
     targets: Iterable[Assignment],
+    prior: Mapping[tuple[int, int], Sequence[StoredPeriod]],
 ) -> dict[Assignment, Clocks]:
-    """Both clocks of each target, from every live assignment at its site."""
+    """Both clocks of each target, from every live assignment at its site and the periods
+    declared through other agencies (``prior``, by employee and unit: individual clock)."""
     live = [r for r in rows if r.status != AssignmentStatus.CANCELLED]
     exemptions = {r: _exemption_of(r, briefs.get(r.employee_id)) for r in live}
     site_periods = [StoredPeriod(r.start_date, r.end_date, exemptions[r] is not None) for r in live]
@@ -436,6 +472,7 @@ def _plan(
             for r in live
             if r.employee_id == target.employee_id and r.unit_id == target.unit_id
         ]
+        unit_periods += prior.get((target.employee_id, target.unit_id), [])
         plans[target] = compute_clocks(
             start=target.start_date,
             unit_periods=unit_periods,
@@ -483,9 +520,13 @@ class AssignmentsService:
         principal: Principal,
         *,
         filters: ContractFilter,
+        sort: str = CONTRACT_SORTING.default,
         request: PageRequest,
     ) -> PageResult[ContractRead]:
-        result = await AssignmentsRepository(session).page_contracts(principal, filters, request)
+        """One page of contracts; ``sort`` is a value of ``CONTRACT_SORTING``."""
+        result = await AssignmentsRepository(session).page_contracts(
+            principal, filters, sort, request
+        )
         return result.with_items([_contract_read(row, principal) for row in result.items])
 
     async def get_contract(
@@ -618,6 +659,7 @@ class AssignmentsService:
         principal: Principal,
         *,
         filters: AssignmentFilter,
+        sort: str = ASSIGNMENT_SORTING.default,
         request: PageRequest,
         today: dt.date,
         names: bool = True,
@@ -626,7 +668,7 @@ class AssignmentsService:
         (a scheduled placement's first rate); with ``names`` one more for the employees'
         names (left out where the page is the employee's own)."""
         repo = AssignmentsRepository(session)
-        result = await repo.page_assignments(principal, filters, request)
+        result = await repo.page_assignments(principal, filters, sort, request)
         rates: dict[int, AssignmentRate] = {}
         if _sees_money(principal):
             rates = await repo.rates_in_force({r.id: _rate_day(r, today) for r in result.items})
@@ -776,7 +818,8 @@ class AssignmentsService:
             rows = [*rows, assignment]
         briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
         placement = await clients_service.get_unit_placement(session, assignment.unit_id)
-        clocks = _plan(rows, briefs, placement.site_conflict_date, [assignment])[assignment]
+        prior = await _prior_for(repo, [assignment])
+        clocks = _plan(rows, briefs, placement.site_conflict_date, [assignment], prior)[assignment]
         remaining = (
             (clocks.conflict_date - today).days if clocks.conflict_date is not None else None
         )
@@ -910,7 +953,8 @@ class AssignmentsService:
             for r in rows
             if r is not target and r.status == AssignmentStatus.ACTIVE and r.end_date >= today
         ]
-        plans = _plan(rows, briefs, placement.site_conflict_date, [target, *others])
+        prior = await _prior_for(repo, rows)
+        plans = _plan(rows, briefs, placement.site_conflict_date, [target, *others], prior)
         clocks = plans[target]
         if target.status != AssignmentStatus.CANCELLED:
             _check_clocks(clocks, target.start_date, target.end_date)
@@ -1164,6 +1208,137 @@ class AssignmentsService:
 
     # --- for jobs and other modules ---------------------------------------------------------------
 
+    async def attendance_terms(
+        self, session: AsyncSession, assignment_ids: Sequence[int]
+    ) -> dict[int, AttendanceTerms]:
+        """The placements' terms the attendance area reads, by assignment id (one query;
+        unscoped: the caller has already scoped its own rows)."""
+        found = await AssignmentsRepository(session).with_contracts(assignment_ids)
+        return {a.id: _attendance_terms(a, c) for a, c in found}
+
+    async def employment_periods(
+        self, session: AsyncSession, employee_ids: Sequence[int]
+    ) -> dict[int, list[EmploymentPeriod]]:
+        """Each employee's placements (not cancelled) by start date with the contract's
+        schedule, in one query; unscoped (jobs and the leave area's own scoped reads)."""
+        found: dict[int, list[EmploymentPeriod]] = {}
+        for a, c in await AssignmentsRepository(session).employment_periods(employee_ids):
+            found.setdefault(a.employee_id, []).append(
+                EmploymentPeriod(
+                    employee_id=a.employee_id,
+                    start_date=a.start_date,
+                    end_date=a.end_date,
+                    working_days=c.working_days,
+                    start_time=c.start_time,
+                    end_time=c.end_time,
+                    break_minutes=c.break_minutes,
+                )
+            )
+        return found
+
+    async def billing_cutoff_day(self, session: AsyncSession, *, contract_id: int) -> int:
+        """The contract's 請求締め日 (0 = 末日); NOT_FOUND for an unknown contract."""
+        found = await AssignmentsRepository(session).billing_cutoff_day(contract_id)
+        if found is None:
+            raise NotFoundError()
+        return found
+
+    # --- prior dispatch periods (through other agencies) ----------------------------------------
+
+    async def list_prior_periods(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        employee_id: int | None,
+        unit_id: int | None,
+        request: PageRequest,
+    ) -> PageResult[PriorPeriodRead]:
+        """Declared periods through other agencies, newest first (site managers: their sites)."""
+        result = await AssignmentsRepository(session).page_prior_periods(
+            principal, employee_id=employee_id, unit_id=unit_id, request=request
+        )
+        return result.with_items([PriorPeriodRead.model_validate(r) for r in result.items])
+
+    async def create_prior_period(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        data: PriorPeriodCreate,
+        today: dt.date,
+    ) -> PriorPeriodRead:
+        """Declare a period the worker spent in the unit through another agency; the stored
+        抵触日 of the worker's running assignments are recomputed with it."""
+        if data.end_date < data.start_date:
+            raise PriorPeriodInvalidError()
+        try:
+            await employees_service.get_brief(session, data.employee_id)
+        except NotFoundError as error:
+            raise AssignmentEmployeeNotFoundError(fields=["employee_id"]) from error
+        try:
+            placement = await clients_service.get_unit_placement(session, data.unit_id)
+        except NotFoundError as error:
+            raise ContractUnitNotFoundError(fields=["unit_id"]) from error
+        repo = AssignmentsRepository(session)
+        row = PriorDispatchPeriod(
+            employee_id=data.employee_id,
+            client_id=placement.client_id,
+            site_id=placement.site_id,
+            unit_id=data.unit_id,
+            start_date=data.start_date,
+            end_date=data.end_date,
+            source=data.source.value,
+            source_note=data.source_note,
+            entered_by=principal.user_id,
+            created_at=utcnow(),
+        )
+        repo.add(row)
+        await _flush(repo)
+        await self.refresh_employee(session, employee_id=data.employee_id, today=today)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="prior_dispatch_period",
+            entity_id=row.id,
+            action="create",
+            after=_snapshot(row),
+        )
+        return PriorPeriodRead.model_validate(row)
+
+    async def delete_prior_period(
+        self, session: AsyncSession, principal: Principal, *, period_id: int, today: dt.date
+    ) -> DeleteOutcome:
+        """Remove a declared period (entered by mistake); the worker's dates are recomputed."""
+        repo = AssignmentsRepository(session)
+        row = await repo.readable_prior_period(principal, period_id)
+        if row is None:
+            raise NotFoundError()
+        before = _snapshot(row)
+        employee_id = row.employee_id
+        await repo.delete(row)
+        await self.refresh_employee(session, employee_id=employee_id, today=today)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="prior_dispatch_period",
+            entity_id=period_id,
+            action="delete",
+            before=before,
+        )
+        return DeleteOutcome(id=period_id, outcome="deleted")
+
+    async def refresh_employee(
+        self, session: AsyncSession, *, employee_id: int, today: dt.date
+    ) -> int:
+        """Recompute the stored 抵触日 at every site where the worker has a running assignment
+        (after their declared prior periods changed); returns how many changed. Idempotent."""
+        repo = AssignmentsRepository(session)
+        changed = 0
+        for site_id in await repo.running_site_ids_of(employee_id, today):
+            changed += await self.refresh_site(session, site_id=site_id, today=today)
+        return changed
+
     async def refresh_site(self, session: AsyncSession, *, site_id: int, today: dt.date) -> int:
         """Recompute the stored 抵触日 of the running assignments at a site (e.g. after the
         client recorded an extension); returns how many changed. Idempotent."""
@@ -1174,7 +1349,8 @@ class AssignmentsService:
             return 0
         briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
         placement = await clients_service.get_unit_placement(session, running[0].unit_id)
-        plans = _plan(rows, briefs, placement.site_conflict_date, running)
+        prior = await _prior_for(repo, running)
+        plans = _plan(rows, briefs, placement.site_conflict_date, running, prior)
         changes = []
         for row in running:
             values = _derived(plans[row])
@@ -1244,6 +1420,29 @@ def _rate_audit(rate: AssignmentRate) -> dict[str, Any]:
             "holiday_bill_pct",
         )
     }
+
+
+def _attendance_terms(assignment: Assignment, contract: DispatchContract) -> AttendanceTerms:
+    scheduled = None
+    if contract.start_time is not None and contract.end_time is not None:
+        start = contract.start_time.hour * 60 + contract.start_time.minute
+        end = contract.end_time.hour * 60 + contract.end_time.minute
+        span = end - start if end > start else end + 24 * 60 - start
+        scheduled = max(0, span - contract.break_minutes)
+    return AttendanceTerms(
+        assignment_id=assignment.id,
+        employee_id=assignment.employee_id,
+        contract_id=assignment.contract_id,
+        client_id=assignment.client_id,
+        site_id=assignment.site_id,
+        start_date=assignment.start_date,
+        end_date=assignment.end_date,
+        status=assignment.status,
+        billing_cutoff_day=contract.billing_cutoff_day,
+        scheduled_minutes=scheduled,
+        weekly_hours_limit=assignment.weekly_hours_limit,
+        vacation_daily_hours_limit=assignment.vacation_daily_hours_limit,
+    )
 
 
 assignments_service = AssignmentsService()

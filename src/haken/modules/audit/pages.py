@@ -17,6 +17,7 @@ from haken.platform.access import AdminPrincipal, Role
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
+from haken.web.formatting import format_iso_text
 from haken.web.i18n import N_, gettext_
 from haken.web.registry import NavItem, registry
 from haken.web.render import render
@@ -38,16 +39,19 @@ SHOWN_CHANGES = 6
 LONG_VALUE = 80
 
 
-def _value(value: Any) -> str:
-    """A diff value as short text: empty is "—", lists and mappings joined, long text cut."""
+def _value(value: Any, zone: str) -> str:
+    """A diff value as short text: empty is "—", lists and mappings joined, long text cut;
+    ISO dates and instants (snapshots keep them as text) as the page's dates."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return gettext_("Yes") if value else gettext_("No")
     if isinstance(value, list):
-        text = ", ".join(_value(v) for v in value)
+        text = ", ".join(_value(v, zone) for v in value)
     elif isinstance(value, dict):
-        text = ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
+        text = ", ".join(f"{k}: {_value(v, zone)}" for k, v in value.items())
+    elif isinstance(value, str):
+        text = format_iso_text(value, zone=zone)
     else:
         text = str(value)
     return text if len(text) <= LONG_VALUE else text[: LONG_VALUE - 1] + "…"
@@ -77,7 +81,7 @@ class EntryView:
     folded: list[Change]
 
 
-def _changes(entry: AuditRead) -> tuple[list[Change], list[Change]]:
+def _changes(entry: AuditRead, zone: str) -> tuple[list[Change], list[Change]]:
     """(shown, folded): what changed first; bookkeeping, fields left empty and any beyond
     ``SHOWN_CHANGES`` fold under "show all"."""
     shown: list[Change] = []
@@ -85,7 +89,8 @@ def _changes(entry: AuditRead) -> tuple[list[Change], list[Change]]:
     for name, pair in entry.changes.items():
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         msgid = registry.field_label(entry.entity_type, name)
-        change = Change(gettext_(msgid) if msgid else name, _value(old), _value(new))
+        label = gettext_(msgid) if msgid else name
+        change = Change(label, _value(old, zone), _value(new, zone))
         quiet = name in BOOKKEEPING or (_empty(old) and _empty(new))
         if quiet or len(shown) >= SHOWN_CHANGES:
             folded.append(change)
@@ -94,10 +99,10 @@ def _changes(entry: AuditRead) -> tuple[list[Change], list[Change]]:
     return shown, folded
 
 
-def _view(entry: AuditRead, users: dict[int, Any]) -> EntryView:
+def _view(entry: AuditRead, users: dict[int, Any], zone: str) -> EntryView:
     record = registry.records.get(entry.entity_type)
     action = registry.actions.get(entry.action)
-    shown, folded = _changes(entry)
+    shown, folded = _changes(entry, zone)
     href = None
     if record is not None and record.href and entry.entity_id.isdigit():
         href = record.href.format(id=entry.entity_id)
@@ -158,7 +163,7 @@ async def audit_log(
         "audit/list.html",
         {
             "result": result,
-            "entries": [_view(entry, users) for entry in result.items],
+            "entries": [_view(entry, users, settings.timezone) for entry in result.items],
             "filters": shown,
             "record_options": _record_options(),
             "filter_user": users.get(user_id) if user_id else None,

@@ -14,6 +14,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.models import AuditEntry
@@ -84,6 +85,31 @@ class AuditService:
                 action=action,
                 changes=diff(before, after),
             )
+        )
+
+    async def record_export(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        entity_type: str,
+        filters: BaseModel,
+        sort: str,
+        file_format: str,
+    ) -> None:
+        """The audit row of a list export (data leaving the system): who, when, which
+        filters, sort and format; never the rows themselves."""
+        await self.record(
+            session,
+            principal,
+            entity_type=entity_type,
+            entity_id="list",
+            action="export",
+            after={
+                "format": file_format,
+                "filters": filters.model_dump(mode="json", exclude_defaults=True),
+                "sort": sort,
+            },
         )
 
     async def list(

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 
-from haken.labor.residence import ResidenceStatus
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
     CandidateCreate,
@@ -17,13 +16,12 @@ from haken.modules.candidates.schemas import (
     CandidateFilter,
     CandidateRead,
     CandidateRemoval,
-    CandidateSort,
-    CandidateStatus,
     CandidateUpdate,
     HireResult,
     StatusChange,
 )
 from haken.modules.candidates.service import candidates_service
+from haken.modules.candidates.sorting import CandidateSort, sort_value
 from haken.modules.employees.schemas import (
     EmployeeHire,
     ResidenceExpiryRead,
@@ -47,24 +45,13 @@ async def list_candidates(
     principal: CoordinatorPrincipal,
     session: SessionDep,
     paging: PageQuery,
-    q: Annotated[str | None, Query(max_length=100, description="prefix of any name form")] = None,
-    status: CandidateStatus | None = None,
-    nationality: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
-    residence_status: ResidenceStatus | None = None,
-    include_archived: bool = False,
-    sort: CandidateSort = CandidateSort.NEWEST,
+    filters: Annotated[CandidateFilter, Query()],
+    sort: CandidateSort = CandidateSort("-created"),  # type: ignore[valid-type]
 ) -> Any:
-    """Candidates, newest first by default; ``q`` matches a prefix of the kanji, kana or
-    romaji name in any width or kana script."""
-    filters = CandidateFilter(
-        q=q,
-        status=status,
-        nationality=nationality,
-        residence_status=residence_status,
-        include_archived=include_archived,
-    )
+    """Candidates, newest first by default (``-created``; ``newest`` is still accepted);
+    ``q`` matches a prefix of the kanji, kana or romaji name in any width or kana script."""
     result = await candidates_service.list(
-        session, principal, filters=filters, sort=sort, request=paging
+        session, principal, filters=filters, sort=sort_value(sort.value), request=paging
     )
     return page(result.items, result.pagination(paging.limit))
 

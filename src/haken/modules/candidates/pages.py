@@ -10,15 +10,16 @@ same access policy (the session cookie signs the image request in).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
-from haken.labor.residence import ResidenceStatus
+from haken.modules.audit.service import audit_service
 from haken.modules.candidates.errors import CandidateLikelyDuplicateError
 from haken.modules.candidates.labels import register_labels
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
@@ -27,7 +28,7 @@ from haken.modules.candidates.schemas import (
     CandidateCreate,
     CandidateDetail,
     CandidateFilter,
-    CandidateSort,
+    CandidateRead,
     CandidateStatus,
     CandidateUpdate,
     Conversation,
@@ -35,19 +36,35 @@ from haken.modules.candidates.schemas import (
     StatusChange,
 )
 from haken.modules.candidates.service import candidates_service
-from haken.modules.employees.labels import EMPLOYMENT_TYPE, TERM_TYPE, labels_for_templates, options
+from haken.modules.candidates.sorting import CANDIDATE_SORTING, CandidateSortField
+from haken.modules.employees.labels import (
+    EMPLOYMENT_TYPE,
+    TERM_TYPE,
+    labels_for_templates,
+    options,
+    residence_label,
+)
 from haken.modules.employees.schemas import EmployeeHire, VersionBody
 from haken.platform.access import CoordinatorPrincipal, Principal, Role
-from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
 from haken.platform.errors import HakenError
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
-from haken.web.params import choice
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    local_moment,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.registry import NavItem, RecordSection, registry
-from haken.web.render import flash, redirect, render
+from haken.web.render import country_name, flash, redirect, render
 
 router = APIRouter(
     prefix="/candidates", include_in_schema=False, dependencies=[Depends(default_limit)]
@@ -74,8 +91,12 @@ SECRET_FIELDS = ("residence_card_number",)
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
+def _zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.settings.timezone)
+
+
 def _today(request: Request) -> dt.date:
-    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    return dt.datetime.now(_zone(request)).date()
 
 
 def _labels() -> dict[str, Any]:
@@ -89,39 +110,108 @@ def _labels() -> dict[str, Any]:
     }
 
 
+LIST_PAGE_SIZE = 50
+
+
+def _columns(zone: ZoneInfo) -> tuple[Column[CandidateRead], ...]:
+    """The candidate list's columns: the screen's headers and the export's header row."""
+    stages = {key.value: gettext_(label) for key, label in STATUS.items()}
+    return (
+        Column(
+            "name",
+            N_("Name"),
+            lambda c: c.name_kanji or c.name_kana,
+            sort=CandidateSortField.KANA,
+        ),
+        Column(
+            "name_romaji", N_("Romaji"), lambda c: c.name_romaji, sort=CandidateSortField.ROMAJI
+        ),
+        Column("birth_date", N_("Birth date"), lambda c: c.birth_date),
+        Column("nationality", N_("Nationality"), lambda c: country_name(c.nationality)),
+        Column(
+            "residence_status",
+            N_("Residence status"),
+            lambda c: residence_label(c.residence_status) or None,
+        ),
+        Column("status", N_("Stage"), lambda c: stages[c.status.value]),
+        Column("reception_date", N_("Received"), lambda c: c.reception_date),
+        Column(
+            "created_at",
+            N_("Registered"),
+            lambda c: local_moment(c.created_at, zone),
+            sort=CandidateSortField.CREATED,
+        ),
+    )
+
+
 @router.get("")
-async def candidates(
-    request: Request,
-    principal: CoordinatorPrincipal,
-    session: SessionDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    status_value: Annotated[str | None, Query(alias="status", max_length=100)] = None,
-    residence_value: Annotated[str | None, Query(alias="residence_status", max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
-    # An unknown filter value (an old link) is ignored, not a 422 (web.params).
-    status = choice(CandidateStatus, status_value)
-    residence_status = choice(ResidenceStatus, residence_value)
-    filters = CandidateFilter(q=q, status=status, residence_status=residence_status)
+async def candidates(request: Request, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+    """Search by any name form, stage and residence status; filters, sort and cursor live in
+    the URL (``web.lists``); an unknown value is ignored, not a 422."""
+    state = ListState.from_query(CandidateFilter, CANDIDATE_SORTING, request.query_params)
     result = await candidates_service.list(
         session,
         principal,
-        filters=filters,
-        sort=CandidateSort.NEWEST,
-        request=PageRequest(limit=50, cursor=cursor),
+        filters=state.filters,
+        sort=state.sort,
+        request=state.page_request(LIST_PAGE_SIZE),
     )
-    shown = {
-        "q": q or "",
-        "status": status.value if status else "",
-        "residence_status": residence_status.value if residence_status else "",
-        "cursor": cursor or "",
-    }
     return render(
         request,
         "candidates/list.html",
-        {"result": result, "filters": shown, **_labels()},
+        {
+            "result": result,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _columns(_zone(request)),
+            **_labels(),
+        },
         block="results",
     )
+
+
+async def _export_rows(
+    database: Database, principal: Principal, state: ListState[CandidateFilter]
+) -> AsyncIterator[list[CandidateRead]]:
+    """Every filtered row, page by page, in a session of its own."""
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[CandidateRead]:
+            return await candidates_service.list(
+                session, principal, filters=state.filters, sort=state.sort, request=page
+            )
+
+        async for result in walk_pages(fetch):
+            yield list(result.items)
+
+
+@router.get("/export.{file_format}")
+async def export_candidates(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered candidate list, every page, as CSV or Excel with the screen's labels
+    (coordinators and above; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(CandidateFilter, CANDIDATE_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="candidate",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    columns = _columns(_zone(request))
+    filename = export_filename("candidates", file_format, _today(request))
+    rows = _export_rows(database, principal, state)
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Candidates"))
 
 
 def _form_page(
@@ -166,7 +256,9 @@ async def create_candidate(
             )
         except HakenError as error:
             state.add_error(error)
-            existing = error.details.get("candidate_id") if isinstance(error.details, dict) else None
+            existing = (
+                error.details.get("candidate_id") if isinstance(error.details, dict) else None
+            )
             if state.override is not None and existing:
                 state.override = replace(state.override, link=f"/candidates/{existing}")
     if not state.ok:
@@ -338,6 +430,7 @@ async def upload_photo(
     """Replace the photo (multipart form); the service reads the type from the content."""
     form = await request.form()
     state = parse_form(VersionBody, form)
+    state.values["photo"] = ""  # the file input: a refusal naming it lands on it
     upload = form.get("photo")
     content = await upload.read(PHOTO_MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
     if not content:

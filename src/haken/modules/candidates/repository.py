@@ -10,20 +10,16 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, false, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, delete, false, or_, select
 
 from haken.modules.candidates.models import Candidate, CandidateStatusChange
-from haken.modules.candidates.schemas import CandidateFilter, CandidateSort
+from haken.modules.candidates.schemas import CandidateFilter
+from haken.modules.candidates.sorting import CANDIDATE_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.names import name_key, prefix_match, romaji_key
-from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+from haken.platform.pagination import PageRequest, PageResult, SortKey
+from haken.platform.repository import ModelRepository
 
-SORTS: dict[CandidateSort, tuple[SortKey, ...]] = {
-    CandidateSort.NEWEST: (SortKey(Candidate.created_at, "desc"), SortKey(Candidate.id, "desc")),
-    CandidateSort.KANA: (SortKey(Candidate.kana_key, "asc"), SortKey(Candidate.id, "asc")),
-    CandidateSort.ROMAJI: (SortKey(Candidate.romaji_key, "asc"), SortKey(Candidate.id, "asc")),
-}
 EXPIRY_SORT = (SortKey(Candidate.residence_card_expiry, "asc"), SortKey(Candidate.id, "asc"))
 
 
@@ -40,34 +36,16 @@ def name_condition(q: str) -> Any:
     return or_(*clauses) if clauses else false()
 
 
-async def fetch_page(
-    session: AsyncSession, statement: Select[Any], keys: Sequence[SortKey], request: PageRequest
-) -> PageResult[Any]:
-    """One query per page; with ``count`` the total rides along as a scalar subquery, so a
-    counted page costs no extra round trip."""
-    paged = apply_keyset(statement, keys, request)
-    if not request.count:
-        return build_page((await session.scalars(paged)).all(), keys, request)
-    counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    result = (await session.execute(paged.add_columns(counted.scalar_subquery()))).all()
-    if result:
-        total = int(result[0][1])
-    elif request.cursor is None:
-        total = 0
-    else:  # past the last row: the total needs its own query
-        total = int(await session.scalar(counted) or 0)
-    return build_page([row[0] for row in result], keys, request, total)
+class CandidateRepository(ModelRepository[Candidate]):
+    model = Candidate
 
-
-class CandidateRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def _readable(self, principal: Principal) -> Select[tuple[Candidate]]:
+    def readable_statement(self, principal: Principal) -> Select[tuple[Candidate]]:
         statement = select(Candidate)
         if not principal.is_at_least(Role.COORDINATOR):
             statement = statement.where(false())
         return statement
+
+    _readable = readable_statement
 
     def list_statement(
         self, principal: Principal, filters: CandidateFilter
@@ -88,16 +66,15 @@ class CandidateRepository:
             )
         return statement
 
-    async def page(
+    async def page_list(
         self,
         principal: Principal,
         filters: CandidateFilter,
-        sort: CandidateSort,
+        sort: str,
         request: PageRequest,
     ) -> PageResult[Candidate]:
         statement = self.list_statement(principal, filters)
-        keys = SORTS[sort]
-        return await fetch_page(self.session, statement, keys, request)
+        return await self.page(statement, CANDIDATE_SORTING.keys(sort), request)
 
     def expiring_statement(
         self, principal: Principal, until: dt.date, statuses: Sequence[str]
@@ -112,11 +89,7 @@ class CandidateRepository:
         self, principal: Principal, until: dt.date, statuses: Sequence[str], request: PageRequest
     ) -> PageResult[Candidate]:
         statement = self.expiring_statement(principal, until, statuses)
-        return await fetch_page(self.session, statement, EXPIRY_SORT, request)
-
-    async def readable(self, principal: Principal, candidate_id: int) -> Candidate | None:
-        statement = self._readable(principal).where(Candidate.id == candidate_id)
-        return (await self.session.scalars(statement)).first()
+        return await self.page(statement, EXPIRY_SORT, request)
 
     async def likely_duplicate(
         self, principal: Principal, key: str, birth_date: dt.date | None
@@ -137,12 +110,6 @@ class CandidateRepository:
             .order_by(CandidateStatusChange.changed_at, CandidateStatusChange.id)
         )
         return (await self.session.scalars(statement)).all()
-
-    def add(self, row: object) -> None:
-        self.session.add(row)
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def delete(self, row: Candidate) -> None:
         await self.session.execute(

@@ -23,7 +23,7 @@ from haken.modules.employees.schemas import (
     Text100,
 )
 from haken.platform.editing import NotNull
-from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.schemas import InputModel, ListFilter
 from haken.platform.types import expecting
 
 # --- the pipeline ---------------------------------------------------------------------------
@@ -153,12 +153,6 @@ class CommuteMethod(StrEnum):
     PUBLIC_TRANSPORT = "public_transport"
     COMPANY_SHUTTLE = "company_shuttle"  # 送迎
     OTHER = "other"
-
-
-class CandidateSort(StrEnum):
-    NEWEST = "newest"
-    KANA = "kana"
-    ROMAJI = "romaji"
 
 
 YearMonth = Annotated[
@@ -305,10 +299,12 @@ class HireResult(BaseModel):
     employee: EmployeeDetail
 
 
-class CandidateFilter(QueryModel):
-    q: str | None = None
+class CandidateFilter(ListFilter):
+    """The candidate list's filters (API and page); the sort is ``CANDIDATE_SORTING``."""
+
+    q: Annotated[str | None, Field(max_length=100, description="prefix of any name form")] = None
     status: CandidateStatus | None = None
-    nationality: str | None = None
+    nationality: Annotated[str | None, Field(pattern=r"^[A-Za-z]{2}$")] = None
     residence_status: ResidenceStatus | None = None
     include_archived: bool = False
 

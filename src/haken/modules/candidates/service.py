@@ -36,7 +36,6 @@ from haken.modules.candidates.schemas import (
     CandidateDetail,
     CandidateFilter,
     CandidateRead,
-    CandidateSort,
     CandidateStatus,
     CandidateUpdate,
     HireResult,
@@ -169,10 +168,11 @@ class CandidatesService:
         principal: Principal,
         *,
         filters: CandidateFilter,
-        sort: CandidateSort,
+        sort: str,
         request: PageRequest,
     ) -> PageResult[CandidateRead]:
-        page = await CandidateRepository(session).page(principal, filters, sort, request)
+        """One page of the list; ``sort`` is a value of ``CANDIDATE_SORTING``."""
+        page = await CandidateRepository(session).page_list(principal, filters, sort, request)
         return PageResult(
             items=[to_read(row) for row in page.items],
             next_cursor=page.next_cursor,

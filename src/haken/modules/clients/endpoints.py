@@ -36,6 +36,7 @@ from haken.modules.clients.schemas import (
     UnitUpdate,
 )
 from haken.modules.clients.service import clients_service
+from haken.modules.clients.sorting import CLIENT_SORTING, ClientSort
 from haken.platform.access import CoordinatorPrincipal, SiteManagerPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.jptext import PREFECTURE_PATTERN
@@ -73,11 +74,13 @@ async def list_clients(
     q: Search = None,
     prefecture: PrefectureQuery = None,
     status: Status = "active",
-    sort: NameSort = "name",
+    sort: ClientSort = ClientSort(CLIENT_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
     """Client companies; ``prefecture`` is the head office's."""
-    filters = ClientFilter(q=q, prefecture=prefecture, status=status, sort=sort)
-    result = await clients_service.list_clients(session, principal, filters=filters, request=paging)
+    filters = ClientFilter(q=q, prefecture=prefecture, status=status)
+    result = await clients_service.list_clients(
+        session, principal, filters=filters, sort=sort.value, request=paging
+    )
     return page(result.items, result.pagination(paging.limit))
 
 

@@ -7,12 +7,14 @@ The same service as ``endpoints.py``. A site shows its 抵触日 (the site's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.audit.service import audit_service
 from haken.modules.clients.labels import register_labels
 from haken.modules.clients.schemas import (
     ClientCreate,
@@ -29,15 +31,26 @@ from haken.modules.clients.schemas import (
     UnitUpdate,
 )
 from haken.modules.clients.service import clients_service
+from haken.modules.clients.sorting import CLIENT_SORTING, ClientSortField
 from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
-from haken.platform.deps import SessionDep
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.jptext import PREFECTURES
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    local_moment,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render
@@ -48,8 +61,12 @@ CONFLICT_WINDOW_DAYS = 90
 ENTITY_KINDS = {"corporation": N_("Corporation"), "individual": N_("Individual")}
 
 
+def _zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.settings.timezone)
+
+
 def _today(request: Request) -> dt.date:
-    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    return dt.datetime.now(_zone(request)).date()
 
 
 def _labels() -> dict[str, Any]:
@@ -57,39 +74,108 @@ def _labels() -> dict[str, Any]:
         "prefectures": PREFECTURES,
         "prefecture_options": [("", "—")] + [(c, f"{c} {n}") for c, n in PREFECTURES.items()],
         "entity_options": [(k, gettext_(v)) for k, v in ENTITY_KINDS.items()],
+        "entity_labels": {k: gettext_(v) for k, v in ENTITY_KINDS.items()},
     }
 
 
 # --- clients ---------------------------------------------------------------------------------
 
 
+LIST_PAGE_SIZE = 50
+
+
+def _client_columns(zone: ZoneInfo) -> tuple[Column[ClientRead], ...]:
+    """The client list's columns: the screen's headers and the export's header row."""
+    kinds = {key: gettext_(label) for key, label in ENTITY_KINDS.items()}
+    return (
+        Column("name", N_("Company name"), lambda c: c.name, sort=ClientSortField.NAME),
+        Column("name_kana", N_("Company name in kana"), lambda c: c.name_kana),
+        Column("entity_kind", N_("Kind"), lambda c: kinds.get(c.entity_kind, c.entity_kind)),
+        Column(
+            "prefecture",
+            N_("Prefecture"),
+            lambda c: PREFECTURES.get(c.prefecture) if c.prefecture else None,
+        ),
+        Column("phone", N_("Phone"), lambda c: c.phone),
+        Column(
+            "created_at",
+            N_("Registered"),
+            lambda c: local_moment(c.created_at, zone),
+            sort=ClientSortField.CREATED,
+        ),
+    )
+
+
 @router.get("/clients")
-async def clients(
-    request: Request,
-    principal: SiteManagerPrincipal,
-    session: SessionDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    status: Literal["active", "archived"] = "active",
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
+async def clients(request: Request, principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+    """Search by name or kana, head office prefecture, active or archived; filters, sort and
+    cursor live in the URL (``web.lists``)."""
+    state = ListState.from_query(ClientFilter, CLIENT_SORTING, request.query_params)
     result = await clients_service.list_clients(
         session,
         principal,
-        filters=ClientFilter(q=q, status=status),
-        request=PageRequest(limit=50, cursor=cursor),
+        filters=state.filters,
+        sort=state.sort,
+        request=state.page_request(LIST_PAGE_SIZE),
     )
-    shown = {"q": q or "", "status": status, "cursor": cursor or ""}
     return render(
         request,
         "clients/list.html",
         {
             "result": result,
-            "filters": shown,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _client_columns(_zone(request)),
             "can_create": principal.is_at_least(Role.COORDINATOR),
+            "can_export": principal.is_at_least(Role.COORDINATOR),
             **_labels(),
         },
         block="results",
     )
+
+
+async def _export_clients(
+    database: Database, principal: Principal, state: ListState[ClientFilter]
+) -> AsyncIterator[list[ClientRead]]:
+    """Every filtered row, page by page, in a session of its own."""
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[ClientRead]:
+            return await clients_service.list_clients(
+                session, principal, filters=state.filters, sort=state.sort, request=page
+            )
+
+        async for result in walk_pages(fetch):
+            yield list(result.items)
+
+
+@router.get("/clients/export.{file_format}")
+async def export_clients(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered client list, every page, as CSV or Excel with the screen's labels
+    (coordinators and above; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(ClientFilter, CLIENT_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="client",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    columns = _client_columns(_zone(request))
+    filename = export_filename("clients", file_format, _today(request))
+    rows = _export_clients(database, principal, state)
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Clients"))
 
 
 def _client_form(

@@ -23,6 +23,7 @@ from haken.modules.clients.models import (
     SiteExtension,
 )
 from haken.modules.clients.schemas import ClientFilter, ContactFilter, SiteFilter, UnitFilter
+from haken.modules.clients.sorting import CLIENT_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.jptext import prefix_pattern, search_key
 from haken.platform.pagination import (
@@ -42,12 +43,6 @@ def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
     return (SortKey(column, direction), SortKey(id_column, direction))
 
 
-CLIENT_SORTS = {
-    "name": _sort(Client.sort_key, Client.id, False),
-    "-name": _sort(Client.sort_key, Client.id, True),
-    "created": _sort(Client.created_at, Client.id, False),
-    "-created": _sort(Client.created_at, Client.id, True),
-}
 SITE_SORTS = {
     "name": _sort(ClientSite.name_key, ClientSite.id, False),
     "-name": _sort(ClientSite.name_key, ClientSite.id, True),
@@ -111,7 +106,7 @@ class ClientsRepository(Repository):
     # clients ---------------------------------------------------------------------------------
 
     async def page_clients(
-        self, principal: Principal, filters: ClientFilter, request: PageRequest
+        self, principal: Principal, filters: ClientFilter, sort: str, request: PageRequest
     ) -> PageResult[Client]:
         statement = select(Client).where(
             self._client_scope(principal), Client.archived.is_(filters.status == "archived")
@@ -122,7 +117,7 @@ class ClientsRepository(Repository):
         if name_match is not None:
             kana_match = _prefix(Client.kana_key, filters.q)
             statement = statement.where(or_(name_match, kana_match))
-        return await self.page(statement, CLIENT_SORTS[filters.sort], request)
+        return await self.page(statement, CLIENT_SORTING.keys(sort), request)
 
     async def readable_client(self, principal: Principal, client_id: int) -> Client | None:
         statement = select(Client).where(Client.id == client_id, self._client_scope(principal))

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, computed_field
 
 from haken.platform.editing import NotNull
 from haken.platform.jptext import PREFECTURE_PATTERN, PREFECTURES
-from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.schemas import InputModel, ListFilter, QueryModel
 from haken.platform.types import PhoneNumber, PostalCode
 
 EntityKind = Literal["corporation", "individual"]
@@ -102,11 +102,12 @@ class ClientRead(AddressRead):
     version: int
 
 
-class ClientFilter(QueryModel):
-    q: str | None = None
-    prefecture: str | None = None
+class ClientFilter(ListFilter):
+    """The client list's filters (API and page); the sort is ``sorting.CLIENT_SORTING``."""
+
+    q: Annotated[str | None, Field(max_length=100)] = None
+    prefecture: Annotated[str | None, Field(pattern=PREFECTURE_PATTERN)] = None
     status: Status = "active"
-    sort: NameSort = "name"
 
 
 class DeleteOutcome(BaseModel):

@@ -64,6 +64,7 @@ from haken.modules.clients.schemas import (
     UnitRead,
     UnitUpdate,
 )
+from haken.modules.clients.sorting import CLIENT_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
 from haken.platform.editing import (
@@ -160,9 +161,11 @@ class ClientsService:
         principal: Principal,
         *,
         filters: ClientFilter,
+        sort: str = CLIENT_SORTING.default,
         request: PageRequest,
     ) -> PageResult[ClientRead]:
-        result = await ClientsRepository(session).page_clients(principal, filters, request)
+        """One page of the client list; ``sort`` is a value of ``CLIENT_SORTING``."""
+        result = await ClientsRepository(session).page_clients(principal, filters, sort, request)
         return result.with_items([ClientRead.model_validate(row) for row in result.items])
 
     async def get_client(

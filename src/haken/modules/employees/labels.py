@@ -134,6 +134,7 @@ PERSON_FIELDS = {
     "residence_card_expiry": N_("Period of stay ends"),
     "extra_activity_permission": N_("Permission for activities outside the status"),
     "extra_activity_weekly_hours": N_("Weekly hours permitted"),
+    "long_vacations": N_("School long vacations"),
 }
 EMPLOYEE_FIELDS = {
     **PERSON_FIELDS,

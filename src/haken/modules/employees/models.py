@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +58,10 @@ class Employee(IdMixin, TimestampMixin, VersionedMixin, Base):
     renewal_decided_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # labor.residence.work_permitted_until of the three dates above, kept for the index.
     work_permitted_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # 留学: the school's long vacations [{"start", "end"}] (attendance's 8 h a day rule).
+    long_vacations: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, nullable=False, default=list, server_default=text("'[]'")
+    )
     extra_activity_permission: Mapped[str] = mapped_column(String(12), nullable=False)
     extra_activity_weekly_hours: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
 

@@ -152,6 +152,21 @@ class EmployeeRepository(ModelRepository[Employee]):
         statement = select(Employee).where(Employee.id.in_(sorted(set(ids))))
         return (await self.session.scalars(statement)).all()
 
+    async def employed_ids(self, *, on: dt.date, left_since: dt.date) -> list[int]:
+        statement = (
+            select(Employee.id)
+            .where(
+                Employee.hire_date <= on,
+                or_(Employee.leave_date.is_(None), Employee.leave_date >= left_since),
+            )
+            .order_by(Employee.id)
+        )
+        return list((await self.session.scalars(statement)).all())
+
+    async def readable_ids(self, principal: Principal) -> list[int]:
+        statement = self.readable_statement(principal).with_only_columns(Employee.id)
+        return list((await self.session.scalars(statement)).all())
+
     async def duplicate_of(self, romaji: str, birth_date: dt.date) -> int | None:
         statement = select(Employee.id).where(
             Employee.romaji_key == romaji, Employee.birth_date == birth_date

@@ -333,6 +333,23 @@ class EmployeeHire(EmploymentFields):
     version: int = Field(ge=1)
 
 
+class VacationRange(InputModel):
+    """A long vacation of the worker's school (学則で定める長期休業期間), both days included."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VacationRange:
+        if self.end < self.start:
+            raise ValueError("the vacation ends before it starts")
+        return self
+
+
+LongVacations = Annotated[list[VacationRange], Field(max_length=20)]
+"""留学: the school's long vacations, in which 8 h a day replaces 28 h a week (attendance)."""
+
+
 class EmployeeCreate(PersonCreateFields, EmploymentFields):
     """A direct registration (staff, re-imports); hires from candidates go through hire."""
 
@@ -343,6 +360,7 @@ class EmployeeCreate(PersonCreateFields, EmploymentFields):
     withholding_column: WithholdingColumn = WithholdingColumn.KOU
     conversion_exempt: bool = False
     dependants: list[DependantInput] = Field(default_factory=list, max_length=30)
+    long_vacations: LongVacations = Field(default_factory=list)
 
     @field_validator("my_number")
     @classmethod
@@ -354,6 +372,7 @@ class EmployeeUpdate(PersonFields):
     """Partial edit; an explicit ``null`` clears a field (e.g. My Number after retention)."""
 
     version: int = Field(ge=1)
+    long_vacations: Annotated[LongVacations | None, NotNull] = None
     renewal_applied_on: dt.date | None = None
     renewal_decided_on: dt.date | None = None
     my_number: str | None = None
@@ -454,6 +473,7 @@ class EmployeeRead(BaseModel):
     )
     extra_activity_permission: ExtraActivityPermission
     extra_activity_weekly_hours: int | None
+    long_vacations: list[VacationRange] = Field(default_factory=list)
     phone: str | None
     email: str | None
     postal_code: str | None
@@ -556,6 +576,7 @@ class EmployeeBrief(BaseModel):
     work_permitted_until: dt.date | None
     extra_activity_permission: ExtraActivityPermission
     extra_activity_weekly_hours: int | None
+    long_vacations: tuple[tuple[dt.date, dt.date], ...] = ()
     employment_type: EmploymentType
     term_type: TermType
     status: EmployeeStatus
@@ -563,6 +584,9 @@ class EmployeeBrief(BaseModel):
     current_client_id: int | None
     current_site_id: int | None
     archived: bool
+    hire_date: dt.date | None = None
+    leave_date: dt.date | None = None
+    employee_number: str | None = None
 
     @property
     def display_name(self) -> str:

@@ -140,6 +140,7 @@ _PLAIN_FIELDS = (
     "renewal_decided_on",
     "extra_activity_permission",
     "extra_activity_weekly_hours",
+    "long_vacations",
     "phone",
     "email",
     "postal_code",
@@ -174,11 +175,14 @@ _NOT_NULL = frozenset(
         "withholding_column",
         "conversion_exempt",
         "notes",
+        "long_vacations",
     }
 )
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, list):  # long_vacations: stored as JSON
+        return [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in value]
     return value.value if hasattr(value, "value") else value
 
 
@@ -264,6 +268,10 @@ def to_brief(row: Employee) -> EmployeeBrief:
         work_permitted_until=row.work_permitted_until,
         extra_activity_permission=row.extra_activity_permission,  # type: ignore[arg-type]
         extra_activity_weekly_hours=row.extra_activity_weekly_hours,
+        long_vacations=tuple(
+            (dt.date.fromisoformat(v["start"]), dt.date.fromisoformat(v["end"]))
+            for v in row.long_vacations or ()
+        ),
         employment_type=row.employment_type,  # type: ignore[arg-type]
         term_type=row.term_type,  # type: ignore[arg-type]
         status=row.status,  # type: ignore[arg-type]
@@ -271,6 +279,9 @@ def to_brief(row: Employee) -> EmployeeBrief:
         current_client_id=row.current_client_id,
         current_site_id=row.current_site_id,
         archived=row.archived_at is not None,
+        hire_date=row.hire_date,
+        leave_date=row.leave_date,
+        employee_number=row.employee_number,
     )
 
 
@@ -547,6 +558,18 @@ class EmployeesService:
     ) -> dict[int, EmployeeBrief]:
         """Briefs of the employees that exist among ``ids``, in one query."""
         return {row.id: to_brief(row) for row in await EmployeeRepository(session).by_ids(ids)}
+
+    async def employed_ids(
+        self, session: AsyncSession, *, on: dt.date, left_since: dt.date
+    ) -> list[int]:
+        """Ids of the employees hired by ``on`` who had not left before ``left_since``
+        (unscoped, for jobs: the leave grants), in id order, one query."""
+        return await EmployeeRepository(session).employed_ids(on=on, left_since=left_since)
+
+    async def readable_ids(self, session: AsyncSession, principal: Principal) -> list[int]:
+        """Ids of every employee ``principal`` may read (one query; for other areas' scoped
+        lists of a site manager)."""
+        return await EmployeeRepository(session).readable_ids(principal)
 
     async def set_current_placement(
         self,

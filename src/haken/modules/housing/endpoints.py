@@ -20,7 +20,6 @@ from haken.modules.housing.schemas import (
     DeleteOutcome,
     MoveIn,
     MoveOut,
-    NameSort,
     OccupancyFilter,
     OccupancyRead,
     OccupancyUpdate,
@@ -31,6 +30,7 @@ from haken.modules.housing.schemas import (
     StaySort,
 )
 from haken.modules.housing.service import housing_service
+from haken.modules.housing.sorting import APARTMENT_SORTING, ApartmentSort
 from haken.platform.access import CoordinatorPrincipal, CurrentPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.jptext import PREFECTURE_PATTERN
@@ -57,11 +57,11 @@ async def list_apartments(
     q: Search = None,
     prefecture: PrefectureQuery = None,
     status: Status = "active",
-    sort: NameSort = "name",
+    sort: ApartmentSort = ApartmentSort(APARTMENT_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
-    filters = ApartmentFilter(q=q, prefecture=prefecture, status=status, sort=sort)
+    filters = ApartmentFilter(q=q, prefecture=prefecture, status=status)
     result = await housing_service.list_apartments(
-        session, principal, filters=filters, request=paging
+        session, principal, filters=filters, sort=sort.value, request=paging
     )
     return page(result.items, result.pagination(paging.limit))
 
@@ -226,12 +226,12 @@ async def occupancy(
     on: Annotated[Day | None, Query(description="default: today (Asia/Tokyo)")] = None,
     q: Search = None,
     prefecture: PrefectureQuery = None,
-    sort: NameSort = "name",
+    sort: ApartmentSort = ApartmentSort(APARTMENT_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
     """Per apartment and room: capacity, occupied, vacancies."""
-    filters = ApartmentFilter(q=q, prefecture=prefecture, status="active", sort=sort)
+    filters = ApartmentFilter(q=q, prefecture=prefecture, status="active")
     result = await housing_service.occupancy(
-        session, principal, filters=filters, on=on, request=paging
+        session, principal, filters=filters, sort=sort.value, on=on, request=paging
     )
     return page(result.items, result.pagination(paging.limit))
 

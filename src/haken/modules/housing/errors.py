@@ -16,7 +16,7 @@ class EmployeeAlreadyHousedError(HakenError):
     code = "HOUSING_EMPLOYEE_ALREADY_HOUSED"
     status_code = 409
     message_en = "The employee already lives in company housing during this period."
-    message_ja = "この従業員はこの期間に既に社宅に入居しています。"
+    message_ja = "この社員はこの期間に既に社宅に入居しています。"
 
 
 class ParkingFullError(HakenError):
@@ -67,4 +67,4 @@ class UnknownEmployeeError(HakenError):
     code = "HOUSING_EMPLOYEE_UNKNOWN"
     status_code = 422
     message_en = "No such employee, or the employee has left."
-    message_ja = "従業員が存在しないか、退職済みです。"
+    message_ja = "社員が存在しないか、退職済みです。"

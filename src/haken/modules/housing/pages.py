@@ -7,17 +7,20 @@ sees their own stays in the portal.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.audit.service import audit_service
 from haken.modules.employees.service import employees_service
 from haken.modules.housing.labels import register_labels
 from haken.modules.housing.schemas import (
     ApartmentCreate,
     ApartmentFilter,
+    ApartmentOccupancy,
     ApartmentRead,
     ApartmentUpdate,
     MoveIn,
@@ -28,15 +31,26 @@ from haken.modules.housing.schemas import (
     RoomUpdate,
 )
 from haken.modules.housing.service import housing_service
+from haken.modules.housing.sorting import APARTMENT_SORTING, ApartmentSortField
 from haken.platform.access import CoordinatorPrincipal, Principal, Role
-from haken.platform.deps import SessionDep
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError, NotFoundError
 from haken.platform.jptext import PREFECTURES
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
+from haken.web.formatting import format_day
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import flash, redirect, render
 
@@ -64,29 +78,89 @@ def _labels() -> dict[str, Any]:
     }
 
 
+LIST_PAGE_SIZE = 50
+
+
+def _columns() -> tuple[Column[ApartmentOccupancy], ...]:
+    """The occupancy list's columns: the screen's headers and the export's header row."""
+    return (
+        Column("name", N_("Apartment"), lambda a: a.name, sort=ApartmentSortField.NAME),
+        Column("prefecture", N_("Prefecture"), lambda a: PREFECTURES.get(a.prefecture)),
+        Column("capacity", N_("Beds"), lambda a: a.capacity),
+        Column("occupied", N_("Occupied"), lambda a: a.occupied),
+        Column("vacancies", N_("Vacant"), lambda a: a.vacancies),
+    )
+
+
 @router.get("")
-async def occupancy(
-    request: Request,
-    principal: CoordinatorPrincipal,
-    session: SessionDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
-    """Every apartment with its capacity, occupants today and vacancies."""
+async def occupancy(request: Request, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+    """Every apartment with its capacity, occupants today and vacancies; filters, sort and
+    cursor live in the URL (``web.lists``)."""
+    state = ListState.from_query(ApartmentFilter, APARTMENT_SORTING, request.query_params)
     result = await housing_service.occupancy(
         session,
         principal,
-        filters=ApartmentFilter(q=q),
+        filters=state.filters,
+        sort=state.sort,
         on=_today(request),
-        request=PageRequest(limit=50, cursor=cursor),
+        request=state.page_request(LIST_PAGE_SIZE),
     )
-    shown = {"q": q or "", "cursor": cursor or ""}
     return render(
         request,
         "housing/list.html",
-        {"result": result, "filters": shown, **_labels()},
+        {
+            "result": result,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _columns(),
+            **_labels(),
+        },
         block="results",
     )
+
+
+async def _export_rows(
+    database: Database, principal: Principal, state: ListState[ApartmentFilter], on: dt.date
+) -> AsyncIterator[list[ApartmentOccupancy]]:
+    """Every filtered apartment, page by page, in a session of its own."""
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[ApartmentOccupancy]:
+            return await housing_service.occupancy(
+                session, principal, filters=state.filters, sort=state.sort, on=on, request=page
+            )
+
+        async for result in walk_pages(fetch):
+            yield list(result.items)
+
+
+@router.get("/export.{file_format}")
+async def export_occupancy(
+    request: Request,
+    principal: CoordinatorPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """Today's occupancy of the filtered apartments as CSV or Excel with the screen's labels
+    (coordinators and above; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(ApartmentFilter, APARTMENT_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="housing_apartment",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    columns = _columns()
+    filename = export_filename("housing", file_format, _today(request))
+    rows = _export_rows(database, principal, state, _today(request))
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Housing"))
 
 
 def _apartment_form(
@@ -364,7 +438,7 @@ async def move_in(
             request,
             "success",
             gettext_("The move-in on %(date)s was recorded; it is listed under scheduled move-ins.")
-            % {"date": stay.move_in.isoformat()},
+            % {"date": format_day(stay.move_in)},
         )
     else:
         flash(request, "success", gettext_("The move-in was recorded."))

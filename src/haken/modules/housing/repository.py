@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.housing.models import Apartment, Occupancy, Room
 from haken.modules.housing.schemas import ApartmentFilter, OccupancyFilter
+from haken.modules.housing.sorting import APARTMENT_SORTING
 from haken.platform.jptext import prefix_pattern, search_key
 from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
 
@@ -25,12 +26,6 @@ def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
     return (SortKey(column, direction), SortKey(id_column, direction))
 
 
-APARTMENT_SORTS = {
-    "name": _sort(Apartment.name_key, Apartment.id, False),
-    "-name": _sort(Apartment.name_key, Apartment.id, True),
-    "created": _sort(Apartment.created_at, Apartment.id, False),
-    "-created": _sort(Apartment.created_at, Apartment.id, True),
-}
 ROOM_SORT = _sort(Room.name, Room.id, False)
 STAY_SORTS = {
     "move_in": _sort(Occupancy.move_in, Occupancy.id, False),
@@ -114,7 +109,7 @@ class HousingRepository:
     # apartments and rooms -----------------------------------------------------------------
 
     async def page_apartments(
-        self, filters: ApartmentFilter, request: PageRequest
+        self, filters: ApartmentFilter, sort: str, request: PageRequest
     ) -> PageResult[Apartment]:
         statement = select(Apartment).where(Apartment.archived.is_(filters.status == "archived"))
         if filters.prefecture:
@@ -122,7 +117,7 @@ class HousingRepository:
         key = search_key(filters.q) if filters.q else ""
         if key:
             statement = statement.where(Apartment.name_key.like(prefix_pattern(key), escape="\\"))
-        return await _page(self.session, statement, APARTMENT_SORTS[filters.sort], request)
+        return await _page(self.session, statement, APARTMENT_SORTING.keys(sort), request)
 
     async def apartment(self, apartment_id: int) -> Apartment | None:
         return await self.session.get(Apartment, apartment_id)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from haken.platform.editing import NotNull
 from haken.platform.jptext import PREFECTURE_PATTERN, PREFECTURES
-from haken.platform.schemas import InputModel, QueryModel
+from haken.platform.schemas import InputModel, ListFilter, QueryModel
 from haken.platform.types import PhoneNumber, PostalCode
 
 UtilitiesPolicy = Literal["included", "flat", "tenant"]
@@ -95,11 +95,12 @@ class ApartmentRead(BaseModel):
         return PREFECTURES.get(self.prefecture)
 
 
-class ApartmentFilter(QueryModel):
-    q: str | None = None
-    prefecture: str | None = None
+class ApartmentFilter(ListFilter):
+    """The apartment lists' filters (API and page); the sort is ``APARTMENT_SORTING``."""
+
+    q: Annotated[str | None, Field(max_length=100)] = None
+    prefecture: Annotated[str | None, Field(pattern=PREFECTURE_PATTERN)] = None
     status: Status = "active"
-    sort: NameSort = "name"
 
 
 class RoomCreate(InputModel):

@@ -60,6 +60,7 @@ from haken.modules.housing.schemas import (
     RoomRead,
     RoomUpdate,
 )
+from haken.modules.housing.sorting import APARTMENT_SORTING
 from haken.platform.access import Principal
 from haken.platform.editing import (
     apply_changes,
@@ -150,9 +151,10 @@ class HousingService:
         principal: Principal,
         *,
         filters: ApartmentFilter,
+        sort: str = APARTMENT_SORTING.default,
         request: PageRequest,
     ) -> PageResult[ApartmentRead]:
-        result = await HousingRepository(session).page_apartments(filters, request)
+        result = await HousingRepository(session).page_apartments(filters, sort, request)
         return result.with_items([ApartmentRead.model_validate(r) for r in result.items])
 
     async def get_apartment(
@@ -523,6 +525,7 @@ class HousingService:
         principal: Principal,
         *,
         filters: ApartmentFilter,
+        sort: str = APARTMENT_SORTING.default,
         on: dt.date | None,
         request: PageRequest,
     ) -> PageResult[ApartmentOccupancy]:
@@ -532,7 +535,7 @@ class HousingService:
         """
         day = on or today()
         repo = HousingRepository(session)
-        result = await repo.page_apartments(filters, request)
+        result = await repo.page_apartments(filters, sort, request)
         rooms = await repo.room_occupancy([a.id for a in result.items], day)
         by_apartment: dict[int, list[RoomOccupancy]] = {}
         for room, occupied in rooms:

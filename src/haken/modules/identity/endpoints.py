@@ -25,6 +25,7 @@ from haken.modules.identity.schemas import (
     UserRead,
 )
 from haken.modules.identity.service import ClientInfo, identity_service
+from haken.modules.identity.sorting import USER_SORTING, UserSort
 from haken.platform.access import (
     AdminPrincipal,
     CurrentPrincipal,
@@ -227,9 +228,11 @@ async def list_users(
     paging: PageQuery,
     q: Annotated[str | None, Query(max_length=100, description="e-mail or name contains")] = None,
     role: Role | None = None,
+    sort: UserSort = UserSort(USER_SORTING.default),  # type: ignore[valid-type]
 ) -> Any:
+    """Users, in registration order by default (``sort=email`` / ``-email``, ``-registered``)."""
     result = await identity_service.list_users(
-        session, principal, search=q, role=role, request=paging
+        session, principal, search=q, role=role, request=paging, sort=sort.value
     )
     return page(result.items, result.pagination(paging.limit))
 

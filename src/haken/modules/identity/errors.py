@@ -138,7 +138,7 @@ class EmployeeLinkRoleError(HakenError):
     code = "USER_EMPLOYEE_LINK_ROLE"
     status_code = 422
     message_en = "Only a user with the employee role can be linked to an employee record."
-    message_ja = "社員レコードに紐付けられるのは「派遣社員・スタッフ」権限のユーザーだけです。"
+    message_ja = "社員レコードに紐付けられるのは「社員」権限のユーザーだけです。"
 
 
 class SiteLinkRoleError(HakenError):

@@ -7,12 +7,16 @@ after its access dependency. See docs/architecture.md, "Web UI".
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.audit.service import audit_service
 from haken.modules.clients.schemas import SiteFilter
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.schemas import EmployeeFilter
@@ -32,8 +36,11 @@ from haken.modules.identity.schemas import (
     Preferences,
     RoleChange,
     UserCreate,
+    UserFilter,
+    UserRead,
 )
 from haken.modules.identity.service import identity_service
+from haken.modules.identity.sorting import USER_SORTING, UserSortField
 from haken.platform.access import (
     AdminPrincipal,
     CurrentPrincipal,
@@ -42,15 +49,31 @@ from haken.platform.access import (
     PublicAccess,
     Role,
 )
-from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
 from haken.platform.errors import HakenError
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import AuthRateLimit, LoginRateLimit, default_limit, enforce
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import (
+    AuthRateLimit,
+    ExpensiveRateLimit,
+    LoginRateLimit,
+    default_limit,
+    enforce,
+)
 from haken.platform.security import decode_access_token
 from haken.web import csrf
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    local_moment,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import flash, redirect, render, safe_next
@@ -385,32 +408,111 @@ async def revoke_session(
 # --- user administration ---------------------------------------------------------------------
 
 
-@admin_pages.get("")
-async def users(
-    request: Request,
-    principal: AdminPrincipal,
-    session: SessionDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    role: Role | None = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
-    """Search by e-mail or name, filter by role, page by cursor (htmx swaps the results)."""
-    paging = PageRequest(limit=50, cursor=cursor)
-    result = await identity_service.list_users(
-        session, principal, search=q or None, role=role, request=paging
+LIST_PAGE_SIZE = 50
+
+
+def _user_columns(tz: ZoneInfo) -> tuple[Column[UserRead], ...]:
+    """The user list's columns: the screen's headers and the export's header row."""
+    roles = {role.value: gettext_(label) for role, label in ROLE_LABELS.items()}
+    return (
+        Column("email", N_("E-mail address"), lambda u: u.email, sort=UserSortField.EMAIL),
+        Column("display_name", N_("Name"), lambda u: u.display_name),
+        Column("role", N_("Role"), lambda u: roles[u.role.value]),
+        Column(
+            "status",
+            N_("Status"),
+            lambda u: gettext_("Active") if u.is_active else gettext_("Deactivated"),
+        ),
+        Column("last_login_at", N_("Last sign-in"), lambda u: local_moment(u.last_login_at, tz)),
+        Column(
+            "created_at",
+            N_("Registered"),
+            lambda u: local_moment(u.created_at, tz),
+            sort=UserSortField.REGISTERED,
+        ),
     )
-    filters = {"q": q or "", "role": role.value if role else "", "cursor": cursor or ""}
+
+
+def _tz(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.settings.timezone)
+
+
+@admin_pages.get("")
+async def users(request: Request, principal: AdminPrincipal, session: SessionDep) -> Any:
+    """Search by e-mail or name, filter by role, sort, page by cursor (htmx swaps the results);
+    filters, sort and cursor live in the URL (``web.lists``)."""
+    state = ListState.from_query(UserFilter, USER_SORTING, request.query_params)
+    result = await identity_service.list_users(
+        session,
+        principal,
+        search=state.filters.q,
+        role=state.filters.role,
+        request=state.page_request(LIST_PAGE_SIZE),
+        sort=state.sort,
+    )
     return render(
         request,
         "identity/users.html",
         {
             "result": result,
-            "filters": filters,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _user_columns(_tz(request)),
             "roles": role_options(),
             "role_labels": {r.value: gettext_(label) for r, label in ROLE_LABELS.items()},
         },
         block="results",
     )
+
+
+async def _export_users(
+    database: Database, principal: Principal, state: ListState[UserFilter]
+) -> AsyncIterator[list[UserRead]]:
+    """Every filtered user, page by page, in a session of its own."""
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[UserRead]:
+            return await identity_service.list_users(
+                session,
+                principal,
+                search=state.filters.q,
+                role=state.filters.role,
+                request=page,
+                sort=state.sort,
+            )
+
+        async for result in walk_pages(fetch):
+            yield list(result.items)
+
+
+@admin_pages.get("/export.{file_format}")
+async def export_users(
+    request: Request,
+    principal: AdminPrincipal,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered user list as CSV or Excel with the screen's labels (admins, like the
+    list; rate policy ``expensive``; one audit row per export)."""
+    state = ListState.from_query(UserFilter, USER_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="user",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    columns = _user_columns(_tz(request))
+    today = dt.datetime.now(_tz(request)).date()
+    filename = export_filename("users", file_format, today)
+    rows = _export_users(database, principal, state)
+    if file_format == "csv":
+        return csv_response(columns, rows, filename)
+    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Users"))
 
 
 async def _new_user_page(

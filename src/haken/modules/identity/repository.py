@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, case, delete, func, or_, select, update
+from sqlalchemy import Row, Select, case, delete, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.identity.models import (
     AddressLockout,
@@ -21,19 +20,17 @@ from haken.modules.identity.models import (
     User,
     UserSite,
 )
+from haken.modules.identity.sorting import USER_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+from haken.platform.repository import Repository
 
-USER_SORT = (SortKey(User.id, "asc"),)
 OUTBOX_SORT = (SortKey(OutboxEmail.created_at, "desc"), SortKey(OutboxEmail.id, "desc"))
 # Newest sign-ins first; the session id (unique) makes the order total.
 SESSION_SORT = (SortKey(AuthSession.created_at, "desc"), SortKey(AuthSession.id, "desc"))
 
 
-class IdentityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class IdentityRepository(Repository):
     # users -------------------------------------------------------------------
 
     async def user_by_email(self, email: str) -> User | None:
@@ -62,7 +59,12 @@ class IdentityRepository:
         await self.session.flush()
 
     async def page_users(
-        self, principal: Principal, search: str | None, role: Role | None, request: PageRequest
+        self,
+        principal: Principal,
+        search: str | None,
+        role: Role | None,
+        request: PageRequest,
+        sort: str = USER_SORTING.default,
     ) -> PageResult[User]:
         statement = self._readable_users(principal)
         if search:
@@ -72,13 +74,7 @@ class IdentityRepository:
             )
         if role is not None:
             statement = statement.where(User.role == role.value)
-        total = None
-        if request.count:
-            total = await self.session.scalar(
-                select(func.count()).select_from(statement.order_by(None).subquery())
-            )
-        rows = (await self.session.scalars(apply_keyset(statement, USER_SORT, request))).all()
-        return build_page(rows, USER_SORT, request, total)
+        return await self.page(statement, USER_SORTING.keys(sort), request)
 
     def _readable_users(self, principal: Principal):  # type: ignore[no-untyped-def]
         """Admins see everyone; nobody else reaches this listing (route policy)."""
@@ -288,9 +284,7 @@ class IdentityRepository:
         )
         return int(count or 0)
 
-    async def set_unknown_login_lock(
-        self, digest: str, locked_until: dt.datetime | None
-    ) -> None:
+    async def set_unknown_login_lock(self, digest: str, locked_until: dt.datetime | None) -> None:
         await self.session.execute(
             update(LoginFailure)
             .where(LoginFailure.email_digest == digest)
@@ -386,3 +380,63 @@ class IdentityRepository:
             OutboxEmail.created_at >= since,
         )
         return int(await self.session.scalar(statement) or 0)
+
+    # the admin dashboard -----------------------------------------------------------
+
+    async def activity_counts(
+        self, now: dt.datetime, day_starts: Sequence[dt.datetime]
+    ) -> dict[str, int]:
+        """Users by role, sessions, sign-ins per day and failed sign-ins: one statement.
+
+        One derived row per table (conditional aggregates, each table read once), joined
+        on true. ``day_starts`` are the bounds of consecutive days (n + 1 instants for n
+        days); the sign-ins of day *i* are sessions created in ``[day_starts[i],
+        day_starts[i + 1])``, keyed ``day_<i>``.
+        """
+
+        def tally(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        def total(column: Any, condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
+
+        day_ago, week_ago = now - dt.timedelta(days=1), now - dt.timedelta(days=7)
+        active = User.is_active.is_(True)
+        users = select(
+            *(
+                tally(active & (User.role == role.value)).label(f"role_{role.value}")
+                for role in Role
+            ),
+            tally(~active).label("users_inactive"),
+            tally(active & (User.failed_login_count > 0)).label("users_failing"),
+            tally(User.locked_until > now).label("users_locked"),
+        ).subquery("u")
+        sessions = select(
+            tally(AuthSession.revoked_at.is_(None) & (AuthSession.expires_at > now)).label(
+                "sessions_active"
+            ),
+            tally(AuthSession.created_at >= day_ago).label("logins_24h"),
+            tally(AuthSession.created_at >= week_ago).label("logins_7d"),
+            *(
+                tally((AuthSession.created_at >= start) & (AuthSession.created_at < end)).label(
+                    f"day_{index}"
+                )
+                for index, (start, end) in enumerate(zip(day_starts, day_starts[1:], strict=False))
+            ),
+        ).subquery("s")
+        addresses = select(
+            total(AddressLockout.failed_count, AddressLockout.updated_at >= day_ago).label(
+                "address_failures_24h"
+            ),
+            tally(AddressLockout.locked_until > now).label("addresses_locked"),
+        ).subquery("a")
+        unknown = select(
+            total(LoginFailure.failed_count, LoginFailure.updated_at >= day_ago).label(
+                "unknown_failures_24h"
+            ),
+        ).subquery("f")
+        statement = select(users, sessions, addresses, unknown).select_from(
+            users.join(sessions, true()).join(addresses, true()).join(unknown, true())
+        )
+        row = (await self.session.execute(statement)).one()
+        return {key: int(value or 0) for key, value in row._mapping.items()}

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from haken.platform.access import Role
-from haken.platform.schemas import InputModel, Password
+from haken.platform.schemas import InputModel, ListFilter, Password
 
 PASSWORD_MIN_LENGTH = 12
 Locale = Literal["ja", "en"]
@@ -75,6 +75,13 @@ class UserRead(BaseModel):
     last_login_at: dt.datetime | None
     created_at: dt.datetime
     version: int
+
+
+class UserFilter(ListFilter):
+    """The user list's filters (API and page); the sort is ``sorting.USER_SORTING``."""
+
+    q: Annotated[str | None, Field(max_length=100, description="e-mail or name contains")] = None
+    role: Role | None = None
 
 
 class UserCreate(InputModel):
@@ -150,3 +157,34 @@ class UserLabel(BaseModel):
     id: int
     display_name: str
     email: str
+
+
+class DayCount(BaseModel):
+    day: dt.date
+    count: int
+
+
+class IdentityActivity(BaseModel):
+    """Users, sessions and sign-ins for the admin dashboard (one statement).
+
+    ``logins_*`` count sessions started (one per successful sign-in) that are still on
+    record: expired sessions are purged, so a window longer than ``refresh_token_days``
+    undercounts. Failed sign-ins are not stored one by one: ``address_failures_24h`` sums
+    the per-address lockout counters last moved in the past 24 h (each counter restarts
+    after an hour without failures, so this is a lower bound), ``unknown_failures_24h``
+    the counters of e-mails without an account; ``users_failing`` are active accounts
+    whose last attempt failed (their counter resets on a successful sign-in).
+    """
+
+    users_by_role: dict[Role, int]
+    users_active: int
+    users_inactive: int
+    users_failing: int
+    users_locked: int
+    sessions_active: int
+    logins_24h: int
+    logins_7d: int
+    logins_by_day: list[DayCount]
+    address_failures_24h: int
+    unknown_failures_24h: int
+    addresses_locked: int

@@ -107,7 +107,7 @@ async def add_year(
     return redirect(request, f"/minimum-wages?fiscal_year={saved.fiscal_year}")
 
 
-@router.get("/{fiscal_year:int}/delete")
+@router.get("/{fiscal_year:int}/delete", dependencies=[Depends(default_limit)])
 async def confirm_delete_year(
     request: Request,
     principal: AdminPrincipal,

@@ -49,7 +49,12 @@
     var field = id ? document.getElementById(id) : null;
     var target = field || summary;
     target.focus({ preventScroll: true });
-    target.scrollIntoView({ block: "center" });
+    // The message first (it says why), then the field if the message left it out of view.
+    summary.scrollIntoView({ block: "start" });
+    if (field) {
+      var box = field.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) { field.scrollIntoView({ block: "nearest" }); }
+    }
   }
   focusFirstError(document);
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -58,7 +63,8 @@
   // The summary's links move focus to their field (not only the scroll position).
   document.addEventListener("click", function (event) {
     var link = event.target && event.target.closest ? event.target.closest(".error-links a") : null;
-    var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    var href = link ? link.getAttribute("href") || "" : "";
+    var field = href.charAt(0) === "#" ? document.getElementById(href.slice(1)) : null;
     if (field) {
       event.preventDefault();
       field.focus({ preventScroll: true });

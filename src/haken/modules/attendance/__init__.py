@@ -1,0 +1,1 @@
+"""Attendance: timecards, approvals, payroll and billing periods, and their ledger."""

@@ -1,0 +1,302 @@
+"""Every query of the attendance area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, false, func, or_, select, update
+
+from haken.modules.attendance.models import (
+    LedgerEntry,
+    OvertimeAgreement,
+    Period,
+    ShiftPattern,
+    SiteSettings,
+    Timecard,
+)
+from haken.modules.attendance.schemas import TimecardFilter
+from haken.platform.access import Principal, Role
+from haken.platform.pagination import PageRequest, PageResult, SortKey
+from haken.platform.repository import ModelRepository, Repository
+
+COUNTED_STATES = ("approved", "locked")
+"""The states whose cards the ledger counts."""
+
+
+def _month_range(month: str) -> tuple[dt.date, dt.date]:
+    year, number = (int(part) for part in month.split("-"))
+    first = dt.date(year, number, 1)
+    following = dt.date(year + number // 12, number % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+class TimecardRepository(ModelRepository[Timecard]):
+    model = Timecard
+
+    def readable_statement(self, principal: Principal) -> Select[Any]:
+        statement = select(Timecard)
+        if principal.is_at_least(Role.COORDINATOR):
+            return statement
+        if principal.role is Role.SITE_MANAGER:
+            if not principal.site_ids:
+                return statement.where(false())
+            return statement.where(Timecard.site_id.in_(sorted(principal.site_ids)))
+        if principal.employee_id is None:
+            return statement.where(false())
+        return statement.where(Timecard.employee_id == principal.employee_id)
+
+    async def page_timecards(
+        self,
+        principal: Principal,
+        filters: TimecardFilter,
+        keys: Sequence[SortKey],
+        request: PageRequest,
+    ) -> PageResult[Timecard]:
+        statement = self.readable_statement(principal)
+        for column, value in (
+            (Timecard.employee_id, filters.employee_id),
+            (Timecard.site_id, filters.site_id),
+            (Timecard.contract_id, filters.contract_id),
+        ):
+            if value is not None:
+                statement = statement.where(column == value)
+        if filters.state is not None:
+            statement = statement.where(Timecard.state == filters.state.value)
+        if filters.warned is not None:
+            statement = statement.where(Timecard.warned.is_(filters.warned))
+        if filters.month is not None:
+            first, last = _month_range(filters.month)
+            statement = statement.where(Timecard.work_date.between(first, last))
+        return await self.page(statement, keys, request)
+
+    async def for_employee(
+        self, employee_id: int, first: dt.date, last: dt.date, *, counted_only: bool
+    ) -> Sequence[Timecard]:
+        statement = select(Timecard).where(
+            Timecard.employee_id == employee_id, Timecard.work_date.between(first, last)
+        )
+        if counted_only:
+            statement = statement.where(Timecard.state.in_(COUNTED_STATES))
+        return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
+
+    async def counted_for_contract(
+        self, contract_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[Timecard]:
+        statement = select(Timecard).where(
+            Timecard.contract_id == contract_id,
+            Timecard.work_date.between(first, last),
+            Timecard.state.in_(COUNTED_STATES),
+        )
+        return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
+
+    async def recent_for_limited(
+        self, assignment_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[Timecard]:
+        statement = select(Timecard).where(
+            Timecard.assignment_id.in_(sorted(set(assignment_ids))),
+            Timecard.work_date.between(first, last),
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def recent_employee_assignments(
+        self, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[int, int]]:
+        """(employee_id, assignment_id) of the cards worked between ``first`` and ``last``."""
+        statement = (
+            select(Timecard.employee_id, Timecard.assignment_id)
+            .where(Timecard.work_date.between(first, last))
+            .distinct()
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
+
+    async def count_unapproved(self, first: dt.date, last: dt.date, contract_id: int | None) -> int:
+        statement = select(func.count()).where(
+            Timecard.work_date.between(first, last),
+            Timecard.state.in_(("draft", "submitted")),
+        )
+        if contract_id is not None:
+            statement = statement.where(Timecard.contract_id == contract_id)
+        return int(await self.session.scalar(statement) or 0)
+
+    async def set_locked(
+        self, first: dt.date, last: dt.date, contract_id: int | None, *, locked: bool
+    ) -> None:
+        """Lock the approved cards of a closed period, or unlock (``locked=False``) those of a
+        reopened one that no other closed period still covers."""
+        conditions: list[Any] = [Timecard.work_date.between(first, last)]
+        if contract_id is not None:
+            conditions.append(Timecard.contract_id == contract_id)
+        if locked:
+            conditions.append(Timecard.state == "approved")
+            values = {"state": "locked"}
+        else:
+            conditions.append(Timecard.state == "locked")
+            conditions.append(~_covered_by_closed(Timecard.work_date, Timecard.contract_id))
+            values = {"state": "approved"}
+        await self.session.execute(
+            update(Timecard)
+            .where(*conditions)
+            .values(**values, version=Timecard.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _covered_by_closed(day: Any, contract_id: Any) -> Any:
+    return (
+        select(Period.id)
+        .where(
+            Period.state == "closed",
+            Period.period_start <= day,
+            Period.period_end >= day,
+            or_(
+                Period.kind == "payroll",
+                and_(Period.kind == "billing", Period.subject_id == contract_id),
+            ),
+        )
+        .exists()
+    )
+
+
+class AttendanceRepository(Repository):
+    """Site settings, periods, the ledger and 36協定 limits."""
+
+    async def site_settings(
+        self, site_id: int
+    ) -> tuple[SiteSettings | None, Sequence[ShiftPattern]]:
+        settings = await self.session.get(SiteSettings, site_id)
+        shifts = (
+            await self.session.scalars(
+                select(ShiftPattern)
+                .where(ShiftPattern.site_id == site_id)
+                .order_by(ShiftPattern.code)
+            )
+        ).all()
+        return settings, shifts
+
+    async def settings_only(self, site_id: int) -> SiteSettings | None:
+        return await self.session.get(SiteSettings, site_id)
+
+    async def shift(self, site_id: int, code: str) -> ShiftPattern | None:
+        return (
+            await self.session.scalars(
+                select(ShiftPattern).where(
+                    ShiftPattern.site_id == site_id, ShiftPattern.code == code
+                )
+            )
+        ).first()
+
+    async def replace_shifts(self, site_id: int, shifts: Sequence[ShiftPattern]) -> None:
+        existing = (
+            await self.session.scalars(select(ShiftPattern).where(ShiftPattern.site_id == site_id))
+        ).all()
+        for row in existing:
+            await self.session.delete(row)
+        await self.session.flush()
+        self.session.add_all(list(shifts))
+
+    async def closed_covering(self, days: Sequence[dt.date], contract_id: int) -> Period | None:
+        """A closed payroll period, or a closed billing period of ``contract_id``, that
+        contains one of ``days`` (one query)."""
+        statement = select(Period).where(
+            Period.state == "closed",
+            or_(*(and_(Period.period_start <= d, Period.period_end >= d) for d in days)),
+            or_(
+                Period.kind == "payroll",
+                and_(Period.kind == "billing", Period.subject_id == contract_id),
+            ),
+        )
+        return (await self.session.scalars(statement.limit(1))).first()
+
+    async def period(self, kind: str, subject_id: int, start: dt.date) -> Period | None:
+        return (
+            await self.session.scalars(
+                select(Period).where(
+                    Period.kind == kind,
+                    Period.subject_id == subject_id,
+                    Period.period_start == start,
+                )
+            )
+        ).first()
+
+    async def period_by_id(self, period_id: int) -> Period | None:
+        return await self.session.get(Period, period_id)
+
+    async def page_periods(
+        self, kind: str | None, state: str | None, keys: Sequence[SortKey], request: PageRequest
+    ) -> PageResult[Period]:
+        statement = select(Period)
+        if kind is not None:
+            statement = statement.where(Period.kind == kind)
+        if state is not None:
+            statement = statement.where(Period.state == state)
+        return await self.page(statement, keys, request)
+
+    async def ledger_entry(self, kind: str, subject_id: int, start: dt.date) -> LedgerEntry | None:
+        return (
+            await self.session.scalars(
+                select(LedgerEntry).where(
+                    LedgerEntry.kind == kind,
+                    LedgerEntry.subject_id == subject_id,
+                    LedgerEntry.period_start == start,
+                )
+            )
+        ).first()
+
+    async def ledger_between(
+        self, kind: str, subject_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[LedgerEntry]:
+        statement = select(LedgerEntry).where(
+            LedgerEntry.kind == kind,
+            LedgerEntry.subject_id == subject_id,
+            LedgerEntry.period_start >= first,
+            LedgerEntry.period_start <= last,
+        )
+        return (await self.session.scalars(statement.order_by(LedgerEntry.period_start))).all()
+
+    async def page_ledger(
+        self,
+        kind: str,
+        subject_id: int | None,
+        subject_ids: Sequence[int] | None,
+        end_range: tuple[dt.date, dt.date] | None,
+        keys: Sequence[SortKey],
+        request: PageRequest,
+    ) -> PageResult[LedgerEntry]:
+        statement = select(LedgerEntry).where(LedgerEntry.kind == kind)
+        if subject_id is not None:
+            statement = statement.where(LedgerEntry.subject_id == subject_id)
+        if subject_ids is not None:
+            statement = statement.where(LedgerEntry.subject_id.in_(sorted(subject_ids)))
+        if end_range is not None:
+            statement = statement.where(LedgerEntry.period_end.between(*end_range))
+        return await self.page(statement, keys, request)
+
+    async def agreement_on(self, site_id: int, day: dt.date) -> OvertimeAgreement | None:
+        """The agreement of the site whose year contains ``day`` (the latest start ≤ day)."""
+        statement = (
+            select(OvertimeAgreement)
+            .where(
+                OvertimeAgreement.site_id == site_id,
+                OvertimeAgreement.period_start <= day,
+                OvertimeAgreement.period_start > day - dt.timedelta(days=366),
+            )
+            .order_by(OvertimeAgreement.period_start.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def agreement_exists(self, site_id: int, start: dt.date) -> bool:
+        statement = select(OvertimeAgreement.id).where(
+            OvertimeAgreement.site_id == site_id, OvertimeAgreement.period_start == start
+        )
+        return (await self.session.scalar(statement)) is not None
+
+    async def page_agreements(
+        self, site_id: int | None, keys: Sequence[SortKey], request: PageRequest
+    ) -> PageResult[OvertimeAgreement]:
+        statement = select(OvertimeAgreement)
+        if site_id is not None:
+            statement = statement.where(OvertimeAgreement.site_id == site_id)
+        return await self.page(statement, keys, request)

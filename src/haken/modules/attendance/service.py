@@ -1,0 +1,1141 @@
+"""Use cases of the attendance area: timecards and their states, closing periods, the ledger.
+
+State machine of a timecard: draft → submitted → approved → locked (by the close of a period
+containing its day). A rejection (of a submitted card) returns it to draft with a comment; an
+edit of an approved card returns it to submitted; nothing in a closed period can be written
+(``ATTENDANCE_PERIOD_CLOSED``) until an admin reopens it with a reason.
+
+The ledger: an approval, or an edit of an approved card, recomputes exactly two rows — the
+payroll period of that employee and the billing period of that contract containing the day —
+from the approved cards of those periods (plus the days of the first week before the period,
+for the weekly 40 h). Nothing else is read, so the cost of a write does not grow with history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.labor import closing
+from haken.labor.overtime_agreement import (
+    AgreementLimits,
+    MonthFigures,
+    check_agreement,
+    resolve_limits,
+)
+from haken.labor.premiums import (
+    PremiumMinutes,
+    WorkSettings,
+    calculate_premiums,
+)
+from haken.labor.premiums import (
+    Timecard as PremiumCard,
+)
+from haken.labor.residence import DateRange, find_hours_violations
+from haken.modules.assignments.schemas import AttendanceTerms
+from haken.modules.assignments.service import assignments_service
+from haken.modules.attendance.errors import (
+    AgreementExistsError,
+    DayTakenError,
+    InvalidStateError,
+    OutsideAssignmentError,
+    PeriodAlreadyClosedError,
+    PeriodClosedError,
+    PeriodHasUnapprovedError,
+    PeriodNotClosedError,
+    TimecardsOverlapError,
+    TimesRequiredError,
+    UnknownShiftError,
+    WorkNotPermittedError,
+)
+from haken.modules.attendance.models import (
+    LEDGER_MINUTES,
+    LedgerEntry,
+    OvertimeAgreement,
+    Period,
+    ShiftPattern,
+    SiteSettings,
+    Timecard,
+)
+from haken.modules.attendance.repository import (
+    COUNTED_STATES,
+    AttendanceRepository,
+    TimecardRepository,
+)
+from haken.modules.attendance.schemas import (
+    NO_TIMES,
+    AgreementCreate,
+    AgreementFinding,
+    AgreementRead,
+    AgreementStatus,
+    HoursWarning,
+    LedgerFilter,
+    LedgerRead,
+    Marker,
+    MonthRead,
+    PeriodClose,
+    PeriodFilter,
+    PeriodKind,
+    PeriodRead,
+    PeriodReopen,
+    PremiumsRead,
+    PremiumsRequest,
+    RejectBody,
+    ShiftRead,
+    SiteSettingsRead,
+    SiteSettingsUpdate,
+    TimecardCreate,
+    TimecardFilter,
+    TimecardRead,
+    TimecardState,
+    TimecardUpdate,
+)
+from haken.modules.attendance.sorting import TIMECARD_SORTING
+from haken.modules.audit.service import audit_service
+from haken.modules.clients.service import clients_service
+from haken.modules.employees.schemas import EmployeeBrief
+from haken.modules.employees.service import employees_service
+from haken.platform.access import Principal, Role
+from haken.platform.editing import check_version
+from haken.platform.errors import NotFoundError, ValidationFailedError
+from haken.platform.logging import get_logger
+from haken.platform.pagination import PageRequest, PageResult, SortKey
+from haken.platform.repository import utcnow
+
+log = get_logger(__name__)
+
+DEFAULT_TIMEZONE = "Asia/Tokyo"
+DEFAULT_DAY_CHANGE = dt.time(5, 0)
+WEEK_START = 6  # Sunday: the week of the 40 h when the work rules say nothing (WorkSettings)
+HOURS_WINDOW_DAYS = 6
+"""A day's 資格外活動 windows reach 6 days either side (every rolling 7 days holding it)."""
+
+_AUDITED = (
+    "employee_id",
+    "assignment_id",
+    "work_date",
+    "shift_code",
+    "start_at",
+    "end_at",
+    "break_minutes",
+    "marker",
+    "note",
+    "state",
+    "rejected_comment",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PayrollCalendar:
+    """The agency's cut-off and pay day (settings: docs/operations.md)."""
+
+    cutoff_day: int = closing.MONTH_END
+    pay_day: int = 25
+    pay_months_after: int = 1
+
+
+def _snapshot(row: Timecard) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _AUDITED}
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def _local(moment: dt.datetime, tz: str) -> dt.datetime:
+    return moment.astimezone(_zone(tz)).replace(tzinfo=None)
+
+
+def worked_minutes(row: Timecard) -> int:
+    if row.start_at is None or row.end_at is None:
+        return 0
+    return max(0, int((row.end_at - row.start_at).total_seconds() // 60) - row.break_minutes)
+
+
+def to_read(row: Timecard) -> TimecardRead:
+    start = _local(row.start_at, row.timezone).time() if row.start_at else None
+    end = _local(row.end_at, row.timezone).time() if row.end_at else None
+    return TimecardRead(
+        id=row.id,
+        employee_id=row.employee_id,
+        assignment_id=row.assignment_id,
+        contract_id=row.contract_id,
+        site_id=row.site_id,
+        work_date=row.work_date,
+        shift_code=row.shift_code,
+        start=start,
+        end=end,
+        start_at=row.start_at,
+        end_at=row.end_at,
+        timezone=row.timezone,
+        break_minutes=row.break_minutes,
+        worked_minutes=worked_minutes(row),
+        marker=Marker(row.marker),
+        note=row.note,
+        state=TimecardState(row.state),
+        rejected_comment=row.rejected_comment,
+        source=row.source,
+        hours_warnings=[HoursWarning.model_validate(w) for w in row.hours_warnings or ()],
+        version=row.version,
+    )
+
+
+def _span(
+    work_date: dt.date,
+    start: dt.time,
+    end: dt.time,
+    day_change: dt.time,
+    tz: str,
+) -> tuple[dt.datetime, dt.datetime]:
+    """Wall-clock times of a business day → UTC: a start before the day change is on the
+    next calendar date (a night shift's second half); an end at or before the start is on
+    the day after the start."""
+    day = work_date + dt.timedelta(days=1) if start < day_change else work_date
+    begin = dt.datetime.combine(day, start.replace(second=0, microsecond=0))
+    finish = dt.datetime.combine(day, end.replace(second=0, microsecond=0))
+    if finish <= begin:
+        finish += dt.timedelta(days=1)
+    zone = _zone(tz)
+    return begin.replace(tzinfo=zone).astimezone(dt.UTC), finish.replace(tzinfo=zone).astimezone(
+        dt.UTC
+    )
+
+
+def _premium_cards(rows: Iterable[Timecard]) -> list[PremiumCard]:
+    cards = []
+    for row in rows:
+        if row.start_at is None or row.end_at is None:
+            continue
+        cards.append(
+            PremiumCard(
+                start=_local(row.start_at, row.timezone),
+                end=_local(row.end_at, row.timezone),
+                break_minutes=row.break_minutes,
+            )
+        )
+    return cards
+
+
+def _work_settings(period: closing.ClosingPeriod, day_change: dt.time) -> WorkSettings:
+    # The 60-hour month starts with the period (its 起算日 is the wage period's), so no card
+    # before the period's first week is ever needed (labor.premiums.classify).
+    return WorkSettings(
+        week_start=WEEK_START, day_change=day_change, month_start_day=period.start.day
+    )
+
+
+def classify_period(
+    rows: Sequence[Timecard], period: closing.ClosingPeriod, day_change: dt.time
+) -> PremiumMinutes:
+    """One worker's approved cards (the period and the days of its first week before it) →
+    the period's classified minutes (labor.premiums.calculate_premiums)."""
+    cards = _premium_cards(rows)
+    if not cards:
+        return PremiumMinutes()
+    try:
+        result = calculate_premiums(
+            cards, _work_settings(period, day_change), period=(period.start, period.end)
+        )
+    except ValueError as error:
+        if "overlap" in str(error):
+            raise TimecardsOverlapError() from error
+        raise
+    return result.minutes
+
+
+def _fill_ledger(
+    entry: LedgerEntry,
+    minutes: PremiumMinutes,
+    rows: Sequence[Timecard],
+    period: closing.ClosingPeriod,
+) -> None:
+    summary = minutes.summary()
+    for name in LEDGER_MINUTES:
+        setattr(entry, name, summary[name])
+    inside = [r for r in rows if r.work_date in period and r.state in COUNTED_STATES]
+    entry.worked_minutes = minutes.total
+    entry.worked_days = len({r.work_date for r in inside if r.start_at is not None})
+    entry.paid_leave_days = sum(1 for r in inside if r.marker == Marker.PAID_LEAVE)
+    entry.half_leave_days = sum(1 for r in inside if r.marker == Marker.HALF_LEAVE)
+    entry.absence_days = sum(1 for r in inside if r.marker == Marker.ABSENCE)
+    entry.timecard_count = len(inside)
+    entry.computed_at = utcnow()
+
+
+def _week_before(period: closing.ClosingPeriod) -> dt.date:
+    return period.start - dt.timedelta(days=(period.start.weekday() - WEEK_START) % 7)
+
+
+class AttendanceService:
+    def __init__(self) -> None:
+        self.calendar = PayrollCalendar()
+
+    def configure(self, *, cutoff_day: int, pay_day: int, pay_months_after: int) -> None:
+        self.calendar = PayrollCalendar(cutoff_day, pay_day, pay_months_after)
+
+    def payroll_period(self, day: dt.date) -> closing.ClosingPeriod:
+        return closing.period_containing(day, self.calendar.cutoff_day)
+
+    def pay_date(self, period: closing.ClosingPeriod) -> dt.date:
+        return closing.pay_date(
+            period, pay_day=self.calendar.pay_day, months_after=self.calendar.pay_months_after
+        )
+
+    # --- reads ------------------------------------------------------------------------
+
+    async def list_timecards(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: TimecardFilter,
+        sort: str | None,
+        request: PageRequest,
+    ) -> PageResult[TimecardRead]:
+        result = await TimecardRepository(session).page_timecards(
+            principal, filters, TIMECARD_SORTING.keys(sort), request
+        )
+        return result.with_items([to_read(row) for row in result.items])
+
+    async def get_timecard(
+        self, session: AsyncSession, principal: Principal, *, timecard_id: int
+    ) -> TimecardRead:
+        return to_read(await TimecardRepository(session).readable_or_404(principal, timecard_id))
+
+    # --- checks shared by the writes -------------------------------------------------
+
+    async def _terms(
+        self, session: AsyncSession, principal: Principal, assignment_id: int
+    ) -> AttendanceTerms:
+        terms = (await assignments_service.attendance_terms(session, [assignment_id])).get(
+            assignment_id
+        )
+        if terms is None or not _may_enter(principal, terms.employee_id, terms.site_id):
+            raise NotFoundError()
+        return terms
+
+    @staticmethod
+    def _check_day(terms: AttendanceTerms, brief: EmployeeBrief, day: dt.date) -> None:
+        if terms.status == "cancelled" or not terms.start_date <= day <= terms.end_date:
+            raise OutsideAssignmentError(
+                day=day.isoformat(),
+                start=terms.start_date.isoformat(),
+                end=terms.end_date.isoformat(),
+            )
+        if brief.work_permitted_until is not None and day > brief.work_permitted_until:
+            raise WorkNotPermittedError(
+                day=day.isoformat(), until=brief.work_permitted_until.isoformat()
+            )
+
+    @staticmethod
+    async def _check_open(
+        repo: AttendanceRepository, days: Sequence[dt.date], contract_id: int
+    ) -> None:
+        closed = await repo.closed_covering(days, contract_id)
+        if closed is not None:
+            day = next(d for d in days if closed.period_start <= d <= closed.period_end)
+            raise PeriodClosedError(day=day.isoformat())
+
+    @staticmethod
+    async def _site(repo: AttendanceRepository, site_id: int) -> tuple[str, dt.time]:
+        settings = await repo.settings_only(site_id)
+        if settings is None:
+            return DEFAULT_TIMEZONE, DEFAULT_DAY_CHANGE
+        return settings.timezone, settings.day_change
+
+    @staticmethod
+    async def _apply_times(
+        repo: AttendanceRepository,
+        row: Timecard,
+        *,
+        shift_code: str | None,
+        start: dt.time | None,
+        end: dt.time | None,
+        break_minutes: int | None,
+        day_change: dt.time,
+    ) -> None:
+        if shift_code is not None:
+            shift = await repo.shift(row.site_id, shift_code)
+            if shift is None:
+                raise UnknownShiftError(shift=shift_code)
+            start = start or shift.start_time
+            end = end or shift.end_time
+            if break_minutes is None:
+                break_minutes = shift.break_minutes
+        row.shift_code = shift_code
+        row.break_minutes = break_minutes or 0
+        if Marker(row.marker) in NO_TIMES:
+            if start is not None or end is not None:
+                raise TimesRequiredError()
+            row.start_at = row.end_at = None
+            row.break_minutes = 0
+            return
+        if start is None or end is None:
+            raise TimesRequiredError()
+        row.start_at, row.end_at = _span(row.work_date, start, end, day_change, row.timezone)
+        if worked_minutes(row) <= 0:
+            raise TimesRequiredError()
+
+    async def _hours_check(
+        self,
+        repo: TimecardRepository,
+        row: Timecard,
+        terms: AttendanceTerms,
+        brief: EmployeeBrief,
+    ) -> None:
+        """資格外活動: every rolling 7 days holding the card's day (submitted and approved
+        cards of the worker, this one included). Findings are kept on the card."""
+        if terms.weekly_hours_limit is None or brief.residence_status is None:
+            row.hours_warnings, row.warned = None, False
+            return
+        window = dt.timedelta(days=HOURS_WINDOW_DAYS)
+        rows = await repo.for_employee(
+            row.employee_id, row.work_date - window, row.work_date + window, counted_only=False
+        )
+        minutes: dict[dt.date, int] = defaultdict(int)
+        for other in rows:
+            if other.id != row.id and other.state != "draft":
+                minutes[other.work_date] += worked_minutes(other)
+        minutes[row.work_date] += worked_minutes(row)
+        found = find_hours_violations(
+            minutes,
+            weekly_hours_limit=terms.weekly_hours_limit,
+            long_vacation_daily_hours_limit=terms.vacation_daily_hours_limit,
+            long_vacations=[DateRange(s, e) for s, e in brief.long_vacations],
+        )
+        mine = [v for v in found if v.start <= row.work_date <= v.end]
+        row.hours_warnings = [
+            HoursWarning(
+                kind=v.kind.value,
+                start=v.start,
+                end=v.end,
+                worked_minutes=v.worked_minutes,
+                limit_minutes=v.limit_minutes,
+            ).model_dump(mode="json")
+            for v in mine
+        ] or None
+        row.warned = bool(mine)
+
+    # --- timecard writes ----------------------------------------------------------------
+
+    async def create_timecard(
+        self, session: AsyncSession, principal: Principal, *, data: TimecardCreate
+    ) -> TimecardRead:
+        terms = await self._terms(session, principal, data.assignment_id)
+        brief = await employees_service.get_brief(session, terms.employee_id)
+        self._check_day(terms, brief, data.work_date)
+        repo = AttendanceRepository(session)
+        await self._check_open(repo, [data.work_date], terms.contract_id)
+        cards = TimecardRepository(session)
+        taken = await cards.for_employee(
+            terms.employee_id, data.work_date, data.work_date, counted_only=False
+        )
+        if any(c.assignment_id == terms.assignment_id for c in taken):
+            raise DayTakenError(day=data.work_date.isoformat())
+        tz, day_change = await self._site(repo, terms.site_id)
+        row = Timecard(
+            employee_id=terms.employee_id,
+            assignment_id=terms.assignment_id,
+            contract_id=terms.contract_id,
+            site_id=terms.site_id,
+            work_date=data.work_date,
+            timezone=tz,
+            marker=data.marker.value,
+            note=data.note,
+            state="draft",
+            source="portal" if principal.role is Role.EMPLOYEE else "manual",
+            warned=False,
+        )
+        await self._apply_times(
+            repo,
+            row,
+            shift_code=data.shift_code,
+            start=data.start,
+            end=data.end,
+            break_minutes=data.break_minutes,
+            day_change=day_change,
+        )
+        cards.add(row)
+        await cards.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="timecard",
+            entity_id=row.id,
+            action="create",
+            after=_snapshot(row),
+        )
+        return to_read(row)
+
+    async def update_timecard(
+        self, session: AsyncSession, principal: Principal, *, timecard_id: int, data: TimecardUpdate
+    ) -> TimecardRead:
+        cards = TimecardRepository(session)
+        row = await cards.readable_or_404(principal, timecard_id)
+        check_version(row, data.version)
+        repo = AttendanceRepository(session)
+        changes = data.model_fields_set - {"version"}
+        new_day = data.work_date if data.work_date is not None else row.work_date
+        await self._check_open(repo, sorted({row.work_date, new_day}), row.contract_id)
+        if row.state == "locked":
+            raise InvalidStateError(state=row.state, action="edit")
+        terms = await self._terms(session, principal, row.assignment_id)
+        brief = await employees_service.get_brief(session, row.employee_id)
+        self._check_day(terms, brief, new_day)
+        if new_day != row.work_date:
+            taken = await cards.for_employee(row.employee_id, new_day, new_day, counted_only=False)
+            if any(c.assignment_id == row.assignment_id and c.id != row.id for c in taken):
+                raise DayTakenError(day=new_day.isoformat())
+        before = _snapshot(row)
+        old_day, was_counted = row.work_date, row.state in COUNTED_STATES
+        local_start = _local(row.start_at, row.timezone).time() if row.start_at else None
+        local_end = _local(row.end_at, row.timezone).time() if row.end_at else None
+        row.work_date = new_day
+        if "marker" in changes and data.marker is not None:
+            row.marker = data.marker.value
+        if "note" in changes and data.note is not None:
+            row.note = data.note
+        times_changed = changes & {
+            "work_date",
+            "shift_code",
+            "start",
+            "end",
+            "break_minutes",
+            "marker",
+        }
+        if times_changed:
+            _, day_change = await self._site(repo, row.site_id)
+            no_times = Marker(row.marker) in NO_TIMES
+            await self._apply_times(
+                repo,
+                row,
+                shift_code=data.shift_code if "shift_code" in changes else row.shift_code,
+                start=None if no_times else (data.start if "start" in changes else local_start),
+                end=None if no_times else (data.end if "end" in changes else local_end),
+                break_minutes=(
+                    data.break_minutes
+                    if "break_minutes" in changes
+                    else (None if "shift_code" in changes else row.break_minutes)
+                ),
+                day_change=day_change,
+            )
+        if row.state == "approved":
+            row.state = "submitted"  # an edit after approval needs approving again
+            row.approved_at = row.approved_by = None
+        if row.state == "submitted":
+            await self._hours_check(cards, row, terms, brief)
+        await cards.flush()
+        if was_counted:
+            await self._recompute(session, row, terms, days=sorted({old_day, new_day}))
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="timecard",
+            entity_id=row.id,
+            action="update",
+            before=before,
+            after=_snapshot(row),
+        )
+        return to_read(row)
+
+    async def submit_timecard(
+        self, session: AsyncSession, principal: Principal, *, timecard_id: int, version: int
+    ) -> TimecardRead:
+        cards = TimecardRepository(session)
+        row = await cards.readable_or_404(principal, timecard_id)
+        check_version(row, version)
+        await self._check_open(AttendanceRepository(session), [row.work_date], row.contract_id)
+        if row.state != "draft":
+            raise InvalidStateError(state=row.state, action="submit")
+        terms = await self._terms(session, principal, row.assignment_id)
+        brief = await employees_service.get_brief(session, row.employee_id)
+        self._check_day(terms, brief, row.work_date)
+        before = _snapshot(row)
+        row.state = "submitted"
+        row.submitted_at = utcnow()
+        row.rejected_comment = None
+        await self._hours_check(cards, row, terms, brief)
+        await cards.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="timecard",
+            entity_id=row.id,
+            action="submit",
+            before=before,
+            after=_snapshot(row),
+        )
+        return to_read(row)
+
+    async def approve_timecard(
+        self, session: AsyncSession, principal: Principal, *, timecard_id: int, version: int
+    ) -> TimecardRead:
+        cards = TimecardRepository(session)
+        row = await cards.readable_or_404(principal, timecard_id)
+        check_version(row, version)
+        await self._check_open(AttendanceRepository(session), [row.work_date], row.contract_id)
+        if row.state != "submitted":
+            raise InvalidStateError(state=row.state, action="approve")
+        terms = (await assignments_service.attendance_terms(session, [row.assignment_id]))[
+            row.assignment_id
+        ]
+        brief = await employees_service.get_brief(session, row.employee_id)
+        self._check_day(terms, brief, row.work_date)
+        before = _snapshot(row)
+        row.state = "approved"
+        row.approved_at = utcnow()
+        row.approved_by = principal.user_id
+        await self._hours_check(cards, row, terms, brief)
+        await cards.flush()
+        await self._recompute(session, row, terms, days=[row.work_date])
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="timecard",
+            entity_id=row.id,
+            action="approve",
+            before=before,
+            after=_snapshot(row),
+        )
+        return to_read(row)
+
+    async def reject_timecard(
+        self, session: AsyncSession, principal: Principal, *, timecard_id: int, data: RejectBody
+    ) -> TimecardRead:
+        cards = TimecardRepository(session)
+        row = await cards.readable_or_404(principal, timecard_id)
+        check_version(row, data.version)
+        await self._check_open(AttendanceRepository(session), [row.work_date], row.contract_id)
+        if row.state != "submitted":
+            raise InvalidStateError(state=row.state, action="reject")
+        before = _snapshot(row)
+        row.state = "draft"
+        row.rejected_comment = data.comment
+        await cards.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="timecard",
+            entity_id=row.id,
+            action="reject",
+            before=before,
+            after=_snapshot(row),
+        )
+        return to_read(row)
+
+    # --- the ledger ----------------------------------------------------------------------
+
+    async def _recompute(
+        self,
+        session: AsyncSession,
+        row: Timecard,
+        terms: AttendanceTerms,
+        *,
+        days: Sequence[dt.date],
+    ) -> None:
+        """The payroll period of the employee and the billing period of the contract
+        containing each of ``days`` (the day before and after an edit moved a card)."""
+        cards = TimecardRepository(session)
+        repo = AttendanceRepository(session)
+        _, day_change = await self._site(repo, row.site_id)
+        payroll = {self.payroll_period(d) for d in days}
+        billing = {closing.period_containing(d, terms.billing_cutoff_day) for d in days}
+        for period in sorted(payroll, key=lambda p: p.start):
+            rows = await cards.for_employee(
+                row.employee_id, _week_before(period), period.end, counted_only=True
+            )
+            minutes = classify_period(rows, period, day_change)
+            await self._store(repo, PeriodKind.PAYROLL, row.employee_id, period, minutes, rows)
+        for period in sorted(billing, key=lambda p: p.start):
+            rows = await cards.counted_for_contract(
+                row.contract_id, _week_before(period), period.end
+            )
+            by_worker: dict[int, list[Timecard]] = defaultdict(list)
+            for card in rows:
+                by_worker[card.employee_id].append(card)
+            total = PremiumMinutes()
+            for worker_rows in by_worker.values():
+                total = total + classify_period(worker_rows, period, day_change)
+            await self._store(repo, PeriodKind.BILLING, row.contract_id, period, total, rows)
+
+    @staticmethod
+    async def _store(
+        repo: AttendanceRepository,
+        kind: PeriodKind,
+        subject_id: int,
+        period: closing.ClosingPeriod,
+        minutes: PremiumMinutes,
+        rows: Sequence[Timecard],
+    ) -> None:
+        entry = await repo.ledger_entry(kind.value, subject_id, period.start)
+        if entry is None:
+            entry = LedgerEntry(
+                kind=kind.value,
+                subject_id=subject_id,
+                period_start=period.start,
+                period_end=period.end,
+            )
+            repo.add(entry)
+        _fill_ledger(entry, minutes, rows, period)
+        await repo.flush()
+
+    def _ledger_read(self, entry: LedgerEntry) -> LedgerRead:
+        read = LedgerRead.model_validate(entry)
+        if entry.kind == PeriodKind.PAYROLL.value:
+            read.pay_date = self.pay_date(
+                closing.ClosingPeriod(entry.period_start, entry.period_end)
+            )
+        return read
+
+    async def list_ledger(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: LedgerFilter,
+        request: PageRequest,
+    ) -> PageResult[LedgerRead]:
+        end_range = None
+        if filters.month is not None:
+            year, month = (int(p) for p in filters.month.split("-"))
+            first = dt.date(year, month, 1)
+            end_range = (first, closing.period_ending_in(year, month, closing.MONTH_END).end)
+        keys = (
+            SortKey(LedgerEntry.period_start, "desc"),
+            SortKey(LedgerEntry.id, "desc"),
+        )
+        result = await AttendanceRepository(session).page_ledger(
+            filters.kind.value, filters.subject_id, None, end_range, keys, request
+        )
+        return result.with_items([self._ledger_read(e) for e in result.items])
+
+    async def employee_month(
+        self, session: AsyncSession, principal: Principal, *, employee_id: int, month: str
+    ) -> MonthRead:
+        brief = await employees_service.get_brief(session, employee_id)
+        if not _may_read_employee(principal, brief):
+            raise NotFoundError()
+        year, number = (int(p) for p in month.split("-"))
+        period = closing.period_ending_in(year, number, self.calendar.cutoff_day)
+        repo = AttendanceRepository(session)
+        entry = await repo.ledger_entry(PeriodKind.PAYROLL.value, employee_id, period.start)
+        rows = await TimecardRepository(session).for_employee(
+            employee_id, period.start, period.end, counted_only=False
+        )
+        status = None
+        site_id = rows[-1].site_id if rows else brief.current_site_id
+        if site_id is not None:
+            agreement = await repo.agreement_on(site_id, period.end)
+            if agreement is not None:
+                status = await self._agreement_status(repo, employee_id, agreement)
+        return MonthRead(
+            employee_id=employee_id,
+            month=month,
+            period_start=period.start,
+            period_end=period.end,
+            pay_date=self.pay_date(period),
+            ledger=self._ledger_read(entry) if entry else None,
+            timecards=[to_read(r) for r in rows],
+            agreement=status,
+        )
+
+    @staticmethod
+    async def _agreement_status(
+        repo: AttendanceRepository, employee_id: int, agreement: OvertimeAgreement
+    ) -> AgreementStatus:
+        limits = _limits(agreement)
+        # A payroll period counts as the month of its cut-off; 5 months before the agreement
+        # year feed the 2–6-month averages.
+        first = agreement.period_start - dt.timedelta(days=190)
+        entries = await repo.ledger_between(
+            PeriodKind.PAYROLL.value, employee_id, first, limits.period_end
+        )
+        months: dict[dt.date, MonthFigures] = {}
+        for entry in entries:
+            key = entry.period_end.replace(day=1)
+            months[key] = MonthFigures(key, entry.overtime, entry.rest_day)
+        findings = check_agreement(months.values(), limits)
+        return AgreementStatus(
+            agreement=AgreementRead.model_validate(agreement),
+            findings=[
+                AgreementFinding(
+                    check=f.check.value,
+                    level=f.level.value,
+                    month=f.month,
+                    minutes=f.minutes,
+                    limit=f.limit,
+                    window_months=f.window_months,
+                )
+                for f in findings
+            ],
+        )
+
+    # --- periods -------------------------------------------------------------------------
+
+    async def list_periods(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: PeriodFilter,
+        request: PageRequest,
+    ) -> PageResult[PeriodRead]:
+        keys = (SortKey(Period.period_start, "desc"), SortKey(Period.id, "desc"))
+        result = await AttendanceRepository(session).page_periods(
+            filters.kind.value if filters.kind else None, filters.state, keys, request
+        )
+        return result.with_items([_period_read(p) for p in result.items])
+
+    async def close_period(
+        self, session: AsyncSession, principal: Principal, *, data: PeriodClose
+    ) -> PeriodRead:
+        repo = AttendanceRepository(session)
+        if data.kind is PeriodKind.PAYROLL:
+            subject, period = 0, self.payroll_period(data.day)
+        else:
+            assert data.contract_id is not None
+            cutoff = await assignments_service.billing_cutoff_day(
+                session, contract_id=data.contract_id
+            )
+            subject, period = data.contract_id, closing.period_containing(data.day, cutoff)
+        row = await repo.period(data.kind.value, subject, period.start)
+        if row is not None and row.state == "closed":
+            raise PeriodAlreadyClosedError()
+        contract_id = subject or None
+        cards = TimecardRepository(session)
+        waiting = await cards.count_unapproved(period.start, period.end, contract_id)
+        if waiting:
+            raise PeriodHasUnapprovedError(count=waiting)
+        before = _period_snapshot(row) if row else None
+        if row is None:
+            row = Period(
+                kind=data.kind.value,
+                subject_id=subject,
+                period_start=period.start,
+                period_end=period.end,
+            )
+            repo.add(row)
+        row.state = "closed"
+        row.closed_at = utcnow()
+        row.closed_by = principal.user_id
+        await repo.flush()
+        await cards.set_locked(period.start, period.end, contract_id, locked=True)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="attendance_period",
+            entity_id=row.id,
+            action="close",
+            before=before,
+            after=_period_snapshot(row),
+        )
+        return _period_read(row)
+
+    async def reopen_period(
+        self, session: AsyncSession, principal: Principal, *, period_id: int, data: PeriodReopen
+    ) -> PeriodRead:
+        repo = AttendanceRepository(session)
+        row = await repo.period_by_id(period_id)
+        if row is None:
+            raise NotFoundError()
+        check_version(row, data.version)
+        if row.state != "closed":
+            raise PeriodNotClosedError()
+        before = _period_snapshot(row)
+        row.state = "open"
+        row.reopened_at = utcnow()
+        row.reopened_by = principal.user_id
+        row.reopen_reason = data.reason
+        await repo.flush()
+        await TimecardRepository(session).set_locked(
+            row.period_start, row.period_end, row.subject_id or None, locked=False
+        )
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="attendance_period",
+            entity_id=row.id,
+            action="reopen",
+            before=before,
+            after=_period_snapshot(row),
+        )
+        return _period_read(row)
+
+    # --- 36協定 limits and site settings ----------------------------------------------------
+
+    async def list_agreements(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        site_id: int | None,
+        request: PageRequest,
+    ) -> PageResult[AgreementRead]:
+        keys = (
+            SortKey(OvertimeAgreement.period_start, "desc"),
+            SortKey(OvertimeAgreement.id, "desc"),
+        )
+        result = await AttendanceRepository(session).page_agreements(site_id, keys, request)
+        return result.with_items([AgreementRead.model_validate(a) for a in result.items])
+
+    async def create_agreement(
+        self, session: AsyncSession, principal: Principal, *, data: AgreementCreate
+    ) -> AgreementRead:
+        await _site_exists(session, data.site_id)
+        repo = AttendanceRepository(session)
+        if await repo.agreement_exists(data.site_id, data.period_start):
+            raise AgreementExistsError()
+        row = OvertimeAgreement(**data.model_dump())
+        try:
+            resolve_limits(_limits(row))
+        except ValueError as error:
+            raise ValidationFailedError(
+                details=[{"loc": ["body"], "code": "value_error", "message": str(error)}]
+            ) from error
+        repo.add(row)
+        await repo.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="overtime_agreement",
+            entity_id=row.id,
+            action="create",
+            after=data.model_dump(),
+        )
+        return AgreementRead.model_validate(row)
+
+    async def site_settings(
+        self, session: AsyncSession, principal: Principal, *, site_id: int
+    ) -> SiteSettingsRead:
+        if principal.role is Role.SITE_MANAGER and site_id not in principal.site_ids:
+            raise NotFoundError()
+        settings, shifts = await AttendanceRepository(session).site_settings(site_id)
+        return SiteSettingsRead(
+            site_id=site_id,
+            timezone=settings.timezone if settings else DEFAULT_TIMEZONE,
+            day_change=settings.day_change if settings else DEFAULT_DAY_CHANGE,
+            shifts=[ShiftRead.model_validate(s) for s in shifts],
+            version=settings.version if settings else None,
+        )
+
+    async def replace_site_settings(
+        self, session: AsyncSession, principal: Principal, *, site_id: int, data: SiteSettingsUpdate
+    ) -> SiteSettingsRead:
+        try:
+            ZoneInfo(data.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationFailedError(
+                details=[
+                    {
+                        "loc": ["body", "timezone"],
+                        "code": "value_error",
+                        "message": "unknown time zone",
+                    }
+                ]
+            ) from error
+        await _site_exists(session, site_id)
+        repo = AttendanceRepository(session)
+        settings, shifts = await repo.site_settings(site_id)
+        before = _settings_snapshot(settings, shifts) if settings else None
+        if settings is None:
+            settings = SiteSettings(site_id=site_id)
+            repo.add(settings)
+        settings.timezone = data.timezone
+        settings.day_change = data.day_change
+        await repo.replace_shifts(
+            site_id,
+            [
+                ShiftPattern(site_id=site_id, **shift.model_dump())
+                for shift in {s.code: s for s in data.shifts}.values()
+            ],
+        )
+        await repo.flush()
+        _, shifts = await repo.site_settings(site_id)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="attendance_site",
+            entity_id=site_id,
+            action="update",
+            before=before,
+            after=_settings_snapshot(settings, shifts),
+        )
+        return await self.site_settings(session, principal, site_id=site_id)
+
+    # --- the classification the UI uses ------------------------------------------------------
+
+    @staticmethod
+    def premiums(data: PremiumsRequest) -> PremiumsRead:
+        """The same function as ``haken calc premiums``, over the cards given."""
+        try:
+            settings = WorkSettings(
+                rest_day=data.rest_day,
+                week_start=data.week_start,
+                day_change=data.day_change,
+                scheduled_minutes=data.scheduled_minutes,
+                month_start_day=data.month_start_day,
+            )
+            cards = [
+                PremiumCard(
+                    start=c.start.replace(tzinfo=None),
+                    end=c.end.replace(tzinfo=None),
+                    break_minutes=c.break_minutes,
+                    scheduled_minutes=c.scheduled_minutes,
+                )
+                for c in data.timecards
+            ]
+            period = (
+                (data.period_start, data.period_end)
+                if data.period_start is not None and data.period_end is not None
+                else None
+            )
+            result = calculate_premiums(cards, settings, period=period)
+        except ValueError as error:
+            raise ValidationFailedError(
+                details=[
+                    {"loc": ["body", "timecards"], "code": "value_error", "message": str(error)}
+                ]
+            ) from error
+        return PremiumsRead(
+            summary=result.minutes.summary(),
+            days=[
+                {"working_day": d.working_day.isoformat(), **d.minutes.summary()}
+                for d in result.days
+            ],
+        )
+
+    # --- the daily 資格外活動 check ------------------------------------------------------------
+
+    async def daily_hours_check(self, session: AsyncSession, *, today: dt.date) -> dict[str, int]:
+        """Recheck the last 14 days' submitted and approved cards of workers with an hour
+        limit (a card entered late, at another site, moves every window it falls in)."""
+        cards = TimecardRepository(session)
+        first = today - dt.timedelta(days=13)
+        pairs = await cards.recent_employee_assignments(first, today)
+        terms = await assignments_service.attendance_terms(session, [a for _, a in pairs])
+        limited = {a: t for a, t in terms.items() if t.weekly_hours_limit is not None}
+        if not limited:
+            return {"checked": 0, "warned": 0}
+        briefs = await employees_service.get_briefs(
+            session, sorted({t.employee_id for t in limited.values()})
+        )
+        employee_ids = {t.employee_id for t in limited.values()}
+        all_assignments = [a for e, a in pairs if e in employee_ids]
+        rows = await cards.recent_for_limited(
+            all_assignments, first - dt.timedelta(days=HOURS_WINDOW_DAYS), today
+        )
+        by_employee: dict[int, list[Timecard]] = defaultdict(list)
+        for row in rows:
+            by_employee[row.employee_id].append(row)
+        checked = warned = 0
+        for employee_id, worker_rows in by_employee.items():
+            brief = briefs.get(employee_id)
+            worker_terms = [t for t in limited.values() if t.employee_id == employee_id]
+            if brief is None or brief.residence_status is None or not worker_terms:
+                continue
+            limit = worker_terms[0]
+            minutes: dict[dt.date, int] = defaultdict(int)
+            for row in worker_rows:
+                if row.state != "draft":
+                    minutes[row.work_date] += worked_minutes(row)
+            found = find_hours_violations(
+                minutes,
+                weekly_hours_limit=limit.weekly_hours_limit or 28,
+                long_vacation_daily_hours_limit=limit.vacation_daily_hours_limit,
+                long_vacations=[DateRange(s, e) for s, e in brief.long_vacations],
+            )
+            for row in worker_rows:
+                if row.work_date < first or row.state == "draft":
+                    continue
+                checked += 1
+                mine = [v for v in found if v.start <= row.work_date <= v.end]
+                warnings = [
+                    HoursWarning(
+                        kind=v.kind.value,
+                        start=v.start,
+                        end=v.end,
+                        worked_minutes=v.worked_minutes,
+                        limit_minutes=v.limit_minutes,
+                    ).model_dump(mode="json")
+                    for v in mine
+                ] or None
+                if warnings != row.hours_warnings:
+                    row.hours_warnings, row.warned = warnings, bool(mine)
+                warned += bool(mine)
+        await cards.flush()
+        return {"checked": checked, "warned": warned}
+
+
+async def _site_exists(session: AsyncSession, site_id: int) -> None:
+    if site_id not in await clients_service.get_site_labels(session, [site_id]):
+        raise NotFoundError()
+
+
+def _may_enter(principal: Principal, employee_id: int, site_id: int) -> bool:
+    if principal.is_at_least(Role.COORDINATOR):
+        return True
+    if principal.role is Role.SITE_MANAGER:
+        return site_id in principal.site_ids
+    return principal.employee_id == employee_id
+
+
+def _may_read_employee(principal: Principal, brief: EmployeeBrief) -> bool:
+    if principal.is_at_least(Role.COORDINATOR):
+        return True
+    if principal.role is Role.SITE_MANAGER:
+        return brief.current_site_id in principal.site_ids
+    return principal.employee_id == brief.id
+
+
+def _limits(row: OvertimeAgreement) -> AgreementLimits:
+    return AgreementLimits(
+        period_start=row.period_start,
+        monthly_limit_minutes=row.monthly_limit_minutes,
+        yearly_limit_minutes=row.yearly_limit_minutes,
+        variable_hours_1y=row.variable_hours_1y,
+        special_clause=row.special_clause,
+        special_monthly_limit_minutes=row.special_monthly_limit_minutes,
+        special_yearly_limit_minutes=row.special_yearly_limit_minutes,
+        special_months_max=row.special_months_max,
+    )
+
+
+def _period_read(row: Period) -> PeriodRead:
+    read = PeriodRead.model_validate(row)
+    read.subject_id = row.subject_id or None
+    return read
+
+
+def _period_snapshot(row: Period) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "subject_id": row.subject_id,
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "state": row.state,
+        "reopen_reason": row.reopen_reason,
+    }
+
+
+def _settings_snapshot(settings: SiteSettings, shifts: Sequence[ShiftPattern]) -> dict[str, Any]:
+    return {
+        "timezone": settings.timezone,
+        "day_change": settings.day_change.isoformat(timespec="minutes"),
+        "shifts": [
+            f"{s.code} {s.start_time:%H:%M}-{s.end_time:%H:%M} ({s.break_minutes})" for s in shifts
+        ],
+    }
+
+
+attendance_service = AttendanceService()
+
+__all__ = ["AttendanceService", "attendance_service", "classify_period", "worked_minutes"]

@@ -1,0 +1,232 @@
+"""Server-rendered SVG charts: a bar chart and a line chart from ``(label, value)`` points.
+
+Built for the CSP (docs/security.md): no script and no ``style`` attribute, only SVG
+presentation attributes (``x``, ``y``, ``width`` …) and classes that ``app.css`` colours
+(``chart-bar``, ``chart-line`` …). Every chart is an ``<svg role="img">`` named by its
+``<title>`` and ``<desc>``; the ``chart()`` macro (``macros/charts.html``) shows the same
+numbers as a table in a ``<details>`` below it, so nothing is only in the picture.
+Texts arrive translated (the caller's ``gettext_``); every text is escaped here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from markupsafe import Markup, escape
+
+WIDTH = 480
+HEIGHT = 220
+MARGIN_LEFT = 40
+MARGIN_RIGHT = 8
+MARGIN_TOP = 16
+MARGIN_BOTTOM = 36
+LABEL_CHARS = 10  # longer axis labels are cut (the whole label is in the bar's title and table)
+
+
+def _plain_number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: float
+    href: str | None = None
+    display: str = ""  # the value as shown; empty → formatted by the chart
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart and the data behind it (the macro's table reads ``points``)."""
+
+    id: str
+    kind: Literal["bar", "line"]
+    title: str
+    description: str
+    label_header: str
+    value_header: str
+    empty_text: str
+    points: tuple[Point, ...]
+    svg: Markup
+
+
+def nice_scale(maximum: float, ticks: int = 4) -> tuple[float, float]:
+    """The axis top and tick step: a 1-2-5 step × 10ⁿ with ``ticks`` steps covering ``maximum``.
+
+    Values are counts, so the step is never below 1.
+    """
+    if maximum <= 0:
+        return float(ticks), 1.0
+    raw = maximum / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step = max(step, 1.0)
+    return step * math.ceil(maximum / step), step
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def _points(
+    data: Iterable[Point | tuple[str, float]], fmt: Callable[[float], str]
+) -> tuple[Point, ...]:
+    points = []
+    for item in data:
+        point = item if isinstance(item, Point) else Point(str(item[0]), float(item[1]))
+        if point.value < 0 or not math.isfinite(point.value):
+            raise ValueError(f"chart values are counts: {point.value!r}")
+        if not point.display:
+            point = Point(point.label, point.value, point.href, fmt(point.value))
+        points.append(point)
+    return tuple(points)
+
+
+def _f(number: float) -> str:
+    return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def _frame(chart_id: str, title: str, description: str, top: float, step: float) -> list[str]:
+    """The opening tag, the accessible name and the value axis with its grid lines."""
+    cid = escape(chart_id)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(description)}</desc>',
+    ]
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    tick = 0.0
+    while tick <= top + 1e-9:
+        y = MARGIN_TOP + plot_h - tick / top * plot_h
+        parts.append(
+            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
+            f'y1="{_f(y)}" y2="{_f(y)}"/>'
+            f'<text class="chart-axis" x="{MARGIN_LEFT - 4}" y="{_f(y + 4)}" '
+            f'text-anchor="end">{escape(_plain_number(tick))}</text>'
+        )
+        tick += step
+    return parts
+
+
+def _render(
+    kind: Literal["bar", "line"],
+    chart_id: str,
+    data: Iterable[Point | tuple[str, float]],
+    *,
+    title: str,
+    description: str,
+    label_header: str,
+    value_header: str,
+    empty_text: str,
+    value_format: Callable[[float], str],
+) -> Chart:
+    points = _points(data, value_format)
+    top, step = nice_scale(max((p.value for p in points), default=0.0))
+    parts = _frame(chart_id, title, description, top, step)
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    base = MARGIN_TOP + plot_h
+    if not points:
+        parts.append(
+            f'<text class="chart-empty" x="{_f(MARGIN_LEFT + plot_w / 2)}" '
+            f'y="{_f(MARGIN_TOP + plot_h / 2)}" text-anchor="middle">{escape(empty_text)}</text>'
+        )
+    band = plot_w / max(len(points), 1)
+    centres: list[tuple[float, float]] = []
+    for index, point in enumerate(points):
+        centre = MARGIN_LEFT + band * index + band / 2
+        height = point.value / top * plot_h
+        y = base - height
+        centres.append((centre, y))
+        tip = f"<title>{escape(point.label)}: {escape(point.display)}</title>"
+        if kind == "bar":
+            mark = (
+                f'<rect class="chart-bar" x="{_f(centre - band * 0.35)}" y="{_f(y)}" '
+                f'width="{_f(band * 0.7)}" height="{_f(height)}">{tip}</rect>'
+            )
+        else:
+            mark = f'<circle class="chart-dot" cx="{_f(centre)}" cy="{_f(y)}" r="3.5">{tip}</circle>'
+        if point.href:
+            mark = f'<a href="{escape(point.href)}">{mark}</a>'
+        parts.append(mark)
+        parts.append(
+            f'<text class="chart-value" x="{_f(centre)}" y="{_f(y - 4)}" '
+            f'text-anchor="middle">{escape(point.display)}</text>'
+            f'<text class="chart-label" x="{_f(centre)}" y="{_f(base + 16)}" '
+            f'text-anchor="middle">{escape(_short(point.label))}</text>'
+        )
+    if kind == "line" and len(centres) > 1:
+        line = " ".join(f"{_f(x)},{_f(y)}" for x, y in centres)
+        parts.insert(len(parts) - 2 * len(points), f'<polyline class="chart-line" points="{line}"/>')
+    parts.append(
+        f'<line class="chart-baseline" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
+        f'y1="{_f(base)}" y2="{_f(base)}"/></svg>'
+    )
+    return Chart(
+        id=chart_id,
+        kind=kind,
+        title=title,
+        description=description,
+        label_header=label_header,
+        value_header=value_header,
+        empty_text=empty_text,
+        points=points,
+        svg=Markup("".join(parts)),  # noqa: S704 (every text above passed through escape())
+    )
+
+
+def bar_chart(
+    chart_id: str,
+    data: Sequence[Point | tuple[str, float]],
+    *,
+    title: str,
+    description: str,
+    label_header: str,
+    value_header: str,
+    empty_text: str,
+    value_format: Callable[[float], str] = _plain_number,
+) -> Chart:
+    """Bars from zero, heights proportional to the values, one per point in order."""
+    return _render(
+        "bar",
+        chart_id,
+        data,
+        title=title,
+        description=description,
+        label_header=label_header,
+        value_header=value_header,
+        empty_text=empty_text,
+        value_format=value_format,
+    )
+
+
+def line_chart(
+    chart_id: str,
+    data: Sequence[Point | tuple[str, float]],
+    *,
+    title: str,
+    description: str,
+    label_header: str,
+    value_header: str,
+    empty_text: str,
+    value_format: Callable[[float], str] = _plain_number,
+) -> Chart:
+    """A line through the points in order (a trend over days or months), dots on the values."""
+    return _render(
+        "line",
+        chart_id,
+        data,
+        title=title,
+        description=description,
+        label_header=label_header,
+        value_header=value_header,
+        empty_text=empty_text,
+        value_format=value_format,
+    )
+
+
+__all__ = ["Chart", "Point", "bar_chart", "line_chart", "nice_scale"]
