@@ -107,7 +107,8 @@ class Settings(BaseSettings):
     # 社員番号 given on hire when none is typed: {seq} (required), {yyyy}/{yy} of the hire date.
     employee_number_pattern: str = "E{seq:06d}"
     # The agency's payroll calendar (attendance): 締め日 (0 = 末日, 1–27) and pay day
-    # (0 = 末日) of the month ``payday_months_after`` months after the cut-off: 末日締め翌月25日払い.
+    # (0 = 末日) of the month ``payday_months_after`` months after the cut-off
+    # (the defaults: 末日締め翌月25日払い).
     payroll_cutoff_day: int = Field(default=0, ge=0, le=27)
     payday: int = Field(default=25, ge=0, le=28)
     payday_months_after: int = Field(default=1, ge=0, le=2)

@@ -44,6 +44,7 @@ class Side:
     assignment_id: int
     occupancy_id: int
     marks: tuple[str, ...]
+    prior_period_id: int = 0
 
 
 async def _side(http: httpx.AsyncClient, office: dict[str, str], tag: str, room: int) -> Side:
@@ -85,6 +86,17 @@ async def _side(http: httpx.AsyncClient, office: dict[str, str], tag: str, room:
     placed = await assign(
         http, office, contract["id"], worker["id"], start_date="2026-04-01", end_date="2029-03-31"
     )
+    # Through another agency, long before (cooled off): the 抵触日 above does not move.
+    prior = await post(
+        http,
+        "/api/assignments/prior-periods",
+        office,
+        employee_id=worker["id"],
+        unit_id=unit["id"],
+        start_date="2020-04-01",
+        end_date="2020-09-30",
+        source_note=f"{tag}派遣元",
+    )
     stay = await post(
         http,
         "/api/housing/occupancies",
@@ -103,6 +115,7 @@ async def _side(http: httpx.AsyncClient, office: dict[str, str], tag: str, room:
         assignment_id=placed["id"],
         occupancy_id=stay["id"],
         marks=(owner["name"], site["name"], unit["name"], contract["contract_number"]),
+        prior_period_id=prior["id"],
     )
 
 
@@ -257,6 +270,11 @@ async def api_conflicts(w: World) -> None:
     }
 
 
+async def api_prior_periods(w: World) -> None:
+    """Periods through other agencies: a site manager sees those in units of their sites."""
+    assert await _ids(w, w.manager, "/api/assignments/prior-periods") == {w.mine.prior_period_id}
+
+
 async def api_my_housing(w: World) -> None:
     assert await _ids(w, w.alice, "/api/housing/me") == {w.mine.occupancy_id}
 
@@ -316,6 +334,7 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/assignments/me"): api_my_assignments,
     ("GET", "/api/assignments/{assignment_id}/conflict-dates"): api_conflict_dates,
     ("GET", "/api/assignments/conflicts"): api_conflicts,
+    ("GET", "/api/assignments/prior-periods"): api_prior_periods,
     ("GET", "/api/housing/me"): api_my_housing,
     ("GET", "/api/auth/sessions"): api_my_sessions,
     ("GET", "/clients"): page_clients,

@@ -71,6 +71,9 @@ EXPECTED_ACCESS.update(
         ("GET", "/api/cache/info"): "role>=super_admin",
         ("POST", "/api/cache/invalidate"): "role>=super_admin",
         ("DELETE", "/api/cache"): "role>=super_admin",
+        # Administrators read the dashboard (cache and rate-limit figures included); acting
+        # on the cache stays with super admins.
+        ("GET", "/api/admin/dashboard"): "role>=admin",
         ("POST", "/api/telemetry/web-vitals"): "public",
         ("GET", "/api/docs"): "public",
     }
@@ -94,22 +97,30 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/account"): E,
     ("POST", "/account/password"): E,
     ("POST", "/account/preferences"): E,
+    ("GET", "/account/sessions/{session_id}/revoke"): E,
     ("POST", "/account/sessions/{session_id}/revoke"): E,
     ("GET", "/audit"): AD,
+    ("GET", "/audit/export.{file_format}"): AD,
     ("GET", "/admin/users"): AD,
+    ("GET", "/admin/users/export.{file_format}"): AD,
     ("GET", "/admin/users/new"): AD,
     ("GET", "/admin/users/pick/employees"): AD,
     ("GET", "/admin/users/pick/sites"): AD,
     ("POST", "/admin/users"): AD,
     ("GET", "/admin/users/{user_id}"): AD,
     ("POST", "/admin/users/{user_id}/role"): AD,
+    ("GET", "/admin/users/{user_id}/deactivate"): AD,
     ("POST", "/admin/users/{user_id}/deactivate"): AD,
     ("GET", "/admin/outbox"): AD,
     ("GET", "/admin/sessions"): AD,
+    ("GET", "/admin/sessions/{session_id}/revoke"): AD,
     ("POST", "/admin/sessions/{session_id}/revoke"): AD,
+    ("GET", "/admin/dashboard"): AD,
     ("GET", "/admin/system"): SU,
+    ("GET", "/admin/system/cache/clear"): SU,
     ("POST", "/admin/system/cache/clear"): SU,
     ("GET", "/clients"): M,
+    ("GET", "/clients/export.{file_format}"): C,
     ("GET", "/clients/new"): C,
     ("POST", "/clients"): C,
     ("GET", "/clients/{client_id}"): M,
@@ -137,6 +148,7 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/employees/{employee_id}/reveal"): AD,
     ("POST", "/employees/{employee_id}/reveal"): AD,
     ("GET", "/candidates"): C,
+    ("GET", "/candidates/export.{file_format}"): C,
     ("GET", "/candidates/new"): C,
     ("POST", "/candidates"): C,
     ("GET", "/candidates/{candidate_id}"): C,
@@ -146,6 +158,7 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/candidates/{candidate_id}/hire"): C,
     ("POST", "/candidates/{candidate_id}/photo"): C,
     ("GET", "/housing"): C,
+    ("GET", "/housing/export.{file_format}"): C,
     ("GET", "/housing/new"): C,
     ("POST", "/housing"): C,
     ("GET", "/housing/{apartment_id}"): C,
@@ -159,12 +172,14 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/housing/move-in/{employee_id}"): C,
     ("POST", "/housing/stays/{occupancy_id}/move-out"): C,
     ("GET", "/contracts"): M,
+    ("GET", "/contracts/export.{file_format}"): C,
     ("GET", "/contracts/new"): C,
     ("POST", "/contracts"): C,
     ("GET", "/contracts/{contract_id}"): M,
     ("GET", "/contracts/{contract_id}/edit"): C,
     ("POST", "/contracts/{contract_id}"): C,
     ("GET", "/assignments"): M,
+    ("GET", "/assignments/export.{file_format}"): C,
     ("GET", "/assignments/new/{employee_id}"): C,
     ("POST", "/assignments/new/{employee_id}"): C,
     ("GET", "/assignments/{assignment_id}/end"): C,
@@ -271,7 +286,21 @@ def implied_statuses(method: str, route: RouteInfo) -> dict[int, set[str]]:
         implied[422] = {"VALIDATION_FAILED"}
         if any("version" in getattr(t, "model_fields", {}) for t in route.body_types):
             implied[409] = {"VERSION_CONFLICT"}
+        if not _upload(route):  # a JSON body: the strict parser refuses a key named twice
+            implied[422].add("DUPLICATE_JSON_KEY")
+    if needed is not None and method in {"POST", "PUT", "PATCH", "DELETE"}:
+        # A signed-in write with the web session's cookie needs the CSRF header too.
+        implied.setdefault(403, set()).add("WEB_API_CSRF_REQUIRED")
+    if needed is not None and method == "POST":
+        # Every signed-in POST takes an Idempotency-Key (docs/architecture.md, the form pattern).
+        implied.setdefault(400, set()).add("IDEMPOTENCY_KEY_INVALID")
+        implied.setdefault(409, set()).add("IDEMPOTENCY_IN_PROGRESS")
+        implied.setdefault(422, set()).add("IDEMPOTENCY_KEY_REUSED")
     return implied
+
+
+def _upload(route: RouteInfo) -> bool:
+    return any("UploadFile" in repr(t) for t in route.body_types)
 
 
 @pytest.mark.parametrize("item", API_ROUTES, ids=route_id)
@@ -292,6 +321,13 @@ def test_openapi_declares_every_status_the_policies_imply(item: tuple[str, Route
         assert codes <= set(declared["x-error-codes"]), (method, route.path, status)
         if status == 429:
             assert {"Retry-After", "RateLimit-Remaining"} <= set(declared["headers"])
+    headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+    if minimum_role(EXPECTED_ACCESS[(method, route.path)]) is not None and method == "POST":
+        key = headers.get("Idempotency-Key")
+        assert key is not None, f"{method} {route.path} does not declare Idempotency-Key"
+        assert key["required"] is False and key["schema"]["maxLength"] == 200
+    else:
+        assert "Idempotency-Key" not in headers, (method, route.path)
     if route.access[0] == "public" and "exempt" in route.rate_limits:
         assert "401" not in responses and "429" not in responses  # the probes are never refused
 

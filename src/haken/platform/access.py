@@ -118,6 +118,10 @@ class AccessPolicy:
     name = "policy"
     # Whether the policy asks the principal resolver who is calling (which may refuse).
     resolves_principal = True
+    # Whether the policy claims a POST's Idempotency-Key / submission token once the caller
+    # is known (platform.idempotency.claim_request); the OpenAPI declares the header and
+    # its refusals from this flag.
+    claims_idempotency = False
 
     def describe(self) -> str:
         return self.name
@@ -155,6 +159,8 @@ class OptionalPrincipalPolicy(AccessPolicy):
 class RolePolicy(AccessPolicy):
     """Signed in, with at least ``minimum`` role."""
 
+    claims_idempotency = True
+
     def __init__(self, minimum: Role) -> None:
         self.minimum = minimum
         self.name = "authenticated" if minimum is Role.EMPLOYEE else f"role>={minimum.value}"
@@ -176,6 +182,8 @@ class RolePolicy(AccessPolicy):
 
 class SelfOrRolePolicy(AccessPolicy):
     """The user named in the path (``{param}``) themselves, or at least ``minimum``."""
+
+    claims_idempotency = True
 
     def __init__(self, minimum: Role, *, param: str = "user_id") -> None:
         self.minimum = minimum

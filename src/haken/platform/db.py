@@ -13,11 +13,15 @@ write queue for the lock instead of deadlocking on a lock upgrade.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
+import fcntl
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, func, text
@@ -226,6 +230,61 @@ def _sqlite_begin(connection: Any) -> None:
         cursor.close()
 
 
+class SqliteWriteGate:
+    """Writers of a SQLite file wait in line: FIFO inside the process (an asyncio lock),
+    then an exclusive ``flock`` on ``<database>-writer.lock`` across processes.
+
+    SQLite's own lock wait (``busy_timeout``) polls with a growing sleep (up to 100 ms),
+    so with many writers a waiter can lose every race for seconds while others come
+    and go. Here a writer waits on the lock file instead, woken by the kernel as soon
+    as the holder releases it, and only the head of each process's line waits at all;
+    ``BEGIN IMMEDIATE`` then finds the database free.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._fd: int | None = None
+
+    def _file(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
+
+    async def acquire(self) -> None:
+        await self._lock.acquire()
+        try:
+            fd = self._file()
+            taking = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
+            try:
+                await asyncio.shield(taking)
+            except asyncio.CancelledError:
+                # The thread may still get the lock: give it back once it does.
+                taking.add_done_callback(
+                    lambda done: (
+                        None
+                        if done.cancelled() or done.exception()
+                        else fcntl.flock(fd, fcntl.LOCK_UN)
+                    )
+                )
+                raise
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class Database:
     """One engine and session factory per process."""
 
@@ -244,6 +303,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         # Sessions that write: on SQLite they take the write lock at BEGIN (same pool).
         self.write_engine: AsyncEngine = self.engine
+        self.write_gate: SqliteWriteGate | None = None
         if url.startswith("sqlite"):
             # The file 0600 before SQLite creates it (its -wal/-shm follow): platform/files.py.
             create_private_sqlite(url)
@@ -252,6 +312,7 @@ class Database:
             self.write_engine = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             database_file = sqlite_file(url)
             if database_file is not None:
+                self.write_gate = SqliteWriteGate(Path(f"{database_file}-writer.lock"))
                 event.listen(
                     self.engine.sync_engine,
                     "connect",
@@ -276,12 +337,17 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.write_gate is not None:
+            self.write_gate.close()
 
 
 async def commit_and_flush_hooks(session: AsyncSession) -> None:
     """Commit, then run the after-commit callbacks in registration order."""
     await session.commit()
-    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
+    await _run_hooks(session.info.pop("after_commit", []))
+
+
+async def _run_hooks(callbacks: list[AfterCommit]) -> None:
     for callback in callbacks:
         try:
             await callback()
@@ -303,11 +369,16 @@ async def session_scope(database: Database, *, write: bool = False) -> AsyncIter
     locked, deadlocked) become :class:`DatabaseUnavailableError` (503): the
     client may retry; an outage answers with the envelope, not a stack trace.
     """
+    gate = database.write_gate if write else None
     session = database.write_sessionmaker() if write else database.sessionmaker()
     try:
+        hooks: list[AfterCommit] = []
+        if gate is not None:
+            await gate.acquire()
         try:
             yield session
-            await commit_and_flush_hooks(session)
+            await session.commit()
+            hooks = session.info.pop("after_commit", [])
         except BaseException:
             session.info.pop("after_commit", None)
             try:
@@ -320,6 +391,10 @@ async def session_scope(database: Database, *, write: bool = False) -> AsyncIter
                 await session.close()
             except Exception:
                 log.warning("session close failed")
+            if gate is not None:
+                gate.release()
+        # After the gate: a hook may open a write unit of its own (the job outbox's mark).
+        await _run_hooks(hooks)
     except (OSError, InterfaceError, OperationalError) as error:
         raise DatabaseUnavailableError() from error
     except DBAPIError as error:

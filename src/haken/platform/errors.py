@@ -4,14 +4,20 @@ Every error a client can see is a subclass of :class:`HakenError` with a stable
 UPPER_SNAKE ``code``, one HTTP status and a message in Japanese and English.
 Defining the subclass registers it in :data:`CATALOG`; ``docs/errors.md`` is
 generated from the catalog (``haken docs errors``) and a test keeps them in sync.
-Messages are ``str.format`` templates filled from the error's ``params``.
+Messages are ``str.format`` templates filled from the error's ``params``; a date or
+datetime parameter reads as the pages print it, in the message's language (2026年3月31日 /
+31 Mar 2026, ``platform.formatting``). Pass date objects, never ``isoformat()`` strings;
+``details`` stay machine-readable (ISO 8601).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from haken.platform.formatting import format_day, format_moment
 
 CATALOG: dict[str, type[HakenError]] = {}
 
@@ -108,10 +114,20 @@ class HakenError(Exception):
 
     def message(self, locale: str) -> str:
         template = self.message_ja if locale == "ja" else self.message_en
+        lang = "ja" if locale == "ja" else "en"
         try:
-            return template.format(**self.params)
+            return template.format(**{k: _readable(v, lang) for k, v in self.params.items()})
         except (KeyError, IndexError):
             return template
+
+
+def _readable(value: Any, locale: str) -> Any:
+    """A message parameter as a person reads it: dates and instants like the pages."""
+    if isinstance(value, dt.datetime):
+        return format_moment(value, locale=locale)
+    if isinstance(value, dt.date):
+        return format_day(value, locale=locale)
+    return value
 
 
 CATALOG[HakenError.code] = HakenError

@@ -64,6 +64,40 @@ class IdempotencyInProgressError(HakenError):
     message_ja = "同じリクエストを処理中です。しばらくしてから再度お試しください。"
 
 
+# What a claiming access policy (``AccessPolicy.claims_idempotency``) adds to an operation:
+# the methods it claims, the header, and the refusals. ``platform.openapi`` declares these,
+# ``claim_request`` enforces them: one place, so the documentation cannot drift.
+CLAIMED_METHODS = frozenset({"POST"})
+REFUSALS: tuple[type[HakenError], ...] = (
+    IdempotencyKeyInvalidError,
+    IdempotencyKeyReusedError,
+    IdempotencyInProgressError,
+)
+KEY_PATTERN = rf"^[!-~]{{1,{KEY_MAX_LENGTH}}}$"  # what _valid_key accepts (after trimming)
+
+
+def openapi_parameter() -> dict[str, Any]:
+    """The ``Idempotency-Key`` header as an OpenAPI parameter of a claimed operation."""
+    return {
+        "name": HEADER,
+        "in": "header",
+        "required": False,
+        "description": (
+            "Optional. A retry with the same key and body returns the first response "
+            "(header `Idempotent-Replayed: true`) instead of acting twice; the same key with "
+            "another body or path is 422 IDEMPOTENCY_KEY_REUSED, one still being processed "
+            "409 IDEMPOTENCY_IN_PROGRESS, a malformed key 400 IDEMPOTENCY_KEY_INVALID. "
+            "Keys are kept for 24 hours, per user."
+        ),
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": KEY_MAX_LENGTH,
+            "pattern": KEY_PATTERN,
+        },
+    }
+
+
 class IdempotencyKey(IdMixin, Base):
     __tablename__ = "idempotency_keys"
 
@@ -188,7 +222,7 @@ async def claim_request(request: Request, session: AsyncSession, user_id: int) -
     Called by the access policies once the caller is known; a request without a key
     is untouched. Raises :class:`IdempotentReplay` when the key was already answered.
     """
-    if request.method != "POST":
+    if request.method not in CLAIMED_METHODS:
         return
     found = await _request_key(request)
     if found is None:

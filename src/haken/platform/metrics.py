@@ -273,7 +273,7 @@ def counter_values(instrument: Counter) -> dict[tuple[str, ...], float]:
     directory = multiprocess_dir()
     if directory:
         collector = _multiprocess.MultiProcessCollector(None, path=directory)  # type: ignore[no-untyped-call]
-        families = collector.collect()
+        families = collector.collect()  # type: ignore[no-untyped-call]
     else:
         families = instrument.collect()
     values: dict[tuple[str, ...], float] = {}

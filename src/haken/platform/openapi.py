@@ -14,6 +14,10 @@ API operation here also lists each error status it can answer, with the
   path ids and writes (404), a ``version`` field (409), a ``cursor`` (``InvalidCursorError``;
   the parameter's schema gets the cursor's alphabet, :data:`CURSOR_PATTERN`);
 - a database session (503 ``DATABASE_UNAVAILABLE`` / ``SERVICE_UNAVAILABLE``);
+- a JSON body: 422 ``DUPLICATE_JSON_KEY`` (the strict-JSON middleware refuses a key named twice);
+- idempotency: an operation whose access policy claims keys (``claims_idempotency``, on the
+  methods of ``idempotency.CLAIMED_METHODS``) declares the optional ``Idempotency-Key``
+  header and its refusals (``idempotency.REFUSALS``: 400, 409, 422);
 - the errors of the endpoint's own area (``<package>/errors.py``): all of them on a write,
   those with an already-implied status on a read.
 
@@ -32,11 +36,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from haken.platform import idempotency
 from haken.platform.access import AccessPolicy
 from haken.platform.deps import get_session
 from haken.platform.errors import (
     CATALOG,
     DatabaseUnavailableError,
+    DuplicateJsonKeyError,
     HakenError,
     InvalidCursorError,
     MalformedRequestError,
@@ -97,6 +103,8 @@ def route_errors(
             add(*call.refusals())
             if write and call.resolves_principal:
                 add(*write_refusals)
+            if claims_idempotency(call, method):
+                add(*idempotency.REFUSALS)
         elif isinstance(call, RateLimit):
             add(*call.refusals())
         elif call is get_session:
@@ -112,12 +120,36 @@ def route_errors(
         add(ValidationFailedError)
     if body:
         add(PayloadTooLargeError, MalformedRequestError)  # too large; unreadable JSON or form
+        if any(_is_json(media) for media in body.get("content", {})):
+            add(DuplicateJsonKeyError)
         if _has_version(body, components):
             add(VersionConflictError)
     for error in _area_errors(route):
         if write or error.status_code in found:
             add(error)
     return dict(found)
+
+
+def claims_idempotency(policy: AccessPolicy, method: str) -> bool:
+    """Whether ``policy`` claims an ``Idempotency-Key`` on ``method`` (``claim_request``)."""
+    return policy.claims_idempotency and method in idempotency.CLAIMED_METHODS
+
+
+def _is_json(media: str) -> bool:
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _document_idempotency(route: RouteInfo, method: str, operation: dict[str, Any]) -> None:
+    """Declare the ``Idempotency-Key`` header where the access policy claims it."""
+    if not any(
+        isinstance(call, AccessPolicy) and claims_idempotency(call, method) for call in route.calls
+    ):
+        return
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name") == idempotency.HEADER for p in parameters):
+        parameters.append(idempotency.openapi_parameter())
 
 
 def _document_cursor(operation: dict[str, Any]) -> None:
@@ -180,6 +212,7 @@ def add_error_responses(app: FastAPI, document: dict[str, Any]) -> dict[str, Any
             if operation is None:
                 continue
             _document_cursor(operation)
+            _document_idempotency(route, method, operation)
             responses = operation.setdefault("responses", {})
             errors = route_errors(
                 route, method, operation, components, write_refusals=write_refusals

@@ -149,7 +149,9 @@ def _render(
                 f'width="{_f(band * 0.7)}" height="{_f(height)}">{tip}</rect>'
             )
         else:
-            mark = f'<circle class="chart-dot" cx="{_f(centre)}" cy="{_f(y)}" r="3.5">{tip}</circle>'
+            mark = (
+                f'<circle class="chart-dot" cx="{_f(centre)}" cy="{_f(y)}" r="3.5">{tip}</circle>'
+            )
         if point.href:
             mark = f'<a href="{escape(point.href)}">{mark}</a>'
         parts.append(mark)
@@ -161,7 +163,8 @@ def _render(
         )
     if kind == "line" and len(centres) > 1:
         line = " ".join(f"{_f(x)},{_f(y)}" for x, y in centres)
-        parts.insert(len(parts) - 2 * len(points), f'<polyline class="chart-line" points="{line}"/>')
+        polyline = f'<polyline class="chart-line" points="{line}"/>'
+        parts.insert(len(parts) - 2 * len(points), polyline)  # under the dots
     parts.append(
         f'<line class="chart-baseline" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
         f'y1="{_f(base)}" y2="{_f(base)}"/></svg>'

@@ -154,7 +154,8 @@ async def test_individual_clock_cooling_off_and_site_clock_from_history(
     assert refused.status_code == 409, refused.text
     error = refused.json()["error"]
     assert error["code"] == "ASSIGNMENT_BEYOND_INDIVIDUAL_LIMIT"
-    assert "2029-03-31" in error["message"]
+    assert "2029年3月31日" in error["message"]
+    assert error["details"]["conflict_date"] == "2029-04-01"  # details stay ISO 8601
     w2_back = await assign(
         client, headers, renewal["id"], w2["id"], start_date="2027-04-01", end_date="2029-03-31"
     )

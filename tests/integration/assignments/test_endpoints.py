@@ -346,4 +346,4 @@ async def test_stay_expired_before_start_is_refused(
     )
     body = assignment_body(contract["id"], worker["id"])
     error = await _refused(client, headers, body, 409, "ASSIGNMENT_STAY_EXPIRED")
-    assert "2026-03-31" in error["message"]
+    assert "2026年3月31日" in error["message"]  # the date as the pages print it, in ja

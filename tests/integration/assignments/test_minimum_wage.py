@@ -73,7 +73,7 @@ async def test_900_yen_at_an_aichi_site_is_refused_naming_the_amount(
     assert (refused.status_code, error["code"]) == (422, "ASSIGNMENT_BELOW_MINIMUM_WAGE")
     # 愛知県 FY2025: 1,140 yen from 2025-10-18 (MHLW 全国一覧, 令和7年度).
     assert "愛知県" in error["message"] and "1140" in error["message"]
-    assert "2025-10-18" in error["message"]
+    assert "2025年10月18日" in error["message"]  # the date as the pages print it
     assert error["details"]["minimum_wage"] == 1140
     english_user = await auth_headers("coordinator", locale="en")
     english = await client.post(
@@ -137,7 +137,7 @@ async def test_an_entered_fiscal_year_is_checked_from_its_effective_date(
     refused = await _place(client, admin, contract, "1150", **late)
     error = refused.json()["error"]
     assert error["code"] == "ASSIGNMENT_BELOW_MINIMUM_WAGE"
-    assert "1200" in error["message"] and "2026-10-15" in error["message"]
+    assert "1200" in error["message"] and "2026年10月15日" in error["message"]
     assert (await _place(client, admin, contract, "1200", **late)).status_code == 201
 
 

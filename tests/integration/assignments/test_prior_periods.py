@@ -9,7 +9,9 @@ limits from the day they reach 60, the day before the 60th birthday (年齢計�
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import func, select
@@ -121,37 +123,50 @@ async def test_cooling_off_of_more_than_three_months(
     assert fresh["individual_conflict_date"] == "2029-04-02"
 
 
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 async def test_declaring_and_removing_recomputes_running_assignments(
     client: httpx.AsyncClient, auth_headers: Any, app: Any
 ) -> None:
     headers = await auth_headers("coordinator")
     place = await make_unit(client, headers)
-    contract = await make_contract(client, headers, place["unit_id"], "2026-04-01", "2030-03-31")
-    worker = await make_employee(client, headers)
-    # Running today (2026-12 or later in the test clock): our own clock 2026-04-01.
-    row = await assign(
-        client, headers, contract["id"], worker["id"], start_date="2026-04-01",
-        end_date="2029-03-31",
+    # Dates relative to today, so the placement is running whenever the suite runs: our own
+    # clock starts on the 1st, 8 months ago; 3 years later is the individual 抵触日.
+    today = dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
+    start = _months_back(today, 8)
+    own_date = start.replace(year=start.year + 3)
+    contract = await make_contract(
+        client, headers, place["unit_id"], start.isoformat(),
+        start.replace(year=start.year + 4).isoformat(),
     )  # fmt: skip
-    assert row["individual_conflict_date"] == "2029-04-01"
+    worker = await make_employee(client, headers)
+    row = await assign(
+        client, headers, contract["id"], worker["id"], start_date=start.isoformat(),
+        end_date=(own_date - dt.timedelta(days=1)).isoformat(),
+    )  # fmt: skip
+    assert row["individual_conflict_date"] == own_date.isoformat()
+    # A year through another agency right before ours: the clock starts a year earlier.
     declared = await _declare(
         client, headers, employee_id=worker["id"], unit_id=place["unit_id"],
-        start_date="2025-04-01", end_date="2026-03-31", source="client_supervisor",
+        start_date=start.replace(year=start.year - 1).isoformat(),
+        end_date=(start - dt.timedelta(days=1)).isoformat(), source="client_supervisor",
     )  # fmt: skip
     assert declared.status_code == 201, declared.text
     moved = (await client.get(f"/api/assignments/{row['id']}", headers=headers)).json()["data"]
     # The stored date moves a year earlier; the assignment's version does not (not an edit).
-    assert (moved["individual_conflict_date"], moved["conflict_date"]) == (
-        "2028-04-01",
-        "2028-04-01",
-    )
+    earlier = own_date.replace(year=own_date.year - 1).isoformat()
+    assert (moved["individual_conflict_date"], moved["conflict_date"]) == (earlier, earlier)
     assert moved["version"] == row["version"]
     period_id = declared.json()["data"]["id"]
     removed = await client.delete(f"{PRIOR}/{period_id}", headers=headers)
     assert removed.status_code == 200, removed.text
     assert removed.json()["data"] == {"id": period_id, "outcome": "deleted"}
     back = (await client.get(f"/api/assignments/{row['id']}", headers=headers)).json()["data"]
-    assert back["individual_conflict_date"] == "2029-04-01"
+    assert back["individual_conflict_date"] == own_date.isoformat()
     async with session_scope(app.state.database) as session:
         actions = (
             await session.scalars(

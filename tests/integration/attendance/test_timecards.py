@@ -97,9 +97,7 @@ async def test_ledger_equals_premiums_and_one_card_feeds_both_cut_offs(
             params={"kind": "payroll", "subject_id": placed["employee"]["id"]},
         )
     ).json()["data"]
-    assert [(r["period_start"], r["period_end"]) for r in payroll] == [
-        ("2026-04-01", "2026-04-30")
-    ]
+    assert [(r["period_start"], r["period_end"]) for r in payroll] == [("2026-04-01", "2026-04-30")]
     assert payroll[0]["pay_date"] == "2026-05-25"  # 末日締め翌月25日払い
     want = expected(dt.date(2026, 4, 1), dt.date(2026, 4, 30), cards)
     assert {k: payroll[0][k] for k in want} == want
@@ -271,9 +269,7 @@ async def test_foreign_worker_hours_warned_and_work_after_permission_refused(
     warnings = fifth.json()["data"]["hours_warnings"]
     assert warnings and warnings[0]["kind"] == "WEEKLY"
     assert warnings[0]["worked_minutes"] == 29 * 60 and warnings[0]["limit_minutes"] == 28 * 60
-    queue = await client.get(
-        "/api/attendance/timecards", headers=office, params={"warned": "true"}
-    )
+    queue = await client.get("/api/attendance/timecards", headers=office, params={"warned": "true"})
     assert [row["id"] for row in queue.json()["data"]] == [fifth.json()["data"]["id"]]
 
     refused = await enter(client, office, aid, "2026-05-01", start="17:00", end="21:00",
@@ -300,9 +296,7 @@ async def test_scope_of_site_managers_and_employees(
     ).status_code == 404
     assert (await act(client, manager, b, "approve")).status_code == 404
 
-    worker = await _headers(
-        make_user, login, "employee", employee_id=mine["employee"]["id"]
-    )
+    worker = await _headers(make_user, login, "employee", employee_id=mine["employee"]["id"])
     own = (await client.get("/api/attendance/timecards", headers=worker)).json()["data"]
     assert [row["id"] for row in own] == [a.json()["data"]["id"]]
     other = await enter(client, worker, theirs["assignment"]["id"], "2026-04-07")

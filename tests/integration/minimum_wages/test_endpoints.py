@@ -91,7 +91,10 @@ async def test_a_year_needs_every_prefecture_with_dates_inside_it(
     )
     error = response.json()["error"]
     assert (response.status_code, error["code"]) == (422, "MINIMUM_WAGE_DATE_OUTSIDE_YEAR")
-    assert "沖縄県" in error["message"] and "2027-04-01" in error["message"]
+    # The user's language (ja) wins over Accept-Language; dates read as the pages print them.
+    assert "沖縄県" in error["message"] and "2027年4月1日" in error["message"]
+    assert "（2026年4月1日〜2027年3月31日）" in error["message"]
+    assert "2027-04-01" not in error["message"]
     assert (await client.get("/api/minimum-wages/2026", headers=admin)).status_code == 404
 
 

@@ -36,17 +36,29 @@ async def test_admin_lists_and_ends_sessions_of_other_users(
     )
     assert "<html" not in fragment.text and worker["email"] in fragment.text
 
-    action = re.search(r'action="(/admin/sessions/[0-9a-f]+/revoke)"', searched.text)
-    assert action
-    # Without the CSRF token nothing happens.
+    # The row's button is a link to the confirmation page, never a one-click POST.
+    assert not re.search(r'action="/admin/sessions/[0-9a-f]+/revoke"', searched.text)
+    link = re.search(r'href="(/admin/sessions/([0-9a-f]+)/revoke\?next=[^"]+)"', searched.text)
+    assert link
+    confirm = await client.get(link.group(1).replace("&amp;", "&"))
+    assert confirm.status_code == 200
+    assert "End this session? The device is signed out." in confirm.text
+    assert worker["email"] in confirm.text  # whose device
+    assert 'name="next" value="/admin/sessions?q=hanako' in confirm.text
+    action = re.search(
+        r'<form method="post" action="(/admin/sessions/[0-9a-f]+/revoke)"', confirm.text
+    )
+    assert action and link.group(2) in action.group(1)
+    me = {"Authorization": worker_tokens["Authorization"]}
+    # Showing the confirmation ended nothing; without the CSRF token nothing happens either.
+    assert (await client.get("/api/auth/me", headers=me)).status_code == 200
     forged = await client.post(action.group(1), data={"next": "/admin/sessions"})
     assert forged.status_code == 403
-    me = {"Authorization": worker_tokens["Authorization"]}
     assert (await client.get("/api/auth/me", headers=me)).status_code == 200
 
     ended = await client.post(
         action.group(1),
-        data={"csrf_token": csrf_token(searched.text), "next": "/admin/sessions?q=hanako"},
+        data={"csrf_token": csrf_token(confirm.text), "next": "/admin/sessions?q=hanako"},
     )
     assert ended.status_code == 303 and ended.headers["location"] == "/admin/sessions?q=hanako"
     assert (await client.get("/api/auth/me", headers=me)).status_code == 401
@@ -58,7 +70,7 @@ async def test_admin_lists_and_ends_sessions_of_other_users(
 
     # A redirect elsewhere is not honoured.
     still = await client.get("/admin/sessions")
-    action = re.search(r'action="(/admin/sessions/[0-9a-f]+/revoke)"', still.text)
+    action = re.search(r'href="(/admin/sessions/[0-9a-f]+/revoke)\?', still.text)
     assert action
     away = await client.post(
         action.group(1), data={"csrf_token": csrf_token(still.text), "next": "/admin/users"}

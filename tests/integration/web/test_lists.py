@@ -14,7 +14,13 @@ from openpyxl import load_workbook
 
 from haken.platform.cache import cache_bypass
 from haken.platform.db import assert_num_queries
-from tests.integration.assignments.factories import assign, make_contract, make_employee, make_unit
+from tests.integration.assignments.factories import (
+    assign,
+    make_contract,
+    make_employee,
+    make_unit,
+    post,
+)
 from tests.integration.employees.factories import candidate_body
 from tests.integration.web.conftest import PageLogin
 
@@ -424,3 +430,221 @@ async def test_assignment_list_query_count_is_exact_on_every_page(
     await page_login(user["email"])
     first, second = await _cursor_pages(client, "/assignments?sort=created", 4)
     assert len(_assignment_rows(first)) == 50 and len(_assignment_rows(second)) == 1
+
+
+# --- housing ---------------------------------------------------------------------------------
+
+HOUSING_LABELS = {
+    "ja": ["社宅", "都道府県", "定員", "入居", "空き"],
+    "en": ["Apartment", "Prefecture", "Beds", "Occupied", "Vacant"],
+}
+
+
+def _apartment_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<td><a href="/housing/(\d+)">', html)]
+
+
+async def test_housing_list_sorts_filters_and_exports(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    office = await auth_headers("coordinator")
+    made = {}
+    for name, prefecture, beds in (("あおば荘", "23", 2), ("=cmd", "13", 3), ("さくら寮", "23", 4)):
+        apartment = await post(
+            client,
+            "/api/housing/apartments",
+            office,
+            name=name,
+            prefecture=prefecture,
+            address_line1="1-1",
+        )
+        await post(
+            client,
+            "/api/housing/rooms",
+            office,
+            apartment_id=apartment["id"],
+            name="101",
+            capacity=beds,
+            rent_per_occupant=30_000,
+        )
+        made[name] = apartment["id"]
+    api = await client.get("/api/housing/apartments?sort=-name", headers=office)
+    assert [a["name"] for a in api.json()["data"]] == ["さくら寮", "あおば荘", "=cmd"]
+    before = await _exports_audited(client, auth_headers, "housing_apartment")
+    for locale, labels in HOUSING_LABELS.items():
+        client.cookies.clear()
+        user = await make_user("coordinator", locale=locale)
+        await page_login(user["email"])
+        html = await _text(client, "/housing?prefecture=23")
+        assert _apartment_ids(html) == [made["あおば荘"], made["さくら寮"]]
+        assert (
+            '<th scope="col" aria-sort="ascending"><a class="sort" '
+            'href="?prefecture=23&amp;sort=-name"'
+        ) in html
+        assert f'<th scope="col">{labels[2]}</th>' in html  # beds: not a sort
+        assert 'href="/housing/export.csv?prefecture=23"' in html
+        assert ("2 件" if locale == "ja" else "Results: 2") in html
+        descending = await _text(client, "/housing?prefecture=23&sort=-name")
+        assert _apartment_ids(descending) == [made["さくら寮"], made["あおば荘"]]
+        table = _csv(await client.get("/housing/export.csv?sort=-name"))
+        assert table[0] == labels
+        assert table[1:] == [
+            ["さくら寮", "愛知県", "4", "0", "4"],
+            ["あおば荘", "愛知県", "2", "0", "2"],
+            ["'=cmd", "東京都", "3", "0", "3"],
+        ]
+        sheet = _xlsx(await client.get("/housing/export.xlsx?prefecture=13"))
+        assert sheet == [labels, ["'=cmd", "東京都", 3, 0, 3]]
+    assert await _exports_audited(client, auth_headers, "housing_apartment") == before + 4
+
+
+async def test_housing_list_query_count_is_exact_on_every_page(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    """Caller, the apartments (with their count), their rooms with occupants."""
+    office = await auth_headers("coordinator")
+    for i in range(51):
+        apartment = await post(
+            client,
+            "/api/housing/apartments",
+            office,
+            name=f"寮{i:02d}",
+            prefecture="23",
+            address_line1="1-1",
+        )
+        await post(
+            client,
+            "/api/housing/rooms",
+            office,
+            apartment_id=apartment["id"],
+            name="101",
+            capacity=2,
+            rent_per_occupant=30_000,
+        )
+    user = await make_user("coordinator", locale="ja")
+    await page_login(user["email"])
+    first, second = await _cursor_pages(client, "/housing?sort=created", 3)
+    assert len(_apartment_ids(first)) == 50 and len(_apartment_ids(second)) == 1
+
+
+# --- users and the audit log -----------------------------------------------------------------
+
+USER_LABELS = {
+    "ja": ["メールアドレス", "氏名", "権限", "状態", "最終ログイン", "登録日時"],
+    "en": ["E-mail address", "Name", "Role", "Status", "Last sign-in", "Registered"],
+}
+AUDIT_LABELS = {
+    "ja": ["日時", "ユーザー", "対象", "操作", "変更内容", "リクエストID"],
+    "en": ["When", "User", "Record", "Action", "Changes", "Request ID"],
+}
+
+
+def _user_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<td><a href="/admin/users/(\d+)">', html)]
+
+
+async def test_user_list_sorts_filters_and_exports(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    zed = await make_user("coordinator", email="zed@test.example", display_name="Zed")
+    amy = await make_user("coordinator", email="amy@test.example", display_name="=Amy")
+    await make_user("site_manager", email="sam@test.example")
+    admin_headers = await auth_headers("admin")
+    api = await client.get("/api/users?sort=email&role=coordinator", headers=admin_headers)
+    assert [u["email"] for u in api.json()["data"]] == ["amy@test.example", "zed@test.example"]
+    before = await _exports_audited(client, auth_headers, "user")
+    for locale, labels in USER_LABELS.items():
+        client.cookies.clear()
+        admin = await make_user("admin", locale=locale)
+        await page_login(admin["email"])
+        html = await _text(client, "/admin/users?role=coordinator")
+        assert _user_ids(html) == [zed["id"], amy["id"]]  # registration order
+        assert (
+            '<th scope="col" aria-sort="ascending"><a class="sort" '
+            'href="?role=coordinator&amp;sort=-registered"'
+        ) in html
+        assert 'href="?role=coordinator&amp;sort=email"' in html
+        assert f'<th scope="col">{labels[1]}</th>' in html  # name: not a sort
+        assert 'href="/admin/users/export.csv?role=coordinator"' in html
+        assert ("2 件" if locale == "ja" else "Results: 2") in html
+        by_email = await _text(client, "/admin/users?role=coordinator&sort=email")
+        assert _user_ids(by_email) == [amy["id"], zed["id"]]
+        table = _csv(await client.get("/admin/users/export.csv?role=coordinator&sort=-email"))
+        assert table[0] == labels
+        assert [row[0] for row in table[1:]] == ["zed@test.example", "amy@test.example"]
+        assert table[2][1] == "'=Amy"
+        assert table[1][2] == ("営業・コーディネーター" if locale == "ja" else "Coordinator")
+        sheet = _xlsx(await client.get("/admin/users/export.xlsx?q=sam"))
+        assert sheet[0] == labels
+        assert [row[0] for row in sheet[1:]] == ["sam@test.example"]
+    assert await _exports_audited(client, auth_headers, "user") == before + 4
+    client.cookies.clear()
+    coordinator = await make_user("coordinator")
+    await page_login(coordinator["email"])
+    assert (await client.get("/admin/users/export.csv")).status_code == 403
+
+
+async def test_user_list_query_count_is_exact_on_every_page(
+    client: httpx.AsyncClient, make_user: Any, page_login: PageLogin
+) -> None:
+    """Caller and the page with its count (no site managers on the page: no sites read)."""
+    for i in range(51):
+        await make_user("coordinator", email=f"c{i:02d}@test.example")
+    admin = await make_user("admin", locale="ja")
+    await page_login(admin["email"])
+    first, second = await _cursor_pages(client, "/admin/users?role=coordinator&sort=email", 2)
+    assert len(_user_ids(first)) == 50 and len(_user_ids(second)) == 1
+    assert "51 件" in second
+
+
+async def test_audit_list_sorts_filters_and_exports(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    office = await auth_headers("coordinator")
+    for name in ("一社", "二社"):
+        created = await client.post("/api/clients", headers=office, json={"name": name})
+        assert created.status_code == 201
+    for locale, labels in AUDIT_LABELS.items():
+        client.cookies.clear()
+        admin = await make_user("admin", locale=locale)
+        await page_login(admin["email"])
+        html = await _text(client, "/audit?entity_type=client&since=2020-01-01")
+        assert (
+            '<th scope="col" aria-sort="descending"><a class="sort" '
+            'href="?entity_type=client&amp;since=2020-01-01&amp;sort=occurred"'
+        ) in html
+        assert f'<th scope="col">{labels[1]}</th>' in html  # user: not a sort
+        assert 'href="/audit/export.csv?entity_type=client&amp;since=2020-01-01"' in html
+        assert ("2 件" if locale == "ja" else "Results: 2") in html
+        assert "件" not in (await _text(client, "/audit")).split("list-head")[1][:200]
+        table = _csv(await client.get("/audit/export.csv?entity_type=client&sort=occurred"))
+        assert table[0] == labels
+        assert [row[2].split(" ")[0] for row in table[1:]] == [
+            "派遣先" if locale == "ja" else "Client"
+        ] * 2
+        assert "一社" in table[1][4] and "二社" in table[2][4]
+        assert table[1][3] == ("登録" if locale == "ja" else "Record added")
+        sheet = _xlsx(await client.get("/audit/export.xlsx?entity_type=client"))
+        assert sheet[0] == labels and "二社" in sheet[1][4]
+    exports = await client.get("/audit/export.csv?entity_type=audit")
+    # Every export of the log is in the log, this one included (committed before the rows).
+    assert len(_csv(exports)) == 1 + 5
+    client.cookies.clear()
+    coordinator = await make_user("coordinator")
+    await page_login(coordinator["email"])
+    assert (await client.get("/audit/export.csv")).status_code == 403
+
+
+async def test_audit_list_query_count_is_exact_on_every_page(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    """Caller, the page (with its count when filtered), the authors' names."""
+    office = await auth_headers("coordinator")
+    for i in range(51):
+        created = await client.post("/api/clients", headers=office, json={"name": f"社{i:02d}"})
+        assert created.status_code == 201
+    admin = await make_user("admin", locale="ja")
+    await page_login(admin["email"])
+    first, second = await _cursor_pages(client, "/audit?entity_type=client", 3)
+    assert first.count("<tr>") == 51 and second.count("<tr>") == 2
+    assert "51 件" in second

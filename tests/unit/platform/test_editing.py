@@ -16,6 +16,8 @@ import haken.modules
 import haken.modules.models  # every table, for the schema ↔ column check
 from haken.modules.assignments.models import Assignment, DispatchContract
 from haken.modules.assignments.schemas import AssignmentUpdate, ContractUpdate
+from haken.modules.attendance.models import Timecard
+from haken.modules.attendance.schemas import TimecardUpdate
 from haken.modules.candidates.models import Candidate
 from haken.modules.candidates.schemas import CandidateUpdate
 from haken.modules.clients.models import Client, ClientContact, ClientSite, ClientUnit
@@ -40,6 +42,7 @@ UPDATE_SCHEMAS: list[tuple[type[BaseModel], type[Any]]] = [
     (ApartmentUpdate, Apartment),
     (RoomUpdate, Room),
     (OccupancyUpdate, Occupancy),
+    (TimecardUpdate, Timecard),
 ]
 
 

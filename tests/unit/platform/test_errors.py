@@ -34,6 +34,26 @@ def test_message_is_formatted_in_the_locale() -> None:
     assert "10" in error.message("ja") and "上限" in error.message("ja")
 
 
+def test_date_parameters_read_as_the_pages_print_them_in_the_messages_language() -> None:
+    import datetime as dt
+
+    from haken.modules.assignments.errors import (
+        AssignmentOutsideContractError,
+        AssignmentStayExpiredError,
+    )
+
+    error = AssignmentOutsideContractError(start=dt.date(2026, 4, 1), end=dt.date(2027, 3, 31))
+    assert "（2026年4月1日〜2027年3月31日）" in error.message("ja")
+    assert "(1 Apr 2026 to 31 Mar 2027)" in error.message("en")
+    assert "2026-04-01" not in error.message("ja") + error.message("en")
+    stay = AssignmentStayExpiredError(until=dt.date(2026, 3, 31))
+    assert stay.message("ja") == "在留期間により就労できるのは2026年3月31日までです。"
+    assert stay.message("en").endswith("only until 31 Mar 2026.")
+    # An instant is shown in the agency's zone, to the minute (09:00 UTC = 18:00 in Tokyo).
+    moment = AssignmentStayExpiredError(until=dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.UTC))
+    assert "2026年3月31日 18:00" in moment.message("ja")
+
+
 def test_missing_parameter_falls_back_to_the_template() -> None:
     from haken.platform.errors import PayloadTooLargeError
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from haken.modules.identity.schemas import IdentityActivity
 from haken.platform.cache import PATTERN_RE
 from haken.platform.schemas import InputModel
 
@@ -121,3 +122,56 @@ class InvalidateResult(BaseModel):
 
 class ClearResult(BaseModel):
     deleted_keys: int
+
+
+# --- the admin dashboard ----------------------------------------------------------
+
+
+class JobsState(BaseModel):
+    """``job_runs`` by status and the outbox rows not yet accepted by the broker."""
+
+    running: int
+    failed: int = Field(description="dead letters released for another try, waiting for it")
+    succeeded: int = Field(description="kept for job_record_retention_days, then purged")
+    dead: int = Field(description="dead letters: `haken jobs dead` lists them")
+    outbox_unsent: int
+
+
+class DashboardCounts(BaseModel):
+    """The figures that cost SQL (three statements), cached with the ``dashboard`` strategy."""
+
+    identity: IdentityActivity
+    jobs: JobsState
+    database_bytes: int | None = Field(description="null on a database haken cannot size")
+    computed_at: dt.datetime
+
+
+class CodeCount(BaseModel):
+    code: str
+    count: int
+
+
+class PolicyCount(BaseModel):
+    policy: str
+    count: int
+
+
+class DashboardLive(BaseModel):
+    """Read from this server's counters on every request (no SQL): since the server
+    started, summed over its processes in multiprocess mode."""
+
+    errors_total: int
+    errors_by_code: list[CodeCount]
+    rate_limit_refused: int
+    rate_limit_refused_by_policy: list[PolicyCount]
+    rate_limit_backend: Literal["redis", "memory"]
+    rate_limit_degraded: bool
+    cache: CacheState
+    cache_hits: int
+    cache_misses: int
+    cache_hit_ratio: float | None
+
+
+class DashboardRead(BaseModel):
+    counts: DashboardCounts
+    live: DashboardLive

@@ -15,6 +15,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from haken.modules.assignments.auth import (
+    AssignmentsRead,
+    AssignmentsWrite,
+    OwnAssignments,
+    PayRead,
+)
 from haken.modules.assignments.schemas import (
     AssignmentCreate,
     AssignmentDetail,
@@ -44,7 +50,6 @@ from haken.modules.assignments.sorting import (
     AssignmentSort,
     ContractSort,
 )
-from haken.platform.access import CoordinatorPrincipal, CurrentPrincipal, SiteManagerPrincipal
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import default_limit
@@ -73,7 +78,7 @@ def _today(settings: Any) -> dt.date:
 
 @contracts_router.get("", response_model=PageEnvelope[ContractRead])
 async def list_contracts(
-    principal: SiteManagerPrincipal,
+    principal: AssignmentsRead,
     session: SessionDep,
     paging: PageQuery,
     client_id: RefId = None,
@@ -100,22 +105,20 @@ async def list_contracts(
 
 @contracts_router.post("", response_model=Envelope[ContractRead], status_code=201)
 async def create_contract(
-    body: ContractCreate, principal: CoordinatorPrincipal, session: SessionDep
+    body: ContractCreate, principal: AssignmentsWrite, session: SessionDep
 ) -> Any:
     """A contract on one 組織単位; its client and site follow from the unit."""
     return ok(await assignments_service.create_contract(session, principal, data=body))
 
 
 @contracts_router.get("/{contract_id:int}", response_model=Envelope[ContractRead])
-async def get_contract(
-    principal: SiteManagerPrincipal, session: SessionDep, contract_id: Id
-) -> Any:
+async def get_contract(principal: AssignmentsRead, session: SessionDep, contract_id: Id) -> Any:
     return ok(await assignments_service.get_contract(session, principal, contract_id=contract_id))
 
 
 @contracts_router.patch("/{contract_id:int}", response_model=Envelope[ContractRead])
 async def update_contract(
-    body: ContractUpdate, principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id
+    body: ContractUpdate, principal: AssignmentsWrite, session: SessionDep, contract_id: Id
 ) -> Any:
     return ok(
         await assignments_service.update_contract(
@@ -126,7 +129,7 @@ async def update_contract(
 
 @contracts_router.delete("/{contract_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_contract(
-    principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id, version: Version
+    principal: AssignmentsWrite, session: SessionDep, contract_id: Id, version: Version
 ) -> Any:
     """Deleted when nothing refers to it; archived once workers were assigned under it."""
     return ok(
@@ -141,7 +144,7 @@ async def delete_contract(
 
 @assignments_router.get("", response_model=PageEnvelope[AssignmentRead])
 async def list_assignments(
-    principal: SiteManagerPrincipal,
+    principal: AssignmentsRead,
     session: SessionDep,
     settings: SettingsDep,
     paging: PageQuery,
@@ -176,7 +179,7 @@ async def list_assignments(
 
 @assignments_router.get("/me", response_model=PageEnvelope[OwnAssignmentRead])
 async def list_own_assignments(
-    principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep, paging: PageQuery
+    principal: OwnAssignments, session: SessionDep, settings: SettingsDep, paging: PageQuery
 ) -> Any:
     """The caller's own assignments, newest first, with their own wage and dispatch fee."""
     result = await assignments_service.list_own(
@@ -187,7 +190,7 @@ async def list_own_assignments(
 
 @assignments_router.get("/conflicts", response_model=PageEnvelope[ConflictRead])
 async def list_conflicts(
-    principal: SiteManagerPrincipal,
+    principal: AssignmentsRead,
     session: SessionDep,
     settings: SettingsDep,
     paging: PageQuery,
@@ -205,7 +208,7 @@ async def list_conflicts(
 @assignments_router.post("", response_model=Envelope[AssignmentDetail], status_code=201)
 async def create_assignment(
     body: AssignmentCreate,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     settings: SettingsDep,
 ) -> Any:
@@ -220,7 +223,7 @@ async def create_assignment(
 
 @assignments_router.get("/{assignment_id:int}", response_model=Envelope[AssignmentDetail])
 async def get_assignment(
-    principal: SiteManagerPrincipal, session: SessionDep, settings: SettingsDep, assignment_id: Id
+    principal: AssignmentsRead, session: SessionDep, settings: SettingsDep, assignment_id: Id
 ) -> Any:
     return ok(
         await assignments_service.get_assignment(
@@ -232,7 +235,7 @@ async def get_assignment(
 @assignments_router.patch("/{assignment_id:int}", response_model=Envelope[AssignmentDetail])
 async def update_assignment(
     body: AssignmentUpdate,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     settings: SettingsDep,
     assignment_id: Id,
@@ -247,7 +250,7 @@ async def update_assignment(
 
 @assignments_router.delete("/{assignment_id:int}", response_model=Envelope[DeleteOutcome])
 async def cancel_assignment(
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     settings: SettingsDep,
     assignment_id: Id,
@@ -268,7 +271,7 @@ async def cancel_assignment(
 @assignments_router.post("/{assignment_id:int}/end", response_model=Envelope[AssignmentDetail])
 async def end_assignment(
     body: AssignmentEnd,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     settings: SettingsDep,
     assignment_id: Id,
@@ -282,7 +285,7 @@ async def end_assignment(
 
 @assignments_router.get("/{assignment_id:int}/rates", response_model=PageEnvelope[RateRead])
 async def list_rates(
-    principal: CoordinatorPrincipal, session: SessionDep, paging: PageQuery, assignment_id: Id
+    principal: PayRead, session: SessionDep, paging: PageQuery, assignment_id: Id
 ) -> Any:
     """The rate history, newest first (each row in force until the next one's date)."""
     result = await assignments_service.list_rates(
@@ -296,7 +299,7 @@ async def list_rates(
 )
 async def change_rate(
     body: RateChange,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     settings: SettingsDep,
     assignment_id: Id,
@@ -313,7 +316,7 @@ async def change_rate(
     "/{assignment_id:int}/conflict-dates", response_model=Envelope[ConflictDatesRead]
 )
 async def conflict_dates(
-    principal: SiteManagerPrincipal, session: SessionDep, settings: SettingsDep, assignment_id: Id
+    principal: AssignmentsRead, session: SessionDep, settings: SettingsDep, assignment_id: Id
 ) -> Any:
     """Both 3-year clocks of the assignment, recomputed now, with the 意見聴取 deadline."""
     return ok(
@@ -328,7 +331,7 @@ async def conflict_dates(
 
 @assignments_router.get("/prior-periods", response_model=PageEnvelope[PriorPeriodRead])
 async def list_prior_periods(
-    principal: SiteManagerPrincipal,
+    principal: AssignmentsRead,
     session: SessionDep,
     paging: PageQuery,
     employee_id: RefId = None,
@@ -347,7 +350,7 @@ async def list_prior_periods(
 )
 async def create_prior_period(
     body: PriorPeriodCreate,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     settings: SettingsDep,
 ) -> Any:
@@ -362,7 +365,7 @@ async def create_prior_period(
 
 @assignments_router.delete("/prior-periods/{period_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_prior_period(
-    principal: CoordinatorPrincipal, session: SessionDep, settings: SettingsDep, period_id: Id
+    principal: AssignmentsWrite, session: SessionDep, settings: SettingsDep, period_id: Id
 ) -> Any:
     """Remove a declared period; the worker's running assignments are recomputed."""
     return ok(

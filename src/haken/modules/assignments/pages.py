@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.labor.dispatch import Exemption
 from haken.labor.residence import SpecifiedSkilledField, placement_questions
 from haken.labor.schedule import HoursCheck
+from haken.modules.assignments.auth import AssignmentsExport, AssignmentsRead, AssignmentsWrite
 from haken.modules.assignments.labels import register_labels
 from haken.modules.assignments.schemas import (
     AssignmentCreate,
@@ -49,7 +50,7 @@ from haken.modules.clients.service import clients_service
 from haken.modules.employees.labels import EXTRA_ACTIVITY, residence_label
 from haken.modules.employees.service import employees_service
 from haken.platform import context
-from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
+from haken.platform.access import Principal, Role
 from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
@@ -184,7 +185,7 @@ def _contract_columns() -> tuple[Column[ContractRead], ...]:
 
 
 @router.get("/contracts")
-async def contracts(request: Request, principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+async def contracts(request: Request, principal: AssignmentsRead, session: SessionDep) -> Any:
     """Contracts by status, archived or not; filters, sort and cursor live in the URL."""
     state = ListState.from_query(ContractFilter, CONTRACT_SORTING, request.query_params)
     result = await assignments_service.list_contracts(
@@ -228,7 +229,7 @@ async def _export_contracts(
 @router.get("/contracts/export.{file_format}")
 async def export_contracts(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -274,7 +275,7 @@ async def _contract_form(
 @router.get("/contracts/new")
 async def new_contract(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     session: SessionDep,
     unit: Annotated[str | None, Query(alias="unit_id", max_length=20)] = None,
 ) -> Any:
@@ -303,7 +304,7 @@ async def new_contract(
 
 @router.post("/contracts")
 async def create_contract(
-    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: AssignmentsWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
     state = parse_form(ContractCreate, form)
@@ -326,7 +327,7 @@ async def create_contract(
 
 @router.get("/contracts/{contract_id:int}")
 async def contract_detail(
-    request: Request, principal: SiteManagerPrincipal, session: SessionDep, contract_id: Id
+    request: Request, principal: AssignmentsRead, session: SessionDep, contract_id: Id
 ) -> Any:
     contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
     placed = await assignments_service.list_assignments(
@@ -371,7 +372,7 @@ def _contract_edit_form(
 
 @router.get("/contracts/{contract_id:int}/edit")
 async def edit_contract(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, contract_id: Id
+    request: Request, principal: AssignmentsWrite, session: SessionDep, contract_id: Id
 ) -> Any:
     contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
     return _contract_edit_form(request, FormState(values=_contract_current(contract)), contract)
@@ -380,7 +381,7 @@ async def edit_contract(
 @router.post("/contracts/{contract_id:int}")
 async def update_contract(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     contract_id: Id,
@@ -437,9 +438,7 @@ def _assignment_columns() -> tuple[Column[AssignmentRead], ...]:
 
 
 @router.get("/assignments")
-async def assignments(
-    request: Request, principal: SiteManagerPrincipal, session: SessionDep
-) -> Any:
+async def assignments(request: Request, principal: AssignmentsRead, session: SessionDep) -> Any:
     """Assignments by status; filters, sort and cursor live in the URL (``web.lists``)."""
     state = ListState.from_query(AssignmentFilter, ASSIGNMENT_SORTING, request.query_params)
     result = await assignments_service.list_assignments(
@@ -490,7 +489,7 @@ async def _export_assignments(
 @router.get("/assignments/export.{file_format}")
 async def export_assignments(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -554,7 +553,7 @@ async def _placement_form(
 
 @router.get("/assignments/new/{employee_id:int}")
 async def new_assignment(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
+    request: Request, principal: AssignmentsWrite, session: SessionDep, employee_id: Id
 ) -> Any:
     values = {"start_date": _today(request).isoformat(), "student_enrolled": "true"}
     state = FormState(values=values)
@@ -564,7 +563,7 @@ async def new_assignment(
 @router.post("/assignments/new/{employee_id:int}")
 async def create_assignment(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     employee_id: Id,
@@ -627,7 +626,7 @@ def _assignment_form(
 
 @router.get("/assignments/{assignment_id:int}/end")
 async def end_assignment_form(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, assignment_id: Id
+    request: Request, principal: AssignmentsWrite, session: SessionDep, assignment_id: Id
 ) -> Any:
     assignment = await _assignment(request, session, principal, assignment_id)
     state = FormState(values={"end_date": _today(request).isoformat()})
@@ -637,7 +636,7 @@ async def end_assignment_form(
 @router.post("/assignments/{assignment_id:int}/end")
 async def end_assignment(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     assignment_id: Id,
@@ -661,7 +660,7 @@ async def end_assignment(
 
 @router.get("/assignments/{assignment_id:int}/rates/new")
 async def rate_form(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, assignment_id: Id
+    request: Request, principal: AssignmentsWrite, session: SessionDep, assignment_id: Id
 ) -> Any:
     assignment = await _assignment(request, session, principal, assignment_id)
     values: dict[str, Any] = {"effective_from": _today(request).isoformat()}
@@ -675,7 +674,7 @@ async def rate_form(
 @router.post("/assignments/{assignment_id:int}/rates")
 async def change_rate(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: AssignmentsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     assignment_id: Id,

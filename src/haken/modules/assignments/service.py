@@ -125,6 +125,7 @@ from haken.platform.errors import (
     ValidationFailedError,
     check_override,
 )
+from haken.platform.formatting import format_day
 from haken.platform.jptext import PREFECTURES
 from haken.platform.pagination import PageRequest, PageResult
 
@@ -297,8 +298,8 @@ def _effective_text(amount: MinimumWage) -> tuple[str, str]:
     """The effective date for the messages (en, ja); FY2024's dates are not in the source."""
     if amount.effective_from is None:
         return f"FY{amount.fiscal_year}", f"{amount.fiscal_year}年度"
-    text = amount.effective_from.isoformat()
-    return text, text
+    day = amount.effective_from
+    return format_day(day, locale="en"), format_day(day, locale="ja")
 
 
 async def _check_minimum_wage(
@@ -367,7 +368,7 @@ def _check_residence(
             details={"residence_status": status.value, "reason": decision.refusal.value}
         )
     if brief.work_permitted_until is not None and brief.work_permitted_until < start:
-        raise AssignmentStayExpiredError(until=brief.work_permitted_until.isoformat())
+        raise AssignmentStayExpiredError(until=brief.work_permitted_until)
     weekly = decision.weekly_hours_limit  # 28 under a blanket permission
     if decision.permit_document_check:
         # An individual permit states its own limit; the employee record holds it.
@@ -384,9 +385,7 @@ def _check_within_contract(contract: DispatchContract, start: dt.date, end: dt.d
     if end < start:
         raise AssignmentPeriodInvalidError()
     if start < contract.period_start or end > contract.period_end:
-        raise AssignmentOutsideContractError(
-            start=contract.period_start.isoformat(), end=contract.period_end.isoformat()
-        )
+        raise AssignmentOutsideContractError(start=contract.period_start, end=contract.period_end)
 
 
 def _check_clocks(clocks: Clocks, start: dt.date, end: dt.date) -> None:
@@ -396,7 +395,7 @@ def _check_clocks(clocks: Clocks, start: dt.date, end: dt.date) -> None:
         raise AssignmentConflictDateReachedError(
             kind=kind,
             kind_ja="個人単位" if kind == "individual" else "事業所単位",
-            date=clocks.conflict_date.isoformat(),
+            date=clocks.conflict_date,
             details={"kind": kind, "conflict_date": clocks.conflict_date.isoformat()},
         )
     individual = clocks.individual
@@ -408,8 +407,8 @@ def _check_clocks(clocks: Clocks, start: dt.date, end: dt.date) -> None:
     ):
         last_day = individual.conflict_date - dt.timedelta(days=1)
         raise AssignmentBeyondIndividualLimitError(
-            date=individual.conflict_date.isoformat(),
-            last_day=last_day.isoformat(),
+            date=individual.conflict_date,
+            last_day=last_day,
             details={"conflict_date": individual.conflict_date.isoformat()},
         )
 

@@ -326,15 +326,9 @@ class AttendanceService:
     @staticmethod
     def _check_day(terms: AttendanceTerms, brief: EmployeeBrief, day: dt.date) -> None:
         if terms.status == "cancelled" or not terms.start_date <= day <= terms.end_date:
-            raise OutsideAssignmentError(
-                day=day.isoformat(),
-                start=terms.start_date.isoformat(),
-                end=terms.end_date.isoformat(),
-            )
+            raise OutsideAssignmentError(day=day, start=terms.start_date, end=terms.end_date)
         if brief.work_permitted_until is not None and day > brief.work_permitted_until:
-            raise WorkNotPermittedError(
-                day=day.isoformat(), until=brief.work_permitted_until.isoformat()
-            )
+            raise WorkNotPermittedError(day=day, until=brief.work_permitted_until)
 
     @staticmethod
     async def _check_open(
@@ -343,7 +337,7 @@ class AttendanceService:
         closed = await repo.closed_covering(days, contract_id)
         if closed is not None:
             day = next(d for d in days if closed.period_start <= d <= closed.period_end)
-            raise PeriodClosedError(day=day.isoformat())
+            raise PeriodClosedError(day=day)
 
     @staticmethod
     async def _site(repo: AttendanceRepository, site_id: int) -> tuple[str, dt.time]:
@@ -440,7 +434,7 @@ class AttendanceService:
             terms.employee_id, data.work_date, data.work_date, counted_only=False
         )
         if any(c.assignment_id == terms.assignment_id for c in taken):
-            raise DayTakenError(day=data.work_date.isoformat())
+            raise DayTakenError(day=data.work_date)
         tz, day_change = await self._site(repo, terms.site_id)
         row = Timecard(
             employee_id=terms.employee_id,
@@ -494,7 +488,7 @@ class AttendanceService:
         if new_day != row.work_date:
             taken = await cards.for_employee(row.employee_id, new_day, new_day, counted_only=False)
             if any(c.assignment_id == row.assignment_id and c.id != row.id for c in taken):
-                raise DayTakenError(day=new_day.isoformat())
+                raise DayTakenError(day=new_day)
         before = _snapshot(row)
         old_day, was_counted = row.work_date, row.state in COUNTED_STATES
         local_start = _local(row.start_at, row.timezone).time() if row.start_at else None

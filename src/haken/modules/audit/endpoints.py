@@ -4,9 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from haken.modules.audit.auth import AuditLogRead
 from haken.modules.audit.schemas import AuditFilter, AuditRead
 from haken.modules.audit.service import audit_service
-from haken.platform.access import AdminPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import default_limit
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/audit", tags=["audit"], dependencies=[Depends(de
 
 @router.get("", response_model=PageEnvelope[AuditRead])
 async def list_audit(
-    _principal: AdminPrincipal,
+    _principal: AuditLogRead,
     session: SessionDep,
     paging: PageQuery,
     entity_type: Annotated[str | None, Query(max_length=64)] = None,

@@ -8,7 +8,7 @@ Message ids are marked with ``N_`` and translated when shown.
 from __future__ import annotations
 
 from haken.web.i18n import N_
-from haken.web.registry import registry
+from haken.web.registry import RecordLabels, registry
 
 ACTIONS = {
     "create": N_("Record added"),
@@ -77,3 +77,5 @@ COMMON_FIELDS = {
 def register_labels() -> None:
     registry.add_action_labels(ACTIONS)
     registry.add_common_fields(COMMON_FIELDS)
+    # An export of the log is itself audited (entity id "list").
+    registry.add_record_labels("audit", RecordLabels(N_("Audit log")))

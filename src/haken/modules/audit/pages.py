@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.audit.auth import AuditExport, AuditLogRead
 from haken.modules.audit.labels import register_labels
-from haken.modules.audit.schemas import AuditFilter, AuditRead
+from haken.modules.audit.schemas import AuditFilter, AuditPageFilter, AuditRead
 from haken.modules.audit.service import audit_service
+from haken.modules.audit.sorting import AUDIT_SORTING, AuditSortField
 from haken.modules.identity.service import identity_service
-from haken.platform.access import AdminPrincipal, Role
-from haken.platform.deps import SessionDep, SettingsDep
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.access import Role
+from haken.platform.db import Database, session_scope
+from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
 from haken.web.formatting import format_iso_text
 from haken.web.i18n import N_, gettext_
+from haken.web.lists import (
+    Column,
+    ListState,
+    csv_response,
+    export_filename,
+    local_moment,
+    walk_pages,
+    xlsx_response,
+)
 from haken.web.registry import NavItem, registry
 from haken.web.render import render
 
@@ -123,53 +137,139 @@ def _record_options() -> list[tuple[str, str]]:
     return sorted(options, key=lambda option: option[1])
 
 
-@router.get("")
-async def audit_log(
-    request: Request,
-    _principal: AdminPrincipal,
-    session: SessionDep,
-    settings: SettingsDep,
-    entity_type: Annotated[str | None, Query(max_length=64)] = None,
-    entity_id: Annotated[str | None, Query(max_length=64)] = None,
-    user_id: Annotated[int | None, Query(ge=1)] = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> Any:
-    """Newest first; ``until`` is inclusive (the whole day). Two statements: the page and
-    the names of its authors."""
-    until_exclusive = until + dt.timedelta(days=1) if until else None
-    filters = AuditFilter(
-        entity_type=entity_type or None,
-        entity_id=entity_id or None,
-        user_id=user_id,
-        since=_day_start(since, settings.timezone),
-        until=_day_start(until_exclusive, settings.timezone),
+LIST_PAGE_SIZE = 50
+
+
+def _instants(filters: AuditPageFilter, zone: str) -> AuditFilter:
+    """The page's days as the instants the log is searched by (``until`` inclusive)."""
+    until_exclusive = filters.until + dt.timedelta(days=1) if filters.until else None
+    return AuditFilter(
+        entity_type=filters.entity_type,
+        entity_id=filters.entity_id,
+        user_id=filters.user_id,
+        since=_day_start(filters.since, zone),
+        until=_day_start(until_exclusive, zone),
     )
-    result = await audit_service.list(session, filters, PageRequest(limit=50, cursor=cursor))
+
+
+def _page_request(state: ListState[AuditPageFilter], limit: int) -> PageRequest:
+    """Counted only when filtered: the whole log's total would read every index entry."""
+    filtered = any(v is not None for v in state.filters.model_dump().values())
+    return PageRequest(limit=limit, cursor=state.cursor, count=filtered)
+
+
+def _who(view: EntryView) -> str:
+    if view.user:
+        return str(view.user.display_name or view.user.email)
+    return gettext_("Deleted user") if view.entry.user_id else gettext_("System")
+
+
+def _columns(zone: ZoneInfo) -> tuple[Column[EntryView], ...]:
+    """The audit list's columns: the screen's headers and the export's header row (the
+    export writes every change, folded or not)."""
+    return (
+        Column(
+            "occurred_at",
+            N_("When"),
+            lambda v: local_moment(v.entry.occurred_at, zone),
+            sort=AuditSortField.OCCURRED,
+        ),
+        Column("user", N_("User"), _who),
+        Column("record", N_("Record"), lambda v: f"{v.record_label} {v.entry.entity_id}"),
+        Column("action", N_("Action"), lambda v: v.action_label),
+        Column(
+            "changes",
+            N_("Changes"),
+            lambda v: "; ".join(f"{c.label}: {c.old} → {c.new}" for c in v.changes + v.folded),
+        ),
+        Column("request_id", N_("Request ID"), lambda v: v.entry.request_id),
+    )
+
+
+async def _views(
+    session: AsyncSession, result: PageResult[AuditRead], zone: str
+) -> list[EntryView]:
+    """The page's rows with labels and their authors' names (one statement)."""
     users = await identity_service.user_labels(
         session, [e.user_id for e in result.items if e.user_id is not None]
     )
-    shown = {
-        "entity_type": entity_type or "",
-        "entity_id": entity_id or "",
-        "user_id": user_id or "",
-        "since": since.isoformat() if since else "",
-        "until": until.isoformat() if until else "",
-        "cursor": cursor or "",
-    }
+    return [_view(entry, users, zone) for entry in result.items]
+
+
+@router.get("")
+async def audit_log(
+    request: Request, _principal: AuditLogRead, session: SessionDep, settings: SettingsDep
+) -> Any:
+    """Newest first; ``until`` is inclusive (the whole day). Two statements: the page (with
+    its count when filtered) and the names of its authors."""
+    state = ListState.from_query(AuditPageFilter, AUDIT_SORTING, request.query_params)
+    result = await audit_service.list(
+        session,
+        _instants(state.filters, settings.timezone),
+        _page_request(state, LIST_PAGE_SIZE),
+        state.sort,
+    )
+    entries = await _views(session, result, settings.timezone)
+    user_id = state.filters.user_id
+    filter_user = next((v.user for v in entries if v.user and v.user.id == user_id), None)
     return render(
         request,
         "audit/list.html",
         {
             "result": result,
-            "entries": [_view(entry, users, settings.timezone) for entry in result.items],
-            "filters": shown,
+            "entries": entries,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _columns(ZoneInfo(settings.timezone)),
             "record_options": _record_options(),
-            "filter_user": users.get(user_id) if user_id else None,
+            "filter_user": filter_user,
         },
         block="results",
     )
+
+
+async def _export_rows(
+    database: Database, state: ListState[AuditPageFilter], zone: str
+) -> AsyncIterator[list[EntryView]]:
+    """Every filtered entry, page by page, in a session of its own."""
+    filters = _instants(state.filters, zone)
+    async with session_scope(database) as session:
+
+        async def fetch(page: PageRequest) -> PageResult[AuditRead]:
+            return await audit_service.list(session, filters, page, state.sort)
+
+        async for result in walk_pages(fetch):
+            yield await _views(session, result, zone)
+
+
+@router.get("/export.{file_format}")
+async def export_audit_log(
+    request: Request,
+    principal: AuditExport,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    settings: SettingsDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered log as CSV or Excel with the screen's labels (admins, like the page;
+    rate policy ``expensive``; the export itself is audited)."""
+    state = ListState.from_query(AuditPageFilter, AUDIT_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="audit",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+    zone = ZoneInfo(settings.timezone)
+    filename = export_filename("audit", file_format, dt.datetime.now(zone).date())
+    rows = _export_rows(database, state, settings.timezone)
+    if file_format == "csv":
+        return csv_response(_columns(zone), rows, filename)
+    return await xlsx_response(_columns(zone), rows, filename, sheet_title=gettext_("Audit log"))
 
 
 def register_web() -> None:

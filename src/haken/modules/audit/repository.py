@@ -5,24 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.models import AuditEntry
 from haken.modules.audit.schemas import AuditFilter
-from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+from haken.modules.audit.sorting import AUDIT_SORTING
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.repository import Repository
 
-# Newest first; id breaks ties so the order is total.
-AUDIT_SORT = (SortKey(AuditEntry.occurred_at, "desc"), SortKey(AuditEntry.id, "desc"))
 
-
-class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, entry: AuditEntry) -> None:
-        self.session.add(entry)
-
-    async def page(self, filters: AuditFilter, request: PageRequest) -> PageResult[AuditEntry]:
+class AuditRepository(Repository):
+    async def page_entries(
+        self, filters: AuditFilter, request: PageRequest, sort: str = AUDIT_SORTING.default
+    ) -> PageResult[AuditEntry]:
+        """One page, newest first by default (``AUDIT_SORTING``); with ``count`` the total
+        rides in the same statement."""
         statement = select(AuditEntry)
         if filters.entity_type:
             statement = statement.where(AuditEntry.entity_type == filters.entity_type)
@@ -34,8 +30,7 @@ class AuditRepository:
             statement = statement.where(AuditEntry.occurred_at >= filters.since)
         if filters.until is not None:
             statement = statement.where(AuditEntry.occurred_at < filters.until)
-        rows = (await self.session.scalars(apply_keyset(statement, AUDIT_SORT, request))).all()
-        return build_page(rows, AUDIT_SORT, request)
+        return await self.page(statement, AUDIT_SORTING.keys(sort), request)
 
     async def purge_before(self, cutoff: dt.datetime) -> int:
         result = await self.session.execute(

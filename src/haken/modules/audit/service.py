@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.modules.audit.models import AuditEntry
 from haken.modules.audit.repository import AuditRepository
 from haken.modules.audit.schemas import AuditFilter, AuditRead
+from haken.modules.audit.sorting import AUDIT_SORTING
 from haken.platform.access import Principal
 from haken.platform.context import request_id
 from haken.platform.logging import REDACTED, is_sensitive_key
@@ -113,14 +114,14 @@ class AuditService:
         )
 
     async def list(
-        self, session: AsyncSession, filters: AuditFilter, request: PageRequest
+        self,
+        session: AsyncSession,
+        filters: AuditFilter,
+        request: PageRequest,
+        sort: str = AUDIT_SORTING.default,
     ) -> PageResult[AuditRead]:
-        page = await AuditRepository(session).page(filters, request)
-        return PageResult(
-            items=[AuditRead.model_validate(row) for row in page.items],
-            next_cursor=page.next_cursor,
-            has_more=page.has_more,
-        )
+        page = await AuditRepository(session).page_entries(filters, request, sort)
+        return page.with_items([AuditRead.model_validate(row) for row in page.items])
 
     async def purge_older_than(self, session: AsyncSession, days: int) -> int:
         cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)

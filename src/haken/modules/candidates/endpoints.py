@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 
+from haken.modules.candidates.auth import CandidatesRead, CandidatesWrite, NumbersReveal
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
 from haken.modules.candidates.schemas import (
     CandidateCreate,
@@ -28,7 +29,6 @@ from haken.modules.employees.schemas import (
     RevealedNumbers,
     RevealRequest,
 )
-from haken.platform.access import AdminPrincipal, CoordinatorPrincipal
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import AdminRateLimit, default_limit
@@ -42,7 +42,7 @@ CandidateId = Annotated[int, Path(ge=1)]
 
 @router.get("", response_model=PageEnvelope[CandidateRead])
 async def list_candidates(
-    principal: CoordinatorPrincipal,
+    principal: CandidatesRead,
     session: SessionDep,
     paging: PageQuery,
     filters: Annotated[CandidateFilter, Query()],
@@ -58,7 +58,7 @@ async def list_candidates(
 
 @router.get("/residence-expiring", response_model=PageEnvelope[ResidenceExpiryRead])
 async def residence_expiring(
-    principal: CoordinatorPrincipal,
+    principal: CandidatesRead,
     session: SessionDep,
     settings: SettingsDep,
     paging: PageQuery,
@@ -74,14 +74,14 @@ async def residence_expiring(
 
 @router.post("", response_model=Envelope[CandidateDetail], status_code=201)
 async def create_candidate(
-    body: CandidateCreate, principal: CoordinatorPrincipal, session: SessionDep
+    body: CandidateCreate, principal: CandidatesWrite, session: SessionDep
 ) -> Any:
     return ok(await candidates_service.create(session, principal, body))
 
 
 @router.get("/{candidate_id:int}", response_model=Envelope[CandidateDetail])
 async def get_candidate(
-    principal: CoordinatorPrincipal, session: SessionDep, candidate_id: CandidateId
+    principal: CandidatesRead, session: SessionDep, candidate_id: CandidateId
 ) -> Any:
     return ok(await candidates_service.get(session, principal, candidate_id))
 
@@ -89,7 +89,7 @@ async def get_candidate(
 @router.patch("/{candidate_id:int}", response_model=Envelope[CandidateDetail])
 async def update_candidate(
     body: CandidateUpdate,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     session: SessionDep,
     candidate_id: CandidateId,
 ) -> Any:
@@ -99,7 +99,7 @@ async def update_candidate(
 @router.post("/{candidate_id:int}/status", response_model=Envelope[CandidateDetail])
 async def change_status(
     body: StatusChange,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     session: SessionDep,
     candidate_id: CandidateId,
 ) -> Any:
@@ -111,7 +111,7 @@ async def change_status(
 @router.post("/{candidate_id:int}/hire", response_model=Envelope[HireResult], status_code=201)
 async def hire_candidate(
     body: EmployeeHire,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     session: SessionDep,
     candidate_id: CandidateId,
 ) -> Any:
@@ -122,7 +122,7 @@ async def hire_candidate(
 
 @router.delete("/{candidate_id:int}", response_model=Envelope[CandidateRemoval])
 async def delete_candidate(
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     session: SessionDep,
     settings: SettingsDep,
     candidate_id: CandidateId,
@@ -136,7 +136,7 @@ async def delete_candidate(
 
 @router.put("/{candidate_id:int}/photo", response_model=Envelope[CandidateRead])
 async def upload_photo(
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     session: SessionDep,
     settings: SettingsDep,
     candidate_id: CandidateId,
@@ -159,7 +159,7 @@ async def upload_photo(
 
 @router.get("/{candidate_id:int}/photo", response_model=None, response_class=FileResponse)
 async def get_photo(
-    principal: CoordinatorPrincipal,
+    principal: CandidatesRead,
     session: SessionDep,
     settings: SettingsDep,
     candidate_id: CandidateId,
@@ -178,7 +178,7 @@ async def get_photo(
 async def reveal_numbers(
     body: RevealRequest,
     response: Response,
-    principal: AdminPrincipal,
+    principal: NumbersReveal,
     _limit: AdminRateLimit,
     session: SessionDep,
     candidate_id: CandidateId,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from haken.modules.audit.service import audit_service
+from haken.modules.candidates.auth import CandidatesExport, CandidatesRead, CandidatesWrite
 from haken.modules.candidates.errors import CandidateLikelyDuplicateError
 from haken.modules.candidates.labels import register_labels
 from haken.modules.candidates.photos import PHOTO_MAX_BYTES
@@ -45,7 +46,7 @@ from haken.modules.employees.labels import (
     residence_label,
 )
 from haken.modules.employees.schemas import EmployeeHire, VersionBody
-from haken.platform.access import CoordinatorPrincipal, Principal, Role
+from haken.platform.access import Principal, Role
 from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
 from haken.platform.errors import HakenError
@@ -145,7 +146,7 @@ def _columns(zone: ZoneInfo) -> tuple[Column[CandidateRead], ...]:
 
 
 @router.get("")
-async def candidates(request: Request, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+async def candidates(request: Request, principal: CandidatesRead, session: SessionDep) -> Any:
     """Search by any name form, stage and residence status; filters, sort and cursor live in
     the URL (``web.lists``); an unknown value is ignored, not a 422."""
     state = ListState.from_query(CandidateFilter, CANDIDATE_SORTING, request.query_params)
@@ -189,7 +190,7 @@ async def _export_rows(
 @router.get("/export.{file_format}")
 async def export_candidates(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -230,7 +231,7 @@ def _form_page(
 
 
 @router.get("/new")
-async def new_candidate(request: Request, _principal: CoordinatorPrincipal) -> Any:
+async def new_candidate(request: Request, _principal: CandidatesWrite) -> Any:
     defaults = {
         "nationality": "",
         "gender": "unspecified",
@@ -242,7 +243,7 @@ async def new_candidate(request: Request, _principal: CoordinatorPrincipal) -> A
 
 @router.post("")
 async def create_candidate(
-    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: CandidatesWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
     state = parse_form(CandidateCreate, form)
@@ -327,7 +328,7 @@ def _detail_page(
 @router.get("/{candidate_id:int}")
 async def candidate_detail(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesRead,
     session: SessionDep,
     candidate_id: CandidateId,
 ) -> Any:
@@ -344,7 +345,7 @@ def _current_values(candidate: CandidateDetail) -> dict[str, Any]:
 @router.get("/{candidate_id:int}/edit")
 async def edit_candidate(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     session: SessionDep,
     candidate_id: CandidateId,
 ) -> Any:
@@ -355,7 +356,7 @@ async def edit_candidate(
 @router.post("/{candidate_id:int}")
 async def update_candidate(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     candidate_id: CandidateId,
@@ -375,7 +376,7 @@ async def update_candidate(
 @router.post("/{candidate_id:int}/status")
 async def change_status(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     candidate_id: CandidateId,
@@ -393,7 +394,7 @@ async def change_status(
 @router.post("/{candidate_id:int}/hire")
 async def hire(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     candidate_id: CandidateId,
@@ -421,7 +422,7 @@ async def hire(
 @router.post("/{candidate_id:int}/photo")
 async def upload_photo(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: CandidatesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     settings: SettingsDep,

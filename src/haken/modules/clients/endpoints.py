@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from haken.modules.clients.auth import ClientsRead, ClientsWrite
 from haken.modules.clients.schemas import (
     ClientCreate,
     ClientFilter,
@@ -37,7 +38,6 @@ from haken.modules.clients.schemas import (
 )
 from haken.modules.clients.service import clients_service
 from haken.modules.clients.sorting import CLIENT_SORTING, ClientSort
-from haken.platform.access import CoordinatorPrincipal, SiteManagerPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.jptext import PREFECTURE_PATTERN
 from haken.platform.pagination import PageQuery
@@ -68,7 +68,7 @@ PrefectureQuery = Annotated[
 
 @clients_router.get("", response_model=PageEnvelope[ClientRead])
 async def list_clients(
-    principal: SiteManagerPrincipal,
+    principal: ClientsRead,
     session: SessionDep,
     paging: PageQuery,
     q: Search = None,
@@ -85,20 +85,18 @@ async def list_clients(
 
 
 @clients_router.post("", response_model=Envelope[ClientRead], status_code=201)
-async def create_client(
-    body: ClientCreate, principal: CoordinatorPrincipal, session: SessionDep
-) -> Any:
+async def create_client(body: ClientCreate, principal: ClientsWrite, session: SessionDep) -> Any:
     return ok(await clients_service.create_client(session, principal, data=body))
 
 
 @clients_router.get("/{client_id:int}", response_model=Envelope[ClientRead])
-async def get_client(principal: SiteManagerPrincipal, session: SessionDep, client_id: Id) -> Any:
+async def get_client(principal: ClientsRead, session: SessionDep, client_id: Id) -> Any:
     return ok(await clients_service.get_client(session, principal, client_id=client_id))
 
 
 @clients_router.patch("/{client_id:int}", response_model=Envelope[ClientRead])
 async def update_client(
-    body: ClientUpdate, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
+    body: ClientUpdate, principal: ClientsWrite, session: SessionDep, client_id: Id
 ) -> Any:
     """Edit (send ``version``); ``archived: false`` restores an archived client."""
     return ok(
@@ -108,7 +106,7 @@ async def update_client(
 
 @clients_router.delete("/{client_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_client(
-    principal: CoordinatorPrincipal, session: SessionDep, client_id: Id, version: Version
+    principal: ClientsWrite, session: SessionDep, client_id: Id, version: Version
 ) -> Any:
     """Deleted when nothing refers to it; archived otherwise (e.g. it has sites)."""
     return ok(
@@ -120,7 +118,7 @@ async def delete_client(
 
 @clients_router.get("/{client_id:int}/contacts", response_model=PageEnvelope[ContactRead])
 async def list_contacts(
-    principal: SiteManagerPrincipal,
+    principal: ClientsRead,
     session: SessionDep,
     paging: PageQuery,
     client_id: Id,
@@ -141,7 +139,7 @@ async def list_contacts(
     "/{client_id:int}/contacts", response_model=Envelope[ContactRead], status_code=201
 )
 async def create_contact(
-    body: ContactCreate, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
+    body: ContactCreate, principal: ClientsWrite, session: SessionDep, client_id: Id
 ) -> Any:
     return ok(
         await clients_service.create_contact(session, principal, client_id=client_id, data=body)
@@ -153,7 +151,7 @@ async def create_contact(
 )
 async def update_contact(
     body: ContactUpdate,
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     session: SessionDep,
     client_id: Id,
     contact_id: Id,
@@ -169,7 +167,7 @@ async def update_contact(
     "/{client_id:int}/contacts/{contact_id:int}", response_model=Envelope[DeleteOutcome]
 )
 async def delete_contact(
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     session: SessionDep,
     client_id: Id,
     contact_id: Id,
@@ -187,7 +185,7 @@ async def delete_contact(
 
 @sites_router.get("", response_model=PageEnvelope[SiteRead])
 async def list_sites(
-    principal: SiteManagerPrincipal,
+    principal: ClientsRead,
     session: SessionDep,
     paging: PageQuery,
     client_id: Annotated[int | None, Query(ge=1)] = None,
@@ -203,21 +201,19 @@ async def list_sites(
 
 
 @sites_router.post("", response_model=Envelope[SiteDetail], status_code=201)
-async def create_site(
-    body: SiteCreate, principal: CoordinatorPrincipal, session: SessionDep
-) -> Any:
+async def create_site(body: SiteCreate, principal: ClientsWrite, session: SessionDep) -> Any:
     return ok(await clients_service.create_site(session, principal, data=body))
 
 
 @sites_router.get("/{site_id:int}", response_model=Envelope[SiteDetail])
-async def get_site(principal: SiteManagerPrincipal, session: SessionDep, site_id: Id) -> Any:
+async def get_site(principal: ClientsRead, session: SessionDep, site_id: Id) -> Any:
     """A site with its extension hearings and the deadline for the next one."""
     return ok(await clients_service.get_site(session, principal, site_id=site_id))
 
 
 @sites_router.patch("/{site_id:int}", response_model=Envelope[SiteDetail])
 async def update_site(
-    body: SiteUpdate, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
+    body: SiteUpdate, principal: ClientsWrite, session: SessionDep, site_id: Id
 ) -> Any:
     return ok(await clients_service.update_site(session, principal, site_id=site_id, data=body))
 
@@ -226,7 +222,7 @@ async def update_site(
     "/{site_id:int}/extensions", response_model=Envelope[SiteDetail], status_code=201
 )
 async def add_site_extension(
-    body: SiteExtensionCreate, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
+    body: SiteExtensionCreate, principal: ClientsWrite, session: SessionDep, site_id: Id
 ) -> Any:
     """Record the 意見聴取 that extends the site limit; the 抵触日 moves on."""
     return ok(
@@ -236,7 +232,7 @@ async def add_site_extension(
 
 @sites_router.delete("/{site_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_site(
-    principal: CoordinatorPrincipal, session: SessionDep, site_id: Id, version: Version
+    principal: ClientsWrite, session: SessionDep, site_id: Id, version: Version
 ) -> Any:
     return ok(
         await clients_service.delete_site(session, principal, site_id=site_id, version=version)
@@ -248,7 +244,7 @@ async def delete_site(
 
 @units_router.get("", response_model=PageEnvelope[UnitRead])
 async def list_units(
-    principal: SiteManagerPrincipal,
+    principal: ClientsRead,
     session: SessionDep,
     paging: PageQuery,
     site_id: Annotated[int | None, Query(ge=1)] = None,
@@ -264,27 +260,25 @@ async def list_units(
 
 
 @units_router.post("", response_model=Envelope[UnitRead], status_code=201)
-async def create_unit(
-    body: UnitCreate, principal: CoordinatorPrincipal, session: SessionDep
-) -> Any:
+async def create_unit(body: UnitCreate, principal: ClientsWrite, session: SessionDep) -> Any:
     return ok(await clients_service.create_unit(session, principal, data=body))
 
 
 @units_router.get("/{unit_id:int}", response_model=Envelope[UnitRead])
-async def get_unit(principal: SiteManagerPrincipal, session: SessionDep, unit_id: Id) -> Any:
+async def get_unit(principal: ClientsRead, session: SessionDep, unit_id: Id) -> Any:
     return ok(await clients_service.get_unit(session, principal, unit_id=unit_id))
 
 
 @units_router.patch("/{unit_id:int}", response_model=Envelope[UnitRead])
 async def update_unit(
-    body: UnitUpdate, principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id
+    body: UnitUpdate, principal: ClientsWrite, session: SessionDep, unit_id: Id
 ) -> Any:
     return ok(await clients_service.update_unit(session, principal, unit_id=unit_id, data=body))
 
 
 @units_router.delete("/{unit_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_unit(
-    principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id, version: Version
+    principal: ClientsWrite, session: SessionDep, unit_id: Id, version: Version
 ) -> Any:
     return ok(
         await clients_service.delete_unit(session, principal, unit_id=unit_id, version=version)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.service import audit_service
+from haken.modules.clients.auth import ClientsExport, ClientsRead, ClientsWrite
 from haken.modules.clients.labels import register_labels
 from haken.modules.clients.schemas import (
     ClientCreate,
@@ -32,7 +33,7 @@ from haken.modules.clients.schemas import (
 )
 from haken.modules.clients.service import clients_service
 from haken.modules.clients.sorting import CLIENT_SORTING, ClientSortField
-from haken.platform.access import CoordinatorPrincipal, Principal, Role, SiteManagerPrincipal
+from haken.platform.access import Principal, Role
 from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
@@ -107,7 +108,7 @@ def _client_columns(zone: ZoneInfo) -> tuple[Column[ClientRead], ...]:
 
 
 @router.get("/clients")
-async def clients(request: Request, principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+async def clients(request: Request, principal: ClientsRead, session: SessionDep) -> Any:
     """Search by name or kana, head office prefecture, active or archived; filters, sort and
     cursor live in the URL (``web.lists``)."""
     state = ListState.from_query(ClientFilter, CLIENT_SORTING, request.query_params)
@@ -153,7 +154,7 @@ async def _export_clients(
 @router.get("/clients/export.{file_format}")
 async def export_clients(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: ClientsExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -193,13 +194,13 @@ def _client_form(
 
 
 @router.get("/clients/new")
-async def new_client(request: Request, _principal: CoordinatorPrincipal) -> Any:
+async def new_client(request: Request, _principal: ClientsWrite) -> Any:
     return _client_form(request, FormState(values={"entity_kind": "corporation"}))
 
 
 @router.post("/clients")
 async def create_client(
-    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: ClientsWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state = parse_form(ClientCreate, await request.form())
     if state.data is not None:
@@ -215,7 +216,7 @@ async def create_client(
 
 @router.get("/clients/{client_id:int}")
 async def client_detail(
-    request: Request, principal: SiteManagerPrincipal, session: SessionDep, client_id: Id
+    request: Request, principal: ClientsRead, session: SessionDep, client_id: Id
 ) -> Any:
     client = await clients_service.get_client(session, principal, client_id=client_id)
     sites = await clients_service.list_sites(
@@ -243,7 +244,7 @@ def _current(model: Any) -> dict[str, Any]:
 
 @router.get("/clients/{client_id:int}/edit")
 async def edit_client(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, client_id: Id
+    request: Request, principal: ClientsWrite, session: SessionDep, client_id: Id
 ) -> Any:
     client = await clients_service.get_client(session, principal, client_id=client_id)
     return _client_form(request, FormState(values=_current(client)), client)
@@ -252,7 +253,7 @@ async def edit_client(
 @router.post("/clients/{client_id:int}")
 async def update_client(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     client_id: Id,
@@ -292,7 +293,7 @@ def _site_form(
 @router.get("/sites/new")
 async def new_site(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     session: SessionDep,
     client_param: Annotated[str | None, Query(alias="client_id", max_length=20)] = None,
 ) -> Any:
@@ -311,7 +312,7 @@ async def new_site(
 
 @router.post("/sites")
 async def create_site(
-    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: ClientsWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
     state = parse_form(SiteCreate, form)
@@ -331,7 +332,7 @@ async def create_site(
 
 @router.get("/sites/{site_id:int}/edit")
 async def edit_site(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, site_id: Id
+    request: Request, principal: ClientsWrite, session: SessionDep, site_id: Id
 ) -> Any:
     site = await clients_service.get_site(session, principal, site_id=site_id)
     client = await clients_service.get_client(session, principal, client_id=site.client_id)
@@ -341,7 +342,7 @@ async def edit_site(
 @router.post("/sites/{site_id:int}")
 async def update_site(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     site_id: Id,
@@ -391,7 +392,7 @@ async def _site_page(
 
 @router.get("/sites/{site_id:int}")
 async def site_detail(
-    request: Request, principal: SiteManagerPrincipal, session: SessionDep, site_id: Id
+    request: Request, principal: ClientsRead, session: SessionDep, site_id: Id
 ) -> Any:
     return await _site_page(request, session, principal, site_id)
 
@@ -399,7 +400,7 @@ async def site_detail(
 @router.post("/sites/{site_id:int}/units")
 async def create_unit(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     site_id: Id,
@@ -427,7 +428,7 @@ def _unit_form(
 
 @router.get("/units/{unit_id:int}/edit")
 async def edit_unit(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, unit_id: Id
+    request: Request, principal: ClientsWrite, session: SessionDep, unit_id: Id
 ) -> Any:
     unit = await clients_service.get_unit(session, principal, unit_id=unit_id)
     return _unit_form(request, FormState(values=_current(unit)), unit)
@@ -436,7 +437,7 @@ async def edit_unit(
 @router.post("/units/{unit_id:int}")
 async def update_unit(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: ClientsWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     unit_id: Id,

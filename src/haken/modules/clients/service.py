@@ -372,9 +372,7 @@ class ClientsService:
             raise SiteExtensionBeforeStartError()
         deadline = hearing_deadline(site.conflict_date)
         if data.hearing_date > deadline:
-            raise SiteExtensionLateError(
-                deadline=deadline.isoformat(), conflict_date=site.conflict_date.isoformat()
-            )
+            raise SiteExtensionLateError(deadline=deadline, conflict_date=site.conflict_date)
         before = _snapshot(site)
         existing = await repo.extensions(site.id)
         extension = SiteExtension(

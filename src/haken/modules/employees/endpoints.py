@@ -8,6 +8,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
+from haken.modules.employees.auth import (
+    EmployeesOverview,
+    EmployeesRead,
+    EmployeesWrite,
+    NumbersReveal,
+)
 from haken.modules.employees.schemas import (
     ContractPeriodsReplace,
     DependantsReplace,
@@ -24,12 +30,6 @@ from haken.modules.employees.schemas import (
 )
 from haken.modules.employees.service import employees_service
 from haken.modules.employees.sorting import EMPLOYEE_SORTING, EmployeeSort
-from haken.platform.access import (
-    AdminPrincipal,
-    CoordinatorPrincipal,
-    CurrentPrincipal,
-    SiteManagerPrincipal,
-)
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import AdminRateLimit, default_limit
@@ -43,7 +43,7 @@ EmployeeId = Annotated[int, Path(ge=1)]
 
 @router.get("", response_model=PageEnvelope[EmployeeRead])
 async def list_employees(
-    principal: CurrentPrincipal,
+    principal: EmployeesRead,
     session: SessionDep,
     paging: PageQuery,
     filters: Annotated[EmployeeFilter, Query()],
@@ -60,7 +60,7 @@ async def list_employees(
 
 @router.get("/residence-expiring", response_model=PageEnvelope[ResidenceExpiryRead])
 async def residence_expiring(
-    principal: SiteManagerPrincipal,
+    principal: EmployeesOverview,
     session: SessionDep,
     settings: SettingsDep,
     paging: PageQuery,
@@ -76,14 +76,14 @@ async def residence_expiring(
 
 
 @router.get("/headcount", response_model=Envelope[Headcount])
-async def headcount(principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+async def headcount(principal: EmployeesOverview, session: SessionDep) -> Any:
     """Active employees by client and site (a site manager: their sites only)."""
     return ok(await employees_service.headcount(session, principal))
 
 
 @router.post("", response_model=Envelope[EmployeeDetail], status_code=201)
 async def create_employee(
-    body: EmployeeCreate, principal: CoordinatorPrincipal, session: SessionDep
+    body: EmployeeCreate, principal: EmployeesWrite, session: SessionDep
 ) -> Any:
     """Register an employee directly (hires from candidates use the candidate's hire)."""
     return ok(await employees_service.create(session, principal, body))
@@ -91,7 +91,7 @@ async def create_employee(
 
 @router.get("/{employee_id:int}", response_model=Envelope[EmployeeDetail])
 async def get_employee(
-    principal: CurrentPrincipal, session: SessionDep, employee_id: EmployeeId
+    principal: EmployeesRead, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     return ok(await employees_service.get(session, principal, employee_id))
 
@@ -99,7 +99,7 @@ async def get_employee(
 @router.patch("/{employee_id:int}", response_model=Envelope[EmployeeDetail])
 async def update_employee(
     body: EmployeeUpdate,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     session: SessionDep,
     employee_id: EmployeeId,
 ) -> Any:
@@ -109,7 +109,7 @@ async def update_employee(
 @router.put("/{employee_id:int}/contract-periods", response_model=Envelope[EmployeeDetail])
 async def replace_contract_periods(
     body: ContractPeriodsReplace,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     session: SessionDep,
     employee_id: EmployeeId,
 ) -> Any:
@@ -122,7 +122,7 @@ async def replace_contract_periods(
 @router.put("/{employee_id:int}/dependants", response_model=Envelope[EmployeeDetail])
 async def replace_dependants(
     body: DependantsReplace,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     session: SessionDep,
     employee_id: EmployeeId,
 ) -> Any:
@@ -131,7 +131,7 @@ async def replace_dependants(
 
 @router.delete("/{employee_id:int}", response_model=Envelope[EmployeeDetail])
 async def archive_employee(
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     session: SessionDep,
     employee_id: EmployeeId,
     version: Annotated[int, Query(ge=1)],
@@ -147,7 +147,7 @@ async def archive_employee(
 @router.post("/{employee_id:int}/restore", response_model=Envelope[EmployeeDetail])
 async def restore_employee(
     body: VersionBody,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     session: SessionDep,
     employee_id: EmployeeId,
 ) -> Any:
@@ -162,7 +162,7 @@ async def restore_employee(
 async def reveal_numbers(
     body: RevealRequest,
     response: Response,
-    principal: AdminPrincipal,
+    principal: NumbersReveal,
     _limit: AdminRateLimit,
     session: SessionDep,
     employee_id: EmployeeId,

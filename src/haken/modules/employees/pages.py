@@ -21,6 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from haken.modules.clients.service import SiteLabel
+from haken.modules.employees.auth import (
+    EmployeesExport,
+    EmployeesOverview,
+    EmployeesRead,
+    EmployeesWrite,
+    NumbersReveal,
+)
 from haken.modules.employees.labels import (
     REVEAL_FIELD,
     labels_for_templates,
@@ -44,12 +51,8 @@ from haken.modules.employees.schemas import (
 from haken.modules.employees.service import employees_service
 from haken.modules.employees.sorting import EMPLOYEE_SORTING
 from haken.platform.access import (
-    AdminPrincipal,
-    CoordinatorPrincipal,
-    CurrentPrincipal,
     Principal,
     Role,
-    SiteManagerPrincipal,
 )
 from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
@@ -156,7 +159,7 @@ async def _rows(
 
 
 @router.get("")
-async def employees(request: Request, principal: SiteManagerPrincipal, session: SessionDep) -> Any:
+async def employees(request: Request, principal: EmployeesOverview, session: SessionDep) -> Any:
     """Search by any name form (romaji in either order); filter by 派遣先/事業所, status,
     employment and residence status; those who left only on request. Filters, sort and
     cursor live in the URL (``web.lists``); an unknown value is ignored, not a 422."""
@@ -213,7 +216,7 @@ async def _export_rows(
 @router.get("/export.{file_format}")
 async def export_employees(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -306,7 +309,7 @@ def _parse_person(
 
 
 @router.get("/new")
-async def new_employee(request: Request, _principal: CoordinatorPrincipal) -> Any:
+async def new_employee(request: Request, _principal: EmployeesWrite) -> Any:
     defaults = {
         "nationality": "JP",
         "gender": "unspecified",
@@ -321,7 +324,7 @@ async def new_employee(request: Request, _principal: CoordinatorPrincipal) -> An
 
 @router.post("")
 async def create_employee(
-    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: EmployeesWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state = _parse_person(EmployeeCreate, await request.form(), None)
     if state.data is not None and state.ok:
@@ -344,7 +347,7 @@ async def create_employee(
 
 @router.get("/{employee_id:int}")
 async def employee_detail(
-    request: Request, principal: CurrentPrincipal, session: SessionDep, employee_id: EmployeeId
+    request: Request, principal: EmployeesRead, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
     can_edit = principal.is_at_least(Role.COORDINATOR)
@@ -377,7 +380,7 @@ def _current_values(employee: EmployeeDetail) -> dict[str, Any]:
 
 @router.get("/{employee_id:int}/edit")
 async def edit_employee(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: EmployeeId
+    request: Request, principal: EmployeesWrite, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
     return _form_page(request, FormState(values=_current_values(employee)), employee=employee)
@@ -386,7 +389,7 @@ async def edit_employee(
 @router.post("/{employee_id:int}")
 async def update_employee(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     employee_id: EmployeeId,
@@ -453,7 +456,7 @@ def _dependants_page(
 
 @router.get("/{employee_id:int}/dependants")
 async def edit_dependants(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: EmployeeId
+    request: Request, principal: EmployeesWrite, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
     values, rows = _dependant_values(employee)
@@ -463,7 +466,7 @@ async def edit_dependants(
 @router.post("/{employee_id:int}/dependants")
 async def replace_dependants(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: EmployeesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     employee_id: EmployeeId,
@@ -516,7 +519,7 @@ def _reveal_page(
 
 @router.get("/{employee_id:int}/reveal")
 async def reveal_form(
-    request: Request, principal: AdminPrincipal, session: SessionDep, employee_id: EmployeeId
+    request: Request, principal: NumbersReveal, session: SessionDep, employee_id: EmployeeId
 ) -> Any:
     employee = await employees_service.get(session, principal, employee_id)
     return _reveal_page(request, employee, FormState(values={"fields": [], "purpose": ""}))
@@ -525,7 +528,7 @@ async def reveal_form(
 @router.post("/{employee_id:int}/reveal")
 async def reveal_numbers(
     request: Request,
-    principal: AdminPrincipal,
+    principal: NumbersReveal,
     _limit: AdminRateLimit,
     _csrf: CsrfProtected,
     session: SessionDep,

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from haken.modules.housing.auth import HousingRead, HousingWrite, OwnHousing
 from haken.modules.housing.schemas import (
     ApartmentCreate,
     ApartmentFilter,
@@ -31,7 +32,6 @@ from haken.modules.housing.schemas import (
 )
 from haken.modules.housing.service import housing_service
 from haken.modules.housing.sorting import APARTMENT_SORTING, ApartmentSort
-from haken.platform.access import CoordinatorPrincipal, CurrentPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.jptext import PREFECTURE_PATTERN
 from haken.platform.pagination import PageQuery
@@ -51,7 +51,7 @@ PrefectureQuery = Annotated[str | None, Query(pattern=PREFECTURE_PATTERN)]
 
 @router.get("/apartments", response_model=PageEnvelope[ApartmentRead])
 async def list_apartments(
-    principal: CoordinatorPrincipal,
+    principal: HousingRead,
     session: SessionDep,
     paging: PageQuery,
     q: Search = None,
@@ -68,21 +68,19 @@ async def list_apartments(
 
 @router.post("/apartments", response_model=Envelope[ApartmentRead], status_code=201)
 async def create_apartment(
-    body: ApartmentCreate, principal: CoordinatorPrincipal, session: SessionDep
+    body: ApartmentCreate, principal: HousingWrite, session: SessionDep
 ) -> Any:
     return ok(await housing_service.create_apartment(session, principal, data=body))
 
 
 @router.get("/apartments/{apartment_id:int}", response_model=Envelope[ApartmentRead])
-async def get_apartment(
-    principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
-) -> Any:
+async def get_apartment(principal: HousingRead, session: SessionDep, apartment_id: Id) -> Any:
     return ok(await housing_service.get_apartment(session, principal, apartment_id=apartment_id))
 
 
 @router.patch("/apartments/{apartment_id:int}", response_model=Envelope[ApartmentRead])
 async def update_apartment(
-    body: ApartmentUpdate, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
+    body: ApartmentUpdate, principal: HousingWrite, session: SessionDep, apartment_id: Id
 ) -> Any:
     return ok(
         await housing_service.update_apartment(
@@ -93,7 +91,7 @@ async def update_apartment(
 
 @router.delete("/apartments/{apartment_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_apartment(
-    principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id, version: Version
+    principal: HousingWrite, session: SessionDep, apartment_id: Id, version: Version
 ) -> Any:
     """Deleted when it has no rooms; archived otherwise."""
     return ok(
@@ -108,7 +106,7 @@ async def delete_apartment(
 
 @router.get("/rooms", response_model=PageEnvelope[RoomRead])
 async def list_rooms(
-    principal: CoordinatorPrincipal,
+    principal: HousingRead,
     session: SessionDep,
     paging: PageQuery,
     apartment_id: Annotated[int, Query(ge=1)],
@@ -126,15 +124,13 @@ async def list_rooms(
 
 
 @router.post("/rooms", response_model=Envelope[RoomRead], status_code=201)
-async def create_room(
-    body: RoomCreate, principal: CoordinatorPrincipal, session: SessionDep
-) -> Any:
+async def create_room(body: RoomCreate, principal: HousingWrite, session: SessionDep) -> Any:
     return ok(await housing_service.create_room(session, principal, data=body))
 
 
 @router.patch("/rooms/{room_id:int}", response_model=Envelope[RoomRead])
 async def update_room(
-    body: RoomUpdate, principal: CoordinatorPrincipal, session: SessionDep, room_id: Id
+    body: RoomUpdate, principal: HousingWrite, session: SessionDep, room_id: Id
 ) -> Any:
     """Edit a room; capacity cannot drop below today's or a planned occupancy."""
     return ok(await housing_service.update_room(session, principal, room_id=room_id, data=body))
@@ -142,7 +138,7 @@ async def update_room(
 
 @router.delete("/rooms/{room_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_room(
-    principal: CoordinatorPrincipal, session: SessionDep, room_id: Id, version: Version
+    principal: HousingWrite, session: SessionDep, room_id: Id, version: Version
 ) -> Any:
     """Deleted when nobody ever lived there; archived otherwise."""
     return ok(
@@ -155,7 +151,7 @@ async def delete_room(
 
 @router.get("/occupancies", response_model=PageEnvelope[OccupancyRead])
 async def list_occupancies(
-    principal: CoordinatorPrincipal,
+    principal: HousingRead,
     session: SessionDep,
     paging: PageQuery,
     apartment_id: Annotated[int | None, Query(ge=1)] = None,
@@ -178,14 +174,14 @@ async def list_occupancies(
 
 
 @router.post("/occupancies", response_model=Envelope[OccupancyRead], status_code=201)
-async def move_in(body: MoveIn, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+async def move_in(body: MoveIn, principal: HousingWrite, session: SessionDep) -> Any:
     """Move an employee in: refused over the room's capacity or when already housed."""
     return ok(await housing_service.move_in(session, principal, data=body))
 
 
 @router.post("/occupancies/{occupancy_id:int}/move-out", response_model=Envelope[OccupancyRead])
 async def move_out(
-    body: MoveOut, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
+    body: MoveOut, principal: HousingWrite, session: SessionDep, occupancy_id: Id
 ) -> Any:
     return ok(
         await housing_service.move_out(session, principal, occupancy_id=occupancy_id, data=body)
@@ -194,7 +190,7 @@ async def move_out(
 
 @router.patch("/occupancies/{occupancy_id:int}", response_model=Envelope[OccupancyRead])
 async def update_occupancy(
-    body: OccupancyUpdate, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
+    body: OccupancyUpdate, principal: HousingWrite, session: SessionDep, occupancy_id: Id
 ) -> Any:
     return ok(
         await housing_service.update_occupancy(
@@ -205,7 +201,7 @@ async def update_occupancy(
 
 @router.delete("/occupancies/{occupancy_id:int}", response_model=Envelope[DeleteOutcome])
 async def delete_occupancy(
-    principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id, version: Version
+    principal: HousingWrite, session: SessionDep, occupancy_id: Id, version: Version
 ) -> Any:
     """Remove a stay entered by mistake."""
     return ok(
@@ -220,7 +216,7 @@ async def delete_occupancy(
 
 @router.get("/occupancy", response_model=PageEnvelope[ApartmentOccupancy])
 async def occupancy(
-    principal: CoordinatorPrincipal,
+    principal: HousingRead,
     session: SessionDep,
     paging: PageQuery,
     on: Annotated[Day | None, Query(description="default: today (Asia/Tokyo)")] = None,
@@ -238,7 +234,7 @@ async def occupancy(
 
 @router.get("/deductions", response_model=PageEnvelope[Deduction])
 async def deductions(
-    principal: CoordinatorPrincipal,
+    principal: HousingRead,
     session: SessionDep,
     paging: PageQuery,
     year: Annotated[int, Query(ge=2000, le=2100)],
@@ -252,7 +248,7 @@ async def deductions(
 
 
 @router.get("/me", response_model=PageEnvelope[OccupancyRead])
-async def my_housing(principal: CurrentPrincipal, session: SessionDep, paging: PageQuery) -> Any:
+async def my_housing(principal: OwnHousing, session: SessionDep, paging: PageQuery) -> Any:
     """The caller's own stays, newest first."""
     result = await housing_service.my_occupancies(session, principal, request=paging)
     return page(result.items, result.pagination(paging.limit))

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.service import audit_service
 from haken.modules.employees.service import employees_service
+from haken.modules.housing.auth import HousingExport, HousingRead, HousingWrite
 from haken.modules.housing.labels import register_labels
 from haken.modules.housing.schemas import (
     ApartmentCreate,
@@ -32,7 +33,7 @@ from haken.modules.housing.schemas import (
 )
 from haken.modules.housing.service import housing_service
 from haken.modules.housing.sorting import APARTMENT_SORTING, ApartmentSortField
-from haken.platform.access import CoordinatorPrincipal, Principal, Role
+from haken.platform.access import Principal, Role
 from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError, NotFoundError
@@ -93,7 +94,7 @@ def _columns() -> tuple[Column[ApartmentOccupancy], ...]:
 
 
 @router.get("")
-async def occupancy(request: Request, principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+async def occupancy(request: Request, principal: HousingRead, session: SessionDep) -> Any:
     """Every apartment with its capacity, occupants today and vacancies; filters, sort and
     cursor live in the URL (``web.lists``)."""
     state = ListState.from_query(ApartmentFilter, APARTMENT_SORTING, request.query_params)
@@ -138,7 +139,7 @@ async def _export_rows(
 @router.get("/export.{file_format}")
 async def export_occupancy(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -182,13 +183,13 @@ def _current(model: Any) -> dict[str, Any]:
 
 
 @router.get("/new")
-async def new_apartment(request: Request, _principal: CoordinatorPrincipal) -> Any:
+async def new_apartment(request: Request, _principal: HousingWrite) -> Any:
     return _apartment_form(request, FormState(values={"utilities_policy": "included"}))
 
 
 @router.post("")
 async def create_apartment(
-    request: Request, principal: CoordinatorPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: HousingWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state = parse_form(ApartmentCreate, await request.form())
     if state.data is not None:
@@ -245,7 +246,7 @@ async def _apartment_page(
 
 @router.get("/{apartment_id:int}")
 async def apartment_detail(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
+    request: Request, principal: HousingRead, session: SessionDep, apartment_id: Id
 ) -> Any:
     return await _apartment_page(request, session, principal, apartment_id)
 
@@ -253,7 +254,7 @@ async def apartment_detail(
 @router.post("/{apartment_id:int}/rooms")
 async def create_room(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     apartment_id: Id,
@@ -272,7 +273,7 @@ async def create_room(
 
 @router.get("/{apartment_id:int}/edit")
 async def edit_apartment(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, apartment_id: Id
+    request: Request, principal: HousingWrite, session: SessionDep, apartment_id: Id
 ) -> Any:
     apartment = await housing_service.get_apartment(session, principal, apartment_id=apartment_id)
     return _apartment_form(request, FormState(values=_current(apartment)), apartment)
@@ -281,7 +282,7 @@ async def edit_apartment(
 @router.post("/{apartment_id:int}")
 async def update_apartment(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     apartment_id: Id,
@@ -335,7 +336,7 @@ def _room_form(
 @router.get("/{apartment_id:int}/rooms/{room_id:int}/edit")
 async def edit_room(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingWrite,
     session: SessionDep,
     apartment_id: Id,
     room_id: Id,
@@ -348,7 +349,7 @@ async def edit_room(
 @router.post("/{apartment_id:int}/rooms/{room_id:int}")
 async def update_room(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     apartment_id: Id,
@@ -408,7 +409,7 @@ async def _move_in_page(
 
 @router.get("/move-in/{employee_id:int}")
 async def move_in_form(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, employee_id: Id
+    request: Request, principal: HousingWrite, session: SessionDep, employee_id: Id
 ) -> Any:
     state = FormState(values={"move_in": _today(request).isoformat()})
     return await _move_in_page(request, session, principal, employee_id, state)
@@ -417,7 +418,7 @@ async def move_in_form(
 @router.post("/move-in/{employee_id:int}")
 async def move_in(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     employee_id: Id,
@@ -464,7 +465,7 @@ async def _move_out_page(
 
 @router.get("/stays/{occupancy_id:int}/move-out")
 async def move_out_form(
-    request: Request, principal: CoordinatorPrincipal, session: SessionDep, occupancy_id: Id
+    request: Request, principal: HousingWrite, session: SessionDep, occupancy_id: Id
 ) -> Any:
     """The confirmation step: what the move-out does, with the date (today by default)."""
     state = FormState(values={"move_out": _today(request).isoformat()})
@@ -474,7 +475,7 @@ async def move_out_form(
 @router.post("/stays/{occupancy_id:int}/move-out")
 async def move_out(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: HousingWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     occupancy_id: Id,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import ValidationError
 
+from haken.modules.identity.auth import Account, Anyone, UsersAdmin
 from haken.modules.identity.schemas import (
     Accepted,
     Deactivate,
@@ -27,10 +28,7 @@ from haken.modules.identity.schemas import (
 from haken.modules.identity.service import ClientInfo, identity_service
 from haken.modules.identity.sorting import USER_SORTING, UserSort
 from haken.platform.access import (
-    AdminPrincipal,
-    CurrentPrincipal,
     MaybePrincipal,
-    PublicAccess,
     Role,
 )
 from haken.platform.deps import SessionDep, SettingsDep
@@ -106,7 +104,7 @@ async def _login_payload(request: Request) -> LoginRequest:
 )
 async def login(
     request: Request,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: LoginRateLimit,
     session: SessionDep,
     settings: SettingsDep,
@@ -125,7 +123,7 @@ async def login(
 @auth_router.post("/refresh", response_model=Envelope[TokenPair])
 async def refresh(
     body: RefreshRequest,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: AuthRateLimit,
     session: SessionDep,
     settings: SettingsDep,
@@ -140,23 +138,21 @@ async def refresh(
 @auth_router.post(
     "/logout", response_model=Envelope[Accepted], dependencies=[Depends(default_limit)]
 )
-async def logout(principal: CurrentPrincipal, session: SessionDep) -> Any:
+async def logout(principal: Account, session: SessionDep) -> Any:
     """End this session; its refresh tokens stop working."""
     await identity_service.logout(session, principal)
     return ok(Accepted())
 
 
 @auth_router.get("/me", response_model=Envelope[UserRead], dependencies=[Depends(default_limit)])
-async def me(principal: CurrentPrincipal, session: SessionDep) -> Any:
+async def me(principal: Account, session: SessionDep) -> Any:
     return ok(await identity_service.me(session, principal))
 
 
 @auth_router.post(
     "/password", response_model=Envelope[Accepted], dependencies=[Depends(default_limit)]
 )
-async def change_password(
-    body: PasswordChange, principal: CurrentPrincipal, session: SessionDep
-) -> Any:
+async def change_password(body: PasswordChange, principal: Account, session: SessionDep) -> Any:
     """Change the password; every other session of the user is revoked."""
     await identity_service.change_password(
         session, principal, current=body.current_password, new=body.new_password
@@ -167,7 +163,7 @@ async def change_password(
 @auth_router.post("/password-reset/request", response_model=Envelope[Accepted])
 async def password_reset_request(
     body: PasswordResetRequest,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: AuthRateLimit,
     session: SessionDep,
     settings: SettingsDep,
@@ -180,7 +176,7 @@ async def password_reset_request(
 @auth_router.post("/password-reset/confirm", response_model=Envelope[Accepted])
 async def password_reset_confirm(
     body: PasswordResetConfirm,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: AuthRateLimit,
     session: SessionDep,
 ) -> Any:
@@ -193,7 +189,7 @@ async def password_reset_confirm(
 @auth_router.get(
     "/sessions", response_model=Envelope[list[SessionRead]], dependencies=[Depends(default_limit)]
 )
-async def list_sessions(principal: CurrentPrincipal, session: SessionDep) -> Any:
+async def list_sessions(principal: Account, session: SessionDep) -> Any:
     """The caller's active sessions (devices)."""
     return ok(await identity_service.list_sessions(session, principal))
 
@@ -204,7 +200,7 @@ async def list_sessions(principal: CurrentPrincipal, session: SessionDep) -> Any
     dependencies=[Depends(default_limit)],
 )
 async def revoke_session(
-    principal: CurrentPrincipal,
+    principal: Account,
     session: SessionDep,
     session_id: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Any:
@@ -216,14 +212,14 @@ async def revoke_session(
 
 
 @users_router.post("", response_model=Envelope[UserRead], status_code=201)
-async def create_user(body: UserCreate, principal: AdminPrincipal, session: SessionDep) -> Any:
+async def create_user(body: UserCreate, principal: UsersAdmin, session: SessionDep) -> Any:
     """Create a user; nobody can grant a role above their own."""
     return ok(await identity_service.create_user(session, principal, body))
 
 
 @users_router.get("", response_model=PageEnvelope[UserRead])
 async def list_users(
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     paging: PageQuery,
     q: Annotated[str | None, Query(max_length=100, description="e-mail or name contains")] = None,
@@ -238,7 +234,7 @@ async def list_users(
 
 
 @users_router.get("/outbox", response_model=PageEnvelope[OutboxRead])
-async def outbox(principal: AdminPrincipal, session: SessionDep, paging: PageQuery) -> Any:
+async def outbox(principal: UsersAdmin, session: SessionDep, paging: PageQuery) -> Any:
     """Outgoing mail: recipient, kind, time and delivery state; never a body or a link."""
     result = await identity_service.outbox(session, paging)
     return page(result.items, result.pagination(paging.limit))
@@ -246,7 +242,7 @@ async def outbox(principal: AdminPrincipal, session: SessionDep, paging: PageQue
 
 @users_router.get("/sessions", response_model=PageEnvelope[SessionAdminRead])
 async def all_sessions(
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     paging: PageQuery,
     q: Annotated[
@@ -266,7 +262,7 @@ async def all_sessions(
 
 @users_router.delete("/sessions/{session_id}", response_model=Envelope[Accepted])
 async def revoke_user_session(
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     session_id: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Any:
@@ -277,7 +273,7 @@ async def revoke_user_session(
 
 @users_router.get("/{user_id:int}", response_model=Envelope[UserRead])
 async def get_user(
-    principal: AdminPrincipal, session: SessionDep, user_id: Annotated[int, Path(ge=1)]
+    principal: UsersAdmin, session: SessionDep, user_id: Annotated[int, Path(ge=1)]
 ) -> Any:
     return ok(await identity_service.get_user(session, principal, user_id))
 
@@ -285,7 +281,7 @@ async def get_user(
 @users_router.put("/{user_id:int}/role", response_model=Envelope[UserRead])
 async def change_role(
     body: RoleChange,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     user_id: Annotated[int, Path(ge=1)],
 ) -> Any:
@@ -296,7 +292,7 @@ async def change_role(
 @users_router.post("/{user_id:int}/deactivate", response_model=Envelope[UserRead])
 async def deactivate_user(
     body: Deactivate,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     user_id: Annotated[int, Path(ge=1)],
 ) -> Any:

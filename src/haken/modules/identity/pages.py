@@ -26,6 +26,7 @@ from haken.modules.identity.access import (
     client_info,
     set_session_cookies,
 )
+from haken.modules.identity.auth import Account, Anyone, MaybeSignedIn, UsersAdmin, UsersExport
 from haken.modules.identity.labels import register_labels
 from haken.modules.identity.schemas import (
     Deactivate,
@@ -35,6 +36,7 @@ from haken.modules.identity.schemas import (
     PasswordResetRequest,
     Preferences,
     RoleChange,
+    SessionRead,
     UserCreate,
     UserFilter,
     UserRead,
@@ -42,16 +44,12 @@ from haken.modules.identity.schemas import (
 from haken.modules.identity.service import identity_service
 from haken.modules.identity.sorting import USER_SORTING, UserSortField
 from haken.platform.access import (
-    AdminPrincipal,
-    CurrentPrincipal,
-    MaybePrincipal,
     Principal,
-    PublicAccess,
     Role,
 )
 from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
-from haken.platform.errors import HakenError
+from haken.platform.errors import HakenError, NotFoundError
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.ratelimit import (
     AuthRateLimit,
@@ -63,6 +61,7 @@ from haken.platform.ratelimit import (
 from haken.platform.security import decode_access_token
 from haken.web import csrf
 from haken.web.csrf import CsrfProtected
+from haken.web.formatting import format_moment
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
@@ -76,7 +75,7 @@ from haken.web.lists import (
 )
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
-from haken.web.render import flash, redirect, render, safe_next
+from haken.web.render import confirmation, flash, redirect, render, safe_next
 
 # Sign-in and password reset: their own (stricter) rate limits, declared per route.
 auth_pages = APIRouter(include_in_schema=False)
@@ -201,7 +200,7 @@ def _text(value: Any) -> str:
 @auth_pages.get("/login", dependencies=[Depends(default_limit)])
 async def login_form(
     request: Request,
-    principal: MaybePrincipal,
+    principal: MaybeSignedIn,
     next: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
     if principal is not None:
@@ -214,7 +213,7 @@ async def login_form(
 @auth_pages.post("/login")
 async def login(
     request: Request,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: LoginRateLimit,
     _csrf: CsrfProtected,
     session: SessionDep,
@@ -257,7 +256,7 @@ async def login(
 
 @account_pages.post("/logout")
 async def logout(
-    request: Request, principal: CurrentPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: Account, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     await identity_service.logout(session, principal)
     clear_session_cookies(request)
@@ -272,7 +271,7 @@ async def logout(
 @auth_pages.get("/password-reset", dependencies=[Depends(default_limit)])
 async def password_reset_form(
     request: Request,
-    _access: PublicAccess,
+    _access: Anyone,
     token: Annotated[str | None, Query(min_length=10, max_length=512)] = None,
 ) -> Any:
     template = "identity/reset_confirm.html" if token else "identity/reset_request.html"
@@ -282,7 +281,7 @@ async def password_reset_form(
 @auth_pages.post("/password-reset")
 async def password_reset_request(
     request: Request,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: AuthRateLimit,
     _csrf: CsrfProtected,
     session: SessionDep,
@@ -302,7 +301,7 @@ async def password_reset_request(
 @auth_pages.post("/password-reset/confirm")
 async def password_reset_confirm(
     request: Request,
-    _access: PublicAccess,
+    _access: Anyone,
     _limit: AuthRateLimit,
     _csrf: CsrfProtected,
     session: SessionDep,
@@ -351,13 +350,13 @@ async def _account_page(
 
 
 @account_pages.get("/account")
-async def account(request: Request, principal: CurrentPrincipal, session: SessionDep) -> Any:
+async def account(request: Request, principal: Account, session: SessionDep) -> Any:
     return await _account_page(request, session, principal)
 
 
 @account_pages.post("/account/password")
 async def change_password(
-    request: Request, principal: CurrentPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: Account, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
     state = parse_form(PasswordChange, form)
@@ -383,7 +382,7 @@ async def change_password(
 
 @account_pages.post("/account/preferences")
 async def update_preferences(
-    request: Request, principal: CurrentPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: Account, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state = parse_form(Preferences, await request.form())
     if state.data is None:
@@ -392,10 +391,42 @@ async def update_preferences(
     return redirect(request, "/account")
 
 
+@account_pages.get("/account/sessions/{session_id}/revoke")
+async def confirm_revoke_session(
+    request: Request,
+    principal: Account,
+    session: SessionDep,
+    session_id: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Any:
+    """The confirmation step: signing out one of your devices (another's is not found)."""
+    own = await identity_service.list_sessions(session, principal)
+    device = next((item for item in own if item.id == session_id and not item.current), None)
+    if device is None:
+        raise NotFoundError()
+    return confirmation(
+        request,
+        title=gettext_("Sign out a device"),
+        question=gettext_("Sign out this device? It must sign in again."),
+        consequences=[_device_line(request, device)],
+        action=f"/account/sessions/{session_id}/revoke",
+        button=gettext_("Sign out this device"),
+        cancel="/account#sessions",
+    )
+
+
+def _device_line(request: Request, item: SessionRead) -> str:
+    return gettext_(
+        "%(device)s, %(ip)s, signed in %(when)s",
+        device=item.user_agent[:80] or "—",
+        ip=item.client_ip or "—",
+        when=format_moment(item.created_at, zone=_tz(request)),
+    )
+
+
 @account_pages.post("/account/sessions/{session_id}/revoke")
 async def revoke_session(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Account,
     _csrf: CsrfProtected,
     session: SessionDep,
     session_id: Annotated[str, Path(min_length=1, max_length=64)],
@@ -438,7 +469,7 @@ def _tz(request: Request) -> ZoneInfo:
 
 
 @admin_pages.get("")
-async def users(request: Request, principal: AdminPrincipal, session: SessionDep) -> Any:
+async def users(request: Request, principal: UsersAdmin, session: SessionDep) -> Any:
     """Search by e-mail or name, filter by role, sort, page by cursor (htmx swaps the results);
     filters, sort and cursor live in the URL (``web.lists``)."""
     state = ListState.from_query(UserFilter, USER_SORTING, request.query_params)
@@ -489,7 +520,7 @@ async def _export_users(
 @admin_pages.get("/export.{file_format}")
 async def export_users(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersExport,
     _limit: ExpensiveRateLimit,
     session: SessionDep,
     database: DatabaseDep,
@@ -544,7 +575,7 @@ async def _new_user_page(
 
 
 @admin_pages.get("/new")
-async def new_user_form(request: Request, principal: AdminPrincipal, session: SessionDep) -> Any:
+async def new_user_form(request: Request, principal: UsersAdmin, session: SessionDep) -> Any:
     state: FormState[Any] = FormState(values={"role": "employee", "locale": "ja"})
     return await _new_user_page(request, session, principal, state)
 
@@ -552,7 +583,7 @@ async def new_user_form(request: Request, principal: AdminPrincipal, session: Se
 @admin_pages.get("/pick/employees")
 async def pick_employees(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     employee_q: Annotated[str | None, Query(max_length=100)] = None,
     employee_id: Annotated[str | None, Query(max_length=20)] = None,
@@ -569,7 +600,7 @@ async def pick_employees(
 @admin_pages.get("/pick/sites")
 async def pick_sites(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     site_q: Annotated[str | None, Query(max_length=100)] = None,
     site_ids: Annotated[list[str] | None, Query(max_length=200)] = None,
@@ -585,7 +616,7 @@ async def pick_sites(
 
 @admin_pages.post("")
 async def create_user(
-    request: Request, principal: AdminPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: UsersAdmin, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
     pick = form.get("pick")
@@ -650,7 +681,7 @@ async def _user_page(
 @admin_pages.get("/{user_id:int}")
 async def user_detail(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     user_id: Annotated[int, Path(ge=1)],
 ) -> Any:
@@ -660,7 +691,7 @@ async def user_detail(
 @admin_pages.post("/{user_id:int}/role")
 async def change_role(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     _csrf: CsrfProtected,
     session: SessionDep,
     user_id: Annotated[int, Path(ge=1)],
@@ -689,10 +720,31 @@ async def change_role(
     return redirect(request, f"/admin/users/{user_id}")
 
 
+@admin_pages.get("/{user_id:int}/deactivate")
+async def confirm_deactivate_user(
+    request: Request,
+    principal: UsersAdmin,
+    session: SessionDep,
+    user_id: Annotated[int, Path(ge=1)],
+) -> Any:
+    """The confirmation step of a deactivation (the version read here is the one posted)."""
+    user = await identity_service.get_user(session, principal, user_id)
+    return confirmation(
+        request,
+        title=gettext_("Deactivate %(email)s", email=user.email),
+        question=gettext_("Deactivate this user? Every session of theirs ends."),
+        consequences=[gettext_("They can no longer sign in; their history is kept.")],
+        action=f"/admin/users/{user_id}/deactivate",
+        button=gettext_("Deactivate this user"),
+        cancel=f"/admin/users/{user_id}",
+        hidden=[("version", str(user.version))],
+    )
+
+
 @admin_pages.post("/{user_id:int}/deactivate")
 async def deactivate_user(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     _csrf: CsrfProtected,
     session: SessionDep,
     user_id: Annotated[int, Path(ge=1)],
@@ -723,7 +775,7 @@ outbox_pages = APIRouter(
 @outbox_pages.get("")
 async def outbox(
     request: Request,
-    _principal: AdminPrincipal,
+    _principal: UsersAdmin,
     session: SessionDep,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Any:
@@ -761,7 +813,7 @@ REVOKED_REASONS = {
 @sessions_pages.get("")
 async def sessions(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
     user_id: Annotated[int | None, Query(ge=1)] = None,
@@ -792,10 +844,35 @@ async def sessions(
     )
 
 
+@sessions_pages.get("/{session_id}/revoke")
+async def confirm_revoke_any_session(
+    request: Request,
+    principal: UsersAdmin,
+    session: SessionDep,
+    session_id: Annotated[str, Path(min_length=1, max_length=64)],
+    next: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Any:
+    """The confirmation step of ending a user's session; ``next`` is the list to go back to."""
+    device, owner = await identity_service.session_owner(session, principal, session_id)
+    back = safe_next(next, "/admin/sessions")
+    if not back.startswith("/admin/sessions"):
+        back = "/admin/sessions"
+    return confirmation(
+        request,
+        title=gettext_("End a session of %(email)s", email=owner.email),
+        question=gettext_("End this session? The device is signed out."),
+        consequences=[_device_line(request, device)],
+        action=f"/admin/sessions/{session_id}/revoke",
+        button=gettext_("End session"),
+        cancel=back,
+        hidden=[("next", back)],
+    )
+
+
 @sessions_pages.post("/{session_id}/revoke")
 async def revoke_any_session(
     request: Request,
-    principal: AdminPrincipal,
+    principal: UsersAdmin,
     _csrf: CsrfProtected,
     session: SessionDep,
     session_id: Annotated[str, Path(min_length=1, max_length=64)],

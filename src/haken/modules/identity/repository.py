@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -421,7 +422,7 @@ class IdentityRepository(Repository):
                 tally((AuthSession.created_at >= start) & (AuthSession.created_at < end)).label(
                     f"day_{index}"
                 )
-                for index, (start, end) in enumerate(zip(day_starts, day_starts[1:], strict=False))
+                for index, (start, end) in enumerate(itertools.pairwise(day_starts))
             ),
         ).subquery("s")
         addresses = select(

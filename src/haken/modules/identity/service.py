@@ -656,6 +656,22 @@ class IdentityService:
             raise NotFoundError()
         await self._revoke(session, principal, auth_session, "revoked_by_user")
 
+    async def session_owner(
+        self, session: AsyncSession, principal: Principal, session_id: str
+    ) -> tuple[SessionRead, UserLabel]:
+        """A session and its user, as an administrator may end it (the confirmation page):
+        not found outside the administrator's reach, like ``revoke_any_session``."""
+        repo = IdentityRepository(session)
+        auth_session = await repo.auth_session(session_id)
+        if auth_session is None:
+            raise NotFoundError()
+        owner = await repo.readable_user(principal, auth_session.user_id)
+        if owner is None:
+            raise NotFoundError()
+        read = SessionRead.model_validate(auth_session)
+        read.current = auth_session.id == principal.session_id
+        return read, UserLabel(id=owner.id, display_name=owner.display_name, email=owner.email)
+
     async def revoke_any_session(
         self, session: AsyncSession, principal: Principal, session_id: str
     ) -> None:
@@ -806,7 +822,7 @@ class IdentityService:
 
     @cached(
         "list",
-        key="users:{search}:{role}:{request.limit}:{request.cursor}:{request.count}",
+        key="users:{search}:{role}:{sort}:{request.limit}:{request.cursor}:{request.count}",
         tags=[USERS_LIST_TAG],
         scope=USER_SCOPE,
     )
@@ -849,9 +865,7 @@ class IdentityService:
         """Names and e-mail addresses of users, for pages that show who did something
         (the audit log): one query for all of them."""
         users = await IdentityRepository(session).users_by_ids(sorted(set(user_ids)))
-        return {
-            u.id: UserLabel(id=u.id, display_name=u.display_name, email=u.email) for u in users
-        }
+        return {u.id: UserLabel(id=u.id, display_name=u.display_name, email=u.email) for u in users}
 
     async def me(self, session: AsyncSession, principal: Principal) -> UserRead:
         return await self.get_user(session, principal, principal.user_id)

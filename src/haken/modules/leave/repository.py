@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, Numeric, bindparam, case, func, literal, select
 
 from haken.modules.leave.models import LeaveGrant, LeaveTaking
 from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
@@ -19,6 +19,45 @@ from haken.platform.repository import Repository
 
 BALANCE_SORT = (SortKey(LeaveGrant.employee_id),)
 AT_RISK_SORT = (SortKey(LeaveGrant.duty_deadline), SortKey(LeaveGrant.id))
+
+# --- the leave list (/leave): one grouped subquery of the grants per employee ---------------
+# Bound at execution: the day (leave_on), the start of the year of overdue duties
+# (leave_since) and the days of the duty (leave_required).
+_ON = bindparam("leave_on", type_=Date)
+_SINCE = bindparam("leave_since", type_=Date)
+_REQUIRED = bindparam("leave_required", type_=Numeric(4, 1))
+FAR_DATE = dt.date(9999, 12, 31)
+_FAR = literal(FAR_DATE, Date)
+_VALID = (LeaveGrant.grant_date <= _ON) & (LeaveGrant.expires_on >= _ON)
+_OPEN = (
+    LeaveGrant.duty_deadline.is_not(None)
+    & (LeaveGrant.duty_deadline >= _SINCE)
+    & (LeaveGrant.duty_counted < _REQUIRED)
+)
+_RUNNING = (
+    LeaveGrant.duty_deadline.is_not(None)
+    & (LeaveGrant.grant_date <= _ON)
+    & (LeaveGrant.duty_deadline >= _ON)
+)
+_NEXT_EXPIRY = func.min(case((_VALID, LeaveGrant.expires_on), else_=None))
+_OPEN_DEADLINE = func.min(case((_OPEN, LeaveGrant.duty_deadline), else_=None))
+OVERVIEW = (
+    select(
+        LeaveGrant.employee_id.label("employee_id"),
+        func.coalesce(
+            func.sum(case((_VALID, LeaveGrant.days - LeaveGrant.used_days), else_=Decimal(0))),
+            Decimal(0),
+        ).label("remaining"),
+        _NEXT_EXPIRY.label("next_expiry"),
+        func.coalesce(_NEXT_EXPIRY, _FAR).label("expiry_key"),
+        _OPEN_DEADLINE.label("duty_deadline"),
+        func.coalesce(_OPEN_DEADLINE, _FAR).label("deadline_key"),
+        func.min(case((_OPEN, LeaveGrant.duty_counted), else_=None)).label("open_counted"),
+        func.max(case((_RUNNING, LeaveGrant.duty_counted), else_=None)).label("duty_counted"),
+    )
+    .group_by(LeaveGrant.employee_id)
+    .subquery("leave_overview")
+)
 
 
 class LeaveRepository(Repository):
@@ -82,6 +121,40 @@ class LeaveRepository(Repository):
             statement = statement.where(LeaveGrant.employee_id.in_(sorted(set(employee_ids))))
         paged = apply_keyset(statement, BALANCE_SORT, request)
         return build_page((await self.session.execute(paged)).all(), BALANCE_SORT, request)
+
+    async def page_overview(
+        self,
+        employee_ids: Sequence[int] | None,
+        *,
+        on: dt.date,
+        since: dt.date,
+        until: dt.date,
+        required: Decimal,
+        at_risk_only: bool,
+        sort: Sequence[SortKey],
+        request: PageRequest,
+    ) -> tuple[PageResult[Any], int]:
+        """The leave list: per employee with grants, the days left on ``on``, the next
+        expiry, the open 5-day duty (deadline since ``since``, fewer than ``required`` days)
+        and the running duty's count. One statement: the page, its total and the number at
+        risk (deadline by ``until``) as scalar subqueries. Returns (page, at-risk total)."""
+        base = select(OVERVIEW)
+        if employee_ids is not None:
+            base = base.where(OVERVIEW.c.employee_id.in_(sorted(set(employee_ids))))
+        risky = OVERVIEW.c.duty_deadline <= until
+        listed = base.where(risky) if at_risk_only else base
+        total = select(func.count()).select_from(listed.subquery()).scalar_subquery()
+        at_risk = select(func.count()).select_from(base.where(risky).subquery()).scalar_subquery()
+        paged = apply_keyset(listed, sort, request).add_columns(
+            total.label("total"), at_risk.label("at_risk_total")
+        )
+        params = {"leave_on": on, "leave_since": since, "leave_required": required}
+        rows = (await self.session.execute(paged, params)).all()
+        if rows:
+            return build_page(rows, sort, request, int(rows[0].total)), int(rows[0].at_risk_total)
+        counted = select(total.label("total"), at_risk.label("at_risk_total"))
+        found = (await self.session.execute(counted, params)).one()
+        return build_page([], sort, request, int(found.total)), int(found.at_risk_total)
 
     async def page_at_risk(
         self,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from haken.platform.schemas import InputModel
+from haken.platform.schemas import InputModel, ListFilter
 
 
 class TakingKind(StrEnum):
@@ -156,3 +156,59 @@ class GrantRun(BaseModel):
     employees: int
     granted: int
     dates: list[dt.date] = []
+
+
+class LeaveSortField(StrEnum):
+    """Fields the leave list (``/leave``) sorts on (``sort=field`` / ``sort=-field``)."""
+
+    DEADLINE = "deadline"  # the open 5-day duty's deadline (none: last)
+    REMAINING = "remaining"  # days left
+    EXPIRY = "expiry"  # the next expiry of a grant still valid (none: last)
+
+
+class LeaveFilter(ListFilter):
+    """The leave list's filters (in the page's URL)."""
+
+    at_risk: bool = Field(
+        default=False,
+        description="only workers at risk of missing the 5-day duty (deadline within the "
+        "window or passed, fewer than 5 days taken or designated)",
+    )
+    window_days: int | None = Field(
+        default=None, ge=7, le=366, description="days ahead a deadline counts as near"
+    )
+
+
+class OverviewRow(BaseModel):
+    """One employee of the leave list: balance, next expiry, the 5-day duty."""
+
+    employee_id: int
+    employee_name: str
+    employee_kana: str | None = None
+    employee_number: str | None
+    remaining: Decimal
+    next_expiry: dt.date | None
+    duty_counted: Decimal | None = Field(
+        description="days taken or designated toward the running 5-day duty (none running: null)"
+    )
+    duty_deadline: dt.date | None = Field(
+        description="deadline of the earliest 5-day duty not yet met (none: null)"
+    )
+    to_designate: Decimal
+    at_risk: bool
+    overdue: bool
+
+
+class LeaveSummary(BaseModel):
+    """The balance in brief (the employee page, the worker's portal): from the grants only."""
+
+    employee_id: int
+    has_grants: bool
+    remaining: Decimal
+    next_expiry: dt.date | None
+    expiring_days: Decimal = Field(description="days left on the grant that expires next")
+    duty_deadline: dt.date | None
+    duty_counted: Decimal
+    to_designate: Decimal
+    at_risk: bool
+    overdue: bool

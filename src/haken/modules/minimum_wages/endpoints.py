@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
+from haken.modules.minimum_wages.auth import MinimumWagesRead, MinimumWagesWrite
 from haken.modules.minimum_wages.schemas import (
     DeleteOutcome,
     FiscalYearCreate,
@@ -18,7 +19,6 @@ from haken.modules.minimum_wages.schemas import (
     FiscalYearSummary,
 )
 from haken.modules.minimum_wages.service import minimum_wages_service
-from haken.platform.access import AdminPrincipal, CoordinatorPrincipal
 from haken.platform.deps import SessionDep
 from haken.platform.ratelimit import admin_limit, default_limit
 from haken.platform.responses import Envelope, ok
@@ -33,7 +33,7 @@ FiscalYearPath = Annotated[int, Path(ge=2000, le=2100)]
     response_model=Envelope[list[FiscalYearSummary]],
     dependencies=[Depends(default_limit)],
 )
-async def list_years(_principal: CoordinatorPrincipal, session: SessionDep) -> Any:
+async def list_years(_principal: MinimumWagesRead, session: SessionDep) -> Any:
     """Every fiscal year known (shipped and entered), newest first."""
     return ok(await minimum_wages_service.list_years(session))
 
@@ -44,7 +44,7 @@ async def list_years(_principal: CoordinatorPrincipal, session: SessionDep) -> A
     dependencies=[Depends(default_limit)],
 )
 async def get_year(
-    _principal: CoordinatorPrincipal, session: SessionDep, fiscal_year: FiscalYearPath
+    _principal: MinimumWagesRead, session: SessionDep, fiscal_year: FiscalYearPath
 ) -> Any:
     """One fiscal year's amounts by prefecture, with their effective dates."""
     return ok(await minimum_wages_service.get_year(session, fiscal_year=fiscal_year))
@@ -56,7 +56,9 @@ async def get_year(
     status_code=201,
     dependencies=[Depends(admin_limit)],
 )
-async def add_year(body: FiscalYearCreate, principal: AdminPrincipal, session: SessionDep) -> Any:
+async def add_year(
+    body: FiscalYearCreate, principal: MinimumWagesWrite, session: SessionDep
+) -> Any:
     """Enter a fiscal year's amounts: all 47 prefectures, each with its effective date."""
     return ok(await minimum_wages_service.add_year(session, principal, data=body))
 
@@ -67,7 +69,7 @@ async def add_year(body: FiscalYearCreate, principal: AdminPrincipal, session: S
     dependencies=[Depends(admin_limit)],
 )
 async def delete_year(
-    principal: AdminPrincipal, session: SessionDep, fiscal_year: FiscalYearPath
+    principal: MinimumWagesWrite, session: SessionDep, fiscal_year: FiscalYearPath
 ) -> Any:
     """Remove an entered year whole (to enter it again corrected)."""
     return ok(await minimum_wages_service.delete_year(session, principal, fiscal_year=fiscal_year))

@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor.minimum_wage import PREFECTURE_CODES, fiscal_year_of
+from haken.modules.minimum_wages.auth import MinimumWagesRead, MinimumWagesWrite
 from haken.modules.minimum_wages.labels import register_labels
 from haken.modules.minimum_wages.schemas import AmountIn, FiscalYearCreate, FiscalYearRead
 from haken.modules.minimum_wages.service import minimum_wages_service
-from haken.platform.access import AdminPrincipal, CoordinatorPrincipal, Principal, Role
+from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
 from haken.platform.errors import NotFoundError
 from haken.platform.jptext import PREFECTURES
@@ -37,7 +38,7 @@ def _today(request: Request) -> dt.date:
 @router.get("", dependencies=[Depends(default_limit)])
 async def amounts(
     request: Request,
-    principal: CoordinatorPrincipal,
+    principal: MinimumWagesRead,
     session: SessionDep,
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Any:
@@ -83,7 +84,7 @@ async def _new_form(
 
 
 @router.get("/new", dependencies=[Depends(default_limit)])
-async def new_year(request: Request, _principal: AdminPrincipal, session: SessionDep) -> Any:
+async def new_year(request: Request, _principal: MinimumWagesWrite, session: SessionDep) -> Any:
     today = _today(request)
     state: FormState[Any] = FormState(values={"fiscal_year": str(fiscal_year_of(today))})
     return await _new_form(request, session, state)
@@ -91,7 +92,7 @@ async def new_year(request: Request, _principal: AdminPrincipal, session: Sessio
 
 @router.post("", dependencies=[Depends(admin_limit)])
 async def add_year(
-    request: Request, principal: AdminPrincipal, _csrf: CsrfProtected, session: SessionDep
+    request: Request, principal: MinimumWagesWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state, _rows = parse_rows(FiscalYearCreate, await request.form(), "amounts", AmountIn)
     saved = await save_form(
@@ -110,7 +111,7 @@ async def add_year(
 @router.get("/{fiscal_year:int}/delete", dependencies=[Depends(default_limit)])
 async def confirm_delete_year(
     request: Request,
-    principal: AdminPrincipal,
+    principal: MinimumWagesWrite,
     session: SessionDep,
     fiscal_year: FiscalYearPath,
 ) -> Any:
@@ -134,7 +135,7 @@ async def confirm_delete_year(
 @router.post("/{fiscal_year:int}/delete", dependencies=[Depends(admin_limit)])
 async def delete_year(
     request: Request,
-    principal: AdminPrincipal,
+    principal: MinimumWagesWrite,
     _csrf: CsrfProtected,
     session: SessionDep,
     fiscal_year: FiscalYearPath,

@@ -119,10 +119,10 @@ class MinimumWagesService:
             if not first <= row.effective_from <= last:
                 raise MinimumWageDateOutsideYearError(
                     prefecture=PREFECTURES[row.prefecture],
-                    date=row.effective_from.isoformat(),
+                    date=row.effective_from,
                     fiscal_year=data.fiscal_year,
-                    first=first.isoformat(),
-                    last=last.isoformat(),
+                    first=first,
+                    last=last,
                     details={"prefecture": row.prefecture},
                 )
         repo = MinimumWagesRepository(session)

@@ -1,4 +1,4 @@
-/* haken web UI: htmx glue (CSRF header, confirmations) and Web Vitals reporting.
+/* haken web UI: htmx glue (CSRF header, focus) and Web Vitals reporting.
    Loaded with `defer`; no inline script anywhere (the CSP forbids it). */
 (function () {
   "use strict";
@@ -13,14 +13,8 @@
     event.detail.headers["X-CSRF-Token"] = meta("csrf-token");
   });
 
-  // <form data-confirm="…">: ask before a destructive action.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form && form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
-    }
-  }, true);
+  // Destructive actions have no script dialog: each links to its confirmation page
+  // (web.render.confirmation), which works without JavaScript.
 
   // A picker's search field (user forms): Enter searches instead of submitting the whole form.
   document.addEventListener("keydown", function (event) {

@@ -1,0 +1,1 @@
+"""Tests of system administration: the dashboard."""
