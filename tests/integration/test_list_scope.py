@@ -127,6 +127,7 @@ class World:
     manager: dict[str, str]
     alice: dict[str, str]
     bob_session_ids: set[int]
+    office: dict[str, str] | None = None
 
 
 @pytest.fixture
@@ -154,7 +155,7 @@ async def world(client: httpx.AsyncClient, make_user: Any, login: Any) -> World:
     bob_user = await make_user("employee", employee_id=theirs.employee_id)
     bob = {"Authorization": (await login(bob_user["email"]))["Authorization"]}
     sessions = (await client.get("/api/auth/sessions", headers=bob)).json()["data"]
-    return World(client, mine, theirs, manager, alice, {s["id"] for s in sessions})
+    return World(client, mine, theirs, manager, alice, {s["id"] for s in sessions}, office)
 
 
 async def _rows(w: World, headers: dict[str, str], path: str, **params: Any) -> list[Any]:
@@ -320,6 +321,28 @@ async def page_portal(w: World) -> None:
             assert mark not in text, f"{path} shows {mark!r} to the manager of another site"
 
 
+async def api_timecards(w: World) -> None:
+    """Alice enters her own day (portal); the office enters Bob's at site B."""
+    assert w.office is not None
+    body = {"work_date": "2026-04-06", "start": "08:00", "end": "17:00", "break_minutes": 60}
+    own = await post(
+        w.http, "/api/attendance/timecards", w.alice, assignment_id=w.mine.assignment_id, **body
+    )
+    theirs = await post(
+        w.http, "/api/attendance/timecards", w.office, assignment_id=w.theirs.assignment_id, **body
+    )
+    assert await _ids(w, w.manager, "/api/attendance/timecards") == {own["id"]}
+    assert await _ids(w, w.alice, "/api/attendance/timecards") == {own["id"]}
+    await _not_found(w, w.manager, f"/api/attendance/timecards/{theirs['id']}")
+    await _not_found(w, w.alice, f"/api/attendance/timecards/{theirs['id']}")
+
+
+async def api_site_settings(w: World) -> None:
+    own = await w.http.get(f"/api/attendance/sites/{w.mine.site_id}/settings", headers=w.manager)
+    assert own.status_code == 200, own.text
+    await _not_found(w, w.manager, f"/api/attendance/sites/{w.theirs.site_id}/settings")
+
+
 Case = Callable[[World], Awaitable[None]]
 SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/employees"): api_employees,
@@ -337,6 +360,8 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/assignments/prior-periods"): api_prior_periods,
     ("GET", "/api/housing/me"): api_my_housing,
     ("GET", "/api/auth/sessions"): api_my_sessions,
+    ("GET", "/api/attendance/timecards"): api_timecards,
+    ("GET", "/api/attendance/sites/{site_id}/settings"): api_site_settings,
     ("GET", "/clients"): page_clients,
     ("GET", "/employees"): page_employees,
     ("GET", "/contracts"): page_contracts,

@@ -21,6 +21,7 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.platform.access import Principal, Role
+from haken.web.i18n import gettext_
 
 # (request, session, principal) → the template context of the panel, or None to hide it.
 PanelLoader = Callable[[Request, AsyncSession, Principal], Awaitable[dict[str, Any] | None]]
@@ -79,7 +80,9 @@ class RecordLabels:
 
     ``fields`` labels the keys of the record's audit snapshots (the labels of its form);
     ``href`` is the record's page with ``{id}`` for the audited id, None when it has none;
-    ``proper_names`` name keys that are codes of proper nouns (not translated).
+    ``proper_names`` name keys that are codes of proper nouns (not translated);
+    ``values`` turn a field's stored code into its label in the UI language (the labels of
+    the form's select: a role, a language, an enum member), or None to show it as it is.
     """
 
     label: str
@@ -87,6 +90,21 @@ class RecordLabels:
     href: str | None = None
     # Keys named by a proper noun, shown as they are in every language (prefecture codes).
     proper_names: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, ValueLabeller] = field(default_factory=dict)
+
+
+ValueLabeller = Callable[[str], str | None]
+
+
+def enum_labeller(labels: Mapping[Any, str]) -> ValueLabeller:
+    """A value labeller from a form's ``{member: message id}`` (StrEnum keys or strings)."""
+    by_code = {str(getattr(k, "value", k)): msgid for k, msgid in labels.items()}
+
+    def label(code: str) -> str | None:
+        msgid = by_code.get(code)
+        return gettext_(msgid) if msgid is not None else None
+
+    return label
 
 
 @dataclass
@@ -122,6 +140,12 @@ class WebRegistry:
             if name in record.proper_names:
                 return record.proper_names[name]
         return self.common_fields.get(name)
+
+    def value_label(self, entity_type: str, name: str, value: str) -> str | None:
+        """``value`` of field ``name`` as its label in the UI language, or None."""
+        record = self.records.get(entity_type)
+        labeller = record.values.get(name) if record is not None else None
+        return labeller(value) if labeller is not None else None
 
     async def record_sections(
         self, record: str, request: Request, session: AsyncSession, principal: Principal, row: Any

@@ -38,7 +38,7 @@ async def invalidate(ctx: FreshnessContext) -> None:
     await _assert_fresh(ctx, root)
 
 
-@scenario("DELETE", "/api/cache")
+@scenario("DELETE", "/api/cache", also=[("POST", "/admin/system/cache/clear")])
 async def clear(ctx: FreshnessContext) -> None:
     root = await ctx.auth_headers("super_admin")
     await _figures(ctx, root)

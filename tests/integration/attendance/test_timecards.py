@@ -331,3 +331,45 @@ async def test_month_view_carries_the_36_agreement_status(
     assert [(f["check"], f["level"], f["minutes"]) for f in findings] == [
         ("monthly_limit", "warning", 540)
     ]
+
+
+async def test_school_long_vacation_replaces_the_weekly_limit_with_eight_hours_a_day(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    office = await auth_headers("coordinator")
+    placed = await placement(
+        client,
+        office,
+        contract_fields={**PART_TIME, "break_minutes": 0},
+        foreign=("STUDENT", {"extra_activity_permission": "BLANKET"}),
+    )
+    worker = placed["employee"]
+    updated = await client.patch(
+        f"/api/employees/{worker['id']}",
+        headers=office,
+        json={
+            "version": worker["version"],
+            "long_vacations": [{"start": "2026-08-01", "end": "2026-08-31"}],
+        },
+    )
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["data"]["long_vacations"] == [
+        {"start": "2026-08-01", "end": "2026-08-31"}
+    ]
+    aid = placed["assignment"]["id"]
+    # Mon 8/3 – Fri 8/7, 7 h a day: 35 h in the week, within 8 h every day of the vacation.
+    for day in ("2026-08-03", "2026-08-04", "2026-08-05", "2026-08-06", "2026-08-07"):
+        card = await approved(client, office, aid, day, start="14:00", end="21:00",
+                              break_minutes=0)  # fmt: skip
+        assert card["hours_warnings"] == [], day
+    long_day = await approved(client, office, aid, "2026-08-10", start="12:00", end="21:00",
+                              break_minutes=0)  # fmt: skip
+    assert [(w["kind"], w["worked_minutes"]) for w in long_day["hours_warnings"]] == [
+        ("DAILY_LONG_VACATION", 540)
+    ]
+    # The same 35 h in a term-time week is over the 28 h.
+    for day in ("2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10"):
+        await approved(client, office, aid, day, start="14:00", end="21:00", break_minutes=0)
+    fifth = await approved(client, office, aid, "2026-09-11", start="14:00", end="21:00",
+                           break_minutes=0)  # fmt: skip
+    assert {w["kind"] for w in fifth["hours_warnings"]} == {"WEEKLY"}

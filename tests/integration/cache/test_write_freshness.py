@@ -97,7 +97,6 @@ def capture_writes() -> Iterator[dict[str, set[str]]]:
 # Page writes that no freshness scenario claims: the API route whose service method the page
 # calls (its written tables decide whether the page needs a scenario), or None with why not.
 PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
-    ("POST", "/admin/system/cache/clear"): ("DELETE", "/api/cache"),
     ("POST", "/clients"): ("POST", "/api/clients"),
     ("POST", "/clients/{client_id}"): ("PATCH", "/api/clients/{client_id}"),
     ("POST", "/sites"): ("POST", "/api/sites"),

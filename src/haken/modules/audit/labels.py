@@ -37,6 +37,7 @@ ACTIONS = {
     "password_reset_request": N_("Password reset requested"),
     "password_reset": N_("Password reset"),
     "change_role": N_("Role changed"),
+    "preferences": N_("Preferences changed"),
     "deactivate": N_("Deactivated"),
     "invalidate": N_("Cache entries invalidated"),
     "clear": N_("Cache cleared"),

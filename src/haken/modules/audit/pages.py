@@ -71,6 +71,17 @@ def _value(value: Any, zone: str) -> str:
     return text if len(text) <= LONG_VALUE else text[: LONG_VALUE - 1] + "…"
 
 
+def _labelled(entity_type: str, name: str, value: Any, zone: str) -> str:
+    """A stored code (a role, a language, an enum member, or a list of them) as its form's
+    label in the UI language (``RecordLabels.values``); anything else as :func:`_value`."""
+    codes = value if isinstance(value, list) else [value]
+    if codes and all(isinstance(code, str) and code for code in codes):
+        labels = [registry.value_label(entity_type, name, code) for code in codes]
+        if all(labels):
+            return _value(", ".join(str(label) for label in labels), zone)
+    return _value(value, zone)
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -104,7 +115,8 @@ def _changes(entry: AuditRead, zone: str) -> tuple[list[Change], list[Change]]:
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         msgid = registry.field_label(entry.entity_type, name)
         label = gettext_(msgid) if msgid else name
-        change = Change(label, _value(old, zone), _value(new, zone))
+        kind = entry.entity_type
+        change = Change(label, _labelled(kind, name, old, zone), _labelled(kind, name, new, zone))
         quiet = name in BOOKKEEPING or (_empty(old) and _empty(new))
         if quiet or len(shown) >= SHOWN_CHANGES:
             folded.append(change)

@@ -23,7 +23,7 @@ from haken.modules.employees.schemas import (
 from haken.platform import context
 from haken.platform.jptext import PREFECTURES
 from haken.web.i18n import N_, gettext_
-from haken.web.registry import RecordLabels, registry
+from haken.web.registry import RecordLabels, enum_labeller, registry
 
 GENDER = {
     Gender.MALE: N_("Male"),
@@ -161,9 +161,32 @@ EMPLOYEE_FIELDS = {
 }
 
 
+def _residence(code: str) -> str | None:
+    try:
+        return residence_label(code)
+    except ValueError:
+        return None
+
+
+# Codes in the snapshots shown with the form's labels (the person fields candidates share too).
+PERSON_VALUES = {
+    "gender": enum_labeller(GENDER),
+    "residence_status": _residence,
+    "extra_activity_permission": enum_labeller(EXTRA_ACTIVITY),
+}
+EMPLOYEE_VALUES = {
+    **PERSON_VALUES,
+    "employment_type": enum_labeller(EMPLOYMENT_TYPE),
+    "term_type": enum_labeller(TERM_TYPE),
+    "status": enum_labeller(EMPLOYEE_STATUS),
+    "bank_account_type": enum_labeller(BANK_ACCOUNT_TYPE),
+}
+
+
 def register_labels() -> None:
     """The employee record's labels for the audit log (web registry)."""
     registry.add_record_labels(
-        "employee", RecordLabels(N_("Employee"), EMPLOYEE_FIELDS, "/employees/{id}")
+        "employee",
+        RecordLabels(N_("Employee"), EMPLOYEE_FIELDS, "/employees/{id}", values=EMPLOYEE_VALUES),
     )
     registry.add_record_labels("field_keys", RecordLabels(N_("Field encryption keys")))

@@ -59,6 +59,7 @@ from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.ratelimit import AdminRateLimit, ExpensiveRateLimit, default_limit
+from haken.web.charts import Point, bar_chart
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, parse_rows, save_form
 from haken.web.i18n import N_, gettext_
@@ -560,10 +561,26 @@ async def _residence_panel(
     return {"result": result, "window": EXPIRY_WINDOW_DAYS}
 
 
+HEADCOUNT_BARS = 8  # the home chart's sites (the table below lists ten)
+
+
 async def _headcount_panel(
     request: Request, session: AsyncSession, principal: Principal
 ) -> dict[str, Any]:
-    return {"headcount": await employees_service.headcount(session, principal)}
+    headcount = await employees_service.headcount(session, principal)
+    chart = bar_chart(
+        "chart-headcount",
+        [
+            Point(row.site_name, row.headcount, href=f"/sites/{row.site_id}")
+            for row in headcount.by_site[:HEADCOUNT_BARS]
+        ],
+        title=gettext_("Placed employees by site"),
+        description=gettext_("%(num)s employees placed at client sites.", num=headcount.placed),
+        label_header=gettext_("Site"),
+        value_header=gettext_("Headcount"),
+        empty_text=gettext_("No data yet."),
+    )
+    return {"headcount": headcount, "chart": chart}
 
 
 async def _own_employment(

@@ -486,7 +486,6 @@ async def move_out(
         lambda data: housing_service.move_out(
             session, principal, occupancy_id=occupancy_id, data=data
         ),
-        field_codes={"HOUSING_MOVE_OUT_BEFORE_MOVE_IN": "move_out"},
     )
     if not state.ok:
         raise FormRejected(

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
+
+from haken.platform import context
+from haken.platform.access import Role
 from haken.web.i18n import N_
-from haken.web.registry import RecordLabels, registry
+from haken.web.registry import RecordLabels, enum_labeller, registry
+
+ROLE_LABELS = {
+    Role.SUPER_ADMIN: N_("Super administrator"),
+    Role.ADMIN: N_("Administrator"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.SITE_MANAGER: N_("Site manager"),
+    Role.EMPLOYEE: N_("Employee"),
+}
+# The language select of the account page: each language by its own name.
+LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 
 USER_FIELDS = {
     "display_name": N_("Name"),
@@ -17,6 +33,21 @@ USER_FIELDS = {
 }
 
 
+@cache
+def _languages(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).languages)
+
+
+def language_name(code: str) -> str | None:
+    """A page language's name in the UI language (CLDR: "ja" → 日本語 / Japanese)."""
+    return _languages(context.locale()).get(code)
+
+
+USER_VALUES = {"role": enum_labeller(ROLE_LABELS), "locale": language_name}
+
+
 def register_labels() -> None:
-    registry.add_record_labels("user", RecordLabels(N_("User"), USER_FIELDS, "/admin/users/{id}"))
+    registry.add_record_labels(
+        "user", RecordLabels(N_("User"), USER_FIELDS, "/admin/users/{id}", values=USER_VALUES)
+    )
     registry.add_record_labels("auth_session", RecordLabels(N_("Sign-in session")))

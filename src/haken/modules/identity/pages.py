@@ -27,7 +27,7 @@ from haken.modules.identity.access import (
     set_session_cookies,
 )
 from haken.modules.identity.auth import Account, Anyone, MaybeSignedIn, UsersAdmin, UsersExport
-from haken.modules.identity.labels import register_labels
+from haken.modules.identity.labels import LANGUAGE_LABELS, ROLE_LABELS, register_labels
 from haken.modules.identity.schemas import (
     Deactivate,
     LoginRequest,
@@ -85,14 +85,6 @@ admin_pages = APIRouter(
     prefix="/admin/users", include_in_schema=False, dependencies=[Depends(default_limit)]
 )
 
-ROLE_LABELS = {
-    Role.SUPER_ADMIN: N_("Super administrator"),
-    Role.ADMIN: N_("Administrator"),
-    Role.COORDINATOR: N_("Coordinator"),
-    Role.SITE_MANAGER: N_("Site manager"),
-    Role.EMPLOYEE: N_("Employee"),
-}
-LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 # The password policy's refusals (identity/passwords.py), each on the password field.
 POLICY_CODES = (
     "AUTH_PASSWORD_TOO_WEAK",

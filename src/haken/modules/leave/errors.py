@@ -8,6 +8,7 @@ from haken.platform.errors import HakenError
 class LeaveInsufficientError(HakenError):
     code = "LEAVE_INSUFFICIENT"
     status_code = 409
+    fields = ("dates",)
     message_en = "Not enough paid leave: {detail}"
     message_ja = "年次有給休暇の残日数が足りません（{detail}）。"
 
@@ -24,6 +25,7 @@ class LeaveHourlyCapError(HakenError):
 class LeaveInvalidError(HakenError):
     code = "LEAVE_INVALID"
     status_code = 422
+    fields = ("dates",)
     message_en = "The leave cannot be recorded: {detail}"
     message_ja = "年次有給休暇を記録できません: {detail}"
 

@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from haken.modules.leave import tasks  # noqa: F401 (registers the jobs)
 from haken.modules.leave.endpoints import router
 from haken.modules.leave.labels import register_labels
+from haken.modules.leave.pages import register_web
+from haken.modules.leave.pages import router as page_router
 from haken.modules.leave.service import leave_service
 from haken.modules.registry import Module
 
@@ -20,7 +22,9 @@ def install(app: FastAPI) -> None:
         risk_window_days=settings.leave_risk_window_days,
     )
     app.include_router(router)
+    app.include_router(page_router)
     register_labels()
+    register_web()
 
 
 module = Module(name="leave", install=install)

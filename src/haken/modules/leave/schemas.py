@@ -184,7 +184,9 @@ class OverviewRow(BaseModel):
 
     employee_id: int
     employee_name: str
-    employee_kana: str | None = None
+    name_kanji: str | None = None
+    name_kana: str = ""
+    name_romaji: str = ""
     employee_number: str | None
     remaining: Decimal
     next_expiry: dt.date | None

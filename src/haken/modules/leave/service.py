@@ -60,7 +60,10 @@ from haken.modules.leave.schemas import (
     GrantKind,
     GrantRead,
     GrantRun,
+    LeaveFilter,
+    LeaveSummary,
     LedgerRead,
+    OverviewRow,
     PayMethod,
     TakingKind,
     TakingRead,
@@ -69,7 +72,7 @@ from haken.modules.leave.schemas import (
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
 from haken.platform.errors import NotFoundError
-from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.pagination import PageRequest, PageResult, SortKey
 
 FULL_TIME_DEFAULT = pl.Schedule(
     hours_per_week=Decimal(40), days_per_week=Decimal(5), effective_from=dt.date.min
@@ -714,6 +717,127 @@ class LeaveService:
                 )
             )
         return found.with_items(rows)
+
+    async def overview(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        on: dt.date,
+        filters: LeaveFilter,
+        sort: Sequence[SortKey],
+        page: PageRequest,
+    ) -> tuple[PageResult[OverviewRow], int]:
+        """The leave list (``/leave``): every readable employee with grants — days left, next
+        expiry, the 5-day duty (days counted, the open duty's deadline, at risk when it falls
+        within the window or has passed) — and how many are at risk. Statements: the page
+        (with both counts) and the names; a site manager +1 for the ids of their sites."""
+        window = filters.window_days or self.risk_window_days
+        scope = await self._scope_ids(session, principal)
+        found, at_risk = await LeaveRepository(session).page_overview(
+            scope,
+            on=on,
+            since=on - dt.timedelta(days=365),
+            until=on + dt.timedelta(days=window),
+            required=DUTY_DAYS,
+            at_risk_only=filters.at_risk,
+            sort=sort,
+            request=page,
+        )
+        briefs = await employees_service.get_briefs(session, [r.employee_id for r in found.items])
+        rows = []
+        until = on + dt.timedelta(days=window)
+        for r in found.items:
+            brief = briefs.get(r.employee_id)
+            open_counted = Decimal(r.open_counted) if r.open_counted is not None else None
+            rows.append(
+                OverviewRow(
+                    employee_id=r.employee_id,
+                    employee_name=brief.display_name if brief else "",
+                    name_kanji=brief.name_kanji if brief else None,
+                    name_kana=brief.name_kana if brief else "",
+                    name_romaji=brief.name_romaji if brief else "",
+                    employee_number=brief.employee_number if brief else None,
+                    remaining=Decimal(r.remaining).quantize(Decimal("0.001")),
+                    next_expiry=r.next_expiry,
+                    duty_counted=(
+                        Decimal(r.duty_counted).quantize(Decimal("0.1"))
+                        if r.duty_counted is not None
+                        else None
+                    ),
+                    duty_deadline=r.duty_deadline,
+                    to_designate=(
+                        max(DUTY_DAYS - open_counted, Decimal(0)).quantize(Decimal("0.1"))
+                        if open_counted is not None
+                        else Decimal("0.0")
+                    ),
+                    at_risk=r.duty_deadline is not None and r.duty_deadline <= until,
+                    overdue=r.duty_deadline is not None and r.duty_deadline < on,
+                )
+            )
+        return found.with_items(rows), at_risk
+
+    async def summary(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        employee_id: int,
+        current_site_id: int | None,
+        on: dt.date,
+    ) -> LeaveSummary:
+        """The balance in brief, from the grants alone (one statement): the employee page
+        passes the worker it already read (and its site, for a site manager's scope), the
+        portal the caller's own id."""
+        if not principal.is_at_least(Role.COORDINATOR):
+            mine = principal.employee_id == employee_id
+            managed = (
+                principal.role is Role.SITE_MANAGER
+                and current_site_id is not None
+                and current_site_id in principal.site_ids
+            )
+            if not (mine or managed):
+                raise NotFoundError()
+        grants = await LeaveRepository(session).grants_of([employee_id])
+        valid = [g for g in grants if g.grant_date <= on <= g.expires_on]
+        remaining = sum((g.days - g.used_days for g in valid), Decimal(0))
+        next_expiry = min((g.expires_on for g in valid), default=None)
+        expiring = sum(
+            (g.days - g.used_days for g in valid if g.expires_on == next_expiry), Decimal(0)
+        )
+        since = on - dt.timedelta(days=365)
+        open_duties = [
+            g
+            for g in grants
+            if g.duty_deadline is not None
+            and g.duty_deadline >= since
+            and g.duty_counted < DUTY_DAYS
+        ]
+        running = [
+            g
+            for g in grants
+            if g.duty_deadline is not None and g.grant_date <= on <= g.duty_deadline
+        ]
+        duty = min(open_duties, key=lambda g: g.duty_deadline or on, default=None)
+        if duty is None and running:
+            duty = max(running, key=lambda g: g.duty_counted)
+        deadline = duty.duty_deadline if duty is not None else None
+        counted = duty.duty_counted if duty is not None else Decimal(0)
+        late = deadline is not None and counted < DUTY_DAYS
+        return LeaveSummary(
+            employee_id=employee_id,
+            has_grants=bool(grants),
+            remaining=remaining.quantize(Decimal("0.001")),
+            next_expiry=next_expiry,
+            expiring_days=expiring.quantize(Decimal("0.001")),
+            duty_deadline=deadline,
+            duty_counted=Decimal(counted).quantize(Decimal("0.1")),
+            to_designate=max(DUTY_DAYS - counted, Decimal(0)).quantize(Decimal("0.1")),
+            at_risk=late
+            and deadline is not None
+            and deadline <= on + dt.timedelta(days=self.risk_window_days),
+            overdue=late and deadline is not None and deadline < on,
+        )
 
     async def export_ledgers(
         self,
