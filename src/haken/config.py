@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # Password-reset mails one address receives per hour at most (further requests: no mail).
     password_reset_mails_per_hour: int = Field(default=3, ge=1, le=100)
+    # In-app notifications also go out by e-mail (needs smtp_host; docs/operations.md).
+    notifications_email: bool = False
     public_url: str = "http://127.0.0.1:8000"
     # Observability (docs/operations.md): /metrics answers only with this bearer token.
     metrics_token: SecretStr | None = None

@@ -128,6 +128,7 @@ class World:
     alice: dict[str, str]
     bob_session_ids: set[int]
     office: dict[str, str] | None = None
+    bob: dict[str, str] | None = None
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ async def world(client: httpx.AsyncClient, make_user: Any, login: Any) -> World:
     bob_user = await make_user("employee", employee_id=theirs.employee_id)
     bob = {"Authorization": (await login(bob_user["email"]))["Authorization"]}
     sessions = (await client.get("/api/auth/sessions", headers=bob)).json()["data"]
-    return World(client, mine, theirs, manager, alice, {s["id"] for s in sessions}, office)
+    return World(client, mine, theirs, manager, alice, {s["id"] for s in sessions}, office, bob)
 
 
 async def _rows(w: World, headers: dict[str, str], path: str, **params: Any) -> list[Any]:
@@ -343,6 +344,66 @@ async def api_site_settings(w: World) -> None:
     await _not_found(w, w.manager, f"/api/attendance/sites/{w.theirs.site_id}/settings")
 
 
+async def _granted(w: World) -> None:
+    """Both workers' leave granted (hired 2026-01-01, placed from 2026-04-01)."""
+    assert w.office is not None
+    for side in (w.mine, w.theirs):
+        run = await w.http.post(
+            "/api/leave/grants/run", headers=w.office, json={"employee_id": side.employee_id}
+        )
+        assert run.status_code == 200, run.text
+        assert run.json()["data"]["granted"] >= 1, "no leave granted: the case would pass empty"
+
+
+async def api_leave_lists(w: World) -> None:
+    await _granted(w)
+    m, t = w.mine, w.theirs
+    for path in ("/api/leave/balances", "/api/leave/at-risk"):
+        assert await _ids(w, w.manager, path, "employee_id", window_days=366) <= {m.employee_id}
+    assert await _ids(w, w.manager, "/api/leave/balances", "employee_id") == {m.employee_id}
+    own = await w.http.get("/api/leave/me", headers=w.alice)
+    assert own.status_code == 200 and own.json()["data"]["employee_id"] == m.employee_id
+    await _not_found(w, w.manager, f"/api/leave/employees/{t.employee_id}")
+    await _not_found(w, w.alice, f"/api/leave/employees/{t.employee_id}")
+    await _not_found(w, w.manager, f"/api/leave/employees/{t.employee_id}/ledger.xlsx")
+    mine = await w.http.get(f"/api/leave/employees/{m.employee_id}/ledger.xlsx", headers=w.manager)
+    assert mine.status_code == 200
+
+
+async def page_leave(w: World) -> None:
+    await _granted(w)
+    text = await _html(w, w.manager, "/leave")
+    assert "mine 太郎" in text and "theirs 太郎" not in text
+    own = await _html(w, w.manager, f"/employees/{w.mine.employee_id}/leave")
+    assert "mine 太郎" in own
+    await _not_found(w, w.manager, f"/employees/{w.theirs.employee_id}/leave")
+
+
+async def api_requests_and_inbox(w: World) -> None:
+    """Requests: an employee their own, a site manager their sites' workers'; the inbox: the
+    caller's own notifications only."""
+    assert w.bob is not None
+    made = {}
+    for who, headers in (("mine", w.alice), ("theirs", w.bob)):
+        done = await w.http.post(
+            "/api/requests",
+            headers=headers,
+            json={"payload": {"type": "other", "subject": f"{who} 相談"}},
+        )
+        assert done.status_code == 201, done.text
+        made[who] = done.json()["data"]["id"]
+    assert await _ids(w, w.alice, "/api/requests") == {made["mine"]}
+    assert await _ids(w, w.bob, "/api/requests") == {made["theirs"]}
+    assert await _ids(w, w.manager, "/api/requests") == {made["mine"]}
+    await _not_found(w, w.manager, f"/api/requests/{made['theirs']}")
+    await _not_found(w, w.alice, f"/api/requests/{made['theirs']}")
+    told = await _rows(w, w.manager, "/api/notifications")
+    assert [n["params"]["request_id"] for n in told] == [made["mine"]]
+    assert await _rows(w, w.alice, "/api/notifications") == []
+    count = await w.http.get("/api/notifications/unread-count", headers=w.manager)
+    assert count.json()["data"]["unread"] == 1
+
+
 Case = Callable[[World], Awaitable[None]]
 SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/employees"): api_employees,
@@ -368,6 +429,15 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/assignments"): page_assignments,
     ("GET", "/me"): page_portal,
     ("GET", "/"): page_portal,
+    ("GET", "/api/leave/balances"): api_leave_lists,
+    ("GET", "/api/leave/at-risk"): api_leave_lists,
+    ("GET", "/api/leave/me"): api_leave_lists,
+    ("GET", "/api/leave/employees/{employee_id}/ledger.xlsx"): api_leave_lists,
+    ("GET", "/leave"): page_leave,
+    ("GET", "/employees/{employee_id}/leave"): page_leave,
+    ("GET", "/api/requests"): api_requests_and_inbox,
+    ("GET", "/api/notifications"): api_requests_and_inbox,
+    ("GET", "/api/notifications/unread-count"): api_requests_and_inbox,
 }
 
 # Reads a site manager or an employee may make that list no rows of anyone else, with why.
@@ -379,6 +449,10 @@ NOT_SCOPED_LISTS: dict[tuple[str, str], str] = {
     ("GET", "/account"): "the caller's own account and sessions (sessions: /api/auth/sessions)",
     ("GET", "/login"): "the sign-in form",
     ("GET", "/password-reset"): "the reset form",
+    ("GET", "/account/sessions/{session_id}/revoke"): (
+        "confirmation for one of the caller's own sessions; any other session is 404 "
+        "(tests/integration/web/test_confirmations.py)"
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_S
 from tests.integration.housing import policies as housing_policies
 from tests.integration.leave import policies as leave_policies
 from tests.integration.minimum_wages import policies as minimum_wages_policies
+from tests.integration.requests import policies as requests_policies
 
 # The framework route that serves the API description itself (/api/docs is haken's own page).
 FRAMEWORK_PATHS = {"/api/openapi.json"}
@@ -63,6 +64,7 @@ EXPECTED_ACCESS.update(assignments_policies.ACCESS)
 EXPECTED_ACCESS.update(minimum_wages_policies.ACCESS)
 EXPECTED_ACCESS.update(attendance_policies.ACCESS)
 EXPECTED_ACCESS.update(leave_policies.ACCESS)
+EXPECTED_ACCESS.update(requests_policies.ACCESS)
 EXPECTED_ACCESS.update(
     {
         ("GET", "/metrics"): "metrics-token",
@@ -188,6 +190,7 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/assignments/{assignment_id}/rates"): C,
 }
 EXPECTED_PAGE_ACCESS.update(minimum_wages_policies.PAGES)
+EXPECTED_PAGE_ACCESS.update(leave_policies.PAGES)
 
 # Routes outside the role matrix, with the reason and the test that covers them.
 OUTSIDE_MATRIX = {
@@ -547,6 +550,7 @@ AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
 AUDIT_SCENARIOS.update(minimum_wages_policies.AUDIT)
 AUDIT_SCENARIOS.update(attendance_policies.AUDIT)
 AUDIT_SCENARIOS.update(leave_policies.AUDIT)
+AUDIT_SCENARIOS.update(requests_policies.AUDIT)
 
 
 # Writes that change no business data, with the reason.
@@ -651,6 +655,7 @@ EXPECTED_AUDIT.update(assignments_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(minimum_wages_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(attendance_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(leave_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(requests_policies.EXPECTED_AUDIT)
 
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",

@@ -13,7 +13,9 @@ from haken.modules.housing.module import module as housing
 from haken.modules.identity.module import module as identity
 from haken.modules.leave.module import module as leave
 from haken.modules.minimum_wages.module import module as minimum_wages
+from haken.modules.notifications.module import module as notifications
 from haken.modules.registry import Module
+from haken.modules.requests.module import module as requests
 
 MODULES: list[Module] = [
     audit,
@@ -27,4 +29,6 @@ MODULES: list[Module] = [
     assignments,
     attendance,
     leave,
+    notifications,
+    requests,
 ]

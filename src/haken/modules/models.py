@@ -12,6 +12,8 @@ from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
 from haken.modules.leave import models as leave_models
 from haken.modules.minimum_wages import models as minimum_wages_models
+from haken.modules.notifications import models as notifications_models
+from haken.modules.requests import models as requests_models
 from haken.platform import idempotency, job_records
 from haken.platform.db import Base
 
@@ -31,4 +33,6 @@ __all__ = [
     "leave_models",
     "metadata",
     "minimum_wages_models",
+    "notifications_models",
+    "requests_models",
 ]

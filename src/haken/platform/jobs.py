@@ -30,6 +30,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import time
@@ -461,7 +462,31 @@ class JobQueue:
     # worker side
 
     async def consume(self, stop: asyncio.Event) -> None:
-        """Receive deliveries until ``stop`` is set, then let running jobs finish."""
+        """Receive deliveries until ``stop`` is set, then let running jobs finish.
+
+        Redis going away ends taskiq's listener with a connection error, and a Redis
+        restarted empty has lost the consumer group (NOGROUP): listen again, once a
+        second, re-declaring the group, instead of ending the worker.
+        """
+        while True:
+            try:
+                await self._consume(stop)
+                return
+            except Exception as error:
+                if stop.is_set():
+                    return
+                log.warning("job stream unavailable; listening again", error=type(error).__name__)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+                return
+            except TimeoutError:
+                pass
+            declare = getattr(self.broker, "_declare_consumer_group", None)
+            if declare is not None:
+                with contextlib.suppress(Exception):
+                    await declare()
+
+    async def _consume(self, stop: asyncio.Event) -> None:
         with ThreadPoolExecutor(max_workers=1) as executor:
             self.broker.is_worker_process = True
             receiver = Receiver(

@@ -135,3 +135,34 @@ CountryCode = Annotated[
     ),
 ]
 """A nationality or country: an ISO 3166-1 alpha-2 code (``JP``, ``VN``), upper case."""
+
+
+YEAR_MONTH_PATTERN = r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"
+FIRST_YEAR_MONTH, LAST_YEAR_MONTH = "2000-01", "2100-12"
+
+YearMonth = Annotated[
+    str,
+    Field(pattern=YEAR_MONTH_PATTERN),
+    expecting(
+        "year_month",
+        "expected a month YYYY-MM from 2000-01 to 2100-12",
+        first=FIRST_YEAR_MONTH,
+        last=LAST_YEAR_MONTH,
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": YEAR_MONTH_PATTERN,
+            "description": "a month, YYYY-MM, from 2000-01 to 2100-12",
+            "examples": ["2026-04"],
+        }
+    ),
+]
+"""A calendar month ``YYYY-MM`` in the range the calendars compute (2000-01 … 2100-12):
+a payroll period, pay day or ledger month outside it would overflow ``datetime.date``."""
+
+
+def year_month(value: str) -> tuple[int, int]:
+    """``"2026-04"`` → ``(2026, 4)`` (of a validated :data:`YearMonth`)."""
+    year, month = value.split("-")
+    return int(year), int(month)

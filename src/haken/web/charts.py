@@ -67,8 +67,19 @@ def nice_scale(maximum: float, ticks: int = 4) -> tuple[float, float]:
     return step * math.ceil(maximum / step), step
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _text_width(text: str) -> float:
+    """Approximate width at the axis font size (11 px): wide (CJK) characters count double."""
+    return sum(11.0 if ord(char) > 0x2E7F else 6.2 for char in text)
+
+
+def _short(label: str, room: float) -> str:
+    """The label cut to ``LABEL_CHARS`` characters and to the width of its band."""
+    if len(label) <= LABEL_CHARS and _text_width(label) <= room:
+        return label
+    cut = label[: LABEL_CHARS - 1]
+    while cut and _text_width(cut + "…") > room:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def _points(
@@ -159,7 +170,7 @@ def _render(
             f'<text class="chart-value" x="{_f(centre)}" y="{_f(y - 4)}" '
             f'text-anchor="middle">{escape(point.display)}</text>'
             f'<text class="chart-label" x="{_f(centre)}" y="{_f(base + 16)}" '
-            f'text-anchor="middle">{escape(_short(point.label))}</text>'
+            f'text-anchor="middle">{escape(_short(point.label, band - 4))}</text>'
         )
     if kind == "line" and len(centres) > 1:
         line = " ".join(f"{_f(x)},{_f(y)}" for x, y in centres)

@@ -63,6 +63,7 @@ class Column(Generic[T]):
     label: str
     value: Callable[[T], Any]
     sort: str | None = None
+    numeric: bool = False  # right-aligned header (``th.num``), like its cells
 
     @property
     def text(self) -> str:

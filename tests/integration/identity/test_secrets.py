@@ -293,9 +293,7 @@ async def test_concurrent_first_failures_count_up_instead_of_colliding(
         for _ in range(4)
     ]
     answers = await asyncio.gather(*attempts)
-    assert [(r.status_code, code_of(r)) for r in answers] == [
-        (401, "AUTH_INVALID_CREDENTIALS")
-    ] * 4
+    assert [(r.status_code, code_of(r)) for r in answers] == [(401, "AUTH_INVALID_CREDENTIALS")] * 4
     # All four were counted: one more reaches the lock after the fifth failure.
     seen = await _attempts(client, "racing.nobody@test.example", 2)
     assert seen == [(401, "AUTH_INVALID_CREDENTIALS"), (423, "AUTH_ACCOUNT_LOCKED")]

@@ -25,6 +25,14 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/leave/settings"): C,
 }
 
+PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/leave"): M,
+    ("GET", "/employees/{employee_id}/leave"): M,
+    ("POST", "/employees/{employee_id}/leave/designations"): C,
+    ("GET", "/employees/{employee_id}/leave/takings/{taking_id}/cancel"): C,
+    ("POST", "/employees/{employee_id}/leave/takings/{taking_id}/cancel"): C,
+}
+
 
 def _soon() -> str:
     return (today() + dt.timedelta(days=14)).isoformat()
@@ -75,4 +83,4 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/leave/employees/{employee_id}/designations"): [("leave_ledger", "designate")],
     ("POST", "/api/leave/employees/{employee_id}/cancellations"): [("leave_ledger", "cancel")],
 }
-__all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT"]
+__all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "PAGES"]

@@ -135,7 +135,9 @@ async def test_home_headcount_adds_up_and_counts_only_dispatched_workers_as_unpl
     assert _count(home, "placed") == 1
     assert _count(home, "unplaced") == 2  # was 4: staff and 請負 counted as 未配置
     assert _count(home, "not_dispatched") == 2
-    figure = re.search(r'aria-labelledby="home-headcount">.*?<p class="figure">(\d+)</p>', home, re.S)
+    figure = re.search(
+        r'aria-labelledby="home-headcount">.*?<p class="figure">(\d+)</p>', home, re.S
+    )
     assert figure and int(figure.group(1)) == 5 == 1 + 2 + 2
     assert "未配置の派遣社員" in home and "内勤社員・請負（派遣対象外）" in home
     assert "下の3行の合計がこの数になります" in home  # the caption says what adds up
@@ -165,18 +167,26 @@ async def test_employee_page_shows_placements_conflict_reason_housing_and_countr
         client,
         "/housing/new",
         "/housing",
-        {"name": "Haken Heights", "prefecture": "13", "address_line1": "1-2-3",
-         "utilities_policy": "included"},
+        {
+            "name": "Haken Heights",
+            "prefecture": "13",
+            "address_line1": "1-2-3",
+            "utilities_policy": "included",
+        },
     )
     await _post_form(
-        client, apartment, f"{apartment}/rooms",
+        client,
+        apartment,
+        f"{apartment}/rooms",
         {"name": "101", "capacity": "2", "rent_per_occupant": "25000"},
     )
     move_form = await client.get(f"/housing/move-in/{senior}")
     room_id = re.search(r'<option value="(\d+)"', move_form.text)
     assert room_id
     await _post_form(
-        client, f"/housing/move-in/{senior}", f"/housing/move-in/{senior}",
+        client,
+        f"/housing/move-in/{senior}",
+        f"/housing/move-in/{senior}",
         {"room_id": room_id.group(1), "move_in": (TODAY - dt.timedelta(days=5)).isoformat()},
     )
 
@@ -195,7 +205,9 @@ async def test_employee_page_shows_placements_conflict_reason_housing_and_countr
 
     young_page = (await client.get(f"/employees/{young}")).text
     assert "ブラジル" in young_page
-    conflict = re.search(r"抵触日.*?(\d{4}年\d{1,2}月\d{1,2}日)", young_page.split("現在の配置")[1], re.S)
+    conflict = re.search(
+        r"抵触日.*?(\d{4}年\d{1,2}月\d{1,2}日)", young_page.split("現在の配置")[1], re.S
+    )
     assert conflict  # a counted dispatch shows its date, in Japanese style
     assert "社宅に入居していません。" in young_page
 
@@ -215,11 +227,17 @@ async def _apartment_with_room(client: httpx.AsyncClient) -> tuple[str, str]:
         client,
         "/housing/new",
         "/housing",
-        {"name": "Haken Heights", "prefecture": "13", "address_line1": "1-2-3",
-         "utilities_policy": "included"},
+        {
+            "name": "Haken Heights",
+            "prefecture": "13",
+            "address_line1": "1-2-3",
+            "utilities_policy": "included",
+        },
     )
     await _post_form(
-        client, apartment, f"{apartment}/rooms",
+        client,
+        apartment,
+        f"{apartment}/rooms",
         {"name": "101", "capacity": "3", "rent_per_occupant": "25000"},
     )
     return apartment, apartment.rsplit("/", 1)[1]
@@ -253,7 +271,9 @@ async def test_move_out_is_confirmed_on_its_own_page(
     room_id = re.search(r'<option value="(\d+)"', form.text)
     assert room_id
     await _post_form(
-        client, f"/housing/move-in/{employee}", f"/housing/move-in/{employee}",
+        client,
+        f"/housing/move-in/{employee}",
+        f"/housing/move-in/{employee}",
         {"room_id": room_id.group(1), "move_in": (TODAY - dt.timedelta(days=20)).isoformat()},
     )
     page = (await client.get(apartment)).text
@@ -271,8 +291,11 @@ async def test_move_out_is_confirmed_on_its_own_page(
     before_day = (TODAY - dt.timedelta(days=30)).isoformat()
     refused = await client.post(
         link.group(1),
-        data={"version": version.group(1), "move_out": before_day,
-              "csrf_token": csrf_token(confirm.text)},
+        data={
+            "version": version.group(1),
+            "move_out": before_day,
+            "csrf_token": csrf_token(confirm.text),
+        },
     )
     assert refused.status_code == 422
     # On the date field, from the error's own field (the page keeps no code-to-field map).
@@ -282,8 +305,11 @@ async def test_move_out_is_confirmed_on_its_own_page(
     )
     done = await client.post(
         link.group(1),
-        data={"version": version.group(1), "move_out": TODAY.isoformat(),
-              "csrf_token": csrf_token(confirm.text)},
+        data={
+            "version": version.group(1),
+            "move_out": TODAY.isoformat(),
+            "csrf_token": csrf_token(confirm.text),
+        },
     )
     assert done.status_code == 303 and done.headers["location"] == apartment
     stays = (await client.get(f"/api/housing/occupancies?employee_id={employee}")).json()["data"]
@@ -298,14 +324,20 @@ async def test_future_move_in_is_visible_where_the_coordinator_lands(
     apartment, _ = await _apartment_with_room(client)
     now = await _employee(client, "Lima Paulo", "リマ パウロ")
     later = await _employee(client, "Silva Ana", "シルバ アナ")
-    for employee, day in ((now, TODAY - dt.timedelta(days=3)), (later, TODAY + dt.timedelta(days=10))):
+    for employee, day in (
+        (now, TODAY - dt.timedelta(days=3)),
+        (later, TODAY + dt.timedelta(days=10)),
+    ):
         form = await client.get(f"/housing/move-in/{employee}")
         room_id = re.search(r'<option value="(\d+)"', form.text)
         assert room_id
         landed = await client.post(
             f"/housing/move-in/{employee}",
-            data={"room_id": room_id.group(1), "move_in": day.isoformat(),
-                  "csrf_token": csrf_token(form.text)},
+            data={
+                "room_id": room_id.group(1),
+                "move_in": day.isoformat(),
+                "csrf_token": csrf_token(form.text),
+            },
         )
         assert landed.status_code == 303 and landed.headers["location"] == apartment
     with count_queries() as one_each:
@@ -323,7 +355,9 @@ async def test_future_move_in_is_visible_where_the_coordinator_lands(
     room_id = re.search(r'<option value="(\d+)"', form.text)
     assert room_id
     await _post_form(
-        client, f"/housing/move-in/{third}", f"/housing/move-in/{third}",
+        client,
+        f"/housing/move-in/{third}",
+        f"/housing/move-in/{third}",
         {"room_id": room_id.group(1), "move_in": (TODAY + dt.timedelta(days=20)).isoformat()},
     )
     with assert_num_queries(one_each.count):

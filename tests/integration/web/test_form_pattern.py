@@ -374,3 +374,36 @@ async def test_removing_a_minimum_wage_year_goes_through_a_confirmation_page(
     )
     assert removed.status_code == 303
     assert (await client.get("/api/minimum-wages/2030", headers=admin_headers)).status_code == 404
+
+
+async def test_a_likely_duplicate_employee_is_refused_with_a_link_to_the_registered_one(
+    client: httpx.AsyncClient, make_user: Any, page_login: PageLogin, auth_headers: Any
+) -> None:
+    coordinator = await make_user("coordinator", locale="en")
+    await page_login(coordinator["email"])
+    data = {
+        "name_kana": "グエン バン アン",
+        "name_romaji": "Nguyen Van An",
+        "birth_date": "1996-05-05",
+        "employment_type": "dispatch",
+        "term_type": "fixed",
+        "hire_date": "2025-04-01",
+    }
+    token = csrf_token((await client.get("/employees/new")).text)
+    first = await client.post("/employees", data={**data, "csrf_token": token})
+    assert first.status_code == 303, first.text
+    existing = first.headers["location"]
+
+    # The same person typed again (spacing and case differ: the romaji key is normalised).
+    again = await client.get("/employees/new")
+    refused = await client.post(
+        "/employees",
+        data={**data, "name_romaji": "NGUYEN  van an", "csrf_token": csrf_token(again.text)},
+    )
+    assert refused.status_code == 422
+    assert "An employee with the same romaji name and birth date already exists." in refused.text
+    assert (
+        f'<a class="record-link" href="{existing}">Open the registered record</a>' in refused.text
+    )
+    listed = await client.get("/api/employees", headers=await auth_headers("coordinator"))
+    assert len(listed.json()["data"]) == 1

@@ -481,7 +481,7 @@ async def test_housing_list_sorts_filters_and_exports(
             '<th scope="col" aria-sort="ascending"><a class="sort" '
             'href="?prefecture=23&amp;sort=-name"'
         ) in html
-        assert f'<th scope="col">{labels[2]}</th>' in html  # beds: not a sort
+        assert f'<th scope="col" class="num">{labels[2]}</th>' in html  # beds: not a sort
         assert 'href="/housing/export.csv?prefecture=23"' in html
         assert ("2 件" if locale == "ja" else "Results: 2") in html
         descending = await _text(client, "/housing?prefecture=23&sort=-name")

@@ -192,7 +192,8 @@ async def test_admin_creates_a_user_and_sees_it_in_the_audit_log(
     assert len(rows) == 1
     # Labelled in the UI language (issue 14 #12): the action and the form's field label.
     assert ">Record added<" in rows[0]
-    assert '<span class="diff-field">Role</span>: — → site_manager' in rows[0]
+    # The stored code reads as the role select's label (never site_manager).
+    assert '<span class="diff-field">Role</span>: — → Site manager' in rows[0]
     assert "staff@test.example" not in rows[0]  # the audit log masks personal data
     assert f'href="/admin/users/{admin["id"]}"' in rows[0]  # who did it
 

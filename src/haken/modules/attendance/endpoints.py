@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from haken.modules.attendance.schemas import (
-    MONTH_PATTERN,
     AgreementCreate,
     AgreementFilter,
     AgreementRead,
@@ -46,6 +45,7 @@ from haken.platform.deps import SessionDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import default_limit
 from haken.platform.responses import Envelope, PageEnvelope, ok, page
+from haken.platform.types import YearMonth
 
 router = APIRouter(
     prefix="/api/attendance", tags=["attendance"], dependencies=[Depends(default_limit)]
@@ -178,7 +178,7 @@ async def employee_month(
     principal: CurrentPrincipal,
     session: SessionDep,
     employee_id: Id,
-    month: Annotated[str, Path(pattern=MONTH_PATTERN)],
+    month: Annotated[YearMonth, Path()],
 ) -> Any:
     """A worker's payroll period named by the month of its cut-off: cards, classified
     minutes and the 36協定 status."""

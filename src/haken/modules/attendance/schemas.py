@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from haken.platform.editing import NotNull
 from haken.platform.schemas import Day, InputModel, ListFilter
-from haken.platform.types import LocalTime
+from haken.platform.types import LocalTime, YearMonth
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 Note = Annotated[str, Field(max_length=1000)]
 ShiftCode = Annotated[str, Field(min_length=1, max_length=20)]
 
@@ -101,8 +100,8 @@ class TimecardRead(BaseModel):
     site_id: int
     work_date: dt.date
     shift_code: str | None
-    start: dt.time | None
-    end: dt.time | None
+    start: LocalTime | None
+    end: LocalTime | None
     start_at: dt.datetime | None
     end_at: dt.datetime | None
     timezone: str
@@ -125,7 +124,7 @@ class TimecardFilter(ListFilter):
     employee_id: int | None = Field(default=None, ge=1)
     site_id: int | None = Field(default=None, ge=1)
     contract_id: int | None = Field(default=None, ge=1)
-    month: str | None = Field(default=None, pattern=MONTH_PATTERN, description="YYYY-MM")
+    month: YearMonth | None = Field(default=None, description="YYYY-MM (2000-01 … 2100-12)")
     state: TimecardState | None = None
     warned: bool | None = Field(default=None, description="only the cards with 資格外活動 warnings")
 
@@ -197,8 +196,8 @@ class LedgerFilter(ListFilter):
     subject_id: int | None = Field(
         default=None, ge=1, description="employee (payroll) or contract (billing)"
     )
-    month: str | None = Field(
-        default=None, pattern=MONTH_PATTERN, description="periods ending in YYYY-MM"
+    month: YearMonth | None = Field(
+        default=None, description="periods ending in YYYY-MM (2000-01 … 2100-12)"
     )
 
 
@@ -278,8 +277,8 @@ class ShiftRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     code: str
-    start_time: dt.time
-    end_time: dt.time
+    start_time: LocalTime
+    end_time: LocalTime
     break_minutes: int
     is_default: bool
 
@@ -287,7 +286,7 @@ class ShiftRead(BaseModel):
 class SiteSettingsRead(BaseModel):
     site_id: int
     timezone: str
-    day_change: dt.time
+    day_change: LocalTime
     shifts: list[ShiftRead]
     version: int | None
 

@@ -252,23 +252,38 @@ def classify_period(
     return result.minutes
 
 
+def ledger_values(
+    minutes: PremiumMinutes, rows: Sequence[Timecard], period: closing.ClosingPeriod
+) -> dict[str, Any]:
+    """The columns of a ledger row from the period's classified minutes and its cards (the
+    service's recompute and the demo generator's bulk rows share it)."""
+    summary = minutes.summary()
+    inside = [r for r in rows if r.work_date in period and r.state in COUNTED_STATES]
+    return {
+        **{name: summary[name] for name in LEDGER_MINUTES},
+        "worked_minutes": minutes.total,
+        "worked_days": len({r.work_date for r in inside if r.start_at is not None}),
+        "paid_leave_days": sum(1 for r in inside if r.marker == Marker.PAID_LEAVE),
+        "half_leave_days": sum(1 for r in inside if r.marker == Marker.HALF_LEAVE),
+        "absence_days": sum(1 for r in inside if r.marker == Marker.ABSENCE),
+        "timecard_count": len(inside),
+        "computed_at": utcnow(),
+    }
+
+
+def week_before(period: closing.ClosingPeriod) -> dt.date:
+    """The first day the weekly 40 h of ``period`` needs cards from."""
+    return _week_before(period)
+
+
 def _fill_ledger(
     entry: LedgerEntry,
     minutes: PremiumMinutes,
     rows: Sequence[Timecard],
     period: closing.ClosingPeriod,
 ) -> None:
-    summary = minutes.summary()
-    for name in LEDGER_MINUTES:
-        setattr(entry, name, summary[name])
-    inside = [r for r in rows if r.work_date in period and r.state in COUNTED_STATES]
-    entry.worked_minutes = minutes.total
-    entry.worked_days = len({r.work_date for r in inside if r.start_at is not None})
-    entry.paid_leave_days = sum(1 for r in inside if r.marker == Marker.PAID_LEAVE)
-    entry.half_leave_days = sum(1 for r in inside if r.marker == Marker.HALF_LEAVE)
-    entry.absence_days = sum(1 for r in inside if r.marker == Marker.ABSENCE)
-    entry.timecard_count = len(inside)
-    entry.computed_at = utcnow()
+    for name, value in ledger_values(minutes, rows, period).items():
+        setattr(entry, name, value)
 
 
 def _week_before(period: closing.ClosingPeriod) -> dt.date:

@@ -32,6 +32,7 @@ from haken.labor.minimum_wage import MinimumWageTable, shipped_amounts
 from haken.labor.my_number import check_digit
 from haken.labor.residence import ExtraActivityPermission, ResidenceStatus, check_dispatch_permitted
 from haken.modules.assignments.clocks import StoredPeriod, compute_clocks
+from haken.modules.demo.attendance import ATTENDANCE_TABLES, AttendanceRows
 from haken.modules.models import metadata
 from haken.platform.db import utcnow
 from haken.platform.jptext import search_key
@@ -687,25 +688,35 @@ class Generator:
 
     # --- all -----------------------------------------------------------------------------------
 
-    async def write(self, connection: AsyncConnection) -> dict[str, int]:
+    async def write(
+        self, connection: AsyncConnection, *, payroll_cutoff_day: int = 0
+    ) -> dict[str, int]:
         present = [t for t in TABLES if t in metadata.tables]
         ids = await _next_ids(connection, present)
+        ids.next.update((await _next_ids(connection, ATTENDANCE_TABLES)).next)
         self._rate_base = ids.next["assignment_rates"]
         units = self.clients(ids)
         employees = self.people(ids)
         self.placements(ids, units, employees)
         self.housing(ids, employees)
+        attendance = AttendanceRows(self.rng, self.today, self.now, payroll_cutoff_day, ids.take)
+        attendance.build(self.rows["client_sites"], self.rows["assignments"])
         for table in TABLES:  # parents first: the tuple is in foreign-key order
             await _insert(connection, table, self.rows[table])
-        await _reset_sequences(connection, present)
+        for table, rows in attendance.tables().items():
+            await _insert(connection, table, rows)
+            self.rows[table] = rows
+        await _reset_sequences(connection, [*present, *ATTENDANCE_TABLES])
         return {table: len(rows) for table, rows in self.rows.items()}
 
 
 async def generate(
-    connection: AsyncConnection, *, employees: int, today: dt.date
+    connection: AsyncConnection, *, employees: int, today: dt.date, payroll_cutoff_day: int = 0
 ) -> dict[str, int]:
     """Insert demo data for ``employees`` employees; returns the row counts per table."""
-    return await Generator(employees, today=today).write(connection)
+    return await Generator(employees, today=today).write(
+        connection, payroll_cutoff_day=payroll_cutoff_day
+    )
 
 
 async def has_employees(connection: AsyncConnection) -> bool:

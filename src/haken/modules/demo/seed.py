@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from haken.config import Settings
 from haken.modules.demo.generator import generate, has_employees
+from haken.modules.demo.leave import seed_leave
 from haken.modules.identity.schemas import UserCreate
 from haken.modules.identity.service import generate_password, identity_service
 from haken.platform.access import Role
@@ -37,15 +38,16 @@ class SeedResult:
 async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False) -> SeedResult:
     database = Database(settings.resolved_database_url)
     result = SeedResult()
+    admin_id = 0
     try:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             has_users = await identity_service.has_users(session)
             if has_users and if_empty:
                 result.skipped = True
                 return result
             if not has_users:
                 password = generate_password()
-                await identity_service.create_user(
+                admin = await identity_service.create_user(
                     session,
                     None,
                     UserCreate(
@@ -57,15 +59,26 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                     ),
                 )
                 result.admin_password = password
+                admin_id = admin.id
                 result.counts["users"] = 1
         if employees > 0:
             configure_field_cipher(settings.resolved_field_key)
             today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+            generated = False
             async with database.engine.begin() as connection:
                 if not await has_employees(connection):
                     result.counts.update(
-                        await generate(connection, employees=employees, today=today)
+                        await generate(
+                            connection,
+                            employees=employees,
+                            today=today,
+                            payroll_cutoff_day=settings.payroll_cutoff_day,
+                        )
                     )
+                    generated = True
+            if generated:  # paid leave through the leave service: grants, takings, duties
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(await seed_leave(session, today=today, user_id=admin_id))
     finally:
         await database.dispose()
     return result

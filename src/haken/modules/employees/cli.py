@@ -27,7 +27,7 @@ async def rotate_field_keys(settings: Settings) -> RotationResult:
     cipher = configure_field_cipher(settings.resolved_field_key)
     database = Database(settings.resolved_database_url)
     try:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             employees = await employees_service.rotate_field_keys(session)
             candidates = await candidates_service.rotate_field_keys(session)
     finally:

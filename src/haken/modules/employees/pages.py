@@ -28,6 +28,7 @@ from haken.modules.employees.auth import (
     EmployeesWrite,
     NumbersReveal,
 )
+from haken.modules.employees.errors import EmployeeDuplicateError
 from haken.modules.employees.labels import (
     REVEAL_FIELD,
     labels_for_templates,
@@ -242,6 +243,7 @@ def _form_page(
     state: FormState[Any],
     *,
     employee: EmployeeDetail | None = None,
+    duplicate_of: int | None = None,
     status_code: int = 200,
 ) -> Any:
     for name in SECRET_FIELDS:  # a number typed in full is never sent back
@@ -249,9 +251,22 @@ def _form_page(
     return render(
         request,
         "employees/form.html",
-        {"form": state, "employee": employee, **labels_for_templates()},
+        {
+            "form": state,
+            "employee": employee,
+            "duplicate_of": duplicate_of,
+            **labels_for_templates(),
+        },
         status_code=status_code,
     )
+
+
+def _duplicate_of(error: HakenError) -> int | None:
+    """The registered employee a likely-duplicate refusal names (its details), if any."""
+    if error.code != EmployeeDuplicateError.code or not isinstance(error.details, dict):
+        return None
+    found = error.details.get("employee_id")
+    return found if isinstance(found, int) else None
 
 
 def _bank_values(employee: EmployeeDetail | None) -> dict[str, str]:
@@ -328,13 +343,15 @@ async def create_employee(
     request: Request, principal: EmployeesWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state = _parse_person(EmployeeCreate, await request.form(), None)
+    duplicate_of = None
     if state.data is not None and state.ok:
         try:
             created = await employees_service.create(session, principal, state.data)
         except HakenError as error:
             state.add_error(error)
+            duplicate_of = _duplicate_of(error)  # the refusal links to the registered record
     if not state.ok:
-        raise FormRejected(_form_page(request, state, status_code=422))
+        raise FormRejected(_form_page(request, state, duplicate_of=duplicate_of, status_code=422))
     flash(
         request,
         "success",

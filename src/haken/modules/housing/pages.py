@@ -87,9 +87,9 @@ def _columns() -> tuple[Column[ApartmentOccupancy], ...]:
     return (
         Column("name", N_("Apartment"), lambda a: a.name, sort=ApartmentSortField.NAME),
         Column("prefecture", N_("Prefecture"), lambda a: PREFECTURES.get(a.prefecture)),
-        Column("capacity", N_("Beds"), lambda a: a.capacity),
-        Column("occupied", N_("Occupied"), lambda a: a.occupied),
-        Column("vacancies", N_("Vacant"), lambda a: a.vacancies),
+        Column("capacity", N_("Beds"), lambda a: a.capacity, numeric=True),
+        Column("occupied", N_("Occupied"), lambda a: a.occupied, numeric=True),
+        Column("vacancies", N_("Vacant"), lambda a: a.vacancies, numeric=True),
     )
 
 

@@ -81,7 +81,7 @@ def bearer_token(request: Request) -> str | None:
 async def _refresh_from_cookie(request: Request, session: AsyncSession) -> Principal | None:
     """Rotate the cookie pair in its own transaction; None (and cookies cleared) on failure."""
     settings = request.app.state.settings
-    async with session_scope(request.app.state.database) as own:
+    async with session_scope(request.app.state.database, write=True) as own:
         outcome = await identity_service.refresh(
             own, settings, refresh_token=request.cookies[REFRESH_COOKIE]
         )

@@ -23,7 +23,7 @@ async def create_user(
         return 2, f"invalid input: {problems}"
     database = Database(settings.resolved_database_url)
     try:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             user = await identity_service.create_user(session, None, data)
     except HakenError as error:
         return 1, f"{error.code}: {error.message('en')}"
@@ -44,7 +44,7 @@ async def reset_password(settings: Settings, *, email: str) -> tuple[int, str, s
     try:
         if cache is not None:
             await cache.start()
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             password = await identity_service.reset_password_by_operator(session, email=email)
     except NotFoundError:
         return 1, f"no user with the e-mail {email!r}: nothing changed", None

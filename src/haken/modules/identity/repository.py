@@ -34,6 +34,24 @@ SESSION_SORT = (SortKey(AuthSession.created_at, "desc"), SortKey(AuthSession.id,
 class IdentityRepository(Repository):
     # users -------------------------------------------------------------------
 
+    async def recipients(
+        self, *, employee_ids: Sequence[int], site_ids: Sequence[int], admins: bool
+    ) -> Sequence[User]:
+        """Active accounts of these employees, the site managers of these sites and (with
+        ``admins``) the administrators: one statement (the notifications' audience)."""
+        conditions: list[Any] = []
+        if employee_ids:
+            conditions.append(User.employee_id.in_(employee_ids))
+        if site_ids:
+            managers = select(UserSite.user_id).where(UserSite.site_id.in_(site_ids))
+            conditions.append((User.role == Role.SITE_MANAGER.value) & User.id.in_(managers))
+        if admins:
+            conditions.append(User.role.in_((Role.ADMIN.value, Role.SUPER_ADMIN.value)))
+        if not conditions:
+            return []
+        statement = select(User).where(User.is_active.is_(True), or_(*conditions))
+        return (await self.session.scalars(statement.order_by(User.id))).all()
+
     async def user_by_email(self, email: str) -> User | None:
         result = await self.session.scalars(select(User).where(User.email == email.lower()))
         return result.first()

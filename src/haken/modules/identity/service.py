@@ -137,6 +137,15 @@ class ClientInfo:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """An account an event concerns: where and in which language to tell it."""
+
+    user_id: int
+    email: str
+    locale: str
+
+
+@dataclass(frozen=True)
 class MailMessage:
     """An outbox mail opened for the SMTP delivery job (never for a reader)."""
 
@@ -557,6 +566,40 @@ class IdentityService:
             enqueue_job(
                 session, DELIVER_MAIL_JOB, key=f"{DELIVER_MAIL_JOB}:{mail.id}", mail_id=mail.id
             )
+
+    async def recipients(
+        self,
+        session: AsyncSession,
+        *,
+        employee_ids: Sequence[int] = (),
+        site_ids: Sequence[int] = (),
+        admins: bool = False,
+    ) -> list[Recipient]:
+        """Who an event concerns (the notifications area): the accounts of these employees,
+        the site managers of these sites, the administrators; active accounts, one query."""
+        users = await IdentityRepository(session).recipients(
+            employee_ids=employee_ids, site_ids=site_ids, admins=admins
+        )
+        return [Recipient(user_id=u.id, email=u.email, locale=u.locale) for u in users]
+
+    async def queue_notification_mail(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        *,
+        to_address: str,
+        subject: str,
+        body: str,
+    ) -> None:
+        """A notification by e-mail: the same sealed outbox and delivery job as every mail."""
+        await self._queue_mail(
+            session,
+            settings,
+            to_address=to_address,
+            kind="notification",
+            subject=subject,
+            body=body,
+        )
 
     async def mail_for_delivery(self, session: AsyncSession, mail_id: int) -> MailMessage | None:
         """Open a sealed mail: for the SMTP delivery job only, never for a route or page."""

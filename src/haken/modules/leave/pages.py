@@ -67,18 +67,29 @@ def _columns() -> tuple[Column[OverviewRow], ...]:
     return (
         Column("employee_number", N_("Employee number"), lambda r: r.employee_number),
         Column("name", N_("Name"), lambda r: r.employee_name),
-        Column("remaining", N_("Days left"), lambda r: r.remaining, sort=LeaveSortField.REMAINING),
-        Column("next_expiry", N_("Next expiry"), lambda r: r.next_expiry, sort=LeaveSortField.EXPIRY),
         Column(
-            "duty_counted", N_("Taken toward the 5 days"), lambda r: r.duty_counted
+            "remaining",
+            N_("Days left"),
+            lambda r: r.remaining,
+            sort=LeaveSortField.REMAINING,
+            numeric=True,
         ),
+        Column(
+            "next_expiry", N_("Next expiry"), lambda r: r.next_expiry, sort=LeaveSortField.EXPIRY
+        ),
+        Column("duty_counted", N_("Toward the 5 days"), lambda r: r.duty_counted, numeric=True),
         Column(
             "duty_deadline",
             N_("5-day deadline"),
             lambda r: r.duty_deadline,
             sort=LeaveSortField.DEADLINE,
         ),
-        Column("to_designate", N_("Days still to designate"), lambda r: r.to_designate),
+        Column(
+            "to_designate",
+            N_("Days still to designate"),
+            lambda r: r.to_designate,
+            numeric=True,
+        ),
     )
 
 
@@ -297,9 +308,7 @@ def register_web() -> None:
     registry.add_nav(
         NavItem("leave", N_("Paid leave"), "/leave", minimum=Role.SITE_MANAGER, order=25)
     )
-    registry.add_portal_section(
-        Panel("leave", "leave/_portal_leave.html", _own_leave, order=25)
-    )
+    registry.add_portal_section(Panel("leave", "leave/_portal_leave.html", _own_leave, order=15))
     registry.add_record_section(
         "employee",
         RecordSection(

@@ -552,6 +552,22 @@ class LeaveService:
         brief = await self._readable_brief(session, principal, employee_id)
         return (await self._ledgers(session, [brief], on=on))[0]
 
+    async def ledgers(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        employee_ids: Sequence[int],
+        on: dt.date,
+    ) -> list[LedgerRead]:
+        """Several ledgers in four statements (coordinators and above; the demo seed reads
+        every worker's grants this way). Unknown ids are left out."""
+        if not principal.is_at_least(Role.COORDINATOR):
+            raise NotFoundError()
+        found = await employees_service.get_briefs(session, employee_ids)
+        briefs = [found[i] for i in employee_ids if i in found]
+        return await self._ledgers(session, briefs, on=on) if briefs else []
+
     async def _ledgers(
         self, session: AsyncSession, briefs: Sequence[EmployeeBrief], *, on: dt.date
     ) -> list[LedgerRead]:
