@@ -114,6 +114,8 @@ def route_errors(
     body = operation.get("requestBody")
     if write or any(p.get("in") == "path" for p in parameters):
         add(NotFoundError)  # the row in the path, or one the body refers to, is not there
+    if route.path.endswith("/me"):
+        add(NotFoundError)  # the caller's own record: an account with no employee has none
     if any(p.get("in") == "query" and p.get("name") == "cursor" for p in parameters):
         add(InvalidCursorError)
     if parameters or body:

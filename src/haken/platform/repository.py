@@ -24,6 +24,7 @@ yet (docs/architecture.md).
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -107,14 +108,14 @@ class Repository:
         return True
 
 
-class ModelRepository(Repository, Generic[M]):
+class ModelRepository(Repository, Generic[M], abc.ABC):
     """A repository centred on one model, with its row scope stated once."""
 
     model: ClassVar[type[Any]]
 
+    @abc.abstractmethod
     def readable_statement(self, principal: Principal) -> Select[Any]:
-        """``select(model)`` limited to the rows ``principal`` may read (override)."""
-        raise NotImplementedError
+        """``select(model)`` limited to the rows ``principal`` may read."""
 
     async def get(self, row_id: int) -> M | None:
         """The row by primary key, unscoped (internal reads; identity map first)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from haken.modules.leave.export import ledger_xlsx
 from haken.modules.leave.schemas import (
@@ -128,7 +128,19 @@ async def cancel(
     )
 
 
-@router.get("/employees/{employee_id:int}/ledger.xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# An Excel body, declared as such (not the JSON envelope) in the OpenAPI.
+XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The ledger as an Excel workbook.",
+        "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get(
+    "/employees/{employee_id:int}/ledger.xlsx", response_class=Response, responses=XLSX_RESPONSE
+)
 async def export_employee(
     employee_id: int, principal: SiteManagerPrincipal, session: SessionDep, settings: SettingsDep
 ) -> Any:
@@ -140,7 +152,7 @@ async def export_employee(
     return await ledger_xlsx(ledgers, today, f"leave-ledger-{employee_id}")
 
 
-@router.get("/ledger.xlsx")
+@router.get("/ledger.xlsx", response_class=Response, responses=XLSX_RESPONSE)
 async def export_all(
     principal: CoordinatorPrincipal, session: SessionDep, settings: SettingsDep
 ) -> Any:
