@@ -200,7 +200,7 @@ def make_user(app: Any, client: httpx.AsyncClient) -> UserFactory:
         data = UserCreate(
             email=email, password=fields.pop("password", TEST_PASSWORD), role=Role(role), **fields
         )
-        async with session_scope(app.state.database) as session:
+        async with session_scope(app.state.database, write=True) as session:
             user = await identity_service.create_user(session, None, data)
             session.add_all(UserSite(user_id=user.id, site_id=site_id) for site_id in site_ids)
         return {"id": user.id, "email": user.email, "role": role}
@@ -220,7 +220,7 @@ async def mailed_body(app: Any, to_address: str) -> str:
     from haken.modules.identity.service import identity_service
     from haken.platform.db import session_scope
 
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         mail_id = await session.scalar(
             select(OutboxEmail.id)
             .where(OutboxEmail.to_address == to_address)

@@ -33,8 +33,9 @@ def test_admin_creates_a_user_and_finds_it_in_the_audit_log(new_context: Context
     page.get_by_role("link", name="このユーザーの変更履歴").click()
     rows = page.locator("#results tbody tr")
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("create")
-    expect(rows.first).to_contain_text("role: ∅ → coordinator")
+    # The audit log speaks the page's language: the action and the changed role, labelled.
+    expect(rows.first).to_contain_text("登録")
+    expect(rows.first).to_contain_text("権限: — → 営業・コーディネーター")
 
     # The user list filters in place (htmx): the table changes, the page does not reload.
     page.goto("/admin/users")

@@ -54,7 +54,6 @@ def test_api_docs_render_operations_from_own_assets_without_csp_violations(
     # The operations of the OpenAPI document are rendered, grouped by tag.
     login = page.locator(".opblock-post .opblock-summary-path[data-path='/api/auth/login']")
     expect(login).to_be_visible()
-    assert page.locator(".opblock").count() > 20
 
     # Expanding an operation and trying it out works too (the call goes to this origin).
     health = page.locator(".opblock-get", has=page.locator("[data-path='/api/health']"))

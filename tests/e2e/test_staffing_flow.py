@@ -69,7 +69,7 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
     office.locator("#f-name_kana").fill("ペレイラ マリア")
     office.locator("#f-name_romaji").fill("Pereira Maria")
     office.locator("#f-birth_date").fill("1996-07-20")
-    office.locator("#f-nationality").fill("BR")
+    office.locator("#f-nationality").select_option("BR")
     office.locator("#f-residence_status").select_option("LONG_TERM_RESIDENT")
     _submit(office, "/candidates")
     candidate_id = _id_from_url(office)
@@ -78,7 +78,9 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
         _submit(office, f"/candidates/{candidate_id}/status")
     office.locator("#f-employee_number").fill("E2E-0001")
     _submit(office, f"/candidates/{candidate_id}/hire")
-    expect(office.get_by_role("status")).to_have_text("採用しました。社員情報を作成しました。")
+    expect(office.get_by_role("status")).to_have_text(
+        "採用しました。社員番号E2E-0001で社員を登録しました。"
+    )
     expect(office.locator("h1")).to_contain_text("Pereira Maria")
     employee_id = _id_from_url(office)
 
@@ -102,7 +104,7 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
     office.locator("#f-name_kana").fill("シルバ ジョアン")
     office.locator("#f-name_romaji").fill("Silva Joao")
     office.locator("#f-birth_date").fill("1993-03-14")
-    office.locator("#f-nationality").fill("BR")
+    office.locator("#f-nationality").select_option("BR")
     office.locator("#f-residence_status").select_option("LONG_TERM_RESIDENT")
     _submit(office, "/candidates")
     second_candidate = _id_from_url(office)
@@ -120,17 +122,19 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
     admin = new_context("ja-JP").new_page()
     sign_in(admin, USERS["super_admin"])
     admin.goto(f"/audit?entity_type=employee&entity_id={employee_id}")
-    expect(admin.locator("#results tbody")).to_contain_text("create")
+    expect(admin.locator("#results tbody")).to_contain_text("登録")
     for entity in ("candidate", "assignment", "housing_occupancy", "dispatch_contract"):
         admin.goto(f"/audit?entity_type={entity}")
         expect(admin.locator("#results tbody tr").first).not_to_contain_text("該当する履歴")
     admin.goto("/admin/users/new")
-    worker = SeedUser("maria@e2e.example", "employee", "maria-password-2026", "en")
+    worker = SeedUser("maria@e2e.example", "employee", "sakura-bento-rail-2026", "en")
     admin.locator("#f-email").fill(worker.email)
     admin.locator("#f-password").fill(worker.password)
     admin.locator("#f-role").select_option("employee")
     admin.locator("#f-locale").select_option("en")
-    admin.locator("#f-employee_id").fill(employee_id)
+    # The worker's record is picked by searching the name (no internal id typed).
+    admin.locator("#f-employee_q").fill("Pereira")
+    admin.locator(f"#pick-employee_id-{employee_id}").check()
     _submit(admin, "/admin/users")
     expect(admin.locator("h1")).to_have_text(worker.email)
 

@@ -100,7 +100,7 @@ async def probe_client(
 
 
 async def _audit_count(app: Any, entity_type: str) -> int:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         return int(
             await session.scalar(
                 select(func.count())

@@ -53,7 +53,7 @@ async def _commit_writes(database: Database, marker: str, count: int) -> list[st
     """``count`` transactions, each writing a row and enqueuing a job in the same commit."""
     keys: list[str] = []
     for index in range(count):
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             session.add(
                 AuditEntry(
                     request_id=f"{marker}-{index}",
@@ -77,7 +77,7 @@ async def _outbox(database: Database, keys: list[str]) -> list[job_records.JobOu
 
 async def _make_due(database: Database, keys: list[str]) -> None:
     """Skip the hold/backoff: the rows are due for a relay now."""
-    async with session_scope(database) as session:
+    async with session_scope(database, write=True) as session:
         await session.execute(
             update(job_records.JobOutbox)
             .where(job_records.JobOutbox.key.in_(keys))
@@ -215,7 +215,7 @@ async def test_concurrent_relays_claim_disjoint_rows(
     marker = uuid.uuid4().hex[:12]
     database = Database(database_url, pool_size=4)
     try:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             for index in range(20):
                 job_records.add_to_outbox(
                     session,
@@ -251,7 +251,7 @@ async def test_the_purge_forgets_sent_rows_after_the_retention(app: Any, client:
     retention = app.state.settings.job_record_retention_days
     old = utcnow() - dt.timedelta(days=retention + 1)
     marker = uuid.uuid4().hex[:12]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         for name, sent in (("old-sent", old), ("recent-sent", utcnow()), ("old-unsent", None)):
             row = job_records.add_to_outbox(
                 session,
@@ -266,7 +266,7 @@ async def test_the_purge_forgets_sent_rows_after_the_retention(app: Any, client:
     queue: JobQueue = app.state.jobs.queue
     key = f"platform.purge_job_records@{marker}"
     assert await queue.run("platform.purge_job_records", key, {}) == "succeeded"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         run = await job_records.get(session, key)
         left = set(
             await session.scalars(

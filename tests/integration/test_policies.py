@@ -707,7 +707,7 @@ async def test_write_records_an_audit_row(
     response = await AUDIT_SCENARIOS[key](client, ctx)
     assert response.status_code < 300, response.text
     request_id = response.headers["x-request-id"]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         rows = (
             await session.scalars(select(AuditEntry).where(AuditEntry.request_id == request_id))
         ).all()

@@ -27,7 +27,7 @@ def _errors(code: str) -> float:
 
 async def _job_rows(app: Any, **statuses: int) -> None:
     """Job runs in the given states and one unsent outbox row (as the worker leaves them)."""
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         for status, count in statuses.items():
             for index in range(count):
                 session.add(
@@ -185,7 +185,7 @@ async def test_dashboard_is_fresh_after_the_writes_that_change_it(
     after_claim = await _assert_fresh(client, headers)
     assert after_claim["jobs"]["running"] == 1
     # A worker's dead letter: a bulk UPDATE of job_runs (mark_failed) drops the entry too.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await job_records.mark_failed(
             session, key="test:running:0", attempts=3, error="boom", dead=True, lease_seconds=60
         )
@@ -265,7 +265,7 @@ async def test_a_locked_account_and_address_are_counted(
     admin = await make_user("admin")
     headers = {"Authorization": (await login(admin["email"]))["Authorization"]}
     locked = await make_user("coordinator")
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         from haken.modules.identity.models import User
 
         await session.execute(

@@ -207,7 +207,7 @@ async def test_placements_below_an_amount_within_60_days_are_warned_of(
     assert f"/assignments/{flat['id']}/rates/new" in home
     assert f"/assignments/{raised['id']}/rates/new" not in home
 
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         result = await minimum_wage_check(
             JobContext(session, app.state.settings, "test-key", 1, "test-request")
         )

@@ -83,7 +83,7 @@ async def test_two_years_through_another_agency_move_the_date_two_years_earlier(
     assert refused.json()["error"]["code"] == "ASSIGNMENT_BEYOND_INDIVIDUAL_LIMIT"
 
     # The audit row names the period and its source; nothing about the worker's other data.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         audit = (
             await session.scalars(
                 select(AuditEntry).where(
@@ -167,7 +167,7 @@ async def test_declaring_and_removing_recomputes_running_assignments(
     assert removed.json()["data"] == {"id": period_id, "outcome": "deleted"}
     back = (await client.get(f"/api/assignments/{row['id']}", headers=headers)).json()["data"]
     assert back["individual_conflict_date"] == own_date.isoformat()
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         actions = (
             await session.scalars(
                 select(AuditEntry.action).where(
@@ -241,7 +241,7 @@ async def test_bad_input_is_refused_and_nothing_is_written(
         client, headers, **base, start_date="2024-04-01", end_date="2025-03-31", source="agency"
     )
     assert bad_source.status_code == 422
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         count = await session.scalar(select(func.count()).select_from(PriorDispatchPeriod))
     assert count == 0
 

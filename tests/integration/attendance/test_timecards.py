@@ -170,7 +170,7 @@ async def test_closed_period_refuses_edits_and_reopen_is_audited(
     )
     assert reopened.status_code == 200, reopened.text
     assert reopened.json()["data"]["state"] == "open"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         rows = (
             await session.scalars(
                 select(AuditEntry).where(
@@ -193,7 +193,7 @@ async def _history(app: Any, placed: dict[str, Any], days: int) -> None:
     """``days`` approved cards before 2026-04-01 (inserted directly: five years of them
     through the API would take minutes)."""
     a = placed["assignment"]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         for n in range(1, days + 1):
             day = dt.date(2026, 3, 31) - dt.timedelta(days=n)
             start = dt.datetime.combine(day, dt.time(8), tzinfo=UTC) - dt.timedelta(hours=9)

@@ -131,7 +131,7 @@ class RecordingLog:
 
 
 async def _user(app: Any, role: Role, email: str) -> int:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         user = await identity_service.create_user(
             session, None, UserCreate(email=email, password=TEST_PASSWORD, role=role)
         )

@@ -125,6 +125,16 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
         "POST",
         "/api/assignments/{assignment_id}/rates",
     ),
+    ("POST", "/employees/{employee_id}/leave/designations"): (
+        "POST",
+        "/api/leave/employees/{employee_id}/designations",
+    ),
+    ("POST", "/employees/{employee_id}/leave/takings/{taking_id}/cancel"): (
+        "POST",
+        "/api/leave/employees/{employee_id}/cancellations",
+    ),
+    ("POST", "/minimum-wages"): ("POST", "/api/minimum-wages"),
+    ("POST", "/minimum-wages/{fiscal_year}/delete"): ("DELETE", "/api/minimum-wages/{fiscal_year}"),
 }
 
 

@@ -183,7 +183,7 @@ async def test_hire_creates_the_employee_in_one_transaction(
     assert employee["residence_card_number_masked"] == "********21ZW"
     assert len(employee["contract_periods"]) == 1
     request_id = hired.headers["x-request-id"]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         rows = (
             await session.scalars(select(AuditEntry).where(AuditEntry.request_id == request_id))
         ).all()
@@ -325,7 +325,7 @@ async def test_photo_upload_checks_content_and_serves_it_back(
 
 
 async def _photo_file(app: Any, candidate_id: int) -> Path:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         name = (
             await session.execute(
                 text("SELECT photo_file FROM candidates WHERE id = :id"), {"id": candidate_id}
@@ -440,7 +440,7 @@ async def test_personal_data_stays_out_of_audit_diffs(
         "residence_card_number": "QW11112222ER",
         "bank_account_number": None,
     }
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         rows = (
             await session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "candidate"))
         ).all()

@@ -449,7 +449,7 @@ async def test_unit_placement_for_other_modules(
     )
     assert unit["client_id"] == owner["id"]
     assert unit["supervisor_name"] == "鈴木 一郎"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         with cache_bypass(), assert_num_queries(1):
             placement = await clients_service.get_unit_placement(session, unit["id"])
         with pytest.raises(NotFoundError):

@@ -77,7 +77,7 @@ async def test_seed_keeps_every_invariant(
         prefecture = sites[site_of[rate["assignment_id"]]]
         amount = wages.in_force(prefecture, rate["effective_from"])
         assert amount is not None and rate["hourly_pay"] >= amount.hourly_yen
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         warnings = await assignments_service.minimum_wage_warnings(
             session, today=TODAY, within_days=60
         )

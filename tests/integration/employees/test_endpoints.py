@@ -220,7 +220,7 @@ async def test_scope_site_manager_sees_their_sites_only(
     inside = await create_employee(client, coordinator)
     outside = await create_employee(client, coordinator, name_romaji="Pham Minh Tuan")
     unplaced = await create_employee(client, coordinator, name_romaji="Le Thi Hoa")
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await employees_service.set_current_placement(
             session, employee_id=inside["id"], client_id=1, site_id=10
         )
@@ -252,11 +252,11 @@ async def test_placement_brief_and_briefs_for_other_modules(
     other = await create_employee(
         client, coordinator, name_romaji="Pham Minh Tuan", term_type="indefinite"
     )
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await employees_service.set_current_placement(
             session, employee_id=student["id"], client_id=3, site_id=30
         )
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         brief = await employees_service.get_brief(session, student["id"])
         with cache_bypass(), assert_num_queries(1):
             briefs = await employees_service.get_briefs(session, [student["id"], other["id"], 999])
@@ -540,7 +540,7 @@ async def test_list_query_count_is_fixed_at_every_page(
         await create_employee(client, coordinator, name_romaji=f"Worker {chr(65 + i)}")
         for i in range(5)
     ]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         for row in created:
             await employees_service.set_current_placement(
                 session, employee_id=row["id"], client_id=1, site_id=10

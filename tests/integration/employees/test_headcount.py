@@ -21,7 +21,7 @@ async def test_headcount_by_site_and_scope(
     placed_north = [await make_employee(client, coordinator) for _ in range(3)]
     placed_south = [await make_employee(client, coordinator)]
     unplaced = await make_employee(client, coordinator)
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         for employee in placed_north:
             await employees_service.set_current_placement(
                 session,

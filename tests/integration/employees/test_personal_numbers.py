@@ -27,7 +27,7 @@ PII = (MY_NUMBER, CARD_NUMBER, ACCOUNT_NUMBER, "090-1234-5678", "duc@test.exampl
 
 
 async def audit_rows(app: Any, entity_id: int) -> list[AuditEntry]:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         statement = (
             select(AuditEntry)
             .where(AuditEntry.entity_type == "employee", AuditEntry.entity_id == str(entity_id))
@@ -135,7 +135,7 @@ async def test_key_rotation_re_encrypts_under_the_new_key(
     try:
         rotated = configure_field_cipher(f"{new_key},{old_keys}")
         assert rotated.primary_key_id != old.primary_key_id
-        async with session_scope(app.state.database) as session:
+        async with session_scope(app.state.database, write=True) as session:
             changed = await employees_service.rotate_field_keys(session)
         assert changed == 1
         async with app.state.database.engine.connect() as connection:
@@ -151,7 +151,7 @@ async def test_key_rotation_re_encrypts_under_the_new_key(
             assert token.startswith(f"v1:{rotated.primary_key_id}:")
         # The old key alone can no longer read them; the new one can.
         assert FieldCipher(new_key).decrypt(stored[0], context="employees.my_number") == MY_NUMBER
-        async with session_scope(app.state.database) as session:
+        async with session_scope(app.state.database, write=True) as session:
             assert await employees_service.rotate_field_keys(session) == 0
         admin = await auth_headers("admin")
         revealed = await client.post(

@@ -312,7 +312,7 @@ async def test_deductions_prorated_by_days(
         )
     assert len(first["data"]) + len(second.json()["data"]) == 4
     # What payroll calls: every stay of the month, one query.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         with cache_bypass(), assert_num_queries(1):
             items = await housing_service.monthly_deductions(session, 2026, 4)
     assert sorted(i.total for i in items) == sorted([18_000, 13_033, 2_066, 30_000])

@@ -204,7 +204,7 @@ async def update_preferences(ctx: FreshnessContext) -> None:
     await ctx.prime(mine, "/api/auth/me")
     version = ctx.primed[(admin["Authorization"], f"/api/users/{user['id']}")]["version"]
     principal = Principal(user_id=user["id"], role=Role(user["role"]), email=user["email"])
-    async with session_scope(ctx.app.state.database) as session:
+    async with session_scope(ctx.app.state.database, write=True) as session:
         await identity_service.update_preferences(
             session, principal, Preferences(locale="en", version=version)
         )

@@ -76,7 +76,7 @@ async def test_account_lockout_after_repeated_failures(
     assert code_of(locked) == "AUTH_ACCOUNT_LOCKED"
     assert 1 <= int(locked.headers["retry-after"]) <= 31
     # The failures were committed although every answer was an error.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         row = (await session.scalars(select(User).where(User.email == user["email"]))).one()
         assert row.failed_login_count == 5
         # Back-off doubles with each further failure.
@@ -165,7 +165,7 @@ async def test_refresh_with_garbage_or_expired_token(
     assert code_of(garbage) == "AUTH_INVALID_TOKEN"
     user = await make_user("employee")
     tokens = await login(user["email"])
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await session.execute(
             update(RefreshToken).values(
                 expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
@@ -312,7 +312,7 @@ async def test_reset_token_expires_after_30_minutes(
     user = await make_user("employee")
     await client.post("/api/auth/password-reset/request", json={"email": user["email"]})
     token = await mailed_reset_token(app, user["email"])
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         row = (await session.scalars(select(PasswordResetToken))).one()
         assert (
             dt.timedelta(minutes=29) < row.expires_at - row.created_at <= dt.timedelta(minutes=30)
@@ -350,7 +350,7 @@ async def test_sessions_list_and_revoke(
     # Someone else's session id is not found, not forbidden.
     stranger = await make_user("employee")
     theirs = await login(stranger["email"])
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         their_id = (
             await session.scalars(select(AuthSession.id).where(AuthSession.revoked_at.is_(None)))
         ).all()

@@ -50,7 +50,7 @@ async def test_reset_password_prints_a_new_one_and_ends_every_session(
     admin = await make_user("super_admin", email="root@test.example")
     first = await login(admin["email"])
     second = await login(admin["email"])
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         # A locked-out account (too many wrong passwords) comes back too.
         await session.execute(
             update(User)
@@ -81,7 +81,7 @@ async def test_reset_password_prints_a_new_one_and_ends_every_session(
             "/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
         )
         assert refreshed.status_code == 401
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         reasons = (
             await session.scalars(
                 select(AuthSession.revoked_reason)
@@ -108,7 +108,7 @@ async def test_reset_password_of_an_unknown_email_fails_and_changes_nothing(
 ) -> None:
     user = await make_user("admin")
     tokens = await login(user["email"])
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         audit_rows = await session.scalar(select(func.count()).select_from(AuditEntry))
 
     result = await haken_cli("user", "reset-password", "--email", "nobody@test.example")
@@ -116,7 +116,7 @@ async def test_reset_password_of_an_unknown_email_fails_and_changes_nothing(
     assert result.exit_code == 1
     assert "no user with the e-mail 'nobody@test.example'" in result.output
     assert "password:" not in result.output
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         assert await session.scalar(select(func.count()).select_from(AuditEntry)) == audit_rows
     me = await client.get("/api/auth/me", headers={"Authorization": tokens["Authorization"]})
     assert me.status_code == 200

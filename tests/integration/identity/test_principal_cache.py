@@ -120,7 +120,7 @@ async def test_a_locale_change_reaches_the_cached_principal(
     assert before.status_code == 403
     me = (await client.get("/api/auth/me", headers=mine)).json()["data"]
     assert me["locale"] == "ja"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         principal = Principal(user_id=user["id"], role=Role.EMPLOYEE, email=user["email"])
         await identity_service.update_preferences(
             session, principal, Preferences(locale="en", version=me["version"])

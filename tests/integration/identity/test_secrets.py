@@ -83,7 +83,7 @@ async def test_no_route_page_audit_or_log_shows_a_live_reset_token(
     tokens.append(await mailed_reset_token(app, users[Role.ADMIN]["email"]))
 
     # At rest: the token only as a hash, the mail body only sealed.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         stored = (await session.scalars(select(PasswordResetToken))).all()
         mails = (await session.scalars(select(OutboxEmail))).all()
     assert sorted(row.token_hash for row in stored) == sorted(map(token_digest, tokens))
@@ -144,7 +144,7 @@ async def test_reset_mails_are_capped_per_recipient(
     admin = await auth_headers("admin")
     outbox = (await client.get("/api/users/outbox", headers=admin)).json()["data"]
     assert [mail["to_address"] for mail in outbox] == [user["email"]] * 3  # the default cap
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         tokens = (await session.scalars(select(PasswordResetToken))).all()
     assert len(tokens) == 3
 

@@ -86,7 +86,7 @@ async def test_admin_ends_a_users_session(
     assert response.status_code == 200, response.text
     assert (await client.get("/api/auth/me", headers=ended)).status_code == 401
     assert (await client.get("/api/auth/me", headers=kept)).status_code == 200
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         audit = (
             await session.scalars(
                 select(AuditEntry).where(AuditEntry.request_id == response.headers["x-request-id"])

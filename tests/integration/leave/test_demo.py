@@ -22,7 +22,7 @@ async def test_the_demo_seed_grants_takes_and_leaves_a_few_at_risk(
     day = dt.datetime.now(ZoneInfo(app.state.settings.timezone)).date()  # the app's today
     async with app.state.database.engine.begin() as connection:
         await generate(connection, employees=60, today=day)
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         counts = await seed_leave(session, today=day, user_id=0)
     assert counts["leave_grants"] > 0 and counts["leave_days_taken"] > 0
     headers = await auth_headers("admin")

@@ -30,12 +30,12 @@ def _admin(user: dict[str, Any]) -> Principal:
 
 
 async def _run(app: Any, employee_id: int, on: dt.date) -> Any:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         return await leave_service.grant_due(session, today=on, employee_ids=[employee_id])
 
 
 async def _ledger(app: Any, who: Principal, employee_id: int, on: dt.date) -> Any:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         return await leave_service.ledger(session, who, employee_id=employee_id, on=on)
 
 
@@ -71,7 +71,7 @@ async def test_the_scheduled_job_grants_up_to_today(
 ) -> None:
     headers = await auth_headers("admin")
     worker = await make_employee(client, headers, hire_date="2024-01-15", term_type="indefinite")
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         result = await grant_due(JobContext(session, app.state.settings, "k", 1, "r"))
     assert result["granted"] >= 1
     again = await _run(app, worker["id"], today())
@@ -85,7 +85,7 @@ async def test_leave_is_taken_oldest_grant_first_and_unused_days_lapse(
     worker = await make_employee(client, headers, hire_date="2024-01-15", term_type="indefinite")
     await _run(app, worker["id"], D(2025, 7, 20))
     admin = _admin(await make_user("admin"))
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         done = await leave_service.consume(
             session,
             admin,
@@ -105,7 +105,7 @@ async def test_leave_is_taken_oldest_grant_first_and_unused_days_lapse(
     expired = await _ledger(app, admin, worker["id"], D(2026, 7, 15))
     assert expired.grants[0].lapsed == Decimal(7) and expired.remaining == Decimal(11)
     # Beyond the balance: refused, nothing written.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         with pytest.raises(Exception) as refused:
             await leave_service.consume(
                 session,
@@ -116,7 +116,7 @@ async def test_leave_is_taken_oldest_grant_first_and_unused_days_lapse(
             )
     assert getattr(refused.value, "code", None) == "LEAVE_INSUFFICIENT"
     # Restoring the request gives the days back to the grant they came from.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         back = await leave_service.restore(
             session, admin, employee_id=worker["id"], request_id=77, today=D(2025, 8, 1)
         )

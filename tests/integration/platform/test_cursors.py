@@ -25,16 +25,18 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import haken.modules
-from haken.modules.assignments.models import Assignment
-from haken.modules.clients.models import Client
+from haken.modules.assignments.models import Assignment, AssignmentRate
+from haken.modules.clients.models import Client, ClientContact
 from haken.modules.demo.generator import generate
 from haken.modules.housing.models import Apartment
 from haken.platform import pagination
+from haken.platform.db import Base
 from haken.platform.pagination import SortKey
 from haken.platform.routes import iter_routes
+from haken.platform.sorting import Sorting
 
 TODAY = dt.date(2026, 11, 28)
 # Routes that list the caller's own records: asked as an employee linked to a record.
@@ -44,7 +46,12 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "/api/housing/deductions": {"year": TODAY.year, "month": TODAY.month},
     "/api/housing/rooms": {"apartment_id": Apartment.id},  # a column: its first id
 }
-PATH_IDS = {"client_id": Client.id, "assignment_id": Assignment.id}
+# Path ids: the parent with the most rows in the nested list, so the list has a next page.
+# (The demo has no client contacts: then the first client, whose list has one page.)
+PATH_IDS = {
+    "client_id": (ClientContact.client_id, Client.id),
+    "assignment_id": (AssignmentRate.assignment_id, Assignment.id),
+}
 CURSOR_IN_HTML = re.compile(r"cursor=([A-Za-z0-9_\-.]+)")
 
 # The issue's forged cursors: the old unsigned format with values no column can hold.
@@ -67,18 +74,39 @@ def _legacy(payload: Any) -> str:
 
 
 def _known_sorts() -> list[tuple[SortKey, ...]]:
-    """Every sort a repository declares at module level (dicts of sorts included)."""
+    """Every sort a module declares at module level in its repository or sorting module:
+    tuples of sort keys, dicts of them, and every value of a :class:`Sorting`."""
     found: dict[str, tuple[SortKey, ...]] = {}
     for info in pkgutil.iter_modules(haken.modules.__path__):
-        try:
-            module = importlib.import_module(f"haken.modules.{info.name}.repository")
-        except ModuleNotFoundError:
-            continue
-        for value in vars(module).values():
-            candidates = value.values() if isinstance(value, dict) else [value]
-            for sort in candidates:
-                if isinstance(sort, tuple) and sort and all(isinstance(k, SortKey) for k in sort):
-                    found["|".join(k.identity for k in sort)] = sort
+        for part in ("repository", "sorting"):
+            try:
+                module = importlib.import_module(f"haken.modules.{info.name}.{part}")
+            except ModuleNotFoundError:
+                continue
+            for value in vars(module).values():
+                if isinstance(value, Sorting):
+                    candidates: Any = [value.keys(v) for v in value.values]
+                else:
+                    candidates = value.values() if isinstance(value, dict) else [value]
+                for sort in candidates:
+                    if (
+                        isinstance(sort, tuple)
+                        and sort
+                        and all(isinstance(k, SortKey) for k in sort)
+                    ):
+                        found["|".join(k.identity for k in sort)] = sort
+    # Sorts a service builds inline (attendance ledger, periods…): any column of a model,
+    # either direction, alone or followed by the primary key as the tie-break.
+    for mapper in Base.registry.mappers:
+        primary = [getattr(mapper.class_, c.key) for c in mapper.primary_key if c.key]
+        for prop in mapper.column_attrs:
+            column = getattr(mapper.class_, prop.key)
+            for direction in ("asc", "desc"):
+                for sort in (
+                    (SortKey(column, direction),),
+                    (SortKey(column, direction), *(SortKey(k, direction) for k in primary)),
+                ):
+                    found.setdefault("|".join(k.identity for k in sort), sort)
     return list(found.values())
 
 
@@ -142,8 +170,13 @@ async def _prepare(app: Any, client: httpx.AsyncClient, make_user: Any, login: A
         await generate(connection, employees=60, today=TODAY)
     async with app.state.database.engine.connect() as connection:
         ids = {
-            name: (await connection.execute(select(column).limit(1))).scalar_one()
-            for name, column in PATH_IDS.items()
+            name: (
+                await connection.execute(
+                    select(column).group_by(column).order_by(func.count().desc(), column).limit(1)
+                )
+            ).scalar_one_or_none()
+            or (await connection.execute(select(fallback).order_by(fallback).limit(1))).scalar_one()
+            for name, (column, fallback) in PATH_IDS.items()
         }
         worker = (await connection.execute(select(Assignment.employee_id).limit(1))).scalar_one()
         required = {
@@ -200,7 +233,10 @@ async def _prepare(app: Any, client: httpx.AsyncClient, make_user: Any, login: A
                 lists.sorts[route.path] = lists.sorts[api_path]
                 break
     assert len(lists.real) >= 15, sorted(lists.real)  # enough real cursors to cross over
-    assert len(lists.sorts) >= 20, sorted({r.path for r in lists} - set(lists.sorts))
+    missing = {r.path: ("no sort" if r.path in lists.real else "no cursor") for r in lists}
+    assert len(lists.sorts) >= 20, sorted(
+        set(missing.items()) - {(p, missing[p]) for p in lists.sorts}
+    )
     return lists
 
 

@@ -65,7 +65,7 @@ def _sample(name: str, **labels: str) -> float:
 
 
 async def _row(app: Any, key: str) -> job_records.JobRun | None:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         return await job_records.get(session, key)
 
 
@@ -87,7 +87,7 @@ def queue(app: Any, client: Any) -> JobQueue:
 
 
 async def test_enqueued_job_runs_only_after_commit(app: Any, queue: JobQueue) -> None:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         key = enqueue_job(session, record_job, value="committed")
         await asyncio.sleep(0.05)
         assert CALLS == []  # nothing sent before the commit
@@ -101,7 +101,7 @@ async def test_rolled_back_transaction_enqueues_nothing(app: Any, queue: JobQueu
     keys: list[str] = []
 
     async def failing_request() -> None:
-        async with session_scope(app.state.database) as session:
+        async with session_scope(app.state.database, write=True) as session:
             keys.append(enqueue_job(session, "tests.record", value="rolled-back"))
             raise ValueError("abort")
 
@@ -117,7 +117,7 @@ async def test_rolled_back_transaction_enqueues_nothing(app: Any, queue: JobQueu
 async def test_unknown_job_and_non_json_arguments_fail_in_the_caller(
     app: Any, queue: JobQueue
 ) -> None:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         with pytest.raises(KeyError):
             enqueue_job(session, "tests.nope")
         with pytest.raises(TypeError):
@@ -137,14 +137,14 @@ async def test_same_key_runs_once(app: Any, queue: JobQueue) -> None:
 
 async def test_running_key_with_live_lease_is_not_taken_twice(app: Any, queue: JobQueue) -> None:
     key = f"tests.record:{uuid.uuid4().hex}"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         claim = await job_records.claim(
             session, key=key, job="tests.record", arguments={}, request_id="r", lease_seconds=60
         )
     assert claim.claimed
     assert await queue.run("tests.record", key, {"value": "b"}) == "skipped"
     # An expired lease (the first worker died) is taken over.
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await session.execute(
             update(job_records.JobRun)
             .where(job_records.JobRun.key == key)
@@ -175,7 +175,7 @@ async def test_failing_job_retries_then_becomes_a_dead_letter(
     assert sleeps == [backoff, backoff * 2]
     assert _sample("haken_jobs_dead_lettered_total", job="tests.always_fails") == dead_before + 1
     assert _sample("haken_jobs_failures_total", job="tests.always_fails") == failures_before + 3
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         kept = await session.scalar(
             select(func.count())
             .select_from(AuditEntry)
@@ -209,7 +209,7 @@ async def test_nightly_purge_jobs_delete_only_what_expired(
     await login(user["email"])
     now = utcnow()
     retention = app.state.settings.audit_retention_days
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         # One of the two sign-ins expired yesterday; the other stays valid.
         first_session = await session.scalar(
             select(AuthSession.id).order_by(AuthSession.created_at).limit(1)
@@ -259,7 +259,7 @@ async def test_nightly_purge_jobs_delete_only_what_expired(
     assert identity_row.result["refresh_tokens"] >= 1
     assert identity_row.result["idempotency_keys"] == 0  # the nightly purge covers them
     assert audit_row.result == {"audit_log": 1, "retention_days": retention}
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         sessions_left = await session.scalar(select(func.count()).select_from(AuthSession))
         actions = set((await session.scalars(select(AuditEntry.action))).all())
     assert sessions_left == 1
@@ -302,10 +302,10 @@ async def test_redis_worker_consumes_and_drains_on_stop(
     stop = asyncio.Event()
     worker = asyncio.create_task(run_worker(settings, stop))
     try:
-        async with session_scope(producer_db) as session:
+        async with session_scope(producer_db, write=True) as session:
             quick = enqueue_job(session, record_job, value="via-redis")
         await _wait_for_status(app, quick, "succeeded")
-        async with session_scope(producer_db) as session:
+        async with session_scope(producer_db, write=True) as session:
             slow = enqueue_job(session, record_job, value="slow", pause=1.0)
         await _wait_for_status(app, slow, "running")
         stop.set()  # SIGTERM: the running job finishes before the worker returns

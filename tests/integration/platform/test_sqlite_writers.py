@@ -36,7 +36,7 @@ async def test_concurrent_read_then_write_units_queue_and_lose_nothing(tmp_path:
                 )
 
         await asyncio.gather(*(increment() for _ in range(4)))
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             assert await session.scalar(text("SELECT n FROM counter WHERE id = 1")) == 4
     finally:
         await database.dispose()
@@ -45,7 +45,7 @@ async def test_concurrent_read_then_write_units_queue_and_lose_nothing(tmp_path:
 async def test_wal_and_busy_timeout_are_set_on_every_connection(tmp_path: Path) -> None:
     database = await _setup(tmp_path)
     try:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             mode = await session.scalar(text("PRAGMA journal_mode"))
             timeout = await session.scalar(text("PRAGMA busy_timeout"))
             synchronous = await session.scalar(text("PRAGMA synchronous"))

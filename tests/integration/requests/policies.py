@@ -47,7 +47,7 @@ async def _people(http: httpx.AsyncClient, ctx: dict[str, Any]) -> dict[str, Any
             role=Role(role),
             **fields,
         )
-        async with session_scope(app.state.database) as session:
+        async with session_scope(app.state.database, write=True) as session:
             user = await identity_service.create_user(session, None, data)
             session.add_all(UserSite(user_id=user.id, site_id=s) for s in sites)
         return {"id": user.id, "email": user.email, "role": role}

@@ -86,7 +86,7 @@ async def test_a_refused_draw_rolls_the_decision_back(
     data = detail.json()["data"]
     assert data["state"] == "submitted" and data["version"] == request["version"]
     assert [e["action"] for e in data["events"]] == ["submit"]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         takings = await session.scalar(
             select(func.count())
             .select_from(LeaveTaking)
@@ -155,12 +155,12 @@ async def test_resignation_goes_site_then_admin_and_records_the_exit(
     not_theirs = await act(client, p["manager_headers"], step, "approve")
     assert not_theirs.status_code == 403
     assert not_theirs.json()["error"]["code"] == "REQUEST_NOT_YOUR_STEP"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         assert await requests_service.exits(session, [p["employee_id"]]) == {}
     final = await act(client, p["admin_headers"], step, "approve")
     assert final.status_code == 200, final.text
     assert final.json()["data"]["state"] == "approved"
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         facts = (await requests_service.exits(session, [p["employee_id"]]))[p["employee_id"]]
     assert facts.last_working_day == last_day and facts.move_out_due == last_day
     # The default cut-off is the month's end: the final pay period is the last day's month.
@@ -177,7 +177,7 @@ async def test_resignation_goes_site_then_admin_and_records_the_exit(
     # Withdrawn: the exit facts are gone for the other areas.
     withdrawn = await act(client, p["worker_headers"], final.json()["data"], "withdraw")
     assert withdrawn.status_code == 200, withdrawn.text
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         assert await requests_service.exits(session, [p["employee_id"]]) == {}
 
 
@@ -247,7 +247,7 @@ async def test_bad_payloads_are_refused_with_nothing_written(
         json={"payload": {"type": "other", "subject": "x"}},
     )
     assert staff.status_code == 404
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         assert await session.scalar(select(func.count()).select_from(Request)) == 0
 
 

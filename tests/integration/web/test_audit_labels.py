@@ -58,7 +58,7 @@ async def test_audit_rows_have_labels_in_both_languages(
     ctx["app"] = app
     response = await AUDIT_SCENARIOS[key](client, ctx)
     assert response.status_code < 300, response.text
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         rows = list((await session.scalars(select(AuditEntry))).all())
     assert rows
     assert _unlabelled(rows) == []

@@ -92,7 +92,7 @@ async def _setup(client: httpx.AsyncClient, app: Any, auth_headers: Any) -> dict
         json={"version": left["version"], "status": "left", "leave_date": "2025-03-31"},
     )
     assert done.status_code == 200, done.text
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await employees_service.set_current_placement(
             session, employee_id=maria["id"], client_id=north["client_id"], site_id=north["id"]
         )
@@ -202,7 +202,7 @@ async def test_page_query_count_is_exact_on_every_page(
         )
         for i in range(55)
     ]
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         for row in created:
             await employees_service.set_current_placement(
                 session, employee_id=row["id"], client_id=site["client_id"], site_id=site["id"]
@@ -224,7 +224,7 @@ async def test_csv_and_xlsx_exports_carry_the_screen_labels_and_neutralise_formu
     client: httpx.AsyncClient, app: Any, auth_headers: Any, make_user: Any, page_login: PageLogin
 ) -> None:
     rows = await _setup(client, app, auth_headers)
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         await employees_service.set_current_placement(
             session, employee_id=rows["hacker"]["id"], client_id=None, site_id=None
         )

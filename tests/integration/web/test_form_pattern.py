@@ -176,9 +176,14 @@ async def test_pay_above_the_bill_offers_the_override_with_a_reason_on_the_form(
 
     assert refused.status_code == 422
     assert AssignmentNegativeMarginError.message_ja in refused.text
+    # The field name shows only on the control, its label and the summary's link to it.
     assert "allow_" not in refused.text.replace('name="allow_negative_margin"', "").replace(
         'id="f-allow_negative_margin"', ""
-    ).replace('for="f-allow_negative_margin"', "")
+    ).replace('for="f-allow_negative_margin"', "").replace('href="#f-allow_negative_margin"', "")
+    # The summary's "save despite the warning" link jumps to the tick box itself.
+    target = re.search(r'<a href="#([^"]+)">警告を承知で保存する</a>', refused.text)
+    assert target
+    assert re.search(rf'<input id="{target.group(1)}" type="checkbox" name="allow_', refused.text)
     # Both amounts are marked and point at the message above the form.
     assert _invalid(refused.text, "hourly_pay") and _invalid(refused.text, "hourly_bill")
     assert re.search(r'id="f-hourly_pay"[^>]*aria-describedby="[^"]*form-errors', refused.text)

@@ -32,7 +32,7 @@ TEXT_INPUT = re.compile(r'name="([a-z_0-9-]+)" type="(?:text|date|email|number)"
 
 
 async def _audit(app: Any, entity_type: str, entity_id: int, action: str) -> list[AuditEntry]:
-    async with session_scope(app.state.database) as session:
+    async with session_scope(app.state.database, write=True) as session:
         statement = (
             select(AuditEntry)
             .where(

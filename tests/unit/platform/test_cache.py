@@ -323,7 +323,7 @@ async def test_invalidation_runs_after_the_commit_not_before(
     read = make_reader(calls)
     await read(1)
     calls.names[1] = "after"
-    async with session_scope(database) as session:
+    async with session_scope(database, write=True) as session:
         cache_tags.invalidate_after_commit(session, "item:1")
         assert cache_tags.pending(session) == {"item:1"}
         # Another request (no pending writes) still sees the committed state.
@@ -338,7 +338,7 @@ async def test_invalidation_is_dropped_on_rollback(cache: HakenCache, database: 
     calls.names[1] = "never committed"
 
     async def failing_unit_of_work() -> None:
-        async with session_scope(database) as session:
+        async with session_scope(database, write=True) as session:
             cache_tags.invalidate_after_commit(session, "item:1")
             raise RuntimeError("the use case failed")
 
@@ -357,7 +357,7 @@ async def test_reads_inside_a_writing_transaction_bypass_the_cache(
         return Item(id=thing_id, name="x")
 
     calls = Calls()
-    async with session_scope(database) as session:
+    async with session_scope(database, write=True) as session:
         await read_thing(session, 1)
         await read_thing(session, 1)
         assert calls.count == 1  # read-only so far: cached
@@ -366,7 +366,7 @@ async def test_reads_inside_a_writing_transaction_bypass_the_cache(
         await read_thing(session, 1)
         await read_thing(session, 1)
         assert calls.count == 3  # uncommitted data is never cached nor served from cache
-    async with session_scope(database) as session:
+    async with session_scope(database, write=True) as session:
         await read_thing(session, 1)
     assert calls.count == 3  # a fresh unit of work uses the cache again
 

@@ -6,12 +6,14 @@ from fastapi import FastAPI
 
 from haken.modules.registry import Module
 from haken.modules.requests.endpoints import router
+from haken.modules.requests.labels import register_labels
 from haken.modules.requests.service import requests_service
 
 
 def install(app: FastAPI) -> None:
     requests_service.configure(payroll_cutoff_day=app.state.settings.payroll_cutoff_day)
     app.include_router(router)
+    register_labels()
 
 
 module = Module(name="requests", install=install)
