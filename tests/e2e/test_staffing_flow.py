@@ -135,7 +135,7 @@ def test_recruit_hire_place_house_and_trace(new_context: ContextFactory) -> None
     # The worker's record is picked by searching the name (no internal id typed).
     admin.locator("#f-employee_q").fill("Pereira")
     admin.locator(f"#pick-employee_id-{employee_id}").check()
-    _submit(admin, "/admin/users")
+    admin.get_by_role("button", name="ユーザーを作成").click()
     expect(admin.locator("h1")).to_have_text(worker.email)
 
     # The worker sees their own records, on a phone, and nobody else's.
