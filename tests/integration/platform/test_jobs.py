@@ -22,11 +22,13 @@ from tests.conftest import REDIS_URL, make_settings, require_service
 pytestmark = pytest.mark.integration
 
 CALLS: list[dict[str, Any]] = []
+STARTED: list[str] = []  # values whose job body has begun, before any pause
 FLAKY: dict[str, int] = {}
 
 
 @job("tests.record")
 async def record_job(ctx: JobContext, *, value: str, pause: float = 0.0) -> dict[str, Any]:
+    STARTED.append(value)
     if pause:
         await asyncio.sleep(pause)
     CALLS.append({"value": value, "key": ctx.key, "request_id": ctx.request_id})
@@ -82,6 +84,7 @@ async def _wait_for_status(app: Any, key: str, status: str, seconds: float = 10.
 @pytest.fixture
 def queue(app: Any, client: Any) -> JobQueue:
     CALLS.clear()
+    STARTED.clear()
     q: JobQueue = app.state.jobs.queue
     return q
 
@@ -286,6 +289,7 @@ async def test_redis_worker_consumes_and_drains_on_stop(
 ) -> None:
     require_service(REDIS_URL, "Redis", "HAKEN_TEST_REDIS_URL")
     CALLS.clear()
+    STARTED.clear()
     queue_name = f"haken:test-jobs:{uuid.uuid4().hex}"
     settings = make_settings(
         database_url,
@@ -307,7 +311,12 @@ async def test_redis_worker_consumes_and_drains_on_stop(
         await _wait_for_status(app, quick, "succeeded")
         async with session_scope(producer_db, write=True) as session:
             slow = enqueue_job(session, record_job, value="slow", pause=1.0)
-        await _wait_for_status(app, slow, "running")
+        # The job body signals its start itself: on SQLite the running job holds the
+        # writer lock, so polling its row for "running" can only ever see it finished.
+        deadline = asyncio.get_running_loop().time() + 10
+        while "slow" not in STARTED:
+            assert asyncio.get_running_loop().time() < deadline, "slow job never started"
+            await asyncio.sleep(0.02)
         stop.set()  # SIGTERM: the running job finishes before the worker returns
         await asyncio.wait_for(worker, timeout=15)
         row = await _row(app, slow)
