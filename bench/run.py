@@ -110,9 +110,16 @@ def prepare_database(
         base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("HAKEN_TEST_DATABASE_URL")
         if not base:
             raise SystemExit("DB=postgres needs BENCH_DATABASE_URL or HAKEN_TEST_DATABASE_URL")
+        # BENCH_DATABASE_NAME: a database of one's own when several people bench at once.
+        database_name = os.environ.get("BENCH_DATABASE_NAME", database_name)
         url = base.rpartition("/")[0] + "/" + database_name
-        asyncio.run(_recreate_postgres(url))
         env["HAKEN_DATABASE_URL"] = url
+        if os.environ.get("BENCH_REUSE_DATABASE"):
+            # The previous run's seeded database (and its bench user), as it is: for a
+            # before/after pair on the same rows, or while the demo seed is broken.
+            haken(["db", "upgrade"], env)
+            return env, 0.0
+        asyncio.run(_recreate_postgres(url))
     haken(["db", "upgrade"], env)
     started = time.perf_counter()
     haken(["demo", "seed", "--employees", str(employees or SIZES[size])], env)
@@ -310,7 +317,9 @@ def run_reads(
         results["floor_vs_bare"] = round(floor.median["rps"] / bare.median["rps"], 3)
         print(f"floor haken_health: {floor.median['rps']} rps = {results['floor_vs_bare']} x bare")
     for scenario in scenarios:
-        if scenario is not headline:
+        if options.headline_only and not scenario.cold:
+            continue
+        if scenario is not headline and not options.headline_only:
             result = measure(
                 scenario.name,
                 server.url + scenario.path,
@@ -724,6 +733,12 @@ def main() -> None:
     parser.add_argument(
         "--tag", default="", help="--parts writes alone: results/writes-<db>[-<tag>].json"
     )
+    parser.add_argument(
+        "--headline-only",
+        action="store_true",
+        help="reads: the headline pair, the floor and the cold lists only "
+        "(results/edge-<size>-<db>[-<tag>].json)",
+    )
     options = parser.parse_args()
     parts = {p.strip() for p in options.parts.split(",") if p.strip()}
     if not parts <= set(PARTS):
@@ -785,6 +800,9 @@ def main() -> None:
     results["section_seconds"] = sections
     if parts == {"peer"}:
         path = write_results(f"peer-{options.db}.json", results)
+    elif options.headline_only:
+        suffix = f"-{options.tag}" if options.tag else ""
+        path = write_results(f"edge-{options.size}-{options.db}{suffix}.json", results)
     elif parts == {"writes"}:
         suffix = f"-{options.tag}" if options.tag else ""
         path = write_results(f"writes-{options.db}{suffix}.json", results)

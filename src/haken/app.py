@@ -14,6 +14,7 @@ from haken.modules.catalog import MODULES
 from haken.platform import health, observability
 from haken.platform.cache import HakenCache
 from haken.platform.db import Database
+from haken.platform.edge import EdgeCacheMiddleware
 from haken.platform.handlers import install_error_handlers
 from haken.platform.jobs import AppJobs
 from haken.platform.logging import configure_logging, get_logger
@@ -124,6 +125,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(DuplicateJsonKeyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Opted-in API reads from stored bytes, after the access check and the rate limit
+    # (platform/edge.py); inside the headers, metrics and request-context middlewares.
+    app.add_middleware(EdgeCacheMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=CONTENT_SECURITY_POLICY)
     app.add_middleware(MetricsMiddleware)

@@ -204,8 +204,11 @@ def demo_seed(
 ) -> None:
     """Create demo data; prints the one-time admin password when it creates the admin."""
     from haken.modules.demo import seed
+    from haken.platform.pagination import configure_cursor_key
 
     settings = get_settings()
+    # Seeding pages through lists (leave overview): their cursors are signed.
+    configure_cursor_key(settings.resolved_secret_key)
     result = asyncio.run(seed.run(settings, employees=employees, if_empty=if_empty))
     if result.skipped:
         console.print("demo data present; nothing seeded")

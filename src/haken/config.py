@@ -121,6 +121,30 @@ class Settings(BaseSettings):
     leave_hourly_cap_days: int = Field(default=0, ge=0, le=5)
     leave_pay_method: Literal["ordinary", "average", "standard_daily"] = "ordinary"
     leave_risk_window_days: int = Field(default=90, ge=1, le=366)
+    # Payroll (docs/operations.md): the 協会けんぽ branch of the agency's establishment (JIS
+    # prefecture code), the withholding method (月額表 or 電算機特例), whether a 賃金控除協定
+    # allows deducting rent and utilities of agency housing, and the run's batch size.
+    payroll_prefecture: str = Field(default="13", pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    payroll_withholding_method: Literal["table", "computer"] = "table"
+    payroll_deduction_agreement: bool = False
+    payroll_batch_size: int = Field(default=200, ge=1, le=2000)
+    # Billing (docs/billing.md): the agency's 適格請求書発行事業者登録番号 (T + 13 digits;
+    # required to issue), whether it is a corporation's (check digit of the 法人番号), the
+    # rounding of the consumption tax per invoice and rate, and the name on invoices.
+    billing_registration_number: str = ""
+    billing_agency_corporation: bool = True
+    billing_tax_rounding: Literal["down", "half_up", "up"] = "down"
+    billing_agency_name: str = ""
+    # The salary transfer file (payroll/transfer.py, 全銀 総合振込 種別11): the 振込依頼人コード
+    # the agency's bank gave it (10 digits), its name in kana, and the account salaries are paid
+    # from (bank and branch codes; their names come from zengin-code). Empty: no file.
+    transfer_requester_code: str = Field(default="", pattern=r"^(\d{10})?$")
+    transfer_requester_name: str = ""
+    transfer_bank_code: str = Field(default="", pattern=r"^(\d{4})?$")
+    transfer_branch_code: str = Field(default="", pattern=r"^(\d{3})?$")
+    transfer_account_type: Literal["ordinary", "current", "other"] = "ordinary"
+    transfer_account_number: str = Field(default="", pattern=r"^(\d{1,7})?$")
+    transfer_newline: bool = True  # CRLF after each 120-byte record (most banks' upload)
 
     @field_validator("employee_number_pattern")
     @classmethod

@@ -6,6 +6,7 @@ from haken.modules.admin.module import module as admin
 from haken.modules.assignments.module import module as assignments
 from haken.modules.attendance.module import module as attendance
 from haken.modules.audit.module import module as audit
+from haken.modules.billing.module import module as billing
 from haken.modules.candidates.module import module as candidates
 from haken.modules.clients.module import module as clients
 from haken.modules.employees.module import module as employees
@@ -14,6 +15,7 @@ from haken.modules.identity.module import module as identity
 from haken.modules.leave.module import module as leave
 from haken.modules.minimum_wages.module import module as minimum_wages
 from haken.modules.notifications.module import module as notifications
+from haken.modules.payroll.module import module as payroll
 from haken.modules.registry import Module
 from haken.modules.requests.module import module as requests
 
@@ -29,6 +31,8 @@ MODULES: list[Module] = [
     assignments,
     attendance,
     leave,
+    payroll,
     notifications,
     requests,
+    billing,
 ]

@@ -79,6 +79,9 @@ KEY_VERSION = "v1"
 PREFIX = f"{KEY_ROOT}:{KEY_VERSION}:"
 TAG_PREFIX = PREFIX + "_tag:"
 LOCK_PREFIX = PREFIX + "_lock:"
+# Carried by every edge response (platform/edge.py): clearing the cache or deleting by
+# pattern bumps it, so stored responses go with the entries they were built from.
+EDGE_TAG = "cache:edge"
 
 # --- strategies ------------------------------------------------------------------
 
@@ -298,6 +301,11 @@ def _area_of(module: str) -> str:
 _DEFAULT: Any = object()
 _UNDECODED: Any = object()  # a cache fill's value is only in its payload bytes
 _BYPASS: ContextVar[bool] = ContextVar("haken_cache_bypass", default=False)
+
+
+def bypassed() -> bool:
+    """Whether this context reads straight from the source (:func:`cache_bypass`)."""
+    return _BYPASS.get()
 
 
 @contextlib.contextmanager
@@ -628,6 +636,12 @@ class CacheStats:
         metrics.cache_read_duration_seconds.labels(*labels, "hit" if hit else "miss").observe(
             ms / 1000
         )
+
+    def record_edge_hit(self, spec: CachedSpec) -> None:
+        """A response of ``spec``'s read answered from the edge (platform/edge.py): a hit,
+        without a latency sample (the edge does not time itself, to stay cheap)."""
+        self._counts(spec).hits += 1
+        metrics.cache_hits_total.labels(spec.strategy.name, spec.namespace).inc()
 
     def record_error(self, spec: CachedSpec | None, kind: str) -> None:
         self.backend_errors += 1
@@ -988,21 +1002,39 @@ class HakenCache:
         async def read(backend: Backend) -> tuple[bytes | None, tuple[bytes, ...] | None]:
             tag_keys = [TAG_PREFIX + t for t in tags]
             values = await backend.get_many(key, *tag_keys)
-            raw, tokens = values[0], list(values[1:])
-            missing = [i for i, token in enumerate(tokens) if token is None]
-            for index in missing:
-                await backend.set(tag_keys[index], _fresh_token(), TAG_TTL_SECONDS, False)
-            if missing:
-                again = await backend.get_many(*(tag_keys[i] for i in missing))
-                for index, token in zip(missing, again, strict=True):
-                    tokens[index] = token
-            pinned = tuple(t for t in tokens if isinstance(t, bytes))
-            if len(pinned) != len(tokens):
-                return raw, None  # a tag could not be pinned (evicted at once): do not store
-            return raw, pinned
+            return values[0], await self._pin(backend, tag_keys, list(values[1:]))
 
         raw, tokens = await self._call("read", read)
         return raw, tokens, self.epoch
+
+    @staticmethod
+    async def _pin(
+        backend: Backend, tag_keys: Sequence[str], tokens: list[Any]
+    ) -> tuple[bytes, ...] | None:
+        """The tokens, with a fresh one set for every missing tag; None when one cannot be
+        pinned (evicted at once): then nothing may be stored under them."""
+        missing = [i for i, token in enumerate(tokens) if token is None]
+        for index in missing:
+            await backend.set(tag_keys[index], _fresh_token(), TAG_TTL_SECONDS, False)
+        if missing:
+            again = await backend.get_many(*(tag_keys[i] for i in missing))
+            for index, token in zip(missing, again, strict=True):
+                tokens[index] = token
+        pinned = tuple(t for t in tokens if isinstance(t, bytes))
+        return pinned if len(pinned) == len(tokens) else None
+
+    async def tag_tokens(self, tags: Sequence[str]) -> tuple[bytes, ...] | None:
+        """The current tokens of ``tags`` in one call (the edge cache's validity check);
+        None when Redis was slow this once or a tag could not be pinned."""
+        tag_keys = [TAG_PREFIX + t for t in tags]
+
+        async def read(backend: Backend) -> tuple[bytes, ...] | None:
+            return await self._pin(backend, tag_keys, list(await backend.get_many(*tag_keys)))
+
+        try:
+            return await self._call("read", read)
+        except _Transient:
+            return None
 
     @staticmethod
     def _unpack(raw: Any, tokens: tuple[bytes, ...] | None) -> bytes | None:
@@ -1205,10 +1237,14 @@ class HakenCache:
     async def _delete_pattern(self, backend: Backend, pattern: str) -> int:
         full = PREFIX + pattern
         # cashews' memory scan treats the pattern as a regex: filter it exactly again.
-        return await self._delete_matching(backend, full, full)
+        deleted = await self._delete_matching(backend, full, full)
+        await self._write_tags(backend, [EDGE_TAG])  # stored responses may hold those entries
+        return deleted
 
     async def _clear_backend(self, backend: Backend) -> int:
-        return await self._delete_matching(backend, PREFIX + "*", None)
+        deleted = await self._delete_matching(backend, PREFIX + "*", None)
+        await self._write_tags(backend, [EDGE_TAG])
+        return deleted
 
     async def invalidate_pattern(self, pattern: str) -> int:
         """Delete haken's entries whose key (after ``haken:v1:``) matches the glob ``pattern``."""
@@ -1287,6 +1323,7 @@ async def get_cache(request: Request) -> HakenCache:
 
 
 __all__ = [
+    "EDGE_TAG",
     "PATTERN_RE",
     "STRATEGIES",
     "CacheTags",
@@ -1294,6 +1331,7 @@ __all__ = [
     "HakenCache",
     "Strategy",
     "active_cache",
+    "bypassed",
     "cache_bypass",
     "cache_tags",
     "cached",

@@ -5,8 +5,10 @@ every area lives here once:
 
 - :class:`Repository` — the session, ``add``/``flush``, one page of a list (keyset; with
   ``count`` the total rides in the same statement as a scalar subquery, so a counted page
-  costs no extra round trip), and ``delete_if_unreferenced`` (the database's foreign keys
-  decide, in a savepoint) for areas that archive what is still referenced;
+  costs no extra round trip; ``item``/``counted`` for rows with joined names or rates),
+  ``names_by_id`` (records' human names in one statement: the audit log), and
+  ``delete_if_unreferenced`` (the database's foreign keys decide, in a savepoint) for areas
+  that archive what is still referenced;
 - :class:`ModelRepository` — one model's ``get`` by id, and the scoped reads:
   the subclass states its row scope once in :meth:`ModelRepository.readable_statement`;
   ``readable`` and ``readable_or_404`` use it (a row outside the scope is not found,
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, delete, func, select
@@ -72,15 +74,30 @@ class Repository:
         await self.session.flush()
 
     async def page(
-        self, statement: Select[Any], keys: Sequence[SortKey], request: PageRequest
+        self,
+        statement: Select[Any],
+        keys: Sequence[SortKey],
+        request: PageRequest,
+        *,
+        item: Callable[[Any], Any] | None = None,
+        counted: Select[Any] | None = None,
     ) -> PageResult[Any]:
         """One statement per page: keyset after the cursor, one extra row for ``has_more``,
         and with ``count`` the total of ``statement`` as a scalar subquery of the same query.
-        Only a counted request past the last row needs a second statement."""
+        Only a counted request past the last row needs a second statement.
+
+        ``item`` turns a result row into the page's item where the statement selects more
+        than the one entity (names or a rate joined to it; the item must still answer the
+        sort keys' attributes, which key the cursor); the default is the row's first
+        entity. ``counted`` counts the same rows more cheaply (without joins that never
+        add or drop one); the default counts ``statement`` itself."""
         paged = apply_keyset(statement, keys, request)
+        make = item if item is not None else (lambda row: row[0])
         if not request.count:
-            return build_page((await self.session.scalars(paged)).all(), keys, request)
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+            rows = (await self.session.execute(paged)).all()
+            return build_page([make(row) for row in rows], keys, request)
+        if counted is None:
+            counted = select(func.count()).select_from(statement.order_by(None).subquery())
         result = (await self.session.execute(paged.add_columns(counted.scalar_subquery()))).all()
         if result:
             total = int(result[0][-1])
@@ -88,7 +105,22 @@ class Repository:
             total = 0
         else:  # past the last row: the total needs its own query
             total = int(await self.session.scalar(counted) or 0)
-        return build_page([row[0] for row in result], keys, request, total)
+        return build_page([make(row) for row in result], keys, request, total)
+
+    async def names_by_id(self, model: Any, ids: Sequence[int], *columns: Any) -> dict[int, str]:
+        """``{id: name}`` of the rows of ``model`` among ``ids`` in one statement, unscoped:
+        the first non-empty of ``columns`` (kanji before kana, a display name before the
+        e-mail address). The audit log names a page's records with it, one type at a time."""
+        wanted = sorted({int(i) for i in ids})
+        if not wanted:
+            return {}
+        statement = select(model.id, *columns).where(model.id.in_(wanted))
+        found: dict[int, str] = {}
+        for row in (await self.session.execute(statement)).all():
+            name = next((str(value) for value in row[1:] if value), None)
+            if name is not None:
+                found[int(row[0])] = name
+        return found
 
     async def delete_if_unreferenced(self, model: Any, row_id: int) -> bool:
         """Delete the row unless a foreign key anywhere still points at it.

@@ -15,8 +15,9 @@ A list page declares, once:
 ``query()`` template global: the pager, the sort headers and the export links all keep the
 filters (``macros/lists.html``: ``pager``, ``sort_header``, ``count``, ``exports``).
 
-Exports (:func:`csv_response`, :func:`xlsx_response`) write the filtered rows of every
-page, walking the keyset pages (:func:`walk_pages`), in constant memory: CSV is streamed
+Exports (:func:`export_response`, over :func:`csv_response` and :func:`xlsx_response`)
+write the filtered rows of every page, walking the keyset pages (:func:`walk_pages`) in a
+session of their own, in constant memory: CSV is streamed
 as it is produced; Excel is an openpyxl write-only workbook written to a temporary file,
 then sent from it (an .xlsx is a zip, whose directory is written last). Every text cell
 goes through ``platform.exports.neutralise_cell`` (formula injection).
@@ -33,13 +34,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
-from starlette.responses import FileResponse, StreamingResponse
+from starlette.responses import FileResponse, Response, StreamingResponse
 
+from haken.platform.db import Database, session_scope
 from haken.platform.exports import neutralise_cell
 from haken.platform.pagination import MAX_LIMIT, PageRequest, PageResult
 from haken.platform.sorting import Sorting
@@ -245,3 +248,42 @@ async def xlsx_response(
         headers={"Cache-Control": "no-store"},
         background=BackgroundTask(os.unlink, path),
     )
+
+
+async def export_response(
+    file_format: str,
+    *,
+    database: Database,
+    columns: Sequence[Column[T]],
+    fetch: Callable[[AsyncSession, PageRequest], Awaitable[PageResult[R]]],
+    stem: str,
+    today: dt.date,
+    sheet_title: str,
+    rows: Callable[[AsyncSession, PageResult[R]], Awaitable[Iterable[T]]] | None = None,
+) -> Response:
+    """A list page's export route in one call: every filtered row as ``csv`` or ``xlsx``.
+
+    ``fetch(session, page)`` is the area's list query (the same service call as the
+    screen, with the state's filters and sort); it runs page by page in a session of its
+    own, opened when the body is produced (the request's session has committed the audit
+    row by then). ``rows(session, page)`` turns a page into the columns' rows when they
+    are not the page's items (names or labels read per page); ``columns`` give the header
+    row (the screen's labels) and the cells; the file is ``{stem}-{today}.{format}``.
+    """
+
+    async def chunks() -> AsyncIterator[Iterable[T]]:
+        async with session_scope(database) as session:
+
+            async def page_of(request: PageRequest) -> PageResult[R]:
+                return await fetch(session, request)
+
+            async for page in walk_pages(page_of):
+                if rows is None:
+                    yield cast(list[T], list(page.items))
+                else:
+                    yield list(await rows(session, page))
+
+    filename = export_filename(stem, file_format, today)
+    if file_format == "csv":
+        return csv_response(columns, chunks(), filename)
+    return await xlsx_response(columns, chunks(), filename, sheet_title=sheet_title)

@@ -13,7 +13,7 @@ the same message ids as the area's forms), so a new module adds its labels in on
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,10 @@ class RecordLabels:
     ``href`` is the record's page with ``{id}`` for the audited id, None when it has none;
     ``proper_names`` name keys that are codes of proper nouns (not translated);
     ``values`` turn a field's stored code into its label in the UI language (the labels of
-    the form's select: a role, a language, an enum member), or None to show it as it is.
+    the form's select: a role, a language, an enum member), or None to show it as it is;
+    ``names`` reads the records' human names (company, person, contract number) by id, in
+    one query for all the ids it is given (the area's service); the audit log calls it
+    once per record type on a page.
     """
 
     label: str
@@ -91,9 +94,11 @@ class RecordLabels:
     # Keys named by a proper noun, shown as they are in every language (prefecture codes).
     proper_names: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, ValueLabeller] = field(default_factory=dict)
+    names: NameReader | None = None
 
 
 ValueLabeller = Callable[[str], str | None]
+NameReader = Callable[[AsyncSession, Sequence[int]], Awaitable[Mapping[int, str]]]
 
 
 def enum_labeller(labels: Mapping[Any, str]) -> ValueLabeller:

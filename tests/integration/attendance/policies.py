@@ -27,6 +27,64 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/attendance/agreements"): C,
     ("GET", "/api/attendance/sites/{site_id}/settings"): M,
     ("PUT", "/api/attendance/sites/{site_id}/settings"): C,
+    ("GET", "/api/attendance/imports/mappings"): C,
+    ("GET", "/api/attendance/imports/mappings/{client_id}"): C,
+    ("PUT", "/api/attendance/imports/mappings/{client_id}"): C,
+    ("POST", "/api/attendance/imports"): C,
+    ("GET", "/api/attendance/imports/{import_id}"): C,
+    ("POST", "/api/attendance/imports/{import_id}/commit"): C,
+}
+
+PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/attendance"): C,
+    ("GET", "/attendance/sites/{site_id}"): C,
+    ("GET", "/attendance/sites/{site_id}/cells/{assignment_id}/{day}"): C,
+    ("POST", "/attendance/sites/{site_id}/cells/{assignment_id}/{day}"): C,
+    ("POST", "/attendance/timecards/{timecard_id}/submit"): A,
+    ("GET", "/attendance/approvals"): M,
+    ("POST", "/attendance/timecards/{timecard_id}/approve"): M,
+    ("POST", "/attendance/timecards/{timecard_id}/reject"): M,
+    ("GET", "/attendance/employees/{employee_id}/months/{month}"): M,
+    ("GET", "/attendance/periods"): C,
+    ("GET", "/attendance/periods/close"): AD,
+    ("POST", "/attendance/periods/close"): AD,
+    ("GET", "/attendance/periods/{period_id}/reopen"): AD,
+    ("POST", "/attendance/periods/{period_id}/reopen"): AD,
+    ("GET", "/me/timecards"): A,
+    ("POST", "/me/timecards"): A,
+    ("GET", "/attendance/imports"): C,
+    ("POST", "/attendance/imports"): C,
+    ("POST", "/attendance/imports/mapping"): C,
+    ("GET", "/attendance/imports/{import_id}"): C,
+    ("POST", "/attendance/imports/{import_id}/commit"): C,
+}
+
+# Page writes and the API route doing the same (the cache-freshness walk,
+# tests/integration/cache/test_write_freshness.py). The cell's POST creates a card, or (with
+# its id and version) edits it like PATCH /api/attendance/timecards/{timecard_id}.
+PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
+    ("POST", "/attendance/sites/{site_id}/cells/{assignment_id}/{day}"): (
+        "POST",
+        "/api/attendance/timecards",
+    ),
+    ("POST", "/attendance/timecards/{timecard_id}/submit"): (
+        "POST",
+        "/api/attendance/timecards/{timecard_id}/submit",
+    ),
+    ("POST", "/attendance/timecards/{timecard_id}/approve"): (
+        "POST",
+        "/api/attendance/timecards/{timecard_id}/approve",
+    ),
+    ("POST", "/attendance/timecards/{timecard_id}/reject"): (
+        "POST",
+        "/api/attendance/timecards/{timecard_id}/reject",
+    ),
+    ("POST", "/attendance/periods/close"): ("POST", "/api/attendance/periods/close"),
+    ("POST", "/attendance/periods/{period_id}/reopen"): (
+        "POST",
+        "/api/attendance/periods/{period_id}/reopen",
+    ),
+    ("POST", "/me/timecards"): ("POST", "/api/attendance/timecards"),
 }
 
 
@@ -112,6 +170,41 @@ async def site_settings(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.R
     )
 
 
+_MAPPING = {"columns": {"employee": "A", "date": "B", "start": "C", "end": "D"}}
+
+
+async def import_mapping(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    placed = await placement(http, ctx["admin_headers"])
+    ctx["placed"] = placed
+    return await http.put(
+        f"/api/attendance/imports/mappings/{placed['client_id']}",
+        headers=ctx["admin_headers"],
+        json=_MAPPING,
+    )
+
+
+async def import_upload(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    mapped = await import_mapping(http, ctx)
+    assert mapped.status_code == 200, mapped.text
+    placed = ctx["placed"]
+    content = f"no,day,in,out\r\n{placed['employee']['employee_number']},2026-04-06,8:00,17:00\r\n"
+    return await http.post(
+        "/api/attendance/imports",
+        headers=ctx["admin_headers"],
+        data={"client_id": str(placed["client_id"])},
+        files={"file": ("t.csv", content.encode(), "text/csv")},
+    )
+
+
+async def import_commit(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    uploaded = await import_upload(http, ctx)
+    assert uploaded.status_code == 200, uploaded.text
+    return await http.post(
+        f"/api/attendance/imports/{uploaded.json()['data']['id']}/commit",
+        headers=ctx["admin_headers"],
+    )
+
+
 AUDIT: dict[tuple[str, str], Any] = {
     ("POST", "/api/attendance/timecards"): create,
     ("PATCH", "/api/attendance/timecards/{timecard_id}"): update,
@@ -122,6 +215,9 @@ AUDIT: dict[tuple[str, str], Any] = {
     ("POST", "/api/attendance/periods/{period_id}/reopen"): reopen,
     ("POST", "/api/attendance/agreements"): agreement,
     ("PUT", "/api/attendance/sites/{site_id}/settings"): site_settings,
+    ("PUT", "/api/attendance/imports/mappings/{client_id}"): import_mapping,
+    ("POST", "/api/attendance/imports"): import_upload,
+    ("POST", "/api/attendance/imports/{import_id}/commit"): import_commit,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/attendance/timecards"): [("timecard", "create")],
@@ -133,8 +229,19 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/attendance/periods/{period_id}/reopen"): [("attendance_period", "reopen")],
     ("POST", "/api/attendance/agreements"): [("overtime_agreement", "create")],
     ("PUT", "/api/attendance/sites/{site_id}/settings"): [("attendance_site", "update")],
+    ("PUT", "/api/attendance/imports/mappings/{client_id}"): [("timesheet_mapping", "create")],
+    ("POST", "/api/attendance/imports"): [("timesheet_import", "upload")],
+    ("POST", "/api/attendance/imports/{import_id}/commit"): [("timesheet_import", "commit")],
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/attendance/premiums"): "a calculation over the cards sent; nothing stored",
 }
-__all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "NOT_AUDITED", "approved"]
+__all__ = [
+    "ACCESS",
+    "AUDIT",
+    "EXPECTED_AUDIT",
+    "NOT_AUDITED",
+    "PAGES",
+    "PAGE_WRITE_TWINS",
+    "approved",
+]

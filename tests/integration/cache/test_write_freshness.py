@@ -23,12 +23,15 @@ from haken.platform.cache import cache_tags, cached_areas
 from haken.platform.context import request_id
 from haken.platform.db import Base
 from haken.platform.routes import RouteInfo, iter_routes
+from tests.integration.attendance import policies as attendance_policies
 from tests.integration.cache.freshness import (
     SCENARIOS,
     FreshnessContext,
     covered_routes,
     load_scenarios,
 )
+from tests.integration.payroll import policies as payroll_policies
+from tests.integration.requests import policies as requests_policies
 from tests.integration.test_policies import AUDIT_SCENARIOS, NOT_AUDITED, audit_context
 
 load_scenarios()
@@ -135,6 +138,9 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     ),
     ("POST", "/minimum-wages"): ("POST", "/api/minimum-wages"),
     ("POST", "/minimum-wages/{fiscal_year}/delete"): ("DELETE", "/api/minimum-wages/{fiscal_year}"),
+    **requests_policies.PAGE_WRITE_TWINS,
+    **payroll_policies.PAGE_WRITE_TWINS,
+    **attendance_policies.PAGE_WRITE_TWINS,
 }
 
 

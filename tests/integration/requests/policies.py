@@ -31,6 +31,43 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/notifications/read-all"): A,
 }
 
+PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/me/requests"): A,
+    ("GET", "/me/requests/new/{kind}"): A,
+    ("POST", "/me/requests/new/{kind}"): A,
+    ("GET", "/me/requests/{request_id}"): A,
+    ("GET", "/me/requests/{request_id}/cancel"): A,
+    ("POST", "/me/requests/{request_id}/cancel"): A,
+    ("GET", "/me/requests/{request_id}/withdraw"): A,
+    ("POST", "/me/requests/{request_id}/withdraw"): A,
+    ("GET", "/requests"): M,
+    ("GET", "/requests/{request_id}"): M,
+    ("POST", "/requests/{request_id}/approve"): M,
+    ("POST", "/requests/{request_id}/reject"): M,
+    ("POST", "/requests/{request_id}/comments"): M,
+    ("GET", "/inbox"): A,
+    ("GET", "/inbox/badge"): A,
+    ("POST", "/inbox/{notification_id}/read"): A,
+    ("POST", "/inbox/read-all"): A,
+}
+# The page writes and the API route whose service method each calls (the freshness walk).
+PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str]] = {
+    ("POST", "/me/requests/new/{kind}"): ("POST", "/api/requests"),
+    ("POST", "/me/requests/{request_id}/cancel"): ("POST", "/api/requests/{request_id}/cancel"),
+    ("POST", "/me/requests/{request_id}/withdraw"): (
+        "POST",
+        "/api/requests/{request_id}/withdraw",
+    ),
+    ("POST", "/requests/{request_id}/approve"): ("POST", "/api/requests/{request_id}/approve"),
+    ("POST", "/requests/{request_id}/reject"): ("POST", "/api/requests/{request_id}/reject"),
+    ("POST", "/requests/{request_id}/comments"): ("POST", "/api/requests/{request_id}/comments"),
+    ("POST", "/inbox/{notification_id}/read"): (
+        "POST",
+        "/api/notifications/{notification_id}/read",
+    ),
+    ("POST", "/inbox/read-all"): ("POST", "/api/notifications/read-all"),
+}
+
 OTHER = {"type": "other", "subject": "制服のサイズ交換"}
 
 
@@ -139,4 +176,4 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/notifications/{notification_id}/read"): [("notification", "read")],
     ("POST", "/api/notifications/read-all"): [("notification", "read_all")],
 }
-__all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT"]
+__all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "PAGES", "PAGE_WRITE_TWINS"]

@@ -81,7 +81,7 @@ async def test_lists_show_the_employees_names_with_kana_not_ids(
         await assign(
             client, headers, contract["id"], other["id"], start_date=_day(-5), end_date=_day(200)
         )
-    with cache_bypass(), assert_num_queries(4):  # caller, page, rates in force, names
+    with cache_bypass(), assert_num_queries(3):  # caller, page (rates in force joined), names
         many = await client.get("/assignments")
     assert many.text.count('<small class="muted" lang="ja">') == 4
 

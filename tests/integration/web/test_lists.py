@@ -419,7 +419,9 @@ async def test_assignment_list_sorts_filters_and_exports(
 async def test_assignment_list_query_count_is_exact_on_every_page(
     client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
 ) -> None:
-    """Caller, the page (with its count), the rates in force, the employees' names."""
+    """3 on every page, office and site manager alike: the caller (with a site manager's
+    sites, one statement), the page (its count and the office's rates in force joined in),
+    the employees' names. Before issue 14's leftovers: 4 for both."""
     office = await auth_headers("coordinator")
     unit = await make_unit(client, office)
     contract = await make_contract(client, office, unit["unit_id"])
@@ -428,7 +430,12 @@ async def test_assignment_list_query_count_is_exact_on_every_page(
         await assign(client, office, contract["id"], employee["id"])
     user = await make_user("coordinator", locale="ja")
     await page_login(user["email"])
-    first, second = await _cursor_pages(client, "/assignments?sort=created", 4)
+    first, second = await _cursor_pages(client, "/assignments?sort=created", 3)
+    assert len(_assignment_rows(first)) == 50 and len(_assignment_rows(second)) == 1
+    client.cookies.clear()
+    manager = await make_user("site_manager", locale="ja", site_ids=[unit["site_id"]])
+    await page_login(manager["email"])
+    first, second = await _cursor_pages(client, "/assignments?sort=created", 3)
     assert len(_assignment_rows(first)) == 50 and len(_assignment_rows(second)) == 1
 
 
@@ -623,6 +630,7 @@ async def test_audit_list_sorts_filters_and_exports(
             "派遣先" if locale == "ja" else "Client"
         ] * 2
         assert "一社" in table[1][4] and "二社" in table[2][4]
+        assert table[1][2].endswith(" 一社") and table[2][2].endswith(" 二社")  # the names
         assert table[1][3] == ("登録" if locale == "ja" else "Record added")
         sheet = _xlsx(await client.get("/audit/export.xlsx?entity_type=client"))
         assert sheet[0] == labels and "二社" in sheet[1][4]
@@ -638,13 +646,72 @@ async def test_audit_list_sorts_filters_and_exports(
 async def test_audit_list_query_count_is_exact_on_every_page(
     client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
 ) -> None:
-    """Caller, the page (with its count when filtered), the authors' names."""
+    """Caller, the page (with its count when filtered), the authors' names, the records'
+    names (one statement for the page's clients, however many)."""
     office = await auth_headers("coordinator")
+    made = {}
     for i in range(51):
         created = await client.post("/api/clients", headers=office, json={"name": f"社{i:02d}"})
         assert created.status_code == 201
+        made[f"社{i:02d}"] = created.json()["data"]["id"]
     admin = await make_user("admin", locale="ja")
     await page_login(admin["email"])
-    first, second = await _cursor_pages(client, "/audit?entity_type=client", 3)
+    first, second = await _cursor_pages(client, "/audit?entity_type=client", 4)
     assert first.count("<tr>") == 51 and second.count("<tr>") == 2
     assert "51 件" in second
+    # Each row names its record and links to it (newest first: 社50 … 社01, then 社00).
+    assert f'<a href="/clients/{made["社50"]}">派遣先 社50</a>' in first
+    assert f'<a href="/clients/{made["社00"]}">派遣先 社00</a>' in second
+
+
+NAMED_TYPES = {
+    "client",
+    "client_site",
+    "dispatch_contract",
+    "employee",
+    "candidate",
+    "housing_apartment",
+    "user",
+}
+
+
+async def test_audit_log_names_records_of_every_type_in_one_statement_per_type(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    """A page mixing record types: caller, page, authors, plus one per named type present."""
+    office = await auth_headers("coordinator")
+    unit = await make_unit(client, office)
+    contract = await make_contract(client, office, unit["unit_id"])
+    workers = [await make_employee(client, office, name_kanji=f"鈴木 {n}") for n in "一二"]
+    apartment = await post(
+        client,
+        "/api/housing/apartments",
+        office,
+        name="けやき荘",
+        prefecture="23",
+        address_line1="1-1",
+    )
+    admin_headers = await auth_headers("admin")
+    logged = (await client.get("/api/audit?limit=50", headers=admin_headers)).json()["data"]
+    present = {e["entity_type"] for e in logged} & NAMED_TYPES
+    assert {"client", "client_site", "dispatch_contract", "employee"} <= present
+    assert "housing_apartment" in present
+    admin = await make_user("admin", locale="ja")
+    await page_login(admin["email"])
+    await client.get("/audit")  # warm the principal
+    with cache_bypass(), assert_num_queries(3 + len(present)):
+        html = await _text(client, "/audit")
+    assert (
+        f'<a href="/contracts/{contract["id"]}">個別契約 {contract["contract_number"]}</a>' in html
+    )
+    assert f'<a href="/sites/{unit["site_id"]}">事業所 ' in html
+    for worker, name in zip(workers, ("鈴木 一", "鈴木 二"), strict=True):
+        assert f'<a href="/employees/{worker["id"]}">社員 {name}</a>' in html
+    assert f'<a href="/housing/{apartment["id"]}">社宅 けやき荘</a>' in html
+    # A record gone since is shown by its id.
+    gone = await client.delete(
+        f"/api/housing/apartments/{apartment['id']}", headers=office, params={"version": 1}
+    )
+    assert gone.status_code == 200, gone.text
+    html = await _text(client, f"/audit?entity_type=housing_apartment&entity_id={apartment['id']}")
+    assert f'<a href="/housing/{apartment["id"]}">社宅 {apartment["id"]}</a>' in html

@@ -190,7 +190,7 @@ async def test_numbers_given_at_registration(
             "hire_date": "2026-04-01",
             "my_number": MY_NUMBER,
             "bank_code": "0009",
-            "branch_code": "010",
+            "branch_code": "012",
             "account_type": "ordinary",
             "account_number": "765",
             "holder_kana": "スズキ イチロウ",

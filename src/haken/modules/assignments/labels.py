@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haken.modules.assignments.service import assignments_service
 from haken.web.i18n import N_
 from haken.web.registry import RecordLabels, registry
 
@@ -87,7 +88,13 @@ PRIOR_PERIOD_FIELDS = {
 
 def register_labels() -> None:
     registry.add_record_labels(
-        "dispatch_contract", RecordLabels(N_("Contract"), CONTRACT_FIELDS, "/contracts/{id}")
+        "dispatch_contract",
+        RecordLabels(
+            N_("Contract"),
+            CONTRACT_FIELDS,
+            "/contracts/{id}",
+            names=assignments_service.contract_numbers,
+        ),
     )
     registry.add_record_labels("assignment", RecordLabels(N_("Assignment"), ASSIGNMENT_FIELDS))
     registry.add_record_labels(

@@ -9,7 +9,6 @@ sees their own assignments (with their own pay rate) in the portal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -51,7 +50,6 @@ from haken.modules.employees.labels import EXTRA_ACTIVITY, residence_label
 from haken.modules.employees.service import employees_service
 from haken.platform import context
 from haken.platform.access import Principal, Role
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.jptext import PREFECTURES
@@ -63,10 +61,7 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
-    walk_pages,
-    xlsx_response,
+    export_response,
 )
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, RecordSection, registry
@@ -211,21 +206,6 @@ async def contracts(request: Request, principal: AssignmentsRead, session: Sessi
     )
 
 
-async def _export_contracts(
-    database: Database, principal: Principal, state: ListState[ContractFilter]
-) -> AsyncIterator[list[ContractRead]]:
-    """Every filtered contract, page by page, in a session of its own."""
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[ContractRead]:
-            return await assignments_service.list_contracts(
-                session, principal, filters=state.filters, sort=state.sort, request=page
-            )
-
-        async for result in walk_pages(fetch):
-            yield list(result.items)
-
-
 @router.get("/contracts/export.{file_format}")
 async def export_contracts(
     request: Request,
@@ -246,12 +226,21 @@ async def export_contracts(
         sort=state.sort,
         file_format=file_format,
     )
-    columns = _contract_columns()
-    filename = export_filename("contracts", file_format, _today(request))
-    rows = _export_contracts(database, principal, state)
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Contracts"))
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[ContractRead]:
+        return await assignments_service.list_contracts(
+            session, principal, filters=state.filters, sort=state.sort, request=page
+        )
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_contract_columns(),
+        fetch=fetch,
+        stem="contracts",
+        today=_today(request),
+        sheet_title=gettext_("Contracts"),
+    )
 
 
 async def _contract_form(
@@ -466,26 +455,6 @@ async def assignments(request: Request, principal: AssignmentsRead, session: Ses
     )
 
 
-async def _export_assignments(
-    database: Database, principal: Principal, state: ListState[AssignmentFilter], today: dt.date
-) -> AsyncIterator[list[AssignmentRead]]:
-    """Every filtered assignment, page by page, in a session of its own."""
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[AssignmentRead]:
-            return await assignments_service.list_assignments(
-                session,
-                principal,
-                filters=state.filters,
-                sort=state.sort,
-                request=page,
-                today=today,
-            )
-
-        async for result in walk_pages(fetch):
-            yield list(result.items)
-
-
 @router.get("/assignments/export.{file_format}")
 async def export_assignments(
     request: Request,
@@ -506,12 +475,22 @@ async def export_assignments(
         sort=state.sort,
         file_format=file_format,
     )
-    columns = _assignment_columns()
-    filename = export_filename("assignments", file_format, _today(request))
-    rows = _export_assignments(database, principal, state, _today(request))
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Assignments"))
+    today = _today(request)
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[AssignmentRead]:
+        return await assignments_service.list_assignments(
+            session, principal, filters=state.filters, sort=state.sort, request=page, today=today
+        )
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_assignment_columns(),
+        fetch=fetch,
+        stem="assignments",
+        today=today,
+        sheet_title=gettext_("Assignments"),
+    )
 
 
 async def _placement_form(

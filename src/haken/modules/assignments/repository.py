@@ -18,11 +18,10 @@ from typing import Any, Literal, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     Table,
     and_,
     bindparam,
-    delete,
+    case,
     false,
     func,
     or_,
@@ -30,8 +29,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from haken.modules.assignments.models import (
     Assignment,
@@ -50,12 +48,12 @@ from haken.platform.pagination import (
     PageRequest,
     PageResult,
     SortKey,
-    apply_keyset,
     build_page,
     decode_cursor,
     keyset_condition,
     order_by,
 )
+from haken.platform.repository import Repository
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
@@ -93,47 +91,25 @@ def _site_condition(column: Any, principal: Principal) -> ColumnElement[bool]:
     return false()
 
 
-async def _page_rows(
-    session: AsyncSession,
-    statement: Select[Any],
-    sort: Sequence[SortKey],
-    request: PageRequest,
-    counted: Select[Any] | None = None,
-) -> tuple[PageResult[Any], list[Any]]:
-    """One statement per page; the first entity keys the cursor, the rest rides along.
+class _Rated:
+    """A page row: the assignment with the rate in force joined to it (``getattr`` reaches
+    the sort keys, which key the cursor)."""
 
-    ``counted`` counts the same rows without the joins (they never add or drop a row), so
-    the total reads one table's index.
-    """
-    paged = apply_keyset(statement, sort, request)
-    if not request.count:
-        counted = None
-    elif counted is None:
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    if counted is not None:
-        paged = paged.add_columns(counted.scalar_subquery())
-    rows = list((await session.execute(paged)).all())
-    total = None
-    if counted is not None:
-        if rows:
-            total = int(rows[0][-1])
-        elif not request.cursor:
-            total = 0
-        else:  # past the last page: the only case with a second statement
-            total = int(await session.scalar(counted) or 0)
-    result = build_page([row[0] for row in rows], sort, request, total)
-    return result, rows[: len(result.items)]
+    def __init__(self, assignment: Assignment, rate: AssignmentRate | None) -> None:
+        self.assignment = assignment
+        self.rate = rate
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.assignment, name)
 
 
-class AssignmentsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AssignmentsRepository(Repository):
+    """Contracts, assignments, rates and prior periods (several models: the plain base, not
+    ModelRepository); paging, ``add``/``flush`` and ``delete_if_unreferenced`` come from
+    the base."""
 
-    def add(self, row: object) -> None:
-        self.session.add(row)
-
-    async def flush(self) -> None:
-        await self.session.flush()
+    async def contract_numbers(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(C, ids, C.contract_number)
 
     def no_autoflush(self) -> Any:
         """Hold pending edits back while the checks read: the edit is flushed once, so its
@@ -172,9 +148,7 @@ class AssignmentsRepository:
             statement = statement.where(
                 C.period_start <= filters.active_on, C.period_end >= filters.active_on
             )
-        keys = CONTRACT_SORTING.keys(sort)
-        page, _ = await _page_rows(self.session, statement, keys, request)
-        return page
+        return await self.page(statement, CONTRACT_SORTING.keys(sort), request)
 
     async def assignments_outside(self, contract_id: int, start: dt.date, end: dt.date) -> bool:
         """Whether a live assignment of the contract would fall outside [start, end]."""
@@ -191,16 +165,7 @@ class AssignmentsRepository:
 
     async def delete_contract_if_unreferenced(self, contract_id: int) -> bool:
         """Delete unless an assignment (or anything else) refers to it; savepoint-guarded."""
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(
-                    delete(C)
-                    .where(C.id == contract_id)
-                    .execution_options(synchronize_session=False)
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self.delete_if_unreferenced(C, contract_id)
 
     # assignments ----------------------------------------------------------------------------
 
@@ -217,6 +182,42 @@ class AssignmentsRepository:
 
     async def billing_cutoff_day(self, contract_id: int) -> int | None:
         return await self.session.scalar(select(C.billing_cutoff_day).where(C.id == contract_id))
+
+    async def placed_at_site(
+        self, site_id: int, first: dt.date, last: dt.date
+    ) -> list[tuple[Assignment, DispatchContract]]:
+        """The site's placements (not cancelled) overlapping ``first``–``last`` with their
+        contracts, by start (unscoped: the attendance month grid scopes the site itself)."""
+        statement = (
+            select(A, C)
+            .join(C, C.id == A.contract_id)
+            .where(
+                A.site_id == site_id,
+                A.status != "cancelled",
+                A.start_date <= last,
+                A.end_date >= first,
+            )
+            .order_by(A.start_date, A.id)
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
+
+    async def at_client(
+        self, client_id: int, first: dt.date, last: dt.date
+    ) -> list[tuple[Assignment, DispatchContract]]:
+        """The client's placements (not cancelled) overlapping ``first``–``last`` with their
+        contracts, by employee and start (unscoped: the timesheet import is the office's)."""
+        statement = (
+            select(A, C)
+            .join(C, C.id == A.contract_id)
+            .where(
+                A.client_id == client_id,
+                A.status != "cancelled",
+                A.start_date <= last,
+                A.end_date >= first,
+            )
+            .order_by(A.employee_id, A.start_date, A.id)
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
 
     async def with_contracts(
         self, assignment_ids: Sequence[int]
@@ -250,7 +251,13 @@ class AssignmentsRepository:
         filters: AssignmentFilter,
         sort: str,
         request: PageRequest,
-    ) -> PageResult[Assignment]:
+        *,
+        rates_on: dt.date | None = None,
+    ) -> tuple[PageResult[Assignment], dict[int, AssignmentRate]]:
+        """One statement for the page, its total and (with ``rates_on``, the office's lists)
+        each row's rate in force: today's, or the first day's of one not started yet
+        (a LEFT JOIN on the rate a correlated lookup on ``(assignment_id, effective_from)``
+        picks)."""
         conditions = [_site_condition(A.site_id, principal)]
         for column, value in (
             (A.client_id, filters.client_id),
@@ -270,21 +277,48 @@ class AssignmentsRepository:
             ]
         if ASSIGNMENT_SORTING.field(sort) == AssignmentSortField.CONFLICT_DATE:
             conditions.append(A.conflict_date.is_not(None))
-        page, _ = await _page_rows(
-            self.session,
-            select(A).where(*conditions),
+        statement = select(A)
+        if rates_on is None:
+            page = await self.page(
+                statement.where(*conditions),
+                ASSIGNMENT_SORTING.keys(sort),
+                request,
+                counted=select(func.count(A.id)).where(*conditions),
+            )
+            return page, {}
+        day = case((A.start_date > rates_on, A.start_date), else_=rates_on)
+        latest = (AssignmentRate.effective_from.desc(), AssignmentRate.id.desc())
+        in_force = AssignmentRate.assignment_id == A.id, AssignmentRate.effective_from <= day
+        rate: Any = AssignmentRate
+        if self.session.get_bind().dialect.name == "postgresql":
+            # LATERAL: one backward index probe on (assignment_id, effective_from) per row.
+            lateral = select(AssignmentRate).where(*in_force).order_by(*latest).limit(1)
+            found = lateral.lateral("rate_in_force")
+            rate = aliased(AssignmentRate, found)
+            statement = select(A, rate).outerjoin(found, true())
+        else:  # SQLite has no LATERAL: the rate by the id its lookup picks (rowid probe)
+            picked = (
+                select(AssignmentRate.id)
+                .where(*in_force)
+                .order_by(*latest)
+                .limit(1)
+                .correlate(A)
+                .scalar_subquery()
+            )
+            statement = select(A, rate).outerjoin(AssignmentRate, AssignmentRate.id == picked)
+        rated = await self.page(
+            statement.where(*conditions),
             ASSIGNMENT_SORTING.keys(sort),
             request,
-            select(func.count(A.id)).where(*conditions),
+            item=lambda row: _Rated(row[0], row[1]),
+            counted=select(func.count(A.id)).where(*conditions),
         )
-        return page
+        rates = {row.assignment.id: row.rate for row in rated.items if row.rate is not None}
+        return rated.with_items([row.assignment for row in rated.items]), rates
 
     async def page_own(self, employee_id: int, request: PageRequest) -> PageResult[Assignment]:
         statement = select(A).where(A.employee_id == employee_id, A.status != "cancelled")
-        page, _ = await _page_rows(
-            self.session, statement, ASSIGNMENT_SORTING.keys("-start_date"), request
-        )
-        return page
+        return await self.page(statement, ASSIGNMENT_SORTING.keys("-start_date"), request)
 
     async def page_conflicts(
         self, principal: Principal, *, today: dt.date, until: dt.date, request: PageRequest
@@ -296,8 +330,7 @@ class AssignmentsRepository:
             A.status == "active",
             A.end_date >= today,
         )
-        page, _ = await _page_rows(self.session, statement, CONFLICT_SORT, request)
-        return page
+        return await self.page(statement, CONFLICT_SORT, request)
 
     async def rates_in_force(self, days: Mapping[int, dt.date]) -> dict[int, AssignmentRate]:
         """The rate in force of each assignment on its day (``{assignment id: day}``: today,
@@ -515,8 +548,7 @@ class AssignmentsRepository:
             statement = statement.where(P.employee_id == employee_id)
         if unit_id is not None:
             statement = statement.where(P.unit_id == unit_id)
-        result, _rows = await _page_rows(self.session, statement, PRIOR_PERIOD_SORT, request)
-        return result
+        return await self.page(statement, PRIOR_PERIOD_SORT, request)
 
     async def readable_prior_period(
         self, principal: Principal, period_id: int

@@ -462,6 +462,19 @@ class ConflictDatesRead(BaseModel):
     days_remaining: int | None
 
 
+class PayTerms(BaseModel):
+    """An employee's pay rate for a payroll period (``assignments_service.pay_terms``): the
+    rate in force on the period's last day (or the placement's end) of the latest placement
+    overlapping the period, and the contract's scheduled minutes a day."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employee_id: int
+    assignment_id: int
+    hourly_pay: Decimal
+    scheduled_minutes: int | None
+
+
 class EmploymentPeriod(BaseModel):
     """One placement of a worker with the contract's schedule (the leave area's grants:
     continuous service and the schedule in force on a grant date)."""
@@ -496,6 +509,13 @@ class AttendanceTerms(BaseModel):
     scheduled_minutes: int | None
     weekly_hours_limit: int | None
     vacation_daily_hours_limit: int | None
+
+
+class SitePlacement(AttendanceTerms):
+    """A placement at a site as the attendance month grid lists it (terms and names)."""
+
+    client_name: str
+    site_name: str
 
 
 # --- prior dispatch periods (through other agencies) -----------------------------------------

@@ -104,11 +104,13 @@ from haken.modules.assignments.schemas import (
     MinimumWageWarning,
     OwnAssignmentRead,
     OwnRateRead,
+    PayTerms,
     PriorPeriodCreate,
     PriorPeriodRead,
     RateChange,
     RateRead,
     RateTerms,
+    SitePlacement,
 )
 from haken.modules.assignments.sorting import ASSIGNMENT_SORTING, CONTRACT_SORTING
 from haken.modules.audit.service import audit_service
@@ -513,6 +515,10 @@ def _clock_read(result: ConflictResult, *, binding: bool, source: Any) -> ClockR
 class AssignmentsService:
     # --- contracts ------------------------------------------------------------------------
 
+    async def contract_numbers(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Contract numbers by id, one query, unscoped (the audit log names its records)."""
+        return await AssignmentsRepository(session).contract_numbers(ids)
+
     async def list_contracts(
         self,
         session: AsyncSession,
@@ -663,14 +669,13 @@ class AssignmentsService:
         today: dt.date,
         names: bool = True,
     ) -> PageResult[AssignmentRead]:
-        """One statement for the page; for the office a second one for the rates in force
-        (a scheduled placement's first rate); with ``names`` one more for the employees'
-        names (left out where the page is the employee's own)."""
+        """One statement for the page, with the office's rates in force joined in (a
+        scheduled placement's first rate); with ``names`` one more for the employees' names
+        (left out where the page is the employee's own)."""
         repo = AssignmentsRepository(session)
-        result = await repo.page_assignments(principal, filters, sort, request)
-        rates: dict[int, AssignmentRate] = {}
-        if _sees_money(principal):
-            rates = await repo.rates_in_force({r.id: _rate_day(r, today) for r in result.items})
+        result, rates = await repo.page_assignments(
+            principal, filters, sort, request, rates_on=today if _sees_money(principal) else None
+        )
         briefs: Mapping[int, EmployeeBrief] = {}
         if names and result.items:
             briefs = await employees_service.get_briefs(
@@ -1215,6 +1220,41 @@ class AssignmentsService:
         found = await AssignmentsRepository(session).with_contracts(assignment_ids)
         return {a.id: _attendance_terms(a, c) for a, c in found}
 
+    async def placements_of(
+        self, session: AsyncSession, *, employee_id: int, first: dt.date, last: dt.date
+    ) -> list[AttendanceTerms]:
+        """An employee's placements (not cancelled) overlapping ``first``–``last``, by start,
+        in one query; unscoped (the attendance area marking approved leave on timecards)."""
+        found = await AssignmentsRepository(session).employment_periods([employee_id])
+        return [
+            _attendance_terms(a, c)
+            for a, c in found
+            if a.start_date <= last and a.end_date >= first
+        ]
+
+    async def site_placements(
+        self, session: AsyncSession, *, site_id: int, first: dt.date, last: dt.date
+    ) -> list[SitePlacement]:
+        """The placements at a site overlapping ``first``–``last`` (not cancelled), by start,
+        in one query; unscoped (the attendance month grid has scoped the site)."""
+        found = await AssignmentsRepository(session).placed_at_site(site_id, first, last)
+        return [
+            SitePlacement(
+                **_attendance_terms(a, c).model_dump(),
+                client_name=a.client_name,
+                site_name=a.site_name,
+            )
+            for a, c in found
+        ]
+
+    async def client_placements(
+        self, session: AsyncSession, *, client_id: int, first: dt.date, last: dt.date
+    ) -> list[AttendanceTerms]:
+        """The placements at a client overlapping ``first``–``last`` (not cancelled), in one
+        query; unscoped (the attendance timesheet import is the office's)."""
+        found = await AssignmentsRepository(session).at_client(client_id, first, last)
+        return [_attendance_terms(a, c) for a, c in found]
+
     async def employment_periods(
         self, session: AsyncSession, employee_ids: Sequence[int]
     ) -> dict[int, list[EmploymentPeriod]]:
@@ -1232,6 +1272,32 @@ class AssignmentsService:
                     end_time=c.end_time,
                     break_minutes=c.break_minutes,
                 )
+            )
+        return found
+
+    async def pay_terms(
+        self, session: AsyncSession, employee_ids: Sequence[int], *, first: dt.date, last: dt.date
+    ) -> dict[int, PayTerms]:
+        """Each employee's pay rate for the payroll period ``first``–``last`` (two queries;
+        unscoped, for the payroll job): the latest placement overlapping the period and its
+        rate in force on the period's last day (or the placement's last day)."""
+        repo = AssignmentsRepository(session)
+        latest: dict[int, tuple[Assignment, DispatchContract]] = {}
+        for a, c in await repo.employment_periods(employee_ids):
+            if a.start_date <= last and a.end_date >= first:
+                latest[a.employee_id] = (a, c)  # by start: the last one wins
+        days = {a.id: min(last, a.end_date) for a, _ in latest.values()}
+        rates = await repo.rates_in_force(days)
+        found: dict[int, PayTerms] = {}
+        for employee_id, (a, c) in latest.items():
+            rate = rates.get(a.id)
+            if rate is None:
+                continue
+            found[employee_id] = PayTerms(
+                employee_id=employee_id,
+                assignment_id=a.id,
+                hourly_pay=rate.hourly_pay,
+                scheduled_minutes=_attendance_terms(a, c).scheduled_minutes,
             )
         return found
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -113,6 +114,7 @@ class Timecard(IdMixin, TimestampMixin, VersionedMixin, Base):
         Index("ix_attendance_timecards_contract", "contract_id", "work_date", "id"),
         Index("ix_attendance_timecards_state", "state", "work_date", "id"),
         Index("ix_attendance_timecards_warned", "warned", "work_date", "id"),
+        Index("ix_attendance_timecards_import_file", "import_file_id"),
     )
 
 
@@ -185,4 +187,52 @@ class OvertimeAgreement(IdMixin, TimestampMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("site_id", "period_start", name="uq_attendance_agreements_site_start"),
+    )
+
+
+class ImportMapping(TimestampMixin, VersionedMixin, Base):
+    """Where a client's timesheet keeps each field: ``columns`` maps a field (employee, date,
+    start, end, break_minutes, shift_code, note) to a column, named by its header text or by
+    its letter (A, B, …); ``employee_key`` says whether the employee column holds the
+    employee number or the name."""
+
+    __tablename__ = "attendance_import_mappings"
+
+    client_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    columns: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False)
+    employee_key: Mapped[str] = mapped_column(String(10), nullable=False, default="number")
+    header_row: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=1)
+
+
+class ImportFile(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """An uploaded timesheet: its content (so a commit validates again what it writes), the
+    dry-run report, and once committed the number of timecards written. One per client and
+    content (sha256): uploading the same file again finds this row."""
+
+    __tablename__ = "attendance_import_files"
+
+    client_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False
+    )
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    file_format: Mapped[str] = mapped_column(String(4), nullable=False)  # csv / xlsx
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # An Excel file's cells as the dry run read them (typed JSON, ``imports.encode_cells``):
+    # the commit checks them again without parsing the workbook a second time.
+    cells: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)  # checked / committed
+    row_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    imported_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    report: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
+    uploaded_by: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    committed_by: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("client_id", "sha256", name="uq_attendance_import_files_client_sha"),
+        Index("ix_attendance_import_files_client", "client_id", "created_at", "id"),
     )

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select, update
+from sqlalchemy import Select, and_, false, func, insert, or_, select, update
 
 from haken.modules.attendance.models import (
+    ImportFile,
+    ImportMapping,
     LedgerEntry,
     OvertimeAgreement,
     Period,
@@ -79,6 +81,17 @@ class TimecardRepository(ModelRepository[Timecard]):
         )
         if counted_only:
             statement = statement.where(Timecard.state.in_(COUNTED_STATES))
+        return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
+
+    async def remove(self, row: Timecard) -> None:
+        """Delete a card (the leave card an approval created, when the leave is withdrawn)."""
+        await self.session.delete(row)
+
+    async def at_site(self, site_id: int, first: dt.date, last: dt.date) -> Sequence[Timecard]:
+        """The cards of a site between two days (the month grid), in one indexed read."""
+        statement = select(Timecard).where(
+            Timecard.site_id == site_id, Timecard.work_date.between(first, last)
+        )
         return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
 
     async def counted_for_contract(
@@ -175,6 +188,10 @@ class AttendanceRepository(Repository):
         ).all()
         return settings, shifts
 
+    async def shifts(self, site_id: int) -> Sequence[ShiftPattern]:
+        statement = select(ShiftPattern).where(ShiftPattern.site_id == site_id)
+        return (await self.session.scalars(statement.order_by(ShiftPattern.code))).all()
+
     async def settings_only(self, site_id: int) -> SiteSettings | None:
         return await self.session.get(SiteSettings, site_id)
 
@@ -244,6 +261,29 @@ class AttendanceRepository(Repository):
             )
         ).first()
 
+    async def payroll_ledger_after(
+        self, start: dt.date, after: int, limit: int
+    ) -> Sequence[LedgerEntry]:
+        """Payroll ledger rows of the period starting ``start``, subjects after ``after``
+        in id order (the payroll run's keyset batches; ix_attendance_ledger_period)."""
+        statement = (
+            select(LedgerEntry)
+            .where(
+                LedgerEntry.kind == "payroll",
+                LedgerEntry.period_start == start,
+                LedgerEntry.subject_id > after,
+            )
+            .order_by(LedgerEntry.subject_id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def payroll_ledger_count(self, start: dt.date) -> int:
+        statement = select(func.count()).where(
+            LedgerEntry.kind == "payroll", LedgerEntry.period_start == start
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
     async def ledger_between(
         self, kind: str, subject_id: int, first: dt.date, last: dt.date
     ) -> Sequence[LedgerEntry]:
@@ -287,6 +327,30 @@ class AttendanceRepository(Repository):
         )
         return (await self.session.scalars(statement)).first()
 
+    async def ledger_of_many(
+        self, kind: str, subject_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[LedgerEntry]:
+        """The ledger rows of several subjects starting between two days (one read)."""
+        statement = select(LedgerEntry).where(
+            LedgerEntry.kind == kind,
+            LedgerEntry.subject_id.in_(sorted(set(subject_ids))),
+            LedgerEntry.period_start.between(first, last),
+        )
+        return (await self.session.scalars(statement.order_by(LedgerEntry.period_start))).all()
+
+    async def agreements_of_sites(
+        self, site_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[OvertimeAgreement]:
+        """The agreements of several sites whose year may contain a day between ``first`` and
+        ``last`` (one read; the caller picks the latest start on or before its day)."""
+        statement = select(OvertimeAgreement).where(
+            OvertimeAgreement.site_id.in_(sorted(set(site_ids))),
+            OvertimeAgreement.period_start <= last,
+            OvertimeAgreement.period_start > first - dt.timedelta(days=366),
+        )
+        statement = statement.order_by(OvertimeAgreement.period_start)
+        return (await self.session.scalars(statement)).all()
+
     async def agreement_exists(self, site_id: int, start: dt.date) -> bool:
         statement = select(OvertimeAgreement.id).where(
             OvertimeAgreement.site_id == site_id, OvertimeAgreement.period_start == start
@@ -300,3 +364,91 @@ class AttendanceRepository(Repository):
         if site_id is not None:
             statement = statement.where(OvertimeAgreement.site_id == site_id)
         return await self.page(statement, keys, request)
+
+
+IMPORT_BATCH = 2000
+"""Timecards per INSERT statement of an import commit (executemany in batches)."""
+
+
+class ImportRepository(Repository):
+    """Client timesheet imports: mappings, uploaded files, and the set reads a dry run of a
+    whole file needs (one query each, whatever the number of rows)."""
+
+    async def mapping(self, client_id: int) -> ImportMapping | None:
+        return await self.session.get(ImportMapping, client_id)
+
+    async def mappings(self) -> Sequence[ImportMapping]:
+        return (
+            await self.session.scalars(select(ImportMapping).order_by(ImportMapping.client_id))
+        ).all()
+
+    async def file_by_hash(self, client_id: int, sha256: str) -> ImportFile | None:
+        statement = select(ImportFile).where(
+            ImportFile.client_id == client_id, ImportFile.sha256 == sha256
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def file(self, import_id: int, *, lock: bool = False) -> ImportFile | None:
+        statement = select(ImportFile).where(ImportFile.id == import_id)
+        if lock:
+            statement = statement.with_for_update()
+        return (await self.session.scalars(statement)).first()
+
+    async def recent_files(self, limit: int) -> Sequence[ImportFile]:
+        statement = (
+            select(ImportFile).order_by(ImportFile.created_at.desc(), ImportFile.id.desc())
+        ).limit(limit)
+        return (await self.session.scalars(statement)).all()
+
+    async def closed_between(self, first: dt.date, last: dt.date) -> Sequence[Period]:
+        statement = select(Period).where(
+            Period.state == "closed", Period.period_start <= last, Period.period_end >= first
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def taken_days(
+        self, assignment_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> set[tuple[int, dt.date]]:
+        if not assignment_ids:
+            return set()
+        statement = select(Timecard.assignment_id, Timecard.work_date).where(
+            Timecard.assignment_id.in_(sorted(set(assignment_ids))),
+            Timecard.work_date.between(first, last),
+        )
+        return {(row[0], row[1]) for row in (await self.session.execute(statement)).all()}
+
+    async def site_shifts(
+        self, site_ids: Sequence[int]
+    ) -> tuple[dict[int, SiteSettings], dict[tuple[int, str], ShiftPattern]]:
+        if not site_ids:
+            return {}, {}
+        ids = sorted(set(site_ids))
+        settings = (
+            await self.session.scalars(select(SiteSettings).where(SiteSettings.site_id.in_(ids)))
+        ).all()
+        shifts = (
+            await self.session.scalars(select(ShiftPattern).where(ShiftPattern.site_id.in_(ids)))
+        ).all()
+        return {s.site_id: s for s in settings}, {(s.site_id, s.code): s for s in shifts}
+
+    async def employees_cards(
+        self, employee_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[Timecard]:
+        """Submitted and approved cards of the workers between the days (the 資格外活動
+        windows of imported rows)."""
+        if not employee_ids:
+            return []
+        statement = select(Timecard).where(
+            Timecard.employee_id.in_(sorted(set(employee_ids))),
+            Timecard.work_date.between(first, last),
+            Timecard.state != "draft",
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def insert_timecards(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Core INSERTs of the table in batches (executemany as multi-row VALUES; no ORM unit
+        of work or identity map for thousands of rows: about a quarter faster than the ORM's
+        bulk path on PostgreSQL)."""
+        table = Timecard.__table__
+        for offset in range(0, len(rows), IMPORT_BATCH):
+            await self.session.execute(insert(table), list(rows[offset : offset + IMPORT_BATCH]))

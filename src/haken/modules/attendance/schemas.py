@@ -29,6 +29,7 @@ class Marker(StrEnum):
     NONE = "none"
     PAID_LEAVE = "paid_leave"  # 年次有給休暇 (whole day: no times)
     HALF_LEAVE = "half_leave"  # 半日有給 (the worked half has times)
+    HOURLY_LEAVE = "hourly_leave"  # 時間単位年休 (the worked hours have times)
     ABSENCE = "absence"  # 欠勤
     SPECIAL_LEAVE = "special_leave"  # 特別休暇
     SUBSTITUTE_HOLIDAY = "substitute_holiday"  # 振替休日 / 代休
@@ -250,6 +251,7 @@ class MonthRead(BaseModel):
     """One worker's payroll period named by the month of its cut-off."""
 
     employee_id: int
+    employee_name: str = ""
     month: str
     period_start: dt.date
     period_end: dt.date
@@ -312,3 +314,42 @@ class PremiumsRequest(InputModel):
 class PremiumsRead(BaseModel):
     summary: dict[str, int]
     days: list[dict[str, Any]]
+
+
+# --- the pages' reads ----------------------------------------------------------------------
+
+
+class GridRow(BaseModel):
+    """One worker placed at the site: their cards of the month by day."""
+
+    assignment_id: int
+    employee_id: int
+    employee_name: str
+    employee_kana: str
+    employee_number: str | None
+    start_date: dt.date
+    end_date: dt.date
+    cards: dict[dt.date, TimecardRead]
+
+
+class SiteMonthRead(BaseModel):
+    """The month grid of a site: rows = placements, columns = the days of the month."""
+
+    site_id: int
+    site_name: str
+    client_name: str
+    month: str
+    days: list[dt.date]
+    rows: list[GridRow]
+    shifts: list[ShiftRead]
+
+
+class QueueItem(BaseModel):
+    """A submitted card waiting for approval, with what the approver must see."""
+
+    card: TimecardRead
+    employee_name: str
+    employee_number: str | None
+    site_name: str
+    client_name: str
+    agreement_findings: list[AgreementFinding]

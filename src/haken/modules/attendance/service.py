@@ -14,10 +14,11 @@ for the weekly 40 h). Nothing else is read, so the cost of a write does not grow
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,7 @@ from haken.modules.attendance.errors import (
     AgreementExistsError,
     DayTakenError,
     InvalidStateError,
+    LeaveDayTakenError,
     OutsideAssignmentError,
     PeriodAlreadyClosedError,
     PeriodClosedError,
@@ -74,6 +76,7 @@ from haken.modules.attendance.schemas import (
     AgreementFinding,
     AgreementRead,
     AgreementStatus,
+    GridRow,
     HoursWarning,
     LedgerFilter,
     LedgerRead,
@@ -86,8 +89,10 @@ from haken.modules.attendance.schemas import (
     PeriodReopen,
     PremiumsRead,
     PremiumsRequest,
+    QueueItem,
     RejectBody,
     ShiftRead,
+    SiteMonthRead,
     SiteSettingsRead,
     SiteSettingsUpdate,
     TimecardCreate,
@@ -189,6 +194,7 @@ def to_read(row: Timecard) -> TimecardRead:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an import of a month repeats a few spans
 def _span(
     work_date: dt.date,
     start: dt.time,
@@ -290,6 +296,50 @@ def _week_before(period: closing.ClosingPeriod) -> dt.date:
     return period.start - dt.timedelta(days=(period.start.weekday() - WEEK_START) % 7)
 
 
+class TimesTarget(Protocol):
+    """What ``set_times`` reads and writes: a ``Timecard``, or the import's lighter row."""
+
+    work_date: dt.date
+    timezone: str
+    marker: str
+    shift_code: str | None
+    break_minutes: int
+    start_at: dt.datetime | None
+    end_at: dt.datetime | None
+
+
+def set_times(
+    row: TimesTarget,
+    *,
+    shift_code: str | None,
+    shift: ShiftPattern | None,
+    start: dt.time | None,
+    end: dt.time | None,
+    break_minutes: int | None,
+    day_change: dt.time,
+) -> None:
+    """The times of a card from its inputs and the site's shift (looked up by the caller):
+    the one rule the form, the API and the timesheet import share (no I/O)."""
+    if shift is not None:
+        start = start or shift.start_time
+        end = end or shift.end_time
+        if break_minutes is None:
+            break_minutes = shift.break_minutes
+    row.shift_code = shift_code
+    row.break_minutes = break_minutes or 0
+    if Marker(row.marker) in NO_TIMES:
+        if start is not None or end is not None:
+            raise TimesRequiredError()
+        row.start_at = row.end_at = None
+        row.break_minutes = 0
+        return
+    if start is None or end is None:
+        raise TimesRequiredError()
+    row.start_at, row.end_at = _span(row.work_date, start, end, day_change, row.timezone)
+    if worked_minutes(row) <= 0:
+        raise TimesRequiredError()
+
+
 class AttendanceService:
     def __init__(self) -> None:
         self.calendar = PayrollCalendar()
@@ -372,27 +422,20 @@ class AttendanceService:
         break_minutes: int | None,
         day_change: dt.time,
     ) -> None:
+        shift = None
         if shift_code is not None:
             shift = await repo.shift(row.site_id, shift_code)
             if shift is None:
                 raise UnknownShiftError(shift=shift_code)
-            start = start or shift.start_time
-            end = end or shift.end_time
-            if break_minutes is None:
-                break_minutes = shift.break_minutes
-        row.shift_code = shift_code
-        row.break_minutes = break_minutes or 0
-        if Marker(row.marker) in NO_TIMES:
-            if start is not None or end is not None:
-                raise TimesRequiredError()
-            row.start_at = row.end_at = None
-            row.break_minutes = 0
-            return
-        if start is None or end is None:
-            raise TimesRequiredError()
-        row.start_at, row.end_at = _span(row.work_date, start, end, day_change, row.timezone)
-        if worked_minutes(row) <= 0:
-            raise TimesRequiredError()
+        set_times(
+            row,
+            shift_code=shift_code,
+            shift=shift,
+            start=start,
+            end=end,
+            break_minutes=break_minutes,
+            day_change=day_change,
+        )
 
     async def _hours_check(
         self,
@@ -705,6 +748,18 @@ class AttendanceService:
             )
         return read
 
+    async def payroll_ledger(
+        self, session: AsyncSession, *, period_start: dt.date, after: int, limit: int
+    ) -> list[LedgerRead]:
+        """The payroll period's ledger rows of the employees after id ``after``, at most
+        ``limit``, in id order (one query; unscoped, for the payroll job)."""
+        rows = await AttendanceRepository(session).payroll_ledger_after(period_start, after, limit)
+        return [self._ledger_read(e) for e in rows]
+
+    async def payroll_ledger_count(self, session: AsyncSession, *, period_start: dt.date) -> int:
+        """How many employees have a ledger row in the payroll period (one query)."""
+        return await AttendanceRepository(session).payroll_ledger_count(period_start)
+
     async def list_ledger(
         self,
         session: AsyncSession,
@@ -748,6 +803,7 @@ class AttendanceService:
                 status = await self._agreement_status(repo, employee_id, agreement)
         return MonthRead(
             employee_id=employee_id,
+            employee_name=brief.display_name,
             month=month,
             period_start=period.start,
             period_end=period.end,
@@ -1022,6 +1078,37 @@ class AttendanceService:
             ],
         )
 
+    # --- for the billing area ---------------------------------------------------------------
+
+    async def billing_days(
+        self, session: AsyncSession, *, contract_id: int, start: dt.date, end: dt.date
+    ) -> dict[tuple[int, int], list[dict[str, int]]]:
+        """A contract's billing period per placement, from the approved cards the ledger's
+        billing row counts: ``(assignment id, employee id)`` → each working day's classified
+        minutes (``PremiumMinutes.summary()``); unscoped (billing scopes its own rows). The
+        billing area rounds billable minutes per day, so it needs the days, not the totals."""
+        period = closing.ClosingPeriod(start, end)
+        repo = AttendanceRepository(session)
+        rows = await TimecardRepository(session).counted_for_contract(
+            contract_id, _week_before(period), period.end
+        )
+        by_worker: dict[tuple[int, int], list[Timecard]] = defaultdict(list)
+        for card in rows:
+            by_worker[(card.assignment_id, card.employee_id)].append(card)
+        found: dict[tuple[int, int], list[dict[str, int]]] = {}
+        for key, worker_rows in sorted(by_worker.items()):
+            cards = _premium_cards(worker_rows)
+            if not cards:
+                continue
+            _, day_change = await self._site(repo, worker_rows[0].site_id)
+            result = calculate_premiums(
+                cards, _work_settings(period, day_change), period=(period.start, period.end)
+            )
+            days = [d.minutes.summary() for d in result.days if d.working_day in period]
+            if days:
+                found[key] = days
+        return found
+
     # --- the daily 資格外活動 check ------------------------------------------------------------
 
     async def daily_hours_check(self, session: AsyncSession, *, today: dt.date) -> dict[str, int]:
@@ -1082,6 +1169,342 @@ class AttendanceService:
                 warned += bool(mine)
         await cards.flush()
         return {"checked": checked, "warned": warned}
+
+    # --- the pages' reads ---------------------------------------------------------------------
+
+    async def site_month(
+        self, session: AsyncSession, principal: Principal, *, site_id: int, month: str
+    ) -> SiteMonthRead:
+        """The month grid of a site: the placements overlapping the month (one query), their
+        workers' names (one), the site's cards of the month (one) and its shifts (one)."""
+        if principal.role is Role.SITE_MANAGER and site_id not in principal.site_ids:
+            raise NotFoundError()
+        year, number = (int(p) for p in month.split("-"))
+        first = dt.date(year, number, 1)
+        last = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
+        placements = await assignments_service.site_placements(
+            session, site_id=site_id, first=first, last=last
+        )
+        if placements:
+            site_name, client_name = placements[0].site_name, placements[0].client_name
+        else:
+            label = (await clients_service.get_site_labels(session, [site_id])).get(site_id)
+            if label is None:
+                raise NotFoundError()
+            site_name, client_name = label.site_name, label.client_name
+        briefs = (
+            await employees_service.get_briefs(session, sorted({p.employee_id for p in placements}))
+            if placements
+            else {}
+        )
+        cards: dict[int, dict[dt.date, TimecardRead]] = defaultdict(dict)
+        for row in await TimecardRepository(session).at_site(site_id, first, last):
+            cards[row.assignment_id][row.work_date] = to_read(row)
+        shifts = await AttendanceRepository(session).shifts(site_id)
+        rows = []
+        for placement in placements:
+            brief = briefs.get(placement.employee_id)
+            rows.append(
+                GridRow(
+                    assignment_id=placement.assignment_id,
+                    employee_id=placement.employee_id,
+                    employee_name=brief.display_name if brief else "",
+                    employee_kana=brief.name_kana if brief else "",
+                    employee_number=brief.employee_number if brief else None,
+                    start_date=placement.start_date,
+                    end_date=placement.end_date,
+                    cards=cards.get(placement.assignment_id, {}),
+                )
+            )
+        rows.sort(key=lambda r: (r.employee_kana, r.assignment_id))
+        return SiteMonthRead(
+            site_id=site_id,
+            site_name=site_name,
+            client_name=client_name,
+            month=month,
+            days=[first + dt.timedelta(days=n) for n in range((last - first).days + 1)],
+            rows=rows,
+            shifts=[ShiftRead.model_validate(s) for s in shifts],
+        )
+
+    async def approval_queue(
+        self, session: AsyncSession, principal: Principal, *, request: PageRequest
+    ) -> PageResult[QueueItem]:
+        """The submitted cards in scope (a site manager: their sites'), oldest day first, with
+        the workers' names, the sites' names, the 資格外活動 warnings kept on each card and the
+        36協定 findings of the worker's agreement year."""
+        result = await TimecardRepository(session).page_timecards(
+            principal,
+            TimecardFilter(state=TimecardState.SUBMITTED),
+            TIMECARD_SORTING.keys("work_date"),
+            request,
+        )
+        rows = result.items
+        if not rows:
+            return result.with_items([])
+        briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
+        labels = await clients_service.get_site_labels(session, sorted({r.site_id for r in rows}))
+        findings = await self._queue_findings(AttendanceRepository(session), rows)
+        items = []
+        for row in rows:
+            brief = briefs.get(row.employee_id)
+            label = labels.get(row.site_id)
+            items.append(
+                QueueItem(
+                    card=to_read(row),
+                    employee_name=brief.display_name if brief else "",
+                    employee_number=brief.employee_number if brief else None,
+                    site_name=label.site_name if label else "",
+                    client_name=label.client_name if label else "",
+                    agreement_findings=findings.get(row.id, []),
+                )
+            )
+        return result.with_items(items)
+
+    @staticmethod
+    def classify_month(data: MonthRead) -> dict[dt.date, dict[str, int]]:
+        """Each business day of a worker's month with its classified minutes (every card with
+        times, drafts included: what the day would count once approved; the ledger's totals
+        count approved cards only). No I/O: labor.premiums over the cards read."""
+        cards = [
+            PremiumCard(
+                start=_local(c.start_at, c.timezone),
+                end=_local(c.end_at, c.timezone),
+                break_minutes=c.break_minutes,
+            )
+            for c in data.timecards
+            if c.start_at is not None and c.end_at is not None
+        ]
+        if not cards:
+            return {}
+        period = closing.ClosingPeriod(data.period_start, data.period_end)
+        try:
+            result = calculate_premiums(
+                cards,
+                _work_settings(period, DEFAULT_DAY_CHANGE),
+                period=(period.start, period.end),
+            )
+        except ValueError:
+            return {}
+        return {d.working_day: d.minutes.summary() for d in result.days}
+
+    async def get_period(
+        self, session: AsyncSession, principal: Principal, *, period_id: int
+    ) -> PeriodRead:
+        row = await AttendanceRepository(session).period_by_id(period_id)
+        if row is None:
+            raise NotFoundError()
+        return _period_read(row)
+
+    @staticmethod
+    async def _queue_findings(
+        repo: AttendanceRepository, rows: Sequence[Timecard]
+    ) -> dict[int, list[AgreementFinding]]:
+        """36協定 findings per card: the agreements of the cards' sites (one query) and, when
+        any, the payroll ledger of the workers over those agreement years (one more)."""
+        first = min(r.work_date for r in rows)
+        last = max(r.work_date for r in rows)
+        agreements = await repo.agreements_of_sites(sorted({r.site_id for r in rows}), first, last)
+        if not agreements:
+            return {}
+        earliest = min(a.period_start for a in agreements) - dt.timedelta(days=190)
+        entries = await repo.ledger_of_many(
+            PeriodKind.PAYROLL.value, sorted({r.employee_id for r in rows}), earliest, last
+        )
+        months: dict[int, dict[dt.date, MonthFigures]] = defaultdict(dict)
+        for entry in entries:
+            key = entry.period_end.replace(day=1)
+            months[entry.subject_id][key] = MonthFigures(key, entry.overtime, entry.rest_day)
+        found: dict[int, list[AgreementFinding]] = {}
+        done: dict[tuple[int, int], list[AgreementFinding]] = {}
+        for row in rows:
+            candidates = [
+                a
+                for a in agreements
+                if a.site_id == row.site_id
+                and a.period_start <= row.work_date
+                and a.period_start > row.work_date - dt.timedelta(days=366)
+            ]
+            if not candidates:
+                continue
+            agreement = max(candidates, key=lambda a: a.period_start)
+            key = (row.employee_id, agreement.id)
+            if key not in done:
+                done[key] = [
+                    AgreementFinding(
+                        check=f.check.value,
+                        level=f.level.value,
+                        month=f.month,
+                        minutes=f.minutes,
+                        limit=f.limit,
+                        window_months=f.window_months,
+                    )
+                    for f in check_agreement(months[row.employee_id].values(), _limits(agreement))
+                ]
+            if done[key]:
+                found[row.id] = done[key]
+        return found
+
+    # --- for the requests area: approved paid leave on the timecards -----------------------
+
+    async def mark_leave(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        employee_id: int,
+        days: Sequence[dt.date],
+        marker: Marker,
+    ) -> None:
+        """Mark approved paid leave on the worker's cards, in the caller's transaction.
+
+        ``marker`` PAID_LEAVE (a whole day) goes on a day without a card — a new approved card
+        (source ``leave``, no times) on the placement covering the day — or on an 欠勤 card;
+        HALF_LEAVE / HOURLY_LEAVE on a day without a card (the same new card, the worked
+        part's times entered later) or on a card without a mark. Anything else on the day is
+        ``ATTENDANCE_LEAVE_DAY_TAKEN``; a closed period ``ATTENDANCE_PERIOD_CLOSED``. A day
+        with no placement is left to the leave ledger. The ledger rows of the touched periods
+        are recomputed. Unscoped: the requests area has checked the approver."""
+        allowed = {Marker.ABSENCE} if marker is Marker.PAID_LEAVE else {Marker.NONE}
+        await self._leave_marks(session, principal, employee_id, days, marker, allowed)
+
+    async def clear_leave(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        employee_id: int,
+        days: Sequence[dt.date],
+        marker: Marker,
+    ) -> None:
+        """Undo :meth:`mark_leave` (a withdrawn request): a card it created is deleted (kept,
+        unmarked, once the worked part's times were entered on it), a card it marked gets its
+        mark back (欠勤 under a whole day, none under a part); a card whose mark was changed
+        since is left alone. Same checks and ledger recompute."""
+        await self._leave_marks(session, principal, employee_id, days, marker, None)
+
+    async def _leave_marks(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        employee_id: int,
+        days: Sequence[dt.date],
+        marker: Marker,
+        allowed: set[Marker] | None,
+    ) -> None:
+        if not days:
+            return
+        first, last = min(days), max(days)
+        cards = TimecardRepository(session)
+        repo = AttendanceRepository(session)
+        existing: dict[dt.date, list[Timecard]] = defaultdict(list)
+        for card in await cards.for_employee(employee_id, first, last, counted_only=False):
+            existing[card.work_date].append(card)
+        placements = await assignments_service.placements_of(
+            session, employee_id=employee_id, first=first, last=last
+        )
+        terms_of = {t.assignment_id: t for t in placements}
+        touched: dict[int, set[dt.date]] = defaultdict(set)
+        for day in sorted(set(days)):
+            if allowed is None:
+                rows = [c for c in existing[day] if c.marker == marker.value]
+                for row in rows:
+                    await self._check_open(repo, [day], row.contract_id)
+                    before = _snapshot(row)
+                    if row.state in COUNTED_STATES:
+                        touched[row.assignment_id].add(day)
+                    if row.source == "leave" and row.start_at is None:
+                        await cards.remove(row)  # nothing but the leave on it
+                        action, after = "delete", None
+                    else:
+                        row.marker = (
+                            Marker.ABSENCE.value
+                            if marker is Marker.PAID_LEAVE
+                            else Marker.NONE.value
+                        )
+                        action, after = "update", _snapshot(row)
+                    await cards.flush()
+                    await audit_service.record(
+                        session,
+                        principal,
+                        entity_type="timecard",
+                        entity_id=row.id,
+                        action=action,
+                        before=before,
+                        after=after,
+                    )
+                continue
+            if existing[day]:
+                for row in existing[day]:
+                    if Marker(row.marker) not in allowed:
+                        raise LeaveDayTakenError(day=day, unit=marker.value)
+                    await self._check_open(repo, [day], row.contract_id)
+                for row in existing[day]:
+                    before = _snapshot(row)
+                    row.marker = marker.value
+                    if row.state in COUNTED_STATES:
+                        touched[row.assignment_id].add(day)
+                    await cards.flush()
+                    await audit_service.record(
+                        session,
+                        principal,
+                        entity_type="timecard",
+                        entity_id=row.id,
+                        action="update",
+                        before=before,
+                        after=_snapshot(row),
+                    )
+                continue
+            terms = next(
+                (
+                    t
+                    for t in placements
+                    if t.status != "cancelled" and t.start_date <= day <= t.end_date
+                ),
+                None,
+            )
+            if terms is None:
+                continue
+            await self._check_open(repo, [day], terms.contract_id)
+            tz, _ = await self._site(repo, terms.site_id)
+            row = Timecard(
+                employee_id=employee_id,
+                assignment_id=terms.assignment_id,
+                contract_id=terms.contract_id,
+                site_id=terms.site_id,
+                work_date=day,
+                timezone=tz,
+                marker=marker.value,
+                note="",
+                state="approved",
+                source="leave",
+                approved_at=utcnow(),
+                approved_by=principal.user_id,
+                break_minutes=0,
+                warned=False,
+            )
+            cards.add(row)
+            await cards.flush()
+            touched[terms.assignment_id].add(day)
+            await audit_service.record(
+                session,
+                principal,
+                entity_type="timecard",
+                entity_id=row.id,
+                action="create",
+                after=_snapshot(row),
+            )
+        if not touched:
+            return
+        missing = [a for a in touched if a not in terms_of]
+        if missing:
+            terms_of.update(await assignments_service.attendance_terms(session, missing))
+        for assignment_id, marked in sorted(touched.items()):
+            terms = terms_of[assignment_id]
+            anchor = Timecard(
+                employee_id=employee_id, contract_id=terms.contract_id, site_id=terms.site_id
+            )
+            await self._recompute(session, anchor, terms, days=sorted(marked))
 
 
 async def _site_exists(session: AsyncSession, site_id: int) -> None:

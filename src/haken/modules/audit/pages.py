@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -18,7 +18,6 @@ from haken.modules.audit.service import audit_service
 from haken.modules.audit.sorting import AUDIT_SORTING, AuditSortField
 from haken.modules.identity.service import identity_service
 from haken.platform.access import Role
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
@@ -27,11 +26,8 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
+    export_response,
     local_moment,
-    walk_pages,
-    xlsx_response,
 )
 from haken.web.registry import NavItem, registry
 from haken.web.render import render
@@ -100,6 +96,7 @@ class EntryView:
     entry: AuditRead
     record_label: str
     record_href: str | None
+    record_name: str | None  # the record's human name (company, person, contract number)
     action_label: str
     user: Any  # identity's UserLabel (id, display_name, email), or None
     changes: list[Change]
@@ -125,7 +122,9 @@ def _changes(entry: AuditRead, zone: str) -> tuple[list[Change], list[Change]]:
     return shown, folded
 
 
-def _view(entry: AuditRead, users: dict[int, Any], zone: str) -> EntryView:
+def _view(
+    entry: AuditRead, users: dict[int, Any], names: Mapping[str, Mapping[int, str]], zone: str
+) -> EntryView:
     record = registry.records.get(entry.entity_type)
     action = registry.actions.get(entry.action)
     shown, folded = _changes(entry, zone)
@@ -136,6 +135,11 @@ def _view(entry: AuditRead, users: dict[int, Any], zone: str) -> EntryView:
         entry=entry,
         record_label=gettext_(record.label) if record else entry.entity_type,
         record_href=href,
+        record_name=(
+            names.get(entry.entity_type, {}).get(int(entry.entity_id))
+            if entry.entity_id.isdigit()
+            else None
+        ),
         action_label=gettext_(action) if action else entry.action,
         user=users.get(entry.user_id) if entry.user_id is not None else None,
         changes=shown,
@@ -187,7 +191,7 @@ def _columns(zone: ZoneInfo) -> tuple[Column[EntryView], ...]:
             sort=AuditSortField.OCCURRED,
         ),
         Column("user", N_("User"), _who),
-        Column("record", N_("Record"), lambda v: f"{v.record_label} {v.entry.entity_id}"),
+        Column("record", N_("Record"), _record_text),
         Column("action", N_("Action"), lambda v: v.action_label),
         Column(
             "changes",
@@ -198,22 +202,49 @@ def _columns(zone: ZoneInfo) -> tuple[Column[EntryView], ...]:
     )
 
 
+def _record_text(view: EntryView) -> str:
+    """The export's record cell: type, id and, when known, the record's name."""
+    text = f"{view.record_label} {view.entry.entity_id}"
+    return f"{text} {view.record_name}" if view.record_name else text
+
+
+async def _record_names(
+    session: AsyncSession, entries: Sequence[AuditRead]
+) -> dict[str, Mapping[int, str]]:
+    """The human names of the page's records: one query per record type present whose area
+    registered a name reader (``RecordLabels.names``); a deleted record has none."""
+    ids: dict[str, set[int]] = {}
+    for entry in entries:
+        record = registry.records.get(entry.entity_type)
+        if record is not None and record.names is not None and entry.entity_id.isdigit():
+            ids.setdefault(entry.entity_type, set()).add(int(entry.entity_id))
+    found: dict[str, Mapping[int, str]] = {}
+    for entity_type, wanted in sorted(ids.items()):
+        reader = registry.records[entity_type].names
+        assert reader is not None
+        found[entity_type] = await reader(session, sorted(wanted))
+    return found
+
+
 async def _views(
     session: AsyncSession, result: PageResult[AuditRead], zone: str
 ) -> list[EntryView]:
-    """The page's rows with labels and their authors' names (one statement)."""
+    """The page's rows with labels, their authors' names (one statement) and their records'
+    names (one statement per record type present that has names)."""
     users = await identity_service.user_labels(
         session, [e.user_id for e in result.items if e.user_id is not None]
     )
-    return [_view(entry, users, zone) for entry in result.items]
+    names = await _record_names(session, result.items)
+    return [_view(entry, users, names, zone) for entry in result.items]
 
 
 @router.get("")
 async def audit_log(
     request: Request, _principal: AuditLogRead, session: SessionDep, settings: SettingsDep
 ) -> Any:
-    """Newest first; ``until`` is inclusive (the whole day). Two statements: the page (with
-    its count when filtered) and the names of its authors."""
+    """Newest first; ``until`` is inclusive (the whole day). Statements: the page (with its
+    count when filtered), the names of its authors, and one per record type on the page
+    whose area names its records (a company, a person, a contract number)."""
     state = ListState.from_query(AuditPageFilter, AUDIT_SORTING, request.query_params)
     result = await audit_service.list(
         session,
@@ -241,20 +272,6 @@ async def audit_log(
     )
 
 
-async def _export_rows(
-    database: Database, state: ListState[AuditPageFilter], zone: str
-) -> AsyncIterator[list[EntryView]]:
-    """Every filtered entry, page by page, in a session of its own."""
-    filters = _instants(state.filters, zone)
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[AuditRead]:
-            return await audit_service.list(session, filters, page, state.sort)
-
-        async for result in walk_pages(fetch):
-            yield await _views(session, result, zone)
-
-
 @router.get("/export.{file_format}")
 async def export_audit_log(
     request: Request,
@@ -277,11 +294,24 @@ async def export_audit_log(
         file_format=file_format,
     )
     zone = ZoneInfo(settings.timezone)
-    filename = export_filename("audit", file_format, dt.datetime.now(zone).date())
-    rows = _export_rows(database, state, settings.timezone)
-    if file_format == "csv":
-        return csv_response(_columns(zone), rows, filename)
-    return await xlsx_response(_columns(zone), rows, filename, sheet_title=gettext_("Audit log"))
+    filters = _instants(state.filters, settings.timezone)
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[AuditRead]:
+        return await audit_service.list(session, filters, page, state.sort)
+
+    async def views(session: AsyncSession, page: PageResult[AuditRead]) -> list[EntryView]:
+        return await _views(session, page, settings.timezone)
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_columns(zone),
+        fetch=fetch,
+        rows=views,
+        stem="audit",
+        today=dt.datetime.now(zone).date(),
+        sheet_title=gettext_("Audit log"),
+    )
 
 
 def register_web() -> None:

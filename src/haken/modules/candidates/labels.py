@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haken.modules.candidates.service import candidates_service
 from haken.modules.employees.labels import PERSON_FIELDS
 from haken.web.i18n import N_
 from haken.web.registry import RecordLabels, registry
@@ -29,5 +30,8 @@ CANDIDATE_FIELDS = {
 
 def register_labels() -> None:
     registry.add_record_labels(
-        "candidate", RecordLabels(N_("Candidate"), CANDIDATE_FIELDS, "/candidates/{id}")
+        "candidate",
+        RecordLabels(
+            N_("Candidate"), CANDIDATE_FIELDS, "/candidates/{id}", names=candidates_service.names
+        ),
     )

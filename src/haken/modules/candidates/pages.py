@@ -10,7 +10,6 @@ same access policy (the session cookie signs the image request in).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -47,7 +46,6 @@ from haken.modules.employees.labels import (
 )
 from haken.modules.employees.schemas import EmployeeHire, VersionBody
 from haken.platform.access import Principal, Role
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest, PageResult
@@ -58,11 +56,8 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
+    export_response,
     local_moment,
-    walk_pages,
-    xlsx_response,
 )
 from haken.web.registry import NavItem, RecordSection, registry
 from haken.web.render import country_name, flash, redirect, render
@@ -172,21 +167,6 @@ async def candidates(request: Request, principal: CandidatesRead, session: Sessi
     )
 
 
-async def _export_rows(
-    database: Database, principal: Principal, state: ListState[CandidateFilter]
-) -> AsyncIterator[list[CandidateRead]]:
-    """Every filtered row, page by page, in a session of its own."""
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[CandidateRead]:
-            return await candidates_service.list(
-                session, principal, filters=state.filters, sort=state.sort, request=page
-            )
-
-        async for result in walk_pages(fetch):
-            yield list(result.items)
-
-
 @router.get("/export.{file_format}")
 async def export_candidates(
     request: Request,
@@ -207,12 +187,21 @@ async def export_candidates(
         sort=state.sort,
         file_format=file_format,
     )
-    columns = _columns(_zone(request))
-    filename = export_filename("candidates", file_format, _today(request))
-    rows = _export_rows(database, principal, state)
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Candidates"))
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[CandidateRead]:
+        return await candidates_service.list(
+            session, principal, filters=state.filters, sort=state.sort, request=page
+        )
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_columns(_zone(request)),
+        fetch=fetch,
+        stem="candidates",
+        today=_today(request),
+        sheet_title=gettext_("Candidates"),
+    )
 
 
 def _form_page(

@@ -39,6 +39,11 @@ def name_condition(q: str) -> Any:
 class CandidateRepository(ModelRepository[Candidate]):
     model = Candidate
 
+    async def names(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(
+            Candidate, ids, Candidate.name_kanji, Candidate.name_kana, Candidate.name_romaji
+        )
+
     def readable_statement(self, principal: Principal) -> Select[tuple[Candidate]]:
         statement = select(Candidate)
         if not principal.is_at_least(Role.COORDINATOR):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -161,6 +162,10 @@ def _invalid(loc: str, message: str) -> ValidationFailedError:
 
 class CandidatesService:
     # --- reads ------------------------------------------------------------------------------
+
+    async def names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Candidates' names (kanji, else kana) by id, one query, unscoped (the audit log)."""
+        return await CandidateRepository(session).names(ids)
 
     async def list(
         self,

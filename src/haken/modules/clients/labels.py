@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haken.modules.clients.service import clients_service
 from haken.web.i18n import N_
 from haken.web.registry import RecordLabels, registry
 
@@ -43,8 +44,16 @@ CONTACT_FIELDS = {
 
 
 def register_labels() -> None:
-    registry.add_record_labels("client", RecordLabels(N_("Client"), CLIENT_FIELDS, "/clients/{id}"))
-    registry.add_record_labels("client_site", RecordLabels(N_("Site"), SITE_FIELDS, "/sites/{id}"))
+    registry.add_record_labels(
+        "client",
+        RecordLabels(
+            N_("Client"), CLIENT_FIELDS, "/clients/{id}", names=clients_service.client_names
+        ),
+    )
+    registry.add_record_labels(
+        "client_site",
+        RecordLabels(N_("Site"), SITE_FIELDS, "/sites/{id}", names=clients_service.site_names),
+    )
     registry.add_record_labels(
         "client_unit", RecordLabels(N_("Unit"), UNIT_FIELDS, "/units/{id}/edit")
     )

@@ -7,7 +7,6 @@ The same service as ``endpoints.py``. A site shows its 抵触日 (the site's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -34,7 +33,6 @@ from haken.modules.clients.schemas import (
 from haken.modules.clients.service import clients_service
 from haken.modules.clients.sorting import CLIENT_SORTING, ClientSortField
 from haken.platform.access import Principal, Role
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.jptext import PREFECTURES
@@ -46,11 +44,8 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
+    export_response,
     local_moment,
-    walk_pages,
-    xlsx_response,
 )
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
@@ -136,21 +131,6 @@ async def clients(request: Request, principal: ClientsRead, session: SessionDep)
     )
 
 
-async def _export_clients(
-    database: Database, principal: Principal, state: ListState[ClientFilter]
-) -> AsyncIterator[list[ClientRead]]:
-    """Every filtered row, page by page, in a session of its own."""
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[ClientRead]:
-            return await clients_service.list_clients(
-                session, principal, filters=state.filters, sort=state.sort, request=page
-            )
-
-        async for result in walk_pages(fetch):
-            yield list(result.items)
-
-
 @router.get("/clients/export.{file_format}")
 async def export_clients(
     request: Request,
@@ -171,12 +151,21 @@ async def export_clients(
         sort=state.sort,
         file_format=file_format,
     )
-    columns = _client_columns(_zone(request))
-    filename = export_filename("clients", file_format, _today(request))
-    rows = _export_clients(database, principal, state)
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Clients"))
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[ClientRead]:
+        return await clients_service.list_clients(
+            session, principal, filters=state.filters, sort=state.sort, request=page
+        )
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_client_columns(_zone(request)),
+        fetch=fetch,
+        stem="clients",
+        today=_today(request),
+        sheet_title=gettext_("Clients"),
+    )
 
 
 def _client_form(

@@ -81,6 +81,12 @@ class ClientsRepository(Repository):
 
     # scope ---------------------------------------------------------------------------------
 
+    async def client_names(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(Client, ids, Client.name)
+
+    async def site_names(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(ClientSite, ids, ClientSite.name)
+
     def _client_scope(self, principal: Principal) -> ColumnElement[bool]:
         if _sees_everything(principal):
             return true()

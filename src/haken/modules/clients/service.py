@@ -155,6 +155,14 @@ def _site_detail(site: ClientSite, extensions: Sequence[SiteExtension]) -> SiteD
 class ClientsService:
     # --- clients ------------------------------------------------------------------------
 
+    async def client_names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Company names by id, one query, unscoped (the audit log names its records)."""
+        return await ClientsRepository(session).client_names(ids)
+
+    async def site_names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Site names by id, one query, unscoped (the audit log names its records)."""
+        return await ClientsRepository(session).site_names(ids)
+
     async def list_clients(
         self,
         session: AsyncSession,

@@ -40,6 +40,8 @@ from haken.platform.names import name_key, romaji_key
 from haken.platform.security import field_cipher
 
 BATCH = 2000
+# Real bank and branch codes (zengin-code), so the demo's salary transfer file is valid.
+DEMO_BRANCHES = (("0001", "001"), ("0005", "123"), ("0009", "012"), ("0010", "005"))
 OPEN_END = dt.date(9999, 12, 31)
 
 # --- name and place lists (kanji, kana, romaji) ------------------------------------------------
@@ -444,8 +446,8 @@ class Generator:
                 "hire_date": hire,
                 "leave_date": self.today - dt.timedelta(days=10) if left else None,
                 "status": "left" if left else "active",
-                "bank_code": rng.choice(("0001", "0005", "0009", "0010")),
-                "bank_branch_code": f"{rng.randint(1, 999):03d}", "bank_account_type": "ordinary",
+                "bank_code": (bank := rng.choice(DEMO_BRANCHES))[0],
+                "bank_branch_code": bank[1], "bank_account_type": "ordinary",
                 "bank_account_number_enc": _seal(account, "employees.bank_account_number"),
                 "bank_account_last4": account[-4:],
                 "bank_account_holder_kana": person["name_kana"],

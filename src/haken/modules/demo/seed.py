@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from haken.config import Settings
+from haken.modules.demo.billing import seed_billing
 from haken.modules.demo.generator import generate, has_employees
 from haken.modules.demo.leave import seed_leave
+from haken.modules.demo.payroll import seed_payroll
+from haken.modules.demo.requests import seed_requests
+from haken.modules.demo.timesheet_imports import seed_timesheet_imports
 from haken.modules.identity.schemas import UserCreate
 from haken.modules.identity.service import generate_password, identity_service
 from haken.platform.access import Role
@@ -79,6 +83,25 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
             if generated:  # paid leave through the leave service: grants, takings, duties
                 async with session_scope(database, write=True) as session:
                     result.counts.update(await seed_leave(session, today=today, user_id=admin_id))
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_timesheet_imports(session, today=today, user_id=admin_id)
+                    )
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(await seed_billing(session, today=today, user_id=admin_id))
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_payroll(
+                            session,
+                            today=today,
+                            user_id=admin_id,
+                            cutoff_day=settings.payroll_cutoff_day,
+                        )
+                    )
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_requests(session, today=today, user_id=admin_id)
+                    )
     finally:
         await database.dispose()
     return result

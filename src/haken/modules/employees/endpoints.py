@@ -31,6 +31,7 @@ from haken.modules.employees.schemas import (
 from haken.modules.employees.service import employees_service
 from haken.modules.employees.sorting import EMPLOYEE_SORTING, EmployeeSort
 from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.edge import edge_cached
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import AdminRateLimit, default_limit
 from haken.platform.responses import Envelope, PageEnvelope, ok, page
@@ -42,6 +43,7 @@ EmployeeId = Annotated[int, Path(ge=1)]
 
 
 @router.get("", response_model=PageEnvelope[EmployeeRead])
+@edge_cached(employees_service.list)
 async def list_employees(
     principal: EmployeesRead,
     session: SessionDep,

@@ -43,3 +43,21 @@ class EmployeeArchivedError(HakenError):
     status_code = 409
     message_en = "The employee record is archived; restore it before editing."
     message_ja = "この社員はアーカイブ済みです。編集する前に復元してください。"
+
+
+class EmployeeBankUnknownError(HakenError):
+    """Not in the 全銀協 code list (haken.platform.banks, from the zengin-code package)."""
+
+    code = "EMPLOYEE_BANK_UNKNOWN"
+    status_code = 422
+    fields = ("bank_code",)
+    message_en = "There is no bank with the code {bank_code}."
+    message_ja = "金融機関コード {bank_code} の金融機関はありません。"
+
+
+class EmployeeBranchUnknownError(HakenError):
+    code = "EMPLOYEE_BANK_BRANCH_UNKNOWN"
+    status_code = 422
+    fields = ("branch_code",)
+    message_en = "{bank_name} has no branch with the code {branch_code}."
+    message_ja = "{bank_name}に支店コード {branch_code} の支店はありません。"

@@ -20,6 +20,7 @@ from haken.modules.employees.schemas import (
     RevealField,
     TermType,
 )
+from haken.modules.employees.service import employees_service
 from haken.platform import context
 from haken.platform.jptext import PREFECTURES
 from haken.web.i18n import N_, gettext_
@@ -187,6 +188,12 @@ def register_labels() -> None:
     """The employee record's labels for the audit log (web registry)."""
     registry.add_record_labels(
         "employee",
-        RecordLabels(N_("Employee"), EMPLOYEE_FIELDS, "/employees/{id}", values=EMPLOYEE_VALUES),
+        RecordLabels(
+            N_("Employee"),
+            EMPLOYEE_FIELDS,
+            "/employees/{id}",
+            values=EMPLOYEE_VALUES,
+            names=employees_service.names,
+        ),
     )
     registry.add_record_labels("field_keys", RecordLabels(N_("Field encryption keys")))

@@ -11,7 +11,6 @@ page, once, with a stated purpose that the service writes to the audit log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -55,7 +54,6 @@ from haken.platform.access import (
     Principal,
     Role,
 )
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError
 from haken.platform.pagination import PageRequest, PageResult
@@ -67,10 +65,7 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
-    walk_pages,
-    xlsx_response,
+    export_response,
 )
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import country_name, flash, redirect, render
@@ -197,24 +192,6 @@ async def employees(request: Request, principal: EmployeesOverview, session: Ses
     )
 
 
-async def _export_rows(
-    database: Database, principal: Principal, state: ListState[EmployeeFilter]
-) -> AsyncIterator[list[ListRow]]:
-    """Every filtered row, page by page, in a session of its own (the request's session has
-    committed the audit row before the body is sent)."""
-    async with session_scope(database) as session:
-
-        async def fetch(request: PageRequest) -> PageResult[EmployeeRead]:
-            return await employees_service.list_uncached(
-                session, principal, filters=state.filters, sort=state.sort, request=request
-            )
-
-        choices = await employees_service.site_choices(session, principal)
-        known = {choice.site_id: choice for choice in choices}
-        async for page in walk_pages(fetch):
-            yield await _rows(session, page, known)
-
-
 @router.get("/export.{file_format}")
 async def export_employees(
     request: Request,
@@ -230,12 +207,29 @@ async def export_employees(
     await employees_service.record_export(
         session, principal, filters=state.filters, sort=state.sort, file_format=file_format
     )
-    columns = _columns()
-    filename = export_filename("employees", file_format, today(request))
-    rows = _export_rows(database, principal, state)
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Employees"))
+    known: dict[int, Any] = {}
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[EmployeeRead]:
+        return await employees_service.list_uncached(
+            session, principal, filters=state.filters, sort=state.sort, request=page
+        )
+
+    async def rows(session: AsyncSession, page: PageResult[EmployeeRead]) -> list[ListRow]:
+        if not known:  # the sites' labels, read once for the whole file
+            choices = await employees_service.site_choices(session, principal)
+            known.update({choice.site_id: choice for choice in choices})
+        return await _rows(session, page, known)
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_columns(),
+        fetch=fetch,
+        rows=rows,
+        stem="employees",
+        today=today(request),
+        sheet_title=gettext_("Employees"),
+    )
 
 
 def _form_page(

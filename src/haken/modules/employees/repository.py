@@ -53,6 +53,11 @@ def name_condition(q: str, kanji: Any, kana: Any, romaji: Any) -> Any:
 class EmployeeRepository(ModelRepository[Employee]):
     model = Employee
 
+    async def names(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(
+            Employee, ids, Employee.name_kanji, Employee.name_kana, Employee.name_romaji
+        )
+
     def readable_statement(self, principal: Principal) -> Select[tuple[Employee]]:
         statement = select(Employee)
         if principal.is_at_least(Role.COORDINATOR):
@@ -164,8 +169,13 @@ class EmployeeRepository(ModelRepository[Employee]):
         return list((await self.session.scalars(statement)).all())
 
     async def readable_ids(self, principal: Principal) -> list[int]:
-        statement = self.readable_statement(principal).with_only_columns(Employee.id)
+        statement = self.readable_ids_statement(principal)
         return list((await self.session.scalars(statement)).all())
+
+    def readable_ids_statement(self, principal: Principal) -> Select[Any]:
+        """``SELECT id`` of the employees ``principal`` may read, unexecuted: another area's
+        list puts it in its own statement (``… IN (subquery)``) instead of a round trip."""
+        return self.readable_statement(principal).with_only_columns(Employee.id)
 
     async def duplicate_of(self, romaji: str, birth_date: dt.date) -> int | None:
         statement = select(Employee.id).where(
@@ -227,6 +237,17 @@ class EmployeeRepository(ModelRepository[Employee]):
             select(EmployeeContractPeriod)
             .where(EmployeeContractPeriod.employee_id == employee_id)
             .order_by(EmployeeContractPeriod.start_date, EmployeeContractPeriod.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def dependants_of(self, ids: Sequence[int]) -> Sequence[EmployeeDependant]:
+        """The dependants of several employees in one statement (payroll's batches)."""
+        if not ids:
+            return []
+        statement = (
+            select(EmployeeDependant)
+            .where(EmployeeDependant.employee_id.in_(sorted(set(ids))))
+            .order_by(EmployeeDependant.employee_id, EmployeeDependant.id)
         )
         return (await self.session.scalars(statement)).all()
 

@@ -561,6 +561,21 @@ class EmployeeFilter(ListFilter):
     include_archived: bool = False
 
 
+class PayrollFacts(BaseModel):
+    """What the payroll area reads of an employee (``employees_service.payroll_facts``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employee_id: int
+    birth_date: dt.date
+    otsu: bool
+    """乙欄: no 扶養控除等申告書 filed with the agency."""
+    dependents: int
+    """扶養親族等の数 (月額表 備考1(4))."""
+    hire_date: dt.date
+    leave_date: dt.date | None
+
+
 class EmployeeBrief(BaseModel):
     """What other modules (housing, assignments, attendance) need to know about a worker."""
 

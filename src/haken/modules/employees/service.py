@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,11 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.labor import residence
 from haken.labor.fixed_term import FixedTermContract, conversion_right_date
 from haken.labor.residence import ExtraActivityPermission
+from haken.labor.withholding import dependant_count
 from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import SiteLabel, clients_service
 from haken.modules.employees.errors import (
     ContractPeriodsOverlapError,
     EmployeeArchivedError,
+    EmployeeBankUnknownError,
+    EmployeeBranchUnknownError,
     EmployeeDuplicateError,
     EmployeeNumberTakenError,
     LeaveDateRequiredError,
@@ -53,15 +56,18 @@ from haken.modules.employees.schemas import (
     EmployeeUpdate,
     EmploymentType,
     Headcount,
+    PayrollFacts,
     ResidenceExpiryRead,
     RevealedNumbers,
     RevealField,
     RevealRequest,
     SiteHeadcount,
     TermType,
+    WithholdingColumn,
     masked,
     resolve_extra_activity,
 )
+from haken.platform import banks
 from haken.platform.access import Principal, Role
 from haken.platform.cache import (
     cached,
@@ -82,6 +88,9 @@ from haken.platform.names import name_key, romaji_key
 from haken.platform.numbering import NumberPattern, validate_pattern
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.security import field_cipher
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 log = get_logger(__name__)
 
@@ -340,7 +349,18 @@ def _dependant_rows(
     ]
 
 
+def _check_bank(bank: BankAccountInput) -> None:
+    """The bank and branch exist in the 全銀協 code list (the transfer file needs both)."""
+    known = banks.find_bank(bank.bank_code)
+    if known is None:
+        raise EmployeeBankUnknownError(bank_code=bank.bank_code)
+    if banks.find_branch(bank.bank_code, bank.branch_code) is None:
+        raise EmployeeBranchUnknownError(bank_name=known.name, branch_code=bank.branch_code)
+
+
 def _apply_bank(row: Employee, bank: BankAccountInput | None) -> None:
+    if bank is not None:
+        _check_bank(bank)
     seal(row, RevealField.BANK_ACCOUNT_NUMBER, bank.account_number if bank else None, "employees")
     row.bank_code = bank.bank_code if bank else None
     row.bank_branch_code = bank.branch_code if bank else None
@@ -553,11 +573,55 @@ class EmployeesService:
             raise NotFoundError()
         return to_brief(row)
 
+    async def names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Employees' names (kanji, else kana) by id, one query, unscoped (the audit log)."""
+        return await EmployeeRepository(session).names(ids)
+
     async def get_briefs(
         self, session: AsyncSession, ids: Sequence[int]
     ) -> dict[int, EmployeeBrief]:
         """Briefs of the employees that exist among ``ids``, in one query."""
         return {row.id: to_brief(row) for row in await EmployeeRepository(session).by_ids(ids)}
+
+    async def payroll_facts(
+        self, session: AsyncSession, ids: Sequence[int], *, year: int
+    ) -> dict[int, PayrollFacts]:
+        """What payroll reads of each employee among ``ids`` (two queries; unscoped, for the
+        payroll job): the withholding column (乙 when no 扶養控除等申告書 was filed) and
+        扶養親族等の数 in ``year`` from the dependants (月額表 備考1(4): a spouse or a relative
+        aged 16 or more on 31 December within the income limit, +1 for each disabled family
+        member)."""
+        repo = EmployeeRepository(session)
+        rows = await repo.by_ids(ids)
+        by_employee: dict[int, list[EmployeeDependant]] = {}
+        for dependant in await repo.dependants_of(ids):
+            by_employee.setdefault(dependant.employee_id, []).append(dependant)
+        sixteen_by = dt.date(year - 15, 1, 1)  # 16 on 31 December (年齢計算ニ関スル法律)
+        found: dict[int, PayrollFacts] = {}
+        for row in rows:
+            family = by_employee.get(row.id, [])
+            spouse = any(d.relationship == "spouse" and d.income_within_limit for d in family)
+            relatives = sum(
+                1
+                for d in family
+                if d.relationship != "spouse"
+                and d.income_within_limit
+                and d.birth_date <= sixteen_by
+            )
+            disabled = sum(1 for d in family if d.disability != "none")
+            found[row.id] = PayrollFacts(
+                employee_id=row.id,
+                birth_date=row.birth_date,
+                otsu=row.withholding_column == WithholdingColumn.OTSU.value,
+                dependents=dependant_count(
+                    source_deduction_spouse=spouse,
+                    dependants=relatives,
+                    disabled_family_members=disabled,
+                ),
+                hire_date=row.hire_date,
+                leave_date=row.leave_date,
+            )
+        return found
 
     async def employed_ids(
         self, session: AsyncSession, *, on: dt.date, left_since: dt.date
@@ -570,6 +634,11 @@ class EmployeesService:
         """Ids of every employee ``principal`` may read (one query; for other areas' scoped
         lists of a site manager)."""
         return await EmployeeRepository(session).readable_ids(principal)
+
+    def readable_ids_statement(self, session: AsyncSession, principal: Principal) -> Select[Any]:
+        """The same ids as an unexecuted ``SELECT id`` (no I/O), for another area's
+        repository to fold the scope into its list statement (``IN (subquery)``)."""
+        return EmployeeRepository(session).readable_ids_statement(principal)
 
     async def set_current_placement(
         self,

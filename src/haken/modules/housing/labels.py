@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haken.modules.housing.service import housing_service
 from haken.web.i18n import N_
 from haken.web.registry import RecordLabels, registry
 
@@ -34,7 +35,13 @@ OCCUPANCY_FIELDS = {
 
 def register_labels() -> None:
     registry.add_record_labels(
-        "housing_apartment", RecordLabels(N_("Apartment"), APARTMENT_FIELDS, "/housing/{id}")
+        "housing_apartment",
+        RecordLabels(
+            N_("Apartment"),
+            APARTMENT_FIELDS,
+            "/housing/{id}",
+            names=housing_service.apartment_names,
+        ),
     )
     registry.add_record_labels("housing_room", RecordLabels(N_("Room"), ROOM_FIELDS))
     registry.add_record_labels(

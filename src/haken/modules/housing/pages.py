@@ -7,7 +7,6 @@ sees their own stays in the portal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -34,7 +33,6 @@ from haken.modules.housing.schemas import (
 from haken.modules.housing.service import housing_service
 from haken.modules.housing.sorting import APARTMENT_SORTING, ApartmentSortField
 from haken.platform.access import Principal, Role
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import HakenError, NotFoundError
 from haken.platform.jptext import PREFECTURES
@@ -47,10 +45,7 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
-    walk_pages,
-    xlsx_response,
+    export_response,
 )
 from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import flash, redirect, render
@@ -121,21 +116,6 @@ async def occupancy(request: Request, principal: HousingRead, session: SessionDe
     )
 
 
-async def _export_rows(
-    database: Database, principal: Principal, state: ListState[ApartmentFilter], on: dt.date
-) -> AsyncIterator[list[ApartmentOccupancy]]:
-    """Every filtered apartment, page by page, in a session of its own."""
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[ApartmentOccupancy]:
-            return await housing_service.occupancy(
-                session, principal, filters=state.filters, sort=state.sort, on=on, request=page
-            )
-
-        async for result in walk_pages(fetch):
-            yield list(result.items)
-
-
 @router.get("/export.{file_format}")
 async def export_occupancy(
     request: Request,
@@ -156,12 +136,22 @@ async def export_occupancy(
         sort=state.sort,
         file_format=file_format,
     )
-    columns = _columns()
-    filename = export_filename("housing", file_format, _today(request))
-    rows = _export_rows(database, principal, state, _today(request))
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Housing"))
+    on = _today(request)
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[ApartmentOccupancy]:
+        return await housing_service.occupancy(
+            session, principal, filters=state.filters, sort=state.sort, on=on, request=page
+        )
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_columns(),
+        fetch=fetch,
+        stem="housing",
+        today=on,
+        sheet_title=gettext_("Housing"),
+    )
 
 
 def _apartment_form(

@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.housing.models import Apartment, Occupancy, Room
 from haken.modules.housing.schemas import ApartmentFilter, OccupancyFilter
 from haken.modules.housing.sorting import APARTMENT_SORTING
 from haken.platform.jptext import prefix_pattern, search_key
-from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
+from haken.platform.pagination import PageRequest, PageResult, SortKey
+from haken.platform.repository import Repository
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
@@ -60,53 +59,20 @@ class _Row:
         return getattr(self.occupancy, name)
 
 
-async def _page(
-    session: AsyncSession, statement: Select[Any], sort: Sequence[SortKey], request: PageRequest
-) -> PageResult[Any]:
-    """One statement per page; the optional total rides along as a scalar subquery."""
-    paged = apply_keyset(statement, sort, request)
-    total = None
-    if request.count:
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        paged = paged.add_columns(counted.scalar_subquery())
-    result = (await session.execute(paged)).all()
-    if request.count:
-        if result:
-            total = int(result[0][-1])
-        elif not request.cursor:
-            total = 0
-        else:
-            total = int(await session.scalar(counted) or 0)
-        result = [row[:-1] for row in result]
-    width = len(statement.column_descriptions)  # entities, not columns
-    items = [row[0] if width == 1 else _Row(*row) for row in result]
-    return build_page(items, sort, request, total)
+def _stay(row: Any) -> _Row:
+    """A page row of stays: the stay with its room's and apartment's names (a counted
+    page's total, last in the row, is left out)."""
+    return _Row(row[0], row[1], row[2])
 
 
-class HousingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, row: object) -> None:
-        self.session.add(row)
-
-    async def flush(self) -> None:
-        await self.session.flush()
-
-    async def delete_if_unreferenced(self, model: Any, row_id: int) -> bool:
-        """Delete unless a foreign key points at the row (then the caller archives)."""
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(
-                    delete(model)
-                    .where(model.id == row_id)
-                    .execution_options(synchronize_session=False)
-                )
-        except IntegrityError:
-            return False
-        return True
+class HousingRepository(Repository):
+    """Apartments, rooms and stays (several models: the plain base, not ModelRepository);
+    paging, ``add``/``flush`` and ``delete_if_unreferenced`` come from the base."""
 
     # apartments and rooms -----------------------------------------------------------------
+
+    async def apartment_names(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(Apartment, ids, Apartment.name)
 
     async def page_apartments(
         self, filters: ApartmentFilter, sort: str, request: PageRequest
@@ -117,7 +83,7 @@ class HousingRepository:
         key = search_key(filters.q) if filters.q else ""
         if key:
             statement = statement.where(Apartment.name_key.like(prefix_pattern(key), escape="\\"))
-        return await _page(self.session, statement, APARTMENT_SORTING.keys(sort), request)
+        return await self.page(statement, APARTMENT_SORTING.keys(sort), request)
 
     async def apartment(self, apartment_id: int) -> Apartment | None:
         return await self.session.get(Apartment, apartment_id)
@@ -128,7 +94,7 @@ class HousingRepository:
         statement = select(Room).where(
             Room.apartment_id == apartment_id, Room.archived.is_(archived)
         )
-        return await _page(self.session, statement, ROOM_SORT, request)
+        return await self.page(statement, ROOM_SORT, request)
 
     async def room(self, room_id: int, *, lock: bool = False) -> Room | None:
         """The room; ``lock`` holds its row until commit, serialising move-ins into it."""
@@ -187,17 +153,17 @@ class HousingRepository:
             statement = statement.where(overlaps(filters.current_on, filters.current_on))
         if filters.ongoing_from is not None:
             statement = statement.where(overlaps(filters.ongoing_from, None))
-        return await _page(self.session, statement, STAY_SORTS[filters.sort], request)
+        return await self.page(statement, STAY_SORTS[filters.sort], request, item=_stay)
 
     async def page_own(self, employee_id: int, request: PageRequest) -> PageResult[Any]:
         statement = self._stays().where(Occupancy.employee_id == employee_id)
-        return await _page(self.session, statement, STAY_SORTS["-move_in"], request)
+        return await self.page(statement, STAY_SORTS["-move_in"], request, item=_stay)
 
     async def page_month(
         self, first: dt.date, last: dt.date, request: PageRequest
     ) -> PageResult[Any]:
         statement = self._stays().where(overlaps(first, last))
-        return await _page(self.session, statement, DEDUCTION_SORT, request)
+        return await self.page(statement, DEDUCTION_SORT, request, item=_stay)
 
     async def month_stays(self, first: dt.date, last: dt.date) -> Sequence[Any]:
         """Every stay touching the month, for payroll (not paged: payroll takes them all)."""

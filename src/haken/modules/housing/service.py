@@ -145,6 +145,10 @@ def _deduction(row: Any, year: int, month: int, names: dict[int, str]) -> Deduct
 class HousingService:
     # --- apartments ----------------------------------------------------------------------
 
+    async def apartment_names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Apartment names by id, one query, unscoped (the audit log names its records)."""
+        return await HousingRepository(session).apartment_names(ids)
+
     async def list_apartments(
         self,
         session: AsyncSession,

@@ -6,6 +6,7 @@ from functools import cache
 
 from babel import Locale
 
+from haken.modules.identity.service import identity_service
 from haken.platform import context
 from haken.platform.access import Role
 from haken.web.i18n import N_
@@ -48,6 +49,13 @@ USER_VALUES = {"role": enum_labeller(ROLE_LABELS), "locale": language_name}
 
 def register_labels() -> None:
     registry.add_record_labels(
-        "user", RecordLabels(N_("User"), USER_FIELDS, "/admin/users/{id}", values=USER_VALUES)
+        "user",
+        RecordLabels(
+            N_("User"),
+            USER_FIELDS,
+            "/admin/users/{id}",
+            values=USER_VALUES,
+            names=identity_service.user_names,
+        ),
     )
     registry.add_record_labels("auth_session", RecordLabels(N_("Sign-in session")))

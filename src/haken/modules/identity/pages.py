@@ -8,7 +8,6 @@ after its access dependency. See docs/architecture.md, "Web UI".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -47,7 +46,6 @@ from haken.platform.access import (
     Principal,
     Role,
 )
-from haken.platform.db import Database, session_scope
 from haken.platform.deps import DatabaseDep, SessionDep, SettingsDep
 from haken.platform.errors import HakenError, NotFoundError
 from haken.platform.pagination import PageRequest, PageResult
@@ -67,11 +65,8 @@ from haken.web.i18n import N_, gettext_
 from haken.web.lists import (
     Column,
     ListState,
-    csv_response,
-    export_filename,
+    export_response,
     local_moment,
-    walk_pages,
-    xlsx_response,
 )
 from haken.web.params import record_id
 from haken.web.registry import NavItem, Panel, registry
@@ -489,26 +484,6 @@ async def users(request: Request, principal: UsersAdmin, session: SessionDep) ->
     )
 
 
-async def _export_users(
-    database: Database, principal: Principal, state: ListState[UserFilter]
-) -> AsyncIterator[list[UserRead]]:
-    """Every filtered user, page by page, in a session of its own."""
-    async with session_scope(database) as session:
-
-        async def fetch(page: PageRequest) -> PageResult[UserRead]:
-            return await identity_service.list_users(
-                session,
-                principal,
-                search=state.filters.q,
-                role=state.filters.role,
-                request=page,
-                sort=state.sort,
-            )
-
-        async for result in walk_pages(fetch):
-            yield list(result.items)
-
-
 @admin_pages.get("/export.{file_format}")
 async def export_users(
     request: Request,
@@ -529,13 +504,26 @@ async def export_users(
         sort=state.sort,
         file_format=file_format,
     )
-    columns = _user_columns(_tz(request))
-    today = dt.datetime.now(_tz(request)).date()
-    filename = export_filename("users", file_format, today)
-    rows = _export_users(database, principal, state)
-    if file_format == "csv":
-        return csv_response(columns, rows, filename)
-    return await xlsx_response(columns, rows, filename, sheet_title=gettext_("Users"))
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[UserRead]:
+        return await identity_service.list_users(
+            session,
+            principal,
+            search=state.filters.q,
+            role=state.filters.role,
+            request=page,
+            sort=state.sort,
+        )
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_user_columns(_tz(request)),
+        fetch=fetch,
+        stem="users",
+        today=dt.datetime.now(_tz(request)).date(),
+        sheet_title=gettext_("Users"),
+    )
 
 
 async def _new_user_page(

@@ -34,6 +34,9 @@ SESSION_SORT = (SortKey(AuthSession.created_at, "desc"), SortKey(AuthSession.id,
 class IdentityRepository(Repository):
     # users -------------------------------------------------------------------
 
+    async def user_names(self, ids: Sequence[int]) -> dict[int, str]:
+        return await self.names_by_id(User, ids, User.display_name, User.email)
+
     async def recipients(
         self, *, employee_ids: Sequence[int], site_ids: Sequence[int], admins: bool
     ) -> Sequence[User]:
@@ -158,10 +161,13 @@ class IdentityRepository(Repository):
 
     async def active_session_user(
         self, session_id: str, user_id: int, now: dt.datetime
-    ) -> tuple[AuthSession, User] | None:
+    ) -> tuple[AuthSession, User, list[int]] | None:
+        """The live session, its active user and the user's sites, in one statement (one row
+        per site; the caller of every request costs one round trip, whatever the role)."""
         statement = (
-            select(AuthSession, User)
+            select(AuthSession, User, UserSite.site_id)
             .join(User, User.id == AuthSession.user_id)
+            .outerjoin(UserSite, UserSite.user_id == User.id)
             .where(
                 AuthSession.id == session_id,
                 AuthSession.user_id == user_id,
@@ -169,9 +175,12 @@ class IdentityRepository(Repository):
                 AuthSession.expires_at > now,
                 User.is_active.is_(True),
             )
+            .order_by(UserSite.site_id)
         )
-        row = (await self.session.execute(statement)).first()
-        return (row[0], row[1]) if row else None
+        rows = (await self.session.execute(statement)).all()
+        if not rows:
+            return None
+        return rows[0][0], rows[0][1], sorted({row[2] for row in rows if row[2] is not None})
 
     # sessions and tokens -----------------------------------------------------------
 

@@ -233,6 +233,10 @@ def _touch_user(session: AsyncSession, user_id: int) -> None:
 class IdentityService:
     # --- tokens -------------------------------------------------------------------
 
+    async def user_names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+        """Users' display names (else e-mail addresses) by id, one query (the audit log)."""
+        return await IdentityRepository(session).user_names(ids)
+
     def _issue(
         self, settings: Settings, repo: IdentityRepository, auth_session: AuthSession, user: User
     ) -> TokenPair:
@@ -442,11 +446,9 @@ class IdentityService:
         found = await repo.active_session_user(session_id, user_id, utcnow())
         if found is None:
             return None
-        auth_session, user = found
+        auth_session, user, sites = found
         role = Role(user.role)
-        site_ids: list[int] = []
-        if role is Role.SITE_MANAGER:
-            site_ids = sorted((await repo.site_ids_by_user([user.id])).get(user.id, []))
+        site_ids = sites if role is Role.SITE_MANAGER else []
         return PrincipalRecord(
             user_id=user.id,
             role=role,

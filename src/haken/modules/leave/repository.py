@@ -1,7 +1,9 @@
 """Every query of the leave area.
 
 Row scope: the callers pass the employee ids a principal may read (``None``: every
-employee, coordinators and above); the ids come from the employees service in one query.
+employee, coordinators and above): a list, or the employees service's unexecuted
+``SELECT id`` of a site manager's workers, which the list's statement takes as
+``IN (subquery)`` (no round trip of its own).
 """
 
 from __future__ import annotations
@@ -11,11 +13,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Numeric, bindparam, case, func, literal, select
+from sqlalchemy import ColumnElement, Date, Numeric, Select, bindparam, case, func, literal, select
 
 from haken.modules.leave.models import LeaveGrant, LeaveTaking
 from haken.platform.pagination import PageRequest, PageResult, SortKey, apply_keyset, build_page
 from haken.platform.repository import Repository
+
+Scope = Sequence[int] | Select[Any] | None
+"""The employees a principal may read: ids, a ``SELECT id`` to fold in, or None (all)."""
+
+
+def _in_scope(column: Any, employee_ids: Sequence[int] | Select[Any]) -> ColumnElement[bool]:
+    if isinstance(employee_ids, Select):
+        return column.in_(employee_ids)  # type: ignore[no-any-return]
+    return column.in_(sorted(set(employee_ids)))  # type: ignore[no-any-return]
+
 
 BALANCE_SORT = (SortKey(LeaveGrant.employee_id),)
 AT_RISK_SORT = (SortKey(LeaveGrant.duty_deadline), SortKey(LeaveGrant.id))
@@ -105,7 +117,7 @@ class LeaveRepository(Repository):
         return (await self.session.scalars(statement)).all()
 
     async def page_balances(
-        self, employee_ids: Sequence[int] | None, on: dt.date, request: PageRequest
+        self, employee_ids: Scope, on: dt.date, request: PageRequest
     ) -> PageResult[Any]:
         """Per employee: the days left on ``on`` (grants valid that day, less what is drawn
         from them), the next expiry and the latest grant; one grouped statement."""
@@ -118,13 +130,13 @@ class LeaveRepository(Repository):
             func.max(LeaveGrant.grant_date).label("latest_grant"),
         ).group_by(LeaveGrant.employee_id)
         if employee_ids is not None:
-            statement = statement.where(LeaveGrant.employee_id.in_(sorted(set(employee_ids))))
+            statement = statement.where(_in_scope(LeaveGrant.employee_id, employee_ids))
         paged = apply_keyset(statement, BALANCE_SORT, request)
         return build_page((await self.session.execute(paged)).all(), BALANCE_SORT, request)
 
     async def page_overview(
         self,
-        employee_ids: Sequence[int] | None,
+        employee_ids: Scope,
         *,
         on: dt.date,
         since: dt.date,
@@ -140,7 +152,7 @@ class LeaveRepository(Repository):
         risk (deadline by ``until``) as scalar subqueries. Returns (page, at-risk total)."""
         base = select(OVERVIEW)
         if employee_ids is not None:
-            base = base.where(OVERVIEW.c.employee_id.in_(sorted(set(employee_ids))))
+            base = base.where(_in_scope(OVERVIEW.c.employee_id, employee_ids))
         risky = OVERVIEW.c.duty_deadline <= until
         listed = base.where(risky) if at_risk_only else base
         total = select(func.count()).select_from(listed.subquery()).scalar_subquery()
@@ -158,7 +170,7 @@ class LeaveRepository(Repository):
 
     async def page_at_risk(
         self,
-        employee_ids: Sequence[int] | None,
+        employee_ids: Scope,
         *,
         since: dt.date,
         until: dt.date,
@@ -174,8 +186,21 @@ class LeaveRepository(Repository):
             LeaveGrant.duty_counted < required,
         )
         if employee_ids is not None:
-            statement = statement.where(LeaveGrant.employee_id.in_(sorted(set(employee_ids))))
+            statement = statement.where(_in_scope(LeaveGrant.employee_id, employee_ids))
         return await self.page(statement, AT_RISK_SORT, request)
+
+    async def duty_at_risk(
+        self, *, since: dt.date, until: dt.date, required: Decimal
+    ) -> Sequence[LeaveGrant]:
+        """Every grant whose 5-day deadline falls between ``since`` and ``until`` with fewer
+        than ``required`` days counted (the daily alert job; unscoped, the stored figures)."""
+        statement = select(LeaveGrant).where(
+            LeaveGrant.duty_deadline.is_not(None),
+            LeaveGrant.duty_deadline >= since,
+            LeaveGrant.duty_deadline <= until,
+            LeaveGrant.duty_counted < required,
+        )
+        return (await self.session.scalars(statement.order_by(LeaveGrant.id))).all()
 
     async def existing_grant_dates(self, employee_ids: Sequence[int]) -> dict[int, set[dt.date]]:
         found: dict[int, set[dt.date]] = {}
@@ -188,8 +213,8 @@ class LeaveRepository(Repository):
             found.setdefault(employee_id, set()).add(day)
         return found
 
-    async def employees_with_grants(self, employee_ids: Sequence[int] | None) -> list[int]:
+    async def employees_with_grants(self, employee_ids: Scope) -> list[int]:
         statement = select(LeaveGrant.employee_id).distinct().order_by(LeaveGrant.employee_id)
         if employee_ids is not None:
-            statement = statement.where(LeaveGrant.employee_id.in_(sorted(set(employee_ids))))
+            statement = statement.where(_in_scope(LeaveGrant.employee_id, employee_ids))
         return list((await self.session.scalars(statement)).all())

@@ -50,7 +50,7 @@ from haken.modules.leave.errors import (
     LeaveTakingNotFoundError,
 )
 from haken.modules.leave.models import LeaveGrant, LeaveTaking
-from haken.modules.leave.repository import LeaveRepository
+from haken.modules.leave.repository import LeaveRepository, Scope
 from haken.modules.leave.schemas import (
     AtRiskRow,
     BalanceRow,
@@ -69,6 +69,7 @@ from haken.modules.leave.schemas import (
     TakingRead,
     TakingUnit,
 )
+from haken.modules.notifications.service import Audience, notifications_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
 from haken.platform.errors import NotFoundError
@@ -79,6 +80,8 @@ FULL_TIME_DEFAULT = pl.Schedule(
 )
 DEFAULT_DAILY_HOURS = Decimal(8)
 DUTY_DAYS = Decimal(5)
+DUTY_ALERT = "leave_duty_alert"
+"""The notification kind of the daily 5-day duty alert."""
 JOB_BATCH = 500
 
 
@@ -214,13 +217,15 @@ class LeaveService:
             raise NotFoundError()
         return brief
 
-    async def _scope_ids(self, session: AsyncSession, principal: Principal) -> list[int] | None:
-        """None for every employee (coordinators and above); else the readable ids."""
+    async def _scope_ids(self, session: AsyncSession, principal: Principal) -> Scope:
+        """None for every employee (coordinators and above); the caller's own id; a site
+        manager's workers as the employees service's ``SELECT id``, folded into the list's
+        statement (no round trip of its own)."""
         if principal.is_at_least(Role.COORDINATOR):
             return None
         if principal.role is Role.EMPLOYEE:
             return [principal.employee_id] if principal.employee_id is not None else []
-        return await employees_service.readable_ids(session, principal)
+        return employees_service.readable_ids_statement(session, principal)
 
     def _options(self, periods: Sequence[EmploymentPeriod], on: dt.date) -> pl.LedgerOptions:
         return pl.LedgerOptions(
@@ -429,6 +434,47 @@ class LeaveService:
             taking_ids=[t.id for t in found],
             remaining=_dec(_remaining_on(balance, grants, today)),
         )
+
+    # --- the daily 5-day duty alert ----------------------------------------------------------
+
+    async def duty_alerts(self, session: AsyncSession, *, today: dt.date) -> dict[str, int]:
+        """Tell the office (the administrators: an employee has no coordinator of record)
+        of each worker at risk of missing the employer's 5-day duty — a grant whose deadline
+        is within the risk window (or passed within the year) with fewer than 5 days taken
+        or designated — once per grant: the notification's link names the grant, and a
+        grant already told is skipped. Mail follows the notifications' own setting."""
+        grants = await LeaveRepository(session).duty_at_risk(
+            since=today - dt.timedelta(days=365),
+            until=today + dt.timedelta(days=self.risk_window_days),
+            required=DUTY_DAYS,
+        )
+        links = {g.id: f"/employees/{g.employee_id}/leave?grant={g.id}" for g in grants}
+        told = await notifications_service.already_told(session, DUTY_ALERT, list(links.values()))
+        fresh = [g for g in grants if links[g.id] not in told]
+        briefs = await employees_service.get_briefs(session, [g.employee_id for g in fresh])
+        sent = 0
+        for g in fresh:
+            brief = briefs.get(g.employee_id)
+            if brief is None or g.duty_deadline is None:
+                continue
+            if brief.leave_date is not None and brief.leave_date < today:
+                continue  # left the agency: nobody can designate days any more
+            missing = max(DUTY_DAYS - g.duty_counted, Decimal(0)).quantize(Decimal("0.1"))
+            notifications_service.notify_after_commit(
+                session,
+                Audience(admins=True),
+                DUTY_ALERT,
+                {
+                    "employee": brief.display_name,
+                    "employee_id": g.employee_id,
+                    "grant_id": g.id,
+                    "deadline": g.duty_deadline.isoformat(),
+                    "missing": f"{missing.normalize():f}",
+                },
+                links[g.id],
+            )
+            sent += 1
+        return {"at_risk": len(grants), "already_told": len(told), "told": sent}
 
     # --- the daily grants ----------------------------------------------------------------
 

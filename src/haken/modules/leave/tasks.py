@@ -13,6 +13,7 @@ from haken.platform.logging import get_logger
 log = get_logger(__name__)
 
 GRANT_SCHEDULE = "10 0 * * *"
+DUTY_ALERT_SCHEDULE = "30 0 * * *"
 
 
 @job("leave.grant_due", schedule=lambda settings: GRANT_SCHEDULE)
@@ -24,3 +25,14 @@ async def grant_due(ctx: JobContext) -> dict[str, Any]:
     result = await leave_service.grant_due(ctx.session, today=today)
     log.info("leave_grants", employees=result.employees, granted=result.granted)
     return result.model_dump(mode="json")
+
+
+@job("leave.duty_alerts", schedule=lambda settings: DUTY_ALERT_SCHEDULE)
+async def duty_alerts(ctx: JobContext) -> dict[str, Any]:
+    """Daily, after the grants: the office is told of each worker at risk of missing the
+    5-day duty, once per grant (a second run tells nobody; mail when notifications mail is
+    on)."""
+    today = dt.datetime.now(ZoneInfo(ctx.settings.timezone)).date()
+    result = await leave_service.duty_alerts(ctx.session, today=today)
+    log.info("leave_duty_alerts", **result)
+    return result

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from haken.modules.notifications.endpoints import router
 from haken.modules.notifications.labels import register_labels
+from haken.modules.notifications.pages import router as page_router
 from haken.modules.notifications.service import notifications_service
 from haken.modules.registry import Module
 
@@ -13,6 +14,7 @@ from haken.modules.registry import Module
 def install(app: FastAPI) -> None:
     notifications_service.configure(app.state.settings)
     app.include_router(router)
+    app.include_router(page_router)
     register_labels()
 
 

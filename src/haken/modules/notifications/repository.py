@@ -34,6 +34,18 @@ async def detached_unit(bind: Any) -> AsyncIterator[AsyncSession]:
 
 
 class NotificationRepository(Repository):
+    async def sent_links(self, kind: str, links: Sequence[str]) -> set[str]:
+        """Which of ``links`` some notification of ``kind`` already points at (a job's once
+        per subject: one indexed read whatever the number of recipients)."""
+        if not links:
+            return set()
+        statement = (
+            select(Notification.link)
+            .where(Notification.kind == kind, Notification.link.in_(sorted(set(links))))
+            .distinct()
+        )
+        return set((await self.session.scalars(statement)).all())
+
     async def inbox(self, user_id: int, request: PageRequest) -> PageResult[Notification]:
         statement = select(Notification).where(Notification.user_id == user_id)
         return await self.page(statement, INBOX_SORT, request)

@@ -12,6 +12,7 @@ delivery job.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,6 +127,13 @@ class NotificationsService:
                     )
         log.info("notifications delivered", kind=kind, recipients=len(rows))
         return len(rows)
+
+    async def already_told(
+        self, session: AsyncSession, kind: str, links: Sequence[str]
+    ) -> set[str]:
+        """The links among ``links`` that a notification of ``kind`` was already sent for (a
+        daily job tells each subject once: the link names the subject)."""
+        return await NotificationRepository(session).sent_links(kind, links)
 
     # --- the inbox -------------------------------------------------------------------------
 

@@ -29,6 +29,12 @@ TITLES: dict[str, dict[str, str]] = {
         "ja": "{employee}さんが承認済みの申請（{type}）を取り下げました",
         "en": "{employee} withdrew an approved request ({type})",
     },
+    "leave_duty_alert": {
+        "ja": "{employee}さん: 年5日の年休取得義務の期限は{deadline}です"
+        "（あと{missing}日の取得・時季指定が必要）",
+        "en": "{employee}: {missing} more days of paid leave must be taken or designated by "
+        "{deadline} (the 5-day duty)",
+    },
     "leave_duty_at_risk": {
         "ja": "年5日の年休取得義務の期限（{deadline}）が近づいています（あと{missing}日）",
         "en": "The 5-day paid leave duty is due on {deadline} ({missing} days to go)",

@@ -1,4 +1,4 @@
-"""The access of requests, named once for ``endpoints.py`` (and the pages to come).
+"""The access of requests, named once for ``endpoints.py`` and ``pages.py``.
 
 The policy tables of ``tests/integration/test_policies.py`` check what each name means.
 """
@@ -16,4 +16,9 @@ RequestsDecide = SiteManagerPrincipal
 """Approving and rejecting: the step's approver (the site manager of the worker's current
 site, or an admin; admin steps: admins only), checked per request by the service."""
 
-__all__ = ["RequestsDecide", "RequestsRead", "RequestsSubmit"]
+
+RequestsQueue = SiteManagerPrincipal
+"""The office's pages (/requests: the approval queue and a request's detail): site managers
+(their sites' workers) and above; an employee uses the portal (/me/requests)."""
+
+__all__ = ["RequestsDecide", "RequestsQueue", "RequestsRead", "RequestsSubmit"]

@@ -8,7 +8,9 @@ admin; ``admin`` — an admin. A caller who may not read the request gets 404; o
 read it but whose step it is not gets ``REQUEST_NOT_YOUR_STEP``. The last approval applies
 the request in the same transaction as the decision: paid leave is drawn from the ledger
 (``leave_service.consume``, oldest grant first; a refusal rolls the decision back too), a
-resignation records its exit facts. Events are told after the commit
+resignation records its exit facts; approved paid leave is marked on the timecards
+(``attendance_service.mark_leave``, same transaction) and a withdrawal clears the marks
+(``clear_leave``). Events are told after the commit
 (``notifications_service.notify_after_commit``).
 """
 
@@ -22,6 +24,8 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor.closing import period_containing
+from haken.modules.attendance.schemas import Marker
+from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
 from haken.modules.employees.schemas import EmployeeBrief
 from haken.modules.employees.service import employees_service
@@ -180,6 +184,14 @@ class RequestsService:
                 for e in events
             ],
         )
+
+    async def employee_names(
+        self, session: AsyncSession, employee_ids: Sequence[int]
+    ) -> dict[int, str]:
+        """The display names of the requests' employees, in one query (the pages' lists; the
+        caller has read the requests through its scope)."""
+        briefs = await employees_service.get_briefs(session, sorted(set(employee_ids)))
+        return {i: _name(b) for i, b in briefs.items()}
 
     async def exits(
         self, session: AsyncSession, employee_ids: Sequence[int]
@@ -514,6 +526,7 @@ class RequestsService:
                 reason="request withdrawn",
                 today=today,
             )
+            await self._unmark_timecards(session, principal, row)
         elif row.type == RequestType.RESIGNATION.value:
             found = await RequestRepository(session).exit_of_request(row.id)
             if found is not None:
@@ -527,13 +540,32 @@ class RequestsService:
         dates: Sequence[dt.date],
         unit: TakingUnit,
     ) -> None:
-        """HOOK: mark the leave days on the timecards (Marker.PAID_LEAVE / HALF_LEAVE).
+        """The approved leave days on the worker's timecards (same transaction: a refusal,
+        e.g. a closed period, rolls the decision back)."""
+        await attendance_service.mark_leave(
+            session, principal, employee_id=row.employee_id, days=dates, marker=_MARKERS[unit]
+        )
 
-        The attendance service has no method to set a day's marker for another area yet;
-        once it has one, call it here (same transaction). Until then the ledger holds the
-        days (``leave_takings.request_id`` = this request) and the timecards do not show
-        them."""
-        return
+    async def _unmark_timecards(
+        self, session: AsyncSession, principal: Principal, row: Request
+    ) -> None:
+        payload = _PAYLOAD.validate_python(row.payload)
+        if isinstance(payload, PaidLeavePayload):
+            await attendance_service.clear_leave(
+                session,
+                principal,
+                employee_id=row.employee_id,
+                days=payload.dates,
+                marker=_MARKERS[payload.unit],
+            )
+
+
+_MARKERS = {
+    TakingUnit.DAY: Marker.PAID_LEAVE,
+    TakingUnit.HALF_DAY: Marker.HALF_LEAVE,
+    TakingUnit.HOURS: Marker.HOURLY_LEAVE,
+}
+"""How a unit of paid leave shows on the timecard."""
 
 
 def _exit_facts(row: RequestExit) -> ExitFacts:

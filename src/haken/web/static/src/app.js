@@ -25,6 +25,32 @@
     }
   });
 
+  // A refused form (422) comes back re-rendered with its errors: swap it in like a success.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The attendance month grid: a cell swapped in place (its form, or the saved cell) takes the
+  // focus, so the keyboard stays where the user works; Escape in a cell's form cancels it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var id = target && target.id;
+    if (!id || id.indexOf("cell-") !== 0) { return; }
+    var cell = document.getElementById(id);
+    if (!cell || cell.querySelector("#form-errors")) { return; }
+    var next = cell.querySelector("select, input:not([type=hidden]), a");
+    if (next) { next.focus(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var form = event.target && event.target.closest ? event.target.closest(".cell-form") : null;
+    var cancel = form ? form.querySelector("a[hx-get]") : null;
+    if (cancel) { event.preventDefault(); cancel.click(); }
+  });
+
   // After an htmx swap, move focus to the swapped region so keyboard and screen-reader users follow.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;

@@ -1,0 +1,412 @@
+"""給与計算: one worker's month, every line with its basis (no I/O).
+
+The payroll module gathers the facts (the attendance ledger's classified minutes, the pay
+rate, the employee's payroll settings, housing charges) and calls :func:`calculate`; the
+result keeps each line's figures and a one-line formula, so a worker's question is answered
+from the payslip alone (docs/labor.md, "Payroll").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from haken.labor import insurance, withholding
+from haken.labor.premiums import PayOptions, PremiumMinutes, premium_pay, rules_on
+
+COMMUTING_TAX_FREE_LIMIT = 150_000
+"""非課税限度額 of a commuting allowance by public transport (所得税法施行令20条の2), per month."""
+LEAVE_METHODS = ("ordinary",)
+"""Paid-leave pay methods computed here: 通常の賃金 (LSA 39条9項)."""
+
+Line = dict[str, Any]
+
+
+class PayslipError(ValueError):
+    """The facts cannot make a payslip (``code`` names the reason for the run's error list)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerMinutes:
+    """A period's row of the attendance ledger (``labor.premiums`` summary keys + days)."""
+
+    regular: int = 0
+    within_statutory_overtime: int = 0
+    overtime: int = 0
+    overtime_over_60h: int = 0
+    night: int = 0
+    overtime_night: int = 0
+    rest_day: int = 0
+    rest_day_night: int = 0
+    worked_days: int = 0
+    paid_leave_days: int = 0
+    half_leave_days: int = 0
+    absence_days: int = 0
+
+    def cells(self) -> PremiumMinutes:
+        """Back to the disjoint cells. The summary does not say how night minutes split
+        between overtime up to 60 h and beyond, nor between regular and 法内残業 time: the
+        night minutes go to the better-paid cell first (never less than the worker is owed)."""
+        over60_night = min(self.overtime_night, self.overtime_over_60h)
+        to60_night = self.overtime_night - over60_night
+        other_night = self.night - self.overtime_night - self.rest_day_night
+        within_night = min(max(other_night, 0), self.within_statutory_overtime)
+        regular_night = max(other_night - within_night, 0)
+        return PremiumMinutes(
+            regular=self.regular - regular_night,
+            regular_night=regular_night,
+            within_statutory=self.within_statutory_overtime - within_night,
+            within_statutory_night=within_night,
+            overtime_to_60h=self.overtime - self.overtime_over_60h - to60_night,
+            overtime_to_60h_night=to60_night,
+            overtime_over_60h=self.overtime_over_60h - over60_night,
+            overtime_over_60h_night=over60_night,
+            rest_day=self.rest_day - self.rest_day_night,
+            rest_day_night=self.rest_day_night,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PayFacts:
+    """Everything one worker's month is computed from."""
+
+    period_start: dt.date
+    period_end: dt.date
+    pay_date: dt.date
+    birth_date: dt.date
+    prefecture: str
+    """The agency's 協会けんぽ branch (JIS code or name)."""
+    ledger: LedgerMinutes
+    pay_type: str = "hourly"  # hourly / monthly
+    hourly_rate: Decimal | None = None
+    monthly_salary: int | None = None
+    average_monthly_minutes: int | None = None
+    """Average monthly scheduled minutes (monthly pay → hourly base, 労基則19条)."""
+    scheduled_days: int | None = None
+    """The month's scheduled working days (monthly pay: absence deduction per day)."""
+    scheduled_daily_minutes: int = 480
+    leave_method: str = "ordinary"
+    allowance: int = 0
+    """Taxable allowances (in the premium base)."""
+    commuting: int = 0
+    commuting_limit: int = COMMUTING_TAX_FREE_LIMIT
+    standard_remuneration: int | None = None
+    """The stored 標準報酬月額 (health); None: decided from this month's pay (資格取得時決定)."""
+    social_insured: bool = True
+    employment_insured: bool = True
+    otsu: bool = False
+    dependents: int = 0
+    withholding_method: str = "table"
+    resident_tax: int = 0
+    housing: int = 0
+    """Rent and utilities, only when a 賃金控除協定 allows the deduction (else 0)."""
+    other_deductions: int = 0
+    adjustments: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    """(reason, signed yen) corrections of a closed period, paid or recovered here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Payslip:
+    lines: tuple[Line, ...]
+    gross: int
+    taxable: int
+    social_insurance: int
+    employment_insurance: int
+    income_tax: int
+    resident_tax: int
+    deductions: int
+    net: int
+
+    def amounts(self) -> dict[str, int]:
+        return {
+            "gross": self.gross,
+            "taxable": self.taxable,
+            "social_insurance": self.social_insurance,
+            "employment_insurance": self.employment_insurance,
+            "income_tax": self.income_tax,
+            "resident_tax": self.resident_tax,
+            "deductions": self.deductions,
+            "net": self.net,
+        }
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+def _yen(amount: int | Decimal) -> str:
+    return f"¥{amount:,}"
+
+
+def _rate(amount: Decimal) -> str:
+    """An hourly amount as people read it: ¥1,500 or ¥1,562.50."""
+    if amount == amount.to_integral_value():
+        return f"¥{int(amount):,}"
+    return f"¥{amount.quantize(Decimal('0.01')):,}"
+
+
+def _whole(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _line(section: str, code: str, amount: int, text: str, **basis: Any) -> Line:
+    return {"section": section, "code": code, "amount": amount, "text": text, "basis": basis}
+
+
+def resident_tax_for(amounts: list[int] | None, pay_date: dt.date) -> int:
+    """The instalment of the month of ``pay_date`` from the 12 amounts June–May as the
+    municipality's notice gives them (June first; JP_LABOR §6)."""
+    if not amounts:
+        return 0
+    return amounts[(pay_date.month - 6) % 12]
+
+
+def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
+    """Base pay, leave pay, absence deduction and premiums; returns the hourly base too."""
+    lines: list[Line] = []
+    ledger = facts.ledger
+    rules = rules_on(facts.period_end)
+    if facts.pay_type == "monthly":
+        if facts.monthly_salary is None or not facts.average_monthly_minutes:
+            raise PayslipError("monthly_terms", "monthly pay needs the salary and average hours")
+        salary = facts.monthly_salary
+        base = Decimal(salary + facts.allowance) * 60 / Decimal(facts.average_monthly_minutes)
+        lines.append(_line("earning", "base_salary", salary, f"月給 {_yen(salary)}"))
+        if ledger.absence_days:
+            if not facts.scheduled_days:
+                raise PayslipError("monthly_terms", "absence needs the month's scheduled days")
+            per_day = Decimal(salary) / facts.scheduled_days
+            amount = _whole(per_day * ledger.absence_days)
+            lines.append(
+                _line(
+                    "earning",
+                    "absence",
+                    -amount,
+                    f"{_yen(salary)} ÷ {facts.scheduled_days}日 × {ledger.absence_days}日",
+                    days=ledger.absence_days,
+                    scheduled_days=facts.scheduled_days,
+                )
+            )
+        options = PayOptions(salary_covers_scheduled_time=True)
+    else:
+        if facts.hourly_rate is None:
+            raise PayslipError("no_rate", "no hourly pay rate in force for the period")
+        base = Decimal(facts.hourly_rate)
+        options = PayOptions()
+        if ledger.paid_leave_days or ledger.half_leave_days:
+            if facts.leave_method not in LEAVE_METHODS:
+                raise PayslipError("leave_method", f"leave pay method {facts.leave_method}")
+            minutes = (
+                ledger.paid_leave_days * facts.scheduled_daily_minutes
+                + ledger.half_leave_days * facts.scheduled_daily_minutes // 2
+            )
+            amount = _whole(base * minutes / 60)
+            lines.append(
+                _line(
+                    "earning",
+                    "paid_leave",
+                    amount,
+                    f"通常の賃金: {ledger.paid_leave_days}日 + 半日 {ledger.half_leave_days} "
+                    f"= {_hm(minutes)} × {_rate(base)}",
+                    days=ledger.paid_leave_days,
+                    half_days=ledger.half_leave_days,
+                    minutes=minutes,
+                    rate=str(base),
+                )
+            )
+    multipliers = rules.multipliers(options.within_statutory_multiplier)
+    night_add = multipliers["night"] - 1
+    regular_rate = Decimal(0) if options.salary_covers_scheduled_time else Decimal(1)
+    rates = {
+        "regular": regular_rate,
+        "regular_night": regular_rate + night_add,
+        "within_statutory_overtime": multipliers["within_statutory_overtime"],
+        "within_statutory_overtime_night": multipliers["within_statutory_overtime"] + night_add,
+        "overtime": multipliers["overtime"],
+        "overtime_night": multipliers["overtime_night"],
+        "overtime_over_60h": multipliers["overtime_over_60h"],
+        "overtime_over_60h_night": multipliers["overtime_over_60h_night"],
+        "rest_day": multipliers["rest_day"],
+        "rest_day_night": multipliers["rest_day_night"],
+    }
+    cells = ledger.cells()
+    minutes_of = {
+        "regular": cells.regular,
+        "regular_night": cells.regular_night,
+        "within_statutory_overtime": cells.within_statutory,
+        "within_statutory_overtime_night": cells.within_statutory_night,
+        "overtime": cells.overtime_to_60h,
+        "overtime_night": cells.overtime_to_60h_night,
+        "overtime_over_60h": cells.overtime_over_60h,
+        "overtime_over_60h_night": cells.overtime_over_60h_night,
+        "rest_day": cells.rest_day,
+        "rest_day_night": cells.rest_day_night,
+    }
+    amounts = premium_pay(cells, base, rules, options)
+    for code, exact in amounts.items():
+        count = minutes_of[code]
+        if not count or not rates[code]:
+            continue
+        lines.append(
+            _line(
+                "earning",
+                code,
+                int(exact),
+                f"{_hm(count)} × {_rate(base)} × {rates[code]:g}",
+                minutes=count,
+                hourly_base=str(base),
+                multiplier=str(rates[code]),
+                rules_from=rules.effective_from.isoformat(),
+            )
+        )
+    return lines, base
+
+
+def calculate(facts: PayFacts) -> Payslip:
+    """One worker's payslip for one payroll period."""
+    lines, _base = _earnings(facts)
+    if facts.allowance:
+        lines.append(_line("earning", "allowance", facts.allowance, _yen(facts.allowance)))
+    taxfree_commuting = min(facts.commuting, facts.commuting_limit)
+    if facts.commuting:
+        lines.append(
+            _line(
+                "earning",
+                "commuting",
+                facts.commuting,
+                f"非課税 {_yen(taxfree_commuting)}（限度 {_yen(facts.commuting_limit)}）",
+                tax_free=taxfree_commuting,
+                limit=facts.commuting_limit,
+            )
+        )
+    for reason, amount in facts.adjustments:
+        lines.append(_line("earning", "adjustment", amount, reason, reason=reason))
+    gross = sum(line["amount"] for line in lines)
+    if gross < 0:
+        raise PayslipError("negative_pay", "the month's pay is negative")
+
+    month = insurance.month_of(facts.period_end)
+    social = 0
+    employment = 0
+    if facts.social_insured or facts.employment_insured:
+        if facts.standard_remuneration is not None:
+            standard = insurance.standard_amounts(facts.standard_remuneration, month)
+            how = "stored"
+        else:
+            standard = insurance.standard_amounts(gross, month)
+            how = "acquisition"
+        premiums = insurance.monthly_premiums(
+            standard,
+            month=month,
+            prefecture=facts.prefecture,
+            birth_date=facts.birth_date,
+            wages=gross,
+            wage_date=facts.period_end,
+            employment_insured=facts.employment_insured,
+        )
+        grade = {
+            "grade": standard.health.grade,
+            "standard": standard.health.standard,
+            "pension_grade": standard.pension.grade,
+            "pension_standard": standard.pension.standard,
+            "decided": how,
+            "premium_month": f"{month:%Y-%m}",
+        }
+        if facts.social_insured:
+            shares = (
+                ("health", premiums.health.employee, premiums.health_rate_pct, "health"),
+                ("nursing", premiums.nursing.employee, premiums.nursing_rate_pct, "health"),
+                (
+                    "child_support",
+                    premiums.child_support.employee,
+                    premiums.child_support_rate_pct,
+                    "health",
+                ),
+                ("pension", premiums.pension.employee, premiums.pension_rate_pct, "pension"),
+            )
+            for code, amount, rate, base_of in shares:
+                if not amount:
+                    continue
+                health = base_of == "health"
+                base_amount = standard.health.standard if health else standard.pension.standard
+                number = standard.health.grade if health else standard.pension.grade
+                lines.append(
+                    _line(
+                        "deduction",
+                        code,
+                        amount,
+                        f"{number}等級 {_yen(base_amount)} × {rate}% ÷ 2"
+                        f"（{grade['premium_month']}分）",
+                        rate_pct=str(rate),
+                        **grade,
+                    )
+                )
+                social += amount
+        if facts.employment_insured and premiums.employment.employee:
+            employment = premiums.employment.employee
+            rate = premiums.employment_worker_permille
+            lines.append(
+                _line(
+                    "deduction",
+                    "employment_insurance",
+                    employment,
+                    f"{_yen(gross)} × {rate}/1000",
+                    wages=gross,
+                    rate_permille=str(rate),
+                )
+            )
+
+    taxable = gross - taxfree_commuting
+    after_insurance = max(taxable - social - employment, 0)
+    tax = withholding.withholding_tax(
+        after_insurance,
+        dependents=facts.dependents,
+        pay_date=facts.pay_date,
+        method=withholding.WithholdingMethod(facts.withholding_method),
+        otsu=facts.otsu,
+    )
+    basis: dict[str, Any] = {k: v for k, v in tax.basis.items() if k != "text"}
+    basis.update(column=tax.column, dependents=tax.dependents, method=tax.method.value)
+    lines.append(
+        _line(
+            "deduction",
+            "income_tax",
+            tax.tax,
+            str(tax.basis.get("text") or f"{tax.column}欄 {_yen(after_insurance)}"),
+            pay_after_insurance=after_insurance,
+            **basis,
+        )
+    )
+    if facts.resident_tax:
+        lines.append(
+            _line(
+                "deduction",
+                "resident_tax",
+                facts.resident_tax,
+                f"特別徴収 {facts.pay_date:%Y-%m}",
+            )
+        )
+    if facts.housing:
+        lines.append(_line("deduction", "housing", facts.housing, "賃金控除協定による控除"))
+    if facts.other_deductions:
+        lines.append(
+            _line("deduction", "other", facts.other_deductions, _yen(facts.other_deductions))
+        )
+    deductions = sum(line["amount"] for line in lines if line["section"] == "deduction")
+    return Payslip(
+        lines=tuple(lines),
+        gross=gross,
+        taxable=taxable,
+        social_insurance=social,
+        employment_insurance=employment,
+        income_tax=tax.tax,
+        resident_tax=facts.resident_tax,
+        deductions=deductions,
+        net=gross - deductions,
+    )

@@ -1,0 +1,22 @@
+"""The access of billing (請求), named once for ``endpoints.py`` and ``pages.py``.
+
+Coordinators read and write the invoices of the clients they are in charge of
+(``billing_client_settings.coordinator_user_id``; others: 404), admins every invoice; site
+managers and employees none (403). Rates, fixed items and client settings: admins.
+The policy tables of ``tests/integration/test_policies.py`` check what each name means.
+"""
+
+from __future__ import annotations
+
+from haken.platform.access import AdminPrincipal, CoordinatorPrincipal
+
+InvoicesRead = CoordinatorPrincipal
+"""Lists, one invoice, its PDF."""
+InvoicesWrite = CoordinatorPrincipal
+"""Draft, issue, void (credit note), record a payment."""
+InvoicesExport = CoordinatorPrincipal
+"""The CSV of issued invoices for accounting software."""
+BillingSetup = AdminPrincipal
+"""Bill rates, fixed monthly items, the client's layout and coordinator in charge."""
+
+__all__ = ["BillingSetup", "InvoicesExport", "InvoicesRead", "InvoicesWrite"]

@@ -1,0 +1,60 @@
+"""Catalog errors of the billing area (BILLING_…)."""
+
+from __future__ import annotations
+
+from haken.platform.errors import HakenError
+
+
+class BillingStateError(HakenError):
+    code = "BILLING_STATE_CONFLICT"
+    status_code = 409
+    message_en = "The invoice's state ({state}) does not allow this action."
+    message_ja = "この請求書は現在の状態（{state}）ではこの操作ができません。"
+
+
+class BillingInvoiceExistsError(HakenError):
+    code = "BILLING_INVOICE_EXISTS"
+    status_code = 409
+    message_en = (
+        "This client already has an invoice for the period ending {period_end}; "
+        "void it first to bill the period again."
+    )
+    message_ja = (
+        "この派遣先には{period_end}締めの請求書がすでにあります。"
+        "再請求するには先に取り消してください。"
+    )
+
+
+class BillingNothingToBillError(HakenError):
+    code = "BILLING_NOTHING_TO_BILL"
+    status_code = 422
+    message_en = "Nothing to bill: the client has no approved work or fixed items in the period."
+    message_ja = "請求する内容がありません（期間内に承認済みの勤怠も固定項目もありません）。"
+
+
+class BillingRateMissingError(HakenError):
+    code = "BILLING_RATE_MISSING"
+    status_code = 422
+    message_en = "Contract {contract_number} has no bill rate in force on {date}."
+    message_ja = "契約 {contract_number} に {date} 時点で有効な請求単価がありません。"
+
+
+class BillingRegistrationNumberError(HakenError):
+    code = "BILLING_REGISTRATION_NUMBER_INVALID"
+    status_code = 409
+    message_en = (
+        "The agency's invoice registration number (HAKEN_BILLING_REGISTRATION_NUMBER) is "
+        "missing or invalid: a qualified invoice cannot be issued."
+    )
+    message_ja = (
+        "事業者の適格請求書発行事業者登録番号（HAKEN_BILLING_REGISTRATION_NUMBER）が"
+        "未設定か不正なため、適格請求書を発行できません。"
+    )
+
+
+class BillingPaymentTooLargeError(HakenError):
+    code = "BILLING_PAYMENT_EXCEEDS_BALANCE"
+    status_code = 422
+    message_en = "The payment ({amount} yen) is more than the balance due ({balance} yen)."
+    message_ja = "入金額（{amount}円）が未収残高（{balance}円）を超えています。"
+    fields = ("amount",)

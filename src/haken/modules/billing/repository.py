@@ -1,0 +1,186 @@
+"""Every query of the billing area.
+
+Row scope: admins read every invoice; a coordinator the invoices of the clients whose
+``billing_client_settings.coordinator_user_id`` is theirs (others: 404); below coordinator
+nothing (the access policy refuses first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, false, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from haken.modules.billing.models import (
+    BillRate,
+    ClientSettings,
+    FixedItem,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Payment,
+)
+from haken.platform.access import Principal, Role
+from haken.platform.pagination import PageRequest, PageResult, SortKey
+from haken.platform.repository import ModelRepository
+
+INVOICE_SORT = (SortKey(Invoice.period_end, "desc"), SortKey(Invoice.id, "desc"))
+
+
+class BillingRepository(ModelRepository[Invoice]):
+    model = Invoice
+
+    def readable_statement(self, principal: Principal) -> Select[Any]:
+        statement = select(Invoice)
+        if principal.role >= Role.ADMIN:
+            return statement
+        if principal.role is Role.COORDINATOR:
+            mine = select(ClientSettings.client_id).where(
+                ClientSettings.coordinator_user_id == principal.user_id
+            )
+            return statement.where(Invoice.client_id.in_(mine))
+        return statement.where(false())
+
+    def may_read_client(self, principal: Principal) -> Select[Any]:
+        """The client ids a coordinator is in charge of (a subquery)."""
+        return select(ClientSettings.client_id).where(
+            ClientSettings.coordinator_user_id == principal.user_id
+        )
+
+    async def coordinates(self, principal: Principal, client_id: int) -> bool:
+        if principal.role >= Role.ADMIN:
+            return True
+        if principal.role is not Role.COORDINATOR:
+            return False
+        found = await self.session.get(ClientSettings, client_id)
+        return found is not None and found.coordinator_user_id == principal.user_id
+
+    async def page_invoices(
+        self,
+        principal: Principal,
+        *,
+        period_end: tuple[dt.date, dt.date] | None,
+        client_id: int | None,
+        state: str | None,
+        request: PageRequest,
+    ) -> PageResult[Invoice]:
+        statement = self.readable_statement(principal)
+        if period_end is not None:
+            statement = statement.where(Invoice.period_end.between(*period_end))
+        if client_id is not None:
+            statement = statement.where(Invoice.client_id == client_id)
+        if state is not None:
+            statement = statement.where(Invoice.state == state)
+        return await self.page(statement, INVOICE_SORT, request)
+
+    async def lock(self, invoice_id: int) -> Invoice | None:
+        """The invoice, its row locked until the transaction ends (PostgreSQL)."""
+        statement = (
+            select(Invoice)
+            .where(Invoice.id == invoice_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def lines_of(self, invoice_id: int) -> Sequence[InvoiceLine]:
+        statement = (
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice_id)
+            .order_by(InvoiceLine.position)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def payments_of(self, invoice_id: int) -> Sequence[Payment]:
+        statement = select(Payment).where(Payment.invoice_id == invoice_id).order_by(Payment.id)
+        return (await self.session.scalars(statement)).all()
+
+    async def credit_note_of(self, invoice_id: int) -> int | None:
+        statement = select(Invoice.id).where(Invoice.credits_invoice_id == invoice_id)
+        return (await self.session.scalars(statement)).first()
+
+    async def open_invoice_for(
+        self, client_id: int, period_start: dt.date, period_end: dt.date
+    ) -> Invoice | None:
+        statement = select(Invoice).where(
+            Invoice.client_id == client_id,
+            Invoice.kind == "invoice",
+            Invoice.period_start == period_start,
+            Invoice.period_end == period_end,
+            Invoice.state != "void",
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def rates_of(self, contract_id: int, on: dt.date) -> Sequence[BillRate]:
+        """The contract's rate rows effective by ``on`` (contract-wide and per assignment),
+        oldest first: the caller keeps the last of each assignment."""
+        statement = (
+            select(BillRate)
+            .where(BillRate.contract_id == contract_id, BillRate.effective_from <= on)
+            .order_by(BillRate.effective_from, BillRate.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def rate_rows(self, contract_id: int) -> Sequence[BillRate]:
+        statement = (
+            select(BillRate)
+            .where(BillRate.contract_id == contract_id)
+            .order_by(BillRate.effective_from.desc(), BillRate.id.desc())
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def fixed_items_of(
+        self, contract_ids: Sequence[int], start: dt.date, end: dt.date
+    ) -> Sequence[FixedItem]:
+        """Items in force on the period's last day."""
+        statement = (
+            select(FixedItem)
+            .where(
+                FixedItem.contract_id.in_(contract_ids),
+                FixedItem.effective_from <= end,
+                or_(FixedItem.effective_to.is_(None), FixedItem.effective_to >= end),
+            )
+            .order_by(FixedItem.contract_id, FixedItem.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def client_settings(self, client_id: int) -> ClientSettings | None:
+        return await self.session.get(ClientSettings, client_id)
+
+    async def issued_between(
+        self, principal: Principal, first: dt.date, last: dt.date
+    ) -> Sequence[Invoice]:
+        """Issued documents (invoices and credit notes, any later state) by issue date."""
+        statement = (
+            self.readable_statement(principal)
+            .where(
+                Invoice.issue_date.between(first, last),
+                Invoice.number.is_not(None),
+            )
+            .order_by(Invoice.issue_date, Invoice.number)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    # --- the gapless counter ------------------------------------------------------------
+
+    async def next_number(self, scope: str) -> int:
+        """The year's next sequence; the counter row stays locked until the transaction
+        ends, so a concurrent issue waits and never takes the same or a skipped number."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(InvoiceCounter)
+            .values(scope=scope, last_value=0)
+            .on_conflict_do_nothing(index_elements=["scope"])
+        )
+        statement = (
+            update(InvoiceCounter)
+            .where(InvoiceCounter.scope == scope)
+            .values(last_value=InvoiceCounter.last_value + 1)
+            .returning(InvoiceCounter.last_value)
+        )
+        return int((await self.session.execute(statement)).scalar_one())

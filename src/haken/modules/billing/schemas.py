@@ -1,0 +1,204 @@
+"""Request and response schemas of the billing area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from haken.labor.invoicing import Band, MinuteRounding, RateKind
+from haken.platform.schemas import Day, InputModel, ListFilter
+from haken.platform.types import YearMonth
+
+
+class InvoiceState(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PAID = "paid"
+    VOID = "void"
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class Layout(StrEnum):
+    BY_WORKER = "by_worker"
+    BY_SITE = "by_site"
+    SUMMARY = "summary"
+
+
+class FixedKind(StrEnum):
+    FEE = "fee"
+    TRANSPORT = "transport"
+    DISCOUNT = "discount"
+
+
+TaxRateIn = Annotated[Decimal, Field(description="0.10 or 0.08")]
+
+
+class BandRateIn(InputModel):
+    kind: RateKind
+    value: Annotated[Decimal, Field(ge=0, le=100000, max_digits=10, decimal_places=4)]
+
+
+class BillRateCreate(InputModel):
+    contract_id: int = Field(ge=1)
+    assignment_id: int | None = Field(default=None, ge=1)
+    effective_from: Day
+    base_rate: Annotated[Decimal, Field(ge=0, le=100000, max_digits=10, decimal_places=2)]
+    bands: dict[Band, BandRateIn] = Field(default_factory=dict)
+    rounding_unit: int = Field(default=1, description="billable minutes per day in 1/15/30")
+    rounding_mode: MinuteRounding = MinuteRounding.DOWN
+
+
+class BillRateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    contract_id: int
+    assignment_id: int | None
+    effective_from: dt.date
+    base_rate: Decimal
+    bands: dict[str, dict[str, str]]
+    rounding_unit: int
+    rounding_mode: str
+
+
+class FixedItemCreate(InputModel):
+    contract_id: int = Field(ge=1)
+    kind: FixedKind
+    label: Annotated[str, Field(max_length=100)] = ""
+    amount: int = Field(ge=1, le=100_000_000, description="yen; a discount is subtracted")
+    tax_rate: Decimal = Decimal("0.10")
+    effective_from: Day
+    effective_to: Day | None = None
+
+
+class FixedItemRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    contract_id: int
+    kind: str
+    label: str
+    amount: int
+    tax_rate: Decimal
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+class ClientSettingsUpdate(InputModel):
+    layout: Layout = Layout.BY_WORKER
+    coordinator_user_id: int | None = Field(default=None, ge=1)
+
+
+class ClientSettingsRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    client_id: int
+    layout: str
+    coordinator_user_id: int | None
+    version: int
+
+
+class InvoiceDraftCreate(InputModel):
+    client_id: int = Field(ge=1)
+    month: YearMonth = Field(description="the month of the billing cut-off")
+    cutoff_day: int = Field(default=0, ge=0, le=28, description="0 = month end")
+
+
+class InvoiceIssue(InputModel):
+    version: int = Field(ge=1)
+    issue_date: Day
+
+
+class InvoiceVoid(InputModel):
+    version: int = Field(ge=1)
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    issue_date: Day = Field(description="the credit note's date")
+    reissue: bool = Field(default=False, description="start a new draft of the same period")
+
+
+class PaymentCreate(InputModel):
+    version: int = Field(ge=1)
+    amount: int = Field(ge=1, le=10_000_000_000)
+    received_on: Day
+    note: Annotated[str, Field(max_length=200)] = ""
+
+
+class InvoiceFilter(ListFilter):
+    month: YearMonth | None = Field(default=None, description="invoices whose period ends then")
+    client_id: Annotated[int | None, Field(ge=1)] = None
+    state: InvoiceState | None = None
+
+
+class InvoiceLineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    position: int
+    kind: str
+    band: str | None
+    contract_id: int | None
+    assignment_id: int | None
+    employee_id: int | None
+    employee_name: str
+    site_id: int | None
+    site_name: str
+    description: str
+    minutes: int | None
+    rate: Decimal | None
+    amount: int
+    tax_rate: Decimal
+
+
+class PaymentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    amount: int
+    received_on: dt.date
+    note: str
+
+
+class InvoiceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: InvoiceKind
+    client_id: int
+    client_name: str
+    cutoff_day: int
+    period_start: dt.date
+    period_end: dt.date
+    state: InvoiceState
+    number: str | None
+    issue_date: dt.date | None
+    layout: str
+    registration_number: str | None
+    subtotal: int
+    taxable_10: int
+    tax_10: int
+    taxable_8: int
+    tax_8: int
+    total: int
+    paid_amount: int
+    paid_on: dt.date | None
+    credits_invoice_id: int | None
+    replaces_invoice_id: int | None
+    void_reason: str | None
+    version: int
+
+    @property
+    def balance(self) -> int:
+        return self.total - self.paid_amount
+
+
+class InvoiceDetail(InvoiceRead):
+    lines: list[InvoiceLineRead]
+    payments: list[PaymentRead]
+    credit_note_id: int | None = None

@@ -1,0 +1,673 @@
+"""Use cases of the billing area: bill rates, invoices from the attendance ledger, payments.
+
+An invoice is built per client, billing cut-off and period from the approved cards the
+attendance ledger's billing rows count (``attendance_service.billing_days``: per placement
+and day), priced with the bill rate in force on the period's last day (an assignment's own
+rate wins over its contract's), plus the contracts' fixed monthly items. Billable minutes
+are rounded per day and band as the rate row states (labor.invoicing.round_daily).
+
+States: draft → issued → paid; a draft or an issued invoice can be voided. An issued
+invoice is never edited: voiding it issues a credit note (赤伝: the same lines negated, its
+own number) and, when asked, starts a new draft of the period (a reissue gets a new number).
+Numbers are gapless per year: the counter row is advanced inside the issuing transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.labor import closing
+from haken.labor.invoicing import (
+    BAND_ORDER,
+    Band,
+    BandRate,
+    MinuteRounding,
+    RateKind,
+    TaxRounding,
+    bands_from_ledger,
+    invoice_totals,
+    is_valid_registration_number,
+    line_amount,
+    round_daily,
+)
+from haken.labor.invoicing import BillRate as RateTerms
+from haken.modules.assignments.schemas import ContractFilter, ContractRead
+from haken.modules.assignments.service import assignments_service
+from haken.modules.attendance.service import attendance_service
+from haken.modules.audit.service import audit_service
+from haken.modules.billing.errors import (
+    BillingInvoiceExistsError,
+    BillingNothingToBillError,
+    BillingPaymentTooLargeError,
+    BillingRateMissingError,
+    BillingRegistrationNumberError,
+    BillingStateError,
+)
+from haken.modules.billing.models import (
+    BillRate,
+    ClientSettings,
+    FixedItem,
+    Invoice,
+    InvoiceLine,
+    Payment,
+)
+from haken.modules.billing.repository import BillingRepository
+from haken.modules.billing.schemas import (
+    BillRateCreate,
+    BillRateRead,
+    ClientSettingsRead,
+    ClientSettingsUpdate,
+    FixedItemCreate,
+    FixedItemRead,
+    InvoiceDetail,
+    InvoiceDraftCreate,
+    InvoiceFilter,
+    InvoiceIssue,
+    InvoiceLineRead,
+    InvoiceRead,
+    InvoiceVoid,
+    PaymentCreate,
+    PaymentRead,
+)
+from haken.modules.clients.service import clients_service
+from haken.modules.employees.service import employees_service
+from haken.modules.identity.service import identity_service
+from haken.platform.access import Principal, Role
+from haken.platform.editing import check_version, snapshot
+from haken.platform.errors import NotFoundError, ValidationFailedError
+from haken.platform.exports import neutralise_cell
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.repository import utcnow
+
+ENTITY = "invoice"
+FIXED_LABELS = {"fee": "月額料金", "transport": "交通費", "discount": "値引き"}
+CSV_COLUMNS = (
+    "number",
+    "kind",
+    "issue_date",
+    "client_id",
+    "client_name",
+    "period_start",
+    "period_end",
+    "taxable_10",
+    "tax_10",
+    "taxable_8",
+    "tax_8",
+    "subtotal",
+    "tax",
+    "total",
+    "state",
+    "paid_amount",
+    "paid_on",
+    "credits_number",
+    "registration_number",
+)
+
+
+def _snapshot(row: Any) -> dict[str, Any]:
+    return snapshot(row, ("created_at", "updated_at"))
+
+
+def _terms(row: BillRate) -> RateTerms:
+    bands = {
+        Band(name): BandRate(RateKind(value["kind"]), Decimal(str(value["value"])))
+        for name, value in (row.bands or {}).items()
+    }
+    return RateTerms(
+        base=Decimal(row.base_rate),
+        bands=bands,
+        rounding_unit=row.rounding_unit,
+        rounding=MinuteRounding(row.rounding_mode),
+    )
+
+
+def _rate_read(row: BillRate) -> BillRateRead:
+    return BillRateRead(
+        id=row.id,
+        contract_id=row.contract_id,
+        assignment_id=row.assignment_id,
+        effective_from=row.effective_from,
+        base_rate=row.base_rate,
+        bands={k: {"kind": v["kind"], "value": str(v["value"])} for k, v in row.bands.items()},
+        rounding_unit=row.rounding_unit,
+        rounding_mode=row.rounding_mode,
+    )
+
+
+def _apply_totals(invoice: Invoice, lines: Sequence[InvoiceLine], rounding: TaxRounding) -> None:
+    totals = invoice_totals(((line.amount, Decimal(line.tax_rate)) for line in lines), rounding)
+    invoice.subtotal = totals.subtotal
+    invoice.taxable_10 = invoice.tax_10 = invoice.taxable_8 = invoice.tax_8 = 0
+    for tax in totals.taxes:
+        if tax.rate == Decimal("0.10"):
+            invoice.taxable_10, invoice.tax_10 = tax.taxable, tax.tax
+        else:
+            invoice.taxable_8, invoice.tax_8 = tax.taxable, tax.tax
+    invoice.total = totals.total
+
+
+class BillingService:
+    def __init__(self) -> None:
+        self.registration_number: str | None = None
+        self.corporation = True
+        self.tax_rounding = TaxRounding.DOWN
+        self.agency_name = ""
+
+    def configure(
+        self,
+        *,
+        registration_number: str | None,
+        corporation: bool = True,
+        tax_rounding: str = "down",
+        agency_name: str = "",
+    ) -> None:
+        self.registration_number = registration_number or None
+        self.corporation = corporation
+        self.tax_rounding = TaxRounding(tax_rounding)
+        self.agency_name = agency_name
+
+    # --- reads ------------------------------------------------------------------------------
+
+    async def list_invoices(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: InvoiceFilter,
+        request: PageRequest,
+    ) -> PageResult[InvoiceRead]:
+        period_end = None
+        if filters.month is not None:
+            year, month = (int(p) for p in filters.month.split("-"))
+            first = dt.date(year, month, 1)
+            period_end = (first, closing.period_ending_in(year, month, closing.MONTH_END).end)
+        result = await BillingRepository(session).page_invoices(
+            principal,
+            period_end=period_end,
+            client_id=filters.client_id,
+            state=filters.state.value if filters.state else None,
+            request=request,
+        )
+        return result.with_items([InvoiceRead.model_validate(r) for r in result.items])
+
+    async def get_invoice(
+        self, session: AsyncSession, principal: Principal, *, invoice_id: int
+    ) -> InvoiceDetail:
+        repo = BillingRepository(session)
+        row = await repo.readable_or_404(principal, invoice_id)
+        return await self._detail(repo, row)
+
+    async def _detail(self, repo: BillingRepository, row: Invoice) -> InvoiceDetail:
+        lines = await repo.lines_of(row.id)
+        payments = await repo.payments_of(row.id)
+        credit = await repo.credit_note_of(row.id) if row.state == "void" else None
+        return InvoiceDetail(
+            **InvoiceRead.model_validate(row).model_dump(),
+            lines=[InvoiceLineRead.model_validate(line) for line in lines],
+            payments=[PaymentRead.model_validate(p) for p in payments],
+            credit_note_id=credit,
+        )
+
+    # --- drafts -----------------------------------------------------------------------------
+
+    async def _contracts(
+        self, session: AsyncSession, principal: Principal, client_id: int
+    ) -> list[ContractRead]:
+        found: list[ContractRead] = []
+        for archived in (False, True):
+            cursor: str | None = None
+            while True:
+                page = await assignments_service.list_contracts(
+                    session,
+                    principal,
+                    filters=ContractFilter(client_id=client_id, archived=archived),
+                    request=PageRequest(limit=200, cursor=cursor),
+                )
+                found.extend(page.items)
+                if not page.has_more:
+                    break
+                cursor = page.next_cursor
+        return found
+
+    async def create_draft(
+        self, session: AsyncSession, principal: Principal, *, data: InvoiceDraftCreate
+    ) -> InvoiceDetail:
+        repo = BillingRepository(session)
+        if not await repo.coordinates(principal, data.client_id):
+            raise NotFoundError()
+        year, month = (int(p) for p in data.month.split("-"))
+        period = closing.period_ending_in(year, month, data.cutoff_day)
+        row = await self._build(session, principal, repo, data.client_id, data.cutoff_day, period)
+        await audit_service.record(
+            session, principal, entity_type=ENTITY, entity_id=row.id, action="create",
+            after=_snapshot(row),
+        )  # fmt: skip
+        return await self._detail(repo, row)
+
+    async def _build(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        repo: BillingRepository,
+        client_id: int,
+        cutoff_day: int,
+        period: closing.ClosingPeriod,
+        *,
+        replaces: int | None = None,
+    ) -> Invoice:
+        if await repo.open_invoice_for(client_id, period.start, period.end) is not None:
+            raise BillingInvoiceExistsError(period_end=period.end)
+        contracts = [
+            c
+            for c in await self._contracts(session, principal, client_id)
+            if c.billing_cutoff_day == cutoff_day
+            and c.period_start <= period.end
+            and c.period_end >= period.start
+        ]
+        contracts.sort(key=lambda c: (c.site_name, c.contract_number, c.id))
+        priced: list[tuple[ContractRead, int, int, Band, int, Decimal]] = []
+        for contract in contracts:
+            days = await attendance_service.billing_days(
+                session, contract_id=contract.id, start=period.start, end=period.end
+            )
+            if not days:
+                continue
+            rates = await repo.rates_of(contract.id, period.end)
+            by_assignment = {r.assignment_id: r for r in rates}  # the last row of each wins
+            for (assignment_id, employee_id), worker_days in days.items():
+                rate_row = by_assignment.get(assignment_id) or by_assignment.get(None)
+                if rate_row is None:
+                    raise BillingRateMissingError(
+                        contract_number=contract.contract_number, date=period.end
+                    )
+                terms = _terms(rate_row)
+                per_day = [bands_from_ledger(d) for d in worker_days]
+                for band in BAND_ORDER:
+                    minutes = round_daily(
+                        (d[band] for d in per_day), terms.rounding_unit, terms.rounding
+                    )
+                    if minutes:
+                        priced.append(
+                            (contract, assignment_id, employee_id, band, minutes,
+                             terms.hourly(band))
+                        )  # fmt: skip
+        fixed = await repo.fixed_items_of([c.id for c in contracts], period.start, period.end)
+        if not priced and not fixed:
+            raise BillingNothingToBillError()
+        names = await employees_service.get_briefs(session, sorted({p[2] for p in priced}))
+        settings = await repo.client_settings(client_id)
+        invoice = Invoice(
+            kind="invoice",
+            client_id=client_id,
+            client_name=contracts[0].client_name,
+            cutoff_day=cutoff_day,
+            period_start=period.start,
+            period_end=period.end,
+            state="draft",
+            layout=settings.layout if settings else "by_worker",
+            tax_rounding=self.tax_rounding.value,
+            replaces_invoice_id=replaces,
+        )
+        repo.add(invoice)
+        await repo.flush()
+        lines: list[InvoiceLine] = []
+        for contract, assignment_id, employee_id, band, minutes, hourly in priced:
+            brief = names.get(employee_id)
+            lines.append(
+                InvoiceLine(
+                    invoice_id=invoice.id,
+                    position=len(lines) + 1,
+                    kind="time",
+                    band=band.value,
+                    contract_id=contract.id,
+                    assignment_id=assignment_id,
+                    employee_id=employee_id,
+                    employee_name=(brief.name_kanji or brief.name_kana) if brief else "",
+                    site_id=contract.site_id,
+                    site_name=contract.site_name,
+                    description=contract.contract_number,
+                    minutes=minutes,
+                    rate=hourly.quantize(Decimal("0.01")),
+                    amount=line_amount(minutes, hourly),
+                    tax_rate=Decimal("0.10"),
+                )
+            )
+        by_id = {c.id: c for c in contracts}
+        for item in fixed:
+            contract = by_id[item.contract_id]
+            sign = -1 if item.kind == "discount" else 1
+            lines.append(
+                InvoiceLine(
+                    invoice_id=invoice.id,
+                    position=len(lines) + 1,
+                    kind=item.kind,
+                    contract_id=contract.id,
+                    site_id=contract.site_id,
+                    site_name=contract.site_name,
+                    description=item.label or FIXED_LABELS.get(item.kind, item.kind),
+                    amount=sign * item.amount,
+                    tax_rate=item.tax_rate,
+                )
+            )
+        repo.add_all(lines)
+        _apply_totals(invoice, lines, self.tax_rounding)
+        await repo.flush()
+        return invoice
+
+    # --- state changes ----------------------------------------------------------------------
+
+    async def _locked(
+        self, repo: BillingRepository, principal: Principal, invoice_id: int, version: int
+    ) -> Invoice:
+        await repo.readable_or_404(principal, invoice_id)
+        row = await repo.lock(invoice_id)
+        if row is None:
+            raise NotFoundError()
+        check_version(row, version)
+        return row
+
+    async def _number(self, repo: BillingRepository, issue_date: dt.date) -> str:
+        seq = await repo.next_number(f"{issue_date.year:04d}")
+        return f"{issue_date.year:04d}-{seq:06d}"
+
+    def _registration(self) -> str:
+        number = self.registration_number
+        if number is None or not is_valid_registration_number(number, corporation=self.corporation):
+            raise BillingRegistrationNumberError()
+        return number
+
+    async def issue(
+        self, session: AsyncSession, principal: Principal, *, invoice_id: int, data: InvoiceIssue
+    ) -> InvoiceDetail:
+        repo = BillingRepository(session)
+        row = await self._locked(repo, principal, invoice_id, data.version)
+        if row.state != "draft":
+            raise BillingStateError(state=row.state)
+        before = _snapshot(row)
+        row.registration_number = self._registration()
+        row.number = await self._number(repo, data.issue_date)
+        row.issue_date = data.issue_date
+        row.state = "issued"
+        row.issued_at = utcnow()
+        row.issued_by = principal.user_id
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type=ENTITY, entity_id=row.id, action="issue",
+            before=before, after=_snapshot(row),
+        )  # fmt: skip
+        return await self._detail(repo, row)
+
+    async def void(
+        self, session: AsyncSession, principal: Principal, *, invoice_id: int, data: InvoiceVoid
+    ) -> InvoiceDetail:
+        """Void a draft, or an issued invoice with a credit note; ``reissue``: a new draft."""
+        repo = BillingRepository(session)
+        row = await self._locked(repo, principal, invoice_id, data.version)
+        if row.kind != "invoice" or row.state not in ("draft", "issued"):
+            raise BillingStateError(state=row.state)
+        if row.paid_amount:
+            raise BillingStateError(state="partly paid")
+        before = _snapshot(row)
+        was_issued = row.state == "issued"
+        row.state = "void"
+        row.void_reason = data.reason
+        row.voided_at = utcnow()
+        row.voided_by = principal.user_id
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type=ENTITY, entity_id=row.id, action="void",
+            before=before, after=_snapshot(row),
+        )  # fmt: skip
+        if was_issued:
+            await self._credit_note(session, principal, repo, row, data.issue_date)
+        if data.reissue:
+            period = closing.ClosingPeriod(row.period_start, row.period_end)
+            new = await self._build(
+                session, principal, repo, row.client_id, row.cutoff_day, period, replaces=row.id
+            )
+            await audit_service.record(
+                session, principal, entity_type=ENTITY, entity_id=new.id, action="create",
+                after=_snapshot(new),
+            )  # fmt: skip
+        return await self._detail(repo, row)
+
+    async def _credit_note(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        repo: BillingRepository,
+        row: Invoice,
+        issue_date: dt.date,
+    ) -> Invoice:
+        note = Invoice(
+            kind="credit_note",
+            client_id=row.client_id,
+            client_name=row.client_name,
+            cutoff_day=row.cutoff_day,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            state="issued",
+            layout=row.layout,
+            registration_number=row.registration_number or self._registration(),
+            tax_rounding=row.tax_rounding,
+            credits_invoice_id=row.id,
+            number=await self._number(repo, issue_date),
+            issue_date=issue_date,
+            issued_at=utcnow(),
+            issued_by=principal.user_id,
+        )
+        repo.add(note)
+        await repo.flush()
+        lines = []
+        for line in await repo.lines_of(row.id):
+            values = {c: getattr(line, c) for c in InvoiceLineRead.model_fields if c != "position"}
+            values["amount"] = -line.amount
+            lines.append(InvoiceLine(invoice_id=note.id, position=line.position, **values))
+        repo.add_all(lines)
+        _apply_totals(note, lines, TaxRounding(row.tax_rounding))
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type=ENTITY, entity_id=note.id, action="credit_note",
+            after=_snapshot(note),
+        )  # fmt: skip
+        return note
+
+    async def record_payment(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        invoice_id: int,
+        data: PaymentCreate,
+    ) -> InvoiceDetail:
+        repo = BillingRepository(session)
+        row = await self._locked(repo, principal, invoice_id, data.version)
+        if row.kind != "invoice" or row.state != "issued":
+            raise BillingStateError(state=row.state)
+        balance = row.total - row.paid_amount
+        if data.amount > balance:
+            raise BillingPaymentTooLargeError(amount=data.amount, balance=balance)
+        before = _snapshot(row)
+        repo.add(
+            Payment(
+                invoice_id=row.id,
+                amount=data.amount,
+                received_on=data.received_on,
+                note=data.note,
+                created_by=principal.user_id,
+            )
+        )
+        row.paid_amount += data.amount
+        row.paid_on = data.received_on
+        if row.paid_amount == row.total:
+            row.state = "paid"
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type=ENTITY, entity_id=row.id, action="payment",
+            before=before, after=_snapshot(row),
+        )  # fmt: skip
+        return await self._detail(repo, row)
+
+    # --- documents --------------------------------------------------------------------------
+
+    async def pdf(self, session: AsyncSession, principal: Principal, *, invoice_id: int) -> bytes:
+        from haken.modules.billing.pdf import render_invoice
+
+        detail = await self.get_invoice(session, principal, invoice_id=invoice_id)
+        credited = None
+        if detail.credits_invoice_id is not None:
+            original = await BillingRepository(session).get(detail.credits_invoice_id)
+            credited = original.number if original else None
+        return render_invoice(detail, agency_name=self.agency_name, credited_number=credited)
+
+    async def export_csv(
+        self, session: AsyncSession, principal: Principal, *, first: dt.date, last: dt.date
+    ) -> str:
+        """Issued invoices and credit notes by issue date (docs/billing.md: the columns)."""
+        if last < first:
+            raise ValidationFailedError(details=[{"loc": ["query", "to"], "msg": "before from"}])
+        repo = BillingRepository(session)
+        rows = await repo.issued_between(principal, first, last)
+        numbers = {r.id: r.number for r in rows}
+        missing = {r.credits_invoice_id for r in rows if r.credits_invoice_id} - numbers.keys()
+        for invoice_id in sorted(i for i in missing if i is not None):
+            original = await repo.get(invoice_id)
+            numbers[invoice_id] = original.number if original else None
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for r in rows:
+            writer.writerow(
+                [
+                    r.number,
+                    r.kind,
+                    r.issue_date.isoformat() if r.issue_date else "",
+                    r.client_id,
+                    neutralise_cell(r.client_name),
+                    r.period_start.isoformat(),
+                    r.period_end.isoformat(),
+                    r.taxable_10,
+                    r.tax_10,
+                    r.taxable_8,
+                    r.tax_8,
+                    r.subtotal,
+                    r.tax_10 + r.tax_8,
+                    r.total,
+                    r.state,
+                    r.paid_amount,
+                    r.paid_on.isoformat() if r.paid_on else "",
+                    numbers.get(r.credits_invoice_id) if r.credits_invoice_id else "",
+                    r.registration_number or "",
+                ]
+            )
+        await audit_service.record(
+            session, principal, entity_type=ENTITY, entity_id="list", action="export",
+            after={"format": "csv", "from": first.isoformat(), "to": last.isoformat()},
+        )  # fmt: skip
+        return out.getvalue()
+
+    # --- setup (admins) ---------------------------------------------------------------------
+
+    async def create_rate(
+        self, session: AsyncSession, principal: Principal, *, data: BillRateCreate
+    ) -> BillRateRead:
+        if data.rounding_unit not in (1, 15, 30):
+            raise ValidationFailedError(
+                details=[{"loc": ["body", "rounding_unit"], "msg": "1, 15 or 30"}]
+            )
+        await assignments_service.get_contract(session, principal, contract_id=data.contract_id)
+        if data.assignment_id is not None:
+            terms = await assignments_service.attendance_terms(session, [data.assignment_id])
+            found = terms.get(data.assignment_id)
+            if found is None or found.contract_id != data.contract_id:
+                raise NotFoundError()
+        row = BillRate(
+            contract_id=data.contract_id,
+            assignment_id=data.assignment_id,
+            effective_from=data.effective_from,
+            base_rate=data.base_rate,
+            bands={
+                band.value: {"kind": rate.kind.value, "value": str(rate.value)}
+                for band, rate in data.bands.items()
+            },
+            rounding_unit=data.rounding_unit,
+            rounding_mode=data.rounding_mode.value,
+            created_by=principal.user_id,
+        )
+        repo = BillingRepository(session)
+        repo.add(row)
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type="bill_rate", entity_id=row.id, action="create",
+            after=snapshot(row, ("created_at",)),
+        )  # fmt: skip
+        return _rate_read(row)
+
+    async def list_rates(
+        self, session: AsyncSession, principal: Principal, *, contract_id: int
+    ) -> list[BillRateRead]:
+        await assignments_service.get_contract(session, principal, contract_id=contract_id)
+        return [_rate_read(r) for r in await BillingRepository(session).rate_rows(contract_id)]
+
+    async def create_fixed_item(
+        self, session: AsyncSession, principal: Principal, *, data: FixedItemCreate
+    ) -> FixedItemRead:
+        if data.tax_rate not in (Decimal("0.10"), Decimal("0.08")):
+            raise ValidationFailedError(
+                details=[{"loc": ["body", "tax_rate"], "msg": "0.10 or 0.08"}]
+            )
+        if data.effective_to is not None and data.effective_to < data.effective_from:
+            raise ValidationFailedError(
+                details=[{"loc": ["body", "effective_to"], "msg": "before effective_from"}]
+            )
+        await assignments_service.get_contract(session, principal, contract_id=data.contract_id)
+        row = FixedItem(**data.model_dump(mode="python"))
+        row.kind = data.kind.value
+        repo = BillingRepository(session)
+        repo.add(row)
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type="bill_fixed_item", entity_id=row.id,
+            action="create", after=snapshot(row, ("created_at",)),
+        )  # fmt: skip
+        return FixedItemRead.model_validate(row)
+
+    async def put_client_settings(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        client_id: int,
+        data: ClientSettingsUpdate,
+    ) -> ClientSettingsRead:
+        await clients_service.get_client(session, principal, client_id=client_id)
+        if data.coordinator_user_id is not None:
+            user = await identity_service.get_user(session, principal, data.coordinator_user_id)
+            if user.role != Role.COORDINATOR:
+                raise ValidationFailedError(
+                    details=[{"loc": ["body", "coordinator_user_id"], "msg": "not a coordinator"}]
+                )
+        repo = BillingRepository(session)
+        row = await repo.client_settings(client_id)
+        before = _snapshot(row) if row else None
+        if row is None:
+            row = ClientSettings(client_id=client_id)
+            repo.add(row)
+        row.layout = data.layout.value
+        row.coordinator_user_id = data.coordinator_user_id
+        await repo.flush()
+        await audit_service.record(
+            session, principal, entity_type="bill_client", entity_id=client_id,
+            action="update" if before else "create", before=before, after=_snapshot(row),
+        )  # fmt: skip
+        return ClientSettingsRead.model_validate(row)
+
+
+billing_service = BillingService()

@@ -1,0 +1,49 @@
+"""Demo data of payroll: the two closed payroll periods of the attendance demo paid and
+closed through the payroll service (pay settings for a few workers: commuting, resident
+tax), so /payroll shows closed runs with payslips and the portal a worker's own payslips.
+The batches run inline here; the job queued by each start finds its batch done and skips."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.attendance.service import attendance_service
+from haken.modules.demo.attendance import periods
+from haken.modules.payroll.errors import PayrollRunHasErrorsError
+from haken.modules.payroll.schemas import ProfileWrite
+from haken.modules.payroll.service import payroll_service
+from haken.platform.access import Principal, Role
+
+PROFILES = 20
+
+
+async def seed_payroll(
+    session: AsyncSession, *, today: dt.date, user_id: int, cutoff_day: int
+) -> dict[str, int]:
+    office = Principal(user_id=user_id, role=Role.SUPER_ADMIN, email="demo@haken.example")
+    closed = periods(today, cutoff_day)[:2]
+    first = await attendance_service.payroll_ledger(
+        session, period_start=closed[0].start, after=0, limit=PROFILES
+    )
+    for n, entry in enumerate(first):
+        await payroll_service.put_profile(
+            session,
+            office,
+            employee_id=entry.subject_id,
+            data=ProfileWrite(
+                commuting=(n % 4) * 5_000,
+                resident_tax=[9_100 + n * 100] + [9_000 + n * 100] * 11 if n % 3 == 0 else [],
+            ),
+        )
+    payslips = closed_runs = 0
+    for period in closed:
+        run = await payroll_service.run_inline(session, office, day=period.start)
+        payslips += run.processed
+        try:
+            await payroll_service.close_run(session, office, run_id=run.id, version=None)
+            closed_runs += 1
+        except PayrollRunHasErrorsError:
+            pass  # left open with its error list, as the office would find it
+    return {"payroll_closed": closed_runs, "payslips": payslips}

@@ -1,0 +1,1 @@
+"""Payroll: pay periods, runs (a background job), payslips with their basis, month close."""

@@ -1,0 +1,109 @@
+"""Catalog errors of the payroll area (PAYROLL_…)."""
+
+from __future__ import annotations
+
+from haken.platform.errors import HakenError
+
+
+class PayrollPeriodClosedError(HakenError):
+    code = "PAYROLL_PERIOD_CLOSED"
+    status_code = 409
+    message_en = (
+        "The payroll of {start} to {end} is closed; correct it with an adjustment in a "
+        "later period."
+    )
+    message_ja = "{start}〜{end}の給与は締め済みです。訂正は次の期間の調整として登録してください。"
+
+
+class PayrollRunInProgressError(HakenError):
+    code = "PAYROLL_RUN_IN_PROGRESS"
+    status_code = 409
+    message_en = "The payroll run is still in progress ({processed} of {total} employees)."
+    message_ja = "給与計算の実行中です（{total}人中{processed}人完了）。"
+
+
+class PayrollRunHasErrorsError(HakenError):
+    code = "PAYROLL_RUN_HAS_ERRORS"
+    status_code = 409
+    message_en = (
+        "The payroll cannot be closed: {count} employees could not be calculated. Resolve "
+        "them and run the payroll again."
+    )
+    message_ja = (
+        "{count}人の給与を計算できなかったため締められません。原因を解消して再計算してください。"
+    )
+
+
+class PayrollPeriodNotFoundError(HakenError):
+    code = "PAYROLL_NO_OPEN_PERIOD"
+    status_code = 409
+    message_en = "There is no open payroll period after {start} to carry the adjustment."
+    message_ja = "{start}より後に、調整を計上できる未締めの給与期間がありません。"
+
+
+# --- the salary transfer file (payroll/transfer.py) ------------------------------------------
+
+
+class PayrollTransferSettingsError(HakenError):
+    code = "PAYROLL_TRANSFER_SETTINGS_MISSING"
+    status_code = 409
+    message_en = (
+        "The transfer file cannot be made: the agency's bank settings are missing or "
+        "invalid ({settings})."
+    )
+    message_ja = (
+        "事業者の振込設定が未設定か不正なため、振込ファイルを作成できません（{settings}）。"
+    )
+
+
+class PayrollTransferCharacterError(HakenError):
+    code = "PAYROLL_TRANSFER_INVALID_CHARACTER"
+    status_code = 422
+    message_en = (
+        "Employee {employee}: the account holder's name has a character banks do not accept "
+        "(「{character}」); {count} employees to correct in all."
+    )
+    message_ja = (
+        "社員 {employee}: 口座名義に銀行で使えない文字「{character}」があります"
+        "（修正が必要な社員は計{count}人）。"
+    )
+
+
+class PayrollTransferBankUnknownError(HakenError):
+    code = "PAYROLL_TRANSFER_BANK_UNKNOWN"
+    status_code = 422
+    message_en = (
+        "Employee {employee}: bank {bank_code} branch {branch_code} is not in the bank code "
+        "list; {count} employees to correct in all."
+    )
+    message_ja = (
+        "社員 {employee}: 金融機関コード {bank_code}・支店コード {branch_code} が"
+        "金融機関コード一覧にありません（修正が必要な社員は計{count}人）。"
+    )
+
+
+class PayrollTransferInvalidError(HakenError):
+    code = "PAYROLL_TRANSFER_INVALID_ROW"
+    status_code = 422
+    message_en = (
+        "Employee {employee}: the account or the amount cannot be written in the transfer "
+        "file ({value}); {count} employees to correct in all."
+    )
+    message_ja = (
+        "社員 {employee}: 口座または金額を振込ファイルに書けません（{value}）"
+        "（修正が必要な社員は計{count}人）。"
+    )
+
+
+class PayrollTransferEmptyError(HakenError):
+    code = "PAYROLL_TRANSFER_EMPTY"
+    status_code = 422
+    message_en = "Nothing to transfer: no employee has pay to receive."
+    message_ja = "振込対象がありません（支給額のある社員がいません）。"
+
+
+class PayrollPeriodOpenError(HakenError):
+    code = "PAYROLL_PERIOD_OPEN"
+    status_code = 409
+    message_en = "The period is still open: correct the input and run the payroll again."
+    message_ja = "この期間は未締めです。入力を訂正して給与計算をやり直してください。"

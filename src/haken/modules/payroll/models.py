@@ -1,0 +1,137 @@
+"""Payroll tables: each employee's pay settings, one run per payroll period, the payslips
+(every line with its basis) and the adjustments that correct a closed period in a later one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from haken.platform.db import (
+    Base,
+    BigIntPK,
+    IdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
+
+
+class PayrollProfile(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """What payroll needs of an employee beyond the employee record (entered by the office)."""
+
+    __tablename__ = "payroll_profiles"
+
+    employee_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("employees.id", ondelete="RESTRICT"), nullable=False, unique=True
+    )
+    pay_type: Mapped[str] = mapped_column(String(8), nullable=False, default="hourly")
+    monthly_salary: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    average_monthly_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    scheduled_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    allowance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    commuting: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    standard_remuneration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    social_insured: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    employment_insured: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # The 12 special-collection amounts June–May of the municipality's notice ([] = none).
+    resident_tax: Mapped[list[int]] = mapped_column(
+        JSON, nullable=False, default=list, server_default=text("'[]'")
+    )
+    other_deductions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class PayrollRun(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """One payroll period (cut-off and pay date of the attendance ledger's period)."""
+
+    __tablename__ = "payroll_runs"
+
+    period_start: Mapped[dt.date] = mapped_column(Date, nullable=False, unique=True)
+    period_end: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    pay_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    state: Mapped[str] = mapped_column(String(8), nullable=False, default="open")  # open/closed
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    # queued / running / done
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    processed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    cursor: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    """The last employee id done: the next batch starts after it (resumable)."""
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    started_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    __table_args__ = (Index("ix_payroll_runs_start", "period_start", "id"),)
+
+
+class Payslip(IdMixin, Base):
+    """One employee's pay of one run; ``lines`` keep each amount with its basis."""
+
+    __tablename__ = "payroll_payslips"
+
+    run_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("payroll_runs.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("employees.id", ondelete="RESTRICT"), nullable=False
+    )
+    period_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    pay_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(8), nullable=False)  # ok / error
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    gross: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    social_insurance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    employment_insurance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    income_tax: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    resident_tax: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    deductions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    net: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, nullable=False, default=list, server_default=text("'[]'")
+    )
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("run_id", "employee_id", name="uq_payroll_payslips_run_employee"),
+        Index("ix_payroll_payslips_employee", "employee_id", "period_start", "id"),
+        Index("ix_payroll_payslips_run_status", "run_id", "status", "employee_id"),
+    )
+
+
+class PayrollAdjustment(IdMixin, Base):
+    """A correction of a closed period, paid (or recovered) as a line of a later period."""
+
+    __tablename__ = "payroll_adjustments"
+
+    employee_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("employees.id", ondelete="RESTRICT"), nullable=False
+    )
+    period_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    """The open period whose payslip carries it."""
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+    reason: Mapped[str] = mapped_column(String(200), nullable=False)
+    source_payslip_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("payroll_payslips.id", ondelete="SET NULL"), nullable=True
+    )
+    created_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_payroll_adjustments_period", "period_start", "employee_id", "id"),)

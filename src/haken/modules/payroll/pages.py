@@ -1,0 +1,174 @@
+"""Web pages of payroll: the runs, starting a run (progress by htmx polling), a run's
+results with the previous month's differences highlighted, one payslip with the basis of
+every line, the close confirmation, and the employee's own payslips in the portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
+from haken.modules.payroll.labels import LINE_LABELS, register_labels
+from haken.modules.payroll.schemas import RunStart
+from haken.modules.payroll.service import payroll_service
+from haken.platform.access import Principal, Role
+from haken.platform.deps import SessionDep
+from haken.platform.formatting import format_day
+from haken.platform.pagination import PageQuery, PageRequest
+from haken.platform.ratelimit import admin_limit, default_limit
+from haken.web.csrf import CsrfProtected
+from haken.web.forms import FormRejected, FormState, parse_form, save_form
+from haken.web.i18n import N_, gettext_
+from haken.web.registry import NavItem, Panel, registry
+from haken.web.render import confirmation, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _today(request: Request) -> dt.date:
+    return dt.datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+@router.get("/payroll", dependencies=[Depends(default_limit)])
+async def runs(
+    request: Request, principal: PayrollRead, session: SessionDep, paging: PageQuery
+) -> Any:
+    result = await payroll_service.list_runs(session, principal, request=paging)
+    return render(
+        request,
+        "payroll/runs.html",
+        {
+            "result": result,
+            "form": FormState(values={"day": _today(request).isoformat()}),
+            "can_run": principal.is_at_least(Role.ADMIN),
+        },
+    )
+
+
+@router.post("/payroll/runs", dependencies=[Depends(admin_limit)])
+async def start_run(
+    request: Request, principal: PayrollWrite, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    state = parse_form(RunStart, await request.form())
+    saved = await save_form(
+        state, lambda data: payroll_service.start_run(session, principal, data=data)
+    )
+    if not state.ok or saved is None:
+        result = await payroll_service.list_runs(session, principal, request=PageRequest(limit=50))
+        raise FormRejected(
+            render(
+                request,
+                "payroll/runs.html",
+                {"result": result, "form": state, "can_run": True},
+                status_code=422,
+            )
+        )
+    flash(request, "success", gettext_("The payroll run has started."))
+    return redirect(request, f"/payroll/runs/{saved.id}")
+
+
+@router.get("/payroll/runs/{run_id:int}", dependencies=[Depends(default_limit)])
+async def run_page(
+    request: Request,
+    principal: PayrollRead,
+    session: SessionDep,
+    paging: PageQuery,
+    run_id: int,
+) -> Any:
+    run = await payroll_service.get_run(session, principal, run_id=run_id)
+    results = await payroll_service.run_results(
+        session, principal, run_id=run_id, errors_only=False, request=paging
+    )
+    errors = await payroll_service.run_results(
+        session, principal, run_id=run_id, errors_only=True, request=PageRequest(limit=200)
+    )
+    return render(
+        request,
+        "payroll/run.html",
+        {"run": run, "results": results, "errors": errors.items},
+        block="progress",
+    )
+
+
+@router.get("/payroll/runs/{run_id:int}/close", dependencies=[Depends(default_limit)])
+async def confirm_close(
+    request: Request, principal: PayrollWrite, session: SessionDep, run_id: int
+) -> Any:
+    run = await payroll_service.get_run(session, principal, run_id=run_id)
+    return confirmation(
+        request,
+        title=gettext_("Close the payroll"),
+        question=gettext_(
+            "The payroll paid on %(date)s is closed and its payslips are locked.",
+            date=format_day(run.pay_date),
+        ),
+        consequences=[
+            gettext_("A later correction is an adjustment in the next period."),
+            gettext_("Employees see their payslips from then on."),
+        ],
+        action=f"/payroll/runs/{run_id}/close",
+        button=gettext_("Close the payroll"),
+        cancel=f"/payroll/runs/{run_id}",
+        hidden=[("version", str(run.version))],
+    )
+
+
+@router.post("/payroll/runs/{run_id:int}/close", dependencies=[Depends(admin_limit)])
+async def close_run(
+    request: Request,
+    principal: PayrollWrite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    run_id: int,
+) -> Any:
+    form = await request.form()
+    raw = str(form.get("version") or "")
+    version = int(raw) if raw.isdigit() else None
+    await payroll_service.close_run(session, principal, run_id=run_id, version=version)
+    flash(request, "success", gettext_("The payroll was closed."))
+    return redirect(request, f"/payroll/runs/{run_id}")
+
+
+@router.get("/payroll/payslips/{payslip_id:int}", dependencies=[Depends(default_limit)])
+async def payslip_page(
+    request: Request, principal: OwnPayslips, session: SessionDep, payslip_id: int
+) -> Any:
+    slip = await payroll_service.get_payslip(session, principal, payslip_id=payslip_id)
+    return render(
+        request,
+        "payroll/payslip.html",
+        {
+            "slip": slip,
+            "labels": LINE_LABELS,
+            "is_admin": principal.is_at_least(Role.ADMIN),
+        },
+    )
+
+
+@router.get("/me/payslips", dependencies=[Depends(default_limit)])
+async def my_payslips(
+    request: Request, principal: OwnPayslips, session: SessionDep, paging: PageQuery
+) -> Any:
+    result = await payroll_service.my_payslips(session, principal, request=paging)
+    return render(request, "payroll/mine.html", {"result": result})
+
+
+async def _own_payslips(
+    request: Request, session: AsyncSession, principal: Principal
+) -> dict[str, Any] | None:
+    if principal.employee_id is None:
+        return None
+    result = await payroll_service.my_payslips(session, principal, request=PageRequest(limit=3))
+    return {"slips": result.items}
+
+
+def register_web() -> None:
+    register_labels()
+    registry.add_nav(NavItem("payroll", N_("Payroll"), "/payroll", minimum=Role.ADMIN, order=27))
+    registry.add_portal_section(
+        Panel("payslips", "payroll/_portal_payslips.html", _own_payslips, order=18)
+    )

@@ -1,0 +1,567 @@
+"""Use cases of the payroll area: start (or resume) a period's run, the run's batches (the
+job's body), results with the previous month's differences, payslips, close, adjustments.
+
+A run reads the attendance ledger (never the timecards), the pay rate of the placement,
+the employee's payroll facts and pay settings, and housing charges where a 賃金控除協定 is
+recorded; ``haken.labor.payslip`` computes every line with its basis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.labor.insurance import InsuranceError
+from haken.labor.payslip import LedgerMinutes, PayFacts, PayslipError, calculate, resident_tax_for
+from haken.labor.withholding import NoWithholdingRules
+from haken.modules.assignments.service import assignments_service
+from haken.modules.attendance.service import attendance_service
+from haken.modules.audit.service import audit_service
+from haken.modules.employees.service import employees_service
+from haken.modules.housing.service import housing_service
+from haken.modules.leave.service import leave_service
+from haken.modules.payroll.errors import (
+    PayrollPeriodClosedError,
+    PayrollPeriodNotFoundError,
+    PayrollPeriodOpenError,
+    PayrollRunHasErrorsError,
+    PayrollRunInProgressError,
+)
+from haken.modules.payroll.models import PayrollAdjustment, PayrollProfile, PayrollRun, Payslip
+from haken.modules.payroll.repository import PayrollRepository
+from haken.modules.payroll.schemas import (
+    AdjustmentCreate,
+    AdjustmentRead,
+    PayslipLine,
+    PayslipRead,
+    PayslipSummary,
+    ProfileRead,
+    ProfileWrite,
+    RunRead,
+    RunStart,
+)
+from haken.platform.access import Principal, Role
+from haken.platform.db import utcnow
+from haken.platform.editing import check_version
+from haken.platform.errors import NotFoundError
+from haken.platform.jobs import enqueue_job
+from haken.platform.pagination import PageRequest, PageResult
+
+RUN_JOB = "payroll.run_batch"
+HIGHLIGHT_YEN = 10_000
+"""A net pay that moved more than this from the previous month is highlighted."""
+
+
+def _run_snapshot(row: PayrollRun) -> dict[str, Any]:
+    return {
+        "period_start": row.period_start.isoformat(),
+        "period_end": row.period_end.isoformat(),
+        "pay_date": row.pay_date.isoformat(),
+        "state": row.state,
+        "attempt": row.attempt,
+    }
+
+
+def _profile_snapshot(row: PayrollProfile) -> dict[str, Any]:
+    return ProfileWrite.model_validate(row, from_attributes=True).model_dump(mode="json")
+
+
+def _ledger(entry: Any) -> LedgerMinutes:
+    return LedgerMinutes(
+        **{name: getattr(entry, name) for name in LedgerMinutes.__dataclass_fields__}
+    )
+
+
+class PayrollService:
+    def __init__(self) -> None:
+        self.prefecture = "13"
+        self.withholding_method = "table"
+        self.deduction_agreement = False
+        self.batch_size = 200
+
+    def configure(
+        self,
+        *,
+        prefecture: str,
+        withholding_method: str,
+        deduction_agreement: bool,
+        batch_size: int,
+    ) -> None:
+        self.prefecture = prefecture
+        self.withholding_method = withholding_method
+        self.deduction_agreement = deduction_agreement
+        self.batch_size = batch_size
+
+    # --- runs -----------------------------------------------------------------------------
+
+    async def list_runs(
+        self, session: AsyncSession, principal: Principal, *, request: PageRequest
+    ) -> PageResult[RunRead]:
+        result = await PayrollRepository(session).page_runs(request)
+        return result.with_items([RunRead.model_validate(r) for r in result.items])
+
+    async def get_run(self, session: AsyncSession, principal: Principal, *, run_id: int) -> RunRead:
+        row = await PayrollRepository(session).run(run_id)
+        if row is None:
+            raise NotFoundError()
+        return RunRead.model_validate(row)
+
+    async def start_run(
+        self, session: AsyncSession, principal: Principal, *, data: RunStart
+    ) -> RunRead:
+        """Start the payroll of the period containing ``data.day``, or run an open period
+        again (every payslip recomputed; one per employee and run, so nothing doubles). A
+        run still in progress is resumed from its cursor; a closed period is refused."""
+        repo = PayrollRepository(session)
+        period = attendance_service.payroll_period(data.day)
+        found = await repo.run_for(period.start)
+        row = await repo.run_locked(found.id) if found is not None else None
+        before = _run_snapshot(row) if row else None
+        if row is not None and row.state == "closed":
+            raise PayrollPeriodClosedError(start=row.period_start, end=row.period_end)
+        total = await attendance_service.payroll_ledger_count(session, period_start=period.start)
+        if row is None:
+            row = PayrollRun(
+                period_start=period.start,
+                period_end=period.end,
+                pay_date=attendance_service.pay_date(period),
+                state="open",
+                attempt=0,
+            )
+            repo.add(row)
+        if row.status != "running":
+            row.attempt += 1
+            row.cursor = 0
+            row.processed = 0
+            row.failed = 0
+            row.finished_at = None
+        row.status = "running"
+        row.total = total
+        row.started_by = principal.user_id
+        await repo.flush()
+        self._enqueue(session, row.id, row.attempt, row.cursor)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_run",
+            entity_id=row.id,
+            action="run",
+            before=before,
+            after=_run_snapshot(row),
+        )
+        return RunRead.model_validate(row)
+
+    async def run_inline(
+        self, session: AsyncSession, principal: Principal, *, day: dt.date
+    ) -> RunRead:
+        """Start a run and compute every batch in this transaction (the demo seed; the job
+        queued by the start finds its batch done and skips)."""
+        started = await self.start_run(session, principal, data=RunStart(day=day))
+        repo = PayrollRepository(session)
+        while True:
+            row = await repo.run_fresh(started.id)
+            assert row is not None
+            if row.status == "done":
+                return RunRead.model_validate(row)
+            await self.run_batch(session, run_id=row.id, attempt=row.attempt, cursor=row.cursor)
+
+    @staticmethod
+    def _enqueue(session: AsyncSession, run_id: int, attempt: int, cursor: int) -> None:
+        enqueue_job(
+            session,
+            RUN_JOB,
+            key=f"{RUN_JOB}:{run_id}:{attempt}:{cursor}",
+            run_id=run_id,
+            attempt=attempt,
+            cursor=cursor,
+        )
+
+    async def run_batch(
+        self, session: AsyncSession, *, run_id: int, attempt: int, cursor: int
+    ) -> dict[str, Any]:
+        """One batch of a run (the job's body): the next ``batch_size`` employees of the
+        ledger after ``cursor``; their payslips written or rewritten, then the cursor
+        moved and the next batch enqueued in the same transaction. An employee whose pay
+        cannot be computed gets an error payslip (listed; the run goes on). A stale batch
+        (a newer attempt, a moved cursor, a closed period) does nothing."""
+        repo = PayrollRepository(session)
+        run = await repo.run_locked(run_id)
+        if run is None or run.state != "open" or run.attempt != attempt or run.cursor != cursor:
+            return {"skipped": True}
+        ledger = await attendance_service.payroll_ledger(
+            session, period_start=run.period_start, after=cursor, limit=self.batch_size
+        )
+        ids = [entry.subject_id for entry in ledger]
+        made = await self._payslips(session, repo, run, ledger, ids)
+        failed = sum(1 for p in made if p.status == "error")
+        done = len(ledger) < self.batch_size
+        last = ids[-1] if ids else cursor
+        await repo.advance(run.id, cursor=last, processed=len(made), failed=failed, done=done)
+        if not done:
+            self._enqueue(session, run.id, attempt, last)
+        return {"employees": len(made), "failed": failed, "done": done}
+
+    async def _payslips(
+        self,
+        session: AsyncSession,
+        repo: PayrollRepository,
+        run: PayrollRun,
+        ledger: Sequence[Any],
+        ids: list[int],
+    ) -> list[Payslip]:
+        if not ids:
+            return []
+        year = run.pay_date.year
+        facts = await employees_service.payroll_facts(session, ids, year=year)
+        terms = await assignments_service.pay_terms(
+            session, ids, first=run.period_start, last=run.period_end
+        )
+        profiles = {p.employee_id: p for p in await repo.profiles(ids)}
+        adjustments: dict[int, list[tuple[str, int]]] = {}
+        for adjustment in await repo.adjustments(run.period_start, ids):
+            adjustments.setdefault(adjustment.employee_id, []).append(
+                (adjustment.reason, adjustment.amount)
+            )
+        housing: dict[int, int] = {}
+        if self.deduction_agreement:
+            month = run.period_end
+            for charge in await housing_service.monthly_deductions(
+                session, month.year, month.month
+            ):
+                if charge.employee_id in facts:
+                    housing[charge.employee_id] = (
+                        housing.get(charge.employee_id, 0) + charge.rent + charge.utilities
+                    )
+        existing = {p.employee_id: p for p in await repo.payslips_of(run.id, ids)}
+        made: list[Payslip] = []
+        for entry in ledger:
+            employee_id = entry.subject_id
+            row = existing.get(employee_id)
+            if row is None:
+                row = Payslip(run_id=run.id, employee_id=employee_id)
+                repo.add(row)
+            row.period_start = run.period_start
+            row.pay_date = run.pay_date
+            row.computed_at = utcnow()
+            try:
+                pay_facts = self._facts(
+                    run,
+                    entry,
+                    facts.get(employee_id),
+                    terms.get(employee_id),
+                    profiles.get(employee_id),
+                    adjustments.get(employee_id, []),
+                    housing.get(employee_id, 0),
+                )
+                slip = calculate(pay_facts)
+            except PayslipError as error:
+                self._failed(row, error.code, str(error))
+            except (InsuranceError, NoWithholdingRules, ValueError) as error:
+                self._failed(row, "calculation", str(error))
+            else:
+                row.status = "ok"
+                row.error_code = None
+                row.error_detail = None
+                for name, value in slip.amounts().items():
+                    if name != "taxable":
+                        setattr(row, name, value)
+                row.lines = [dict(line) for line in slip.lines]
+            made.append(row)
+        await repo.flush()
+        return made
+
+    @staticmethod
+    def _failed(row: Payslip, code: str, detail: str) -> None:
+        row.status = "error"
+        row.error_code = code
+        row.error_detail = detail[:500]
+        for name in (
+            "gross",
+            "social_insurance",
+            "employment_insurance",
+            "income_tax",
+            "resident_tax",
+            "deductions",
+            "net",
+        ):
+            setattr(row, name, 0)
+        row.lines = []
+
+    def _facts(
+        self,
+        run: PayrollRun,
+        entry: Any,
+        facts: Any,
+        terms: Any,
+        profile: PayrollProfile | None,
+        adjustments: list[tuple[str, int]],
+        housing: int,
+    ) -> PayFacts:
+        if facts is None:
+            raise PayslipError("no_employee", "the employee record is missing")
+        pay_type = profile.pay_type if profile else "hourly"
+        if pay_type == "hourly" and terms is None:
+            raise PayslipError("no_rate", "no placement with a pay rate in the period")
+        return PayFacts(
+            period_start=run.period_start,
+            period_end=run.period_end,
+            pay_date=run.pay_date,
+            birth_date=facts.birth_date,
+            prefecture=self.prefecture,
+            ledger=_ledger(entry),
+            pay_type=pay_type,
+            hourly_rate=terms.hourly_pay if terms is not None else None,
+            monthly_salary=profile.monthly_salary if profile else None,
+            average_monthly_minutes=profile.average_monthly_minutes if profile else None,
+            scheduled_days=profile.scheduled_days if profile else None,
+            scheduled_daily_minutes=(terms.scheduled_minutes if terms else None) or 480,
+            leave_method=leave_service.pay_method.value,
+            allowance=profile.allowance if profile else 0,
+            commuting=profile.commuting if profile else 0,
+            standard_remuneration=profile.standard_remuneration if profile else None,
+            social_insured=profile.social_insured if profile else True,
+            employment_insured=profile.employment_insured if profile else True,
+            otsu=facts.otsu,
+            dependents=0 if facts.otsu else facts.dependents,
+            withholding_method=self.withholding_method,
+            resident_tax=resident_tax_for(profile.resident_tax if profile else None, run.pay_date),
+            housing=housing,
+            other_deductions=profile.other_deductions if profile else 0,
+            adjustments=tuple(adjustments),
+        )
+
+    async def close_run(
+        self, session: AsyncSession, principal: Principal, *, run_id: int, version: int | None
+    ) -> RunRead:
+        """Lock the period: its payslips never change again (corrections are adjustments)."""
+        repo = PayrollRepository(session)
+        row = await repo.run_locked(run_id)
+        if row is None:
+            raise NotFoundError()
+        if row.state == "closed":
+            raise PayrollPeriodClosedError(start=row.period_start, end=row.period_end)
+        if version is not None:
+            check_version(row, version)
+        if row.status != "done":
+            raise PayrollRunInProgressError(processed=row.processed, total=row.total)
+        errors = await repo.count_errors(row.id)
+        if errors:
+            raise PayrollRunHasErrorsError(
+                count=errors, details={"count": errors, "run_id": row.id}
+            )
+        before = _run_snapshot(row)
+        row.state = "closed"
+        row.closed_at = utcnow()
+        row.closed_by = principal.user_id
+        await repo.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_run",
+            entity_id=row.id,
+            action="close",
+            before=before,
+            after=_run_snapshot(row),
+        )
+        return RunRead.model_validate(row)
+
+    # --- results and payslips -------------------------------------------------------------
+
+    async def run_results(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        run_id: int,
+        errors_only: bool,
+        request: PageRequest,
+    ) -> PageResult[PayslipSummary]:
+        repo = PayrollRepository(session)
+        run = await repo.run(run_id)
+        if run is None:
+            raise NotFoundError()
+        result = await repo.page_payslips(run.id, errors_only, request)
+        ids = [p.employee_id for p in result.items]
+        previous_run = await repo.run_before(run.period_start)
+        previous = (
+            {p.employee_id: p for p in await repo.payslips_of(previous_run.id, ids)}
+            if previous_run
+            else {}
+        )
+        briefs = await employees_service.get_briefs(session, ids)
+        items = []
+        for row in result.items:
+            before = previous.get(row.employee_id)
+            previous_net = before.net if before is not None and before.status == "ok" else None
+            difference = row.net - previous_net if previous_net is not None else None
+            brief = briefs.get(row.employee_id)
+            items.append(
+                PayslipSummary(
+                    id=row.id,
+                    employee_id=row.employee_id,
+                    employee_name=brief.display_name if brief else str(row.employee_id),
+                    pay_date=row.pay_date,
+                    status=row.status,
+                    error_code=row.error_code,
+                    error_detail=row.error_detail,
+                    gross=row.gross,
+                    deductions=row.deductions,
+                    net=row.net,
+                    previous_net=previous_net,
+                    difference=difference,
+                    highlighted=difference is not None and abs(difference) > HIGHLIGHT_YEN,
+                )
+            )
+        return result.with_items(items)
+
+    async def get_payslip(
+        self, session: AsyncSession, principal: Principal, *, payslip_id: int
+    ) -> PayslipRead:
+        """Admins read every payslip; an employee only their own of a closed period
+        (anything else is 404, like a record outside one's scope)."""
+        repo = PayrollRepository(session)
+        row = await repo.payslip(payslip_id)
+        if row is None:
+            raise NotFoundError()
+        run = await repo.run(row.run_id)
+        assert run is not None
+        if not principal.is_at_least(Role.ADMIN) and (
+            principal.employee_id != row.employee_id or run.state != "closed"
+        ):
+            raise NotFoundError()
+        brief = await employees_service.get_brief(session, row.employee_id)
+        return PayslipRead(
+            id=row.id,
+            run_id=row.run_id,
+            employee_id=row.employee_id,
+            employee_name=brief.display_name,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            pay_date=row.pay_date,
+            state=run.state,
+            status=row.status,
+            error_code=row.error_code,
+            error_detail=row.error_detail,
+            gross=row.gross,
+            social_insurance=row.social_insurance,
+            employment_insurance=row.employment_insurance,
+            income_tax=row.income_tax,
+            resident_tax=row.resident_tax,
+            deductions=row.deductions,
+            net=row.net,
+            lines=[PayslipLine.model_validate(line) for line in row.lines],
+        )
+
+    async def my_payslips(
+        self, session: AsyncSession, principal: Principal, *, request: PageRequest
+    ) -> PageResult[PayslipSummary]:
+        """The caller's own payslips of closed periods, newest first."""
+        if principal.employee_id is None:
+            return PageResult(
+                items=[], next_cursor=None, has_more=False, total=0 if request.count else None
+            )
+        result = await PayrollRepository(session).page_own(principal.employee_id, request)
+        return result.with_items(
+            [
+                PayslipSummary(
+                    id=row.id,
+                    employee_id=row.employee_id,
+                    employee_name="",
+                    pay_date=row.pay_date,
+                    status=row.status,
+                    error_code=None,
+                    error_detail=None,
+                    gross=row.gross,
+                    deductions=row.deductions,
+                    net=row.net,
+                    previous_net=None,
+                    difference=None,
+                    highlighted=False,
+                )
+                for row in result.items
+            ]
+        )
+
+    # --- settings and adjustments ---------------------------------------------------------
+
+    async def get_profile(
+        self, session: AsyncSession, principal: Principal, *, employee_id: int
+    ) -> ProfileRead:
+        await employees_service.get_brief(session, employee_id)  # 404 when absent
+        row = await PayrollRepository(session).profile(employee_id)
+        if row is None:
+            return ProfileRead(employee_id=employee_id, version=0)
+        return ProfileRead.model_validate(row)
+
+    async def put_profile(
+        self, session: AsyncSession, principal: Principal, *, employee_id: int, data: ProfileWrite
+    ) -> ProfileRead:
+        await employees_service.get_brief(session, employee_id)  # 404 when absent
+        repo = PayrollRepository(session)
+        row = await repo.profile(employee_id)
+        before = _profile_snapshot(row) if row else None
+        if row is None:
+            row = PayrollProfile(employee_id=employee_id)
+            repo.add(row)
+        for name, value in data.model_dump().items():
+            setattr(row, name, value)
+        await repo.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_profile",
+            entity_id=employee_id,
+            action="update" if before else "create",
+            before=before,
+            after=_profile_snapshot(row),
+        )
+        return ProfileRead.model_validate(row)
+
+    async def add_adjustment(
+        self, session: AsyncSession, principal: Principal, *, data: AdjustmentCreate
+    ) -> AdjustmentRead:
+        """A correction of a closed payslip: a line of the first period after it that is not
+        closed (never an edit of the closed payslip)."""
+        repo = PayrollRepository(session)
+        source = await repo.payslip(data.payslip_id)
+        if source is None:
+            raise NotFoundError()
+        run = await repo.run(source.run_id)
+        assert run is not None
+        if run.state != "closed":
+            raise PayrollPeriodOpenError()
+        target = attendance_service.payroll_period(run.period_end + dt.timedelta(days=1))
+        for _ in range(24):
+            later = await repo.run_for(target.start)
+            if later is None or later.state != "closed":
+                break
+            target = attendance_service.payroll_period(target.end + dt.timedelta(days=1))
+        else:
+            raise PayrollPeriodNotFoundError(start=run.period_start)
+        row = PayrollAdjustment(
+            employee_id=source.employee_id,
+            period_start=target.start,
+            amount=data.amount,
+            reason=data.reason,
+            source_payslip_id=source.id,
+            created_by=principal.user_id,
+        )
+        repo.add(row)
+        await repo.flush()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_adjustment",
+            entity_id=row.id,
+            action="create",
+            after=AdjustmentRead.model_validate(row).model_dump(mode="json"),
+        )
+        return AdjustmentRead.model_validate(row)
+
+
+payroll_service = PayrollService()
+
+__all__ = ["PayrollService", "payroll_service"]

@@ -1,0 +1,43 @@
+"""Demo payroll: the attendance demo's two closed payroll periods paid and closed, so
+/payroll lists closed runs with payslips whose lines carry their basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+
+from haken.modules.demo.generator import generate
+from haken.modules.demo.payroll import seed_payroll
+from haken.platform.db import session_scope
+
+TODAY = dt.date(2026, 11, 28)  # September and October closed
+
+
+async def test_demo_payroll_closes_the_closed_months(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any, make_user: Any
+) -> None:
+    admin_user = await make_user("admin")
+    async with app.state.database.engine.begin() as connection:
+        await generate(connection, employees=40, today=TODAY)
+    async with session_scope(app.state.database, write=True) as session:
+        counts = await seed_payroll(session, today=TODAY, user_id=admin_user["id"], cutoff_day=0)
+    assert counts["payroll_closed"] == 2
+    assert counts["payslips"] > 0
+    admin = await auth_headers("admin")
+    runs = (await client.get("/api/payroll/runs", headers=admin)).json()["data"]
+    assert [(r["period_start"], r["state"], r["failed"]) for r in runs] == [
+        ("2026-10-01", "closed", 0),
+        ("2026-09-01", "closed", 0),
+    ]
+    slips = (await client.get(f"/api/payroll/runs/{runs[0]['id']}/payslips", headers=admin)).json()[
+        "data"
+    ]
+    assert slips and all(s["status"] == "ok" and s["net"] > 0 for s in slips)
+    assert any(s["previous_net"] is not None for s in slips)
+    one = (await client.get(f"/api/payroll/payslips/{slips[0]['id']}", headers=admin)).json()
+    codes = {line["code"] for line in one["data"]["lines"]}
+    assert "income_tax" in codes and {"regular", "base_salary"} & codes
+    page = await client.get(f"/payroll/runs/{runs[0]['id']}", headers=admin)
+    assert page.status_code == 200

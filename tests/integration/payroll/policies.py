@@ -1,0 +1,102 @@
+"""The payroll area's rows of the route walk (tests/integration/test_policies.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.integration.payroll.factories import ledger, placed, run
+
+A, AD = "authenticated", "role>=admin"
+ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/api/payroll/runs"): AD,
+    ("POST", "/api/payroll/runs"): AD,
+    ("GET", "/api/payroll/runs/{run_id}"): AD,
+    ("GET", "/api/payroll/runs/{run_id}/payslips"): AD,
+    ("POST", "/api/payroll/runs/{run_id}/close"): AD,
+    ("GET", "/api/payroll/payslips/{payslip_id}"): A,
+    ("GET", "/api/payroll/me/payslips"): A,
+    ("GET", "/api/payroll/employees/{employee_id}/profile"): AD,
+    ("PUT", "/api/payroll/employees/{employee_id}/profile"): AD,
+    ("POST", "/api/payroll/adjustments"): AD,
+}
+
+PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/payroll"): AD,
+    ("POST", "/payroll/runs"): AD,
+    ("GET", "/payroll/runs/{run_id}"): AD,
+    ("GET", "/payroll/runs/{run_id}/close"): AD,
+    ("POST", "/payroll/runs/{run_id}/close"): AD,
+    ("GET", "/payroll/payslips/{payslip_id}"): A,
+    ("GET", "/me/payslips"): A,
+}
+
+
+async def _paid(http: httpx.AsyncClient, ctx: dict[str, Any]) -> dict[str, Any]:
+    place = await placed(http, ctx["admin_headers"])
+    await ledger(ctx["app"], place["employee"]["id"], regular=160 * 60)
+    return await run(http, ctx["admin_headers"])
+
+
+async def start(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    return await http.post(
+        "/api/payroll/runs", headers=ctx["admin_headers"], json={"day": "2026-04-10"}
+    )
+
+
+async def close(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    done = await _paid(http, ctx)
+    return await http.post(
+        f"/api/payroll/runs/{done['id']}/close",
+        headers=ctx["admin_headers"],
+        json={"version": done["version"]},
+    )
+
+
+async def profile(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await placed(http, ctx["admin_headers"])
+    return await http.put(
+        f"/api/payroll/employees/{place['employee']['id']}/profile",
+        headers=ctx["admin_headers"],
+        json={"commuting": 12_000},
+    )
+
+
+async def adjustment(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    done = await _paid(http, ctx)
+    closed = await http.post(
+        f"/api/payroll/runs/{done['id']}/close",
+        headers=ctx["admin_headers"],
+        json={"version": done["version"]},
+    )
+    assert closed.status_code == 200, closed.text
+    slips = await http.get(f"/api/payroll/runs/{done['id']}/payslips", headers=ctx["admin_headers"])
+    return await http.post(
+        "/api/payroll/adjustments",
+        headers=ctx["admin_headers"],
+        json={"payslip_id": slips.json()["data"][0]["id"], "amount": -300, "reason": "訂正"},
+    )
+
+
+AUDIT: dict[tuple[str, str], Any] = {
+    ("POST", "/api/payroll/runs"): start,
+    ("POST", "/api/payroll/runs/{run_id}/close"): close,
+    ("PUT", "/api/payroll/employees/{employee_id}/profile"): profile,
+    ("POST", "/api/payroll/adjustments"): adjustment,
+}
+EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("POST", "/api/payroll/runs"): [("payroll_run", "run")],
+    ("POST", "/api/payroll/runs/{run_id}/close"): [("payroll_run", "close")],
+    ("PUT", "/api/payroll/employees/{employee_id}/profile"): [("payroll_profile", "create")],
+    ("POST", "/api/payroll/adjustments"): [("payroll_adjustment", "create")],
+}
+
+
+# Page writes and the API route doing the same (the cache-freshness walk,
+# tests/integration/cache/test_write_freshness.py); payroll has no cached reads.
+PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
+    ("POST", "/payroll/runs"): ("POST", "/api/payroll/runs"),
+    ("POST", "/payroll/runs/{run_id}/close"): ("POST", "/api/payroll/runs/{run_id}/close"),
+}
+__all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "PAGES", "PAGE_WRITE_TWINS"]
