@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.attendance.service import attendance_service
 from haken.modules.demo.attendance import periods
+from haken.modules.payroll import tasks  # noqa: F401 (registers the batch job each start queues)
 from haken.modules.payroll.errors import PayrollRunHasErrorsError
 from haken.modules.payroll.schemas import ProfileWrite
 from haken.modules.payroll.service import payroll_service
