@@ -431,6 +431,36 @@ async def api_requests_and_inbox(w: World) -> None:
     assert count.json()["data"]["unread"] == 1
 
 
+async def page_requests_and_inbox(w: World) -> None:
+    """The pages of requests and the inbox: a worker's own requests, the site manager's queue
+    of their sites' workers, and each caller's own notifications and unread badge."""
+    assert w.bob is not None
+    made = {}
+    for who, headers in (("mine", w.alice), ("theirs", w.bob)):
+        done = await w.http.post(
+            "/api/requests",
+            headers=headers,
+            json={"payload": {"type": "other", "subject": f"{who} 相談"}},
+        )
+        assert done.status_code == 201, done.text
+        made[who] = done.json()["data"]["id"]
+    own = await _html(w, w.alice, "/me/requests")
+    assert f"/me/requests/{made['mine']}" in own
+    assert f"/me/requests/{made['theirs']}" not in own
+    queue = await _html(w, w.manager, "/requests")
+    assert f"/requests/{made['mine']}" in queue
+    assert f"/requests/{made['theirs']}" not in queue
+    for action in ("cancel", "withdraw"):
+        await _not_found(w, w.alice, f"/me/requests/{made['theirs']}/{action}")
+    [note] = await _rows(w, w.manager, "/api/notifications")
+    inbox = await _html(w, w.manager, "/inbox")
+    assert f"/inbox/{note['id']}/read" in inbox
+    assert f"/inbox/{note['id']}/read" not in await _html(w, w.alice, "/inbox")
+    manager_badge = await _html(w, w.manager, "/inbox/badge")
+    alice_badge = await _html(w, w.alice, "/inbox/badge")
+    assert ">1<" in manager_badge.replace(" ", "") and ">1<" not in alice_badge.replace(" ", "")
+
+
 async def api_payslips(w: World) -> None:
     """Payslips: an employee reads their own of closed periods only; a site manager (no
     employee record) none, and nobody but an admin reads another's."""
@@ -501,6 +531,12 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/employees/{employee_id}/leave"): page_leave,
     ("GET", "/api/requests"): api_requests_and_inbox,
     ("GET", "/api/notifications"): api_requests_and_inbox,
+    ("GET", "/me/requests"): page_requests_and_inbox,
+    ("GET", "/me/requests/{request_id}/cancel"): page_requests_and_inbox,
+    ("GET", "/me/requests/{request_id}/withdraw"): page_requests_and_inbox,
+    ("GET", "/requests"): page_requests_and_inbox,
+    ("GET", "/inbox"): page_requests_and_inbox,
+    ("GET", "/inbox/badge"): page_requests_and_inbox,
     ("GET", "/api/notifications/unread-count"): api_requests_and_inbox,
     ("GET", "/api/payroll/me/payslips"): api_payslips,
     ("GET", "/me/payslips"): api_payslips,

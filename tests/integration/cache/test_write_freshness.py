@@ -141,6 +141,27 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     **requests_policies.PAGE_WRITE_TWINS,
     **payroll_policies.PAGE_WRITE_TWINS,
     **attendance_policies.PAGE_WRITE_TWINS,
+    ("POST", "/attendance/imports/mapping"): (
+        "PUT",
+        "/api/attendance/imports/mappings/{client_id}",
+    ),
+    ("POST", "/attendance/imports"): ("POST", "/api/attendance/imports"),
+    ("POST", "/attendance/imports/{import_id}/commit"): (
+        "POST",
+        "/api/attendance/imports/{import_id}/commit",
+    ),
+    ("POST", "/billing/invoices/{invoice_id}/issue"): (
+        "POST",
+        "/api/billing/invoices/{invoice_id}/issue",
+    ),
+    ("POST", "/billing/invoices/{invoice_id}/void"): (
+        "POST",
+        "/api/billing/invoices/{invoice_id}/void",
+    ),
+    ("POST", "/billing/invoices/{invoice_id}/payments"): (
+        "POST",
+        "/api/billing/invoices/{invoice_id}/payments",
+    ),
 }
 
 

@@ -32,6 +32,7 @@ from haken.modules.assignments.models import Assignment, AssignmentRate
 from haken.modules.clients.models import Client, ClientContact
 from haken.modules.demo.generator import generate
 from haken.modules.housing.models import Apartment
+from haken.modules.payroll.models import PayrollRun, Payslip
 from haken.platform import pagination
 from haken.platform.db import Base
 from haken.platform.pagination import SortKey
@@ -51,6 +52,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
 PATH_IDS = {
     "client_id": (ClientContact.client_id, Client.id),
     "assignment_id": (AssignmentRate.assignment_id, Assignment.id),
+    "run_id": (Payslip.run_id, PayrollRun.id),
 }
 CURSOR_IN_HTML = re.compile(r"cursor=([A-Za-z0-9_\-.]+)")
 
@@ -168,6 +170,14 @@ class Lists:
 async def _prepare(app: Any, client: httpx.AsyncClient, make_user: Any, login: Any) -> Lists:
     async with app.state.database.engine.begin() as connection:
         await generate(connection, employees=60, today=TODAY)
+        # A payroll run (with no payslips) so the run's payslip list has a real path id.
+        await connection.execute(
+            PayrollRun.__table__.insert().values(
+                period_start=TODAY.replace(day=1) - dt.timedelta(days=31),
+                period_end=TODAY.replace(day=1) - dt.timedelta(days=1),
+                pay_date=TODAY.replace(day=25),
+            )
+        )
     async with app.state.database.engine.connect() as connection:
         ids = {
             name: (

@@ -117,9 +117,9 @@ class ImportUnreadableError(HakenError):
     code = "ATTENDANCE_IMPORT_UNREADABLE"
     status_code = 422
     fields = ("file",)
-    message_en = "The file could not be read as CSV (UTF-8 or Shift_JIS) or Excel (.xlsx): {reason}"
+    message_en = "The file could not be read as CSV (UTF-8 or Shift-JIS) or Excel (.xlsx): {reason}"
     message_ja = (
-        "ファイルをCSV（UTF-8またはShift_JIS）またはExcel（.xlsx）として読めません：{reason}"
+        "ファイルをCSV（UTF-8またはShift-JIS）またはExcel（.xlsx）として読めません：{reason}"
     )
 
 

@@ -162,6 +162,8 @@ async def record_payment(
     "/rates",
     response_model=Envelope[list[BillRateRead]],
     dependencies=[Depends(default_limit)],
+    # The contract is named in the query, not the path, so the walk cannot imply the 404.
+    responses={404: {"description": "NOT_FOUND: no such contract"}},
 )
 async def list_rates(
     principal: BillingSetup,

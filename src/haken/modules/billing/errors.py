@@ -43,12 +43,12 @@ class BillingRegistrationNumberError(HakenError):
     code = "BILLING_REGISTRATION_NUMBER_INVALID"
     status_code = 409
     message_en = (
-        "The agency's invoice registration number (HAKEN_BILLING_REGISTRATION_NUMBER) is "
-        "missing or invalid: a qualified invoice cannot be issued."
+        "The agency's invoice registration number (T and 13 digits) is missing or invalid in "
+        "the agency settings: a qualified invoice cannot be issued. Ask the operator to set it."
     )
     message_ja = (
-        "事業者の適格請求書発行事業者登録番号（HAKEN_BILLING_REGISTRATION_NUMBER）が"
-        "未設定か不正なため、適格請求書を発行できません。"
+        "事業者の適格請求書発行事業者登録番号（T＋13桁）が事業者設定で"
+        "未設定か不正なため、適格請求書を発行できません。運用担当者に設定を依頼してください。"
     )
 
 

@@ -459,11 +459,10 @@ class PayrollService:
         self, session: AsyncSession, principal: Principal, *, request: PageRequest
     ) -> PageResult[PayslipSummary]:
         """The caller's own payslips of closed periods, newest first."""
-        if principal.employee_id is None:
-            return PageResult(
-                items=[], next_cursor=None, has_more=False, total=0 if request.count else None
-            )
-        result = await PayrollRepository(session).page_own(principal.employee_id, request)
+        # A user without an employee record owns no payslips; the query still runs (id 0 is
+        # never an employee) so a forged cursor is refused here like on every other list.
+        own = principal.employee_id if principal.employee_id is not None else 0
+        result = await PayrollRepository(session).page_own(own, request)
         return result.with_items(
             [
                 PayslipSummary(
