@@ -58,7 +58,8 @@ def test_employee_sees_only_their_own_records(new_context: ContextFactory) -> No
     expect(profile).to_contain_text(USERS["employee"].email)
     expect(page.locator("body")).not_to_contain_text(USERS["other_employee"].email)
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_count(1)  # "My page" only
+    # The worker's own pages only: nothing of the office.
+    expect(nav.get_by_role("link")).to_have_text(["My page", "My timecards"])
     # Usable on a phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     for path in ("/admin/users", "/audit", "/admin/system", "/"):
