@@ -43,7 +43,7 @@ RATE_FIELDS = {
     "effective_from": N_("Effective from"),
     "base_rate": N_("Base bill rate"),
     "bands": N_("Time-band rates"),
-    "rounding_unit": N_("Rounding unit (minutes)"),
+    "rounding_unit": N_("Rounding step (minutes)"),
     "rounding_mode": N_("Rounding"),
     "created_at": N_("Created at"),
     "created_by": N_("Created by"),
