@@ -29,13 +29,23 @@ def _shot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
+# One API sign-in per server: every e2e test signs the same super admin in, and each
+# sign-in counts against the login rate limit the whole browser suite shares.
+_TOKENS: dict[str, dict[str, str]] = {}
+
+
 async def _headers(http: httpx.AsyncClient) -> dict[str, str]:
+    cached = _TOKENS.get(str(http.base_url))
+    if cached is not None:
+        return cached
     root = USERS["super_admin"]
     signed = await http.post(
         "/api/auth/login", json={"email": root.email, "password": root.password}
     )
     assert signed.status_code == 200, signed.text
-    return {"Authorization": f"Bearer {signed.json()['data']['access_token']}"}
+    headers = {"Authorization": f"Bearer {signed.json()['data']['access_token']}"}
+    _TOKENS[str(http.base_url)] = headers
+    return headers
 
 
 async def _setup(base_url: str) -> dict[str, Any]:
