@@ -124,6 +124,9 @@ def start(
         "HAKEN_DATA_DIR": str(data_dir),
         "HAKEN_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'haken.db'}",
         "HAKEN_REDIS_URL": "",
+        # Every browser flow signs in from 127.0.0.1: the per-address login limit (20/minute)
+        # would throttle the suite itself. Rate limits are proven by tests/integration.
+        "HAKEN_RATE_LIMIT_ENABLED": "false",
         "HAKEN_LOG_LEVEL": "INFO",
         "HAKEN_LOG_JSON": "true",
         "HAKEN_PUBLIC_URL": f"http://127.0.0.1:{port}",
