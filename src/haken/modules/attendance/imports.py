@@ -63,13 +63,14 @@ from haken.modules.attendance.import_schemas import (
 )
 from haken.modules.attendance.models import ImportFile, ImportMapping, Period
 from haken.modules.attendance.repository import ImportRepository
-from haken.modules.attendance.schemas import HoursWarning, Marker
+from haken.modules.attendance.schemas import Marker
 from haken.modules.attendance.service import (
     DEFAULT_DAY_CHANGE,
     DEFAULT_TIMEZONE,
     HOURS_WINDOW_DAYS,
     AttendanceService,
     attendance_service,
+    day_hours_warnings,
     set_times,
     worked_minutes,
 )
@@ -732,18 +733,8 @@ class TimesheetImports:
                 long_vacations=[DateRange(s, e) for s, e in brief.long_vacations],
             )
             for card in (c for c in mine if c.employee_id == employee_id):
-                hits = [v for v in found if v.start <= card.work_date <= v.end]
-                card.hours_warnings = [
-                    HoursWarning(
-                        kind=v.kind.value,
-                        start=v.start,
-                        end=v.end,
-                        worked_minutes=v.worked_minutes,
-                        limit_minutes=v.limit_minutes,
-                    ).model_dump(mode="json")
-                    for v in hits
-                ] or None
-                card.warned = bool(hits)
+                card.hours_warnings = day_hours_warnings(found, card.work_date)
+                card.warned = card.hours_warnings is not None
 
 
 def _insert_values(card: _Card, import_id: int, now: dt.datetime) -> dict[str, Any]:

@@ -145,6 +145,23 @@ class PayrollCalendar:
     pay_months_after: int = 1
 
 
+def day_hours_warnings(found: Iterable[Any], day: dt.date) -> list[dict[str, Any]] | None:
+    """The 資格外活動 findings whose window holds ``day``, as stored on the card (None: none);
+    shared by the form, the API and the timesheet import so they store the same shape."""
+    hits = [
+        HoursWarning(
+            kind=v.kind.value,
+            start=v.start,
+            end=v.end,
+            worked_minutes=v.worked_minutes,
+            limit_minutes=v.limit_minutes,
+        ).model_dump(mode="json")
+        for v in found
+        if v.start <= day <= v.end
+    ]
+    return hits or None
+
+
 def _snapshot(row: Timecard) -> dict[str, Any]:
     return {name: getattr(row, name) for name in _AUDITED}
 
@@ -464,18 +481,8 @@ class AttendanceService:
             long_vacation_daily_hours_limit=terms.vacation_daily_hours_limit,
             long_vacations=[DateRange(s, e) for s, e in brief.long_vacations],
         )
-        mine = [v for v in found if v.start <= row.work_date <= v.end]
-        row.hours_warnings = [
-            HoursWarning(
-                kind=v.kind.value,
-                start=v.start,
-                end=v.end,
-                worked_minutes=v.worked_minutes,
-                limit_minutes=v.limit_minutes,
-            ).model_dump(mode="json")
-            for v in mine
-        ] or None
-        row.warned = bool(mine)
+        row.hours_warnings = day_hours_warnings(found, row.work_date)
+        row.warned = row.hours_warnings is not None
 
     # --- timecard writes ----------------------------------------------------------------
 
