@@ -10,8 +10,10 @@ transport: no server, no network; the figures are the app's own cost).
    statements (goal ≤ 3) and median latency, cache bypassed.
 
     .venv/bin/python bench/requests_bench.py [--employees 2000] [--samples 10]
+        [--database-url postgresql+asyncpg://postgres@127.0.0.1:55432/haken_bench]
 
-Writes ``bench/results/requests-sqlite.json``.
+Writes ``bench/results/requests-sqlite.json`` (or ``requests-postgresql.json`` with a
+PostgreSQL URL: its database is dropped and created afresh, so name a throwaway one).
 """
 
 from __future__ import annotations
@@ -180,25 +182,52 @@ async def run(work: Path, url: str, employees: int, samples: int) -> dict[str, A
     }
 
 
+async def _fresh_postgres(url: str) -> None:
+    """Drop and create the bench's PostgreSQL database (a throwaway one, named in the URL)."""
+    import asyncpg  # type: ignore[import-untyped]  # the PostgreSQL run only
+
+    plain = url.replace("postgresql+asyncpg://", "postgresql://")
+    base, _, name = plain.rpartition("/")
+    if not name or not name.replace("_", "").isalnum():
+        raise SystemExit(f"a plain database name, please: {name!r}")
+    connection = await asyncpg.connect(f"{base}/postgres")
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--employees", type=int, default=2000)
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--database-url", default="", help="a PostgreSQL URL (else SQLite)")
     options = parser.parse_args()
     began = time.perf_counter()
     use_fast_password_hashing()
     work = Path(tempfile.mkdtemp(prefix="haken-bench-req-"))
-    url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
+    database = "postgresql" if options.database_url.startswith("postgresql") else "sqlite"
+    if database == "postgresql":
+        url = options.database_url
+        asyncio.run(_fresh_postgres(url))
+    else:
+        url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
     migrations.upgrade(url, "heads")
+    command = (
+        ".venv/bin/python bench/requests_bench.py "
+        f"--employees {options.employees} --samples {options.samples}"
+    )
+    if database == "postgresql":
+        command += f" --database-url {url}"
     payload = {
-        "command": ".venv/bin/python bench/requests_bench.py "
-        f"--employees {options.employees} --samples {options.samples}",
+        "command": command,
         "machine": machine(),
-        "database": "sqlite",
+        "database": database,
         **asyncio.run(run(work, url, options.employees, options.samples)),
         "seconds": round(time.perf_counter() - began, 1),
     }
-    path = write_results("requests-sqlite.json", payload)
+    path = write_results(f"requests-{database}.json", payload)
     print(path)
     print(payload)
 

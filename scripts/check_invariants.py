@@ -18,7 +18,8 @@ QUERY_BUILDERS = {"select", "insert", "update", "delete", "text"}
 SESSION_CALLS = {"execute", "scalars", "scalar", "get", "add", "add_all", "delete", "flush"}
 TRANSACTION_CALLS = {"commit", "rollback"}
 # Files allowed to hold SQL besides repositories.
-SQL_ALLOWED = {"repository.py", "models.py", "seed.py", "generator.py"}
+# figures.py: an area's dashboard figures, unexecuted statements (haken.platform.figures).
+SQL_ALLOWED = {"repository.py", "models.py", "seed.py", "generator.py", "figures.py"}
 
 
 def violations(path: Path) -> list[str]:

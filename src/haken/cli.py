@@ -219,6 +219,11 @@ def demo_seed(
             f"[bold]admin login:[/bold] {result.admin_email}  password: {result.admin_password}"
             "  (shown once; change it after signing in)"
         )
+    if result.client_password:
+        console.print(
+            f"[bold]client portal login (client supervisor):[/bold] {result.client_email}"
+            f"  password: {result.client_password}  (shown once; /client)"
+        )
 
 
 @user_app.command("create")

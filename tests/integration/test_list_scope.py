@@ -214,6 +214,17 @@ async def api_headcount(w: World) -> None:
     assert {row["site_id"] for row in counted["by_site"]} == {w.mine.site_id}
 
 
+async def api_dashboard(w: World) -> None:
+    """The agency dashboard's figures count the manager's site only (and show no money)."""
+    response = await w.http.get("/api/dashboard", headers=w.manager)
+    assert response.status_code == 200, response.text
+    board = response.json()["data"]
+    assert {f["key"]: f["value"] for f in board["figures"]}["headcount"] == 1
+    assert {int(b["key"]) for b in board["placed_by_site"]} == {w.mine.site_id}
+    assert {int(b["key"]) for b in board["placed_by_client"]} == {w.mine.client_id}
+    assert board["margin_by_client"] is None and board["occupancy"] is None
+
+
 async def api_clients(w: World) -> None:
     assert await _ids(w, w.manager, "/api/clients") == {w.mine.client_id}
     await _not_found(w, w.manager, f"/api/clients/{w.theirs.client_id}")
@@ -501,6 +512,7 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/employees"): api_employees,
     ("GET", "/api/employees/residence-expiring"): api_residence_expiring,
     ("GET", "/api/employees/headcount"): api_headcount,
+    ("GET", "/api/dashboard"): api_dashboard,
     ("GET", "/api/clients"): api_clients,
     ("GET", "/api/clients/{client_id}/contacts"): api_contacts,
     ("GET", "/api/sites"): api_sites,

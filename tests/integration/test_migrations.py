@@ -5,6 +5,7 @@ migration: the previous release's reads and inserts still work on the new schema
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -117,9 +118,11 @@ async def test_newest_migration_keeps_the_previous_release_working(
             old = await _schema(database_url)
             _migrate(migrations.upgrade, database_url, head.revision)
             new = await _schema(database_url)
+            # A contract migration names what it drops on purpose (docs/operations.md).
+            dropped: dict[str, set[str]] = getattr(head.module, "CONTRACT_DROPS", {})
             for table, columns in old.items():
                 assert table in new, f"{head.revision} drops table {table} (contract too early)"
-                missing = set(columns) - set(new[table])
+                missing = set(columns) - set(new[table]) - dropped.get(table, set())
                 assert not missing, f"{head.revision} drops or renames {table}.{missing}"
                 for name, column in new[table].items():
                     if name in columns:
@@ -128,7 +131,86 @@ async def test_newest_migration_keeps_the_previous_release_working(
                     assert column["nullable"] or column["default"] is not None, (
                         f"{head.revision} adds required column {table}.{name} without a default"
                     )
-            await _select_old_columns(database_url, old)
+            kept = {
+                table: {k: v for k, v in columns.items() if k not in dropped.get(table, set())}
+                for table, columns in old.items()
+            }
+            await _select_old_columns(database_url, kept)
     finally:
         _migrate(migrations.downgrade, database_url, "base")
         _migrate(migrations.upgrade, database_url, "heads")
+
+
+async def test_archived_at_backfill_and_downgrade(quiet_app: Any, database_url: str) -> None:
+    """0017_archived_at: the boolean wins where the pair disagreed (an archived row without a
+    date gets its ``updated_at``; an unarchived one loses a stray date); the downgrade
+    restores the boolean from ``archived_at``."""
+    updated = "2026-03-04 05:06:07+00:00"
+    kept = "2025-01-02 03:04:05+00:00"
+    rows = [  # id, archived, archived_at
+        (1, True, None),
+        (2, False, kept),
+        (3, True, kept),
+        (4, False, None),
+    ]
+    engine = create_async_engine(database_url)
+    try:
+        _migrate(migrations.downgrade, database_url, "base")
+        _migrate(migrations.upgrade, database_url, "0016_billing")
+        async with engine.begin() as connection:
+            for row_id, archived, archived_at in rows:
+                await connection.execute(
+                    text(
+                        "INSERT INTO clients (id, name, entity_kind, notes, name_key, sort_key,"
+                        " city, address_line1, address_line2, archived, archived_at,"
+                        " created_at, updated_at, version) VALUES (:id, 'x', 'corporation', '',"
+                        " 'x', 'x', '', '', '', :archived, :archived_at, :updated, :updated, 1)"
+                    ),
+                    {
+                        "id": row_id,
+                        "archived": archived,
+                        "archived_at": _instant(archived_at),
+                        "updated": _instant(updated),
+                    },
+                )
+        _migrate(migrations.upgrade, database_url, "0017_archived_at")
+        async with engine.connect() as connection:
+            found = (
+                await connection.execute(text("SELECT id, archived_at FROM clients ORDER BY id"))
+            ).all()
+        assert [(row[0], _text(row[1])) for row in found] == [
+            (1, _text(_instant(updated))),
+            (2, None),
+            (3, _text(_instant(kept))),
+            (4, None),
+        ]
+        _migrate(migrations.downgrade, database_url, "0016_billing")
+        async with engine.connect() as connection:
+            restored = (
+                await connection.execute(text("SELECT id, archived FROM clients ORDER BY id"))
+            ).all()
+        assert [(row[0], bool(row[1])) for row in restored] == [
+            (1, True),
+            (2, False),
+            (3, True),
+            (4, False),
+        ]
+    finally:
+        await engine.dispose()
+        _migrate(migrations.downgrade, database_url, "base")
+        _migrate(migrations.upgrade, database_url, "heads")
+
+
+def _instant(value: str | None) -> Any:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def _text(value: Any) -> str | None:
+    """A stored instant as comparable text (SQLite returns the stored string)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return str(value.astimezone(dt.UTC).isoformat())

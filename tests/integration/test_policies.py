@@ -24,6 +24,7 @@ from tests.conftest import TEST_PASSWORD, mailed_reset_token, make_settings
 from tests.integration.assignments import policies as assignments_policies
 from tests.integration.attendance import policies as attendance_policies
 from tests.integration.billing import policies as billing_policies
+from tests.integration.client_portal import policies as client_portal_policies
 from tests.integration.clients import policies as clients_policies
 from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.housing import policies as housing_policies
@@ -69,6 +70,7 @@ EXPECTED_ACCESS.update(leave_policies.ACCESS)
 EXPECTED_ACCESS.update(requests_policies.ACCESS)
 EXPECTED_ACCESS.update(billing_policies.ACCESS)
 EXPECTED_ACCESS.update(payroll_policies.ACCESS)
+EXPECTED_ACCESS.update(client_portal_policies.ACCESS)
 EXPECTED_ACCESS.update(
     {
         ("GET", "/metrics"): "metrics-token",
@@ -80,6 +82,8 @@ EXPECTED_ACCESS.update(
         # Administrators read the dashboard (cache and rate-limit figures included); acting
         # on the cache stays with super admins.
         ("GET", "/api/admin/dashboard"): "role>=admin",
+        # The agency dashboard: a site manager reads their sites' figures (no money).
+        ("GET", "/api/dashboard"): "role>=site_manager",
         ("POST", "/api/telemetry/web-vitals"): "public",
         ("GET", "/api/docs"): "public",
     }
@@ -199,6 +203,7 @@ EXPECTED_PAGE_ACCESS.update(requests_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(billing_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(attendance_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(payroll_policies.PAGES)
+EXPECTED_PAGE_ACCESS.update(client_portal_policies.PAGES)
 
 # Routes outside the role matrix, with the reason and the test that covers them.
 OUTSIDE_MATRIX = {
@@ -284,7 +289,11 @@ def implied_statuses(method: str, route: RouteInfo) -> dict[int, set[str]]:
     implied: dict[int, set[str]] = {}
     if needed is not None:
         implied[401] = {"AUTH_REQUIRED"}
-        if needed > Role.EMPLOYEE or EXPECTED_ACCESS[(method, route.path)].startswith("self"):
+        if (
+            needed > Role.EMPLOYEE
+            or needed.is_client
+            or EXPECTED_ACCESS[(method, route.path)].startswith("self")
+        ):
             implied[403] = {"AUTH_FORBIDDEN"}
     if "exempt" not in route.rate_limits:
         implied[429] = {"RATE_LIMITED"}
@@ -374,6 +383,8 @@ def minimum_role(policy: str) -> Role | None:
         return None
     if policy == "authenticated":
         return Role.EMPLOYEE
+    if policy == "client":
+        return Role.CLIENT_SUPERVISOR  # another audience: no agency role passes
     match = re.fullmatch(r"(?:self-or-)?role>=(\w+)", policy)
     assert match, policy
     return Role(match.group(1))
@@ -452,7 +463,7 @@ async def test_access_matrix(client: httpx.AsyncClient, make_user: Any, login: A
                     f"warm, {answers.get(answer)} cold"
                 )
             answers.setdefault(answer, response.status_code)
-            allowed = needed is None or role >= needed
+            allowed = needed is None or (not needed.is_client and role >= needed)
             if response.status_code >= 500:
                 failures.append(f"{role} {method} {route.path}: {response.status_code}")
             if allowed and (not page or method == "GET") and refused(response):
@@ -580,6 +591,7 @@ AUDIT_SCENARIOS.update(leave_policies.AUDIT)
 AUDIT_SCENARIOS.update(requests_policies.AUDIT)
 AUDIT_SCENARIOS.update(billing_policies.AUDIT)
 AUDIT_SCENARIOS.update(payroll_policies.AUDIT)
+AUDIT_SCENARIOS.update(client_portal_policies.AUDIT)
 
 
 # Writes that change no business data, with the reason.
@@ -687,6 +699,7 @@ EXPECTED_AUDIT.update(leave_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(requests_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(billing_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(payroll_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(client_portal_policies.EXPECTED_AUDIT)
 
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",

@@ -34,6 +34,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -581,6 +582,39 @@ def occasional_revision(
     if health is None and pension is None:
         return None
     return Revision(health, pension, start, until, average)
+
+
+@dataclass(frozen=True, slots=True)
+class FixedPay:
+    """The fixed pay (固定的賃金) a month's pay was computed with: the hourly rate (None for a
+    monthly salary) and the monthly fixed amounts (salary, allowances, commuting)."""
+
+    month: dt.date
+    hourly_rate: Decimal | None
+    monthly: int
+
+
+def fixed_pay_changes(history: Sequence[FixedPay]) -> list[tuple[dt.date, int]]:
+    """The pay months in which the fixed pay changed from the month before, with the
+    direction of the change (+1 a rise, −1 a cut): the first month of a 随時改定's three.
+    A change of the hourly rate decides the direction; otherwise the monthly amounts'.
+    Months must be consecutive to compare (a gap starts afresh)."""
+    ordered = sorted(history, key=lambda f: f.month)
+    changes: list[tuple[dt.date, int]] = []
+    for before, after in pairwise(ordered):
+        if add_months(month_of(before.month), 1) != month_of(after.month):
+            continue
+        if (
+            before.hourly_rate is not None
+            and after.hourly_rate is not None
+            and before.hourly_rate != after.hourly_rate
+        ):
+            changes.append(
+                (month_of(after.month), 1 if after.hourly_rate > before.hourly_rate else -1)
+            )
+        elif after.monthly != before.monthly:
+            changes.append((month_of(after.month), 1 if after.monthly > before.monthly else -1))
+    return changes
 
 
 # --- premiums ----------------------------------------------------------------------------

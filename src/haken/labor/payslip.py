@@ -9,17 +9,34 @@ from the payslip alone (docs/labor.md, "Payroll").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from haken.labor import insurance, withholding
-from haken.labor.premiums import PayOptions, PremiumMinutes, premium_pay, rules_on
+from haken.labor.average_wage import (
+    AverageWageError,
+    LeavePayMethod,
+    WagePeriod,
+    average_wage,
+    leave_pay,
+    standard_daily_amount,
+    three_periods_before,
+)
+from haken.labor.premiums import (
+    PayOptions,
+    PremiumMinutes,
+    PremiumRules,
+    premium_pay,
+    rules_on,
+    with_contract_premiums,
+)
 
 COMMUTING_TAX_FREE_LIMIT = 150_000
 """非課税限度額 of a commuting allowance by public transport (所得税法施行令20条の2), per month."""
-LEAVE_METHODS = ("ordinary",)
-"""Paid-leave pay methods computed here: 通常の賃金 (LSA 39条9項)."""
+LEAVE_METHODS = tuple(m.value for m in LeavePayMethod)
+"""Paid-leave pay methods (LSA 39条9項): 通常の賃金, 平均賃金, 標準報酬日額 (labor.average_wage)."""
 
 Line = dict[str, Any]
 
@@ -109,6 +126,13 @@ class PayFacts:
     other_deductions: int = 0
     adjustments: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     """(reason, signed yen) corrections of a closed period, paid or recovered here."""
+    wage_periods: tuple[WagePeriod, ...] = ()
+    """Earlier wage periods as paid (平均賃金 takes the last three before this period)."""
+    hired_on: dt.date | None = None
+    overtime_pct: Decimal | None = None
+    """The contract's premiums (percent on top of 100 %) where above the statute's."""
+    night_pct: Decimal | None = None
+    rest_day_pct: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +146,9 @@ class Payslip:
     resident_tax: int
     deductions: int
     net: int
+    base_days: int = 0
+    """支払基礎日数 of the period (定時決定 and 随時改定 count months by it)."""
+    worked_days: int = 0
 
     def amounts(self) -> dict[str, int]:
         return {
@@ -167,11 +194,89 @@ def resident_tax_for(amounts: list[int] | None, pay_date: dt.date) -> int:
     return amounts[(pay_date.month - 6) % 12]
 
 
+def _rates(rules: PremiumRules, options: PayOptions) -> dict[str, Decimal]:
+    """What a minute of each ledger cell is paid, as a multiple of the hourly base."""
+    multipliers = rules.multipliers(options.within_statutory_multiplier)
+    night_add = multipliers["night"] - 1
+    regular_rate = Decimal(0) if options.salary_covers_scheduled_time else Decimal(1)
+    return {
+        "regular": regular_rate,
+        "regular_night": regular_rate + night_add,
+        "within_statutory_overtime": multipliers["within_statutory_overtime"],
+        "within_statutory_overtime_night": multipliers["within_statutory_overtime"] + night_add,
+        "overtime": multipliers["overtime"],
+        "overtime_night": multipliers["overtime_night"],
+        "overtime_over_60h": multipliers["overtime_over_60h"],
+        "overtime_over_60h_night": multipliers["overtime_over_60h_night"],
+        "rest_day": multipliers["rest_day"],
+        "rest_day_night": multipliers["rest_day_night"],
+    }
+
+
+FIXED_WAGE_CODES = frozenset({"base_salary", "absence", "allowance", "commuting"})
+"""Earning lines fixed by the month (平均賃金's 12条1項2号 part); the rest are paid by the hour."""
+
+
+def base_days(facts: PayFacts) -> int:
+    """支払基礎日数: for a monthly salary the period's calendar days, or its scheduled days less
+    the absences when absences are deducted; for hourly pay the days worked plus the full
+    days of paid leave (a half day of leave falls on a day worked)."""
+    ledger = facts.ledger
+    if facts.pay_type == "monthly":
+        if ledger.absence_days and facts.scheduled_days:
+            return max(facts.scheduled_days - ledger.absence_days, 0)
+        return (facts.period_end - facts.period_start).days + 1
+    return ledger.worked_days + ledger.paid_leave_days
+
+
+def wage_period(
+    start: dt.date, end: dt.date, lines: Sequence[Line], *, worked_days: int
+) -> WagePeriod:
+    """A computed payslip's earnings as a 平均賃金 wage period: monthly items fixed, the rest by
+    the hour; adjustments (corrections of other periods) are not this period's wages."""
+    fixed = 0
+    time = 0
+    for line in lines:
+        if line.get("section") != "earning" or line.get("code") == "adjustment":
+            continue
+        if line.get("code") in FIXED_WAGE_CODES:
+            fixed += int(line["amount"])
+        else:
+            time += int(line["amount"])
+    return WagePeriod(
+        start=start, end=end, time_wages=time, fixed_wages=fixed, worked_days=worked_days
+    )
+
+
+def fixed_pay(month: dt.date, lines: Sequence[Line]) -> insurance.FixedPay:
+    """A computed payslip's fixed pay (固定的賃金): the hourly base of hourly pay (None for a
+    monthly salary) and the salary, allowances and commuting of the month."""
+    monthly = 0
+    rate: Decimal | None = None
+    salaried = False
+    for line in lines:
+        if line.get("section") != "earning":
+            continue
+        code = line.get("code")
+        if code in ("base_salary", "allowance", "commuting"):
+            monthly += int(line["amount"])
+            salaried = salaried or code == "base_salary"
+        elif code == "regular" and line.get("basis", {}).get("hourly_base"):
+            rate = Decimal(str(line["basis"]["hourly_base"]))
+    return insurance.FixedPay(month, None if salaried else rate, monthly)
+
+
 def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
     """Base pay, leave pay, absence deduction and premiums; returns the hourly base too."""
     lines: list[Line] = []
     ledger = facts.ledger
-    rules = rules_on(facts.period_end)
+    statutory = rules_on(facts.period_end)
+    rules = with_contract_premiums(
+        statutory,
+        overtime_pct=facts.overtime_pct,
+        night_pct=facts.night_pct,
+        rest_day_pct=facts.rest_day_pct,
+    )
     if facts.pay_type == "monthly":
         if facts.monthly_salary is None or not facts.average_monthly_minutes:
             raise PayslipError("monthly_terms", "monthly pay needs the salary and average hours")
@@ -202,39 +307,9 @@ def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
         if ledger.paid_leave_days or ledger.half_leave_days:
             if facts.leave_method not in LEAVE_METHODS:
                 raise PayslipError("leave_method", f"leave pay method {facts.leave_method}")
-            minutes = (
-                ledger.paid_leave_days * facts.scheduled_daily_minutes
-                + ledger.half_leave_days * facts.scheduled_daily_minutes // 2
-            )
-            amount = _whole(base * minutes / 60)
-            lines.append(
-                _line(
-                    "earning",
-                    "paid_leave",
-                    amount,
-                    f"通常の賃金: {ledger.paid_leave_days}日 + 半日 {ledger.half_leave_days} "
-                    f"= {_hm(minutes)} × {_rate(base)}",
-                    days=ledger.paid_leave_days,
-                    half_days=ledger.half_leave_days,
-                    minutes=minutes,
-                    rate=str(base),
-                )
-            )
-    multipliers = rules.multipliers(options.within_statutory_multiplier)
-    night_add = multipliers["night"] - 1
-    regular_rate = Decimal(0) if options.salary_covers_scheduled_time else Decimal(1)
-    rates = {
-        "regular": regular_rate,
-        "regular_night": regular_rate + night_add,
-        "within_statutory_overtime": multipliers["within_statutory_overtime"],
-        "within_statutory_overtime_night": multipliers["within_statutory_overtime"] + night_add,
-        "overtime": multipliers["overtime"],
-        "overtime_night": multipliers["overtime_night"],
-        "overtime_over_60h": multipliers["overtime_over_60h"],
-        "overtime_over_60h_night": multipliers["overtime_over_60h_night"],
-        "rest_day": multipliers["rest_day"],
-        "rest_day_night": multipliers["rest_day_night"],
-    }
+            lines.append(_leave_line(facts, base))
+    rates = _rates(rules, options)
+    statutory_rates = _rates(statutory, options)
     cells = ledger.cells()
     minutes_of = {
         "regular": cells.regular,
@@ -253,19 +328,89 @@ def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
         count = minutes_of[code]
         if not count or not rates[code]:
             continue
+        contract: dict[str, Any] = {}
+        text = f"{_hm(count)} × {_rate(base)} × {rates[code]:g}"
+        if rates[code] != statutory_rates[code]:
+            contract = {"statutory_multiplier": str(statutory_rates[code]), "contract": True}
+            text += f"（契約の割増率; 法定 × {statutory_rates[code]:g}）"
         lines.append(
             _line(
                 "earning",
                 code,
                 int(exact),
-                f"{_hm(count)} × {_rate(base)} × {rates[code]:g}",
+                text,
                 minutes=count,
                 hourly_base=str(base),
                 multiplier=str(rates[code]),
                 rules_from=rules.effective_from.isoformat(),
+                **contract,
             )
         )
     return lines, base
+
+
+def _leave_line(facts: PayFacts, base: Decimal) -> Line:
+    """Paid-leave pay of an hourly-paid worker by the agency's method (LSA 39条9項). A
+    method that cannot be computed (no earlier wage period for 平均賃金; no decided health
+    standard amount for 標準報酬日額) falls back to 通常の賃金, and the basis says why."""
+    ledger = facts.ledger
+    days = Decimal(ledger.paid_leave_days) + Decimal(ledger.half_leave_days) / 2
+    taken = f"{ledger.paid_leave_days}日 + 半日 {ledger.half_leave_days}"
+    counts = {"days": ledger.paid_leave_days, "half_days": ledger.half_leave_days}
+    fallback = ""
+    if facts.leave_method == LeavePayMethod.AVERAGE:
+        periods = three_periods_before(
+            facts.wage_periods, facts.period_start, hired_on=facts.hired_on
+        )
+        try:
+            average = average_wage(periods)
+        except AverageWageError:
+            fallback = "（平均賃金の算定期間がないため通常の賃金）"
+        else:
+            return _line(
+                "earning",
+                "paid_leave",
+                leave_pay(average.amount, days),
+                f"{average.text()} × {days:g}日（{taken}）",
+                method="average",
+                daily=str(average.amount),
+                principle=str(average.principle),
+                minimum=str(average.minimum),
+                wages=average.wages,
+                calendar_days=average.calendar_days,
+                worked_days=average.worked_days,
+                periods=[f"{p.start.isoformat()}/{p.end.isoformat()}" for p in periods],
+                **counts,
+            )
+    elif facts.leave_method == LeavePayMethod.STANDARD_DAILY:
+        if facts.social_insured and facts.standard_remuneration:
+            daily = standard_daily_amount(facts.standard_remuneration)
+            return _line(
+                "earning",
+                "paid_leave",
+                leave_pay(daily, days),
+                f"標準報酬日額 {_yen(daily)}（{_yen(facts.standard_remuneration)} ÷ 30）"
+                f" × {days:g}日（{taken}）",
+                method="standard_daily",
+                daily=daily,
+                standard=facts.standard_remuneration,
+                **counts,
+            )
+        fallback = "（標準報酬月額が未決定のため通常の賃金）"
+    minutes = (
+        ledger.paid_leave_days * facts.scheduled_daily_minutes
+        + ledger.half_leave_days * facts.scheduled_daily_minutes // 2
+    )
+    return _line(
+        "earning",
+        "paid_leave",
+        _whole(base * minutes / 60),
+        f"通常の賃金: {taken} = {_hm(minutes)} × {_rate(base)}{fallback}",
+        method="ordinary",
+        minutes=minutes,
+        rate=str(base),
+        **counts,
+    )
 
 
 def calculate(facts: PayFacts) -> Payslip:
@@ -409,4 +554,143 @@ def calculate(facts: PayFacts) -> Payslip:
         resident_tax=facts.resident_tax,
         deductions=deductions,
         net=gross - deductions,
+        base_days=base_days(facts),
+        worked_days=facts.ledger.worked_days,
+    )
+
+
+# --- bonuses (賞与) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BonusFacts:
+    """One bonus payment of one worker.
+
+    ``withholding_rate_pct``: the rate of the NTA 賞与に対する源泉徴収税額の算出率の表 for the
+    worker's previous month's pay after social insurance and dependants, **entered by the
+    office** (the table is not shipped: docs/labor.md); it is stated as the line's basis."""
+
+    paid_on: dt.date
+    amount: int
+    birth_date: dt.date
+    prefecture: str
+    withholding_rate_pct: Decimal
+    health_before: int = 0
+    """標準賞与額 already counted in the fiscal year (the ¥5,730,000 cap is cumulative)."""
+    pension_before_in_month: int = 0
+    """標準賞与額 already counted for the pension in the same month (cap ¥1,500,000)."""
+    social_insured: bool = True
+    employment_insured: bool = True
+
+
+def calculate_bonus(facts: BonusFacts) -> Payslip:
+    """A bonus payslip: 標準賞与額 (under ¥1,000 dropped), the caps, the employee's shares of
+    health (+ nursing, child support) and pension at the rates of the month of payment,
+    employment insurance on the amount paid, and income tax = (bonus − insurance) × the
+    entered rate, under ¥1 dropped. Every line keeps its basis."""
+    if facts.amount < 0:
+        raise PayslipError("negative_pay", "a bonus cannot be negative")
+    if not Decimal(0) <= facts.withholding_rate_pct <= Decimal(100):
+        raise PayslipError("bonus_rate", "the bonus withholding rate is a percentage")
+    lines: list[Line] = [_line("earning", "bonus", facts.amount, _yen(facts.amount))]
+    base = insurance.bonus_bases(
+        [insurance.BonusPayment(facts.paid_on, facts.amount)], health_before=facts.health_before
+    )[0]
+    pension_base = max(
+        0,
+        min(
+            base.standard,
+            insurance.shipped_tables().bonus_cap(facts.paid_on)[1] - facts.pension_before_in_month,
+        ),
+    )
+    base = insurance.BonusBase(
+        base.paid_on, base.amount, base.standard, base.health_base, pension_base
+    )
+    social = 0
+    employment = 0
+    if facts.social_insured or facts.employment_insured:
+        premiums = insurance.bonus_premiums(
+            base,
+            prefecture=facts.prefecture,
+            birth_date=facts.birth_date,
+            employment_insured=facts.employment_insured,
+        )
+        basis = {
+            "standard_bonus": base.standard,
+            "health_base": base.health_base,
+            "pension_base": base.pension_base,
+            "premium_month": f"{facts.paid_on:%Y-%m}",
+        }
+        if facts.social_insured:
+            shares = (
+                ("health", premiums.health.employee, premiums.health_rate_pct, base.health_base),
+                ("nursing", premiums.nursing.employee, premiums.nursing_rate_pct, base.health_base),
+                (
+                    "child_support",
+                    premiums.child_support.employee,
+                    premiums.child_support_rate_pct,
+                    base.health_base,
+                ),
+                (
+                    "pension",
+                    premiums.pension.employee,
+                    premiums.pension_rate_pct,
+                    base.pension_base,
+                ),
+            )
+            for code, amount, rate, on in shares:
+                if not amount:
+                    continue
+                lines.append(
+                    _line(
+                        "deduction",
+                        code,
+                        amount,
+                        f"標準賞与額 {_yen(on)} × {rate}% ÷ 2",
+                        rate_pct=str(rate),
+                        **basis,
+                    )
+                )
+                social += amount
+        if facts.employment_insured and premiums.employment.employee:
+            employment = premiums.employment.employee
+            rate = premiums.employment_worker_permille
+            lines.append(
+                _line(
+                    "deduction",
+                    "employment_insurance",
+                    employment,
+                    f"{_yen(facts.amount)} × {rate}/1000",
+                    wages=facts.amount,
+                    rate_permille=str(rate),
+                )
+            )
+    after_insurance = max(facts.amount - social - employment, 0)
+    tax = int(
+        (Decimal(after_insurance) * facts.withholding_rate_pct / 100).to_integral_value(
+            rounding=ROUND_DOWN
+        )
+    )
+    lines.append(
+        _line(
+            "deduction",
+            "income_tax",
+            tax,
+            f"賞与 {_yen(after_insurance)} × {facts.withholding_rate_pct}%（算出率: 事務所入力）",
+            pay_after_insurance=after_insurance,
+            rate_pct=str(facts.withholding_rate_pct),
+            rate_source="entered",
+        )
+    )
+    deductions = sum(line["amount"] for line in lines if line["section"] == "deduction")
+    return Payslip(
+        lines=tuple(lines),
+        gross=facts.amount,
+        taxable=facts.amount,
+        social_insurance=social,
+        employment_insurance=employment,
+        income_tax=tax,
+        resident_tax=0,
+        deductions=deductions,
+        net=facts.amount - deductions,
     )

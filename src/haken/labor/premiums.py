@@ -189,6 +189,47 @@ def rules_on(
     return rules
 
 
+def with_contract_premiums(
+    rules: PremiumRules,
+    *,
+    overtime_pct: Decimal | None = None,
+    night_pct: Decimal | None = None,
+    rest_day_pct: Decimal | None = None,
+) -> PremiumRules:
+    """The statutory ``rules`` with the higher premiums an employment contract states (e.g.
+    overtime 30 %). A stated rate never lowers the statute's (LSA 37 is a minimum: a lower
+    one is void and the statute applies, 労基法13条); the contract's overtime rate also
+    applies past 60 h when it is above the statute's 50 %. None: the statute's."""
+
+    def higher(statutory: Decimal, stated: Decimal | None) -> Decimal:
+        return statutory if stated is None else max(statutory, stated)
+
+    overtime = higher(rules.overtime_pct, overtime_pct)
+    return _replace(
+        rules,
+        overtime_pct=overtime,
+        over_60h_pct=max(rules.over_60h_pct, overtime),
+        night_pct=higher(rules.night_pct, night_pct),
+        rest_day_pct=higher(rules.rest_day_pct, rest_day_pct),
+    )
+
+
+def below_statutory(
+    rules: PremiumRules,
+    *,
+    overtime_pct: Decimal | None = None,
+    night_pct: Decimal | None = None,
+    rest_day_pct: Decimal | None = None,
+) -> dict[str, Decimal]:
+    """Each stated premium under the statute's, with the statutory minimum (empty: lawful)."""
+    stated = {"overtime_pct": overtime_pct, "night_pct": night_pct, "rest_day_pct": rest_day_pct}
+    return {
+        name: getattr(rules, name)
+        for name, value in stated.items()
+        if value is not None and value < getattr(rules, name)
+    }
+
+
 def _replace(rules: PremiumRules, **changes: object) -> PremiumRules:
     values: dict[str, object] = {f.name: getattr(rules, f.name) for f in fields(rules)}
     values.update(changes)

@@ -8,7 +8,10 @@ from haken.modules.attendance.module import module as attendance
 from haken.modules.audit.module import module as audit
 from haken.modules.billing.module import module as billing
 from haken.modules.candidates.module import module as candidates
+from haken.modules.client_portal.module import module as client_portal
 from haken.modules.clients.module import module as clients
+from haken.modules.dashboard.module import module as dashboard
+from haken.modules.documents.module import module as documents
 from haken.modules.employees.module import module as employees
 from haken.modules.housing.module import module as housing
 from haken.modules.identity.module import module as identity
@@ -35,4 +38,7 @@ MODULES: list[Module] = [
     notifications,
     requests,
     billing,
+    client_portal,
+    documents,
+    dashboard,
 ]

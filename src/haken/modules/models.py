@@ -8,6 +8,7 @@ from haken.modules.audit import models as audit_models
 from haken.modules.billing import models as billing_models
 from haken.modules.candidates import models as candidates_models
 from haken.modules.clients import models as clients_models
+from haken.modules.documents import models as documents_models
 from haken.modules.employees import models as employees_models
 from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
@@ -28,6 +29,7 @@ __all__ = [
     "billing_models",
     "candidates_models",
     "clients_models",
+    "documents_models",
     "employees_models",
     "housing_models",
     "idempotency",

@@ -41,6 +41,10 @@ class ForbiddenError(HakenError):
 
 
 _RANK = {
+    # A client's supervisor (派遣先の指揮命令者/派遣先責任者) ranks below every agency role, and
+    # every agency policy also refuses it by audience (:attr:`Principal.is_client`): it is
+    # never "at least employee". It passes only the client policies (:class:`ClientPolicy`).
+    "client_supervisor": 0,
     "employee": 1,
     "site_manager": 2,
     "coordinator": 3,
@@ -57,6 +61,12 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     SITE_MANAGER = "site_manager"
     EMPLOYEE = "employee"
+    CLIENT_SUPERVISOR = "client_supervisor"
+
+    @property
+    def is_client(self) -> bool:
+        """A client-side role: outside the agency's policy family."""
+        return self is Role.CLIENT_SUPERVISOR
 
     @property
     def rank(self) -> int:
@@ -94,8 +104,17 @@ class Principal:
     session_id: str | None = None
     employee_id: int | None = None
     site_ids: frozenset[int] = field(default_factory=frozenset)
+    # The client a client supervisor belongs to (None for every agency role).
+    client_id: int | None = None
+
+    @property
+    def is_client(self) -> bool:
+        return self.role.is_client
 
     def is_at_least(self, role: Role) -> bool:
+        """An agency role at least ``role``; a client principal never is (other audience)."""
+        if self.is_client or role.is_client:
+            return False
         return self.role >= role
 
 
@@ -166,15 +185,14 @@ class RolePolicy(AccessPolicy):
         self.name = "authenticated" if minimum is Role.EMPLOYEE else f"role>={minimum.value}"
 
     def refusals(self) -> tuple[type[HakenError], ...]:
-        if self.minimum is Role.EMPLOYEE:
-            return (NotAuthenticatedError,)  # every signed-in role is enough
+        # Even "authenticated" refuses a client principal (another audience).
         return (NotAuthenticatedError, ForbiddenError)
 
     async def __call__(self, request: Request, session: SessionDep) -> Principal:
         principal = await _resolve(request, session)
         if principal is None:
             raise NotAuthenticatedError()
-        if not principal.is_at_least(self.minimum):
+        if principal.is_client or not principal.is_at_least(self.minimum):
             raise ForbiddenError()
         await claim_request(request, session, principal.user_id)
         return principal
@@ -194,9 +212,31 @@ class SelfOrRolePolicy(AccessPolicy):
         principal = await _resolve(request, session)
         if principal is None:
             raise NotAuthenticatedError()
+        if principal.is_client:
+            raise ForbiddenError()
         if not principal.is_at_least(self.minimum) and str(
             request.path_params.get(self.param)
         ) != str(principal.user_id):
+            raise ForbiddenError()
+        await claim_request(request, session, principal.user_id)
+        return principal
+
+
+class ClientPolicy(AccessPolicy):
+    """A client supervisor of a client (the client portal); every agency role is refused.
+
+    The mirror of :class:`RolePolicy`: the two families never overlap, so a client
+    principal passes no agency route and an agency user no portal route.
+    """
+
+    name = "client"
+    claims_idempotency = True
+
+    async def __call__(self, request: Request, session: SessionDep) -> Principal:
+        principal = await _resolve(request, session)
+        if principal is None:
+            raise NotAuthenticatedError()
+        if not principal.is_client or principal.client_id is None:
             raise ForbiddenError()
         await claim_request(request, session, principal.user_id)
         return principal
@@ -209,6 +249,7 @@ site_manager_or_above = RolePolicy(Role.SITE_MANAGER)
 coordinator_or_above = RolePolicy(Role.COORDINATOR)
 admin_or_above = RolePolicy(Role.ADMIN)
 super_admin_only = RolePolicy(Role.SUPER_ADMIN)
+client_supervisor_only = ClientPolicy()
 
 PublicAccess = Annotated[None, Depends(public)]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
@@ -217,3 +258,4 @@ SiteManagerPrincipal = Annotated[Principal, Depends(site_manager_or_above)]
 CoordinatorPrincipal = Annotated[Principal, Depends(coordinator_or_above)]
 AdminPrincipal = Annotated[Principal, Depends(admin_or_above)]
 SuperAdminPrincipal = Annotated[Principal, Depends(super_admin_only)]
+ClientPrincipal = Annotated[Principal, Depends(client_supervisor_only)]

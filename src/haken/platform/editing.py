@@ -111,10 +111,12 @@ async def flush_or_conflict(flush: Callable[[], Awaitable[None]]) -> None:
 
 
 def set_archived(row: Any, archived: bool) -> None:
-    if archived and not row.archived:
-        row.archived, row.archived_at = True, utcnow()
-    elif not archived and row.archived:
-        row.archived, row.archived_at = False, None
+    """Archive or restore ``row`` (the ``archived_at`` convention: ``platform.repository``);
+    archiving an archived row keeps its date."""
+    if archived and row.archived_at is None:
+        row.archived_at = utcnow()
+    elif not archived:
+        row.archived_at = None
 
 
 class ArchivableRepository(Protocol):

@@ -17,11 +17,12 @@ every area lives here once:
 
 Archive convention (new tables follow it): a nullable ``archived_at`` (UTC) and nothing
 else; a row is archived when it is set. One column cannot disagree with itself, and a
-list's "hide archived" is ``archived_at IS NULL`` (indexable: a composite index may lead
-with it, or a partial index ``WHERE archived_at IS NULL`` on both databases). The clients
-area and ``dispatch_contracts`` still carry the older pair (``archived`` boolean +
-``archived_at``), kept in step by ``platform.editing.set_archived``; they are not migrated
-yet (docs/architecture.md).
+list's "hide archived" is :func:`archived_filter` (``archived_at IS NULL``). Index a list
+of unarchived rows with :func:`active_index` (partial, ``WHERE archived_at IS NULL`` on
+both databases: PostgreSQL's planner takes ``IS NULL`` for no equality, so an index
+*leading* with ``archived_at`` would not give the list's order) and the archived list with
+:func:`archived_index` (few rows, sorted after the read). Every table follows it since
+migration ``0017_archived_at`` (docs/architecture.md, "Archive convention").
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import ColumnElement, Index, Select, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -56,6 +57,34 @@ class ArchivedAtMixin:
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+ACTIVE_ROWS = "archived_at IS NULL"
+ARCHIVED_ROWS = "archived_at IS NOT NULL"
+
+
+def archived_filter(model: Any, archived: bool) -> ColumnElement[bool]:
+    """The rows of a list: archived ones (``archived_at`` set) or the others."""
+    column = model.archived_at
+    condition: ColumnElement[bool] = column.is_not(None) if archived else column.is_(None)
+    return condition
+
+
+def active_index(name: str, *columns: str) -> Index:
+    """A list's index of unarchived rows: partial ``WHERE archived_at IS NULL`` (both
+    databases), so the keyset walk reads it in order."""
+    return Index(name, *columns, postgresql_where=text(ACTIVE_ROWS), sqlite_where=text(ACTIVE_ROWS))
+
+
+def archived_index(name: str) -> Index:
+    """The archived list's index: ``(archived_at, id) WHERE archived_at IS NOT NULL``."""
+    return Index(
+        name,
+        "archived_at",
+        "id",
+        postgresql_where=text(ARCHIVED_ROWS),
+        sqlite_where=text(ARCHIVED_ROWS),
+    )
 
 
 class Repository:

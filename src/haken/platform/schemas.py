@@ -49,6 +49,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -237,3 +238,38 @@ class ListFilter(QueryModel):
     """
 
     model_config = ConfigDict(extra="ignore")
+
+
+class _ArchivedView:
+    """A row seen by a read DTO, with ``archived`` derived from ``archived_at``."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+
+    @property
+    def archived(self) -> bool:
+        return self._row.archived_at is not None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+class ArchivedRead(BaseModel):
+    """Base of the read DTO of a record under the archive convention (``archived_at`` only,
+    ``platform.repository``) whose API still says ``archived: bool`` (clients, sites, units,
+    contracts, apartments, rooms, before migration ``0017_archived_at``). The subclass
+    declares ``archived: bool`` and ``archived_at`` where they were; ``archived`` is read
+    only, derived here from ``archived_at`` (a row or a mapping without it)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_archived(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            if "archived" in data:
+                return data
+            return {**data, "archived": data.get("archived_at") is not None}
+        if hasattr(data, "archived_at") and not hasattr(data, "archived"):
+            return _ArchivedView(data)
+        return data

@@ -374,3 +374,20 @@ class FormRejected(Exception):
     def __init__(self, response: Response) -> None:
         super().__init__("form rejected")
         self.response = response
+
+
+async def save_or_reject(
+    state: FormState[M],
+    save: Callable[[M], Awaitable[T]],
+    rejected: Callable[[], Awaitable[Response]],
+    *,
+    field_codes: Mapping[str, str] | None = None,
+) -> T:
+    """:func:`save_form`, then the page action's other half: when the form was refused,
+    raise :class:`FormRejected` with ``rejected()`` (the page re-rendered with ``state``,
+    422 or 409). ``saved = await save_or_reject(state, lambda data: service.x(...),
+    lambda: _page(request, ..., state, status_code=422))``; then flash and redirect."""
+    saved = await save_form(state, save, field_codes=field_codes)
+    if saved is None:
+        raise FormRejected(await rejected())
+    return saved

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from haken.platform import context, metrics
-from haken.platform.access import NotAuthenticatedError
+from haken.platform.access import ForbiddenError, NotAuthenticatedError
 from haken.platform.errors import (
     HakenError,
 )
@@ -73,6 +73,11 @@ def _as_haken_error(request: Request, exc: Exception) -> HakenError:
     return as_haken_error(request, exc)
 
 
+def _is_client_principal(request: Request) -> bool:
+    principal = getattr(request.state, "principal", None)
+    return bool(getattr(principal, "is_client", False))
+
+
 def _page_handler(api_handler: Handler | None) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         if not is_page_path(request.url.path) or request.url.path.startswith("/static/"):
@@ -83,6 +88,9 @@ def _page_handler(api_handler: Handler | None) -> Handler:
             return exc.response
         if isinstance(exc, NotAuthenticatedError):
             return login_redirect(request)
+        if isinstance(exc, ForbiddenError) and _is_client_principal(request):
+            # A client supervisor on an agency page: its own portal is the only way in.
+            return redirect(request, "/client")
         error = _as_haken_error(request, exc)
         if error.status_code >= 500:
             log.error("page error", code=error.code, cause=type(exc).__name__)

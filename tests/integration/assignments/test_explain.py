@@ -51,7 +51,6 @@ def _rows(now: dt.datetime) -> dict[str, list[dict[str, Any]]]:
                 "city": "",
                 "address_line1": "",
                 "address_line2": "",
-                "archived": False,
                 **stamp,
             }
         )
@@ -70,7 +69,6 @@ def _rows(now: dt.datetime) -> dict[str, list[dict[str, Any]]]:
                 "complaint_name": "",
                 "complaint_department": "",
                 "complaint_title": "",
-                "archived": False,
                 **stamp,
             }
         )
@@ -86,7 +84,6 @@ def _rows(now: dt.datetime) -> dict[str, list[dict[str, Any]]]:
                 "supervisor_department": "",
                 "supervisor_title": "",
                 "notes": "",
-                "archived": False,
                 **stamp,
             }
         )
@@ -143,7 +140,7 @@ def _rows(now: dt.datetime) -> dict[str, list[dict[str, Any]]]:
                 "limited_to_agreement_workers": False,
                 "exemption_note": "",
                 "notes": "",
-                "archived": i % 25 == 0,
+                "archived_at": stamp["created_at"] if i % 25 == 0 else None,
                 **stamp,
             }
         )

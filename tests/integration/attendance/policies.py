@@ -50,6 +50,9 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/attendance/periods/close"): AD,
     ("GET", "/attendance/periods/{period_id}/reopen"): AD,
     ("POST", "/attendance/periods/{period_id}/reopen"): AD,
+    ("GET", "/attendance/billing-periods"): C,
+    ("GET", "/attendance/billing-periods/close"): AD,
+    ("POST", "/attendance/billing-periods/close"): AD,
     ("GET", "/me/timecards"): A,
     ("POST", "/me/timecards"): A,
     ("GET", "/attendance/imports"): C,
@@ -80,6 +83,7 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
         "/api/attendance/timecards/{timecard_id}/reject",
     ),
     ("POST", "/attendance/periods/close"): ("POST", "/api/attendance/periods/close"),
+    ("POST", "/attendance/billing-periods/close"): ("POST", "/api/attendance/periods/close"),
     ("POST", "/attendance/periods/{period_id}/reopen"): (
         "POST",
         "/api/attendance/periods/{period_id}/reopen",

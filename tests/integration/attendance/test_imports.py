@@ -418,3 +418,73 @@ async def test_upload_with_an_idempotency_key_and_a_malformed_form(
     assert bad_id.json()["error"]["details"][0]["loc"] == ["body", "client_id"]
     json_body = await client.post("/api/attendance/imports", headers=office, json={"a": 1})
     assert json_body.status_code == 422
+
+
+async def test_imported_week_carries_the_forms_hours_warnings_and_a_taken_day_is_refused(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any
+) -> None:
+    """The bulk path (COPY on PostgreSQL, batched INSERTs on SQLite) stores what the form
+    stores: the 資格外活動 finding of the fifth evening (29 h in 7 days against 28 h) as the
+    form's test reads it, ``warned`` set; a card already on a day is a unique violation that
+    reaches the caller as the INSERT's IntegrityError (nothing written)."""
+    office = await auth_headers("coordinator")
+    placed = await placement(
+        client,
+        office,
+        contract_fields={**PART_TIME, "break_minutes": 0},
+        foreign=("STUDENT", {"extra_activity_permission": "BLANKET"}),
+    )
+    mapped = await _map(client, office, placed["client_id"])
+    assert mapped.status_code == 200, mapped.text
+    number = placed["employee"]["employee_number"]
+    week = [[number, "", f"2026-04-{d:02d}", "14:00", "21:00", 0, ""] for d in range(6, 10)]
+    week.append([number, "", "2026-04-10", "17:00", "18:00", 0, "延長"])
+    uploaded = await _upload(client, office, placed["client_id"], _csv(week))
+    assert uploaded.json()["data"]["error_count"] == 0, uploaded.text
+    done = await client.post(
+        f"/api/attendance/imports/{uploaded.json()['data']['id']}/commit", headers=office
+    )
+    assert done.status_code == 200, done.text
+    cards = await _cards(app)
+    # every day of the file inside the offending 7 days carries the finding (the shared
+    # day_hours_warnings helper), as stored JSON, read back the same on both databases
+    assert [c.warned for c in cards] == [True] * 5
+    for card in cards:
+        found = card.hours_warnings or []
+        assert {(w["kind"], w["limit_minutes"]) for w in found} == {("WEEKLY", 28 * 60)}
+        assert max(w["worked_minutes"] for w in found) == 29 * 60
+        assert all(dt.date.fromisoformat(w["start"]) <= card.work_date for w in found)
+    assert cards[4].note == "延長" and cards[4].start_at is not None
+    assert cards[4].start_at.tzinfo is not None
+    listed = await client.get(
+        "/api/attendance/timecards", headers=office, params={"warned": "true"}
+    )
+    assert sorted(row["id"] for row in listed.json()["data"]) == [c.id for c in cards]
+
+    from sqlalchemy.exc import IntegrityError
+
+    from haken.modules.attendance.imports import _Card, _insert_values
+    from haken.modules.attendance.repository import ImportRepository
+    from haken.platform.db import utcnow
+
+    again = _Card(
+        employee_id=cards[0].employee_id,
+        assignment_id=cards[0].assignment_id,
+        contract_id=cards[0].contract_id,
+        site_id=cards[0].site_id,
+        work_date=cards[0].work_date,
+        timezone=cards[0].timezone,
+        marker="none",
+        note="",
+    )
+    refused = False
+    async with session_scope(app.state.database, write=True) as session:
+        try:
+            await ImportRepository(session).insert_timecards(
+                [_insert_values(again, uploaded.json()["data"]["id"], utcnow())]
+            )
+        except IntegrityError:
+            refused = True
+            await session.rollback()
+    assert refused
+    assert len(await _cards(app)) == 5

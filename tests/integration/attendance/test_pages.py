@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from haken.modules.attendance import pages as attendance_pages
 from haken.platform.db import assert_num_queries
+from tests.integration.assignments.factories import assign, make_employee
 from tests.integration.attendance.factories import act, approved, enter, placement
 from tests.integration.web.conftest import PageLogin, csrf_token
 
@@ -58,8 +60,9 @@ async def test_the_grid_renders_in_bounded_queries_and_a_cell_saves_in_place(
     assert f'<option value="{placed["site_id"]}">' in picker.text
     chosen = await client.get(f"/attendance?site_id={placed['site_id']}&month=2026-04")
     assert chosen.headers["location"] == f"/attendance/sites/{placed['site_id']}?month=2026-04"
-    # (the sign-in session is cached by the requests above) placements, names, cards, shifts
-    with assert_num_queries(4):
+    # (the sign-in session is cached by the requests above) the rows (placements joined to
+    # the names: the other areas' SQL fragments), the page's cards, the shifts
+    with assert_num_queries(3):
         page = await client.get(f"/attendance/sites/{placed['site_id']}?month=2026-04")
     assert page.status_code == 200, page.text
     assert "山田 太郎" in page.text
@@ -78,6 +81,50 @@ async def test_the_grid_renders_in_bounded_queries_and_a_cell_saves_in_place(
     days = {c["work_date"]: c for c in listed.json()["data"]}
     assert days[DAY]["worked_minutes"] == 480
     assert days[DAY]["start"].startswith("08:30")
+
+
+async def test_the_grid_pages_by_worker_at_the_same_cost_on_every_page(
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    make_user: Any,
+    page_login: PageLogin,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(attendance_pages, "GRID_PAGE", 2)
+    headers = await auth_headers("admin")
+    placed = await placement(client, headers)
+    names = (
+        ("アオキ ハナ", "Aoki Hana"),
+        ("イトウ ジロウ", "Ito Jiro"),
+        ("ウエダ サブロウ", "Ueda Saburo"),
+    )
+    for n, (kana, romaji) in enumerate(names):
+        worker = await make_employee(
+            client, headers, name_kana=kana, name_kanji=f"社員{n}", name_romaji=romaji
+        )
+        assigned = await assign(client, headers, placed["contract"]["id"], worker["id"])
+        if n == 2:
+            await enter(client, headers, assigned["id"], "2026-04-07")
+    await _as(make_user, page_login, "coordinator", "en")
+    path = f"/attendance/sites/{placed['site_id']}"
+    await client.get(f"{path}?month=2026-04")  # caches the sign-in session
+    with assert_num_queries(3):
+        first = await client.get(f"{path}?month=2026-04")
+    assert first.status_code == 200, first.text
+    assert first.text.index("社員0") < first.text.index("社員1")
+    assert "社員2" not in first.text and "山田 太郎" not in first.text
+    assert first.text.count('class="cell') == 2 * 30
+    following = re.search(r'href="\?(month=2026-04&amp;cursor=[^"]+)" hx-get', first.text)
+    assert following is not None, first.text
+    with assert_num_queries(3):  # the same three statements on the next page
+        second = await client.get(f"{path}?{following.group(1).replace('&amp;', '&')}")
+    assert second.status_code == 200, second.text
+    assert "社員2" in second.text and "山田 太郎" in second.text  # ウ… then ヤ…
+    assert "社員0" not in second.text
+    assert "08:00" in second.text  # the page's cards were read
+    assert 'rel="next"' not in second.text.split('class="pager"')[-1]
+    htmx = await client.get(f"{path}?month=2026-04", headers={"HX-Request": "true"})
+    assert "<html" not in htmx.text and "社員0" in htmx.text
 
 
 async def test_a_refused_cell_shows_the_message_and_writes_nothing(
@@ -133,8 +180,9 @@ async def test_the_queue_shows_the_sites_submitted_days_and_approves_and_sends_b
     assert (await act(client, headers, hidden, "submit")).status_code == 200
     await _as(make_user, page_login, "site_manager", "ja", site_ids=[placed["site_id"]])
     await client.get("/attendance/approvals")  # caches the sign-in session
-    # cards, names, sites, the sites' 36協定 (none: no ledger read)
-    with assert_num_queries(4):
+    # the cards with the names of their workers and sites joined, the sites' 36協定 (none:
+    # no ledger read)
+    with assert_num_queries(2):
         page = await client.get("/attendance/approvals")
     assert page.status_code == 200, page.text
     assert page.text.count("/approve") == 2
@@ -168,6 +216,42 @@ async def test_the_queue_shows_the_sites_submitted_days_and_approves_and_sends_b
     assert states == {cards[0]["id"]: ("approved", None), cards[1]["id"]: ("draft", "退勤漏れ")}
     other = await client.get(f"/attendance/employees/{elsewhere['employee']['id']}/months/2026-04")
     assert other.status_code == 404
+
+
+async def test_the_queue_pages_in_three_statements_on_every_page(
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    make_user: Any,
+    page_login: PageLogin,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(attendance_pages, "QUEUE_SIZE", 1)
+    headers = await auth_headers("admin")
+    placed = await placement(client, headers)
+    agreed = await client.post(
+        "/api/attendance/agreements",
+        headers=headers,
+        json={"site_id": placed["site_id"], "period_start": "2026-04-01"},
+    )
+    assert agreed.status_code == 201, agreed.text
+    for day in ("2026-04-06", "2026-04-07"):
+        made = (await enter(client, headers, placed["assignment"]["id"], day)).json()["data"]
+        assert (await act(client, headers, made, "submit")).status_code == 200
+    await _as(make_user, page_login, "site_manager", "en", site_ids=[placed["site_id"]])
+    await client.get("/attendance/approvals")  # caches the sign-in session
+    # the cards with their workers' and sites' names, the sites' 36協定, the workers' ledger
+    with assert_num_queries(3):
+        first = await client.get("/attendance/approvals")
+    assert first.status_code == 200, first.text
+    assert "6 Apr" in first.text and "7 Apr" not in first.text
+    assert "山田 太郎" in first.text and "工場" in first.text and "株式会社派遣先" in first.text
+    following = re.search(r'href="\?(cursor=[^"]+)" hx-get', first.text)
+    assert following is not None, first.text
+    with assert_num_queries(3):
+        second = await client.get(f"/attendance/approvals?{following.group(1)}")
+    assert second.status_code == 200, second.text
+    assert "7 Apr" in second.text and "6 Apr" not in second.text
+    assert "山田 太郎" in second.text
 
 
 async def test_the_workers_month_shows_classified_minutes_and_totals(
@@ -217,6 +301,117 @@ async def test_periods_close_through_confirmation_and_reopen_needs_a_reason(
     assert done.status_code == 303, done.text
     state = (await client.get("/api/attendance/periods", headers=headers)).json()["data"][0]
     assert (state["state"], state["reopen_reason"]) == ("open", "打刻の訂正")
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("ja", ("請求期間", "締め済み", "の請求期間")),
+        ("en", ("Billing periods", "closed", "Close the billing period")),
+    ],
+)
+async def test_a_contracts_billing_period_closes_refuses_edits_and_reopens_with_a_reason(
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    make_user: Any,
+    page_login: PageLogin,
+    locale: str,
+    words: tuple[str, str, str],
+) -> None:
+    headers = await auth_headers("admin")
+    placed = await placement(client, headers, contract_fields={"billing_cutoff_day": 20})
+    contract = placed["contract"]
+    inside = await approved(client, headers, placed["assignment"]["id"], DAY)
+    after = await approved(client, headers, placed["assignment"]["id"], "2026-04-21")
+    other = await placement(client, headers)  # another contract: its days stay open
+    elsewhere = await approved(client, headers, other["assignment"]["id"], DAY)
+    await _as(make_user, page_login, "admin", locale)
+    confirm = await client.get(
+        f"/attendance/billing-periods/close?contract_id={contract['id']}&day={DAY}"
+    )
+    assert confirm.status_code == 200, confirm.text
+    assert words[2] in confirm.text and contract["contract_number"] in confirm.text
+    closed = await client.post(
+        "/attendance/billing-periods/close",
+        data={
+            "csrf_token": csrf_token(confirm.text),
+            "contract_id": str(contract["id"]),
+            "day": DAY,
+        },
+    )
+    assert closed.status_code == 303, closed.text
+    assert closed.headers["location"] == f"/attendance/billing-periods?contract_id={contract['id']}"
+    with assert_num_queries(3):  # the periods, the running contracts, the page's numbers
+        listed = await client.get(f"/attendance/billing-periods?contract_id={contract['id']}")
+    assert listed.status_code == 200, listed.text
+    assert words[0] in listed.text and words[1] in listed.text
+    assert contract["contract_number"] in listed.text
+    periods = (
+        await client.get(
+            "/api/attendance/periods", headers=headers, params={"contract_id": contract["id"]}
+        )
+    ).json()["data"]
+    assert [(p["kind"], p["subject_id"], p["period_start"], p["period_end"]) for p in periods] == [
+        ("billing", contract["id"], "2026-03-21", "2026-04-20")
+    ]
+    # the billing period's card is locked and refused with the catalog error; the next
+    # period's card and another contract's card on the same day are not
+    refused = await client.patch(
+        f"/api/attendance/timecards/{inside['id']}",
+        headers=headers,
+        json={"version": inside["version"] + 1, "note": "訂正"},
+    )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "ATTENDANCE_PERIOD_CLOSED"
+    for card in (after, elsewhere):
+        edited = await client.patch(
+            f"/api/attendance/timecards/{card['id']}",
+            headers=headers,
+            json={"version": card["version"], "note": "訂正"},
+        )
+        assert edited.status_code == 200, edited.text
+    again = await client.post(
+        "/attendance/billing-periods/close",
+        data={
+            "csrf_token": csrf_token(confirm.text),
+            "contract_id": str(contract["id"]),
+            "day": DAY,
+        },
+    )
+    assert again.status_code == 303  # refused: the message is flashed on the list
+    assert len((await client.get("/api/attendance/periods", headers=headers)).json()["data"]) == 1
+    period_id = periods[0]["id"]
+    form = await client.get(f"/attendance/periods/{period_id}/reopen")
+    assert f'href="/attendance/billing-periods?contract_id={contract["id"]}"' in form.text
+    done = await client.post(
+        f"/attendance/periods/{period_id}/reopen",
+        data={"csrf_token": csrf_token(form.text), "version": "1", "reason": "請求額の訂正"},
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"] == f"/attendance/billing-periods?contract_id={contract['id']}"
+    reopened = await client.get(f"/api/attendance/timecards/{inside['id']}", headers=headers)
+    assert reopened.json()["data"]["state"] == "approved"
+    audit = await client.get(
+        "/api/audit", headers=headers, params={"entity_type": "attendance_period"}
+    )
+    actions = [(r["action"], r["entity_id"]) for r in audit.json()["data"]]
+    assert ("close", str(period_id)) in actions and ("reopen", str(period_id)) in actions
+
+
+async def test_the_billing_period_pages_are_the_admins(
+    client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: PageLogin
+) -> None:
+    headers = await auth_headers("admin")
+    placed = await placement(client, headers)
+    await _as(make_user, page_login, "coordinator", "ja")
+    listed = await client.get("/attendance/billing-periods")
+    assert listed.status_code == 200, listed.text
+    assert "/attendance/billing-periods/close" not in listed.text  # no close form
+    assert placed["contract"]["contract_number"] in listed.text  # the filter's choices
+    refused = await client.get(
+        f"/attendance/billing-periods/close?contract_id={placed['contract']['id']}&day={DAY}"
+    )
+    assert refused.status_code == 403
 
 
 async def test_the_employee_enters_and_submits_their_own_day_in_the_portal(

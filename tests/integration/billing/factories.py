@@ -19,7 +19,9 @@ def registered() -> None:
     billing_service.corporation = True
 
 
-async def billed_client(http: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, Any]:
+async def billed_client(
+    http: httpx.AsyncClient, headers: dict[str, str], **assignment_fields: Any
+) -> dict[str, Any]:
     """April 2026 (末日締め): three approved days of one worker, a 15-minute-down rate, a
     transport item (10 %), a discount and a fee at the reduced 8 %.
 
@@ -27,7 +29,7 @@ async def billed_client(http: httpx.AsyncClient, headers: dict[str, str]) -> dic
     Tue 7th 08:00–19:10 (60 min break): 480 regular + 130 overtime → 120 billed.
     Wed 8th 17:00–23:20 (no break): 380 regular → 375 billed, of them 80 late night → 75.
     """
-    placed = await placement(http, headers)
+    placed = await placement(http, headers, **assignment_fields)
     assignment_id = placed["assignment"]["id"]
     await approved(http, headers, assignment_id, "2026-04-06")
     await approved(http, headers, assignment_id, "2026-04-07", end="19:10")

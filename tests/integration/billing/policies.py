@@ -22,6 +22,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/billing/rates"): AD,
     ("POST", "/api/billing/fixed-items"): AD,
     ("PUT", "/api/billing/clients/{client_id}/settings"): AD,
+    ("GET", "/api/billing/margins"): C,
+    ("GET", "/api/billing/margin-rate"): AD,
 }
 # Coordinators (their clients' invoices; the row scope is the repository's), admins all;
 # site managers and employees none.
@@ -34,6 +36,16 @@ PAGES: dict[tuple[str, str], str] = {
     ("GET", "/billing/invoices/{invoice_id}/void"): C,
     ("POST", "/billing/invoices/{invoice_id}/void"): C,
     ("POST", "/billing/invoices/{invoice_id}/payments"): C,
+    ("GET", "/billing/margins"): C,
+    ("GET", "/billing/margins/export.{file_format}"): C,
+    ("GET", "/billing/margin-rate"): AD,
+    ("GET", "/billing/invoices/new"): C,
+    ("POST", "/billing/invoices"): C,
+    ("GET", "/billing/contracts/{contract_id}/rates"): AD,
+    ("POST", "/billing/contracts/{contract_id}/rates"): AD,
+    ("POST", "/billing/contracts/{contract_id}/fixed-items"): AD,
+    ("GET", "/billing/clients/{client_id}/settings"): AD,
+    ("POST", "/billing/clients/{client_id}/settings"): AD,
 }
 
 

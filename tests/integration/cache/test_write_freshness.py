@@ -30,6 +30,8 @@ from tests.integration.cache.freshness import (
     covered_routes,
     load_scenarios,
 )
+from tests.integration.client_portal import policies as client_portal_policies
+from tests.integration.dashboard import cache_freshness as dashboard_freshness
 from tests.integration.payroll import policies as payroll_policies
 from tests.integration.requests import policies as requests_policies
 from tests.integration.test_policies import AUDIT_SCENARIOS, NOT_AUDITED, audit_context
@@ -141,6 +143,7 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     **requests_policies.PAGE_WRITE_TWINS,
     **payroll_policies.PAGE_WRITE_TWINS,
     **attendance_policies.PAGE_WRITE_TWINS,
+    **client_portal_policies.PAGE_WRITE_TWINS,
     ("POST", "/attendance/imports/mapping"): (
         "PUT",
         "/api/attendance/imports/mappings/{client_id}",
@@ -162,7 +165,21 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
         "POST",
         "/api/billing/invoices/{invoice_id}/payments",
     ),
+    ("POST", "/billing/invoices"): ("POST", "/api/billing/invoices"),
+    ("POST", "/billing/contracts/{contract_id}/rates"): ("POST", "/api/billing/rates"),
+    ("POST", "/billing/contracts/{contract_id}/fixed-items"): (
+        "POST",
+        "/api/billing/fixed-items",
+    ),
+    ("POST", "/billing/clients/{client_id}/settings"): (
+        "PUT",
+        "/api/billing/clients/{client_id}/settings",
+    ),
 }
+# The agency dashboard's scenarios claim these pages with their API twins (its table rules
+# reach every area's writes: tests/integration/dashboard/cache_freshness.py).
+for _page in dashboard_freshness.CLAIMED_PAGES:
+    PAGE_WRITE_TWINS.pop(_page, None)
 
 
 def _api_write_routes(app: Any) -> list[tuple[str, str]]:

@@ -76,10 +76,20 @@ async def test_demo_attendance_covers_the_cases_and_the_ledger_matches(
         assert max(week.values()) >= 26 * 60  # close to the limit
 
     periods = await _all(app, "attendance_periods")
-    assert sorted((p["period_start"], p["period_end"], p["state"]) for p in periods) == [
+    payroll = [p for p in periods if p["kind"] == "payroll"]
+    assert sorted((p["period_start"], p["period_end"], p["state"]) for p in payroll) == [
         (dt.date(2026, 9, 1), dt.date(2026, 9, 30), "closed"),
         (dt.date(2026, 10, 1), dt.date(2026, 10, 31), "closed"),
     ]
+    # September's billing period of every contract with cards then: closed, the first reopened
+    billing = sorted((p for p in periods if p["kind"] == "billing"), key=lambda p: p["subject_id"])
+    worked = {c["contract_id"] for c in cards if c["work_date"].month == 9}
+    assert {p["subject_id"] for p in billing} == worked
+    assert {(p["period_start"], p["period_end"]) for p in billing} == {
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    }
+    assert [p["state"] for p in billing] == ["open"] + ["closed"] * (len(billing) - 1)
+    assert billing[0]["reopen_reason"]
 
     # One worker's October ledger row against labor.premiums on their cards.
     admin = await auth_headers("admin")

@@ -41,3 +41,8 @@ async def test_demo_payroll_closes_the_closed_months(
     assert "income_tax" in codes and {"regular", "base_salary"} & codes
     page = await client.get(f"/payroll/runs/{runs[0]['id']}", headers=admin)
     assert page.status_code == 200
+    # The profiled workers' 資格取得時決定 recorded from their first month: /payroll/grades lists them.
+    assert counts["payroll_grades"] > 0
+    grades = await client.get("/payroll/grades?year=2026", headers=admin)
+    assert grades.status_code == 200
+    assert grades.text.count('<a href="/employees/') >= counts["payroll_grades"]

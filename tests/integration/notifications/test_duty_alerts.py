@@ -1,5 +1,5 @@
-"""The daily 5-day duty alert: the office is told of a worker at risk once per grant (a
-second run tells nobody), others are not told, and mail goes out when it is on (SQLite and
+"""The daily 5-day duty alert: the worker's coordinator of record (else the office) is told
+of a worker at risk once per grant (a second run tells nobody), others are not told, and mail goes out when it is on (SQLite and
 PostgreSQL; aiosmtpd on 127.0.0.1)."""
 
 from __future__ import annotations
@@ -57,6 +57,47 @@ async def test_a_worker_at_risk_is_told_to_the_office_once_per_grant(
     again = await _run(app)
     assert again["told"] == 0 and again["already_told"] == 1
     assert len(await _alerts(client, p["admin_headers"])) == 1
+
+
+async def test_the_alert_goes_to_the_workers_coordinator_of_record(
+    client: httpx.AsyncClient, make_user: Any, login: Any, app: Any
+) -> None:
+    """The coordinator responsible for the client of the worker's current placement is
+    told (and nobody else: not the admins, not another client's coordinator); a worker
+    whose client has no coordinator — or whose coordinator's account is inactive — falls
+    back to the administrators."""
+    p = await people(client, make_user, login, months=16)  # at risk, coordinated
+    q = await people(client, make_user, login, months=16)  # at risk, no coordinator
+    r = await people(client, make_user, login, months=16)  # at risk, coordinator inactive
+    mine = await make_user("coordinator")
+    other = await make_user("coordinator")
+    gone = await make_user("coordinator")
+    for who, coordinator in ((p, mine), (r, gone)):
+        set_ = await client.put(
+            f"/api/billing/clients/{who['client_id']}/settings",
+            headers=p["admin_headers"],
+            json={"coordinator_user_id": coordinator["id"]},
+        )
+        assert set_.status_code == 200, set_.text
+    version = (await client.get(f"/api/users/{gone['id']}", headers=p["admin_headers"])).json()
+    deactivated = await client.post(
+        f"/api/users/{gone['id']}/deactivate",
+        headers=p["admin_headers"],
+        json={"version": version["data"]["version"]},
+    )
+    assert deactivated.status_code == 200, deactivated.text
+    first = await _run(app)
+    assert first["told"] == 3
+
+    mine_headers = {"Authorization": (await login(mine["email"]))["Authorization"]}
+    other_headers = {"Authorization": (await login(other["email"]))["Authorization"]}
+    told = await _alerts(client, mine_headers)
+    assert [n["params"]["employee_id"] for n in told] == [p["employee_id"]]
+    assert await _alerts(client, other_headers) == []
+    to_admins = {n["params"]["employee_id"] for n in await _alerts(client, p["admin_headers"])}
+    assert to_admins == {q["employee_id"], r["employee_id"]}
+    for name in ("worker_headers", "manager_headers"):
+        assert await _alerts(client, p[name]) == []
 
 
 async def test_the_alert_goes_by_mail_when_notifications_mail_is_on(

@@ -20,6 +20,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/payroll/employees/{employee_id}/profile"): AD,
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): AD,
     ("POST", "/api/payroll/adjustments"): AD,
+    ("GET", "/api/payroll/payslips/{payslip_id}/pdf"): A,
+    ("GET", "/api/payroll/runs/{run_id}/payslips.pdf"): AD,
+    ("GET", "/api/payroll/runs/{run_id}/transfer-file"): AD,
+    ("GET", "/api/payroll/grade-proposals"): AD,
+    ("POST", "/api/payroll/grades"): AD,
 }
 
 PAGES: dict[tuple[str, str], str] = {
@@ -30,6 +35,9 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/payroll/runs/{run_id}/close"): AD,
     ("GET", "/payroll/payslips/{payslip_id}"): A,
     ("GET", "/me/payslips"): A,
+    ("POST", "/payroll/employees/{employee_id}/delivery"): AD,
+    ("GET", "/payroll/grades"): AD,
+    ("POST", "/payroll/grades"): AD,
 }
 
 
@@ -79,17 +87,33 @@ async def adjustment(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Resp
     )
 
 
+async def grade(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await placed(http, ctx["admin_headers"])
+    return await http.post(
+        "/api/payroll/grades",
+        headers=ctx["admin_headers"],
+        json={
+            "employee_id": place["employee"]["id"],
+            "effective_from": "2026-09-01",
+            "kind": "entered",
+            "average": 240_000,
+        },
+    )
+
+
 AUDIT: dict[tuple[str, str], Any] = {
     ("POST", "/api/payroll/runs"): start,
     ("POST", "/api/payroll/runs/{run_id}/close"): close,
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): profile,
     ("POST", "/api/payroll/adjustments"): adjustment,
+    ("POST", "/api/payroll/grades"): grade,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/payroll/runs"): [("payroll_run", "run")],
     ("POST", "/api/payroll/runs/{run_id}/close"): [("payroll_run", "close")],
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): [("payroll_profile", "create")],
     ("POST", "/api/payroll/adjustments"): [("payroll_adjustment", "create")],
+    ("POST", "/api/payroll/grades"): [("payroll_grade", "create")],
 }
 
 
@@ -98,5 +122,10 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
 PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     ("POST", "/payroll/runs"): ("POST", "/api/payroll/runs"),
     ("POST", "/payroll/runs/{run_id}/close"): ("POST", "/api/payroll/runs/{run_id}/close"),
+    ("POST", "/payroll/employees/{employee_id}/delivery"): (
+        "PUT",
+        "/api/payroll/employees/{employee_id}/profile",
+    ),
+    ("POST", "/payroll/grades"): ("POST", "/api/payroll/grades"),
 }
 __all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "PAGES", "PAGE_WRITE_TWINS"]

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 import haken.modules
 from haken.modules.assignments.models import Assignment, AssignmentRate
-from haken.modules.clients.models import Client, ClientContact
+from haken.modules.clients.models import Client, ClientContact, ClientSite
 from haken.modules.demo.generator import generate
 from haken.modules.housing.models import Apartment
 from haken.modules.payroll.models import PayrollRun, Payslip
@@ -53,6 +53,7 @@ PATH_IDS = {
     "client_id": (ClientContact.client_id, Client.id),
     "assignment_id": (AssignmentRate.assignment_id, Assignment.id),
     "run_id": (Payslip.run_id, PayrollRun.id),
+    "site_id": (Assignment.site_id, ClientSite.id),  # the attendance month grid
 }
 CURSOR_IN_HTML = re.compile(r"cursor=([A-Za-z0-9_\-.]+)")
 

@@ -41,6 +41,7 @@ PAGES: dict[tuple[str, str], str] = {
     ("GET", "/me/requests/{request_id}/withdraw"): A,
     ("POST", "/me/requests/{request_id}/withdraw"): A,
     ("GET", "/requests"): M,
+    ("GET", "/requests/export.{file_format}"): M,
     ("GET", "/requests/{request_id}"): M,
     ("POST", "/requests/{request_id}/approve"): M,
     ("POST", "/requests/{request_id}/reject"): M,

@@ -49,7 +49,16 @@ async def test_a_leave_request_costs_the_same_whatever_the_history(
         await client.get("/api/requests", headers=p["worker_headers"])
         await client.get("/api/requests", headers=p["manager_headers"])
     day = today() + dt.timedelta(days=21)
-    assert await _one_day(client, seasoned, day) == await _one_day(client, fresh, day)
+    # Exactly: submitting = the caller, the worker, the request, its audit and event, the
+    # history, the recipients and their notification. Approving = the caller, the request,
+    # the worker, the decision; the ledger (grants, takings, placements, the drawn grants'
+    # two updates, the taking, its audit); the timecard (the day's cards, placements, the
+    # closed-period check, the site settings, the card, its audit); the attendance ledger's
+    # payroll and billing rows (cards, row, write each); the event, its audit, the history;
+    # after the commit the recipients and their notification (was 31: the worker read three
+    # times, the site settings twice).
+    assert await _one_day(client, seasoned, day) == (8, 28)
+    assert await _one_day(client, fresh, day + dt.timedelta(days=7)) == (8, 28)
 
     # The leave list: the caller, the page (one grouped statement), the names.
     with cache_bypass(), assert_num_queries(3):

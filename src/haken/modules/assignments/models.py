@@ -44,12 +44,13 @@ from haken.platform.db import (
     VersionedMixin,
     utcnow,
 )
+from haken.platform.repository import ArchivedAtMixin
 
 Money = Numeric(10, 2)
 Percent = Numeric(5, 2)
 
 
-class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, Base):
+class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, Base):
     """An individual dispatch contract (個別契約書; 派遣法26条, 則21–22条の2)."""
 
     __tablename__ = "dispatch_contracts"
@@ -105,8 +106,6 @@ class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, Base):
     # The fee agreed for this contract: the default bill rate of its assignments.
     default_hourly_bill: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         Index("ix_dispatch_contracts_start", "period_start", "id"),

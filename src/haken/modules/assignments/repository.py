@@ -53,7 +53,7 @@ from haken.platform.pagination import (
     keyset_condition,
     order_by,
 )
-from haken.platform.repository import Repository
+from haken.platform.repository import Repository, archived_filter
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
@@ -134,7 +134,7 @@ class AssignmentsRepository(Repository):
         self, principal: Principal, filters: ContractFilter, sort: str, request: PageRequest
     ) -> PageResult[DispatchContract]:
         statement = select(C).where(
-            _site_condition(C.site_id, principal), C.archived.is_(filters.archived)
+            _site_condition(C.site_id, principal), archived_filter(C, filters.archived)
         )
         for column, value in (
             (C.client_id, filters.client_id),
@@ -183,6 +183,24 @@ class AssignmentsRepository(Repository):
     async def billing_cutoff_day(self, contract_id: int) -> int | None:
         return await self.session.scalar(select(C.billing_cutoff_day).where(C.id == contract_id))
 
+    def site_placements_statement(self, site_id: int, first: dt.date, last: dt.date) -> Any:
+        """``SELECT`` the site's placements (not cancelled) overlapping ``first``–``last``,
+        unexecuted and unscoped: another area's repository pages them in its own statement
+        (the attendance month grid, joined to the workers' names)."""
+        return select(
+            A.id.label("assignment_id"),
+            A.employee_id.label("employee_id"),
+            A.start_date.label("start_date"),
+            A.end_date.label("end_date"),
+            A.client_name.label("client_name"),
+            A.site_name.label("site_name"),
+        ).where(
+            A.site_id == site_id,
+            A.status != "cancelled",
+            A.start_date <= last,
+            A.end_date >= first,
+        )
+
     async def placed_at_site(
         self, site_id: int, first: dt.date, last: dt.date
     ) -> list[tuple[Assignment, DispatchContract]]:
@@ -200,6 +218,15 @@ class AssignmentsRepository(Repository):
             .order_by(A.start_date, A.id)
         )
         return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
+
+    async def of_contract(self, contract_id: int) -> list[Assignment]:
+        """The contract's placements (not cancelled), by start (unscoped: documents)."""
+        statement = (
+            select(A)
+            .where(A.contract_id == contract_id, A.status != "cancelled")
+            .order_by(A.start_date, A.id)
+        )
+        return list((await self.session.scalars(statement)).all())
 
     async def at_client(
         self, client_id: int, first: dt.date, last: dt.date

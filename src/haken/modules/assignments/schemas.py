@@ -20,7 +20,7 @@ from haken.labor.dispatch import Exemption
 from haken.labor.residence import SpecifiedSkilledField
 from haken.labor.schedule import HoursCheck
 from haken.platform.editing import NotNull
-from haken.platform.schemas import InputModel, ListFilter
+from haken.platform.schemas import ArchivedRead, InputModel, ListFilter
 from haken.platform.types import LocalTime
 
 
@@ -157,7 +157,7 @@ class ContractUpdate(InputModel):
     notes: Annotated[LongText | None, NotNull] = None
 
 
-class ContractRead(BaseModel):
+class ContractRead(ArchivedRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -473,6 +473,10 @@ class PayTerms(BaseModel):
     assignment_id: int
     hourly_pay: Decimal
     scheduled_minutes: int | None
+    overtime_pay_pct: Decimal = Decimal(25)
+    """The pay premiums of the rate (percent on top of 100 %, never below the statute's)."""
+    late_night_pay_pct: Decimal = Decimal(25)
+    holiday_pay_pct: Decimal = Decimal(35)
 
 
 class EmploymentPeriod(BaseModel):
@@ -509,6 +513,24 @@ class AttendanceTerms(BaseModel):
     scheduled_minutes: int | None
     weekly_hours_limit: int | None
     vacation_daily_hours_limit: int | None
+
+
+class ClientPlacement(BaseModel):
+    """A placement as the client portal shows it: where, when, what work; never rates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    assignment_id: int
+    contract_id: int
+    contract_number: str
+    employee_id: int
+    site_id: int
+    site_name: str
+    unit_name: str
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    work_content: str
 
 
 class SitePlacement(AttendanceTerms):

@@ -90,6 +90,7 @@ from haken.modules.assignments.schemas import (
     AssignmentStatus,
     AssignmentUpdate,
     AttendanceTerms,
+    ClientPlacement,
     ClockRead,
     ConflictDatesRead,
     ConflictRead,
@@ -565,7 +566,6 @@ class AssignmentsService:
             client_name=placement.client_name,
             site_name=placement.site_name,
             unit_name=placement.unit_name,
-            archived=False,
         )
         repo.add(contract)
         await _flush(repo)
@@ -642,8 +642,8 @@ class AssignmentsService:
                 before=before,
             )
             return DeleteOutcome(id=contract_id, outcome="deleted")
-        if not contract.archived:
-            contract.archived, contract.archived_at = True, utcnow()
+        if contract.archived_at is None:
+            contract.archived_at = utcnow()
             await _flush(repo)
         await audit_service.record(
             session,
@@ -851,7 +851,7 @@ class AssignmentsService:
         contract = await repo.readable_contract(principal, data.contract_id)
         if contract is None:
             raise NotFoundError()
-        if contract.archived or contract.status != ContractStatus.ACTIVE:
+        if contract.is_archived or contract.status != ContractStatus.ACTIVE:
             raise ContractNotActiveError()
         end = data.end_date or contract.period_end
         _check_within_contract(contract, data.start_date, end)
@@ -1247,6 +1247,14 @@ class AssignmentsService:
             for a, c in found
         ]
 
+    def site_placements_statement(
+        self, session: AsyncSession, *, site_id: int, first: dt.date, last: dt.date
+    ) -> Any:
+        """The placements of :meth:`site_placements` as an unexecuted ``SELECT`` of
+        ``assignment_id, employee_id, start_date, end_date, client_name, site_name`` (no I/O,
+        unscoped): the attendance grid joins it to the workers' names and pages it by name."""
+        return AssignmentsRepository(session).site_placements_statement(site_id, first, last)
+
     async def client_placements(
         self, session: AsyncSession, *, client_id: int, first: dt.date, last: dt.date
     ) -> list[AttendanceTerms]:
@@ -1254,6 +1262,60 @@ class AssignmentsService:
         query; unscoped (the attendance timesheet import is the office's)."""
         found = await AssignmentsRepository(session).at_client(client_id, first, last)
         return [_attendance_terms(a, c) for a, c in found]
+
+    async def contract_placements(
+        self, session: AsyncSession, *, contract_id: int
+    ) -> list[ClientPlacement]:
+        """A contract's placements (not cancelled), by start; unscoped (the caller has read
+        the contract with its principal): the documents written per contract."""
+        found = await AssignmentsRepository(session).of_contract(contract_id)
+        return [
+            ClientPlacement(
+                assignment_id=a.id,
+                contract_id=a.contract_id,
+                contract_number=a.contract_number,
+                employee_id=a.employee_id,
+                site_id=a.site_id,
+                site_name=a.site_name,
+                unit_name=a.unit_name,
+                start_date=a.start_date,
+                end_date=a.end_date,
+                status=a.status,
+                work_content="",  # the contract's, which the caller has read
+            )
+            for a in found
+        ]
+
+    async def client_portal_placements(
+        self,
+        session: AsyncSession,
+        *,
+        client_id: int,
+        site_ids: Sequence[int],
+        first: dt.date,
+        last: dt.date,
+    ) -> list[ClientPlacement]:
+        """The client's placements at ``site_ids`` overlapping ``first``–``last`` (one query;
+        the client portal's scope is the caller's): names of places, periods, work content."""
+        wanted = set(site_ids)
+        found = await AssignmentsRepository(session).at_client(client_id, first, last)
+        return [
+            ClientPlacement(
+                assignment_id=a.id,
+                contract_id=c.id,
+                contract_number=c.contract_number,
+                employee_id=a.employee_id,
+                site_id=a.site_id,
+                site_name=a.site_name,
+                unit_name=a.unit_name,
+                start_date=a.start_date,
+                end_date=a.end_date,
+                status=a.status,
+                work_content=c.work_content,
+            )
+            for a, c in found
+            if a.site_id in wanted
+        ]
 
     async def employment_periods(
         self, session: AsyncSession, employee_ids: Sequence[int]
@@ -1298,6 +1360,9 @@ class AssignmentsService:
                 assignment_id=a.id,
                 hourly_pay=rate.hourly_pay,
                 scheduled_minutes=_attendance_terms(a, c).scheduled_minutes,
+                overtime_pay_pct=rate.overtime_pay_pct,
+                late_night_pay_pct=rate.late_night_pay_pct,
+                holiday_pay_pct=rate.holiday_pay_pct,
             )
         return found
 

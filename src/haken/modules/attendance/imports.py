@@ -133,24 +133,59 @@ def _read_csv(content: bytes) -> list[tuple[Any, ...]]:
 
 
 def _read_xlsx(content: bytes) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
+    """The first worksheet's values, streamed by openpyxl's own sheet parser (its cell
+    semantics: shared and inline strings, dates by the cell's number format, the workbook's
+    epoch; formulas as their cached values). ``load_workbook(read_only=True)`` first scans
+    every sheet for its size when the file states none (write-only workbooks, many export
+    tools), which doubled the read of a 20,000-row month; the rows are streamed once here
+    (a gap in the row numbers keeps its empty rows, so report lines stay the sheet's)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     # Whatever a damaged or hostile workbook makes openpyxl raise is the client's file, not a
     # server error: every exception of the reading is the catalog's "unreadable".
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        target = next(
+            rel.target
+            for _, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
     except Exception as error:
         raise ImportUnreadableError(reason="xlsx") from error
+    book = reader.wb
     rows: list[tuple[Any, ...]] = []
     try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            rows.append(tuple(row))
-            if len(rows) > MAX_ROWS:
-                break
+        with reader.archive.open(target) as source:
+            parser = WorkSheetParser(
+                source,
+                reader.shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                while len(rows) < number - 1 and len(rows) <= MAX_ROWS:
+                    rows.append(())
+                if len(rows) > MAX_ROWS:
+                    break
+                if not cells:
+                    rows.append(())
+                    continue
+                values: list[Any] = [None] * cells[-1]["column"]
+                for cell in cells:
+                    values[cell["column"] - 1] = cell["value"]
+                rows.append(tuple(values))
     except Exception as error:
         raise ImportUnreadableError(reason="xlsx") from error
     finally:
-        book.close()
+        reader.archive.close()
     if len(rows) > MAX_ROWS:
         raise ImportUnreadableError(reason=f"more than {MAX_ROWS} rows")
     return rows

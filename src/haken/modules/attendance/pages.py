@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.assignments.schemas import ContractFilter
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.auth import (
     AttendanceOffice,
@@ -43,7 +44,7 @@ from haken.modules.clients.service import clients_service
 from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
 from haken.platform.errors import NotFoundError
-from haken.platform.pagination import PageRequest
+from haken.platform.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT, PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.platform.types import YearMonth
 from haken.web.csrf import CsrfProtected
@@ -57,6 +58,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)
 Id = Annotated[int, Path(ge=1)]
 Month = Annotated[YearMonth, Path()]
 QUEUE_SIZE = 100
+GRID_PAGE = 50
+"""Workers per page of a site's month grid (a 1,000-worker site is 21 pages, not 9.5 MB)."""
 
 MARKER_LABELS = {
     Marker.NONE.value: N_("Worked"),
@@ -161,22 +164,32 @@ async def grid(
     session: SessionDep,
     site_id: Id,
     month: Annotated[YearMonth | None, Query()] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
 ) -> Any:
-    """Rows = the workers placed at the site in the month, columns = its days; a cell opens
-    its form in place (htmx): shift, start, end, break; Enter saves."""
+    """Rows = the workers placed at the site in the month (a page of GRID_PAGE by kana, keyset:
+    every page costs the same), columns = its days; a cell opens its form in place (htmx):
+    shift, start, end, break; Enter saves."""
     month = month or _this_month(request)
-    data = await attendance_service.site_month(session, principal, site_id=site_id, month=month)
+    data = await attendance_service.site_month(
+        session,
+        principal,
+        site_id=site_id,
+        month=month,
+        request=PageRequest(limit=GRID_PAGE, cursor=cursor),
+    )
     return render(
         request,
         "attendance/grid.html",
         {
             "data": data,
+            "filters": {"month": month, "cursor": cursor},
             "month_label": format_yearmonth(dt.date.fromisoformat(month + "-01")),
             "previous": _shift_month(month, -1),
             "following": _shift_month(month, 1),
             "today": _today(request),
             **_labels(),
         },
+        block="results",
     )
 
 
@@ -207,7 +220,11 @@ async def _cell(
 ) -> Any:
     """The cell (its form when ``editing``); for a plain request the whole cell page."""
     data = await attendance_service.site_month(
-        session, principal, site_id=site_id, month=day.strftime("%Y-%m")
+        session,
+        principal,
+        site_id=site_id,
+        month=day.strftime("%Y-%m"),
+        assignment_id=assignment_id,
     )
     row = next((r for r in data.rows if r.assignment_id == assignment_id), None)
     if row is None:
@@ -334,9 +351,10 @@ async def _queue_page(
     principal: Principal,
     form: FormState[Any] | None = None,
     status_code: int = 200,
+    cursor: str | None = None,
 ) -> Any:
     result = await attendance_service.approval_queue(
-        session, principal, request=PageRequest(limit=QUEUE_SIZE)
+        session, principal, request=PageRequest(limit=QUEUE_SIZE, cursor=cursor)
     )
     return render(
         request,
@@ -344,18 +362,27 @@ async def _queue_page(
         {
             "items": result.items,
             "has_more": result.has_more,
+            "result": result,
+            "filters": {"cursor": cursor},
             "form": form or FormState(),
             "check_labels": {k: gettext_(v) for k, v in CHECK_LABELS.items()},
             **_labels(),
         },
         status_code=status_code,
+        block="results",
     )
 
 
 @router.get("/attendance/approvals")
-async def approvals(request: Request, principal: TimecardsApprove, session: SessionDep) -> Any:
-    """The submitted days of the caller's sites (the office: every site), oldest first."""
-    return await _queue_page(request, session, principal)
+async def approvals(
+    request: Request,
+    principal: TimecardsApprove,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+) -> Any:
+    """The submitted days of the caller's sites (the office: every site), oldest first, a
+    page of QUEUE_SIZE (keyset: every page costs the same)."""
+    return await _queue_page(request, session, principal, cursor=cursor)
 
 
 @router.post("/attendance/timecards/{timecard_id:int}/approve")
@@ -528,9 +555,20 @@ async def _reopen_page(
     return render(
         request,
         "attendance/reopen.html",
-        {"period": period, "form": form or FormState(values={"version": period.version})},
+        {
+            "period": period,
+            "back": _periods_page(period),
+            "form": form or FormState(values={"version": period.version}),
+        },
         status_code=status_code,
     )
+
+
+def _periods_page(period: Any) -> str:
+    """Where a period is listed: the billing periods of its contract, or the periods page."""
+    if period.kind is PeriodKind.BILLING:
+        return f"/attendance/billing-periods?contract_id={period.subject_id}"
+    return "/attendance/periods"
 
 
 @router.get("/attendance/periods/{period_id:int}/reopen")
@@ -561,7 +599,132 @@ async def reopen(
             await _reopen_page(request, session, principal, period_id, state, status_code=422)
         )
     flash(request, "success", gettext_("The period was reopened."))
-    return redirect(request, "/attendance/periods")
+    return redirect(request, _periods_page(done))
+
+
+# --- billing periods (a contract's own cut-off, 請求締め) ----------------------------------------
+
+
+@router.get("/attendance/billing-periods")
+async def billing_periods(
+    request: Request,
+    principal: AttendanceOffice,
+    session: SessionDep,
+    contract_id: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+) -> Any:
+    """The contracts' closed and reopened billing periods, newest first (one contract's with
+    ``contract_id``); admins close one (through a confirmation page) and reopen it with a
+    reason. Three statements: the page, the contracts running today (the form's choices),
+    the page's contract numbers."""
+    result = await attendance_service.list_periods(
+        session,
+        principal,
+        filters=PeriodFilter(kind=PeriodKind.BILLING, contract_id=contract_id),
+        request=PageRequest(limit=50, cursor=cursor),
+    )
+    running = await assignments_service.list_contracts(
+        session,
+        principal,
+        filters=ContractFilter(active_on=_today(request)),
+        request=PageRequest(limit=MAX_LIMIT),
+    )
+    numbers = await assignments_service.contract_numbers(
+        session, sorted({p.subject_id for p in result.items if p.subject_id})
+    )
+    return render(
+        request,
+        "attendance/billing_periods.html",
+        {
+            "result": result,
+            "periods": result.items,
+            "filters": {"contract_id": contract_id, "cursor": cursor},
+            "contract_id": contract_id,
+            "contracts": [
+                (c.id, f"{c.contract_number} {c.client_name} / {c.site_name}")
+                for c in running.items
+            ],
+            "numbers": numbers,
+            "can_close": principal.is_at_least(Role.ADMIN),
+            "today": _today(request),
+        },
+        block="results",
+    )
+
+
+@router.get("/attendance/billing-periods/close")
+async def confirm_billing_close(
+    request: Request,
+    principal: PeriodsClose,
+    session: SessionDep,
+    contract_id: Annotated[int, Query(ge=1)],
+    day: Annotated[dt.date, Query()],
+) -> Any:
+    """The confirmation step: closing locks the contract's approved cards of its billing
+    period, and every later edit of them is refused."""
+    period = await attendance_service.billing_period(session, contract_id=contract_id, day=day)
+    number = (await assignments_service.contract_numbers(session, [contract_id])).get(
+        contract_id, str(contract_id)
+    )
+    span = format_range(period.start, period.end)
+    back = f"/attendance/billing-periods?contract_id={contract_id}"
+    return confirmation(
+        request,
+        title=gettext_(
+            "Close the billing period %(period)s of contract %(number)s",
+            period=span,
+            number=number,
+        ),
+        question=gettext_(
+            "The billing period %(period)s of contract %(number)s is closed.",
+            period=span,
+            number=number,
+        ),
+        consequences=[
+            gettext_(
+                "Its approved timecards under this contract are locked: nobody can change them."
+            ),
+            gettext_("Only an administrator can reopen it, with a reason."),
+        ],
+        action="/attendance/billing-periods/close",
+        button=gettext_("Close the period"),
+        cancel=back,
+        hidden=[
+            ("kind", PeriodKind.BILLING.value),
+            ("contract_id", str(contract_id)),
+            ("day", day.isoformat()),
+        ],
+    )
+
+
+@router.post("/attendance/billing-periods/close")
+async def close_billing(
+    request: Request, principal: PeriodsClose, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    form = await request.form()
+    state = parse_form(PeriodClose, form, extra={"kind": PeriodKind.BILLING.value})
+    done = await save_form(
+        state, lambda data: attendance_service.close_period(session, principal, data=data)
+    )
+    contract = form.get("contract_id")
+    back = "/attendance/billing-periods" + (
+        f"?contract_id={contract}" if isinstance(contract, str) and contract.isdigit() else ""
+    )
+    if not state.ok or done is None:
+        for message in state.errors.values():
+            flash(request, "error", message)
+        for message in state.general:
+            flash(request, "error", message)
+        return redirect(request, back)
+    flash(
+        request,
+        "success",
+        gettext_(
+            "The period %(period)s was closed.",
+            period=format_range(done.period_start, done.period_end),
+        ),
+    )
+    return redirect(request, back)
 
 
 # --- the portal: the employee's own timecards ------------------------------------------------

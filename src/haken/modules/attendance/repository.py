@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Select, and_, false, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from haken.modules.attendance.models import (
     ImportFile,
@@ -34,6 +36,21 @@ def _month_range(month: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
+class _Named:
+    """A queue row: the card with its names joined (``getattr`` reaches the card's sort keys,
+    which key the cursor)."""
+
+    def __init__(self, row: Any) -> None:
+        self.card: Timecard = row[0]
+        self.employee_name: str = row.name_kanji or row.name_kana or ""
+        self.employee_number: str | None = row.employee_number
+        self.site_name: str = row.site_name or ""
+        self.client_name: str = row.client_name or ""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.card, name)
+
+
 class TimecardRepository(ModelRepository[Timecard]):
     model = Timecard
 
@@ -41,13 +58,26 @@ class TimecardRepository(ModelRepository[Timecard]):
         statement = select(Timecard)
         if principal.is_at_least(Role.COORDINATOR):
             return statement
-        if principal.role is Role.SITE_MANAGER:
+        if principal.role is Role.SITE_MANAGER or principal.is_client:
+            # A client supervisor reads its chosen sites' cards (the client portal).
             if not principal.site_ids:
                 return statement.where(false())
             return statement.where(Timecard.site_id.in_(sorted(principal.site_ids)))
         if principal.employee_id is None:
             return statement.where(false())
         return statement.where(Timecard.employee_id == principal.employee_id)
+
+    async def in_days(
+        self, principal: Principal, first: dt.date, last: dt.date, *, limit: int
+    ) -> Sequence[Timecard]:
+        """The readable cards of ``first``–``last`` by day and worker, in one statement."""
+        statement = (
+            self.readable_statement(principal)
+            .where(Timecard.work_date >= first, Timecard.work_date <= last)
+            .order_by(Timecard.work_date, Timecard.employee_id, Timecard.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()
 
     async def page_timecards(
         self,
@@ -87,12 +117,78 @@ class TimecardRepository(ModelRepository[Timecard]):
         """Delete a card (the leave card an approval created, when the leave is withdrawn)."""
         await self.session.delete(row)
 
-    async def at_site(self, site_id: int, first: dt.date, last: dt.date) -> Sequence[Timecard]:
-        """The cards of a site between two days (the month grid), in one indexed read."""
+    async def at_site(
+        self,
+        site_id: int,
+        first: dt.date,
+        last: dt.date,
+        assignment_ids: Sequence[int] | None = None,
+    ) -> Sequence[Timecard]:
+        """The cards of a site between two days (the month grid; with ``assignment_ids`` only
+        those placements': one page of the grid), in one indexed read."""
         statement = select(Timecard).where(
             Timecard.site_id == site_id, Timecard.work_date.between(first, last)
         )
+        if assignment_ids is not None:
+            statement = statement.where(Timecard.assignment_id.in_(sorted(set(assignment_ids))))
         return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
+
+    async def page_roster(
+        self,
+        placements: Select[Any],
+        names: Select[Any],
+        request: PageRequest,
+        *,
+        assignment_id: int | None = None,
+    ) -> PageResult[Any]:
+        """One page of a site's month grid rows in one statement: the placements (the
+        assignments area's fragment) joined to the workers' names (the employees area's
+        fragment), by kana then assignment id (keyset on both, so every page costs the same).
+        With ``assignment_id`` only that row (a cell)."""
+        placed = placements.subquery("grid_placements")
+        named = names.subquery("grid_names")
+        statement = select(
+            placed.c.assignment_id,
+            placed.c.employee_id,
+            placed.c.start_date,
+            placed.c.end_date,
+            placed.c.client_name,
+            placed.c.site_name,
+            named.c.name_kanji,
+            named.c.name_kana,
+            named.c.employee_number,
+        ).join(named, named.c.employee_id == placed.c.employee_id)
+        if assignment_id is not None:
+            statement = statement.where(placed.c.assignment_id == assignment_id)
+        keys = (SortKey(named.c.name_kana), SortKey(placed.c.assignment_id))  # type: ignore[arg-type]
+        return await self.page(statement, keys, request, item=lambda row: row)
+
+    async def page_queue(
+        self,
+        principal: Principal,
+        keys: Sequence[SortKey],
+        request: PageRequest,
+        names: Select[Any],
+        labels: Select[Any],
+    ) -> PageResult[Any]:
+        """The submitted cards in scope with their workers' and sites' names joined (the
+        employees' and clients' fragments): one statement per page."""
+        named = names.subquery("queue_names")
+        labelled = labels.subquery("queue_sites")
+        statement = (
+            self.readable_statement(principal)
+            .where(Timecard.state == "submitted")
+            .add_columns(
+                named.c.name_kanji,
+                named.c.name_kana,
+                named.c.employee_number,
+                labelled.c.site_name,
+                labelled.c.client_name,
+            )
+            .outerjoin(named, named.c.employee_id == Timecard.employee_id)
+            .outerjoin(labelled, labelled.c.site_id == Timecard.site_id)
+        )
+        return await self.page(statement, keys, request, item=_Named)
 
     async def counted_for_contract(
         self, contract_id: int, first: dt.date, last: dt.date
@@ -241,13 +337,20 @@ class AttendanceRepository(Repository):
         return await self.session.get(Period, period_id)
 
     async def page_periods(
-        self, kind: str | None, state: str | None, keys: Sequence[SortKey], request: PageRequest
+        self,
+        kind: str | None,
+        state: str | None,
+        keys: Sequence[SortKey],
+        request: PageRequest,
+        contract_id: int | None = None,
     ) -> PageResult[Period]:
         statement = select(Period)
         if kind is not None:
             statement = statement.where(Period.kind == kind)
         if state is not None:
             statement = statement.where(Period.state == state)
+        if contract_id is not None:
+            statement = statement.where(Period.kind == "billing", Period.subject_id == contract_id)
         return await self.page(statement, keys, request)
 
     async def ledger_entry(self, kind: str, subject_id: int, start: dt.date) -> LedgerEntry | None:
@@ -446,9 +549,34 @@ class ImportRepository(Repository):
         return (await self.session.scalars(statement)).all()
 
     async def insert_timecards(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Core INSERTs of the table in batches (executemany as multi-row VALUES; no ORM unit
-        of work or identity map for thousands of rows: about a quarter faster than the ORM's
-        bulk path on PostgreSQL)."""
+        """The import's cards in the request's transaction. PostgreSQL: one ``COPY … FROM
+        STDIN`` (binary, asyncpg ``copy_records_to_table``) on the session's own connection,
+        every value through the column type's bind processor (what an INSERT would send: UTC
+        instants, JSON text); a unique violation surfaces as ``IntegrityError`` like the
+        INSERT's. SQLite: Core INSERTs in batches (executemany as multi-row VALUES; no ORM
+        unit of work or identity map for thousands of rows)."""
+        if not rows:
+            return
         table = Timecard.__table__
+        connection = await self.session.connection()
+        dialect = connection.dialect
+        if dialect.name == "postgresql":
+            names = list(rows[0])
+            processors = [table.c[name].type.bind_processor(dialect) for name in names]
+            records = [
+                tuple(
+                    value if processor is None or value is None else processor(value)
+                    for processor, value in zip(processors, (row[n] for n in names), strict=True)
+                )
+                for row in rows
+            ]
+            raw = await connection.get_raw_connection()
+            try:
+                await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+                    table.name, records=records, columns=names
+                )
+            except asyncpg.exceptions.IntegrityConstraintViolationError as error:
+                raise IntegrityError(f"COPY {table.name}", None, error) from error
+            return
         for offset in range(0, len(rows), IMPORT_BATCH):
             await self.session.execute(insert(table), list(rows[offset : offset + IMPORT_BATCH]))

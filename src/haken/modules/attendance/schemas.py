@@ -165,6 +165,9 @@ class PeriodRead(BaseModel):
 class PeriodFilter(ListFilter):
     kind: PeriodKind | None = None
     state: Literal["closed", "open"] | None = None
+    contract_id: Annotated[
+        int | None, Field(ge=1, description="billing periods of this contract only")
+    ] = None
 
 
 class LedgerRead(BaseModel):
@@ -342,6 +345,9 @@ class SiteMonthRead(BaseModel):
     days: list[dt.date]
     rows: list[GridRow]
     shifts: list[ShiftRead]
+    next_cursor: str | None = None
+    has_more: bool = False
+    total: int | None = None
 
 
 class QueueItem(BaseModel):

@@ -388,6 +388,19 @@ class AttendanceService:
         )
         return result.with_items([to_read(row) for row in result.items])
 
+    async def timecards_in_days(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        first: dt.date,
+        last: dt.date,
+        limit: int = 5000,
+    ) -> list[TimecardRead]:
+        """The principal's readable cards of a few days (the client portal's week), one query."""
+        rows = await TimecardRepository(session).in_days(principal, first, last, limit=limit)
+        return [to_read(row) for row in rows]
+
     async def get_timecard(
         self, session: AsyncSession, principal: Principal, *, timecard_id: int
     ) -> TimecardRead:
@@ -700,12 +713,14 @@ class AttendanceService:
         terms: AttendanceTerms,
         *,
         days: Sequence[dt.date],
+        site: tuple[str, dt.time] | None = None,
     ) -> None:
         """The payroll period of the employee and the billing period of the contract
-        containing each of ``days`` (the day before and after an edit moved a card)."""
+        containing each of ``days`` (the day before and after an edit moved a card).
+        ``site``: the site's (timezone, day change) when the caller has read them."""
         cards = TimecardRepository(session)
         repo = AttendanceRepository(session)
-        _, day_change = await self._site(repo, row.site_id)
+        _, day_change = site if site is not None else await self._site(repo, row.site_id)
         payroll = {self.payroll_period(d) for d in days}
         billing = {closing.period_containing(d, terms.billing_cutoff_day) for d in days}
         for period in sorted(payroll, key=lambda p: p.start):
@@ -863,9 +878,21 @@ class AttendanceService:
     ) -> PageResult[PeriodRead]:
         keys = (SortKey(Period.period_start, "desc"), SortKey(Period.id, "desc"))
         result = await AttendanceRepository(session).page_periods(
-            filters.kind.value if filters.kind else None, filters.state, keys, request
+            filters.kind.value if filters.kind else None,
+            filters.state,
+            keys,
+            request,
+            filters.contract_id,
         )
         return result.with_items([_period_read(p) for p in result.items])
+
+    async def billing_period(
+        self, session: AsyncSession, *, contract_id: int, day: dt.date
+    ) -> closing.ClosingPeriod:
+        """The billing period of the contract containing ``day`` (its own cut-off, 請求締め日);
+        NOT_FOUND for an unknown contract."""
+        cutoff = await assignments_service.billing_cutoff_day(session, contract_id=contract_id)
+        return closing.period_containing(day, cutoff)
 
     async def close_period(
         self, session: AsyncSession, principal: Principal, *, data: PeriodClose
@@ -1180,50 +1207,61 @@ class AttendanceService:
     # --- the pages' reads ---------------------------------------------------------------------
 
     async def site_month(
-        self, session: AsyncSession, principal: Principal, *, site_id: int, month: str
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        site_id: int,
+        month: str,
+        request: PageRequest | None = None,
+        assignment_id: int | None = None,
     ) -> SiteMonthRead:
-        """The month grid of a site: the placements overlapping the month (one query), their
-        workers' names (one), the site's cards of the month (one) and its shifts (one)."""
+        """One page of a site's month grid, by the workers' kana (``request``: keyset, 50 rows
+        by default; ``assignment_id``: that row only, for a cell). Three statements whatever
+        the page: the rows (the assignments area's placements joined to the employees area's
+        names, both as SQL fragments their services expose: docs/architecture.md), the page's
+        cards of the month, the site's shifts; a page without rows reads the site's labels
+        instead of the cards."""
         if principal.role is Role.SITE_MANAGER and site_id not in principal.site_ids:
             raise NotFoundError()
         year, number = (int(p) for p in month.split("-"))
         first = dt.date(year, number, 1)
         last = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
-        placements = await assignments_service.site_placements(
-            session, site_id=site_id, first=first, last=last
+        page = await TimecardRepository(session).page_roster(
+            assignments_service.site_placements_statement(
+                session, site_id=site_id, first=first, last=last
+            ),
+            employees_service.names_statement(session),
+            request or PageRequest(),
+            assignment_id=assignment_id,
         )
+        placements = page.items
+        cards: dict[int, dict[dt.date, TimecardRead]] = defaultdict(dict)
         if placements:
             site_name, client_name = placements[0].site_name, placements[0].client_name
+            for row in await TimecardRepository(session).at_site(
+                site_id, first, last, [p.assignment_id for p in placements]
+            ):
+                cards[row.assignment_id][row.work_date] = to_read(row)
         else:
             label = (await clients_service.get_site_labels(session, [site_id])).get(site_id)
             if label is None:
                 raise NotFoundError()
             site_name, client_name = label.site_name, label.client_name
-        briefs = (
-            await employees_service.get_briefs(session, sorted({p.employee_id for p in placements}))
-            if placements
-            else {}
-        )
-        cards: dict[int, dict[dt.date, TimecardRead]] = defaultdict(dict)
-        for row in await TimecardRepository(session).at_site(site_id, first, last):
-            cards[row.assignment_id][row.work_date] = to_read(row)
         shifts = await AttendanceRepository(session).shifts(site_id)
-        rows = []
-        for placement in placements:
-            brief = briefs.get(placement.employee_id)
-            rows.append(
-                GridRow(
-                    assignment_id=placement.assignment_id,
-                    employee_id=placement.employee_id,
-                    employee_name=brief.display_name if brief else "",
-                    employee_kana=brief.name_kana if brief else "",
-                    employee_number=brief.employee_number if brief else None,
-                    start_date=placement.start_date,
-                    end_date=placement.end_date,
-                    cards=cards.get(placement.assignment_id, {}),
-                )
+        rows = [
+            GridRow(
+                assignment_id=placement.assignment_id,
+                employee_id=placement.employee_id,
+                employee_name=placement.name_kanji or placement.name_kana or "",
+                employee_kana=placement.name_kana or "",
+                employee_number=placement.employee_number,
+                start_date=placement.start_date,
+                end_date=placement.end_date,
+                cards=cards.get(placement.assignment_id, {}),
             )
-        rows.sort(key=lambda r: (r.employee_kana, r.assignment_id))
+            for placement in placements
+        ]
         return SiteMonthRead(
             site_id=site_id,
             site_name=site_name,
@@ -1232,40 +1270,42 @@ class AttendanceService:
             days=[first + dt.timedelta(days=n) for n in range((last - first).days + 1)],
             rows=rows,
             shifts=[ShiftRead.model_validate(s) for s in shifts],
+            next_cursor=page.next_cursor,
+            has_more=page.has_more,
         )
 
     async def approval_queue(
         self, session: AsyncSession, principal: Principal, *, request: PageRequest
     ) -> PageResult[QueueItem]:
         """The submitted cards in scope (a site manager: their sites'), oldest day first, with
-        the workers' names, the sites' names, the 資格外活動 warnings kept on each card and the
-        36協定 findings of the worker's agreement year."""
-        result = await TimecardRepository(session).page_timecards(
+        the workers' and sites' names joined in the same statement (the employees' and
+        clients' SQL fragments), the 資格外活動 warnings kept on each card and the 36協定
+        findings of the worker's agreement year (the sites' agreements, and only when there
+        are any the ledger: at most three statements a page)."""
+        result = await TimecardRepository(session).page_queue(
             principal,
-            TimecardFilter(state=TimecardState.SUBMITTED),
             TIMECARD_SORTING.keys("work_date"),
             request,
+            employees_service.names_statement(session),
+            clients_service.site_labels_statement(session),
         )
         rows = result.items
         if not rows:
             return result.with_items([])
-        briefs = await employees_service.get_briefs(session, sorted({r.employee_id for r in rows}))
-        labels = await clients_service.get_site_labels(session, sorted({r.site_id for r in rows}))
-        findings = await self._queue_findings(AttendanceRepository(session), rows)
-        items = []
-        for row in rows:
-            brief = briefs.get(row.employee_id)
-            label = labels.get(row.site_id)
-            items.append(
-                QueueItem(
-                    card=to_read(row),
-                    employee_name=brief.display_name if brief else "",
-                    employee_number=brief.employee_number if brief else None,
-                    site_name=label.site_name if label else "",
-                    client_name=label.client_name if label else "",
-                    agreement_findings=findings.get(row.id, []),
-                )
+        findings = await self._queue_findings(
+            AttendanceRepository(session), [row.card for row in rows]
+        )
+        items = [
+            QueueItem(
+                card=to_read(row.card),
+                employee_name=row.employee_name,
+                employee_number=row.employee_number,
+                site_name=row.site_name,
+                client_name=row.client_name,
+                agreement_findings=findings.get(row.card.id, []),
             )
+            for row in rows
+        ]
         return result.with_items(items)
 
     @staticmethod
@@ -1371,8 +1411,12 @@ class AttendanceService:
         part's times entered later) or on a card without a mark. Anything else on the day is
         ``ATTENDANCE_LEAVE_DAY_TAKEN``; a closed period ``ATTENDANCE_PERIOD_CLOSED``. A day
         with no placement is left to the leave ledger. The ledger rows of the touched periods
-        are recomputed. Unscoped: the requests area has checked the approver."""
+        are recomputed. Unscoped: the requests area has checked the approver. A half day on
+        a card that has the other half (no times: the worker is off all day) makes it a whole
+        day of paid leave (the leave ledger holds the morning and the afternoon)."""
         allowed = {Marker.ABSENCE} if marker is Marker.PAID_LEAVE else {Marker.NONE}
+        if marker is Marker.HALF_LEAVE:
+            allowed.add(Marker.HALF_LEAVE)
         await self._leave_marks(session, principal, employee_id, days, marker, allowed)
 
     async def clear_leave(
@@ -1387,7 +1431,8 @@ class AttendanceService:
         """Undo :meth:`mark_leave` (a withdrawn request): a card it created is deleted (kept,
         unmarked, once the worked part's times were entered on it), a card it marked gets its
         mark back (欠勤 under a whole day, none under a part); a card whose mark was changed
-        since is left alone. Same checks and ledger recompute."""
+        since is left alone; a half day off a whole day made of two halves leaves the other
+        half. Same checks and ledger recompute."""
         await self._leave_marks(session, principal, employee_id, days, marker, None)
 
     async def _leave_marks(
@@ -1412,15 +1457,25 @@ class AttendanceService:
         )
         terms_of = {t.assignment_id: t for t in placements}
         touched: dict[int, set[dt.date]] = defaultdict(set)
+        to_create: list[tuple[dt.date, AttendanceTerms]] = []
         for day in sorted(set(days)):
             if allowed is None:
-                rows = [c for c in existing[day] if c.marker == marker.value]
+                halves = marker is Marker.HALF_LEAVE
+                rows = [
+                    c
+                    for c in existing[day]
+                    if c.marker == marker.value
+                    or (halves and c.marker == Marker.PAID_LEAVE.value and c.start_at is None)
+                ]
                 for row in rows:
                     await self._check_open(repo, [day], row.contract_id)
                     before = _snapshot(row)
                     if row.state in COUNTED_STATES:
                         touched[row.assignment_id].add(day)
-                    if row.source == "leave" and row.start_at is None:
+                    if halves and row.marker == Marker.PAID_LEAVE.value:
+                        row.marker = Marker.HALF_LEAVE.value  # the other half stays
+                        action, after = "update", _snapshot(row)
+                    elif row.source == "leave" and row.start_at is None:
                         await cards.remove(row)  # nothing but the leave on it
                         action, after = "delete", None
                     else:
@@ -1443,12 +1498,18 @@ class AttendanceService:
                 continue
             if existing[day]:
                 for row in existing[day]:
-                    if Marker(row.marker) not in allowed:
+                    if Marker(row.marker) not in allowed or (
+                        row.marker == marker.value and row.start_at is not None
+                    ):
                         raise LeaveDayTakenError(day=day, unit=marker.value)
                     await self._check_open(repo, [day], row.contract_id)
                 for row in existing[day]:
                     before = _snapshot(row)
-                    row.marker = marker.value
+                    row.marker = (
+                        Marker.PAID_LEAVE.value  # the other half: off all day
+                        if row.marker == marker.value
+                        else marker.value
+                    )
                     if row.state in COUNTED_STATES:
                         touched[row.assignment_id].add(day)
                     await cards.flush()
@@ -1470,37 +1531,50 @@ class AttendanceService:
                 ),
                 None,
             )
-            if terms is None:
-                continue
-            await self._check_open(repo, [day], terms.contract_id)
-            tz, _ = await self._site(repo, terms.site_id)
-            row = Timecard(
-                employee_id=employee_id,
-                assignment_id=terms.assignment_id,
-                contract_id=terms.contract_id,
-                site_id=terms.site_id,
-                work_date=day,
-                timezone=tz,
-                marker=marker.value,
-                note="",
-                state="approved",
-                source="leave",
-                approved_at=utcnow(),
-                approved_by=principal.user_id,
-                break_minutes=0,
-                warned=False,
-            )
-            cards.add(row)
+            if terms is not None:
+                to_create.append((day, terms))
+        # The new leave cards in one go: one closed-period check per contract, one site
+        # settings read per site, one flush (the cost of an approval does not grow per day).
+        zones: dict[int, tuple[str, dt.time]] = {}
+        if to_create:
+            by_contract: dict[int, list[dt.date]] = defaultdict(list)
+            for day, terms in to_create:
+                by_contract[terms.contract_id].append(day)
+            for contract_id, contract_days in sorted(by_contract.items()):
+                await self._check_open(repo, contract_days, contract_id)
+            created: list[Timecard] = []
+            for day, terms in to_create:
+                if terms.site_id not in zones:
+                    zones[terms.site_id] = await self._site(repo, terms.site_id)
+                row = Timecard(
+                    employee_id=employee_id,
+                    assignment_id=terms.assignment_id,
+                    contract_id=terms.contract_id,
+                    site_id=terms.site_id,
+                    work_date=day,
+                    timezone=zones[terms.site_id][0],
+                    marker=marker.value,
+                    note="",
+                    state="approved",
+                    source="leave",
+                    approved_at=utcnow(),
+                    approved_by=principal.user_id,
+                    break_minutes=0,
+                    warned=False,
+                )
+                cards.add(row)
+                created.append(row)
+                touched[terms.assignment_id].add(day)
             await cards.flush()
-            touched[terms.assignment_id].add(day)
-            await audit_service.record(
-                session,
-                principal,
-                entity_type="timecard",
-                entity_id=row.id,
-                action="create",
-                after=_snapshot(row),
-            )
+            for row in created:
+                await audit_service.record(
+                    session,
+                    principal,
+                    entity_type="timecard",
+                    entity_id=row.id,
+                    action="create",
+                    after=_snapshot(row),
+                )
         if not touched:
             return
         missing = [a for a in touched if a not in terms_of]
@@ -1511,7 +1585,9 @@ class AttendanceService:
             anchor = Timecard(
                 employee_id=employee_id, contract_id=terms.contract_id, site_id=terms.site_id
             )
-            await self._recompute(session, anchor, terms, days=sorted(marked))
+            await self._recompute(
+                session, anchor, terms, days=sorted(marked), site=zones.get(terms.site_id)
+            )
 
 
 async def _site_exists(session: AsyncSession, site_id: int) -> None:

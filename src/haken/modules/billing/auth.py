@@ -19,4 +19,16 @@ InvoicesExport = CoordinatorPrincipal
 BillingSetup = AdminPrincipal
 """Bill rates, fixed monthly items, the client's layout and coordinator in charge."""
 
-__all__ = ["BillingSetup", "InvoicesExport", "InvoicesRead", "InvoicesWrite"]
+MarginsRead = CoordinatorPrincipal
+"""The margin report (billing − labour cost) of the clients a coordinator is in charge of."""
+MarginRateRead = AdminPrincipal
+"""The agency's マージン率 (all clients: admins)."""
+
+__all__ = [
+    "BillingSetup",
+    "InvoicesExport",
+    "InvoicesRead",
+    "InvoicesWrite",
+    "MarginRateRead",
+    "MarginsRead",
+]

@@ -15,7 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from haken.modules.billing.auth import BillingSetup, InvoicesExport, InvoicesRead, InvoicesWrite
+from haken.modules.billing.auth import (
+    BillingSetup,
+    InvoicesExport,
+    InvoicesRead,
+    InvoicesWrite,
+    MarginRateRead,
+    MarginsRead,
+)
 from haken.modules.billing.schemas import (
     BillRateCreate,
     BillRateRead,
@@ -29,6 +36,10 @@ from haken.modules.billing.schemas import (
     InvoiceIssue,
     InvoiceRead,
     InvoiceVoid,
+    MarginFilter,
+    MarginRateFilter,
+    MarginRateReport,
+    MarginReport,
     PaymentCreate,
 )
 from haken.modules.billing.service import billing_service
@@ -212,3 +223,30 @@ async def put_client_settings(
             session, principal, client_id=client_id, data=data
         )
     )
+
+
+@router.get(
+    "/margins",
+    response_model=Envelope[MarginReport],
+    dependencies=[Depends(default_limit)],
+)
+async def margins(
+    principal: MarginsRead, session: SessionDep, filters: Annotated[MarginFilter, Query()]
+) -> Any:
+    """Billing − labour cost of the months per client; ``client_id`` → its sites,
+    ``site_id`` → its contracts, ``contract_id`` → its workers."""
+    return ok(await billing_service.margins(session, principal, filters=filters))
+
+
+@router.get(
+    "/margin-rate",
+    response_model=Envelope[MarginRateReport],
+    dependencies=[Depends(default_limit)],
+)
+async def margin_rate(
+    principal: MarginRateRead,
+    session: SessionDep,
+    filters: Annotated[MarginRateFilter, Query()],
+) -> Any:
+    """The agency's マージン率 for the months (disclosure and annual report)."""
+    return ok(await billing_service.margin_rate(session, principal, filters=filters))

@@ -80,4 +80,6 @@ def register_labels() -> None:
     registry.add_record_labels(
         "bill_client", RecordLabels(N_("Client billing settings"), CLIENT_FIELDS)
     )
+    # An export of the margin report is audited (entity id "list": format, filters, sort).
+    registry.add_record_labels("billing_margin", RecordLabels(N_("Margin report")))
     registry.add_action_labels(ACTIONS)

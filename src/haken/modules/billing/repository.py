@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select, update
+from sqlalchemy import Select, and_, case, false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -27,6 +28,26 @@ from haken.modules.billing.models import (
 from haken.platform.access import Principal, Role
 from haken.platform.pagination import PageRequest, PageResult, SortKey
 from haken.platform.repository import ModelRepository
+
+
+@dataclass(frozen=True, slots=True)
+class MarginCell:
+    """What one worker (or a contract's fixed items) was billed at one client, site and
+    contract: the amount (tax excluded) and the billed minutes (late-night additions not
+    counted twice)."""
+
+    client_id: int
+    client_name: str
+    site_id: int | None
+    site_name: str
+    contract_id: int | None
+    contract_number: str
+    employee_id: int | None
+    employee_name: str
+    billed: int
+    minutes: int
+    visible: bool
+
 
 INVOICE_SORT = (SortKey(Invoice.period_end, "desc"), SortKey(Invoice.id, "desc"))
 
@@ -148,8 +169,26 @@ class BillingRepository(ModelRepository[Invoice]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def fixed_item_rows(self, contract_id: int) -> Sequence[FixedItem]:
+        statement = (
+            select(FixedItem)
+            .where(FixedItem.contract_id == contract_id)
+            .order_by(FixedItem.effective_from.desc(), FixedItem.id.desc())
+        )
+        return (await self.session.scalars(statement)).all()
+
     async def client_settings(self, client_id: int) -> ClientSettings | None:
         return await self.session.get(ClientSettings, client_id)
+
+    async def coordinators_of(self, client_ids: Sequence[int]) -> dict[int, int]:
+        """The coordinator of record of each of these clients that has one (one query)."""
+        if not client_ids:
+            return {}
+        statement = select(ClientSettings.client_id, ClientSettings.coordinator_user_id).where(
+            ClientSettings.client_id.in_(sorted(set(client_ids))),
+            ClientSettings.coordinator_user_id.is_not(None),
+        )
+        return {c: u for c, u in (await self.session.execute(statement)).all() if u is not None}
 
     async def issued_between(
         self, principal: Principal, first: dt.date, last: dt.date
@@ -164,6 +203,68 @@ class BillingRepository(ModelRepository[Invoice]):
             .order_by(Invoice.issue_date, Invoice.number)
         )
         return (await self.session.scalars(statement)).all()
+
+    async def margin_cells(
+        self, principal: Principal, first: dt.date, last: dt.date
+    ) -> Sequence[MarginCell]:
+        """Issued and paid invoices whose period ends between ``first`` and ``last``, summed
+        per client, site, contract and worker (fixed items: worker None), every client's
+        (a worker's labour cost is shared over all the contracts they were billed on), each
+        cell marked whether ``principal`` may read it. One statement."""
+        if principal.role >= Role.ADMIN:
+            visible: Any = true()
+        else:
+            visible = Invoice.client_id.in_(self.may_read_client(principal))
+        worked = case(
+            (and_(InvoiceLine.kind == "time", InvoiceLine.band != "late_night"),
+             InvoiceLine.minutes),
+            else_=0,
+        )  # fmt: skip
+        contract_number = case((InvoiceLine.kind == "time", InvoiceLine.description), else_=None)
+        statement = (
+            select(
+                Invoice.client_id,
+                func.max(Invoice.client_name),
+                InvoiceLine.site_id,
+                func.max(InvoiceLine.site_name),
+                InvoiceLine.contract_id,
+                func.max(contract_number),
+                InvoiceLine.employee_id,
+                func.max(InvoiceLine.employee_name),
+                func.sum(InvoiceLine.amount),
+                func.sum(worked),
+                func.max(case((visible, 1), else_=0)),
+            )
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(
+                Invoice.kind == "invoice",
+                Invoice.state.in_(("issued", "paid")),
+                Invoice.period_end.between(first, last),
+            )
+            .group_by(
+                Invoice.client_id,
+                InvoiceLine.site_id,
+                InvoiceLine.contract_id,
+                InvoiceLine.employee_id,
+            )
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            MarginCell(
+                client_id=int(r[0]),
+                client_name=r[1] or "",
+                site_id=r[2],
+                site_name=r[3] or "",
+                contract_id=r[4],
+                contract_number=r[5] or "",
+                employee_id=r[6],
+                employee_name=r[7] or "",
+                billed=int(r[8] or 0),
+                minutes=int(r[9] or 0),
+                visible=bool(r[10]),
+            )
+            for r in rows
+        ]
 
     # --- the gapless counter ------------------------------------------------------------
 

@@ -202,3 +202,113 @@ class InvoiceDetail(InvoiceRead):
     lines: list[InvoiceLineRead]
     payments: list[PaymentRead]
     credit_note_id: int | None = None
+
+
+class MarginLevel(StrEnum):
+    CLIENT = "client"
+    SITE = "site"
+    CONTRACT = "contract"
+    WORKER = "worker"
+
+
+class MarginFilter(ListFilter):
+    """The months (by the last day of the invoice's billing period and of the payroll
+    period) and the drill-down: no id → clients; ``client_id`` → its sites; ``site_id`` →
+    its contracts; ``contract_id`` → its workers."""
+
+    month: YearMonth = Field(description="the first month of the report")
+    until: YearMonth | None = Field(default=None, description="the last month (default: month)")
+    client_id: Annotated[int | None, Field(ge=1)] = None
+    site_id: Annotated[int | None, Field(ge=1)] = None
+    contract_id: Annotated[int | None, Field(ge=1)] = None
+
+
+class MarginRow(BaseModel):
+    key: int | None = Field(description="the client, site, contract or employee; null: none")
+    name: str
+    billed: int = Field(description="invoiced amount, tax excluded")
+    minutes: int = Field(description="billed minutes (a late-night addition not counted twice)")
+    gross: int = Field(description="gross pay (commuting and paid-leave pay included)")
+    commuting: int
+    paid_leave: int
+    employer_social: int = Field(description="the employer's share of social insurance")
+    employer_employment: int = Field(description="the employer's share of employment insurance")
+    labour_cost: int
+    margin: int
+    margin_pct: Decimal | None = Field(description="margin ÷ billed × 100, one decimal")
+
+
+class MarginCrumb(BaseModel):
+    level: MarginLevel
+    key: int
+    name: str
+
+
+class MarginReport(BaseModel):
+    first: dt.date
+    last: dt.date
+    level: MarginLevel
+    client_id: int | None
+    site_id: int | None
+    contract_id: int | None
+    trail: list[MarginCrumb] = Field(description="the client, site and contract drilled into")
+    rows: list[MarginRow]
+    total: MarginRow
+
+
+class MarginRateFilter(ListFilter):
+    month: YearMonth = Field(description="the first month (e.g. the business year's first)")
+    until: YearMonth | None = Field(default=None, description="the last month (default: month)")
+
+
+class MarginRateRow(BaseModel):
+    office: str = Field(description="the agency's office (派遣元事業所)")
+    workers: int = Field(description="dispatched workers billed in the period")
+    clients: int = Field(description="clients billed in the period")
+    worker_days: Decimal = Field(description="8-hour worker-days (billed minutes ÷ 480)")
+    fees: int = Field(description="dispatch fees billed, tax excluded")
+    wages: int = Field(description="gross pay of the workers billed")
+    average_fee: int = Field(description="per worker per 8-hour day, whole yen")
+    average_wage: int = Field(description="per worker per 8-hour day, whole yen")
+    margin_rate_pct: Decimal | None = Field(description="(fee − wage) ÷ fee × 100")
+
+
+class MarginRateReport(BaseModel):
+    first: dt.date
+    last: dt.date
+    offices: list[MarginRateRow]
+
+
+class BillRateForm(InputModel):
+    """The page's form of a bill rate: the API's body flattened (one kind and value per band;
+    a band left empty keeps the statutory ratio)."""
+
+    assignment_id: int | None = Field(default=None, ge=1)
+    effective_from: Day
+    base_rate: Annotated[Decimal, Field(ge=0, le=100000, max_digits=10, decimal_places=2)]
+    rounding_unit: int = Field(default=1)
+    rounding_mode: MinuteRounding = MinuteRounding.DOWN
+    overtime_kind: RateKind = RateKind.MULTIPLIER
+    overtime_value: Annotated[Decimal | None, Field(ge=0, le=100000)] = None
+    overtime_over_60h_kind: RateKind = RateKind.MULTIPLIER
+    overtime_over_60h_value: Annotated[Decimal | None, Field(ge=0, le=100000)] = None
+    late_night_kind: RateKind = RateKind.MULTIPLIER
+    late_night_value: Annotated[Decimal | None, Field(ge=0, le=100000)] = None
+    rest_day_kind: RateKind = RateKind.MULTIPLIER
+    rest_day_value: Annotated[Decimal | None, Field(ge=0, le=100000)] = None
+
+    def to_create(self, contract_id: int) -> BillRateCreate:
+        bands: dict[Band, BandRateIn] = {}
+        for band in (Band.OVERTIME, Band.OVERTIME_OVER_60H, Band.LATE_NIGHT, Band.REST_DAY):
+            value = getattr(self, f"{band.value}_value")
+            if value is not None:
+                bands[band] = BandRateIn(kind=getattr(self, f"{band.value}_kind"), value=value)
+        return BillRateCreate(
+            contract_id=contract_id,
+            assignment_id=self.assignment_id,
+            effective_from=self.effective_from,
+            base_rate=self.base_rate,
+            bands=bands,
+            rounding_unit=self.rounding_unit,
+            rounding_mode=self.rounding_mode,
+        )

@@ -18,7 +18,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,7 @@ from haken.labor.invoicing import (
     round_daily,
 )
 from haken.labor.invoicing import BillRate as RateTerms
+from haken.labor.margin import NO_COST, LabourCost, allocate, margin_rate
 from haken.modules.assignments.schemas import ContractFilter, ContractRead
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.service import attendance_service
@@ -58,7 +59,7 @@ from haken.modules.billing.models import (
     InvoiceLine,
     Payment,
 )
-from haken.modules.billing.repository import BillingRepository
+from haken.modules.billing.repository import BillingRepository, MarginCell
 from haken.modules.billing.schemas import (
     BillRateCreate,
     BillRateRead,
@@ -73,12 +74,21 @@ from haken.modules.billing.schemas import (
     InvoiceLineRead,
     InvoiceRead,
     InvoiceVoid,
+    MarginCrumb,
+    MarginFilter,
+    MarginLevel,
+    MarginRateFilter,
+    MarginRateReport,
+    MarginRateRow,
+    MarginReport,
+    MarginRow,
     PaymentCreate,
     PaymentRead,
 )
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
 from haken.modules.identity.service import identity_service
+from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 from haken.platform.editing import check_version, snapshot
 from haken.platform.errors import NotFoundError, ValidationFailedError
@@ -153,6 +163,39 @@ def _apply_totals(invoice: Invoice, lines: Sequence[InvoiceLine], rounding: TaxR
     invoice.total = totals.total
 
 
+def _margin_key(level: MarginLevel, cell: MarginCell) -> tuple[int | None, str]:
+    if level is MarginLevel.CLIENT:
+        return cell.client_id, cell.client_name
+    if level is MarginLevel.SITE:
+        return cell.site_id, cell.site_name
+    if level is MarginLevel.CONTRACT:
+        return cell.contract_id, cell.contract_number
+    return cell.employee_id, cell.employee_name
+
+
+def _margin_row(
+    key: int | None, name: str, billed: int, minutes: int, cost: LabourCost
+) -> MarginRow:
+    margin = billed - cost.total
+    pct = None
+    if billed > 0:
+        pct = (Decimal(margin) * 100 / billed).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return MarginRow(
+        key=key,
+        name=name,
+        billed=billed,
+        minutes=minutes,
+        gross=cost.gross,
+        commuting=cost.commuting,
+        paid_leave=cost.paid_leave,
+        employer_social=cost.employer_social,
+        employer_employment=cost.employer_employment,
+        labour_cost=cost.total,
+        margin=margin,
+        margin_pct=pct,
+    )
+
+
 class BillingService:
     def __init__(self) -> None:
         self.registration_number: str | None = None
@@ -214,6 +257,147 @@ class BillingService:
             payments=[PaymentRead.model_validate(p) for p in payments],
             credit_note_id=credit,
         )
+
+    # --- margins ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _months(month: str, until: str | None) -> tuple[dt.date, dt.date]:
+        year, first_month = (int(p) for p in month.split("-"))
+        last_year, last_month = (int(p) for p in (until or month).split("-"))
+        first = dt.date(year, first_month, 1)
+        last = closing.period_ending_in(last_year, last_month, closing.MONTH_END).end
+        if last < first:
+            raise ValidationFailedError(
+                details=[{"loc": ["query", "until"], "msg": "before month"}]
+            )
+        return first, last
+
+    async def _costed_cells(
+        self, session: AsyncSession, principal: Principal, first: dt.date, last: dt.date
+    ) -> tuple[list[tuple[MarginCell, LabourCost]], dict[int, LabourCost]]:
+        """Every billed cell of the period with its share of the worker's labour cost, and
+        the labour cost of the workers paid but not billed (admins only). Two statements."""
+        cells = await BillingRepository(session).margin_cells(principal, first, last)
+        workers = sorted({c.employee_id for c in cells if c.employee_id is not None})
+        everyone = principal.role >= Role.ADMIN
+        costs = await payroll_service.labour_costs(
+            session, first=first, last=last, employee_ids=None if everyone else workers
+        )
+        by_worker: dict[int, list[MarginCell]] = {}
+        for cell in cells:
+            if cell.employee_id is not None:
+                by_worker.setdefault(cell.employee_id, []).append(cell)
+        shares: dict[int, LabourCost] = {}
+        for employee_id, own in by_worker.items():
+            cost = costs.get(employee_id, NO_COST)
+            weights = [c.minutes for c in own]
+            if not any(weights):
+                weights = [max(c.billed, 0) for c in own]
+            parts = [
+                allocate(value, weights)
+                for value in (
+                    cost.gross,
+                    cost.commuting,
+                    cost.paid_leave,
+                    cost.employer_social,
+                    cost.employer_employment,
+                )
+            ]
+            for index, cell in enumerate(own):
+                shares[id(cell)] = LabourCost(*(part[index] for part in parts))
+        costed = [(cell, shares.get(id(cell), NO_COST)) for cell in cells]
+        unbilled = {e: c for e, c in costs.items() if e not in by_worker} if everyone else {}
+        return costed, unbilled
+
+    async def margins(
+        self, session: AsyncSession, principal: Principal, *, filters: MarginFilter
+    ) -> MarginReport:
+        """Billing − labour cost per client, site, contract or worker (docs/billing.md)."""
+        first, last = self._months(filters.month, filters.until)
+        costed, unbilled = await self._costed_cells(session, principal, first, last)
+        level = MarginLevel.CLIENT
+        chosen = [(c, k) for c, k in costed if c.visible]
+        if filters.contract_id is not None:
+            level = MarginLevel.WORKER
+            chosen = [(c, k) for c, k in chosen if c.contract_id == filters.contract_id]
+        elif filters.site_id is not None:
+            level = MarginLevel.CONTRACT
+            chosen = [(c, k) for c, k in chosen if c.site_id == filters.site_id]
+        elif filters.client_id is not None:
+            level = MarginLevel.SITE
+            chosen = [(c, k) for c, k in chosen if c.client_id == filters.client_id]
+        for key, wanted in (("client_id", filters.client_id), ("site_id", filters.site_id)):
+            if wanted is not None:  # a deeper level still within the named client and site
+                chosen = [(c, k) for c, k in chosen if getattr(c, key) == wanted]
+        trail: list[MarginCrumb] = []
+        for crumb_level, wanted, attribute in (
+            (MarginLevel.CLIENT, filters.client_id, "client_name"),
+            (MarginLevel.SITE, filters.site_id, "site_name"),
+            (MarginLevel.CONTRACT, filters.contract_id, "contract_number"),
+        ):
+            if wanted is not None and chosen:
+                name = next((getattr(c, attribute) for c, _ in chosen if getattr(c, attribute)), "")
+                trail.append(MarginCrumb(level=crumb_level, key=wanted, name=name))
+        groups: dict[int | None, tuple[str, int, int, LabourCost]] = {}
+        for cell, cost in chosen:
+            key, name = _margin_key(level, cell)
+            known, billed, minutes, total = groups.get(key, (name, 0, 0, NO_COST))
+            groups[key] = (known or name, billed + cell.billed, minutes + cell.minutes,
+                           total + cost)  # fmt: skip
+        rows = [
+            _margin_row(key, name, billed, minutes, cost)
+            for key, (name, billed, minutes, cost) in groups.items()
+        ]
+        rows.sort(key=lambda r: (r.key is None, r.name, r.key or 0))
+        if level is MarginLevel.CLIENT and unbilled:
+            cost = NO_COST
+            for value in unbilled.values():
+                cost = cost + value
+            rows.append(_margin_row(None, "", 0, 0, cost))
+        total_cost = NO_COST
+        for row in rows:
+            total_cost = total_cost + LabourCost(
+                row.gross, row.commuting, row.paid_leave, row.employer_social,
+                row.employer_employment,
+            )  # fmt: skip
+        total = _margin_row(
+            None, "", sum(r.billed for r in rows), sum(r.minutes for r in rows), total_cost
+        )
+        return MarginReport(
+            first=first,
+            last=last,
+            level=level,
+            client_id=filters.client_id,
+            site_id=filters.site_id,
+            contract_id=filters.contract_id,
+            trail=trail,
+            rows=rows,
+            total=total,
+        )
+
+    async def margin_rate(
+        self, session: AsyncSession, principal: Principal, *, filters: MarginRateFilter
+    ) -> MarginRateReport:
+        """マージン率 of the agency's office for the months (派遣法23条5項; JP_DISPATCH §1.8):
+        the weighted averages per 8-hour worker-day of the fees billed and the wages paid."""
+        first, last = self._months(filters.month, filters.until)
+        costed, _ = await self._costed_cells(session, principal, first, last)
+        fees = sum(cell.billed for cell, _ in costed)
+        wages = sum(cost.gross for _, cost in costed)
+        minutes = sum(cell.minutes for cell, _ in costed)
+        rate = margin_rate(fees, wages, minutes)
+        office = MarginRateRow(
+            office=self.agency_name,
+            workers=len({c.employee_id for c, _ in costed if c.employee_id is not None}),
+            clients=len({c.client_id for c, _ in costed}),
+            worker_days=rate.worker_days,
+            fees=fees,
+            wages=wages,
+            average_fee=rate.average_fee,
+            average_wage=rate.average_wage,
+            margin_rate_pct=rate.rate_pct,
+        )
+        return MarginRateReport(first=first, last=last, offices=[office])
 
     # --- drafts -----------------------------------------------------------------------------
 
@@ -638,6 +822,33 @@ class BillingService:
             action="create", after=snapshot(row, ("created_at",)),
         )  # fmt: skip
         return FixedItemRead.model_validate(row)
+
+    async def list_fixed_items(
+        self, session: AsyncSession, principal: Principal, *, contract_id: int
+    ) -> list[FixedItemRead]:
+        """A contract's fixed monthly items, newest first."""
+        await assignments_service.get_contract(session, principal, contract_id=contract_id)
+        rows = await BillingRepository(session).fixed_item_rows(contract_id)
+        return [FixedItemRead.model_validate(r) for r in rows]
+
+    async def get_client_settings(
+        self, session: AsyncSession, principal: Principal, *, client_id: int
+    ) -> ClientSettingsRead:
+        """The client's billing settings (the defaults until saved once: version 0)."""
+        await clients_service.get_client(session, principal, client_id=client_id)
+        row = await BillingRepository(session).client_settings(client_id)
+        if row is None:
+            return ClientSettingsRead(
+                client_id=client_id, layout="by_worker", coordinator_user_id=None, version=0
+            )
+        return ClientSettingsRead.model_validate(row)
+
+    async def coordinators_of_clients(
+        self, session: AsyncSession, client_ids: Sequence[int]
+    ) -> dict[int, int]:
+        """The coordinator responsible for each client (its billing settings), by client id:
+        one query, unscoped (the leave area's duty alerts reach the worker's coordinator)."""
+        return await BillingRepository(session).coordinators_of(client_ids)
 
     async def put_client_settings(
         self,

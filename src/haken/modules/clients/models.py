@@ -13,8 +13,8 @@ JP_LABOR.md §7.1) and where it lives:
 
 Search keys (``*_key``) hold :func:`haken.platform.jptext.search_key` of the name; on
 PostgreSQL they use the "C" collation so that one b-tree serves both ``LIKE 'x%'`` and
-``ORDER BY``. ``archived`` is a plain boolean (``archived_at`` says when) so that it can lead
-the composite indexes of the lists.
+``ORDER BY``. Archived rows have ``archived_at`` set (the one archive convention,
+``platform.repository``); the lists' indexes are partial: unarchived rows only.
 """
 
 from __future__ import annotations
@@ -26,14 +26,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haken.platform.db import Base, BigIntPK, IdMixin, TimestampMixin, UTCDateTime, VersionedMixin
 from haken.platform.jptext import SEARCH_KEY_MAX
+from haken.platform.repository import ArchivedAtMixin, active_index, archived_index
 
 # Byte-wise collation on PostgreSQL: prefix LIKE and ORDER BY on one plain b-tree index.
 SearchKey = String(SEARCH_KEY_MAX).with_variant(String(SEARCH_KEY_MAX, collation="C"), "postgresql")
-
-
-class ArchivableMixin:
-    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AddressMixin:
@@ -45,7 +41,7 @@ class AddressMixin:
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
-class Client(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, AddressMixin, Base):
+class Client(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, AddressMixin, Base):
     """A client company (派遣先); the address is the head office (請求先)."""
 
     __tablename__ = "clients"
@@ -63,16 +59,20 @@ class Client(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, AddressMi
     sort_key: Mapped[str] = mapped_column(SearchKey, nullable=False)
 
     __table_args__ = (
-        Index("ix_clients_archived_sort", "archived", "sort_key", "id"),
-        Index("ix_clients_archived_created", "archived", "created_at", "id"),
-        Index("ix_clients_archived_pref_sort", "archived", "prefecture", "sort_key", "id"),
-        Index("ix_clients_archived_pref_created", "archived", "prefecture", "created_at", "id"),
+        active_index("ix_clients_active_sort", "sort_key", "id"),
+        active_index("ix_clients_active_created", "created_at", "id"),
+        active_index("ix_clients_active_pref_sort", "prefecture", "sort_key", "id"),
+        active_index("ix_clients_active_pref_created", "prefecture", "created_at", "id"),
+        archived_index("ix_clients_archived"),
+        # A searched total (name or kana prefix) reads this narrow index, not the table;
+        # archived_at is listed so that SQLite takes it as covering.
+        active_index("ix_clients_active_keys", "name_key", "kana_key", "archived_at"),
         Index("ix_clients_name_key", "name_key", "id"),
         Index("ix_clients_kana_key", "kana_key", "id"),
     )
 
 
-class ClientSite(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, AddressMixin, Base):
+class ClientSite(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, AddressMixin, Base):
     """A site (事業所) of a client: the unit of the site 3-year limit."""
 
     __tablename__ = "client_sites"
@@ -97,17 +97,15 @@ class ClientSite(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Addre
     conflict_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (
-        Index("ix_client_sites_client_archived_name", "client_id", "archived", "name_key", "id"),
-        Index(
-            "ix_client_sites_client_archived_created", "client_id", "archived", "created_at", "id"
-        ),
-        Index("ix_client_sites_archived_name", "archived", "name_key", "id"),
-        Index("ix_client_sites_archived_created", "archived", "created_at", "id"),
-        Index("ix_client_sites_archived_pref_name", "archived", "prefecture", "name_key", "id"),
-        Index(
-            "ix_client_sites_archived_pref_created", "archived", "prefecture", "created_at", "id"
-        ),
-        Index("ix_client_sites_archived_conflict", "archived", "conflict_date", "id"),
+        active_index("ix_client_sites_client_active_name", "client_id", "name_key", "id"),
+        active_index("ix_client_sites_client_active_created", "client_id", "created_at", "id"),
+        # archived_at listed: a searched total takes it as covering on SQLite.
+        active_index("ix_client_sites_active_name", "name_key", "id", "archived_at"),
+        active_index("ix_client_sites_active_created", "created_at", "id"),
+        active_index("ix_client_sites_active_pref_name", "prefecture", "name_key", "id"),
+        active_index("ix_client_sites_active_pref_created", "prefecture", "created_at", "id"),
+        active_index("ix_client_sites_active_conflict", "conflict_date", "id"),
+        archived_index("ix_client_sites_archived"),
     )
 
 
@@ -131,7 +129,7 @@ class SiteExtension(IdMixin, Base):
     __table_args__ = (Index("ix_client_site_extensions_site", "site_id", "hearing_date", "id"),)
 
 
-class ClientUnit(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Base):
+class ClientUnit(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, Base):
     """An organisational unit (組織単位) of a site: the unit of the individual 3-year limit.
 
     ``client_id`` repeats the site's client (a site never changes client) so that lists and
@@ -157,14 +155,13 @@ class ClientUnit(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Base)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     __table_args__ = (
-        Index("ix_client_units_site_archived_name", "site_id", "archived", "name_key", "id"),
-        Index("ix_client_units_site_archived_created", "site_id", "archived", "created_at", "id"),
-        Index("ix_client_units_client_archived_name", "client_id", "archived", "name_key", "id"),
-        Index(
-            "ix_client_units_client_archived_created", "client_id", "archived", "created_at", "id"
-        ),
-        Index("ix_client_units_archived_name", "archived", "name_key", "id"),
-        Index("ix_client_units_archived_created", "archived", "created_at", "id"),
+        active_index("ix_client_units_site_active_name", "site_id", "name_key", "id"),
+        active_index("ix_client_units_site_active_created", "site_id", "created_at", "id"),
+        active_index("ix_client_units_client_active_name", "client_id", "name_key", "id"),
+        active_index("ix_client_units_client_active_created", "client_id", "created_at", "id"),
+        active_index("ix_client_units_active_name", "name_key", "id"),
+        active_index("ix_client_units_active_created", "created_at", "id"),
+        archived_index("ix_client_units_archived"),
     )
 
 

@@ -35,7 +35,7 @@ from haken.platform.pagination import (
     keyset_condition,
     order_by,
 )
-from haken.platform.repository import Repository
+from haken.platform.repository import Repository, archived_filter
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
@@ -115,7 +115,7 @@ class ClientsRepository(Repository):
         self, principal: Principal, filters: ClientFilter, sort: str, request: PageRequest
     ) -> PageResult[Client]:
         statement = select(Client).where(
-            self._client_scope(principal), Client.archived.is_(filters.status == "archived")
+            self._client_scope(principal), archived_filter(Client, filters.status == "archived")
         )
         if filters.prefecture:
             statement = statement.where(Client.prefecture == filters.prefecture)
@@ -139,7 +139,7 @@ class ClientsRepository(Repository):
         self, principal: Principal, filters: SiteFilter, request: PageRequest
     ) -> PageResult[ClientSite]:
         statement = select(ClientSite).where(
-            self._site_scope(principal), ClientSite.archived.is_(filters.status == "archived")
+            self._site_scope(principal), archived_filter(ClientSite, filters.status == "archived")
         )
         if filters.client_id is not None:
             statement = statement.where(ClientSite.client_id == filters.client_id)
@@ -183,7 +183,7 @@ class ClientsRepository(Repository):
         self, principal: Principal, filters: UnitFilter, request: PageRequest
     ) -> PageResult[ClientUnit]:
         statement = select(ClientUnit).where(
-            self._unit_scope(principal), ClientUnit.archived.is_(filters.status == "archived")
+            self._unit_scope(principal), archived_filter(ClientUnit, filters.status == "archived")
         )
         if filters.site_id is not None:
             statement = statement.where(ClientUnit.site_id == filters.site_id)
@@ -232,13 +232,22 @@ class ClientsRepository(Repository):
         statement = (
             select(ClientSite, Client)
             .join(Client, Client.id == ClientSite.client_id)
-            .where(ClientSite.archived.is_(False), Client.archived.is_(False))
+            .where(ClientSite.archived_at.is_(None), Client.archived_at.is_(None))
             .order_by(Client.sort_key, Client.id, ClientSite.name_key, ClientSite.id)
             .limit(limit)
         )
         if site_ids is not None:
             statement = statement.where(ClientSite.id.in_(sorted(set(site_ids))))
         return [(r[0], r[1]) for r in (await self.session.execute(statement)).all()]
+
+    def site_labels_statement(self) -> Any:
+        """``SELECT`` every site's id with its and its client's name, unexecuted and unscoped:
+        another area's repository joins it as a subquery to name its rows in one statement."""
+        return select(
+            ClientSite.id.label("site_id"),
+            ClientSite.name.label("site_name"),
+            Client.name.label("client_name"),
+        ).join(Client, Client.id == ClientSite.client_id)
 
     async def sites_with_clients(self, site_ids: Sequence[int]) -> list[tuple[ClientSite, Client]]:
         """Sites with their client, unscoped: for other modules' services."""

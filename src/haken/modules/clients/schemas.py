@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, computed_field
 
 from haken.platform.editing import NotNull
 from haken.platform.jptext import PREFECTURE_PATTERN, PREFECTURES
-from haken.platform.schemas import InputModel, ListFilter, QueryModel
+from haken.platform.schemas import ArchivedRead, InputModel, ListFilter, QueryModel
 from haken.platform.types import PhoneNumber, PostalCode
 
 EntityKind = Literal["corporation", "individual"]
@@ -85,7 +85,7 @@ class ClientUpdate(AddressPatch):
     )
 
 
-class ClientRead(AddressRead):
+class ClientRead(AddressRead, ArchivedRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -172,7 +172,7 @@ class SiteExtensionRead(BaseModel):
     created_at: dt.datetime
 
 
-class SiteRead(AddressRead):
+class SiteRead(AddressRead, ArchivedRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -236,7 +236,7 @@ class UnitUpdate(InputModel):
     archived: Annotated[bool | None, NotNull] = None
 
 
-class UnitRead(BaseModel):
+class UnitRead(ArchivedRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

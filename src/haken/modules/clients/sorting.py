@@ -1,4 +1,5 @@
-"""The client list's sorts: one enum of fields, each on an index ``(archived, column, id)``."""
+"""The client list's sorts: one enum of fields, each on an index ``(column, id)``
+of the unarchived rows (partial: ``WHERE archived_at IS NULL``)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ CLIENT_SORTING = Sorting(
     "ClientSort",
     ClientSortField,
     {
-        # ix_clients_archived_sort / ix_clients_archived_pref_sort
+        # ix_clients_active_sort / ix_clients_active_pref_sort
         ClientSortField.NAME: (Client.sort_key,),
-        # ix_clients_archived_created / ix_clients_archived_pref_created
+        # ix_clients_active_created / ix_clients_active_pref_created
         ClientSortField.CREATED: (Client.created_at,),
     },
     tiebreak=Client.id,

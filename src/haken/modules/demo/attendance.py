@@ -121,7 +121,27 @@ class AttendanceRows:
                 "closed_at": self.now, "closed_by": None, "reopened_at": None,
                 "reopened_by": None, "reopen_reason": None, **stamp,
             })  # fmt: skip
+        self._billing_closed(stamp)
         self._ledger()
+
+    def _billing_closed(self, stamp: dict[str, Any]) -> None:
+        """The oldest closed month's billing period (the demo contracts' cut-off: month end) of
+        every contract with cards in it, closed; the first contract's reopened with a reason,
+        so the billing periods page shows both states."""
+        billing = periods(self.today, 0)[0]
+        contracts = sorted(
+            {int(c["contract_id"]) for c in self.timecards if c["work_date"] in billing}
+        )
+        for index, contract_id in enumerate(contracts):
+            reopened = index == 0
+            self.closed.append({
+                "id": self.take("attendance_periods"), "kind": "billing",
+                "subject_id": contract_id, "period_start": billing.start,
+                "period_end": billing.end, "state": "open" if reopened else "closed",
+                "closed_at": self.now, "closed_by": None,
+                "reopened_at": self.now if reopened else None, "reopened_by": None,
+                "reopen_reason": "請求書の作業時間の訂正" if reopened else None, **stamp,
+            })  # fmt: skip
 
     def _card(
         self, row: dict[str, Any], day: dt.date, shift: tuple[Any, ...], stamp: dict[str, Any]

@@ -316,7 +316,7 @@ class Generator:
                 "sort_key": search_key(kana), "prefecture": prefecture,
                 "city": rng.choice(PLACES[prefecture]),
                 "address_line1": f"{rng.randint(1, 9)}-{rng.randint(1, 30)}",
-                "address_line2": "", "phone": _phone(rng), "notes": "", "archived": False,
+                "address_line2": "", "phone": _phone(rng), "notes": "",
                 **self._stamp(),
             })  # fmt: skip
         for s in range(site_count):
@@ -340,7 +340,7 @@ class Generator:
                 "manager_phone": _phone(rng), "complaint_name": self._japanese_name()[0],
                 "complaint_department": "人事部", "complaint_title": "課長",
                 "dispatch_started_on": started if stated else None, "conflict_date": conflict,
-                "archived": False, **self._stamp(),
+                **self._stamp(),
             })  # fmt: skip
             for u in range(2):
                 unit_name = UNIT_NAMES[(s + u) % len(UNIT_NAMES)]
@@ -349,7 +349,7 @@ class Generator:
                     "name": unit_name, "name_key": search_key(unit_name), "head_title": "課長",
                     "supervisor_name": self._japanese_name()[0], "supervisor_department": unit_name,
                     "supervisor_title": "係長", "supervisor_phone": _phone(rng), "notes": "",
-                    "archived": False, **self._stamp(),
+                    **self._stamp(),
                 }  # fmt: skip
                 self.rows["client_units"].append(unit)
                 units.append({
@@ -505,7 +505,7 @@ class Generator:
                 "overtime_hours_per_month": 45, "overtime_hours_per_year": 360,
                 "holiday_work_days_per_month": 2, "limited_to_exempt_workers": False,
                 "limited_to_agreement_workers": True, "exemption_note": "",
-                "default_hourly_bill": bill, "notes": f"{industry}", "archived": False,
+                "default_hourly_bill": bill, "notes": f"{industry}",
                 **self._stamp(),
             }  # fmt: skip
             self.rows["dispatch_contracts"].append(contract)
@@ -664,7 +664,7 @@ class Generator:
                 "lease_start": dt.date(2022, 4, 1), "lease_end": None,
                 "monthly_rent": None, "utilities_policy": "flat", "utilities_flat_monthly": 8000,
                 "parking_spaces": 2, "parking_fee_monthly": 5000, "notes": "",
-                "archived": False, **self._stamp(),
+                **self._stamp(),
             })  # fmt: skip
             for r in range(3):
                 capacity = rng.choice((1, 2, 2, 3, 4))
@@ -672,7 +672,7 @@ class Generator:
                     "id": ids.take("housing_rooms"), "apartment_id": apartment_id,
                     "name": f"{r + 1}0{r + 1}号室", "capacity": capacity, "monthly_rent": None,
                     "rent_per_occupant": rng.randrange(20000, 45000, 1000), "notes": "",
-                    "archived": False, **self._stamp(),
+                    **self._stamp(),
                 }  # fmt: skip
                 self.rows["housing_rooms"].append(room)
                 rooms.append(room)

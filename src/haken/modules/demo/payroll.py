@@ -6,6 +6,7 @@ The batches run inline here; the job queued by each start finds its batch done a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,7 @@ from haken.modules.attendance.service import attendance_service
 from haken.modules.demo.attendance import periods
 from haken.modules.payroll import tasks  # noqa: F401 (registers the batch job each start queues)
 from haken.modules.payroll.errors import PayrollRunHasErrorsError
-from haken.modules.payroll.schemas import ProfileWrite
+from haken.modules.payroll.schemas import GradeCreate, GradeKind, ProfileWrite
 from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 
@@ -36,6 +37,8 @@ async def seed_payroll(
             data=ProfileWrite(
                 commuting=(n % 4) * 5_000,
                 resident_tax=[9_100 + n * 100] + [9_000 + n * 100] * 11 if n % 3 == 0 else [],
+                # every other worker agreed to electronic payslips (所得税法231条2項)
+                payslip_e_delivery_consent=n % 2 == 0,
             ),
         )
     payslips = closed_runs = 0
@@ -47,4 +50,30 @@ async def seed_payroll(
             closed_runs += 1
         except PayrollRunHasErrorsError:
             pass  # left open with its error list, as the office would find it
-    return {"payroll_closed": closed_runs, "payslips": payslips}
+    grades = await _acquisition_grades(session, office, closed[0].start, first)
+    return {"payroll_closed": closed_runs, "payslips": payslips, "payroll_grades": grades}
+
+
+async def _acquisition_grades(
+    session: AsyncSession, office: Principal, month: dt.date, entries: list[Any]
+) -> int:
+    """The 資格取得時決定 of the profiled workers, recorded from their first demo month's pay
+    (so /payroll/grades lists recorded grades; its proposals need April–June pay)."""
+    ids = [e.subject_id for e in entries]
+    first = month.replace(day=1)
+    recorded = 0
+    for employee_id, gross in (await payroll_service.gross_of_period(session, month, ids)).items():
+        if gross <= 0:
+            continue
+        await payroll_service.record_grade(
+            session,
+            office,
+            data=GradeCreate(
+                employee_id=employee_id,
+                effective_from=first,
+                kind=GradeKind.ACQUISITION,
+                average=gross,
+            ),
+        )
+        recorded += 1
+    return recorded

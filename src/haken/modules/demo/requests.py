@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.billing.service import billing_service
 from haken.modules.leave.schemas import LeaveFilter
 from haken.modules.leave.service import leave_service
 from haken.modules.leave.sorting import LEAVE_SORTING
@@ -106,7 +107,9 @@ async def seed_requests(session: AsyncSession, *, today: dt.date, user_id: int) 
                     counts["requests_decided"] += 1
         except HakenError:  # a worker whose balance or placement does not fit: skip them
             continue
-    alerts = await leave_service.duty_alerts(session, today=today)
+    alerts = await leave_service.duty_alerts(
+        session, today=today, coordinators=billing_service.coordinators_of_clients
+    )
     counts["duty_alerts"] = alerts["told"]
     return counts
 

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from haken.config import Settings
 from haken.modules.demo.billing import seed_billing
+from haken.modules.demo.client_portal import CLIENT_EMAIL, seed_client_portal
+from haken.modules.demo.dashboard import seed_dashboard
 from haken.modules.demo.generator import generate, has_employees
 from haken.modules.demo.leave import seed_leave
 from haken.modules.demo.payroll import seed_payroll
@@ -33,6 +35,9 @@ class SeedResult:
     admin_email: str = ADMIN_EMAIL
     admin_password: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # The demo client supervisor (the client portal, /client): printed once like the admin's.
+    client_email: str = CLIENT_EMAIL
+    client_password: str | None = None
 
     @property
     def summary(self) -> str:
@@ -101,6 +106,15 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                 async with session_scope(database, write=True) as session:
                     result.counts.update(
                         await seed_requests(session, today=today, user_id=admin_id)
+                    )
+                async with session_scope(database, write=True) as session:
+                    portal_counts, result.client_password = await seed_client_portal(
+                        session, settings, today=today, user_id=admin_id
+                    )
+                    result.counts.update(portal_counts)
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_dashboard(session, today=today, user_id=admin_id)
                     )
     finally:
         await database.dispose()

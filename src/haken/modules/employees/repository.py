@@ -177,6 +177,17 @@ class EmployeeRepository(ModelRepository[Employee]):
         list puts it in its own statement (``… IN (subquery)``) instead of a round trip."""
         return self.readable_statement(principal).with_only_columns(Employee.id)
 
+    def names_statement(self) -> Select[Any]:
+        """``SELECT`` every employee's id and names, unexecuted and unscoped: another area's
+        repository joins it as a subquery to name its rows in its own statement (the
+        attendance month grid sorts and pages by these names)."""
+        return select(
+            Employee.id.label("employee_id"),
+            Employee.name_kanji.label("name_kanji"),
+            Employee.name_kana.label("name_kana"),
+            Employee.employee_number.label("employee_number"),
+        )
+
     async def duplicate_of(self, romaji: str, birth_date: dt.date) -> int | None:
         statement = select(Employee.id).where(
             Employee.romaji_key == romaji, Employee.birth_date == birth_date

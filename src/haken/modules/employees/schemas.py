@@ -576,6 +576,21 @@ class PayrollFacts(BaseModel):
     leave_date: dt.date | None
 
 
+class PaymentAccount(BaseModel):
+    """An employee's salary account as the transfer file needs it (the number decrypted;
+    ``employees_service.payment_accounts``, whose caller audits what it does with it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employee_id: int
+    employee_number: str
+    holder_kana: str
+    bank_code: str
+    branch_code: str
+    account_type: str
+    account_number: str
+
+
 class EmployeeBrief(BaseModel):
     """What other modules (housing, assignments, attendance) need to know about a worker."""
 
@@ -589,6 +604,7 @@ class EmployeeBrief(BaseModel):
     nationality: str
     residence_status: ResidenceStatus | None
     work_permitted_until: dt.date | None
+    gender: str = ""  # the 派遣先への通知 states the sex (35条1項1号)
     extra_activity_permission: ExtraActivityPermission
     extra_activity_weekly_hours: int | None
     long_vacations: tuple[tuple[dt.date, dt.date], ...] = ()

@@ -56,6 +56,7 @@ from haken.modules.employees.schemas import (
     EmployeeUpdate,
     EmploymentType,
     Headcount,
+    PaymentAccount,
     PayrollFacts,
     ResidenceExpiryRead,
     RevealedNumbers,
@@ -275,6 +276,7 @@ def to_brief(row: Employee) -> EmployeeBrief:
         nationality=row.nationality,
         residence_status=row.residence_status,  # type: ignore[arg-type]
         work_permitted_until=row.work_permitted_until,
+        gender=row.gender,
         extra_activity_permission=row.extra_activity_permission,  # type: ignore[arg-type]
         extra_activity_weekly_hours=row.extra_activity_weekly_hours,
         long_vacations=tuple(
@@ -623,6 +625,28 @@ class EmployeesService:
             )
         return found
 
+    async def payment_accounts(
+        self, session: AsyncSession, ids: Sequence[int]
+    ) -> dict[int, PaymentAccount]:
+        """The salary accounts of the employees among ``ids`` that have a complete one, the
+        number decrypted (one query; unscoped: the payroll transfer file, which checks its
+        caller and audits the download). An employee missing from the result has none."""
+        found: dict[int, PaymentAccount] = {}
+        for row in await EmployeeRepository(session).by_ids(ids):
+            number = unseal(row, RevealField.BANK_ACCOUNT_NUMBER, "employees")
+            if not (number and row.bank_code and row.bank_branch_code):
+                continue
+            found[row.id] = PaymentAccount(
+                employee_id=row.id,
+                employee_number=row.employee_number or "",
+                holder_kana=row.bank_account_holder_kana or "",
+                bank_code=row.bank_code,
+                branch_code=row.bank_branch_code,
+                account_type=row.bank_account_type or "ordinary",
+                account_number=number,
+            )
+        return found
+
     async def employed_ids(
         self, session: AsyncSession, *, on: dt.date, left_since: dt.date
     ) -> list[int]:
@@ -639,6 +663,13 @@ class EmployeesService:
         """The same ids as an unexecuted ``SELECT id`` (no I/O), for another area's
         repository to fold the scope into its list statement (``IN (subquery)``)."""
         return EmployeeRepository(session).readable_ids_statement(principal)
+
+    def names_statement(self, session: AsyncSession) -> Select[Any]:
+        """Every employee's ``employee_id, name_kanji, name_kana, employee_number`` as an
+        unexecuted ``SELECT`` (no I/O, unscoped): another area's repository joins it as a
+        subquery (a provider fragment: the names ride in that area's one statement; the caller
+        scopes its own rows)."""
+        return EmployeeRepository(session).names_statement()
 
     async def set_current_placement(
         self,

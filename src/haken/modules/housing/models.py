@@ -19,8 +19,9 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from haken.platform.db import Base, BigIntPK, IdMixin, TimestampMixin, UTCDateTime, VersionedMixin
+from haken.platform.db import Base, BigIntPK, IdMixin, TimestampMixin, VersionedMixin
 from haken.platform.jptext import SEARCH_KEY_MAX
+from haken.platform.repository import ArchivedAtMixin, active_index, archived_index
 
 OPEN_END = dt.date(9999, 12, 31)
 """``Occupancy.occupied_until`` of a stay with no move-out date yet."""
@@ -28,7 +29,7 @@ OPEN_END = dt.date(9999, 12, 31)
 SearchKey = String(SEARCH_KEY_MAX).with_variant(String(SEARCH_KEY_MAX, collation="C"), "postgresql")
 
 
-class Apartment(IdMixin, TimestampMixin, VersionedMixin, Base):
+class Apartment(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, Base):
     __tablename__ = "housing_apartments"
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -50,26 +51,17 @@ class Apartment(IdMixin, TimestampMixin, VersionedMixin, Base):
     parking_spaces: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     parking_fee_monthly: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
-        Index("ix_housing_apartments_archived_name", "archived", "name_key", "id"),
-        Index("ix_housing_apartments_archived_created", "archived", "created_at", "id"),
-        Index(
-            "ix_housing_apartments_archived_pref_name", "archived", "prefecture", "name_key", "id"
-        ),
-        Index(
-            "ix_housing_apartments_archived_pref_created",
-            "archived",
-            "prefecture",
-            "created_at",
-            "id",
-        ),
+        active_index("ix_housing_apartments_active_name", "name_key", "id"),
+        active_index("ix_housing_apartments_active_created", "created_at", "id"),
+        active_index("ix_housing_apartments_active_pref_name", "prefecture", "name_key", "id"),
+        active_index("ix_housing_apartments_active_pref_created", "prefecture", "created_at", "id"),
+        archived_index("ix_housing_apartments_archived"),
     )
 
 
-class Room(IdMixin, TimestampMixin, VersionedMixin, Base):
+class Room(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, Base):
     __tablename__ = "housing_rooms"
 
     apartment_id: Mapped[int] = mapped_column(
@@ -80,12 +72,9 @@ class Room(IdMixin, TimestampMixin, VersionedMixin, Base):
     monthly_rent: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rent_per_occupant: Mapped[int] = mapped_column(Integer, nullable=False)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
-    __table_args__ = (
-        Index("ix_housing_rooms_apartment", "apartment_id", "archived", "name", "id"),
-    )
+    # A building's rooms are few: one index by apartment, archived or not, read in order.
+    __table_args__ = (Index("ix_housing_rooms_apartment", "apartment_id", "name", "id"),)
 
 
 class Occupancy(IdMixin, TimestampMixin, VersionedMixin, Base):

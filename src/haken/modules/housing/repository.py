@@ -17,7 +17,7 @@ from haken.modules.housing.schemas import ApartmentFilter, OccupancyFilter
 from haken.modules.housing.sorting import APARTMENT_SORTING
 from haken.platform.jptext import prefix_pattern, search_key
 from haken.platform.pagination import PageRequest, PageResult, SortKey
-from haken.platform.repository import Repository
+from haken.platform.repository import Repository, archived_filter
 
 
 def _sort(column: Any, id_column: Any, descending: bool) -> tuple[SortKey, ...]:
@@ -77,7 +77,8 @@ class HousingRepository(Repository):
     async def page_apartments(
         self, filters: ApartmentFilter, sort: str, request: PageRequest
     ) -> PageResult[Apartment]:
-        statement = select(Apartment).where(Apartment.archived.is_(filters.status == "archived"))
+        archived = filters.status == "archived"
+        statement = select(Apartment).where(archived_filter(Apartment, archived))
         if filters.prefecture:
             statement = statement.where(Apartment.prefecture == filters.prefecture)
         key = search_key(filters.q) if filters.q else ""
@@ -92,7 +93,7 @@ class HousingRepository(Repository):
         self, apartment_id: int, archived: bool, request: PageRequest
     ) -> PageResult[Room]:
         statement = select(Room).where(
-            Room.apartment_id == apartment_id, Room.archived.is_(archived)
+            Room.apartment_id == apartment_id, archived_filter(Room, archived)
         )
         return await self.page(statement, ROOM_SORT, request)
 
@@ -127,7 +128,7 @@ class HousingRepository(Repository):
         )
         statement = (
             select(Room, occupied)
-            .where(Room.apartment_id.in_(sorted(set(apartment_ids))), Room.archived.is_(False))
+            .where(Room.apartment_id.in_(sorted(set(apartment_ids))), Room.archived_at.is_(None))
             .order_by(Room.apartment_id, Room.name, Room.id)
         )
         return [(row[0], int(row[1])) for row in (await self.session.execute(statement)).all()]

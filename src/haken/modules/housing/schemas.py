@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from haken.platform.editing import NotNull
 from haken.platform.jptext import PREFECTURE_PATTERN, PREFECTURES
-from haken.platform.schemas import InputModel, ListFilter, QueryModel
+from haken.platform.schemas import ArchivedRead, InputModel, ListFilter, QueryModel
 from haken.platform.types import PhoneNumber, PostalCode
 
 UtilitiesPolicy = Literal["included", "flat", "tenant"]
@@ -63,7 +63,7 @@ class ApartmentUpdate(InputModel):
     archived: Annotated[bool | None, NotNull] = None
 
 
-class ApartmentRead(BaseModel):
+class ApartmentRead(ArchivedRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -122,7 +122,7 @@ class RoomUpdate(InputModel):
     archived: Annotated[bool | None, NotNull] = None
 
 
-class RoomRead(BaseModel):
+class RoomRead(ArchivedRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

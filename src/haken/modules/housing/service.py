@@ -173,7 +173,7 @@ class HousingService:
         self, session: AsyncSession, principal: Principal, *, data: ApartmentCreate
     ) -> ApartmentRead:
         repo = HousingRepository(session)
-        apartment = Apartment(**data.model_dump(), name_key=search_key(data.name), archived=False)
+        apartment = Apartment(**data.model_dump(), name_key=search_key(data.name))
         repo.add(apartment)
         await _flush(repo)
         await audit_service.record(
@@ -271,9 +271,9 @@ class HousingService:
         apartment = await repo.apartment(data.apartment_id)
         if apartment is None:
             raise NotFoundError()
-        if apartment.archived:
+        if apartment.is_archived:
             raise ApartmentArchivedError()
-        room = Room(**data.model_dump(), archived=False)
+        room = Room(**data.model_dump())
         repo.add(room)
         await _flush(repo)
         await audit_service.record(
@@ -397,7 +397,7 @@ class HousingService:
             raise NotFoundError()
         apartment = await repo.apartment(room.apartment_id)
         assert apartment is not None  # the foreign key guarantees it
-        if room.archived or apartment.archived:
+        if room.is_archived or apartment.is_archived:
             raise RoomArchivedError()
         if await repo.overlapping_for_employee(data.employee_id, data.move_in, data.move_out):
             raise EmployeeAlreadyHousedError()

@@ -1,5 +1,5 @@
 """The apartment lists' sorts (apartments, occupancy): one enum of fields, each on an index
-``(archived, column, id)``."""
+``(column, id) WHERE archived_at IS NULL`` (the archived list reads its own small index)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ APARTMENT_SORTING = Sorting(
     "ApartmentSort",
     ApartmentSortField,
     {
-        ApartmentSortField.NAME: (Apartment.name_key,),  # ix_housing_apartments_archived_name
-        # ix_housing_apartments_archived_created
+        ApartmentSortField.NAME: (Apartment.name_key,),  # ix_housing_apartments_active_name
+        # ix_housing_apartments_active_created
         ApartmentSortField.CREATED: (Apartment.created_at,),
     },
     tiebreak=Apartment.id,

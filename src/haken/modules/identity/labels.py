@@ -19,6 +19,8 @@ ROLE_LABELS = {
     Role.SITE_MANAGER: N_("Site manager"),
     Role.EMPLOYEE: N_("Employee"),
 }
+# Shown for a client's account (never offered in the role select: invitation only).
+CLIENT_ROLE_LABELS = {Role.CLIENT_SUPERVISOR: N_("Client supervisor")}
 # The language select of the account page: each language by its own name.
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 
@@ -31,6 +33,7 @@ USER_FIELDS = {
     "is_active": N_("Active"),
     "site_ids": N_("Sites managed (site managers)"),
     "employee_id": N_("Employee record"),
+    "client_id": N_("Client"),  # a client supervisor's client (the client portal)
 }
 
 
@@ -44,7 +47,10 @@ def language_name(code: str) -> str | None:
     return _languages(context.locale()).get(code)
 
 
-USER_VALUES = {"role": enum_labeller(ROLE_LABELS), "locale": language_name}
+USER_VALUES = {
+    "role": enum_labeller({**ROLE_LABELS, **CLIENT_ROLE_LABELS}),
+    "locale": language_name,
+}
 
 
 def register_labels() -> None:

@@ -29,6 +29,10 @@ class User(IdMixin, TimestampMixin, VersionedMixin, Base):
     employee_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("employees.id", ondelete="SET NULL"), nullable=True, unique=True
     )
+    # The client a client supervisor belongs to (role client_supervisor; migration 0024).
+    client_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("clients.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
     failed_login_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -101,6 +101,8 @@ USER_FIELDS = {
 
 
 def _home_for(role: Role) -> str:
+    if role.is_client:
+        return "/client"
     return "/me" if role is Role.EMPLOYEE else "/"
 
 

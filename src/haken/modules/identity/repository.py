@@ -38,11 +38,19 @@ class IdentityRepository(Repository):
         return await self.names_by_id(User, ids, User.display_name, User.email)
 
     async def recipients(
-        self, *, employee_ids: Sequence[int], site_ids: Sequence[int], admins: bool
+        self,
+        *,
+        employee_ids: Sequence[int],
+        site_ids: Sequence[int],
+        admins: bool,
+        user_ids: Sequence[int] = (),
     ) -> Sequence[User]:
-        """Active accounts of these employees, the site managers of these sites and (with
-        ``admins``) the administrators: one statement (the notifications' audience)."""
+        """Active accounts of these employees, the site managers of these sites, these
+        accounts and (with ``admins``) the administrators: one statement (the notifications'
+        audience)."""
         conditions: list[Any] = []
+        if user_ids:
+            conditions.append(User.id.in_(sorted(set(user_ids))))
         if employee_ids:
             conditions.append(User.employee_id.in_(employee_ids))
         if site_ids:

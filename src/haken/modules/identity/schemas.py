@@ -59,6 +59,7 @@ class PrincipalRecord(BaseModel):
     session_expires_at: dt.datetime
     employee_id: int | None
     site_ids: list[int]
+    client_id: int | None = None
 
 
 class UserRead(BaseModel):

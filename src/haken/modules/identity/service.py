@@ -103,6 +103,8 @@ LOCK_BASE_SECONDS = 30
 LOCK_MAX_SECONDS = 3600
 ADDRESS_FAILURE_MEMORY = dt.timedelta(hours=1)
 RESET_TOKEN_LIFETIME = dt.timedelta(minutes=30)
+# A client supervisor's invitation link (one use, stored hashed like a reset token).
+INVITATION_LIFETIME = dt.timedelta(hours=72)
 RESET_MAIL_WINDOW = dt.timedelta(hours=1)
 # Failure counters of e-mails without an account are forgotten after this long unused.
 UNKNOWN_FAILURE_MEMORY = dt.timedelta(days=30)
@@ -425,6 +427,7 @@ class IdentityService:
             session_id=record.session_id,
             employee_id=record.employee_id,
             site_ids=frozenset(record.site_ids),
+            client_id=record.client_id,
         )
 
     @cached(
@@ -448,7 +451,7 @@ class IdentityService:
             return None
         auth_session, user, sites = found
         role = Role(user.role)
-        site_ids = sites if role is Role.SITE_MANAGER else []
+        site_ids = sites if role in (Role.SITE_MANAGER, Role.CLIENT_SUPERVISOR) else []
         return PrincipalRecord(
             user_id=user.id,
             role=role,
@@ -458,6 +461,7 @@ class IdentityService:
             session_expires_at=auth_session.expires_at,
             employee_id=user.employee_id,
             site_ids=site_ids,
+            client_id=user.client_id if role.is_client else None,
         )
 
     # --- passwords ----------------------------------------------------------------
@@ -576,11 +580,13 @@ class IdentityService:
         employee_ids: Sequence[int] = (),
         site_ids: Sequence[int] = (),
         admins: bool = False,
+        user_ids: Sequence[int] = (),
     ) -> list[Recipient]:
         """Who an event concerns (the notifications area): the accounts of these employees,
-        the site managers of these sites, the administrators; active accounts, one query."""
+        the site managers of these sites, these accounts, the administrators; active
+        accounts, one query."""
         users = await IdentityRepository(session).recipients(
-            employee_ids=employee_ids, site_ids=site_ids, admins=admins
+            employee_ids=employee_ids, site_ids=site_ids, admins=admins, user_ids=user_ids
         )
         return [Recipient(user_id=u.id, email=u.email, locale=u.locale) for u in users]
 
@@ -649,6 +655,80 @@ class IdentityService:
             entity_id=user.id,
             action="password_reset",
         )
+
+    async def invite_client_user(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        principal: Principal,
+        *,
+        email: str,
+        display_name: str,
+        client_id: int,
+        site_ids: Sequence[int],
+        locale: str = "ja",
+    ) -> UserRead:
+        """A client supervisor's account, usable only through the one-time link mailed.
+
+        The caller (client_portal) has checked the client and that the sites are its own.
+        The account gets a random password nobody knows; the link is a reset token with
+        a longer life (stored hashed; the outbox shows only metadata, the body is sealed).
+        """
+        repo = IdentityRepository(session)
+        address = email.lower()
+        if await repo.user_by_email(address) is not None:
+            raise EmailTakenError()
+        user = User(
+            email=address,
+            display_name=display_name,
+            password_hash=hash_password(generate_password()),
+            role=Role.CLIENT_SUPERVISOR.value,
+            locale=locale,
+            client_id=client_id,
+            is_active=True,
+        )
+        repo.add(user)
+        try:
+            await repo.flush()
+        except IntegrityError as error:
+            raise EmailTakenError() from error
+        sites = sorted(set(site_ids))
+        await repo.replace_sites(user.id, sites)
+        now = utcnow()
+        token = new_opaque_token()
+        repo.add(
+            PasswordResetToken(
+                user_id=user.id,
+                token_hash=token_digest(token),
+                expires_at=now + INVITATION_LIFETIME,
+            )
+        )
+        link = f"{settings.public_url.rstrip('/')}/client/invitation?token={token}"
+        await self._queue_mail(
+            session,
+            settings,
+            to_address=address,
+            kind="client_invitation",
+            subject="【haken】派遣先ポータルへのご招待 / Invitation to the client portal",
+            body=(
+                "派遣先ポータルへご招待します。72時間以内に次のリンクを開き、パスワードを設定してください。\n"
+                "You are invited to the client portal. Open this link within 72 hours "
+                "and set your password:\n\n"
+                f"{link}\n"
+            ),
+        )
+        _touch_user(session, user.id)
+        snapshot = _user_snapshot(user, sites)
+        snapshot["client_id"] = client_id
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="invite",
+            after=snapshot,
+        )
+        return _user_read(user, sites)
 
     async def reset_password_by_operator(self, session: AsyncSession, *, email: str) -> str:
         """The operator's way back into an account (``haken user reset-password``).
@@ -832,6 +912,9 @@ class IdentityService:
     ) -> UserRead:
         """Create an account; ``principal`` None means the operator's CLI (no ceiling)."""
         self._check_grant(principal, data.role)
+        if data.role.is_client:
+            # A client's account exists only through an invitation (invite_client_user).
+            raise RoleEscalationError()
         repo = IdentityRepository(session)
         email = data.email.lower()
         _check_new_password(data.password, None, email=email, name=data.display_name)
@@ -927,6 +1010,8 @@ class IdentityService:
         # Neither grant above your own role nor touch someone who outranks you.
         self._check_grant(principal, change.role)
         self._check_grant(principal, Role(user.role))
+        if change.role.is_client or Role(user.role).is_client:
+            raise RoleEscalationError()  # a client's account never becomes an agency role
         if user.version != change.version:
             raise VersionConflictError()
         before_sites = (await repo.site_ids_by_user([user.id])).get(user.id, [])

@@ -35,3 +35,11 @@ class LeaveTakingNotFoundError(HakenError):
     status_code = 404
     message_en = "No recorded leave matches (it may already be cancelled)."
     message_ja = "該当する年休の記録がありません（取消済みの可能性があります）。"
+
+
+class LeaveHalfDayTakenError(HakenError):
+    code = "LEAVE_HALF_DAY_TAKEN"
+    status_code = 409
+    fields = ("dates",)
+    message_en = "The {half} of {day} is already taken as paid leave."
+    message_ja = "{day} の{half_ja}はすでに年次有給休暇として取得済みです。"

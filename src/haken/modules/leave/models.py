@@ -77,6 +77,7 @@ class LeaveTaking(IdMixin, Base):
     day: Mapped[dt.date] = mapped_column(Date, nullable=False)
     unit: Mapped[str] = mapped_column(String(10), nullable=False)  # day/half_day/hours
     hours: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    half: Mapped[str | None] = mapped_column(String(2), nullable=True)  # am/pm (a half day)
     kind: Mapped[str] = mapped_column(String(12), nullable=False)  # request/designation/planned
     request_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     reason: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -24,6 +24,14 @@ class TakingUnit(StrEnum):
     HOURS = "hours"
 
 
+class HalfDay(StrEnum):
+    """Which half of the day a half day of leave is: two halves on one date are one whole
+    day (the morning's and the afternoon's); the same half twice is refused."""
+
+    AM = "am"  # 午前
+    PM = "pm"  # 午後
+
+
 class GrantKind(StrEnum):
     STATUTORY = "statutory"
     ADVANCE = "advance"
@@ -42,12 +50,15 @@ class DesignationCreate(InputModel):
     kind: TakingKind = Field(description="designation (時季指定) or planned (計画的付与)")
     dates: Annotated[list[dt.date], Field(min_length=1, max_length=31)]
     unit: TakingUnit = TakingUnit.DAY
+    half: HalfDay | None = Field(default=None, description="am or pm, for a half day")
     reason: Annotated[str, Field(max_length=500)] = ""
 
     @model_validator(mode="after")
     def _employer_kinds(self) -> DesignationCreate:
         if self.kind is TakingKind.REQUEST:
             raise ValueError("kind must be designation or planned")
+        if self.half is not None and self.unit is not TakingUnit.HALF_DAY:
+            raise ValueError("a half (am or pm) only with unit 'half_day'")
         if self.unit is TakingUnit.HOURS:
             raise ValueError("designated leave is a day or a half day")
         if len(set(self.dates)) != len(self.dates):
@@ -91,6 +102,7 @@ class TakingRead(BaseModel):
     day: dt.date
     unit: str
     hours: int
+    half: HalfDay | None = None
     days: Decimal
     kind: str
     request_id: int | None

@@ -28,7 +28,7 @@ employee) in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -44,6 +44,7 @@ from haken.modules.audit.service import audit_service
 from haken.modules.employees.schemas import EmployeeBrief
 from haken.modules.employees.service import employees_service
 from haken.modules.leave.errors import (
+    LeaveHalfDayTakenError,
     LeaveHourlyCapError,
     LeaveInsufficientError,
     LeaveInvalidError,
@@ -60,6 +61,7 @@ from haken.modules.leave.schemas import (
     GrantKind,
     GrantRead,
     GrantRun,
+    HalfDay,
     LeaveFilter,
     LeaveSummary,
     LedgerRead,
@@ -160,6 +162,11 @@ def _in_force(found: Sequence[_Schedule], day: dt.date) -> _Schedule:
         key=lambda s: s.schedule.effective_from,
         default=found[0],
     )
+
+
+CoordinatorLookup = Callable[[AsyncSession, Sequence[int]], Awaitable[Mapping[int, int]]]
+"""Client ids → the user id of the coordinator responsible for each (billing's setting;
+passed in by the job: billing sits above this area)."""
 
 
 def _taken(row: LeaveTaking) -> pl.LeaveTaken:
@@ -291,12 +298,18 @@ class LeaveService:
         reason: str = "",
         request_id: int | None = None,
         today: dt.date,
+        brief: EmployeeBrief | None = None,
+        half: HalfDay | None = None,
     ) -> ConsumeOutcome:
         """Record leave on ``dates`` (the requests area calls this in its approval
         transaction; designations come through :meth:`designate`). Oldest grant first;
         refused (nothing written) beyond the balance, beyond the hourly cap, or more than a
-        day on one date."""
-        brief = await self._readable_brief(session, principal, employee_id)
+        day on one date. ``brief``: the employee as the caller already read and checked it
+        (the approval: the approver may read the worker), saving the read. ``half``: which
+        half a half day is (the morning when not given); a morning and an afternoon on one
+        date make one whole day, the same half twice is ``LEAVE_HALF_DAY_TAKEN``."""
+        if brief is None or brief.id != employee_id or not self._may_read(principal, brief):
+            brief = await self._readable_brief(session, principal, employee_id)
         if not dates or len(set(dates)) != len(dates):
             raise LeaveInvalidError(detail="give each date once")
         repo = LeaveRepository(session)
@@ -320,6 +333,11 @@ class LeaveService:
             )
             for day in sorted(dates)
         ]
+        if unit is TakingUnit.HALF_DAY:
+            half = half or HalfDay.AM
+            for row in new:
+                row.half = half.value
+            _check_halves(takings, new)
         if brief.hire_date is not None and min(dates) < brief.hire_date:
             raise LeaveInvalidError(detail="a date before the hire date")
         try:
@@ -374,6 +392,7 @@ class LeaveService:
             kind=data.kind,
             reason=data.reason,
             today=today,
+            half=data.half,
         )
 
     async def restore(
@@ -437,12 +456,22 @@ class LeaveService:
 
     # --- the daily 5-day duty alert ----------------------------------------------------------
 
-    async def duty_alerts(self, session: AsyncSession, *, today: dt.date) -> dict[str, int]:
-        """Tell the office (the administrators: an employee has no coordinator of record)
-        of each worker at risk of missing the employer's 5-day duty — a grant whose deadline
-        is within the risk window (or passed within the year) with fewer than 5 days taken
-        or designated — once per grant: the notification's link names the grant, and a
-        grant already told is skipped. Mail follows the notifications' own setting."""
+    async def duty_alerts(
+        self,
+        session: AsyncSession,
+        *,
+        today: dt.date,
+        coordinators: CoordinatorLookup | None = None,
+    ) -> dict[str, int]:
+        """Tell the worker's coordinator of each worker at risk of missing the employer's
+        5-day duty — a grant whose deadline is within the risk window (or passed within the
+        year) with fewer than 5 days taken or designated — once per grant: the
+        notification's link names the grant, and a grant already told is skipped. The
+        coordinator of a worker is the one responsible for the client of their current
+        placement (``coordinators``: the billing settings' coordinator of record); a worker
+        without one (not placed, no coordinator set, or the account inactive) falls back
+        to the administrators. Each alert goes to its own audience: a coordinator hears only
+        of their clients' workers. Mail follows the notifications' own setting."""
         grants = await LeaveRepository(session).duty_at_risk(
             since=today - dt.timedelta(days=365),
             until=today + dt.timedelta(days=self.risk_window_days),
@@ -452,6 +481,10 @@ class LeaveService:
         told = await notifications_service.already_told(session, DUTY_ALERT, list(links.values()))
         fresh = [g for g in grants if links[g.id] not in told]
         briefs = await employees_service.get_briefs(session, [g.employee_id for g in fresh])
+        clients = sorted({b.current_client_id for b in briefs.values() if b.current_client_id})
+        coordinator_of = (
+            await coordinators(session, clients) if coordinators is not None and clients else {}
+        )
         sent = 0
         for g in fresh:
             brief = briefs.get(g.employee_id)
@@ -460,9 +493,17 @@ class LeaveService:
             if brief.leave_date is not None and brief.leave_date < today:
                 continue  # left the agency: nobody can designate days any more
             missing = max(DUTY_DAYS - g.duty_counted, Decimal(0)).quantize(Decimal("0.1"))
+            coordinator = (
+                coordinator_of.get(brief.current_client_id) if brief.current_client_id else None
+            )
+            audience = (
+                Audience(user_ids=(coordinator,), fallback_admins=True)
+                if coordinator is not None
+                else Audience(admins=True)
+            )
             notifications_service.notify_after_commit(
                 session,
-                Audience(admins=True),
+                audience,
                 DUTY_ALERT,
                 {
                     "employee": brief.display_name,
@@ -700,6 +741,7 @@ class LeaveService:
                     day=t.day,
                     unit=t.unit,
                     hours=t.hours,
+                    half=_half_of(t),
                     days=_dec(_taken(t).days_of(per_day)),
                     kind=t.kind,
                     request_id=t.request_id,
@@ -935,6 +977,31 @@ class LeaveService:
             "pay_method": self.pay_method.value,
             "risk_window_days": self.risk_window_days,
         }
+
+
+def _half_of(row: LeaveTaking) -> HalfDay | None:
+    """A half day's half (rows from before the column read as the morning)."""
+    if row.unit != TakingUnit.HALF_DAY.value:
+        return None
+    return HalfDay(row.half) if row.half else HalfDay.AM
+
+
+_HALF_WORDS = {HalfDay.AM: ("morning", "午前"), HalfDay.PM: ("afternoon", "午後")}
+
+
+def _check_halves(takings: Sequence[LeaveTaking], new: Sequence[LeaveTaking]) -> None:
+    """The same half of a date twice (active takings and the new ones) is refused; a
+    morning and an afternoon are one whole day (the pure ledger sums them to 1)."""
+    seen = {
+        (t.day, _half_of(t))
+        for t in takings
+        if t.cancelled_at is None and t.unit == TakingUnit.HALF_DAY.value
+    }
+    for row in new:
+        half = _half_of(row)
+        if half is not None and (row.day, half) in seen:
+            en, ja = _HALF_WORDS[half]
+            raise LeaveHalfDayTakenError(day=row.day.isoformat(), half=en, half_ja=ja)
 
 
 def _remaining_on(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from haken.modules.billing.service import billing_service
 from haken.modules.leave.service import leave_service
 from haken.platform.jobs import JobContext, job
 from haken.platform.logging import get_logger
@@ -29,10 +30,12 @@ async def grant_due(ctx: JobContext) -> dict[str, Any]:
 
 @job("leave.duty_alerts", schedule=lambda settings: DUTY_ALERT_SCHEDULE)
 async def duty_alerts(ctx: JobContext) -> dict[str, Any]:
-    """Daily, after the grants: the office is told of each worker at risk of missing the
-    5-day duty, once per grant (a second run tells nobody; mail when notifications mail is
-    on)."""
+    """Daily, after the grants: each worker's coordinator (the client's coordinator of
+    record; else the administrators) is told of the worker at risk of missing the 5-day
+    duty, once per grant (a second run tells nobody; mail when notifications mail is on)."""
     today = dt.datetime.now(ZoneInfo(ctx.settings.timezone)).date()
-    result = await leave_service.duty_alerts(ctx.session, today=today)
+    result = await leave_service.duty_alerts(
+        ctx.session, today=today, coordinators=billing_service.coordinators_of_clients
+    )
     log.info("leave_duty_alerts", **result)
     return result

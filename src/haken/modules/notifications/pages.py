@@ -12,12 +12,14 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
 from haken.modules.notifications.auth import InboxAccess
+from haken.modules.notifications.schemas import InboxFilter, InboxSortField, NotificationRead
 from haken.modules.notifications.service import notifications_service
+from haken.modules.notifications.sorting import INBOX_SORTING
 from haken.platform.deps import SessionDep
-from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.i18n import gettext_
+from haken.web.i18n import N_, gettext_
+from haken.web.lists import Column, ListState
 from haken.web.render import flash, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
@@ -25,16 +27,35 @@ Id = Annotated[int, Path(ge=1)]
 PAGE_SIZE = 50
 
 
+def _columns() -> tuple[Column[NotificationRead], ...]:
+    """The inbox's one sortable header (no export: a person's own messages)."""
+    return (Column("sent", N_("Received"), lambda n: n.created_at, sort=InboxSortField.SENT),)
+
+
 @router.get("/inbox")
 async def inbox(request: Request, principal: InboxAccess, session: SessionDep) -> Any:
-    """The caller's notifications, newest first (one statement a page)."""
-    cursor = request.query_params.get("cursor") or None
-    if cursor is not None and len(cursor) > 1024:
-        cursor = None
+    """The caller's notifications, newest first (one statement a page, the count in it);
+    the unread filter, the sort and the cursor live in the URL (``web.lists``)."""
+    state = ListState.from_query(InboxFilter, INBOX_SORTING, request.query_params)
     found = await notifications_service.inbox(
-        session, principal, PageRequest(limit=PAGE_SIZE, cursor=cursor)
+        session,
+        principal,
+        state.page_request(PAGE_SIZE),
+        unread=state.filters.unread,
+        sort=state.sort,
     )
-    return render(request, "notifications/inbox.html", {"result": found})
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "result": found,
+            "state": state,
+            "filters": state.url(),
+            "values": state.values(),
+            "columns": _columns(),
+        },
+        block="results",
+    )
 
 
 @router.get("/inbox/badge")

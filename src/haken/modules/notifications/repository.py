@@ -46,9 +46,18 @@ class NotificationRepository(Repository):
         )
         return set((await self.session.scalars(statement)).all())
 
-    async def inbox(self, user_id: int, request: PageRequest) -> PageResult[Notification]:
+    async def inbox(
+        self,
+        user_id: int,
+        request: PageRequest,
+        *,
+        unread: bool = False,
+        sort: Sequence[SortKey] = INBOX_SORT,
+    ) -> PageResult[Notification]:
         statement = select(Notification).where(Notification.user_id == user_id)
-        return await self.page(statement, INBOX_SORT, request)
+        if unread:
+            statement = statement.where(Notification.read_at.is_(None))
+        return await self.page(statement, tuple(sort), request)
 
     async def own(self, user_id: int, notification_id: int) -> Notification | None:
         statement = select(Notification).where(

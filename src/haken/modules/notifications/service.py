@@ -4,10 +4,11 @@ An event is registered in the writer's transaction and delivered by an after-com
 (``platform.db.after_commit``) in a transaction of its own: a rolled-back write notifies
 nobody, and a failing delivery (logged) never undoes the business write. The audience is
 resolved at delivery through ``identity_service.recipients`` (one query): the accounts of
-the employees concerned, the site managers of their sites, the administrators for admin
-steps; never the person who acted. With ``HAKEN_NOTIFICATIONS_EMAIL`` (and SMTP set) each
-recipient also gets the sentence by e-mail through identity's sealed outbox and its
-delivery job.
+the employees concerned, the site managers of their sites, named accounts (a worker's
+coordinator of record), the administrators for admin steps — or as a fallback when none of
+the named is active (a second query then); never the person who acted. With
+``HAKEN_NOTIFICATIONS_EMAIL`` (and SMTP set) each recipient also gets the sentence by e-mail
+through identity's sealed outbox and its delivery job.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from haken.modules.identity.service import identity_service
 from haken.modules.notifications.models import Notification
 from haken.modules.notifications.repository import NotificationRepository, detached_unit
 from haken.modules.notifications.schemas import MarkedAll, NotificationRead, UnreadCount
+from haken.modules.notifications.sorting import INBOX_SORTING
 from haken.modules.notifications.titles import KINDS, render_title
 from haken.platform.access import Principal
 from haken.platform.db import after_commit, utcnow
@@ -38,11 +40,12 @@ log = structlog.get_logger(__name__)
 class Audience:
     """Whom an event concerns; resolved to accounts after the commit."""
 
-    user_ids: tuple[int, ...] = ()
+    user_ids: tuple[int, ...] = ()  # these accounts (active ones)
     employee_ids: tuple[int, ...] = ()  # their own accounts
     site_ids: tuple[int, ...] = ()  # the site managers of these sites
     admins: bool = False
     exclude_user_id: int | None = None  # the actor: not told of their own action
+    fallback_admins: bool = False  # the administrators when nobody above is (still) active
 
 
 def to_read(row: Notification, locale: str) -> NotificationRead:
@@ -102,9 +105,14 @@ class NotificationsService:
                 employee_ids=audience.employee_ids,
                 site_ids=audience.site_ids,
                 admins=audience.admins,
+                user_ids=audience.user_ids,
             )
             by_user = {r.user_id: r for r in found}
-            user_ids = (set(by_user) | set(audience.user_ids)) - {audience.exclude_user_id}
+            user_ids = set(by_user) - {audience.exclude_user_id}
+            if not user_ids and audience.fallback_admins and not audience.admins:
+                found = await identity_service.recipients(unit, admins=True)
+                by_user = {r.user_id: r for r in found}
+                user_ids = set(by_user) - {audience.exclude_user_id}
             now = utcnow()
             rows = [
                 Notification(user_id=uid, kind=kind, params=params, link=link, created_at=now)
@@ -138,10 +146,19 @@ class NotificationsService:
     # --- the inbox -------------------------------------------------------------------------
 
     async def inbox(
-        self, session: AsyncSession, principal: Principal, page: PageRequest
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        page: PageRequest,
+        *,
+        unread: bool = False,
+        sort: str | None = None,
     ) -> PageResult[NotificationRead]:
-        """The caller's notifications, newest first (one statement)."""
-        found = await NotificationRepository(session).inbox(principal.user_id, page)
+        """The caller's notifications, newest first (one statement; ``unread``: only those
+        not read yet; ``sort``: one of ``INBOX_SORTING``)."""
+        found = await NotificationRepository(session).inbox(
+            principal.user_id, page, unread=unread, sort=INBOX_SORTING.keys(sort)
+        )
         return found.with_items([to_read(row, principal.locale) for row in found.items])
 
     async def unread_count(self, session: AsyncSession, principal: Principal) -> UnreadCount:

@@ -39,6 +39,40 @@ TITLES: dict[str, dict[str, str]] = {
         "ja": "年5日の年休取得義務の期限（{deadline}）が近づいています（あと{missing}日）",
         "en": "The 5-day paid leave duty is due on {deadline} ({missing} days to go)",
     },
+    # The daily alerts (haken.modules.dashboard: dashboard.daily_alerts).
+    "residence_card_expiry": {
+        "ja": "{employee}さんの在留期間（就労できる期限）が{until}に終わります（あと{days}日）",
+        "en": "{employee}'s permission to work ends on {until} ({days} days left)",
+    },
+    "site_conflict_date": {
+        "ja": "{site}の事業所単位の抵触日は{date}です"
+        "（過半数労働組合等への意見聴取の期限: {hearing}）",
+        "en": "The site conflict date of {site} is {date} (hear the majority union or "
+        "representative by {hearing})",
+    },
+    "individual_conflict_date": {
+        "ja": "{employee}さんの個人単位の抵触日は{date}です（{unit}）",
+        "en": "{employee}'s individual conflict date in {unit} is {date}",
+    },
+    "overtime_threshold": {
+        "ja": "{employee}さんの今期の時間外労働が{hours}時間に達しました"
+        "（36協定の月45時間の80%以上）",
+        "en": "{employee} has {hours} hours of overtime this period (80% or more of the 36 "
+        "agreement's 45 hours a month)",
+    },
+    "contract_ending": {
+        "ja": "派遣契約{number}が{date}に終了し、更新の契約がありません",
+        "en": "Dispatch contract {number} ends on {date} with no renewal",
+    },
+    "minimum_wage_ahead": {
+        "ja": "{employee}さんの時給{pay}円は{day}から最低賃金{minimum}円を下回ります（{site}）",
+        "en": "{employee}'s hourly pay of ¥{pay} is below the minimum wage of ¥{minimum} "
+        "from {day} ({site})",
+    },
+    "timecard_disputed": {
+        "ja": "派遣先が{employee}さんの{day}のタイムカードに異議を出しました",
+        "en": "The client disputed {employee}'s timecard of {day}",
+    },
 }
 TYPE_LABELS: dict[str, dict[str, str]] = {
     "paid_leave": {"ja": "有給休暇", "en": "paid leave"},

@@ -11,11 +11,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response, StreamingResponse
 
 from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
+from haken.modules.payroll.delivery import delivery_service
 from haken.modules.payroll.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
+    GradeCreate,
+    GradeProposal,
+    GradeProposalFilter,
+    GradeRead,
     PayslipRead,
     PayslipSummary,
     ProfileRead,
@@ -25,7 +31,8 @@ from haken.modules.payroll.schemas import (
     RunStart,
 )
 from haken.modules.payroll.service import payroll_service
-from haken.platform.deps import SessionDep
+from haken.modules.payroll.transfer import AgencyBank
+from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import admin_limit, default_limit
 from haken.platform.responses import Envelope, PageEnvelope, ok, page
@@ -150,3 +157,110 @@ async def add_adjustment(
 ) -> Any:
     """Correct a closed payslip: an adjustment line in the next open period."""
     return ok(await payroll_service.add_adjustment(session, principal, data=body))
+
+
+# --- standard monthly remuneration: 定時決定 / 随時改定 ------------------------------------
+
+
+@router.get(
+    "/grade-proposals",
+    response_model=Envelope[list[GradeProposal]],
+    dependencies=[Depends(default_limit)],
+)
+async def grade_proposals(
+    principal: PayrollRead,
+    session: SessionDep,
+    filters: Annotated[GradeProposalFilter, Query()],
+) -> Any:
+    """The standard monthly remunerations the pay history calls for, not yet recorded:
+    ``kind=regular`` the 定時決定 of ``year`` (April–June pay, from September),
+    ``kind=occasional`` the 随時改定 after changes of fixed pay paid in ``year``."""
+    return ok(
+        await payroll_service.grade_proposals(
+            session, principal, year=filters.year, kind=filters.kind
+        )
+    )
+
+
+@router.post(
+    "/grades",
+    response_model=Envelope[GradeRead],
+    status_code=201,
+    dependencies=[Depends(admin_limit)],
+)
+async def record_grade(body: GradeCreate, principal: PayrollWrite, session: SessionDep) -> Any:
+    """Record a decided standard monthly remuneration from its first premium month (the
+    grades are looked up from the average); later runs use it."""
+    return ok(await payroll_service.record_grade(session, principal, data=body))
+
+
+# --- downloads: payslip PDFs and the transfer file (payroll/delivery.py) ----------------------
+
+NO_STORE = {"Cache-Control": "no-store"}
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The payslips as a PDF.",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+TRANSFER_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The 全銀 総合振込 (給与振込) file, Shift_JIS, 120-byte records.",
+        "content": {"text/plain": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+@router.get(
+    "/payslips/{payslip_id:int}/pdf",
+    response_class=Response,
+    response_model=None,
+    responses=PDF_RESPONSE,
+    dependencies=[Depends(default_limit)],
+)
+async def payslip_pdf(principal: OwnPayslips, session: SessionDep, payslip_id: int) -> Response:
+    """One payslip as a PDF (admins: any; others: their own of a closed period, with their
+    consent to electronic delivery, else ``PAYROLL_PAYSLIP_PAPER_DELIVERY``)."""
+    made = await delivery_service.payslip_pdf(session, principal, payslip_id=payslip_id)
+    return Response(
+        content=made.content, media_type="application/pdf", headers=_attachment(made.filename)
+    )
+
+
+@router.get(
+    "/runs/{run_id:int}/payslips.pdf",
+    response_class=StreamingResponse,
+    response_model=None,
+    responses=PDF_RESPONSE,
+    dependencies=[Depends(admin_limit)],
+)
+async def run_pdf(principal: PayrollRead, session: SessionDep, run_id: int) -> StreamingResponse:
+    """Every computed payslip of the run in one PDF, a page each (streamed from a spooled
+    temporary file)."""
+    made = await delivery_service.run_pdf(session, principal, run_id=run_id)
+    return StreamingResponse(
+        made.chunks(), media_type="application/pdf", headers=_attachment(made.filename)
+    )
+
+
+@router.get(
+    "/runs/{run_id:int}/transfer-file",
+    response_class=Response,
+    response_model=None,
+    responses=TRANSFER_RESPONSE,
+    dependencies=[Depends(admin_limit)],
+)
+async def transfer_file(
+    principal: PayrollWrite, session: SessionDep, settings: SettingsDep, run_id: int
+) -> Response:
+    """The salary transfer file (全銀 総合振込, 種別 11) of a closed run (audited)."""
+    made = await delivery_service.transfer_file(
+        session, principal, run_id=run_id, agency=AgencyBank.from_settings(settings)
+    )
+    return Response(
+        content=made.content, media_type=made.media_type, headers=_attachment(made.filename)
+    )

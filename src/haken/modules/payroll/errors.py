@@ -107,3 +107,53 @@ class PayrollPeriodOpenError(HakenError):
     status_code = 409
     message_en = "The period is still open: correct the input and run the payroll again."
     message_ja = "この期間は未締めです。入力を訂正して給与計算をやり直してください。"
+
+
+# --- delivery: payslip PDFs and the transfer file (payroll/delivery.py) ------------------------
+
+
+class PayrollPaperDeliveryError(HakenError):
+    code = "PAYROLL_PAYSLIP_PAPER_DELIVERY"
+    status_code = 409
+    message_en = (
+        "Your payslips are handed over on paper: you have not agreed to receive them "
+        "electronically. Ask the office to record your consent."
+    )
+    message_ja = (
+        "給与明細書は書面で交付されます（電子交付への同意が登録されていません）。"
+        "電子交付を希望する場合は事務所に同意を届け出てください。"
+    )
+
+
+class PayrollTransferRunOpenError(HakenError):
+    code = "PAYROLL_TRANSFER_RUN_OPEN"
+    status_code = 409
+    message_en = "The transfer file is made from a closed payroll: close the payroll first."
+    message_ja = "振込ファイルは締め済みの給与から作成します。先に給与を締めてください。"
+
+
+class PayrollTransferBankMissingError(HakenError):
+    code = "PAYROLL_TRANSFER_BANK_MISSING"
+    status_code = 422
+    message_en = (
+        "The transfer file cannot be made: {count} employees have no salary account "
+        "recorded ({employees})."
+    )
+    message_ja = (
+        "給与振込口座が未登録の社員が{count}人いるため、振込ファイルを作成できません"
+        "（{employees}）。"
+    )
+
+
+class PayrollGradeExistsError(HakenError):
+    code = "PAYROLL_GRADE_EXISTS"
+    status_code = 409
+    message_en = "A standard monthly remuneration from {month} is already recorded."
+    message_ja = "{month}からの標準報酬月額はすでに記録されています。"
+
+
+class PayrollGradeMonthInvalidError(HakenError):
+    code = "PAYROLL_GRADE_MONTH_INVALID"
+    status_code = 422
+    message_en = "The first month of a standard monthly remuneration is the first day of a month."
+    message_ja = "標準報酬月額の適用開始月は月の初日で指定してください。"

@@ -39,6 +39,10 @@ RUN_FIELDS = {
     "pay_date": N_("Pay date"),
     "state": N_("State"),
     "attempt": N_("Run number"),
+    # a download of the salary transfer file (action transfer_file)
+    "count": N_("Transfers"),
+    "total": N_("Total amount"),
+    "sha256": N_("File fingerprint (SHA-256)"),
 }
 PROFILE_FIELDS = {
     "pay_type": N_("Pay type"),
@@ -52,6 +56,20 @@ PROFILE_FIELDS = {
     "employment_insured": N_("Employment insurance"),
     "resident_tax": N_("Resident tax June–May"),
     "other_deductions": N_("Other deductions"),
+    "payslip_e_delivery_consent": N_("Consent to electronic payslips"),
+    "payslip_e_delivery_consent_on": N_("Consent given on"),
+    "insured_kind": N_("Payment base days rule"),
+}
+GRADE_FIELDS = {
+    "employee_id": N_("Employee"),
+    "effective_from": N_("First premium month"),
+    "kind": N_("Decided by"),
+    "health_grade": N_("Health insurance grade"),
+    "health_standard": N_("Standard monthly remuneration"),
+    "pension_grade": N_("Pension grade"),
+    "pension_standard": N_("Pension standard monthly remuneration"),
+    "average": N_("Average monthly remuneration"),
+    "months": N_("Months used"),
 }
 ADJUSTMENT_FIELDS = {
     "id": N_("Number"),
@@ -61,7 +79,7 @@ ADJUSTMENT_FIELDS = {
     "reason": N_("Reason"),
     "source_payslip_id": N_("Corrected payslip"),
 }
-ACTIONS = {"run": N_("Payroll run")}
+ACTIONS = {"run": N_("Payroll run"), "transfer_file": N_("Transfer file downloaded")}
 
 
 def register_labels() -> None:
@@ -74,5 +92,8 @@ def register_labels() -> None:
     )
     registry.add_record_labels(
         "payroll_adjustment", RecordLabels(N_("Payroll adjustment"), ADJUSTMENT_FIELDS)
+    )
+    registry.add_record_labels(
+        "payroll_grade", RecordLabels(N_("Standard monthly remuneration"), GRADE_FIELDS)
     )
     registry.add_action_labels(ACTIONS)

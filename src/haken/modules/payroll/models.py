@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,6 +55,15 @@ class PayrollProfile(IdMixin, TimestampMixin, VersionedMixin, Base):
         JSON, nullable=False, default=list, server_default=text("'[]'")
     )
     other_deductions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # 所得税法231条2項: payslips delivered electronically only with the employee's consent.
+    payslip_e_delivery_consent: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    payslip_e_delivery_consent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # 支払基礎日数 threshold of 定時決定/随時改定: regular / part_time / short_time.
+    insured_kind: Mapped[str] = mapped_column(
+        String(12), nullable=False, default="regular", server_default=text("'regular'")
+    )
 
 
 class PayrollRun(IdMixin, TimestampMixin, VersionedMixin, Base):
@@ -108,6 +118,13 @@ class Payslip(IdMixin, Base):
         JSON, nullable=False, default=list, server_default=text("'[]'")
     )
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    base_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    """支払基礎日数 (定時決定 and 随時改定 count a month by it)."""
+    worked_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
 
     __table_args__ = (
         UniqueConstraint("run_id", "employee_id", name="uq_payroll_payslips_run_employee"),
@@ -135,3 +152,33 @@ class PayrollAdjustment(IdMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     __table_args__ = (Index("ix_payroll_adjustments_period", "period_start", "employee_id", "id"),)
+
+
+class PayrollGrade(IdMixin, Base):
+    """A decided 標準報酬月額 of an insured employee from its first premium month
+    (資格取得時決定, 定時決定, 随時改定, or entered): runs use the latest in force."""
+
+    __tablename__ = "payroll_grades"
+
+    employee_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("employees.id", ondelete="RESTRICT"), nullable=False
+    )
+    effective_from: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    """The first premium month (the 1st of the month)."""
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    # acquisition / regular (定時決定) / occasional (随時改定) / entered
+    health_grade: Mapped[int] = mapped_column(Integer, nullable=False)
+    health_standard: Mapped[int] = mapped_column(Integer, nullable=False)
+    pension_grade: Mapped[int] = mapped_column(Integer, nullable=False)
+    pension_standard: Mapped[int] = mapped_column(Integer, nullable=False)
+    average: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The 報酬月額 it was decided from."""
+    months: Mapped[list[str]] = mapped_column(
+        JSON, nullable=False, default=list, server_default=text("'[]'")
+    )
+    created_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("employee_id", "effective_from", name="uq_payroll_grades_effective"),
+    )

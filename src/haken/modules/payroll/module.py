@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from haken.modules.payroll import tasks  # noqa: F401 (registers the jobs)
+from haken.modules.payroll.delivery import delivery_service
 from haken.modules.payroll.endpoints import router
 from haken.modules.payroll.pages import register_web
 from haken.modules.payroll.pages import router as page_router
@@ -19,6 +20,9 @@ def install(app: FastAPI) -> None:
         withholding_method=settings.payroll_withholding_method,
         deduction_agreement=settings.payroll_deduction_agreement,
         batch_size=settings.payroll_batch_size,
+    )
+    delivery_service.configure(
+        agency_name=settings.billing_agency_name or settings.transfer_requester_name
     )
     app.include_router(router)
     app.include_router(page_router)

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
+from haken.modules.payroll.delivery import delivery_service
 from haken.modules.payroll.labels import LINE_LABELS, register_labels
-from haken.modules.payroll.schemas import RunStart
+from haken.modules.payroll.schemas import GradeCreate, GradeProposalFilter, RunStart
 from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
@@ -21,9 +22,9 @@ from haken.platform.formatting import format_day
 from haken.platform.pagination import PageQuery, PageRequest
 from haken.platform.ratelimit import admin_limit, default_limit
 from haken.web.csrf import CsrfProtected
-from haken.web.forms import FormRejected, FormState, parse_form, save_form
+from haken.web.forms import FormState, parse_form, save_or_reject
 from haken.web.i18n import N_, gettext_
-from haken.web.registry import NavItem, Panel, registry
+from haken.web.registry import NavItem, Panel, RecordSection, registry
 from haken.web.render import confirmation, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -54,19 +55,19 @@ async def start_run(
     request: Request, principal: PayrollWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     state = parse_form(RunStart, await request.form())
-    saved = await save_form(
-        state, lambda data: payroll_service.start_run(session, principal, data=data)
-    )
-    if not state.ok or saved is None:
+
+    async def rejected() -> Any:
         result = await payroll_service.list_runs(session, principal, request=PageRequest(limit=50))
-        raise FormRejected(
-            render(
-                request,
-                "payroll/runs.html",
-                {"result": result, "form": state, "can_run": True},
-                status_code=422,
-            )
+        return render(
+            request,
+            "payroll/runs.html",
+            {"result": result, "form": state, "can_run": True},
+            status_code=422,
         )
+
+    saved = await save_or_reject(
+        state, lambda data: payroll_service.start_run(session, principal, data=data), rejected
+    )
     flash(request, "success", gettext_("The payroll run has started."))
     return redirect(request, f"/payroll/runs/{saved.id}")
 
@@ -145,6 +146,11 @@ async def payslip_page(
             "slip": slip,
             "labels": LINE_LABELS,
             "is_admin": principal.is_at_least(Role.ADMIN),
+            "can_download": slip.status == "ok"
+            and (
+                principal.is_at_least(Role.ADMIN)
+                or await delivery_service.e_delivery(session, principal.employee_id)
+            ),
         },
     )
 
@@ -154,7 +160,8 @@ async def my_payslips(
     request: Request, principal: OwnPayslips, session: SessionDep, paging: PageQuery
 ) -> Any:
     result = await payroll_service.my_payslips(session, principal, request=paging)
-    return render(request, "payroll/mine.html", {"result": result})
+    e_delivery = await delivery_service.e_delivery(session, principal.employee_id)
+    return render(request, "payroll/mine.html", {"result": result, "e_delivery": e_delivery})
 
 
 async def _own_payslips(
@@ -163,7 +170,93 @@ async def _own_payslips(
     if principal.employee_id is None:
         return None
     result = await payroll_service.my_payslips(session, principal, request=PageRequest(limit=3))
-    return {"slips": result.items}
+    e_delivery = await delivery_service.e_delivery(session, principal.employee_id)
+    return {"slips": result.items, "e_delivery": e_delivery}
+
+
+@router.post("/payroll/employees/{employee_id:int}/delivery", dependencies=[Depends(admin_limit)])
+async def set_delivery(
+    request: Request,
+    principal: PayrollWrite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    employee_id: int,
+) -> Any:
+    """Record (or withdraw) the employee's consent to electronic payslips (所得税法231条2項)."""
+    form = await request.form()
+    consent = str(form.get("consent") or "") == "yes"
+    await delivery_service.set_e_delivery(
+        session, principal, employee_id=employee_id, consent=consent
+    )
+    flash(request, "success", gettext_("The payslip delivery was saved."))
+    return redirect(request, f"/employees/{employee_id}")
+
+
+async def _employee_delivery(
+    request: Request, session: AsyncSession, principal: Principal, employee: Any
+) -> dict[str, Any] | None:
+    profile = await payroll_service.get_profile(session, principal, employee_id=employee.id)
+    return {"employee_id": employee.id, "profile": profile}
+
+
+# --- standard monthly remuneration: 定時決定 / 随時改定 ------------------------------------
+
+
+def _grade_query(request: Request) -> GradeProposalFilter:
+    try:
+        return GradeProposalFilter.model_validate(
+            {
+                "year": request.query_params.get("year") or _today(request).year,
+                "kind": request.query_params.get("kind") or "regular",
+            }
+        )
+    except ValueError:
+        return GradeProposalFilter(year=_today(request).year)
+
+
+async def _grades_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    query: GradeProposalFilter,
+    form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    proposals = await payroll_service.grade_proposals(
+        session, principal, year=query.year, kind=query.kind
+    )
+    return render(
+        request,
+        "payroll/grades.html",
+        {
+            "proposals": proposals,
+            "recorded": await payroll_service.recent_grades(session, principal),
+            "filters": query,
+            "form": form or FormState(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/payroll/grades", dependencies=[Depends(default_limit)])
+async def grades(request: Request, principal: PayrollRead, session: SessionDep) -> Any:
+    return await _grades_page(request, session, principal, _grade_query(request))
+
+
+@router.post("/payroll/grades", dependencies=[Depends(admin_limit)])
+async def record_grade(
+    request: Request, principal: PayrollWrite, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    form = await request.form()
+    state = parse_form(GradeCreate, form, lists={"months"})
+    query = _grade_query(request)  # the form's action keeps the list's year and kind
+    await save_or_reject(
+        state,
+        lambda data: payroll_service.record_grade(session, principal, data=data),
+        lambda: _grades_page(request, session, principal, query, state, status_code=422),
+    )
+    flash(request, "success", gettext_("The standard monthly remuneration was recorded."))
+    return redirect(request, f"/payroll/grades?year={query.year}&kind={query.kind.value}")
 
 
 def register_web() -> None:
@@ -171,4 +264,14 @@ def register_web() -> None:
     registry.add_nav(NavItem("payroll", N_("Payroll"), "/payroll", minimum=Role.ADMIN, order=27))
     registry.add_portal_section(
         Panel("payslips", "payroll/_portal_payslips.html", _own_payslips, order=18)
+    )
+    registry.add_record_section(
+        "employee",
+        RecordSection(
+            "payslip_delivery",
+            "payroll/_employee_delivery.html",
+            _employee_delivery,
+            minimum=Role.ADMIN,
+            order=60,
+        ),
     )

@@ -225,6 +225,32 @@ def _draw(canvas: Canvas, slip: PayslipDocument, styles: _Styles) -> None:
     frame.addFromList([KeepInFrame(0, 0, _story(slip, styles), mode="shrink")], canvas)
 
 
+class PayslipWriter:
+    """One PDF written a slip at a time (``add``), for a caller that reads its slips in
+    batches from an asynchronous source; ``close`` finishes the file (a page saying there
+    are none when nothing was added) and returns the number of pages."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        _font()
+        self._styles = _Styles()
+        self._canvas = Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
+        self._canvas.setTitle("給与明細書")
+        self.pages = 0
+
+    def add(self, slip: PayslipDocument) -> None:
+        _draw(self._canvas, slip, self._styles)
+        self._canvas.showPage()
+        self.pages += 1
+
+    def close(self) -> int:
+        if self.pages == 0:
+            self._canvas.setFont(FONT, 10)
+            self._canvas.drawString(MARGIN, A4[1] - MARGIN, "明細はありません No payslips")
+            self._canvas.showPage()
+        self._canvas.save()
+        return self.pages
+
+
 def write_payslips(slips: Iterable[PayslipDocument], out: IO[bytes]) -> int:
     """Write one PDF with a page per slip to ``out``; the number of pages."""
     _font()

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 
-from haken.modules.payroll.models import PayrollAdjustment, PayrollProfile, PayrollRun, Payslip
+from haken.modules.payroll.models import (
+    PayrollAdjustment,
+    PayrollGrade,
+    PayrollProfile,
+    PayrollRun,
+    Payslip,
+)
 from haken.platform.db import utcnow
 from haken.platform.pagination import PageRequest, PageResult, SortKey
 from haken.platform.repository import Repository
@@ -93,6 +100,127 @@ class PayrollRepository(Repository):
             Payslip.run_id == run_id, Payslip.employee_id.in_(sorted(set(employee_ids)))
         )
         return (await self.session.scalars(statement)).all()
+
+    async def closed_payslips_between(
+        self, first: dt.date, last: dt.date, employee_ids: Sequence[int] | None
+    ) -> Sequence[tuple[int, int, list[dict[str, Any]], dt.date]]:
+        """(employee, gross, lines, period end) of the computed payslips of the closed runs
+        whose period ends between ``first`` and ``last`` (one statement); ``employee_ids``
+        None: every employee."""
+        statement = (
+            select(Payslip.employee_id, Payslip.gross, Payslip.lines, PayrollRun.period_end)
+            .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .where(
+                PayrollRun.state == "closed",
+                PayrollRun.period_end.between(first, last),
+                Payslip.status == "ok",
+            )
+            .order_by(Payslip.employee_id, PayrollRun.period_end)
+        )
+        if employee_ids is not None:
+            if not employee_ids:
+                return []
+            statement = statement.where(Payslip.employee_id.in_(sorted(set(employee_ids))))
+        rows = (await self.session.execute(statement)).all()
+        return [(int(e), int(g), list(lines or []), end) for e, g, lines, end in rows]
+
+    async def paid_after(self, run_id: int, after: int, limit: int) -> Sequence[Payslip]:
+        """The run's computed payslips with pay to receive (net > 0) of the employees after
+        id ``after``, at most ``limit``, in employee order (the transfer file's batches)."""
+        statement = (
+            select(Payslip)
+            .where(
+                Payslip.run_id == run_id,
+                Payslip.status == "ok",
+                Payslip.net > 0,
+                Payslip.employee_id > after,
+            )
+            .order_by(Payslip.employee_id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def runs_before(self, period_start: dt.date, count: int) -> Sequence[PayrollRun]:
+        """The ``count`` runs before ``period_start``, newest first (平均賃金's wage periods)."""
+        statement = (
+            select(PayrollRun)
+            .where(PayrollRun.period_start < period_start)
+            .order_by(PayrollRun.period_start.desc())
+            .limit(count)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def payslips_of_runs(
+        self, run_ids: Sequence[int], employee_ids: Sequence[int]
+    ) -> Sequence[Payslip]:
+        """The computed payslips of ``run_ids`` for ``employee_ids`` (one statement)."""
+        if not run_ids or not employee_ids:
+            return []
+        statement = select(Payslip).where(
+            Payslip.run_id.in_(sorted(set(run_ids))),
+            Payslip.employee_id.in_(sorted(set(employee_ids))),
+            Payslip.status == "ok",
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def grades_until(
+        self, employee_ids: Sequence[int], month: dt.date
+    ) -> dict[int, PayrollGrade]:
+        """Each employee's latest recorded grade with a first premium month ≤ ``month``."""
+        if not employee_ids:
+            return {}
+        statement = (
+            select(PayrollGrade)
+            .where(
+                PayrollGrade.employee_id.in_(sorted(set(employee_ids))),
+                PayrollGrade.effective_from <= month,
+            )
+            .order_by(PayrollGrade.employee_id, PayrollGrade.effective_from)
+        )
+        return {g.employee_id: g for g in (await self.session.scalars(statement)).all()}
+
+    async def pay_history(
+        self, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[int, dt.date, int, int, list[dict[str, Any]], PayrollProfile | None]]:
+        """(employee, pay date, gross, 支払基礎日数, lines, profile) of every computed payslip
+        paid between ``first`` and ``last``, by employee and pay date (one statement)."""
+        statement = (
+            select(
+                Payslip.employee_id,
+                Payslip.pay_date,
+                Payslip.gross,
+                Payslip.base_days,
+                Payslip.lines,
+                PayrollProfile,
+            )
+            .outerjoin(PayrollProfile, PayrollProfile.employee_id == Payslip.employee_id)
+            .where(Payslip.status == "ok", Payslip.pay_date.between(first, last))
+            .order_by(Payslip.employee_id, Payslip.pay_date, Payslip.id)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [(int(e), d, int(g), int(b), list(x or []), pr) for e, d, g, b, x, pr in rows]
+
+    async def grades_of(self, employee_ids: Sequence[int]) -> Sequence[PayrollGrade]:
+        """Every recorded grade of ``employee_ids`` by employee and first month."""
+        if not employee_ids:
+            return []
+        statement = (
+            select(PayrollGrade)
+            .where(PayrollGrade.employee_id.in_(sorted(set(employee_ids))))
+            .order_by(PayrollGrade.employee_id, PayrollGrade.effective_from)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def recent_grades(self, limit: int) -> Sequence[PayrollGrade]:
+        """The latest recorded grades, newest first."""
+        statement = select(PayrollGrade).order_by(PayrollGrade.id.desc()).limit(limit)
+        return (await self.session.scalars(statement)).all()
+
+    async def grade_at(self, employee_id: int, month: dt.date) -> PayrollGrade | None:
+        statement = select(PayrollGrade).where(
+            PayrollGrade.employee_id == employee_id, PayrollGrade.effective_from == month
+        )
+        return (await self.session.scalars(statement)).first()
 
     async def count_errors(self, run_id: int) -> int:
         statement = select(func.count()).where(Payslip.run_id == run_id, Payslip.status == "error")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from haken.platform.schemas import InputModel
+from haken.platform.schemas import InputModel, QueryModel
+
+InsuredKindIn = Literal["regular", "part_time", "short_time"]
 
 
 class PayType(StrEnum):
@@ -77,11 +79,32 @@ class PayslipSummary(BaseModel):
     """The net moved by more than the highlight threshold from the previous month."""
 
 
+class PayslipAttendance(BaseModel):
+    """The period's attendance as the ledger keeps it (minutes; leave and absence in days)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    worked_days: int
+    worked_minutes: int
+    regular: int
+    within_statutory_overtime: int
+    overtime: int
+    overtime_over_60h: int
+    night: int
+    rest_day: int
+    paid_leave_days: int
+    half_leave_days: int
+    absence_days: int
+
+
 class PayslipRead(BaseModel):
     id: int
     run_id: int
     employee_id: int
     employee_name: str
+    employee_number: str | None = None
+    attendance: PayslipAttendance | None = None
+    """The attendance ledger's row of the period (none for a month without one)."""
     period_start: dt.date
     period_end: dt.date
     pay_date: dt.date
@@ -114,6 +137,14 @@ class ProfileWrite(InputModel):
     resident_tax: list[int] = Field(default_factory=list)
     """The 12 special-collection amounts June–May as the municipality's notice gives them."""
     other_deductions: int = Field(default=0, ge=0, le=10_000_000)
+    payslip_e_delivery_consent: bool = False
+    """The employee agreed to receive payslips electronically (所得税法231条2項); without it
+    the payslip is handed over on paper and the portal download is refused."""
+    payslip_e_delivery_consent_on: dt.date | None = None
+    """The day the consent was given (today when consenting without a day; cleared with it)."""
+    insured_kind: InsuredKindIn = "regular"
+    """支払基礎日数 threshold of 定時決定/随時改定: regular (17 days), part_time (17, else 15)
+    or short_time (11 days: 短時間労働者 of a 特定適用事業所)."""
 
     @field_validator("resident_tax")
     @classmethod
@@ -147,3 +178,74 @@ class AdjustmentRead(BaseModel):
     amount: int
     reason: str
     source_payslip_id: int | None
+
+
+# --- standard monthly remuneration (定時決定 / 随時改定) -----------------------------------
+
+
+class GradeKind(StrEnum):
+    ACQUISITION = "acquisition"
+    REGULAR = "regular"
+    OCCASIONAL = "occasional"
+    ENTERED = "entered"
+
+
+class ProposalKind(StrEnum):
+    REGULAR = "regular"
+    """定時決定 from the April–June pay, effective September."""
+    OCCASIONAL = "occasional"
+    """随時改定 after a change of fixed pay (2 grades over 3 months)."""
+
+
+class GradeProposalFilter(QueryModel):
+    year: int = Field(ge=2000, le=2100)
+    kind: ProposalKind = ProposalKind.REGULAR
+
+
+class GradeProposal(BaseModel):
+    """A grade the pay history calls for, not yet recorded."""
+
+    employee_id: int
+    employee_name: str
+    kind: ProposalKind
+    effective_from: dt.date
+    average: int
+    """報酬月額: the average of the months used."""
+    months: list[str]
+    """The pay months used (YYYY-MM) with their payment base days."""
+    base_days: list[int]
+    current_grade: int | None
+    current_standard: int | None
+    health_grade: int
+    health_standard: int
+    pension_grade: int
+    pension_standard: int
+    change: int | None
+    """Grades moved (health); None without a current grade."""
+
+
+class GradeCreate(InputModel):
+    """Record a decided 標準報酬月額 from its first premium month: the grades are looked up
+    from ``average`` (the 報酬月額) in the table in force that month."""
+
+    employee_id: int = Field(ge=1)
+    effective_from: dt.date
+    kind: GradeKind
+    average: int = Field(ge=0, le=100_000_000)
+    months: list[str] = Field(default_factory=list, max_length=3)
+
+
+class GradeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    employee_id: int
+    effective_from: dt.date
+    kind: GradeKind
+    health_grade: int
+    health_standard: int
+    pension_grade: int
+    pension_standard: int
+    average: int | None
+    months: list[str]
+    created_at: dt.datetime

@@ -10,12 +10,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haken.labor.insurance import InsuranceError
-from haken.labor.payslip import LedgerMinutes, PayFacts, PayslipError, calculate, resident_tax_for
+from haken.labor.average_wage import LeavePayMethod, WagePeriod
+from haken.labor.insurance import (
+    FixedPay,
+    InsuranceError,
+    InsuredKind,
+    MonthPay,
+    StandardAmounts,
+    add_months,
+    fixed_pay_changes,
+    month_of,
+    occasional_revision,
+    regular_decision,
+    standard_amounts,
+)
+from haken.labor.margin import NO_COST, LabourCost, labour_cost
+from haken.labor.payslip import (
+    LedgerMinutes,
+    PayFacts,
+    PayslipError,
+    calculate,
+    fixed_pay,
+    resident_tax_for,
+    wage_period,
+)
 from haken.labor.withholding import NoWithholdingRules
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.service import attendance_service
@@ -24,22 +48,35 @@ from haken.modules.employees.service import employees_service
 from haken.modules.housing.service import housing_service
 from haken.modules.leave.service import leave_service
 from haken.modules.payroll.errors import (
+    PayrollGradeExistsError,
+    PayrollGradeMonthInvalidError,
     PayrollPeriodClosedError,
     PayrollPeriodNotFoundError,
     PayrollPeriodOpenError,
     PayrollRunHasErrorsError,
     PayrollRunInProgressError,
 )
-from haken.modules.payroll.models import PayrollAdjustment, PayrollProfile, PayrollRun, Payslip
+from haken.modules.payroll.models import (
+    PayrollAdjustment,
+    PayrollGrade,
+    PayrollProfile,
+    PayrollRun,
+    Payslip,
+)
 from haken.modules.payroll.repository import PayrollRepository
 from haken.modules.payroll.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
+    GradeCreate,
+    GradeProposal,
+    GradeRead,
+    PayslipAttendance,
     PayslipLine,
     PayslipRead,
     PayslipSummary,
     ProfileRead,
     ProfileWrite,
+    ProposalKind,
     RunRead,
     RunStart,
 )
@@ -51,6 +88,7 @@ from haken.platform.jobs import enqueue_job
 from haken.platform.pagination import PageRequest, PageResult
 
 RUN_JOB = "payroll.run_batch"
+TOKYO = ZoneInfo("Asia/Tokyo")
 HIGHLIGHT_YEN = 10_000
 """A net pay that moved more than this from the previous month is highlighted."""
 
@@ -235,6 +273,8 @@ class PayrollService:
                     housing[charge.employee_id] = (
                         housing.get(charge.employee_id, 0) + charge.rent + charge.utilities
                     )
+        grades = await repo.grades_until(ids, month_of(run.period_end))
+        periods = await self._wage_periods(repo, run, ledger)
         existing = {p.employee_id: p for p in await repo.payslips_of(run.id, ids)}
         made: list[Payslip] = []
         for entry in ledger:
@@ -255,6 +295,8 @@ class PayrollService:
                     profiles.get(employee_id),
                     adjustments.get(employee_id, []),
                     housing.get(employee_id, 0),
+                    grades.get(employee_id),
+                    periods.get(employee_id, ()),
                 )
                 slip = calculate(pay_facts)
             except PayslipError as error:
@@ -268,10 +310,47 @@ class PayrollService:
                 for name, value in slip.amounts().items():
                     if name != "taxable":
                         setattr(row, name, value)
+                row.base_days = slip.base_days
+                row.worked_days = slip.worked_days
                 row.lines = [dict(line) for line in slip.lines]
             made.append(row)
         await repo.flush()
         return made
+
+    @staticmethod
+    async def _wage_periods(
+        repo: PayrollRepository, run: PayrollRun, ledger: Sequence[Any]
+    ) -> dict[int, tuple[WagePeriod, ...]]:
+        """The earlier wage periods (three runs) of the batch's employees who took paid leave,
+        when the agency pays leave at the 平均賃金 (two statements; none otherwise)."""
+        if leave_service.pay_method.value != LeavePayMethod.AVERAGE:
+            return {}
+        takers = [e.subject_id for e in ledger if e.paid_leave_days or e.half_leave_days]
+        if not takers:
+            return {}
+        runs = {r.id: r for r in await repo.runs_before(run.period_start, 3)}
+        slips = {
+            (s.employee_id, s.run_id): s for s in await repo.payslips_of_runs(list(runs), takers)
+        }
+        found: dict[int, tuple[WagePeriod, ...]] = {}
+        for employee_id in takers:
+            if not any((employee_id, run_id) in slips for run_id in runs):
+                continue  # no pay history in haken: the payslip falls back to 通常の賃金
+            periods = []
+            for run_id, earlier in runs.items():
+                slip = slips.get((employee_id, run_id))
+                # A period without pay still counts its calendar days (with no wages);
+                # the days before hiring are cut by three_periods_before (12条6項).
+                periods.append(
+                    wage_period(
+                        earlier.period_start,
+                        earlier.period_end,
+                        slip.lines if slip is not None else [],
+                        worked_days=slip.worked_days if slip is not None else 0,
+                    )
+                )
+            found[employee_id] = tuple(sorted(periods, key=lambda p: p.start))
+        return found
 
     @staticmethod
     def _failed(row: Payslip, code: str, detail: str) -> None:
@@ -299,6 +378,8 @@ class PayrollService:
         profile: PayrollProfile | None,
         adjustments: list[tuple[str, int]],
         housing: int,
+        grade: PayrollGrade | None = None,
+        wage_periods: tuple[WagePeriod, ...] = (),
     ) -> PayFacts:
         if facts is None:
             raise PayslipError("no_employee", "the employee record is missing")
@@ -321,7 +402,11 @@ class PayrollService:
             leave_method=leave_service.pay_method.value,
             allowance=profile.allowance if profile else 0,
             commuting=profile.commuting if profile else 0,
-            standard_remuneration=profile.standard_remuneration if profile else None,
+            standard_remuneration=(
+                grade.health_standard
+                if grade is not None
+                else (profile.standard_remuneration if profile else None)
+            ),
             social_insured=profile.social_insured if profile else True,
             employment_insured=profile.employment_insured if profile else True,
             otsu=facts.otsu,
@@ -331,6 +416,11 @@ class PayrollService:
             housing=housing,
             other_deductions=profile.other_deductions if profile else 0,
             adjustments=tuple(adjustments),
+            wage_periods=wage_periods,
+            hired_on=facts.hire_date,
+            overtime_pct=terms.overtime_pay_pct if terms is not None else None,
+            night_pct=terms.late_night_pay_pct if terms is not None else None,
+            rest_day_pct=terms.holiday_pay_pct if terms is not None else None,
         )
 
     async def close_run(
@@ -438,6 +528,8 @@ class PayrollService:
             run_id=row.run_id,
             employee_id=row.employee_id,
             employee_name=brief.display_name,
+            employee_number=brief.employee_number,
+            attendance=await self.attendance(session, row.employee_id, run.period_start),
             period_start=run.period_start,
             period_end=run.period_end,
             pay_date=row.pay_date,
@@ -454,6 +546,18 @@ class PayrollService:
             net=row.net,
             lines=[PayslipLine.model_validate(line) for line in row.lines],
         )
+
+    @staticmethod
+    async def attendance(
+        session: AsyncSession, employee_id: int, period_start: dt.date
+    ) -> PayslipAttendance | None:
+        """The attendance ledger's payroll row of one employee and period (one query)."""
+        found = await attendance_service.payroll_ledger(
+            session, period_start=period_start, after=employee_id - 1, limit=1
+        )
+        if not found or found[0].subject_id != employee_id:
+            return None
+        return PayslipAttendance.model_validate(found[0])
 
     async def my_payslips(
         self, session: AsyncSession, principal: Principal, *, request: PageRequest
@@ -507,6 +611,10 @@ class PayrollService:
             repo.add(row)
         for name, value in data.model_dump().items():
             setattr(row, name, value)
+        if not row.payslip_e_delivery_consent:
+            row.payslip_e_delivery_consent_on = None
+        elif row.payslip_e_delivery_consent_on is None:
+            row.payslip_e_delivery_consent_on = dt.datetime.now(TOKYO).date()
         await repo.flush()
         await audit_service.record(
             session,
@@ -559,6 +667,244 @@ class PayrollService:
             after=AdjustmentRead.model_validate(row).model_dump(mode="json"),
         )
         return AdjustmentRead.model_validate(row)
+
+    async def labour_costs(
+        self,
+        session: AsyncSession,
+        *,
+        first: dt.date,
+        last: dt.date,
+        employee_ids: Sequence[int] | None = None,
+    ) -> dict[int, LabourCost]:
+        """What each worker cost the agency in the closed payroll periods ending between
+        ``first`` and ``last``: gross pay (commuting and paid-leave pay shown apart) and the
+        employer's insurance shares (labor.margin). One statement; for other areas'
+        reports (billing's margins), which check their caller's access themselves."""
+        rows = await PayrollRepository(session).closed_payslips_between(first, last, employee_ids)
+        costs: dict[int, LabourCost] = {}
+        for employee_id, gross, lines, period_end in rows:
+            cost = labour_cost(gross, lines, period_end)
+            costs[employee_id] = costs.get(employee_id, NO_COST) + cost
+        return costs
+
+    # --- standard monthly remuneration (定時決定 / 随時改定) --------------------------------
+
+    async def grade_proposals(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        year: int,
+        kind: ProposalKind,
+    ) -> list[GradeProposal]:
+        """The grades the pay history calls for and not yet recorded (three statements: the
+        pay history with the pay settings, the recorded grades, the names). ``regular``: the
+        定時決定 of ``year`` from the pay of April–June, effective September; ``occasional``:
+        the 随時改定 after each change of fixed pay paid in ``year`` (2 grades over 3 months)."""
+        repo = PayrollRepository(session)
+        if kind is ProposalKind.REGULAR:
+            first, last = dt.date(year, 4, 1), dt.date(year, 6, 30)
+        else:
+            first, last = dt.date(year - 1, 12, 1), dt.date(year + 1, 2, 28)
+        history: dict[int, list[tuple[MonthPay, FixedPay]]] = {}
+        profiles: dict[int, PayrollProfile | None] = {}
+        for employee_id, pay_date, gross, days, lines, profile in await repo.pay_history(
+            first, last
+        ):
+            if profile is not None and not profile.social_insured:
+                continue
+            profiles[employee_id] = profile
+            month = month_of(pay_date)
+            history.setdefault(employee_id, []).append(
+                (MonthPay(month, gross, days), fixed_pay(month, lines))
+            )
+        recorded: dict[int, list[PayrollGrade]] = {}
+        for grade in await repo.grades_of(list(history)):
+            recorded.setdefault(grade.employee_id, []).append(grade)
+        found: list[tuple[int, _Proposed]] = []
+        for employee_id, months in history.items():
+            profile = profiles.get(employee_id)
+            insured = InsuredKind(profile.insured_kind if profile else "regular")
+            grades = recorded.get(employee_id, [])
+            proposed = (
+                _regular(year, months, insured, grades, profile)
+                if kind is ProposalKind.REGULAR
+                else _occasional(year, months, insured, grades, profile)
+            )
+            found.extend((employee_id, p) for p in proposed)
+        briefs = await employees_service.get_briefs(session, [e for e, _ in found])
+        result = []
+        for employee_id, p in found:
+            brief = briefs.get(employee_id)
+            current = p.current
+            result.append(
+                GradeProposal(
+                    employee_id=employee_id,
+                    employee_name=brief.display_name if brief else str(employee_id),
+                    kind=kind,
+                    effective_from=p.effective_from,
+                    average=p.average,
+                    months=[f"{m.month:%Y-%m}" for m in p.months],
+                    base_days=[m.base_days for m in p.months],
+                    current_grade=current.health.grade if current else None,
+                    current_standard=current.health.standard if current else None,
+                    health_grade=p.new.health.grade,
+                    health_standard=p.new.health.standard,
+                    pension_grade=p.new.pension.grade,
+                    pension_standard=p.new.pension.standard,
+                    change=p.new.health.grade - current.health.grade if current else None,
+                )
+            )
+        return result
+
+    async def gross_of_period(
+        self, session: AsyncSession, period_start: dt.date, employee_ids: Sequence[int]
+    ) -> dict[int, int]:
+        """Each employee's computed gross pay of the run of ``period_start`` (two statements)."""
+        repo = PayrollRepository(session)
+        run = await repo.run_for(period_start)
+        if run is None:
+            return {}
+        return {
+            p.employee_id: p.gross
+            for p in await repo.payslips_of(run.id, employee_ids)
+            if p.status == "ok"
+        }
+
+    async def recent_grades(
+        self, session: AsyncSession, principal: Principal, *, limit: int = 20
+    ) -> list[tuple[GradeRead, str]]:
+        """The latest recorded grades with the employees' names (two statements)."""
+        rows = await PayrollRepository(session).recent_grades(limit)
+        briefs = await employees_service.get_briefs(session, [r.employee_id for r in rows])
+        return [
+            (
+                GradeRead.model_validate(r),
+                briefs[r.employee_id].display_name if r.employee_id in briefs else "",
+            )
+            for r in rows
+        ]
+
+    async def record_grade(
+        self, session: AsyncSession, principal: Principal, *, data: GradeCreate
+    ) -> GradeRead:
+        """Record a decided 標準報酬月額 from its first premium month (audited); later runs take
+        the latest recorded grade in force in their premium month."""
+        if data.effective_from.day != 1:
+            raise PayrollGradeMonthInvalidError()
+        await employees_service.get_brief(session, data.employee_id)  # 404 when absent
+        repo = PayrollRepository(session)
+        if await repo.grade_at(data.employee_id, data.effective_from) is not None:
+            raise PayrollGradeExistsError(month=f"{data.effective_from:%Y-%m}")
+        try:
+            standard = standard_amounts(data.average, data.effective_from)
+        except InsuranceError as error:
+            raise PayrollGradeMonthInvalidError() from error
+        row = PayrollGrade(
+            employee_id=data.employee_id,
+            effective_from=data.effective_from,
+            kind=data.kind.value,
+            health_grade=standard.health.grade,
+            health_standard=standard.health.standard,
+            pension_grade=standard.pension.grade,
+            pension_standard=standard.pension.standard,
+            average=data.average,
+            months=list(data.months),
+            created_by=principal.user_id,
+            created_at=utcnow(),
+        )
+        repo.add(row)
+        await repo.flush()
+        read = GradeRead.model_validate(row)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_grade",
+            entity_id=row.id,
+            action="create",
+            after=read.model_dump(mode="json", exclude={"id", "created_at"}),
+        )
+        return read
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposed:
+    effective_from: dt.date
+    average: int
+    months: tuple[MonthPay, ...]
+    current: StandardAmounts | None
+    new: StandardAmounts
+
+
+def _current(
+    grades: list[PayrollGrade], profile: PayrollProfile | None, month: dt.date
+) -> StandardAmounts | None:
+    """The grade in force in ``month``: the latest recorded one, else the pay settings'."""
+    in_force = [g for g in grades if g.effective_from <= month]
+    amount = (
+        in_force[-1].health_standard
+        if in_force
+        else (profile.standard_remuneration if profile else None)
+    )
+    return standard_amounts(amount, month) if amount else None
+
+
+def _regular(
+    year: int,
+    months: list[tuple[MonthPay, FixedPay]],
+    insured: InsuredKind,
+    grades: list[PayrollGrade],
+    profile: PayrollProfile | None,
+) -> list[_Proposed]:
+    """定時決定 of ``year``; none when already recorded, when a 随時改定 or an acquisition
+    takes effect July–September (健保法41条3項), or when no month counts."""
+    september = dt.date(year, 9, 1)
+    if any(
+        g.effective_from == september
+        or (dt.date(year, 7, 1) <= g.effective_from <= september and g.kind != "regular")
+        for g in grades
+    ):
+        return []
+    current = _current(grades, profile, dt.date(year, 8, 1))
+    pay = [m for m, _ in months]
+    try:
+        decision = regular_decision(year, pay, kind=insured, current=current)
+    except InsuranceError:
+        return []
+    if decision.average is None:
+        return []
+    used = tuple(m for m in pay if m.month in decision.months_used)
+    return [_Proposed(september, decision.average, used, current, decision.standard)]
+
+
+def _occasional(
+    year: int,
+    months: list[tuple[MonthPay, FixedPay]],
+    insured: InsuredKind,
+    grades: list[PayrollGrade],
+    profile: PayrollProfile | None,
+) -> list[_Proposed]:
+    """随時改定 after each change of fixed pay first paid in ``year``: the change month and
+    the next two (each with enough 支払基礎日数), 2 grades away in the change's direction."""
+    by_month = {m.month: m for m, _ in months}
+    found = []
+    for changed, direction in fixed_pay_changes([f for _, f in months]):
+        if changed.year != year:
+            continue
+        three = [by_month.get(add_months(changed, i)) for i in range(3)]
+        if any(m is None for m in three):
+            continue
+        pay = [m for m in three if m is not None]
+        start = add_months(changed, 3)
+        current = _current(grades, profile, changed)
+        if current is None or any(g.effective_from == start for g in grades):
+            continue
+        revision = occasional_revision(pay, current=current, direction=direction, kind=insured)
+        if revision is None:
+            continue
+        new = standard_amounts(revision.average, start)
+        found.append(_Proposed(start, revision.average, tuple(pay), current, new))
+    return found
 
 
 payroll_service = PayrollService()

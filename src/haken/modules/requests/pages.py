@@ -14,18 +14,21 @@ The same service as ``endpoints.py``; scope is the service's (another's request 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from datetime import tzinfo
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.audit.service import audit_service
 from haken.modules.requests.auth import RequestsDecide, RequestsQueue, RequestsRead, RequestsSubmit
 from haken.modules.requests.schemas import (
     AbsencePayload,
     AddressChangePayload,
     HomeLeavePayload,
+    MyRequestFilter,
     OtherPayload,
     PaidLeavePayload,
     RequestCommentCreate,
@@ -33,20 +36,25 @@ from haken.modules.requests.schemas import (
     RequestDecision,
     RequestDetail,
     RequestFilter,
+    RequestQueueFilter,
+    RequestRead,
     RequestRejection,
+    RequestSortField,
     RequestState,
     RequestType,
     ResignationPayload,
 )
 from haken.modules.requests.service import requests_service
+from haken.modules.requests.sorting import REQUEST_SORTING
 from haken.platform.access import Principal, Role
-from haken.platform.deps import SessionDep
+from haken.platform.deps import DatabaseDep, SessionDep
 from haken.platform.errors import NotFoundError
-from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import default_limit
+from haken.platform.pagination import PageRequest, PageResult
+from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
 from haken.web.i18n import N_, gettext_
+from haken.web.lists import Column, ListState, export_response, local_moment
 from haken.web.registry import NavItem, Panel, registry
 from haken.web.render import confirmation, flash, redirect, render
 
@@ -84,6 +92,10 @@ UNIT_OPTIONS = (
     ("half_day", N_("Half day")),
     ("hours", N_("Hours")),
 )
+HALF_OPTIONS = (
+    ("am", N_("Morning")),
+    ("pm", N_("Afternoon")),
+)
 PAYLOADS: dict[str, type[BaseModel]] = {
     RequestType.PAID_LEAVE.value: PaidLeavePayload,
     RequestType.HOME_LEAVE.value: HomeLeavePayload,
@@ -96,6 +108,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
 FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "paid_leave": (
         ("unit", N_("How long"), "unit"),
+        ("half", N_("Which half (half day only)"), "half"),
         ("dates", N_("Dates"), "dates"),
         ("hours", N_("Hours (only for hours)"), "number"),
         ("reason", N_("Reason (you may leave this empty)"), "textarea"),
@@ -137,16 +150,47 @@ def _labels() -> dict[str, dict[str, str]]:
         "states": {k: gettext_(v) for k, v in STATE_LABELS.items()},
         "actions": {k: gettext_(v) for k, v in ACTION_LABELS.items()},
         "units": {k: gettext_(v) for k, v in UNIT_OPTIONS},
+        "halves": {k: gettext_(v) for k, v in HALF_OPTIONS},
         "fields": {name: gettext_(label) for f in FIELDS.values() for name, label, _ in f},
     }
 
 
-def _page(request: Request) -> PageRequest:
-    """The page of a list (newest first; the cursor in the URL, as ``web.lists`` keeps it)."""
-    cursor = request.query_params.get("cursor") or None
-    if cursor is not None and len(cursor) > 1024:
-        cursor = None
-    return PageRequest(limit=PAGE_SIZE, cursor=cursor, count=True)
+def _queue_columns(zone: tzinfo = dt.UTC) -> tuple[Column[tuple[RequestRead, str]], ...]:
+    """The office list's columns: the screen's headers and the export's header row (rows
+    are (request, employee name); ``zone``: the agency's, for the export's times)."""
+    return (
+        Column("employee", N_("Employee"), lambda r: r[1]),
+        Column("type", N_("Request"), lambda r: gettext_(TYPE_LABELS[r[0].type])),
+        Column("dates", N_("Dates"), lambda r: _dates_text(r[0])),
+        Column("state", N_("State"), lambda r: gettext_(STATE_LABELS[r[0].state])),
+        Column(
+            "sent",
+            N_("Sent"),
+            lambda r: local_moment(r[0].created_at, zone),
+            sort=RequestSortField.SENT,
+        ),
+    )
+
+
+def _dates_text(item: RequestRead) -> str:
+    payload = item.payload
+    if payload.get("dates"):
+        return ", ".join(str(d) for d in payload["dates"])
+    if payload.get("start"):
+        return f"{payload['start']} – {payload.get('end', '')}"
+    return str(payload.get("last_day") or payload.get("effective_on") or "")
+
+
+def _list_context(state: ListState[Any], result: Any) -> dict[str, Any]:
+    return {
+        "result": result,
+        "state": state,
+        "filters": state.url(),
+        "values": state.values(),
+        "labels": _labels(),
+        "type_options": [(k, gettext_(v)) for k, v in TYPE_LABELS.items()],
+        "state_options": [(k, gettext_(v)) for k, v in STATE_LABELS.items()],
+    }
 
 
 def _type_or_404(kind: str) -> str:
@@ -160,16 +204,27 @@ def _type_or_404(kind: str) -> str:
 
 @router.get("/me/requests")
 async def my_requests(request: Request, principal: RequestsRead, session: SessionDep) -> Any:
-    """The worker's own requests, newest first, and the kinds of request they can make."""
+    """The worker's own requests, newest first, and the kinds of request they can make;
+    the state and type filters and the cursor live in the URL (``web.lists``)."""
     if principal.employee_id is None:
         raise NotFoundError()
+    state = ListState.from_query(MyRequestFilter, REQUEST_SORTING, request.query_params)
     found = await requests_service.list(
-        session, principal, RequestFilter(employee_id=principal.employee_id), _page(request)
+        session,
+        principal,
+        RequestFilter(
+            employee_id=principal.employee_id,
+            state=state.filters.state,
+            type=state.filters.type,
+        ),
+        state.page_request(PAGE_SIZE),
+        state.sort,
     )
     return render(
         request,
         "requests/mine.html",
-        {"result": found, "labels": _labels(), "kinds": list(TYPE_LABELS)},
+        {**_list_context(state, found), "kinds": list(TYPE_LABELS)},
+        block="results",
     )
 
 
@@ -191,6 +246,7 @@ def _new_page(request: Request, kind: str, form: FormState[Any], status_code: in
             "fields": FIELDS[kind],
             "date_values": (dates + [""] * DATE_INPUTS)[:DATE_INPUTS],
             "unit_options": [(v, gettext_(label)) for v, label in UNIT_OPTIONS],
+            "half_options": [("", "—"), *((v, gettext_(label)) for v, label in HALF_OPTIONS)],
             "labels": _labels(),
         },
         status_code=status_code,
@@ -336,16 +392,73 @@ async def withdraw(
 
 @router.get("/requests")
 async def queue(request: Request, principal: RequestsQueue, session: SessionDep) -> Any:
-    """The approval queue (``?all=1``: every readable request), newest first."""
-    show_all = request.query_params.get("all") == "1"
+    """The approval queue (``?all=true``: every readable request), by state and type,
+    newest first (the header sorts by when sent); filters, sort and cursor live in the URL
+    (``web.lists``); CSV and Excel of the same rows."""
+    state = ListState.from_query(RequestQueueFilter, REQUEST_SORTING, request.query_params)
     found = await requests_service.list(
-        session, principal, RequestFilter(actionable=not show_all), _page(request)
+        session,
+        principal,
+        state.filters.to_filter(),
+        state.page_request(PAGE_SIZE),
+        state.sort,
     )
     names = await requests_service.employee_names(session, [r.employee_id for r in found.items])
     return render(
         request,
         "requests/queue.html",
-        {"result": found, "names": names, "labels": _labels(), "show_all": show_all},
+        {
+            **_list_context(state, found),
+            "names": names,
+            "show_all": state.filters.all,
+            "columns": _queue_columns(),
+        },
+        block="results",
+    )
+
+
+@router.get("/requests/export.{file_format}")
+async def export_queue(
+    request: Request,
+    principal: RequestsQueue,
+    _limit: ExpensiveRateLimit,
+    session: SessionDep,
+    database: DatabaseDep,
+    file_format: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Any:
+    """The filtered requests (the queue, or every readable one) as CSV or Excel with the
+    screen's labels; the caller's scope (a site manager: their sites' workers); one audit
+    row per export."""
+    state = ListState.from_query(RequestQueueFilter, REQUEST_SORTING, request.query_params)
+    await audit_service.record_export(
+        session,
+        principal,
+        entity_type="request",
+        filters=state.filters,
+        sort=state.sort,
+        file_format=file_format,
+    )
+
+    async def fetch(session: AsyncSession, page: PageRequest) -> PageResult[RequestRead]:
+        return await requests_service.list(
+            session, principal, state.filters.to_filter(), page, state.sort
+        )
+
+    async def rows(
+        session: AsyncSession, page: PageResult[RequestRead]
+    ) -> list[tuple[RequestRead, str]]:
+        names = await requests_service.employee_names(session, [r.employee_id for r in page.items])
+        return [(r, names.get(r.employee_id, str(r.employee_id))) for r in page.items]
+
+    return await export_response(
+        file_format,
+        database=database,
+        columns=_queue_columns(ZoneInfo(request.app.state.settings.timezone)),
+        fetch=fetch,
+        rows=rows,
+        stem="requests",
+        today=_today(request),
+        sheet_title=gettext_("Requests"),
     )
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from haken.modules.requests.models import Request, RequestEvent, RequestExit
 from haken.modules.requests.schemas import RequestFilter
@@ -18,6 +19,9 @@ from haken.platform.repository import Repository
 
 REQUEST_SORT = (SortKey(Request.id, "desc"),)
 
+Scope = Sequence[int] | Select[Any] | None
+"""The employees a principal may read: ids, a ``SELECT id`` to fold in, or None (all)."""
+
 
 class RequestRepository(Repository):
     async def get(self, request_id: int) -> Request | None:
@@ -25,10 +29,11 @@ class RequestRepository(Repository):
 
     async def page_of(
         self,
-        scope_ids: Sequence[int] | None,
+        scope_ids: Scope,
         filters: RequestFilter,
         approvers: Sequence[str] | None,
         request: PageRequest,
+        sort: Sequence[SortKey] = REQUEST_SORT,
     ) -> PageResult[Request]:
         """``approvers``: only requests waiting on one of these steps (the queue)."""
         statement = select(Request)
@@ -42,7 +47,7 @@ class RequestRepository(Repository):
             statement = statement.where(Request.employee_id == filters.employee_id)
         if approvers is not None:
             statement = statement.where(Request.approver.in_(approvers))
-        return await self.page(statement, REQUEST_SORT, request)
+        return await self.page(statement, tuple(sort), request)
 
     async def events_of(self, request_id: int) -> Sequence[RequestEvent]:
         statement = (

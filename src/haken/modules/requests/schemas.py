@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
-from haken.modules.leave.schemas import TakingUnit
+from haken.modules.leave.schemas import HalfDay, TakingUnit
 from haken.platform.schemas import InputModel, ListFilter
 
 
@@ -63,6 +63,9 @@ class PaidLeavePayload(InputModel):
     unit: TakingUnit = TakingUnit.DAY
     dates: Dates
     hours: int = Field(default=0, ge=0, le=7)
+    half: HalfDay | None = Field(
+        default=None, description="am or pm for a half day (the morning when not given)"
+    )
     reason: Reason = ""
 
     @model_validator(mode="after")
@@ -72,6 +75,10 @@ class PaidLeavePayload(InputModel):
             raise ValueError("hourly leave needs 1 to 7 hours")
         if self.unit is not TakingUnit.HOURS and self.hours:
             raise ValueError("hours only with unit 'hours'")
+        if self.half is not None and self.unit is not TakingUnit.HALF_DAY:
+            raise ValueError("a half (am or pm) only with unit 'half_day'")
+        if self.unit is TakingUnit.HALF_DAY and self.half is None:
+            object.__setattr__(self, "half", HalfDay.AM)
         return self
 
 
@@ -164,6 +171,29 @@ class RequestFilter(ListFilter):
     type: RequestType | None = None
     employee_id: int | None = Field(default=None, ge=1)
     actionable: bool = False  # only what the caller may decide now (the approval queue)
+
+
+class RequestQueueFilter(ListFilter):
+    """The office's page (/requests): the queue by default, every readable request with
+    ``all``; by state and type."""
+
+    all: bool = False
+    state: RequestState | None = None
+    type: RequestType | None = None
+
+    def to_filter(self) -> RequestFilter:
+        return RequestFilter(state=self.state, type=self.type, actionable=not self.all)
+
+
+class MyRequestFilter(ListFilter):
+    """The portal's page (/me/requests): the worker's own, by state and type."""
+
+    state: RequestState | None = None
+    type: RequestType | None = None
+
+
+class RequestSortField(StrEnum):
+    SENT = "sent"  # the request's id: the order they were sent in (its index)
 
 
 class RequestEventRead(BaseModel):

@@ -39,7 +39,7 @@ from haken.modules.requests.errors import (
     RequestStateError,
 )
 from haken.modules.requests.models import Request, RequestEvent, RequestExit
-from haken.modules.requests.repository import RequestRepository
+from haken.modules.requests.repository import RequestRepository, Scope
 from haken.modules.requests.schemas import (
     CHAINS,
     OPEN_STATES,
@@ -56,6 +56,7 @@ from haken.modules.requests.schemas import (
     RequestType,
     ResignationPayload,
 )
+from haken.modules.requests.sorting import REQUEST_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
 from haken.platform.editing import check_version, flush_or_conflict
@@ -126,11 +127,14 @@ class RequestsService:
 
     # --- reads -----------------------------------------------------------------------------
 
-    async def _scope_ids(self, session: AsyncSession, principal: Principal) -> list[int] | None:
+    def _scope_ids(self, session: AsyncSession, principal: Principal) -> Scope:
+        """None for every employee (coordinators and above); the caller's own id; a site
+        manager's workers as the employees service's ``SELECT id``, folded into the list's
+        statement (no round trip of its own)."""
         if principal.is_at_least(Role.COORDINATOR):
             return None
         if principal.role is Role.SITE_MANAGER:
-            return await employees_service.readable_ids(session, principal)
+            return employees_service.readable_ids_statement(session, principal)
         return [principal.employee_id] if principal.employee_id is not None else []
 
     async def list(
@@ -139,9 +143,11 @@ class RequestsService:
         principal: Principal,
         filters: RequestFilter,
         page: PageRequest,
+        sort: str | None = None,
     ) -> PageResult[RequestRead]:
-        """Requests the caller may read, newest first; ``actionable``: those waiting on a step
-        the caller may decide (a site manager's ``site`` steps; an admin's every open one)."""
+        """Requests the caller may read, newest first (``sort``: one of ``REQUEST_SORTING``,
+        the pages' headers); ``actionable``: those waiting on a step the caller may decide
+        (a site manager's ``site`` steps; an admin's every open one)."""
         approvers: list[str] | None = None
         if filters.actionable:
             if _is_admin(principal):
@@ -150,8 +156,10 @@ class RequestsService:
                 approvers = [Approver.SITE.value]
             else:
                 approvers = []
-        scope = await self._scope_ids(session, principal)
-        found = await RequestRepository(session).page_of(scope, filters, approvers, page)
+        scope = self._scope_ids(session, principal)
+        found = await RequestRepository(session).page_of(
+            scope, filters, approvers, page, REQUEST_SORTING.keys(sort)
+        )
         return found.with_items([to_read(row) for row in found.items])
 
     async def _readable(
@@ -174,6 +182,11 @@ class RequestsService:
         self, session: AsyncSession, principal: Principal, request_id: int
     ) -> RequestDetail:
         row, _ = await self._readable(session, principal, request_id)
+        return await self._detail(session, row)
+
+    async def _detail(self, session: AsyncSession, row: Request) -> RequestDetail:
+        """The request with its history (one query: the row is in hand and was read
+        through the caller's scope)."""
         events = await RequestRepository(session).events_of(row.id)
         return RequestDetail(
             **to_read(row).model_dump(),
@@ -304,7 +317,7 @@ class RequestsService:
             f"/requests/{row.id}",
         )
         await repo.flush()
-        return await self.get(session, principal, row.id)
+        return await self._detail(session, row)
 
     async def _actionable(
         self,
@@ -356,7 +369,7 @@ class RequestsService:
             row.state = RequestState.APPROVED.value
             row.approver = None
             row.decided_at = utcnow()
-            await self._apply(session, principal, row, today=today)
+            await self._apply(session, principal, row, brief, today=today)
             self._tell(
                 session,
                 principal,
@@ -369,7 +382,7 @@ class RequestsService:
         self._event(repo, row, principal, "approve", comment)
         await flush_or_conflict(repo.flush)
         await self._audit(session, principal, row, "approve", before, comment)
-        return await self.get(session, principal, row.id)
+        return await self._detail(session, row)
 
     async def reject(
         self,
@@ -398,7 +411,7 @@ class RequestsService:
             Audience(employee_ids=(row.employee_id,), exclude_user_id=principal.user_id),
             f"/me/requests/{row.id}",
         )
-        return await self.get(session, principal, row.id)
+        return await self._detail(session, row)
 
     async def _own(
         self, session: AsyncSession, principal: Principal, request_id: int, version: int
@@ -429,7 +442,7 @@ class RequestsService:
         self._event(repo, row, principal, "cancel", comment)
         await flush_or_conflict(repo.flush)
         await self._audit(session, principal, row, "cancel", before, comment)
-        return await self.get(session, principal, row.id)
+        return await self._detail(session, row)
 
     async def withdraw(
         self,
@@ -468,7 +481,7 @@ class RequestsService:
             ),
             f"/requests/{row.id}",
         )
-        return await self.get(session, principal, row.id)
+        return await self._detail(session, row)
 
     async def comment(
         self, session: AsyncSession, principal: Principal, request_id: int, *, comment: str
@@ -479,12 +492,18 @@ class RequestsService:
         self._event(repo, row, principal, "comment", comment)
         await repo.flush()
         await self._audit(session, principal, row, "comment", None, comment)
-        return await self.get(session, principal, row.id)
+        return await self._detail(session, row)
 
     # --- what an approval applies ---------------------------------------------------------
 
     async def _apply(
-        self, session: AsyncSession, principal: Principal, row: Request, *, today: dt.date
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        row: Request,
+        brief: EmployeeBrief,
+        *,
+        today: dt.date,
     ) -> None:
         payload = _PAYLOAD.validate_python(row.payload)
         if isinstance(payload, PaidLeavePayload):
@@ -499,6 +518,8 @@ class RequestsService:
                 reason=payload.reason,
                 request_id=row.id,
                 today=today,
+                brief=brief,
+                half=payload.half,
             )
             await self._mark_timecards(session, principal, row, payload.dates, payload.unit)
         elif isinstance(payload, ResignationPayload):

@@ -1,0 +1,21 @@
+"""Catalog errors of the client portal."""
+
+from __future__ import annotations
+
+from haken.platform.errors import HakenError
+
+
+class SupervisorSitesError(HakenError):
+    code = "CLIENT_PORTAL_SITES"
+    status_code = 422
+    message_en = "Choose at least one site of this client."
+    message_ja = "この派遣先の事業所を1つ以上選んでください。"
+    fields = ("site_ids",)
+
+
+class DisputeCommentError(HakenError):
+    code = "CLIENT_PORTAL_DISPUTE_COMMENT"
+    status_code = 422
+    message_en = "Say what is wrong with the timecard."
+    message_ja = "タイムカードの誤りの内容を入力してください。"
+    fields = ("comment",)

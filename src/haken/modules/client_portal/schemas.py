@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, EmailStr, Field
+
+from haken.platform.schemas import InputModel
+
+
+class SupervisorInvite(InputModel):
+    client_id: int = Field(ge=1)
+    email: EmailStr
+    display_name: str = Field(default="", max_length=120)
+    site_ids: list[int] = Field(min_length=1, max_length=200)
+    locale: str = Field(default="ja", pattern="^(ja|en)$")
+
+
+class SupervisorInvited(BaseModel):
+    user_id: int
+    email: str
+    client_id: int
+    site_ids: list[int]
+    expires_in_hours: int
+
+
+class TimecardConfirm(InputModel):
+    version: int = Field(ge=1)
+
+
+class TimecardDispute(InputModel):
+    version: int = Field(ge=1)
+    comment: str = Field(min_length=1, max_length=1000)
+
+
+class PortalWorker(BaseModel):
+    """A worker placed with the client: name, where, when, what work. Never pay or IDs."""
+
+    employee_id: int
+    name: str
+    name_kana: str
+    site_name: str
+    unit_name: str
+    start_date: dt.date
+    end_date: dt.date
+    work_content: str
+    contract_id: int
+    contract_number: str
+
+
+class PortalTimecard(BaseModel):
+    id: int
+    employee_id: int
+    name: str
+    work_date: dt.date
+    start: str | None
+    end: str | None
+    break_minutes: int
+    worked_minutes: int
+    state: str
+    rejected_comment: str | None
+    version: int
+
+
+class PortalWeek(BaseModel):
+    first: dt.date
+    last: dt.date
+    timecards: list[PortalTimecard]

@@ -1,0 +1,266 @@
+"""The agency dashboard's use case: every area's figures in one statement, cached.
+
+Each area publishes its figures as unexecuted ``SELECT metric, key, label, value`` rows in its
+``figures.py`` (haken.platform.figures), over its own tables and with its own scope rule; the
+dashboard composes them (a cross-area figure takes the other area's correlated scalar, e.g.
+payroll's labour cost per client takes the employees area's current client) and runs them as
+one ``UNION ALL``: with the caller's principal, two statements cold, none warm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haken.modules.assignments import figures as assignment_figures
+from haken.modules.attendance import figures as attendance_figures
+from haken.modules.billing import figures as billing_figures
+from haken.modules.clients import figures as client_figures
+from haken.modules.dashboard.repository import DashboardRepository
+from haken.modules.dashboard.schemas import (
+    AgencyDashboard,
+    Bar,
+    Figure,
+    FillRate,
+    MarginRow,
+    Occupancy,
+)
+from haken.modules.employees import figures as employee_figures
+from haken.modules.employees.service import employees_service
+from haken.modules.housing import figures as housing_figures
+from haken.modules.leave import figures as leave_figures
+from haken.modules.leave.service import leave_service
+from haken.modules.payroll import figures as payroll_figures
+from haken.modules.requests import figures as request_figures
+from haken.platform.access import Principal, Role
+from haken.platform.cache import cached, scope_by_role
+from haken.platform.db import utcnow
+from haken.platform.figures import DASHBOARD_TAG, FigureScope
+
+Rows = dict[str, list[tuple[str | None, str | None, int]]]
+
+# The single numbers, in the order the page shows them.
+FIGURES = (
+    "headcount",
+    "hires_this_month",
+    "leavers_this_month",
+    "timecards_awaiting",
+    "requests_awaiting",
+    "residence_expiring",
+    "conflict_sites",
+    "conflict_individual",
+    "leave_duty_at_risk",
+    "overtime_warning",
+)
+
+
+def _href(path: str, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{path}?{query}" if query else path
+
+
+def figure_links(today: dt.date) -> dict[str, str]:
+    """The list each single number counts, with its filter in the URL."""
+    return {
+        "headcount": _href("/employees", status="active"),
+        "hires_this_month": _href("/employees", sort="-hire_date"),
+        "leavers_this_month": _href("/employees", status="left"),
+        "timecards_awaiting": "/attendance/approvals",
+        "requests_awaiting": "/requests",
+        "residence_expiring": "/#home-residence",
+        "conflict_sites": "/#home-conflicts",
+        "conflict_individual": _href(
+            "/assignments", status="active", active_on=today.isoformat(), sort="conflict_date"
+        ),
+        "leave_duty_at_risk": _href("/leave", at_risk="true"),
+        "overtime_warning": "/attendance",
+    }
+
+
+def figure_scope(session: AsyncSession, principal: Principal, today: dt.date) -> FigureScope:
+    if principal.is_at_least(Role.COORDINATOR):
+        return FigureScope(today=today)
+    return FigureScope(
+        today=today,
+        site_ids=frozenset(principal.site_ids),
+        employee_ids=employees_service.readable_ids_statement(session, principal),
+        money=False,
+    )
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(part * 100 / whole) if whole else None
+
+
+class DashboardService:
+    @cached(
+        "dashboard",
+        key="agency:{today}",
+        tags=[DASHBOARD_TAG],
+        scope=scope_by_role(Role.COORDINATOR),
+    )
+    async def agency(
+        self, session: AsyncSession, principal: Principal, *, today: dt.date
+    ) -> AgencyDashboard:
+        """Every figure of the agency dashboard in the caller's scope (a site manager: their
+        sites), each with the link to the list it counts. One statement besides the caller."""
+        scope = figure_scope(session, principal, today)
+        margin_month = (scope.month_start - dt.timedelta(days=1)).replace(day=1)
+        statements = [
+            *employee_figures.rows(scope),
+            *assignment_figures.rows(scope),
+            *client_figures.rows(scope),
+            *attendance_figures.rows(scope, site_of=employee_figures.current_site_of),
+            *request_figures.rows(scope),
+            *leave_figures.rows(scope, risk_window_days=leave_service.risk_window_days),
+        ]
+        if scope.money:
+            statements += [
+                *housing_figures.rows(scope),
+                *billing_figures.rows(month=margin_month),
+                *payroll_figures.rows(
+                    month=margin_month, client_of=employee_figures.current_client_of
+                ),
+            ]
+        rows: Rows = defaultdict(list)
+        for metric, key, label, value in await DashboardRepository(session).figure_rows(statements):
+            rows[metric].append((key, label, value or 0))
+        return self._assemble(rows, scope, margin_month)
+
+    def _assemble(self, rows: Rows, scope: FigureScope, margin_month: dt.date) -> AgencyDashboard:
+        today = scope.today
+        iso = today.isoformat()
+
+        def single(metric: str) -> int:
+            return sum(value for _key, _label, value in rows.get(metric, []))
+
+        def bars(metric: str, href: Any, *, names: dict[str, str] | None = None) -> list[Bar]:
+            found = [
+                Bar(
+                    key=str(key),
+                    label=label or (names or {}).get(str(key)) or f"#{key}",
+                    value=value,
+                    href=href(key),
+                )
+                for key, label, value in rows.get(metric, [])
+                if key is not None
+            ]
+            return sorted(found, key=lambda b: (-b.value, b.label, b.key))
+
+        by_type = sorted(
+            (
+                Bar(
+                    key=str(key),
+                    label=str(key),
+                    value=value,
+                    href=_href("/employees", status="active", employment_type=key),
+                )
+                for key, _label, value in rows.get("headcount_by_type", [])
+            ),
+            key=lambda b: b.key,
+        )
+        values = {
+            "headcount": sum(b.value for b in by_type),
+            **{metric: single(metric) for metric in FIGURES[1:]},
+        }
+        links = figure_links(today)
+        placed_by_client = bars(
+            "placed_by_client",
+            lambda key: _href("/assignments", client_id=key, status="active", active_on=iso),
+        )
+        placed_by_site = bars(
+            "placed_by_site",
+            lambda key: _href("/assignments", site_id=key, status="active", active_on=iso),
+        )
+        site_names = {b.key: b.label for b in placed_by_site}
+        trend = sorted(
+            (
+                Bar(
+                    key=str(key),
+                    label=str(key),
+                    value=value,
+                    href=_href("/employees", status="active"),
+                )
+                for key, _label, value in rows.get("headcount_trend", [])
+            ),
+            key=lambda b: b.key,
+        )
+        ordered, placed = single("fill_ordered"), single("fill_placed")
+        return AgencyDashboard(
+            today=today,
+            scope="agency" if scope.site_ids is None else "sites",
+            figures=[Figure(key=m, value=values[m], href=links[m]) for m in FIGURES],
+            headcount_by_type=by_type,
+            placed_by_client=placed_by_client,
+            placed_by_site=placed_by_site,
+            trend=trend,
+            fill=FillRate(
+                ordered=ordered,
+                placed=placed,
+                percent=_percent(placed, ordered),
+                href=_href("/contracts", status="active", active_on=iso),
+            ),
+            overtime_by_site=bars(
+                "overtime_by_site",
+                lambda key: f"/attendance/sites/{key}",
+                names=site_names,
+            ),
+            margin_month=margin_month if scope.money else None,
+            margin_by_client=self._margins(rows, {b.key: b.label for b in placed_by_client})
+            if scope.money
+            else None,
+            occupancy=self._occupancy(rows) if scope.money else None,
+            computed_at=utcnow(),
+        )
+
+    @staticmethod
+    def _margins(rows: Rows, client_names: dict[str, str]) -> list[MarginRow]:
+        billed = {key: (label, value) for key, label, value in rows.get("billed_by_client", [])}
+        labour = {key: value for key, _label, value in rows.get("labour_by_client", [])}
+        found = []
+        for key in {k for k in (*billed, *labour) if k is not None}:
+            name = billed.get(key, (None, 0))[0] or client_names.get(key) or f"#{key}"
+            amount = billed.get(key, (None, 0))[1]
+            cost = labour.get(key, 0)
+            found.append(
+                MarginRow(
+                    client_id=int(key),
+                    client_name=name,
+                    billed=amount,
+                    labour=cost,
+                    margin=amount - cost,
+                    href=f"/clients/{key}",
+                )
+            )
+        return sorted(found, key=lambda r: (-r.billed, r.client_name, r.client_id))
+
+    @staticmethod
+    def _occupancy(rows: Rows) -> Occupancy:
+        capacities = {
+            str(key): value for key, _label, value in rows.get("housing_capacity", []) if key
+        }
+        by_apartment = sorted(
+            (
+                Bar(key=str(key), label=label or f"#{key}", value=value, href=f"/housing/{key}")
+                for key, label, value in rows.get("housing_occupied", [])
+                if key is not None
+            ),
+            key=lambda b: (b.label, b.key),
+        )
+        capacity = sum(capacities.values())
+        occupied = sum(b.value for b in by_apartment)
+        return Occupancy(
+            capacity=capacity,
+            occupied=occupied,
+            percent=_percent(occupied, capacity),
+            by_apartment=by_apartment,
+            capacities=capacities,
+            href="/housing",
+        )
+
+
+dashboard_service = DashboardService()

@@ -1,0 +1,20 @@
+"""The access of generated documents, named once for ``endpoints.py`` and ``pages.py``.
+
+The office (coordinators and above) issues, lists and downloads every document; a client
+supervisor lists and downloads the ones addressed to its client, in the portal (the
+client_portal's ``ClientSupervisor``). The policy tables of ``tests/integration/
+test_policies.py`` check what each name means.
+"""
+
+from __future__ import annotations
+
+from haken.platform.access import ClientPrincipal, CoordinatorPrincipal
+
+DocumentsIssue = CoordinatorPrincipal
+"""Issue a document (a new version when its data changed)."""
+DocumentsRead = CoordinatorPrincipal
+"""Lists per contract, worker, client; one version; its PDF."""
+ClientDocuments = ClientPrincipal
+"""The documents addressed to the supervisor's client (portal)."""
+
+__all__ = ["ClientDocuments", "DocumentsIssue", "DocumentsRead"]

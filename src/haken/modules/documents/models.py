@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from haken.platform.db import Base, BigIntPK, IdMixin, UTCDateTime, utcnow
+
+
+class GeneratedDocument(IdMixin, Base):
+    """One issued version of a document: the data it was written from (``snapshot``), its
+    hash, and the PDF as issued. A change of the data issues a new version; old ones stay."""
+
+    __tablename__ = "generated_documents"
+
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # client_notice …
+    subject_type: Mapped[str] = mapped_column(String(16), nullable=False)  # contract/worker/client
+    subject_id: Mapped[int] = mapped_column(BigIntPK, nullable=False)
+    client_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    contract_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    employee_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    issued_by: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "kind", "subject_type", "subject_id", "version", name="uq_generated_documents_version"
+        ),
+        Index("ix_generated_documents_client", "client_id", "issued_at", "id"),
+        Index("ix_generated_documents_contract", "contract_id", "issued_at", "id"),
+        Index("ix_generated_documents_employee", "employee_id", "issued_at", "id"),
+    )

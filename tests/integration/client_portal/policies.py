@@ -1,0 +1,170 @@
+"""The client portal's and documents' rows of the route walk (tests/integration/test_policies.py).
+
+"client" is the client supervisor's policy: every agency role is refused (403), and the walk
+in ``tests/integration/client_portal/test_walk.py`` proves the converse (no agency route
+answers a client supervisor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.integration.assignments.factories import assign, make_contract, make_employee, make_unit
+from tests.integration.attendance.factories import act, enter, placement
+from tests.integration.client_portal.factories import invite_supervisor
+
+C, CL, P = "role>=coordinator", "client", "public"
+ACCESS: dict[tuple[str, str], str] = {
+    ("POST", "/api/client-supervisors"): C,
+    ("GET", "/api/client/workers"): CL,
+    ("GET", "/api/client/timecards"): CL,
+    ("POST", "/api/client/timecards/{timecard_id}/confirm"): CL,
+    ("POST", "/api/client/timecards/{timecard_id}/dispute"): CL,
+    ("POST", "/api/documents/contracts/{contract_id}/client-notice"): C,
+    ("POST", "/api/documents/contracts/{contract_id}/individual-contract"): C,
+    ("GET", "/api/documents"): C,
+    ("GET", "/api/documents/{document_id}"): C,
+    ("GET", "/api/documents/{document_id}/pdf"): C,
+    ("GET", "/api/client/documents"): CL,
+    ("GET", "/api/client/documents/{document_id}/pdf"): CL,
+}
+PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/client"): CL,
+    ("GET", "/client/timecards"): CL,
+    ("POST", "/client/timecards/{timecard_id}/confirm"): CL,
+    ("POST", "/client/timecards/confirm-week"): CL,
+    ("POST", "/client/timecards/{timecard_id}/dispute"): CL,
+    ("GET", "/client/workers"): CL,
+    ("POST", "/client/logout"): CL,
+    ("GET", "/client/invitation"): P,
+    ("GET", "/client/documents"): CL,
+    ("GET", "/client/documents/{document_id}/pdf"): CL,
+    ("GET", "/client-supervisors/new"): C,
+    ("POST", "/client-supervisors/new"): C,
+    ("GET", "/documents"): C,
+    ("POST", "/documents/contracts/{contract_id}/client-notice"): C,
+    ("GET", "/documents/{document_id}/pdf"): C,
+}
+
+
+async def _invite(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await make_unit(http, ctx["admin_headers"])
+    return await http.post(
+        "/api/client-supervisors",
+        headers=ctx["admin_headers"],
+        json={
+            "client_id": place["client_id"],
+            "email": "audit@client.example",
+            "site_ids": [place["site_id"]],
+        },
+    )
+
+
+async def _submitted_for_supervisor(
+    http: httpx.AsyncClient, ctx: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    placed = await placement(http, ctx["admin_headers"])
+    created = await enter(http, ctx["admin_headers"], placed["assignment"]["id"], "2026-04-06")
+    card = (await act(http, ctx["admin_headers"], created.json()["data"], "submit")).json()["data"]
+    supervisor = await invite_supervisor(
+        http,
+        ctx["app"],
+        ctx["admin_headers"],
+        client_id=placed["client_id"],
+        site_ids=[placed["site_id"]],
+    )
+    return card, supervisor["headers"]
+
+
+async def _confirm(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    card, headers = await _submitted_for_supervisor(http, ctx)
+    return await http.post(
+        f"/api/client/timecards/{card['id']}/confirm",
+        headers=headers,
+        json={"version": card["version"]},
+    )
+
+
+async def _dispute(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    card, headers = await _submitted_for_supervisor(http, ctx)
+    return await http.post(
+        f"/api/client/timecards/{card['id']}/dispute",
+        headers=headers,
+        json={"version": card["version"], "comment": "休憩は45分です"},
+    )
+
+
+async def _notice(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await make_unit(http, ctx["admin_headers"])
+    contract = await make_contract(http, ctx["admin_headers"], place["unit_id"])
+    worker = await make_employee(http, ctx["admin_headers"], gender="female")
+    await assign(
+        http,
+        ctx["admin_headers"],
+        contract["id"],
+        worker["id"],
+        start_date="2027-01-04",
+        end_date="2027-03-31",
+    )
+    return await http.post(
+        f"/api/documents/contracts/{contract['id']}/client-notice",
+        headers=ctx["admin_headers"],
+        json={},
+    )
+
+
+async def _individual_contract(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await make_unit(http, ctx["admin_headers"])
+    contract = await make_contract(
+        http, ctx["admin_headers"], place["unit_id"], responsibility_level="役職なし"
+    )
+    clauses = {
+        "safety": "派遣先は労働安全衛生法に定める措置を講じる。",
+        "complaints": "派遣元・派遣先の苦情処理担当者が連携して処理する。",
+        "cancellation_measures": "30日前に予告し、新たな就業機会の確保を図る。",
+        "welfare": "食堂を利用できる。",
+        "dispute_prevention": "派遣先が雇用する場合は事前に派遣元へ通知する。",
+    }
+    return await http.post(
+        f"/api/documents/contracts/{contract['id']}/individual-contract",
+        headers=ctx["admin_headers"],
+        json=clauses,
+    )
+
+
+AUDIT = {
+    ("POST", "/api/client-supervisors"): _invite,
+    ("POST", "/api/client/timecards/{timecard_id}/confirm"): _confirm,
+    ("POST", "/api/client/timecards/{timecard_id}/dispute"): _dispute,
+    ("POST", "/api/documents/contracts/{contract_id}/client-notice"): _notice,
+    ("POST", "/api/documents/contracts/{contract_id}/individual-contract"): _individual_contract,
+}
+EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("POST", "/api/client-supervisors"): [("user", "invite")],
+    ("POST", "/api/client/timecards/{timecard_id}/confirm"): [("timecard", "approve")],
+    ("POST", "/api/client/timecards/{timecard_id}/dispute"): [("timecard", "reject")],
+    ("POST", "/api/documents/contracts/{contract_id}/client-notice"): [("document", "issue")],
+    ("POST", "/api/documents/contracts/{contract_id}/individual-contract"): [("document", "issue")],
+}
+
+# Page writes and the API route whose service method each calls (the freshness walk).
+PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
+    ("POST", "/client/timecards/{timecard_id}/confirm"): (
+        "POST",
+        "/api/client/timecards/{timecard_id}/confirm",
+    ),
+    ("POST", "/client/timecards/confirm-week"): (
+        "POST",
+        "/api/client/timecards/{timecard_id}/confirm",
+    ),
+    ("POST", "/client/timecards/{timecard_id}/dispute"): (
+        "POST",
+        "/api/client/timecards/{timecard_id}/dispute",
+    ),
+    ("POST", "/client/logout"): ("POST", "/api/auth/logout"),
+    ("POST", "/documents/contracts/{contract_id}/client-notice"): (
+        "POST",
+        "/api/documents/contracts/{contract_id}/client-notice",
+    ),
+}
