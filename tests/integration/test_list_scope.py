@@ -22,6 +22,7 @@ import pytest
 
 from haken.platform.access import Role
 from tests.integration.assignments.factories import assign, make_contract, post
+from tests.integration.client_portal.test_scope import CLIENT_LISTS
 from tests.integration.test_policies import ROUTES, expected_policy, minimum_role
 
 _serial = itertools.count(1)
@@ -501,7 +502,13 @@ async def api_payslips(w: World) -> None:
     mine, theirs = slips[w.mine.employee_id], slips[w.theirs.employee_id]
     assert await _ids(w, w.alice, "/api/payroll/me/payslips") == {mine}
     assert await _rows(w, w.manager, "/api/payroll/me/payslips") == []
-    await _not_found(w, w.alice, f"/api/payroll/payslips/{theirs}", f"/payroll/payslips/{theirs}")
+    await _not_found(
+        w,
+        w.alice,
+        f"/api/payroll/payslips/{theirs}",
+        f"/payroll/payslips/{theirs}",
+        f"/api/payroll/payslips/{theirs}/pdf",
+    )
     await _not_found(w, w.manager, f"/api/payroll/payslips/{mine}")
     text = await _html(w, w.alice, "/me/payslips")
     assert f"/payroll/payslips/{mine}" in text and f"/payroll/payslips/{theirs}" not in text
@@ -552,6 +559,7 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/notifications/unread-count"): api_requests_and_inbox,
     ("GET", "/api/payroll/me/payslips"): api_payslips,
     ("GET", "/me/payslips"): api_payslips,
+    ("GET", "/api/payroll/payslips/{payslip_id}/pdf"): api_payslips,
 }
 
 # Reads a site manager or an employee may make that list no rows of anyone else, with why.
@@ -563,6 +571,7 @@ NOT_SCOPED_LISTS: dict[tuple[str, str], str] = {
     ("GET", "/account"): "the caller's own account and sessions (sessions: /api/auth/sessions)",
     ("GET", "/login"): "the sign-in form",
     ("GET", "/password-reset"): "the reset form",
+    ("GET", "/client/invitation"): "the invitation form: the invited address from its token only",
     ("GET", "/account/sessions/{session_id}/revoke"): (
         "confirmation for one of the caller's own sessions; any other session is 404 "
         "(tests/integration/web/test_confirmations.py)"
@@ -611,7 +620,8 @@ def test_every_list_a_manager_or_employee_reads_has_a_scope_case() -> None:
         needed = minimum_role(expected_policy(method, route))
         if needed is None or needed <= Role.SITE_MANAGER:
             readable.add((method, route.path))
-    missing = sorted(readable - set(SCOPE_CASES) - set(NOT_SCOPED_LISTS))
+    # The client portal's lists (client supervisors) are proven in client_portal/test_scope.py.
+    missing = sorted(readable - set(SCOPE_CASES) - set(NOT_SCOPED_LISTS) - CLIENT_LISTS)
     assert not missing, f"lists a site manager or employee reads with no scope case: {missing}"
-    stale = sorted((set(SCOPE_CASES) | set(NOT_SCOPED_LISTS)) - readable)
+    stale = sorted((set(SCOPE_CASES) | set(NOT_SCOPED_LISTS) | CLIENT_LISTS) - readable)
     assert not stale, f"scope cases for routes that are not such lists: {stale}"

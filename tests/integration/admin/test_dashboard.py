@@ -91,6 +91,7 @@ async def test_dashboard_counts_users_sessions_sign_ins_failures_and_jobs(
         "coordinator": 2,
         "site_manager": 0,
         "employee": 1,
+        "client_supervisor": 0,
     }
     assert identity["users_active"] == 4 and identity["users_inactive"] == 1
     # Four sign-ins today; the coordinator who signed out has no active session.

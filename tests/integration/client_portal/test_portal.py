@@ -94,7 +94,8 @@ async def test_week_confirm_dispute_and_scope(
     client: httpx.AsyncClient, app: Any, auth_headers: Any
 ) -> None:
     office = await auth_headers("coordinator")
-    placed = await placement(client, office)
+    # Running past today, so the worker list (current and coming placements) shows it.
+    placed = await placement(client, office, end_date="2027-03-31")
     elsewhere = await placement(client, office)  # another client: never visible
     mine = await _submitted(client, office, placed["assignment"]["id"])
     theirs = await _submitted(client, office, elsewhere["assignment"]["id"])
@@ -163,6 +164,7 @@ async def test_week_confirm_dispute_and_scope(
     # The workers: names, periods, work content; never pay or personal numbers.
     workers = await client.get("/api/client/workers", headers=headers)
     assert workers.status_code == 200
+    assert [w["employee_id"] for w in workers.json()["data"]] == [placed["employee"]["id"]]
     for worker in workers.json()["data"]:
         assert set(worker) == {
             "employee_id",

@@ -58,7 +58,7 @@ async def refresh(ctx: FreshnessContext) -> None:
     await ctx.assert_fresh(_bearer(tokens), "/api/auth/me", changed=False)
 
 
-@scenario("POST", "/api/auth/logout", also=[("POST", "/logout")])
+@scenario("POST", "/api/auth/logout", also=[("POST", "/logout"), ("POST", "/client/logout")])
 async def logout(ctx: FreshnessContext) -> None:
     admin, user = await _admin_and_user(ctx)
     tokens = await ctx.login(user["email"])

@@ -203,11 +203,21 @@ PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
+PAYSLIP_PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
+    **PDF_RESPONSE,
+    409: {"description": "PAYROLL_PAYSLIP_PAPER_DELIVERY: no consent to electronic delivery"},
+}
 TRANSFER_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The 全銀 総合振込 (給与振込) file, Shift_JIS, 120-byte records.",
         "content": {"text/plain": {"schema": {"type": "string", "format": "binary"}}},
-    }
+    },
+    409: {
+        "description": (
+            "PAYROLL_TRANSFER_RUN_OPEN / PAYROLL_TRANSFER_SETTINGS_MISSING: the run is still "
+            "open, or the agency's transfer settings are missing"
+        )
+    },
 }
 
 
@@ -219,7 +229,7 @@ def _attachment(filename: str) -> dict[str, str]:
     "/payslips/{payslip_id:int}/pdf",
     response_class=Response,
     response_model=None,
-    responses=PDF_RESPONSE,
+    responses=PAYSLIP_PDF_RESPONSE,
     dependencies=[Depends(default_limit)],
 )
 async def payslip_pdf(principal: OwnPayslips, session: SessionDep, payslip_id: int) -> Response:
