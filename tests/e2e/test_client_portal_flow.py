@@ -18,7 +18,8 @@ from tests.e2e.liveserver import ROOT, LiveServer
 from tests.integration.assignments.factories import assign, make_employee
 from tests.integration.attendance.factories import act, enter, placement
 
-WEEK = ["2026-04-06", "2026-04-07", "2026-04-08"]
+# A May week: the attendance flow closes April's payroll period on the same server.
+WEEK = ["2026-05-11", "2026-05-12", "2026-05-13"]
 EMAIL = "genba@client-e2e.example"
 PASSWORD = "client-portal-passphrase"
 

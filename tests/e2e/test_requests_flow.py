@@ -117,7 +117,7 @@ def test_request_approve_and_withdraw_a_day_of_leave(
         _shot(manager, "inbox-ja")
         manager.goto("/requests")
         _shot(manager, "requests-queue-ja")
-        manager.locator("table a").first.click()
+        manager.locator("table tbody a").first.click()  # the header links sort
         _shot(manager, "requests-detail-ja")
         manager.get_by_role("button", name="承認", exact=True).click()
         expect(manager.get_by_role("status")).to_contain_text("承認しました")
