@@ -124,11 +124,14 @@ def format_yearmonth(value: dt.date | None, *, locale: str | None = None) -> str
 
 
 def format_yen(value: int | Decimal | None) -> str:
-    """¥1,500 (whole yen), ¥1,500.50 (a rate with sen)."""
+    """¥1,500 (whole yen), ¥1,500.50 (a rate with sen), -¥1,500 (a loss: the sign before
+    the currency sign, as accounts write it)."""
     if value is None:
         return ""
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
+    if value < 0:
+        return f"-¥{-value:,}"
     return f"¥{value:,}"
 
 

@@ -88,8 +88,8 @@ def _points(
     points = []
     for item in data:
         point = item if isinstance(item, Point) else Point(str(item[0]), float(item[1]))
-        if point.value < 0 or not math.isfinite(point.value):
-            raise ValueError(f"chart values are counts: {point.value!r}")
+        if not math.isfinite(point.value):
+            raise ValueError(f"chart values are finite numbers: {point.value!r}")
         if not point.display:
             point = Point(point.label, point.value, point.href, fmt(point.value))
         points.append(point)
@@ -100,7 +100,34 @@ def _f(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def _frame(chart_id: str, title: str, description: str, top: float, step: float) -> list[str]:
+def _axis(values: Sequence[float]) -> tuple[float, float, float]:
+    """(bottom, top, step) of the value axis: from zero up for counts; when a value is
+    negative (a margin below cost) the axis reaches below zero on the same step."""
+    high = max(values, default=0.0)
+    low = min(values, default=0.0)
+    if low >= 0:
+        top, step = nice_scale(high)
+        return 0.0, top, step
+    _, step = nice_scale(high - low)
+    top = step * math.ceil(high / step) if high > 0 else 0.0
+    return -step * math.ceil(-low / step), top, step
+
+
+def _left_margin(bottom: float, top: float, step: float) -> float:
+    """Room for the widest tick label (yen amounts run to ten characters)."""
+    ticks = [bottom + step * i for i in range(round((top - bottom) / step) + 1)]
+    return max(MARGIN_LEFT, max(_text_width(_plain_number(t)) for t in ticks) + 8)
+
+
+def _frame(
+    chart_id: str,
+    title: str,
+    description: str,
+    bottom: float,
+    top: float,
+    step: float,
+    left: float,
+) -> list[str]:
     """The opening tag, the accessible name and the value axis with its grid lines."""
     cid = escape(chart_id)
     parts = [
@@ -110,13 +137,13 @@ def _frame(chart_id: str, title: str, description: str, top: float, step: float)
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
     ]
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    tick = 0.0
+    tick = bottom
     while tick <= top + 1e-9:
-        y = MARGIN_TOP + plot_h - tick / top * plot_h
+        y = MARGIN_TOP + plot_h - (tick - bottom) / (top - bottom) * plot_h
         parts.append(
-            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
+            f'<line class="chart-grid" x1="{_f(left)}" x2="{WIDTH - MARGIN_RIGHT}" '
             f'y1="{_f(y)}" y2="{_f(y)}"/>'
-            f'<text class="chart-axis" x="{MARGIN_LEFT - 4}" y="{_f(y + 4)}" '
+            f'<text class="chart-axis" x="{_f(left - 4)}" y="{_f(y + 4)}" '
             f'text-anchor="end">{escape(_plain_number(tick))}</text>'
         )
         tick += step
@@ -136,27 +163,33 @@ def _render(
     value_format: Callable[[float], str],
 ) -> Chart:
     points = _points(data, value_format)
-    top, step = nice_scale(max((p.value for p in points), default=0.0))
-    parts = _frame(chart_id, title, description, top, step)
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    bottom, top, step = _axis([p.value for p in points])
+    left = _left_margin(bottom, top, step)
+    parts = _frame(chart_id, title, description, bottom, top, step, left)
+    plot_w = WIDTH - left - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    base = MARGIN_TOP + plot_h
+    base = MARGIN_TOP + plot_h  # the axis labels sit below the plot
+
+    def y_of(value: float) -> float:
+        return base - (value - bottom) / (top - bottom) * plot_h
+
+    zero = y_of(0.0)
     if not points:
         parts.append(
-            f'<text class="chart-empty" x="{_f(MARGIN_LEFT + plot_w / 2)}" '
+            f'<text class="chart-empty" x="{_f(left + plot_w / 2)}" '
             f'y="{_f(MARGIN_TOP + plot_h / 2)}" text-anchor="middle">{escape(empty_text)}</text>'
         )
     band = plot_w / max(len(points), 1)
     centres: list[tuple[float, float]] = []
     for index, point in enumerate(points):
-        centre = MARGIN_LEFT + band * index + band / 2
-        height = point.value / top * plot_h
-        y = base - height
+        centre = left + band * index + band / 2
+        y = y_of(point.value)
         centres.append((centre, y))
+        bar_top, height = min(y, zero), abs(zero - y)
         tip = f"<title>{escape(point.label)}: {escape(point.display)}</title>"
         if kind == "bar":
             mark = (
-                f'<rect class="chart-bar" x="{_f(centre - band * 0.35)}" y="{_f(y)}" '
+                f'<rect class="chart-bar" x="{_f(centre - band * 0.35)}" y="{_f(bar_top)}" '
                 f'width="{_f(band * 0.7)}" height="{_f(height)}">{tip}</rect>'
             )
         else:
@@ -167,7 +200,8 @@ def _render(
             mark = f'<a href="{escape(point.href)}">{mark}</a>'
         parts.append(mark)
         parts.append(
-            f'<text class="chart-value" x="{_f(centre)}" y="{_f(y - 4)}" '
+            f'<text class="chart-value" x="{_f(centre)}" '
+            f'y="{_f(y - 4 if point.value >= 0 else y + 12)}" '
             f'text-anchor="middle">{escape(point.display)}</text>'
             f'<text class="chart-label" x="{_f(centre)}" y="{_f(base + 16)}" '
             f'text-anchor="middle">{escape(_short(point.label, band - 4))}</text>'
@@ -177,8 +211,8 @@ def _render(
         polyline = f'<polyline class="chart-line" points="{line}"/>'
         parts.insert(len(parts) - 2 * len(points), polyline)  # under the dots
     parts.append(
-        f'<line class="chart-baseline" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
-        f'y1="{_f(base)}" y2="{_f(base)}"/></svg>'
+        f'<line class="chart-baseline" x1="{_f(left)}" x2="{WIDTH - MARGIN_RIGHT}" '
+        f'y1="{_f(zero)}" y2="{_f(zero)}"/></svg>'
     )
     return Chart(
         id=chart_id,
@@ -204,7 +238,8 @@ def bar_chart(
     empty_text: str,
     value_format: Callable[[float], str] = _plain_number,
 ) -> Chart:
-    """Bars from zero, heights proportional to the values, one per point in order."""
+    """Bars from zero, heights proportional to the values, one per point in order; a
+    negative value (a margin below cost) hangs below the zero line."""
     return _render(
         "bar",
         chart_id,

@@ -105,6 +105,27 @@ def test_long_labels_are_cut_on_the_axis_but_whole_in_the_tooltip() -> None:
     assert ">AUTH_INVA…<" in chart.svg
 
 
-def test_negative_values_are_refused() -> None:
-    with pytest.raises(ValueError, match="counts"):
-        bar_chart("c", [("a", -1)], **TEXTS)
+def test_a_negative_value_hangs_below_the_zero_line_on_the_same_scale() -> None:
+    # A client whose labour cost exceeds its billing: -10 beside 30 on a 10-step axis
+    # from -10 to 30, so the zero line sits a quarter of the plot above the bottom.
+    svg = bar_chart("c", [("a", 30), ("b", -10)], **TEXTS).svg
+    (up_y, up_h), (down_y, down_h) = _bars(svg)
+    zero = MARGIN_TOP + PLOT_HEIGHT * 3 / 4
+    assert up_y + up_h == pytest.approx(zero, abs=0.1)
+    assert down_y == pytest.approx(zero, abs=0.1)
+    assert up_h == pytest.approx(3 * down_h, abs=0.2)
+    assert re.search(rf'class="chart-baseline"[^>]*y1="{zero:g}"', svg)
+    assert ">-10<" in svg  # the axis reaches below zero
+
+
+def test_values_that_are_not_numbers_are_refused() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        bar_chart("c", [("a", float("nan"))], **TEXTS)
+
+
+def test_long_yen_tick_labels_get_room_left_of_the_plot() -> None:
+    # "-6,000,000" at 11 px is about 62 px wide: the axis labels end 4 px left of the plot
+    # and must start inside the picture, not be cut at its edge.
+    svg = bar_chart("c", [("a", 1_454_242), ("b", -6_011_874)], **TEXTS).svg
+    anchors = [float(x) for x in re.findall(r'class="chart-axis" x="([\d.]+)"', svg)]
+    assert anchors and min(anchors) >= 10 * 6.2

@@ -87,6 +87,8 @@ def test_year_month_and_money() -> None:
     assert format_yen(1234) == "¥1,234"
     assert format_yen(Decimal("1500.00")) == "¥1,500"
     assert format_yen(Decimal("1500.50")) == "¥1,500.50"
+    assert format_yen(-6011874) == "-¥6,011,874"  # a margin below cost
+    assert format_yen(Decimal("-12.50")) == "-¥12.50"
 
 
 def test_iso_text_from_snapshots_is_shown_as_a_date() -> None:
