@@ -17,7 +17,10 @@ A separate process then measures:
   month's approved cards (one statement, the best of 5);
 * ``invoicing``: ``billing_service.create_draft`` for each client in its own transaction (as
   an office user does), wall time and SQL statements (``count_queries``); bounded by
-  ``--budget`` seconds, after which the rest is extrapolated (reported as such).
+  ``--budget`` seconds, after which the rest is extrapolated (reported as such);
+* ``batched`` (``--batch N``, N > 0): the month's invoices deleted again, then
+  ``billing_service.create_drafts`` for the clients N at a time, one transaction a batch
+  (issue 18: a constant number of statements per batch), wall time and statements.
 
 Usage (PostgreSQL from scripts/test-services.sh)::
 
@@ -186,7 +189,44 @@ async def _prepare(url: str) -> dict[str, Any]:
     }
 
 
-async def _measure(url: str, month: str, budget: float) -> dict[str, Any]:
+async def _batched(
+    database: Any, office: Any, client_ids: list[int], month: str, batch: int
+) -> dict[str, Any]:
+    """The same clients through ``create_drafts``, ``batch`` clients a transaction."""
+    from sqlalchemy import text
+
+    from haken.modules.billing.service import billing_service
+    from haken.platform.db import count_queries, session_scope
+
+    async with session_scope(database, write=True) as session:
+        await session.execute(text("DELETE FROM billing_invoices"))
+    made = lines = empty = 0
+    began = time.perf_counter()
+    with count_queries(keep_statements=False) as counter:
+        for start in range(0, len(client_ids), batch):
+            async with session_scope(database, write=True) as session:
+                done = await billing_service.create_drafts(
+                    session, office, client_ids=client_ids[start : start + batch], month=month
+                )
+            made += len(done.invoices)
+            lines += done.lines
+            empty += len(done.nothing_to_bill)
+    elapsed = time.perf_counter() - began
+    batches = -(-len(client_ids) // batch)
+    return {
+        "batch_clients": batch,
+        "batches": batches,
+        "invoices": made,
+        "invoice_lines": lines,
+        "nothing_to_bill": empty,
+        "seconds": round(elapsed, 2),
+        "statements": counter.count,
+        "statements_per_batch": round(counter.count / max(batches, 1), 1),
+        "peak_rss_mib": round(_rss_mib(), 1),
+    }
+
+
+async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[str, Any]:
     import datetime as dt
 
     from sqlalchemy import text
@@ -248,6 +288,7 @@ async def _measure(url: str, month: str, budget: float) -> dict[str, Any]:
                     lines += len(invoice.lines)
         elapsed = time.perf_counter() - began
         statements = counter.count
+        batched = await _batched(database, office, client_ids, month, batch) if batch else None
     finally:
         await database.dispose()
     done = made + empty
@@ -266,6 +307,7 @@ async def _measure(url: str, month: str, budget: float) -> dict[str, Any]:
         "statements_per_invoice": round(statements / max(done, 1), 1),
         "vs_floor": round(elapsed / min(floors), 1),
         "budget_seconds": budget,
+        "batched": batched,
         "rss_after_imports_mib": round(rss_start, 1),
         "peak_rss_mib": round(_rss_mib(), 1),
     }
@@ -275,6 +317,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=25000)
     parser.add_argument("--budget", type=float, default=300.0)
+    parser.add_argument("--batch", type=int, default=100, help="clients a batch; 0: skip")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     base = os.environ.get("HAKEN_TEST_DATABASE_URL")
@@ -288,7 +331,7 @@ def main() -> None:
         "HAKEN_LOG_LEVEL": "WARNING",
     }
     if args.measure:
-        print(json.dumps(asyncio.run(_measure(url, args.measure, args.budget))))
+        print(json.dumps(asyncio.run(_measure(url, args.measure, args.budget, args.batch))))
         return
     asyncio.run(_recreate(url))
     began = time.perf_counter()
@@ -305,7 +348,16 @@ def main() -> None:
     prepared["seed_seconds"] = round(seeded, 1)
     print(json.dumps(prepared), flush=True)
     done = subprocess.run(
-        [sys.executable, __file__, "--measure", prepared["month"], "--budget", str(args.budget)],
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            prepared["month"],
+            "--budget",
+            str(args.budget),
+            "--batch",
+            str(args.batch),
+        ],
         env=env,
         check=True,
         timeout=MEASURE_TIMEOUT,

@@ -337,3 +337,63 @@ async def test_unrounded_minutes_equal_the_ledgers_billing_row(
     }
     # and by hand: 480 + 380 regular, 130 overtime, 80 late night
     assert billed == {"regular": 860, "overtime": 130, "late_night": 80}
+
+
+async def test_a_batch_of_clients_is_drafted_in_a_constant_number_of_statements(
+    app: Any, client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """``create_drafts`` (issue 18): the same hand-computed invoice for each billed client,
+    the ones with an open invoice or nothing to bill named and skipped, and the same
+    statements for three clients as for one (the reads batched, the inserts in bulk)."""
+    from sqlalchemy import text
+
+    from haken.modules.billing.service import billing_service
+    from haken.platform.access import Principal, Role
+    from haken.platform.db import session_scope
+    from tests.integration.attendance.factories import placement
+
+    admin = await auth_headers("admin")
+    billed = [(await billed_client(client, admin))["client_id"] for _ in range(3)]
+    drafted = (await billed_client(client, admin))["client_id"]
+    assert (await draft(client, admin, drafted)).status_code == 201
+    idle = (await placement(client, admin))["client_id"]  # placed, no card: nothing to bill
+    async with session_scope(app.state.database, write=True) as session:
+        user_id = (
+            await session.execute(text("SELECT min(id) FROM users WHERE role = 'admin'"))
+        ).scalar_one()
+    office = Principal(user_id=int(user_id), role=Role.ADMIN, email="admin@haken.example")
+
+    async def batch(client_ids: list[int], statements: int) -> Any:
+        async with session_scope(app.state.database, write=True) as session:
+            with assert_num_queries(statements):
+                return await billing_service.create_drafts(
+                    session, office, client_ids=client_ids, month="2026-04"
+                )
+
+    # open invoices, contracts, cards, sites, rates, fixed items, names, settings, the drafts
+    # (insert, read back) and their lines (insert)
+    one = await batch(billed[:1], 11)
+    rest = await batch([*billed[1:], drafted, idle], 11)
+    assert (one.existing, one.nothing_to_bill) == ([], [])
+    assert (rest.existing, rest.nothing_to_bill) == ([drafted], [idle])
+    invoices = [*one.invoices, *rest.invoices]
+    assert [i.client_id for i in invoices] == billed
+    assert one.lines + rest.lines == 3 * 6
+    for invoice in invoices:  # as test_a_hand_computed_invoice
+        assert (invoice.state, invoice.period_end.isoformat()) == ("draft", "2026-04-30")
+        assert (invoice.taxable_10, invoice.tax_10, invoice.taxable_8, invoice.tax_8) == (
+            47508, 4750, 1234, 98,
+        )  # fmt: skip
+        assert invoice.total == 48742 + 4750 + 98
+    listed = await client.get(f"/api/billing/invoices/{invoices[2].id}", headers=admin)
+    lines = listed.json()["data"]["lines"]
+    assert [(line["kind"], line["band"], line["minutes"], line["amount"]) for line in lines] == [
+        ("time", "regular", 1335, 40050),
+        ("time", "overtime", 120, 4500),
+        ("time", "late_night", 75, 625),
+        ("transport", None, None, 3333),
+        ("discount", None, None, -1000),
+        ("fee", None, None, 1234),
+    ]
+    again = await batch(billed, 1)  # every one open: one statement, nothing written
+    assert (again.invoices, again.existing) == ([], billed)

@@ -162,7 +162,6 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
         "POST",
         "/api/client/timecards/{timecard_id}/dispute",
     ),
-    ("POST", "/client/logout"): ("POST", "/api/auth/logout"),
     ("POST", "/documents/contracts/{contract_id}/client-notice"): (
         "POST",
         "/api/documents/contracts/{contract_id}/client-notice",

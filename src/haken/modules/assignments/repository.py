@@ -150,6 +150,27 @@ class AssignmentsRepository(Repository):
             )
         return await self.page(statement, CONTRACT_SORTING.keys(sort), request)
 
+    async def billing_contracts(
+        self,
+        principal: Principal,
+        client_ids: Sequence[int],
+        cutoff_day: int,
+        start: dt.date,
+        end: dt.date,
+    ) -> Sequence[DispatchContract]:
+        """The readable contracts (archived or not) of the clients with the billing cut-off
+        that overlap [start, end]: one statement."""
+        if not client_ids:
+            return []
+        statement = select(C).where(
+            _site_condition(C.site_id, principal),
+            C.client_id.in_(sorted(set(client_ids))),
+            C.billing_cutoff_day == cutoff_day,
+            C.period_start <= end,
+            C.period_end >= start,
+        )
+        return (await self.session.scalars(statement.order_by(C.id))).all()
+
     async def assignments_outside(self, contract_id: int, start: dt.date, end: dt.date) -> bool:
         """Whether a live assignment of the contract would fall outside [start, end]."""
         statement = (

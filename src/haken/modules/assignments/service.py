@@ -535,6 +535,23 @@ class AssignmentsService:
         )
         return result.with_items([_contract_read(row, principal) for row in result.items])
 
+    async def billing_contracts(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        client_ids: Sequence[int],
+        cutoff_day: int,
+        start: dt.date,
+        end: dt.date,
+    ) -> list[ContractRead]:
+        """The contracts the principal reads (archived too) of many clients with the billing
+        cut-off, overlapping the period: one statement (invoicing a period in batches)."""
+        rows = await AssignmentsRepository(session).billing_contracts(
+            principal, client_ids, cutoff_day, start, end
+        )
+        return [_contract_read(row, principal) for row in rows]
+
     async def get_contract(
         self, session: AsyncSession, principal: Principal, *, contract_id: int
     ) -> ContractRead:

@@ -200,6 +200,30 @@ class TimecardRepository(ModelRepository[Timecard]):
         )
         return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
 
+    async def counted_for_contracts(
+        self, contract_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[Any]:
+        """The counted cards of many contracts between the dates, as plain rows of the columns
+        the billing days need (no ORM objects: tens of thousands a batch): one statement."""
+        if not contract_ids:
+            return []
+        statement = select(
+            Timecard.contract_id,
+            Timecard.assignment_id,
+            Timecard.employee_id,
+            Timecard.site_id,
+            Timecard.work_date,
+            Timecard.start_at,
+            Timecard.end_at,
+            Timecard.timezone,
+            Timecard.break_minutes,
+        ).where(
+            Timecard.contract_id.in_(sorted(set(contract_ids))),
+            Timecard.work_date.between(first, last),
+            Timecard.state.in_(COUNTED_STATES),
+        )
+        return (await self.session.execute(statement.order_by(Timecard.work_date))).all()
+
     async def recent_for_limited(
         self, assignment_ids: Sequence[int], first: dt.date, last: dt.date
     ) -> Sequence[Timecard]:
@@ -290,6 +314,13 @@ class AttendanceRepository(Repository):
 
     async def settings_only(self, site_id: int) -> SiteSettings | None:
         return await self.session.get(SiteSettings, site_id)
+
+    async def settings_of_sites(self, site_ids: Sequence[int]) -> dict[int, SiteSettings]:
+        """Many sites' settings by site id (the sites with none are absent): one statement."""
+        if not site_ids:
+            return {}
+        statement = select(SiteSettings).where(SiteSettings.site_id.in_(sorted(set(site_ids))))
+        return {row.site_id: row for row in (await self.session.scalars(statement)).all()}
 
     async def shift(self, site_id: int, code: str) -> ShiftPattern | None:
         return (

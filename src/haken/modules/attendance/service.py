@@ -233,7 +233,8 @@ def _span(
     )
 
 
-def _premium_cards(rows: Iterable[Timecard]) -> list[PremiumCard]:
+def _premium_cards(rows: Iterable[Any]) -> list[PremiumCard]:
+    """``rows``: timecards, or rows of their start, end, timezone and break columns."""
     cards = []
     for row in rows:
         if row.start_at is None or row.end_at is None:
@@ -1121,26 +1122,42 @@ class AttendanceService:
         billing row counts: ``(assignment id, employee id)`` → each working day's classified
         minutes (``PremiumMinutes.summary()``); unscoped (billing scopes its own rows). The
         billing area rounds billable minutes per day, so it needs the days, not the totals."""
-        period = closing.ClosingPeriod(start, end)
-        repo = AttendanceRepository(session)
-        rows = await TimecardRepository(session).counted_for_contract(
-            contract_id, _week_before(period), period.end
+        found = await self.billing_days_of_contracts(
+            session, contract_ids=[contract_id], start=start, end=end
         )
-        by_worker: dict[tuple[int, int], list[Timecard]] = defaultdict(list)
+        return found.get(contract_id, {})
+
+    async def billing_days_of_contracts(
+        self, session: AsyncSession, *, contract_ids: Sequence[int], start: dt.date, end: dt.date
+    ) -> dict[int, dict[tuple[int, int], list[dict[str, int]]]]:
+        """``billing_days`` of many contracts at once, by contract id (contracts with nothing
+        counted are absent): two statements whatever the number of contracts and workers
+        (the cards, then their sites' settings). Invoicing a period batches through this."""
+        period = closing.ClosingPeriod(start, end)
+        rows = await TimecardRepository(session).counted_for_contracts(
+            contract_ids, _week_before(period), period.end
+        )
+        if not rows:
+            return {}
+        by_worker: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
         for card in rows:
-            by_worker[(card.assignment_id, card.employee_id)].append(card)
-        found: dict[tuple[int, int], list[dict[str, int]]] = {}
-        for key, worker_rows in sorted(by_worker.items()):
+            by_worker[(card.contract_id, card.assignment_id, card.employee_id)].append(card)
+        settings = await AttendanceRepository(session).settings_of_sites(
+            sorted({card.site_id for card in rows})
+        )
+        found: dict[int, dict[tuple[int, int], list[dict[str, int]]]] = {}
+        for (contract_id, assignment_id, employee_id), worker_rows in sorted(by_worker.items()):
             cards = _premium_cards(worker_rows)
             if not cards:
                 continue
-            _, day_change = await self._site(repo, worker_rows[0].site_id)
+            site = settings.get(worker_rows[0].site_id)
+            day_change = site.day_change if site is not None else DEFAULT_DAY_CHANGE
             result = calculate_premiums(
                 cards, _work_settings(period, day_change), period=(period.start, period.end)
             )
             days = [d.minutes.summary() for d in result.days if d.working_day in period]
             if days:
-                found[key] = days
+                found.setdefault(contract_id, {})[(assignment_id, employee_id)] = days
         return found
 
     # --- the daily 資格外活動 check ------------------------------------------------------------

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, true, update
+from sqlalchemy import Select, Table, and_, case, false, func, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -135,6 +135,76 @@ class BillingRepository(ModelRepository[Invoice]):
             Invoice.state != "void",
         )
         return (await self.session.scalars(statement)).first()
+
+    async def insert_drafts(self, drafts: Sequence[Invoice]) -> list[Invoice]:
+        """New draft invoices (one client each, one period) in one multi-row ``INSERT``, then
+        read back in one ``SELECT`` (the open invoice of each client and period is unique):
+        two statements on both backends, in the order given."""
+        if not drafts:
+            return []
+        given = [{k: v for k, v in vars(d).items() if not k.startswith("_")} for d in drafts]
+        await self.session.execute(insert(cast(Table, Invoice.__table__)), given)
+        first = drafts[0]
+        statement = select(Invoice).where(
+            Invoice.client_id.in_([d.client_id for d in drafts]),
+            Invoice.kind == "invoice",
+            Invoice.period_start == first.period_start,
+            Invoice.period_end == first.period_end,
+            Invoice.state == "draft",
+        )
+        by_client = {row.client_id: row for row in (await self.session.scalars(statement)).all()}
+        return [by_client[d.client_id] for d in drafts]
+
+    async def insert_lines(self, lines: Sequence[InvoiceLine]) -> None:
+        """New invoice lines in one multi-row ``INSERT`` (no ids returned: nothing reads them
+        back from the objects); one statement on both backends."""
+        if not lines:
+            return
+        columns = [c.key for c in InvoiceLine.__table__.columns if c.key != "id"]
+        rows = [{c: getattr(line, c) for c in columns} for line in lines]
+        await self.session.execute(insert(cast(Table, InvoiceLine.__table__)), rows)
+
+    async def open_invoice_clients(
+        self, client_ids: Sequence[int], period_start: dt.date, period_end: dt.date
+    ) -> set[int]:
+        """The clients among ``client_ids`` with an open invoice of the period: one statement."""
+        if not client_ids:
+            return set()
+        statement = select(Invoice.client_id).where(
+            Invoice.client_id.in_(sorted(set(client_ids))),
+            Invoice.kind == "invoice",
+            Invoice.period_start == period_start,
+            Invoice.period_end == period_end,
+            Invoice.state != "void",
+        )
+        return {int(r) for r in (await self.session.scalars(statement)).all()}
+
+    async def rates_of_contracts(
+        self, contract_ids: Sequence[int], on: dt.date
+    ) -> dict[int, list[BillRate]]:
+        """``rates_of`` for many contracts, by contract id: one statement."""
+        found: dict[int, list[BillRate]] = {}
+        if not contract_ids:
+            return found
+        statement = (
+            select(BillRate)
+            .where(
+                BillRate.contract_id.in_(sorted(set(contract_ids))), BillRate.effective_from <= on
+            )
+            .order_by(BillRate.effective_from, BillRate.id)
+        )
+        for row in (await self.session.scalars(statement)).all():
+            found.setdefault(row.contract_id, []).append(row)
+        return found
+
+    async def client_settings_of(self, client_ids: Sequence[int]) -> dict[int, ClientSettings]:
+        """Many clients' billing settings by client id (unsaved ones absent): one statement."""
+        if not client_ids:
+            return {}
+        statement = select(ClientSettings).where(
+            ClientSettings.client_id.in_(sorted(set(client_ids)))
+        )
+        return {row.client_id: row for row in (await self.session.scalars(statement)).all()}
 
     async def rates_of(self, contract_id: int, on: dt.date) -> Sequence[BillRate]:
         """The contract's rate rows effective by ``on`` (contract-wide and per assignment),

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -39,7 +40,7 @@ from haken.labor.invoicing import (
 )
 from haken.labor.invoicing import BillRate as RateTerms
 from haken.labor.margin import NO_COST, LabourCost, allocate, margin_rate
-from haken.modules.assignments.schemas import ContractFilter, ContractRead
+from haken.modules.assignments.schemas import ContractRead
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
@@ -86,6 +87,7 @@ from haken.modules.billing.schemas import (
     PaymentRead,
 )
 from haken.modules.clients.service import clients_service
+from haken.modules.employees.schemas import EmployeeBrief
 from haken.modules.employees.service import employees_service
 from haken.modules.identity.service import identity_service
 from haken.modules.payroll.service import payroll_service
@@ -119,6 +121,32 @@ CSV_COLUMNS = (
     "credits_number",
     "registration_number",
 )
+
+
+_Priced = tuple[ContractRead, int, int, Band, int, Decimal]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What the drafts of a batch of clients read (``BillingService._gather``)."""
+
+    open_clients: set[int]
+    contracts: dict[int, list[ContractRead]]  # by client, in line order
+    days: dict[int, dict[tuple[int, int], list[dict[str, int]]]]  # by contract
+    rates: dict[int, list[BillRate]]  # by contract, oldest first
+    fixed: dict[int, list[FixedItem]]  # by contract
+    names: dict[int, EmployeeBrief]
+    settings: dict[int, ClientSettings]  # by client
+
+
+@dataclass(frozen=True)
+class DraftBatch:
+    """The outcome of ``create_drafts``."""
+
+    invoices: list[InvoiceRead]
+    lines: int
+    existing: list[int] = field(default_factory=list)  # clients with an open invoice
+    nothing_to_bill: list[int] = field(default_factory=list)
 
 
 def _snapshot(row: Any) -> dict[str, Any]:
@@ -401,25 +429,6 @@ class BillingService:
 
     # --- drafts -----------------------------------------------------------------------------
 
-    async def _contracts(
-        self, session: AsyncSession, principal: Principal, client_id: int
-    ) -> list[ContractRead]:
-        found: list[ContractRead] = []
-        for archived in (False, True):
-            cursor: str | None = None
-            while True:
-                page = await assignments_service.list_contracts(
-                    session,
-                    principal,
-                    filters=ContractFilter(client_id=client_id, archived=archived),
-                    request=PageRequest(limit=200, cursor=cursor),
-                )
-                found.extend(page.items)
-                if not page.has_more:
-                    break
-                cursor = page.next_cursor
-        return found
-
     async def create_draft(
         self, session: AsyncSession, principal: Principal, *, data: InvoiceDraftCreate
     ) -> InvoiceDetail:
@@ -435,35 +444,110 @@ class BillingService:
         )  # fmt: skip
         return await self._detail(repo, row)
 
-    async def _build(
+    async def create_drafts(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        client_ids: Sequence[int],
+        month: str,
+        cutoff_day: int = 0,
+    ) -> DraftBatch:
+        """Draft the period's invoice of many clients at once (issue 18: invoicing a month):
+        the same lines as ``create_draft`` of each client, read and written in a constant
+        number of statements per batch (docs/billing.md). Clients with an open invoice of
+        the period, or nothing to bill, are skipped and named; a missing bill rate fails the
+        whole batch (one transaction). Every client must be one the principal coordinates."""
+        repo = BillingRepository(session)
+        wanted = sorted(set(client_ids))
+        if principal.role < Role.ADMIN:
+            settings = await repo.client_settings_of(wanted)
+            for client_id in wanted:
+                found = settings.get(client_id)
+                if (
+                    principal.role is not Role.COORDINATOR
+                    or found is None
+                    or found.coordinator_user_id != principal.user_id
+                ):
+                    raise NotFoundError()
+        year, number = (int(p) for p in month.split("-"))
+        period = closing.period_ending_in(year, number, cutoff_day)
+        batch = await self._gather(session, principal, repo, wanted, cutoff_day, period)
+        made: list[tuple[Invoice, list[InvoiceLine]]] = []
+        empty: list[int] = []
+        for client_id in wanted:
+            if client_id in batch.open_clients:
+                continue
+            priced, fixed = self._price(batch, client_id, period)
+            if not priced and not fixed:
+                empty.append(client_id)
+                continue
+            made.append(self._assemble(batch, client_id, cutoff_day, period, priced, fixed, None))
+        stored = await self._insert(repo, made)
+        for invoice in stored:
+            await audit_service.record(
+                session, principal, entity_type=ENTITY, entity_id=invoice.id, action="create",
+                after=_snapshot(invoice),
+            )  # fmt: skip
+        return DraftBatch(
+            invoices=[InvoiceRead.model_validate(invoice) for invoice in stored],
+            lines=sum(len(lines) for _, lines in made),
+            existing=sorted(c for c in wanted if c in batch.open_clients),
+            nothing_to_bill=empty,
+        )
+
+    async def _gather(
         self,
         session: AsyncSession,
         principal: Principal,
         repo: BillingRepository,
-        client_id: int,
+        client_ids: Sequence[int],
         cutoff_day: int,
         period: closing.ClosingPeriod,
-        *,
-        replaces: int | None = None,
-    ) -> Invoice:
-        if await repo.open_invoice_for(client_id, period.start, period.end) is not None:
-            raise BillingInvoiceExistsError(period_end=period.end)
-        contracts = [
-            c
-            for c in await self._contracts(session, principal, client_id)
-            if c.billing_cutoff_day == cutoff_day
-            and c.period_start <= period.end
-            and c.period_end >= period.start
-        ]
+    ) -> _Batch:
+        """Everything the clients' drafts of the period read: at most 8 statements whatever
+        the number of clients, contracts and workers."""
+        open_clients = await repo.open_invoice_clients(client_ids, period.start, period.end)
+        todo = [c for c in client_ids if c not in open_clients]
+        contracts = await assignments_service.billing_contracts(
+            session, principal, client_ids=todo, cutoff_day=cutoff_day,
+            start=period.start, end=period.end,
+        )  # fmt: skip
         contracts.sort(key=lambda c: (c.site_name, c.contract_number, c.id))
-        priced: list[tuple[ContractRead, int, int, Band, int, Decimal]] = []
+        ids = [c.id for c in contracts]
+        days = await attendance_service.billing_days_of_contracts(
+            session, contract_ids=ids, start=period.start, end=period.end
+        )
+        rates = await repo.rates_of_contracts(sorted(days), period.end)
+        fixed = await repo.fixed_items_of(ids, period.start, period.end) if ids else []
+        workers = sorted({e for worker_days in days.values() for _, e in worker_days})
+        names = await employees_service.get_briefs(session, workers) if workers else {}
+        if len(todo) == 1:  # the single draft: the identity map may hold it already
+            one = await repo.client_settings(todo[0])
+            settings = {todo[0]: one} if one is not None else {}
+        else:
+            settings = await repo.client_settings_of(todo)
+        by_client: dict[int, list[ContractRead]] = {}
         for contract in contracts:
-            days = await attendance_service.billing_days(
-                session, contract_id=contract.id, start=period.start, end=period.end
-            )
+            by_client.setdefault(contract.client_id, []).append(contract)
+        fixed_by: dict[int, list[FixedItem]] = {}
+        for item in fixed:
+            fixed_by.setdefault(item.contract_id, []).append(item)
+        return _Batch(open_clients, by_client, days, rates, fixed_by, names, settings)
+
+    @staticmethod
+    def _price(
+        batch: _Batch, client_id: int, period: closing.ClosingPeriod
+    ) -> tuple[list[_Priced], list[FixedItem]]:
+        """A client's priced time (labor.invoicing) and fixed items, in line order."""
+        priced: list[_Priced] = []
+        fixed: list[FixedItem] = []
+        contracts = batch.contracts.get(client_id, [])
+        for contract in contracts:
+            days = batch.days.get(contract.id)
             if not days:
                 continue
-            rates = await repo.rates_of(contract.id, period.end)
+            rates = batch.rates.get(contract.id, [])
             by_assignment = {r.assignment_id: r for r in rates}  # the last row of each wins
             for (assignment_id, employee_id), worker_days in days.items():
                 rate_row = by_assignment.get(assignment_id) or by_assignment.get(None)
@@ -482,11 +566,23 @@ class BillingService:
                             (contract, assignment_id, employee_id, band, minutes,
                              terms.hourly(band))
                         )  # fmt: skip
-        fixed = await repo.fixed_items_of([c.id for c in contracts], period.start, period.end)
-        if not priced and not fixed:
-            raise BillingNothingToBillError()
-        names = await employees_service.get_briefs(session, sorted({p[2] for p in priced}))
-        settings = await repo.client_settings(client_id)
+        for contract in sorted(contracts, key=lambda c: c.id):
+            fixed.extend(batch.fixed.get(contract.id, []))
+        return priced, fixed
+
+    def _assemble(
+        self,
+        batch: _Batch,
+        client_id: int,
+        cutoff_day: int,
+        period: closing.ClosingPeriod,
+        priced: Sequence[_Priced],
+        fixed: Sequence[FixedItem],
+        replaces: int | None,
+    ) -> tuple[Invoice, list[InvoiceLine]]:
+        """The draft and its lines (not yet added; ``invoice_id`` is set on insert)."""
+        contracts = batch.contracts[client_id]
+        settings = batch.settings.get(client_id)
         invoice = Invoice(
             kind="invoice",
             client_id=client_id,
@@ -499,14 +595,11 @@ class BillingService:
             tax_rounding=self.tax_rounding.value,
             replaces_invoice_id=replaces,
         )
-        repo.add(invoice)
-        await repo.flush()
         lines: list[InvoiceLine] = []
         for contract, assignment_id, employee_id, band, minutes, hourly in priced:
-            brief = names.get(employee_id)
+            brief = batch.names.get(employee_id)
             lines.append(
                 InvoiceLine(
-                    invoice_id=invoice.id,
                     position=len(lines) + 1,
                     kind="time",
                     band=band.value,
@@ -529,10 +622,15 @@ class BillingService:
             sign = -1 if item.kind == "discount" else 1
             lines.append(
                 InvoiceLine(
-                    invoice_id=invoice.id,
                     position=len(lines) + 1,
                     kind=item.kind,
+                    band=None,  # every column set: the lines go in one multi-row INSERT
                     contract_id=contract.id,
+                    assignment_id=None,
+                    employee_id=None,
+                    employee_name="",
+                    minutes=None,
+                    rate=None,
                     site_id=contract.site_id,
                     site_name=contract.site_name,
                     description=item.label or FIXED_LABELS.get(item.kind, item.kind),
@@ -540,10 +638,43 @@ class BillingService:
                     tax_rate=item.tax_rate,
                 )
             )
-        repo.add_all(lines)
         _apply_totals(invoice, lines, self.tax_rounding)
-        await repo.flush()
-        return invoice
+        return invoice, lines
+
+    @staticmethod
+    async def _insert(
+        repo: BillingRepository, made: Sequence[tuple[Invoice, list[InvoiceLine]]]
+    ) -> list[Invoice]:
+        """The drafts (one multi-row INSERT, read back in one SELECT), then all their lines
+        in one multi-row INSERT: three statements a batch on both backends."""
+        if not made:
+            return []
+        stored = await repo.insert_drafts([invoice for invoice, _ in made])
+        for invoice, (_, lines) in zip(stored, made, strict=True):
+            for line in lines:
+                line.invoice_id = invoice.id
+        await repo.insert_lines([line for _, lines in made for line in lines])
+        return stored
+
+    async def _build(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        repo: BillingRepository,
+        client_id: int,
+        cutoff_day: int,
+        period: closing.ClosingPeriod,
+        *,
+        replaces: int | None = None,
+    ) -> Invoice:
+        batch = await self._gather(session, principal, repo, [client_id], cutoff_day, period)
+        if client_id in batch.open_clients:
+            raise BillingInvoiceExistsError(period_end=period.end)
+        priced, fixed = self._price(batch, client_id, period)
+        if not priced and not fixed:
+            raise BillingNothingToBillError()
+        made = self._assemble(batch, client_id, cutoff_day, period, priced, fixed, replaces)
+        return (await self._insert(repo, [made]))[0]
 
     # --- state changes ----------------------------------------------------------------------
 

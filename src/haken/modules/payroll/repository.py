@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from haken.modules.payroll.models import (
     PayrollAdjustment,
@@ -18,6 +20,9 @@ from haken.modules.payroll.models import (
 from haken.platform.db import utcnow
 from haken.platform.pagination import PageRequest, PageResult, SortKey
 from haken.platform.repository import Repository
+
+KEPT_ON_ERROR = ("base_days", "worked_days")
+"""Columns an error payslip leaves as they were (a rewritten payslip keeps its days)."""
 
 
 class PayrollRepository(Repository):
@@ -100,6 +105,39 @@ class PayrollRepository(Repository):
             Payslip.run_id == run_id, Payslip.employee_id.in_(sorted(set(employee_ids)))
         )
         return (await self.session.scalars(statement)).all()
+
+    async def upsert_payslips(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write a batch's payslips (every row with the same keys: run, employee and every
+        computed column): one ``INSERT … ON CONFLICT (run_id, employee_id) DO UPDATE`` sent
+        as an executemany (SQLAlchemy's "insertmanyvalues": multi-row VALUES, compiled once
+        and cached), so a rerun rewrites the payslip in place (same id) without reading it
+        first and without ORM objects. An error payslip keeps the days of the payslip it
+        replaces (``KEPT_ON_ERROR``), as it always did."""
+        if not rows:
+            return
+        table = Payslip.__table__
+        assert isinstance(table, Table)
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(table)
+        excluded = statement.excluded
+        updated: dict[str, Any] = {
+            name: excluded[name]
+            for name in rows[0]
+            if name not in ("run_id", "employee_id") and name not in KEPT_ON_ERROR
+        }
+        for name in KEPT_ON_ERROR:
+            if name in rows[0]:
+                updated[name] = case(
+                    (excluded["status"] == "error", table.c[name]), else_=excluded[name]
+                )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.run_id, table.c.employee_id], set_=updated
+            ),
+            list(rows),
+            execution_options={"synchronize_session": False},
+        )
 
     async def closed_payslips_between(
         self, first: dt.date, last: dt.date, employee_ids: Sequence[int] | None

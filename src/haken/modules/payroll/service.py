@@ -61,7 +61,6 @@ from haken.modules.payroll.models import (
     PayrollGrade,
     PayrollProfile,
     PayrollRun,
-    Payslip,
 )
 from haken.modules.payroll.repository import PayrollRepository
 from haken.modules.payroll.schemas import (
@@ -234,7 +233,7 @@ class PayrollService:
         )
         ids = [entry.subject_id for entry in ledger]
         made = await self._payslips(session, repo, run, ledger, ids)
-        failed = sum(1 for p in made if p.status == "error")
+        failed = sum(1 for p in made if p["status"] == "error")
         done = len(ledger) < self.batch_size
         last = ids[-1] if ids else cursor
         await repo.advance(run.id, cursor=last, processed=len(made), failed=failed, done=done)
@@ -249,7 +248,8 @@ class PayrollService:
         run: PayrollRun,
         ledger: Sequence[Any],
         ids: list[int],
-    ) -> list[Payslip]:
+    ) -> list[dict[str, Any]]:
+        """The batch's payslips computed and written (the rows written, as column values)."""
         if not ids:
             return []
         year = run.pay_date.year
@@ -275,17 +275,16 @@ class PayrollService:
                     )
         grades = await repo.grades_until(ids, month_of(run.period_end))
         periods = await self._wage_periods(repo, run, ledger)
-        existing = {p.employee_id: p for p in await repo.payslips_of(run.id, ids)}
-        made: list[Payslip] = []
+        made: list[dict[str, Any]] = []
         for entry in ledger:
             employee_id = entry.subject_id
-            row = existing.get(employee_id)
-            if row is None:
-                row = Payslip(run_id=run.id, employee_id=employee_id)
-                repo.add(row)
-            row.period_start = run.period_start
-            row.pay_date = run.pay_date
-            row.computed_at = utcnow()
+            row: dict[str, Any] = {
+                "run_id": run.id,
+                "employee_id": employee_id,
+                "period_start": run.period_start,
+                "pay_date": run.pay_date,
+                "computed_at": utcnow(),
+            }
             try:
                 pay_facts = self._facts(
                     run,
@@ -304,17 +303,19 @@ class PayrollService:
             except (InsuranceError, NoWithholdingRules, ValueError) as error:
                 self._failed(row, "calculation", str(error))
             else:
-                row.status = "ok"
-                row.error_code = None
-                row.error_detail = None
+                row["status"] = "ok"
+                row["error_code"] = None
+                row["error_detail"] = None
                 for name, value in slip.amounts().items():
                     if name != "taxable":
-                        setattr(row, name, value)
-                row.base_days = slip.base_days
-                row.worked_days = slip.worked_days
-                row.lines = [dict(line) for line in slip.lines]
+                        row[name] = value
+                row["base_days"] = slip.base_days
+                row["worked_days"] = slip.worked_days
+                row["lines"] = [dict(line) for line in slip.lines]
             made.append(row)
-        await repo.flush()
+        # One multi-row upsert for the batch (no ORM objects, no read of the payslips a
+        # rerun replaces: the unique (run, employee) key finds them).
+        await repo.upsert_payslips(made)
         return made
 
     @staticmethod
@@ -353,10 +354,13 @@ class PayrollService:
         return found
 
     @staticmethod
-    def _failed(row: Payslip, code: str, detail: str) -> None:
-        row.status = "error"
-        row.error_code = code
-        row.error_detail = detail[:500]
+    def _failed(row: dict[str, Any], code: str, detail: str) -> None:
+        """An error payslip: no amounts, no lines (an existing payslip keeps its days)."""
+        row["status"] = "error"
+        row["error_code"] = code
+        row["error_detail"] = detail[:500]
+        row["base_days"] = 0
+        row["worked_days"] = 0
         for name in (
             "gross",
             "social_insurance",
@@ -366,8 +370,8 @@ class PayrollService:
             "deductions",
             "net",
         ):
-            setattr(row, name, 0)
-        row.lines = []
+            row[name] = 0
+        row["lines"] = []
 
     def _facts(
         self,
