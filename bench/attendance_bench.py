@@ -39,11 +39,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from harness import haken, machine, write_results
+from harness import haken, machine, recreate_postgres, write_results
 from run import (
     BENCH_EMAIL,
     BENCH_PASSWORD,
-    _recreate_postgres,
     bearer,
     page_session,
     serve,
@@ -189,7 +188,7 @@ def _prepare(work: Path, database: str) -> tuple[dict[str, str], float]:
     areas' steps are not needed here) and the bench account."""
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ["HAKEN_TEST_DATABASE_URL"]
     url = base.rpartition("/")[0] + "/" + database
-    asyncio.run(_recreate_postgres(url))
+    asyncio.run(recreate_postgres(url))
     env = {"HAKEN_DATA_DIR": str(work), "HAKEN_LOG_LEVEL": "WARNING", "HAKEN_DATABASE_URL": url}
     haken(["db", "upgrade"], env)
     started = time.perf_counter()

@@ -36,34 +36,19 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from harness import own_peak_rss_mib, recreate_postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "billing-postgres.json"
 HAKEN = [sys.executable, "-c", "from haken.cli import main; main()"]
 SEED_TIMEOUT = 1800
 MEASURE_TIMEOUT = 1800
-
-
-def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-async def _recreate(url: str) -> None:
-    import asyncpg
-
-    base, name = url.replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)
-    connection = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
 
 
 CARDS = """
@@ -222,7 +207,7 @@ async def _batched(
         "seconds": round(elapsed, 2),
         "statements": counter.count,
         "statements_per_batch": round(counter.count / max(batches, 1), 1),
-        "peak_rss_mib": round(_rss_mib(), 1),
+        "peak_rss_mib": round(own_peak_rss_mib(), 1),
     }
 
 
@@ -238,7 +223,7 @@ async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[
     from haken.platform.access import Principal, Role
     from haken.platform.db import Database, count_queries, session_scope
 
-    rss_start = _rss_mib()
+    rss_start = own_peak_rss_mib()
     database = Database(url)
     year, number = (int(p) for p in month.split("-"))
     first = dt.date(year, number, 1)
@@ -309,7 +294,7 @@ async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[
         "budget_seconds": budget,
         "batched": batched,
         "rss_after_imports_mib": round(rss_start, 1),
-        "peak_rss_mib": round(_rss_mib(), 1),
+        "peak_rss_mib": round(own_peak_rss_mib(), 1),
     }
 
 
@@ -333,7 +318,7 @@ def main() -> None:
     if args.measure:
         print(json.dumps(asyncio.run(_measure(url, args.measure, args.budget, args.batch))))
         return
-    asyncio.run(_recreate(url))
+    asyncio.run(recreate_postgres(url))
     began = time.perf_counter()
     subprocess.run([*HAKEN, "db", "upgrade"], env=env, check=True, timeout=SEED_TIMEOUT)
     subprocess.run(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -312,3 +313,25 @@ class RedisServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def own_peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (the in-process benches)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def recreate_postgres(url: str, *, create: bool = True) -> None:
+    """Drop the throwaway bench database named in the URL (open sessions ended), and
+    create it again unless ``create`` is false."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    base, _, name = url.rpartition("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"a plain database name, please: {name!r}")
+    engine = create_async_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if create:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()

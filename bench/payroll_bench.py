@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -35,38 +34,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness import own_peak_rss_mib, recreate_postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "payroll-postgres.json"
 HAKEN = [sys.executable, "-c", "from haken.cli import main; main()"]
 SEED_TIMEOUT = 1800
 MEASURE_TIMEOUT = 900
-
-
-def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-async def _recreate(url: str) -> None:
-    import asyncpg
-
-    base, name = url.replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)
-    connection = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-
-
-async def _drop(url: str) -> None:
-    import asyncpg
-
-    base, name = url.replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)
-    connection = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 PREPARE = """
@@ -143,7 +117,7 @@ async def _measure(url: str, period_start: str) -> dict[str, Any]:
         deduction_agreement=settings.payroll_deduction_agreement,
         batch_size=settings.payroll_batch_size,
     )
-    rss_start = _rss_mib()
+    rss_start = own_peak_rss_mib()
     database = Database(url)
     start = dt.date.fromisoformat(period_start)
     office = Principal(user_id=1, role=Role.SUPER_ADMIN, email="bench@haken.example")
@@ -195,7 +169,7 @@ async def _measure(url: str, period_start: str) -> dict[str, Any]:
         "statements": statements,
         "statements_per_batch": round(statements / max(batches, 1), 1),
         "rss_after_imports_mib": round(rss_start, 1),
-        "peak_rss_mib": round(_rss_mib(), 1),
+        "peak_rss_mib": round(own_peak_rss_mib(), 1),
     }
 
 
@@ -227,7 +201,7 @@ def _env(url: str, work: Path) -> dict[str, str]:
 
 def _size(base_url: str, employees: int) -> dict[str, Any]:
     url = base_url.rsplit("/", 1)[0] + "/" + base_url.rsplit("/", 1)[1] + "_payroll"
-    asyncio.run(_recreate(url))
+    asyncio.run(recreate_postgres(url))
     with tempfile.TemporaryDirectory() as tmp:
         env = _env(url, Path(tmp))
         subprocess.run([*HAKEN, "db", "upgrade"], env=env, check=True, timeout=300)
@@ -248,7 +222,7 @@ def _size(base_url: str, employees: int) -> dict[str, Any]:
             timeout=MEASURE_TIMEOUT,
             capture_output=True,
         )
-    asyncio.run(_drop(url))
+    asyncio.run(recreate_postgres(url, create=False))
     measured = json.loads(done.stdout.decode().strip().splitlines()[-1])
     return {"employees": employees, "seed_seconds": round(seeded, 1), **prepared, **measured}
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
-from harness import machine, write_results
+from harness import machine, recreate_postgres, write_results
 from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,22 +182,6 @@ async def run(work: Path, url: str, employees: int, samples: int) -> dict[str, A
     }
 
 
-async def _fresh_postgres(url: str) -> None:
-    """Drop and create the bench's PostgreSQL database (a throwaway one, named in the URL)."""
-    import asyncpg  # type: ignore[import-untyped]  # the PostgreSQL run only
-
-    plain = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = plain.rpartition("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"a plain database name, please: {name!r}")
-    connection = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--employees", type=int, default=2000)
@@ -210,7 +194,7 @@ def main() -> None:
     database = "postgresql" if options.database_url.startswith("postgresql") else "sqlite"
     if database == "postgresql":
         url = options.database_url
-        asyncio.run(_fresh_postgres(url))
+        asyncio.run(recreate_postgres(url))
     else:
         url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
     migrations.upgrade(url, "heads")

@@ -60,6 +60,7 @@ from harness import (
     machine,
     measure,
     peak_rss_mb,
+    recreate_postgres,
     start_server,
     worker_pids,
     write_results,
@@ -85,18 +86,6 @@ HORILLA_MS = {
 PEER_GOAL_RATIO = 30
 
 
-async def _recreate_postgres(url: str) -> None:
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    base, _, name = url.rpartition("/")
-    engine = create_async_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    async with engine.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-
-
 def prepare_database(
     size: str,
     db: str,
@@ -119,7 +108,7 @@ def prepare_database(
             # before/after pair on the same rows, or while the demo seed is broken.
             haken(["db", "upgrade"], env)
             return env, 0.0
-        asyncio.run(_recreate_postgres(url))
+        asyncio.run(recreate_postgres(url))
     haken(["db", "upgrade"], env)
     started = time.perf_counter()
     haken(["demo", "seed", "--employees", str(employees or SIZES[size])], env)
