@@ -9,6 +9,7 @@ full-page screenshot in ``test-artifacts/``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -80,6 +81,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+    # CI keeps only the printed report: a failure carries the server's refusals and errors.
+    server = item.funcargs.get("live_server") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and isinstance(server, LiveServer):
+        lines = [line[:400] for line in _server_trouble(server.log_path)[-40:]]
+        report.sections.append(("server log: answers >= 400, warnings", "\n".join(lines)))
 
 
 ContextFactory = Callable[..., BrowserContext]
@@ -116,6 +122,26 @@ def new_context(
         shutil.copy(live_server.log_path, ARTIFACTS / f"{name}-server.log")
     for context in opened:
         context.close()
+
+
+def _server_trouble(log_path: Path) -> list[str]:
+    """The server log's lines worth reading after a failure: answers of 400 and above,
+    warnings and errors (the JSON log's ``status`` and ``level`` fields)."""
+    trouble = []
+    for line in log_path.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            trouble.append(line)  # a traceback or other plain text
+            continue
+        status = entry.get("status")
+        if (isinstance(status, int) and status >= 400) or entry.get("level") in {
+            "warning",
+            "error",
+            "critical",
+        }:
+            trouble.append(line)
+    return trouble
 
 
 def sign_in(page: Page, user: SeedUser, next_path: str = "/login") -> None:

@@ -4,6 +4,8 @@
   scrolls it into view; the summary's links move focus to their field.
 * Two parallel submits of one candidate form (the same submission token) create one
   candidate, and both land on it.
+* An in-place (htmx) request that fails with nothing to draw, or never reaches the server,
+  is announced above the page; the next request that goes through clears it.
 """
 
 from __future__ import annotations
@@ -75,3 +77,29 @@ def test_two_parallel_submits_of_one_form_create_one_candidate(
     assert len(paths) == 1 and re.fullmatch(r"/candidates/\d+", paths.pop())
     page.goto("/candidates?q=nijuu")
     expect(page.locator("main table tbody tr")).to_have_count(1)
+
+
+def test_a_failed_in_place_request_is_announced(new_context: ContextFactory) -> None:
+    page = new_context("ja-JP").new_page()  # the coordinator reads Japanese
+    sign_in(page, USERS["coordinator"])
+    page.goto("/employees")
+    failed = page.locator("#request-failed")
+    expect(failed).to_be_hidden()
+
+    # The server answers 503 to the list's search (htmx does not swap it in).
+    page.route(re.compile(r"/employees\?"), lambda route: route.fulfill(status=503, body="busy"))
+    page.locator("#f-q").fill("a")
+    expect(failed).to_be_visible()
+    expect(failed).to_have_attribute("role", "alert")
+    expect(failed).to_contain_text("サーバーの応答: 503")
+
+    # The request never gets an answer: the connection message instead.
+    page.unroute(re.compile(r"/employees\?"))
+    page.route(re.compile(r"/employees\?"), lambda route: route.abort())
+    page.locator("#f-q").fill("ab")
+    expect(failed).to_contain_text("サーバーに接続できませんでした")
+
+    # The next search that goes through hides the message.
+    page.unroute(re.compile(r"/employees\?"))
+    page.locator("#f-q").fill("")
+    expect(failed).to_be_hidden()

@@ -10,6 +10,7 @@ import io
 import logging
 import re
 import socket
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from haken.platform.db import session_scope
 from haken.platform.routes import iter_routes
 from haken.platform.security import token_digest
 from tests.conftest import TEST_PASSWORD, mailed_body, mailed_reset_token, make_settings
+from tests.waiting import BACKGROUND_DEADLINE_SECONDS, eventually
 
 # The client portal's role has its own walk (tests/integration/client_portal/test_walk.py).
 AGENCY_ROLES = [role for role in Role if not role.is_client]
@@ -241,10 +243,7 @@ async def test_reset_mail_leaves_through_smtp(
     user = await make_user("employee")
     asked = await http.post("/api/auth/password-reset/request", json={"email": user["email"]})
     assert asked.status_code == 200
-    for _ in range(100):
-        if inbox.messages:
-            break
-        await asyncio.sleep(0.05)
+    await eventually(lambda: bool(inbox.messages), "the mail to arrive")
     assert len(inbox.messages) == 1
     # The body travels base64-encoded (UTF-8 Japanese text): decode it as a mail client does.
     message = email.message_from_bytes(inbox.messages[0])
@@ -255,9 +254,8 @@ async def test_reset_mail_leaves_through_smtp(
     assert token == await mailed_reset_token(application, user["email"])
     admin = await auth_headers("admin")
     outbox = (await client.get("/api/users/outbox", headers=admin)).json()["data"]
-    for _ in range(100):
-        if outbox[0]["state"] == "sent":
-            break
+    deadline = time.monotonic() + BACKGROUND_DEADLINE_SECONDS
+    while outbox[0]["state"] != "sent" and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
         outbox = (await client.get("/api/users/outbox", headers=admin)).json()["data"]
     assert outbox[0]["state"] == "sent" and outbox[0]["sent_at"] is not None

@@ -17,6 +17,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.integration.identity.test_secrets import _Inbox, smtp_server  # noqa: F401 (fixture)
 from tests.integration.notifications.test_inbox import mail_app  # noqa: F401 (fixture)
 from tests.integration.requests.factories import people
+from tests.waiting import eventually
 
 
 async def _run(application: Any) -> dict[str, Any]:
@@ -118,10 +119,7 @@ async def test_the_alert_goes_by_mail_when_notifications_mail_is_on(
     p = await people(http, make_user, sign_in, months=16)
     result = await _run(application)
     assert result["told"] == 1
-    for _ in range(100):
-        if inbox.messages:
-            break
-        await asyncio.sleep(0.05)
+    await eventually(lambda: bool(inbox.messages), "the mail to arrive")
     assert len(inbox.messages) == 1  # the one admin
     message = email.message_from_bytes(inbox.messages[0])
     assert message["To"] == p["admin"]["email"]

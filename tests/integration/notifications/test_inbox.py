@@ -3,7 +3,6 @@ count, mark read, mark all read; e-mail through SMTP (aiosmtpd on 127.0.0.1)."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from haken.platform.db import assert_max_queries, session_scope
 from tests.conftest import TEST_PASSWORD, make_settings
 from tests.integration.identity.test_secrets import _Inbox, smtp_server  # noqa: F401 (fixture)
 from tests.integration.requests.factories import act, people, soon, submit
+from tests.waiting import eventually
 
 
 async def _inbox(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -214,10 +214,7 @@ async def test_notifications_leave_by_email_when_enabled(
 
     p = await people(http, make_user, sign_in)
     await submit(http, p["worker_headers"], {"type": "other", "subject": "相談"})
-    for _ in range(100):
-        if inbox.messages:
-            break
-        await asyncio.sleep(0.05)
+    await eventually(lambda: bool(inbox.messages), "the mail to arrive")
     assert len(inbox.messages) == 1  # the site manager only
     message = email.message_from_bytes(inbox.messages[0])
     assert message["To"] == p["manager"]["email"]

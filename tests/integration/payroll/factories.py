@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from tests.integration.attendance.factories import placement
 
 APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
 MAY = (dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+RUN_DEADLINE_SECONDS = 60
 
 
 async def placed(
@@ -53,12 +55,16 @@ async def run(
     response = await http.post("/api/payroll/runs", headers=headers, json={"day": day})
     assert response.status_code == 202, response.text
     run_id = response.json()["data"]["id"]
-    for _ in range(200):
+    # The in-process job shares the machine with the whole parallel suite: wait on a deadline
+    # generous enough for a loaded CI machine (bounded), polling briskly.
+    deadline = time.monotonic() + RUN_DEADLINE_SECONDS
+    while True:
         current = (await http.get(f"/api/payroll/runs/{run_id}", headers=headers)).json()["data"]
         if current["status"] == "done":
             return dict(current)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"payroll run {run_id} never finished: {current}")
         await asyncio.sleep(0.05)
-    raise AssertionError(f"payroll run {run_id} never finished: {current}")
 
 
 async def payslips(

@@ -33,6 +33,35 @@
     }
   });
 
+  // An in-place request that fails with nothing to swap (404, 409, 429, 5xx) or never gets an
+  // answer: say so above the page instead of leaving the click looking ignored. Background
+  // loads marked data-quiet-failure (the inbox badge) fail silently.
+  var failedTemplate = null;
+  function showRequestFailed(status) {
+    var box = document.getElementById("request-failed");
+    if (!box) { return; }
+    if (failedTemplate === null) { failedTemplate = box.textContent; }
+    box.textContent = status ? failedTemplate.replace("{status}", String(status))
+                             : box.getAttribute("data-offline");
+    box.setAttribute("data-status", status ? String(status) : "");
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest" });
+  }
+  function quiet(event) {
+    var elt = event.detail && event.detail.elt;
+    return !!(elt && elt.hasAttribute && elt.hasAttribute("data-quiet-failure"));
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    if (!quiet(event)) { showRequestFailed(event.detail.xhr ? event.detail.xhr.status : 0); }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (!quiet(event)) { showRequestFailed(0); }
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-failed");
+    if (box) { box.hidden = true; }
+  });
+
   // The attendance month grid: a cell swapped in place (its form, or the saved cell) takes the
   // focus, so the keyboard stays where the user works; Escape in a cell's form cancels it.
   document.addEventListener("htmx:afterSettle", function (event) {
