@@ -72,7 +72,8 @@ SIZES = {"S": 500, "M": 5_000, "L": 20_000}
 PEER_EMPLOYEES = 2_126  # Horilla's data in PEERS.md: 126 demo + 2,000 generated
 BENCH_EMAIL = "bench@haken.example"
 BENCH_PASSWORD = "quiet-lantern-orbit-2026"  # noqa: S105 (a throw-away benchmark database)
-PARTS = ("reads", "writes", "peer")
+PARTS = ("reads", "writes", "peer", "dashboard")
+DEFAULT_PARTS = ("reads", "writes", "peer")
 
 # Horilla on this kind of machine (PEERS.md), median ms of one request at a time.
 HORILLA_MS = {
@@ -215,10 +216,16 @@ def cold_reads(server: Server, auth: str, path: str, samples: int = 30) -> dict[
 
 
 def headline_pair(
-    server: Server, auth: str, path: str, options: argparse.Namespace, work: Path
+    server: Server,
+    auth: str,
+    path: str,
+    options: argparse.Namespace,
+    work: Path,
+    name: str = "employees_page1",
 ) -> tuple[LoadResult, LoadResult, Server, int]:
-    """The cache-warm employee list and the bare route with its bytes, in alternating wrk
-    runs (A B A B …) so that drift on a shared machine hits both sides alike."""
+    """A cache-warm read (the employee list for the headline) and the bare route with its
+    bytes, in alternating wrk runs (A B A B …) so that drift on a shared machine hits both
+    sides alike."""
     payload = httpx.get(server.url + path, headers={"Authorization": auth}, timeout=30).content
     payload_file = work / "payload.json"
     payload_file.write_bytes(payload)
@@ -245,7 +252,7 @@ def headline_pair(
         work,
     )
     sides = [
-        (LoadResult("employees_page1", server.url + path), auth),
+        (LoadResult(name, server.url + path), auth),
         (LoadResult("bare_starlette", baseline.url + "/payload"), ""),
     ]
     try:
@@ -325,6 +332,35 @@ def run_reads(
             results["cold"][scenario.name] = cold
             print(f"{scenario.name + ' (cold, one at a time)':40s} {cold}")
     return baseline
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+DASHBOARD_PATH = "/api/dashboard"
+
+
+def run_dashboard(
+    server: Server, auth: str, options: argparse.Namespace, work: Path
+) -> dict[str, Any]:
+    """Issue 19 item 7: the agency dashboard cold (one request at a time right after a cache
+    clear; goal p95 ≤ 50 ms at L on PostgreSQL) and warm against a bare route serving its
+    bytes in the same run (goal ≥ 0.7 ×, as the headline)."""
+    cold = cold_reads(server, auth, DASHBOARD_PATH, samples=options.peer_samples)
+    print(f"dashboard (cold, one at a time) {cold}")
+    warm, bare, baseline, payload_bytes = headline_pair(
+        server, auth, DASHBOARD_PATH, options, work, name="dashboard_warm"
+    )
+    baseline.stop()
+    ratio = round(warm.median["rps"] / bare.median["rps"], 3) if bare.median["rps"] else None
+    print(f"dashboard warm {warm.median['rps']} rps vs bare {bare.median['rps']} rps = {ratio}")
+    return {
+        "cold": cold,
+        "warm": warm.as_dict(),
+        "bare": bare.as_dict(),
+        "payload_bytes": payload_bytes,
+        "warm_vs_bare": ratio,
+        "goals": {"cold_p95_ms": 50, "warm_vs_bare": 0.7},
+    }
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -709,7 +745,11 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--parts", default=",".join(PARTS), help="any of reads,writes,peer")
+    parser.add_argument(
+        "--parts",
+        default=",".join(DEFAULT_PARTS),
+        help="any of reads,writes,peer,dashboard (default: the first three)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="wrk runs of the headline pair")
     parser.add_argument("--seconds", type=int, default=5, help="per headline wrk run")
     parser.add_argument("--other-runs", type=int, default=1, help="wrk runs of the other reads")
@@ -754,11 +794,11 @@ def main() -> None:
     # Both databases are built before anything is measured, side by side (one core each).
     with ThreadPoolExecutor(max_workers=2) as pool:
         peer_db = pool.submit(prepare_peer, options.db) if "peer" in parts else None
-        if parts & {"reads", "writes"}:
+        if parts & {"reads", "writes", "dashboard"}:
             work = Path(tempfile.mkdtemp(prefix="haken-bench-"))
             env, seed_seconds = prepare_database(options.size, options.db, work)
         prepared_peer = peer_db.result() if peer_db is not None else None
-    if parts & {"reads", "writes"}:
+    if parts & {"reads", "writes", "dashboard"}:
         results["seed_seconds"] = seed_seconds
         print(f"seeded size {options.size} ({SIZES[options.size]} employees) in {seed_seconds}s")
         server = serve(env, options.workers, work)
@@ -773,6 +813,9 @@ def main() -> None:
             if "writes" in parts:
                 results["writes"] = run_writes(server, auth, options)
                 mark = lap("writes", mark)
+            if "dashboard" in parts:
+                results["dashboard"] = run_dashboard(server, auth, options, work)
+                mark = lap("dashboard", mark)
             results["peak_rss_mb"] = {
                 str(pid): peak_rss_mb(pid) for pid in worker_pids(server.process.pid)
             }
@@ -789,6 +832,8 @@ def main() -> None:
     results["section_seconds"] = sections
     if parts == {"peer"}:
         path = write_results(f"peer-{options.db}.json", results)
+    elif parts == {"dashboard"}:
+        path = write_results(f"dashboard-{options.size}-{options.db}.json", results)
     elif options.headline_only:
         suffix = f"-{options.tag}" if options.tag else ""
         path = write_results(f"edge-{options.size}-{options.db}{suffix}.json", results)

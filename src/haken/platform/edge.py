@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from pydantic_core import to_json
@@ -106,9 +107,16 @@ class EdgeRoute:
     def tags(self) -> tuple[str, ...]:
         return (*self.spec.tag_templates, EDGE_TAG)
 
-    def key(self, query_string: bytes, principal: Principal) -> str:
+    @property
+    def daily(self) -> bool:
+        """The read is keyed by the day (``{today}`` in its key): so is its edge entry, or
+        yesterday's figures would be served after midnight until a write."""
+        return "{today}" in (self.spec.key_template or "")
+
+    def key(self, query_string: bytes, principal: Principal, day: str = "") -> str:
         assert self.spec.scope is not None
-        return f"{self.path}?{normalise_query(query_string)}@{self.spec.scope(principal)}"
+        scope = self.spec.scope(principal)
+        return f"{self.path}?{normalise_query(query_string)}@{scope}" + (f"#{day}" if day else "")
 
 
 def normalise_query(query_string: bytes) -> str:
@@ -148,6 +156,11 @@ def edge_routes(app: FastAPI) -> dict[str, EdgeRoute]:
             info.path, raw.get(id(info.endpoint)), spec, policies[0], limits
         )
     return found
+
+
+def _local_day(app: Any) -> str:
+    """Today in the agency's time zone (what the endpoints pass as ``today``)."""
+    return dt.datetime.now(ZoneInfo(app.state.settings.timezone)).date().isoformat()
 
 
 @dataclass
@@ -255,7 +268,8 @@ class EdgeCacheMiddleware:
         if principal is None:
             await self.app(scope, receive, send)  # the app refuses, or answers, as ever
             return
-        key = route.key(scope.get("query_string", b""), principal)
+        day = _local_day(scope["app"]) if route.daily else ""
+        key = route.key(scope.get("query_string", b""), principal, day)
         epoch = cache.epoch
         tokens = await cache.tag_tokens(route.tags)
         if tokens is None:

@@ -238,3 +238,32 @@ def test_a_read_without_a_scope_cannot_be_edge_cached() -> None:
 def test_only_a_cached_read_can_be_edge_cached() -> None:
     with pytest.raises(TypeError, match="not a @cached read"):
         edge_cached(_unscoped)
+
+
+def test_a_read_keyed_by_the_day_is_keyed_by_the_day_at_the_edge(app: Any) -> None:
+    """The dashboard's figures are "today's" (its read is keyed ``agency:{today}``): a stored
+    answer of yesterday is never a hit after midnight, even with no write in between."""
+    routes = edge_routes(app)
+    dashboard = routes["/api/dashboard"]
+    assert dashboard.daily and not routes[LIST].daily
+    office = Principal(1, Role.COORDINATOR, "a@x.example")
+    assert dashboard.key(b"", office, "2026-12-03") != dashboard.key(b"", office, "2026-12-04")
+    assert dashboard.key(b"", office, "2026-12-03").endswith("#2026-12-03")
+
+
+async def test_the_dashboard_is_served_warm_from_the_edge(
+    client: httpx.AsyncClient, auth_headers: Any, app: Any
+) -> None:
+    coordinator = await auth_headers("coordinator")
+    store = edge_store(app)
+    first = await client.get("/api/dashboard", headers=coordinator)
+    hits = store.hits
+    second = await client.get("/api/dashboard", headers=coordinator)
+    assert first.status_code == second.status_code == 200
+    assert store.hits == hits + 1
+    assert second.json()["data"] == first.json()["data"]
+    # A write the dashboard counts makes it stale at the edge too.
+    await create_employee(client, coordinator)
+    third = await client.get("/api/dashboard", headers=coordinator)
+    assert store.hits == hits + 1
+    assert third.json()["data"] != first.json()["data"]
