@@ -73,7 +73,13 @@ class Server:
 
 
 def start_server(
-    name: str, argv: Sequence[str], env: dict[str, str], port: int, ready_path: str, log_dir: Path
+    name: str,
+    argv: Sequence[str],
+    env: dict[str, str],
+    port: int,
+    ready_path: str,
+    log_dir: Path,
+    ready_seconds: float = 60,
 ) -> Server:
     log = log_dir / f"{name}.log"
     handle = log.open("wb")
@@ -81,7 +87,7 @@ def start_server(
         list(argv), env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + ready_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited early; see {log}")

@@ -13,6 +13,7 @@ from rich.console import Console
 from haken.config import get_settings
 from haken.platform.files import make_private_dir, warn_loose_permissions
 from haken.platform.logging import configure_logging
+from haken.platform.mail import warn_if_mail_is_held
 
 app = typer.Typer(
     help="haken: the operating system of a dispatch staffing agency.", no_args_is_help=True
@@ -60,6 +61,7 @@ def serve(
     # Keys and the SQLite database open to group or others: a log line and a stderr line each.
     configure_logging(settings.log_level, json_output=settings.log_json)
     warn_loose_permissions(settings.data_dir, settings.resolved_database_url, sys.stderr)
+    warn_if_mail_is_held(settings, sys.stderr)  # production mail leaves only through SMTP
     if workers > 1 or settings.metrics_multiproc_dir is not None:
         # One scrape must see every worker: prometheus-client's multiprocess mode,
         # set before the worker processes import it.

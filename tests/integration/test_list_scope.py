@@ -512,10 +512,122 @@ async def api_payslips(w: World) -> None:
     await _not_found(w, w.manager, f"/api/payroll/payslips/{mine}")
     text = await _html(w, w.alice, "/me/payslips")
     assert f"/payroll/payslips/{mine}" in text and f"/payroll/payslips/{theirs}" not in text
+    # Bonus payslips (賞与) of a closed bonus payment: the same rule.
+    bonus = await w.http.post(
+        "/api/payroll/bonuses",
+        headers=w.office,
+        json={
+            "pay_date": "2026-07-10",
+            "title": "賞与",
+            "entries": [
+                {"employee_id": side.employee_id, "amount": 200_000, "rate_pct": "4.084"}
+                for side in (w.mine, w.theirs)
+            ],
+        },
+    )
+    assert bonus.status_code == 201, bonus.text
+    for step in ("calculate", "close"):
+        done = await w.http.post(
+            f"/api/payroll/bonuses/{bonus.json()['data']['id']}/{step}",
+            headers=w.office,
+            json={"version": bonus.json()["data"]["version"]},
+        )
+        assert done.status_code == 200, done.text
+        bonus = done
+    listed = await w.http.get(
+        f"/api/payroll/bonuses/{bonus.json()['data']['id']}/payslips", headers=w.office
+    )
+    extra = {p["employee_id"]: p["id"] for p in listed.json()["data"]}
+    assert await _ids(w, w.alice, "/api/payroll/me/payslips") == {mine, extra[w.mine.employee_id]}
+    assert await _rows(w, w.manager, "/api/payroll/me/payslips") == []
+    await _not_found(
+        w,
+        w.alice,
+        f"/api/payroll/payslips/{extra[w.theirs.employee_id]}",
+        f"/payroll/payslips/{extra[w.theirs.employee_id]}",
+    )
 
 
 Case = Callable[[World], Awaitable[None]]
+
+
+async def page_reports(w: World) -> None:
+    """The reports (scoped like the dashboard): the manager's site's placements, residence
+    cards, 抵触日 and overtime only, on the page and in its export."""
+    from tests.integration.attendance.factories import approved
+
+    assert w.office is not None
+    today = _today().isoformat()
+    for side in (w.mine, w.theirs):
+        await approved(w.http, w.office, side.assignment_id, today, end="20:00")
+    for path in ("/reports/headcount", "/reports/conflicts"):
+        _shows_only_mine(w, await _html(w, w.manager, path), path, slice(0, 2))
+        export = await w.http.get(f"{path}/export.csv", headers=w.manager)
+        assert export.status_code == 200
+        _shows_only_mine(w, export.content.decode("utf-8-sig"), f"{path}/export.csv", slice(0, 2))
+    for path, link in (
+        ("/reports/residence", "/employees/{}"),
+        ("/reports/overtime", "/attendance/employees/{}/"),
+    ):
+        text = await _html(w, w.manager, path)
+        assert link.format(w.mine.employee_id) in text, path
+        assert link.format(w.theirs.employee_id) not in text, path
+        export = (await w.http.get(f"{path}/export.csv", headers=w.manager)).content
+        assert "mine 太郎" in export.decode("utf-8-sig"), path
+        assert "theirs 太郎" not in export.decode("utf-8-sig"), path
+
+
+async def api_my_documents(w: World) -> None:
+    """The 就業条件明示書: Alice lists and downloads her own, never Bob's; the manager none."""
+    assert w.office is not None
+    notices = {}
+    for side in (w.mine, w.theirs):
+        contract = (await w.http.get(f"/api/contracts/{side.contract_id}", headers=w.office)).json()
+        edited = await w.http.patch(
+            f"/api/contracts/{side.contract_id}",
+            headers=w.office,
+            json={"responsibility_level": "役職なし", "version": contract["data"]["version"]},
+        )
+        assert edited.status_code == 200, edited.text
+        clauses = await w.http.post(
+            f"/api/documents/contracts/{side.contract_id}/individual-contract",
+            headers=w.office,
+            json={
+                "safety": "安全衛生教育を行う。",
+                "complaints": "双方の担当者が連携して処理する。",
+                "cancellation_measures": "30日前に予告する。",
+                "welfare": "食堂を利用できる。",
+                "dispute_prevention": "雇用する場合は事前に派遣元へ通知する。",
+            },
+        )
+        assert clauses.status_code == 200, clauses.text
+        rate = await w.http.post(
+            "/api/billing/rates",
+            headers=w.office,
+            json={
+                "contract_id": side.contract_id,
+                "effective_from": "2026-04-01",
+                "base_rate": "1800",
+            },
+        )
+        assert rate.status_code == 201, rate.text
+        issued = await w.http.post(
+            f"/api/documents/assignments/{side.assignment_id}/terms-notice", headers=w.office
+        )
+        assert issued.status_code == 200, issued.text
+        notices[side.employee_id] = issued.json()["data"]["id"]
+    mine, theirs = notices[w.mine.employee_id], notices[w.theirs.employee_id]
+    assert await _ids(w, w.alice, "/api/documents/mine") == {mine}
+    assert await _rows(w, w.manager, "/api/documents/mine") == []
+    await _not_found(w, w.alice, f"/api/documents/mine/{theirs}/pdf", f"/me/documents/{theirs}/pdf")
+    text = await _html(w, w.alice, "/me")
+    assert f"/me/documents/{mine}/pdf" in text and f"/me/documents/{theirs}/pdf" not in text
+
+
 SCOPE_CASES: dict[tuple[str, str], Case] = {
+    ("GET", "/api/documents/mine"): api_my_documents,
+    ("GET", "/api/documents/mine/{document_id}/pdf"): api_my_documents,
+    ("GET", "/me/documents/{document_id}/pdf"): api_my_documents,
     ("GET", "/api/employees"): api_employees,
     ("GET", "/api/employees/residence-expiring"): api_residence_expiring,
     ("GET", "/api/employees/headcount"): api_headcount,
@@ -560,6 +672,10 @@ SCOPE_CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/payroll/me/payslips"): api_payslips,
     ("GET", "/me/payslips"): api_payslips,
     ("GET", "/api/payroll/payslips/{payslip_id}/pdf"): api_payslips,
+    ("GET", "/reports/headcount"): page_reports,
+    ("GET", "/reports/overtime"): page_reports,
+    ("GET", "/reports/residence"): page_reports,
+    ("GET", "/reports/conflicts"): page_reports,
 }
 
 # Reads a site manager or an employee may make that list no rows of anyone else, with why.
@@ -567,6 +683,7 @@ NOT_SCOPED_LISTS: dict[tuple[str, str], str] = {
     ("GET", "/api/health"): "liveness, no data",
     ("GET", "/api/ready"): "readiness, no data",
     ("GET", "/api/docs"): "the API description",
+    ("GET", "/reports"): "the reports' index: links only (each report has its scope case)",
     ("GET", "/api/auth/me"): "the caller's own account",
     ("GET", "/account"): "the caller's own account and sessions (sessions: /api/auth/sessions)",
     ("GET", "/login"): "the sign-in form",

@@ -28,9 +28,11 @@ from tests.integration.client_portal import policies as client_portal_policies
 from tests.integration.clients import policies as clients_policies
 from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.housing import policies as housing_policies
+from tests.integration.imports import policies as imports_policies
 from tests.integration.leave import policies as leave_policies
 from tests.integration.minimum_wages import policies as minimum_wages_policies
 from tests.integration.payroll import policies as payroll_policies
+from tests.integration.reports import policies as reports_policies
 from tests.integration.requests import policies as requests_policies
 
 # The framework route that serves the API description itself (/api/docs is haken's own page).
@@ -71,6 +73,7 @@ EXPECTED_ACCESS.update(requests_policies.ACCESS)
 EXPECTED_ACCESS.update(billing_policies.ACCESS)
 EXPECTED_ACCESS.update(payroll_policies.ACCESS)
 EXPECTED_ACCESS.update(client_portal_policies.ACCESS)
+EXPECTED_ACCESS.update(imports_policies.ACCESS)
 EXPECTED_ACCESS.update(
     {
         ("GET", "/metrics"): "metrics-token",
@@ -204,6 +207,8 @@ EXPECTED_PAGE_ACCESS.update(billing_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(attendance_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(payroll_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(client_portal_policies.PAGES)
+EXPECTED_PAGE_ACCESS.update(imports_policies.PAGES)
+EXPECTED_PAGE_ACCESS.update(reports_policies.PAGES)
 
 # Routes outside the role matrix, with the reason and the test that covers them.
 OUTSIDE_MATRIX = {
@@ -598,6 +603,7 @@ AUDIT_SCENARIOS.update(requests_policies.AUDIT)
 AUDIT_SCENARIOS.update(billing_policies.AUDIT)
 AUDIT_SCENARIOS.update(payroll_policies.AUDIT)
 AUDIT_SCENARIOS.update(client_portal_policies.AUDIT)
+AUDIT_SCENARIOS.update(imports_policies.AUDIT)
 
 
 # Writes that change no business data, with the reason.
@@ -706,6 +712,7 @@ EXPECTED_AUDIT.update(requests_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(billing_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(payroll_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(client_portal_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(imports_policies.EXPECTED_AUDIT)
 
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("POST", "/api/telemetry/web-vitals"): "browser performance beacons, logged; no data changes",

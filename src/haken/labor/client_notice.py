@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from haken.labor.dispatch import aged_60_from
+
 AGE_STATED_FROM = 45  # 則27条の2: 45歳以上である旨
 MINOR_BELOW = 18  # 18歳未満は年齢
 EXEMPT_AGE = 60  # 35条1項4号: 60歳以上であるか否か
@@ -65,7 +67,10 @@ def age_statement(birth_date: date, day: date) -> str:
 
 
 def is_60_or_over(birth_date: date, day: date) -> bool:
-    return age_on(birth_date, day) >= EXEMPT_AGE
+    """Whether the notice states the worker as 60 or over: the same day as the period-limit
+    exemption it tells the client about (``dispatch.aged_60_from``: 60 is reached at the end
+    of the day before the 60th birthday), so the notice and the 抵触日 never disagree."""
+    return day >= aged_60_from(birth_date)
 
 
 def reason_is_concrete(reason: str) -> bool:

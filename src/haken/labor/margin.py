@@ -86,7 +86,8 @@ def employer_shares(
         amount = int(line.get("amount") or 0)
         if code in HEALTH_GROUP:
             health_rate += Decimal(str(basis.get("rate_pct", "0")))
-            health_base = int(basis.get("standard") or 0)
+            # a bonus payslip's line keeps the capped 標準賞与額 as ``health_base``
+            health_base = int(basis.get("standard") or basis.get("health_base") or 0)
             health_employee += amount
         elif code == "pension":
             pension, pension_employee = basis, amount
@@ -96,7 +97,7 @@ def employer_shares(
     if health_employee:
         social += insurance.yen_down(Decimal(health_base) * health_rate / 100) - health_employee
     if pension is not None:
-        base = Decimal(int(pension.get("pension_standard") or 0))
+        base = Decimal(int(pension.get("pension_standard") or pension.get("pension_base") or 0))
         rate = Decimal(str(pension.get("rate_pct", "0")))
         social += insurance.yen_down(base * rate / 100) - pension_employee
     employed = 0

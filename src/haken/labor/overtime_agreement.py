@@ -38,6 +38,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from haken.labor import civil_periods
 from haken.labor.premiums import PremiumMinutes
 
 
@@ -116,8 +117,9 @@ class AgreementLimits:
 
     @property
     def period_end(self) -> dt.date:
-        """Last day of the agreement year."""
-        return _add_months(self.period_start, 12) - dt.timedelta(days=1)
+        """Last day of the agreement year: the day before the corresponding day a year on, or
+        that month's last day when it has none (起算日 29 February; 民法143条2項)."""
+        return civil_periods.period_end(self.period_start, 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +245,8 @@ def _month_index(day: dt.date) -> int:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    index = _month_index(day) + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
+    """The same day ``months`` later, clamped to the month's end (a 起算日 on the 31st)."""
+    return civil_periods.add_months(day, months)
 
 
 def _level(value: int, limit: int, ratio: Decimal, *, exclusive: bool = False) -> Level | None:

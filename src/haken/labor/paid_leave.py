@@ -309,6 +309,9 @@ class DayKind(enum.StrEnum):
     LAWFUL_STRIKE = "lawful_strike"
     HOLIDAY_WORK = "holiday_work"
     """Worked on a day off: not a scheduled working day."""
+    SPECIAL_LEAVE = "special_leave"
+    """特別休暇 the employer grants (慶弔 and the like): the law is silent and the work rules
+    decide; haken leaves such a day out of both counts (neither attended nor a working day)."""
     DAY_OFF = "day_off"
 
 
@@ -328,6 +331,7 @@ NOT_WORKING_DAYS = frozenset(
         DayKind.FORCE_MAJEURE,
         DayKind.LAWFUL_STRIKE,
         DayKind.HOLIDAY_WORK,
+        DayKind.SPECIAL_LEAVE,
         DayKind.DAY_OFF,
     }
 )

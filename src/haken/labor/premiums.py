@@ -389,12 +389,12 @@ class PremiumMinutes:
 
     def __add__(self, other: PremiumMinutes) -> PremiumMinutes:
         return PremiumMinutes(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+            **{name: getattr(self, name) + getattr(other, name) for name in _CELL_NAMES}
         )
 
     @property
     def total(self) -> int:
-        return sum(getattr(self, f.name) for f in fields(self))
+        return sum(getattr(self, name) for name in _CELL_NAMES)
 
     @property
     def overtime(self) -> int:
@@ -430,6 +430,19 @@ class PremiumMinutes:
             "rest_day": self.rest_day + self.rest_day_night,
             "rest_day_night": self.rest_day_night,
         }
+
+
+_CELL_NAMES = tuple(f.name for f in fields(PremiumMinutes))
+"""The cells of :class:`PremiumMinutes`, once (``fields()`` is slow on the hot path)."""
+
+
+def _sum_minutes(parts: Iterable[PremiumMinutes]) -> PremiumMinutes:
+    """The cell-wise sum of many :class:`PremiumMinutes` (one object built, not one a part)."""
+    sums = dict.fromkeys(_CELL_NAMES, 0)
+    for part in parts:
+        for name in _CELL_NAMES:
+            sums[name] += getattr(part, name)
+    return PremiumMinutes(**sums)
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,6 +526,37 @@ def _shifts(timecards: Iterable[Timecard]) -> list[list[Timecard]]:
     return shifts
 
 
+def _plain_day(
+    cards: Sequence[Timecard],
+    working_day: dt.date,
+    scheduled: int,
+    settings: WorkSettings,
+    rules: PremiumRules,
+    week_done: int,
+) -> int | None:
+    """The worked minutes of a plain day shift, else None: one card, on one calendar date
+    that is not a statutory rest day, wholly outside the late-night hours, within the
+    scheduled minutes, the daily 8 h and what is left of the weekly 40 h. Every such minute
+    is regular (the general path would find exactly that, piece by piece: the fast path of
+    the invoicing and payroll batches, where most days are such days)."""
+    if len(cards) != 1:
+        return None
+    card = cards[0]
+    start, end = card.start, card.end
+    if start.date() != end.date() or rules.night_start <= rules.night_end:
+        return None
+    if start.time() < rules.night_end or end.time() > rules.night_start:
+        return None
+    if settings.is_rest_day(working_day) or settings.is_rest_day(start.date()):
+        return None
+    worked = card.worked_minutes
+    if worked > scheduled or worked > rules.daily_limit_minutes:
+        return None
+    if worked > rules.weekly_limit_minutes - week_done:
+        return None
+    return worked
+
+
 def classify(
     timecards: Iterable[Timecard],
     settings: WorkSettings,
@@ -543,6 +587,12 @@ def classify(
         if settings.is_rest_day(working_day):
             scheduled = 0
         week = settings.week_of(working_day)
+        plain = _plain_day(cards, working_day, scheduled, settings, rules, weekly.get(week, 0))
+        if plain is not None:
+            weekly[week] = weekly.get(week, 0) + plain
+            if period is None or working_day >= period[0]:
+                days.append(DayMinutes(working_day, PremiumMinutes(regular=plain)))
+            continue
         month = settings.month_of(working_day)
         cells = _Cells({})
         daily = 0
@@ -573,9 +623,7 @@ def classify(
                     cells.add("overtime_over_60h", overtime - to_60h, night)
         if period is None or working_day >= period[0]:
             days.append(DayMinutes(working_day, cells.freeze()))
-    total = PremiumMinutes()
-    for day in days:
-        total = total + day.minutes
+    total = _sum_minutes(day.minutes for day in days)
     return PremiumResult(minutes=total, days=tuple(days), rules=rules)
 
 

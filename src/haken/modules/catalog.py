@@ -15,11 +15,13 @@ from haken.modules.documents.module import module as documents
 from haken.modules.employees.module import module as employees
 from haken.modules.housing.module import module as housing
 from haken.modules.identity.module import module as identity
+from haken.modules.imports.module import module as imports
 from haken.modules.leave.module import module as leave
 from haken.modules.minimum_wages.module import module as minimum_wages
 from haken.modules.notifications.module import module as notifications
 from haken.modules.payroll.module import module as payroll
 from haken.modules.registry import Module
+from haken.modules.reports.module import module as reports
 from haken.modules.requests.module import module as requests
 
 MODULES: list[Module] = [
@@ -37,8 +39,10 @@ MODULES: list[Module] = [
     payroll,
     notifications,
     requests,
+    imports,
     billing,
     client_portal,
     documents,
     dashboard,
+    reports,
 ]

@@ -12,6 +12,7 @@ from haken.modules.documents import models as documents_models
 from haken.modules.employees import models as employees_models
 from haken.modules.housing import models as housing_models
 from haken.modules.identity import models as identity_models
+from haken.modules.imports import models as imports_models
 from haken.modules.leave import models as leave_models
 from haken.modules.minimum_wages import models as minimum_wages_models
 from haken.modules.notifications import models as notifications_models
@@ -34,6 +35,7 @@ __all__ = [
     "housing_models",
     "idempotency",
     "identity_models",
+    "imports_models",
     "job_records",
     "leave_models",
     "metadata",

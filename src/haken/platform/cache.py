@@ -768,6 +768,38 @@ def _fresh_token() -> bytes:
     return secrets.token_hex(8).encode("ascii")
 
 
+# cashews' unlock, sent inside a pipeline (only the owner's lock is deleted).
+_UNLOCK_SCRIPT = (
+    'if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) '
+    "else return 0 end"
+)
+
+
+def _pipeline(backend: Backend) -> Any | None:
+    """A pipeline (no MULTI: one round trip, no transaction) of the Redis backend; None for
+    the memory backend, where every call is in process anyway. A cold miss so costs three
+    round trips (the read, the lock with the double check, the entry with the unlock)
+    instead of five."""
+    if isinstance(backend, Redis):
+        return backend._client.pipeline(transaction=False)
+    return None
+
+
+async def _encoded(backend: Backend, key: str, value: bytes, expire: float) -> Any:
+    """``value`` as the backend's own ``set`` stores it (cashews' serializer frames it)."""
+    serializer = backend._serializer
+    if serializer is None:
+        return value
+    return await serializer.encode(backend, key=key, value=value, expire=expire)
+
+
+async def _decoded(backend: Backend, key: str, raw: Any) -> Any:
+    """A raw pipelined read as the backend's own ``get`` returns it."""
+    if raw is None:
+        return None
+    return await backend._transform_value(key, raw, None)  # type: ignore[attr-defined]
+
+
 class HakenCache:
     """One per process, on ``app.state.cache``; Redis with a memory fallback, or memory only."""
 
@@ -1014,9 +1046,17 @@ class HakenCache:
         """The tokens, with a fresh one set for every missing tag; None when one cannot be
         pinned (evicted at once): then nothing may be stored under them."""
         missing = [i for i, token in enumerate(tokens) if token is None]
-        for index in missing:
-            await backend.set(tag_keys[index], _fresh_token(), TAG_TTL_SECONDS, False)
-        if missing:
+        pipe = _pipeline(backend)
+        if missing and pipe is not None:  # one round trip: SET NX each, then read them back
+            for index in missing:
+                token = await _encoded(backend, tag_keys[index], _fresh_token(), TAG_TTL_SECONDS)
+                pipe.set(tag_keys[index], token, px=TAG_TTL_SECONDS * 1000, nx=True)
+            pipe.mget(*(tag_keys[i] for i in missing))
+            for index, raw in zip(missing, (await pipe.execute())[-1], strict=True):
+                tokens[index] = await _decoded(backend, tag_keys[index], raw)
+        elif missing:
+            for index in missing:
+                await backend.set(tag_keys[index], _fresh_token(), TAG_TTL_SECONDS, False)
             again = await backend.get_many(*(tag_keys[i] for i in missing))
             for index, token in zip(missing, again, strict=True):
                 tokens[index] = token
@@ -1140,39 +1180,65 @@ class HakenCache:
         """Load under a cross-worker lock; whoever finds it taken waits for the value instead."""
         lock_key = LOCK_PREFIX + key[len(PREFIX) :]
         owner = secrets.token_hex(8)
+
+        async def lock(backend: Backend) -> tuple[bool, Any]:
+            # The lock and the double check (another worker may have stored the entry
+            # between our miss and the lock) in one round trip; the value only counts
+            # when the lock was ours.
+            pipe = _pipeline(backend)
+            if pipe is None:
+                taken = await backend.set_lock(lock_key, owner, expire=self.lock_ttl)
+                return taken, (await backend.get(key) if taken else None)
+            pipe.set(lock_key, owner, px=int(self.lock_ttl * 1000), nx=True)
+            pipe.get(key)
+            taken, raw = await pipe.execute()
+            return bool(taken), await _decoded(backend, key, raw)
+
         try:
-            locked: bool | None = await self._call(
-                "lock", lambda b: b.set_lock(lock_key, owner, expire=self.lock_ttl)
-            )
+            locked: bool | None
+            locked, raw = await self._call("lock", lock)
         except _Transient:
-            locked = None  # load without the cross-worker lock this once
+            locked, raw = None, None  # load without the cross-worker lock this once
         if locked is False:
             self.stats.record_lock_wait(spec, "worker")
             payload = await self._wait_for_other_worker(key, lock_key, tokens)
             if payload is not None:
                 return payload, _UNDECODED
         elif locked:
-            # Double-checked: another worker may have stored it between our miss and the lock.
-            with contextlib.suppress(_Transient):
-                stored = self._unpack(await self._call("read", lambda b: b.get(key)), tokens)
-                if stored is not None:
+            stored = self._unpack(raw, tokens)
+            if stored is not None:
+                with contextlib.suppress(_Transient):
                     await self._call("unlock", lambda b: b.unlock(lock_key, owner))
-                    return stored, _UNDECODED
+                return stored, _UNDECODED
+        unlocked = False
         try:
             value = await loader()
             payload = self._encode(spec, value)
             entry = b",".join(tokens) + b"\n" + payload
 
             async def write(backend: Backend) -> None:
-                # Checked inside the call: a fallback during the write bumps the epoch.
+                # The entry and the unlock in one round trip. Checked inside the call: a
+                # fallback during the write bumps the epoch (then only the unlock runs).
+                pipe = _pipeline(backend)
+                if pipe is None:
+                    if self.epoch == epoch:
+                        await backend.set(key, entry, expire=self._ttl(spec.strategy))
+                    if locked:
+                        await backend.unlock(lock_key, owner)
+                    return
                 if self.epoch == epoch:
-                    await backend.set(key, entry, expire=self._ttl(spec.strategy))
+                    ttl = self._ttl(spec.strategy)
+                    pipe.set(key, await _encoded(backend, key, entry, ttl), px=int(ttl * 1000))
+                if locked:
+                    pipe.eval(_UNLOCK_SCRIPT, 1, lock_key, owner)
+                await pipe.execute()
 
             with contextlib.suppress(_Transient):
                 await self._call("write", write)
+                unlocked = True
             return payload, value  # the caller uses the value itself: no decode of our own bytes
         finally:
-            if locked:
+            if locked and not unlocked:
                 with contextlib.suppress(_Transient):  # the lock expires by itself
                     await self._call("unlock", lambda b: b.unlock(lock_key, owner))
 

@@ -12,8 +12,12 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import TextIO
 
 from haken.config import Settings
+from haken.platform.logging import get_logger
+
+log = get_logger(__name__)
 
 
 class MailNotConfiguredError(RuntimeError):
@@ -59,4 +63,19 @@ async def send_mail(settings: Settings, *, to_address: str, subject: str, body: 
     await asyncio.to_thread(_send_blocking, settings, message)
 
 
-__all__ = ["MailNotConfiguredError", "send_mail"]
+def warn_if_mail_is_held(settings: Settings, stderr: TextIO) -> bool:
+    """Production without ``HAKEN_SMTP_HOST``: reset and invitation mails would stay held in
+    the outbox forever (nobody can read them there), so ``haken serve`` says so: a log line
+    and a stderr line. True when it warned."""
+    if not settings.is_production or settings.smtp_host:
+        return False
+    log.warning("mail is held: no SMTP host", setting="HAKEN_SMTP_HOST")
+    print(
+        "haken: warning: HAKEN_SMTP_HOST is not set; password-reset and invitation mails "
+        "are held undelivered (set the HAKEN_SMTP_* settings, docs/operations.md)",
+        file=stderr,
+    )
+    return True
+
+
+__all__ = ["MailNotConfiguredError", "send_mail", "warn_if_mail_is_held"]

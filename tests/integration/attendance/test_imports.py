@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from haken.modules.attendance.models import ImportFile, Timecard
 from haken.modules.audit.models import AuditEntry
-from haken.platform.db import session_scope
+from haken.platform.cache import cache_bypass
+from haken.platform.db import count_queries, session_scope
 from tests.integration.assignments.factories import assign, make_contract, make_employee
 from tests.integration.attendance.factories import PART_TIME, enter, placement
 
@@ -488,3 +489,162 @@ async def test_imported_week_carries_the_forms_hours_warnings_and_a_taken_day_is
             await session.rollback()
     assert refused
     assert len(await _cards(app)) == 5
+
+
+# --- the commit reuses a clean dry run's verdict (issue 15: rows validated once) -------------
+
+
+async def _clean_dry_run(
+    http: httpx.AsyncClient, office: dict[str, str], days: range = range(6, 11)
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A placement, its client's mapping and a clean dry run of one card a day in April."""
+    placed = await _setup(http, office)
+    number = placed["employee"]["employee_number"]
+    rows = [[number, "", f"2026-04-{d:02d}", "8:00", "17:00", 60, ""] for d in days]
+    uploaded = await _upload(http, office, placed["client_id"], _csv(rows))
+    assert uploaded.status_code == 200, uploaded.text
+    data = uploaded.json()["data"]
+    assert data["error_count"] == 0, data["problems"]
+    return placed, data
+
+
+async def _commit(
+    http: httpx.AsyncClient, office: dict[str, str], import_id: int
+) -> httpx.Response:
+    return await http.post(f"/api/attendance/imports/{import_id}/commit", headers=office)
+
+
+async def _spoil_the_stored_file(app: Any, import_id: int) -> None:
+    """Replace the stored upload with bytes no reader accepts: a commit that reads the file
+    again is refused as unreadable, one that starts from the verdict is not."""
+    async with session_scope(app.state.database, write=True) as session:
+        stored = await session.get(ImportFile, import_id)
+        assert stored is not None
+        stored.content = b"PK\x03\x04not a workbook"
+
+
+def _refused_codes(response: httpx.Response) -> list[tuple[int, str | None, str]]:
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "ATTENDANCE_IMPORT_HAS_ERRORS"
+    return [(d["line"], d["column"], d["code"]) for d in error["details"]]
+
+
+async def _still_checked(app: Any, import_id: int) -> None:
+    async with session_scope(app.state.database) as session:
+        stored = await session.get(ImportFile, import_id)
+        assert stored is not None
+        assert (stored.state, stored.imported_count, stored.committed_at) == ("checked", 0, None)
+
+
+async def test_a_clean_dry_run_commits_from_its_verdict_in_a_fixed_number_of_statements(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any, backend: str
+) -> None:
+    """The commit does not read the file or check its rows again: with the stored upload
+    made unreadable it still writes the dry run's cards, with the form's times. The
+    statements do not depend on the number of rows (bench/attendance_bench.py: 20,000)."""
+    office = await auth_headers("coordinator")
+    placed = await _setup(client, office)
+    number = placed["employee"]["employee_number"]
+    rows = [[number, "", f"2026-04-{d:02d}", "8:00", "17:00", 60, ""] for d in range(6, 11)]
+    with cache_bypass(), count_queries() as dry:
+        uploaded = await _upload(client, office, placed["client_id"], _csv(rows))
+    data = uploaded.json()["data"]
+    assert data["error_count"] == 0, data["problems"]
+    await _spoil_the_stored_file(app, data["id"])
+    with cache_bypass(), count_queries() as committing:
+        done = await _commit(client, office, data["id"])
+    assert done.status_code == 200, done.text
+    assert done.json()["data"]["imported_count"] == 5
+    cards = await _cards(app)
+    assert [c.work_date for c in cards] == [dt.date(2026, 4, d) for d in range(6, 11)]
+    assert cards[0].start_at == dt.datetime(2026, 4, 5, 23, 0, tzinfo=dt.UTC)
+    assert cards[0].end_at == dt.datetime(2026, 4, 6, 8, 0, tzinfo=dt.UTC)
+    assert {(c.break_minutes, c.timezone, c.import_file_id) for c in cards} == {
+        (60, "Asia/Tokyo", data["id"])
+    }
+    assert {c.employee_id for c in cards} == {placed["employee"]["id"]}
+    assert {c.contract_id for c in cards} == {placed["contract"]["id"]}
+    # The dry run: the caller, client, mapping, file by hash, the four looked-up sets
+    # (placements, workers, site settings, shifts), closed periods, carded days, the file
+    # and the audit row. The commit: the caller, the file (locked), the mapping, the four
+    # looked-up sets again (their digest), the two re-checks, the cards (SQLite: one
+    # INSERT; PostgreSQL: one COPY, which does not pass through the counter), the file and
+    # the audit row.
+    assert dry.count == 12, dry.statements
+    assert committing.count == (11 if backend == "postgres" else 12), committing.statements
+
+
+async def test_a_mapping_changed_after_the_dry_run_makes_the_commit_read_the_file_again(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any
+) -> None:
+    office = await auth_headers("coordinator")
+    placed, data = await _clean_dry_run(client, office)
+    # The same columns, the note now read from the header instead of the letter.
+    columns = {**MAPPING["columns"], "note": "備考"}  # type: ignore[dict-item]
+    assert (await _map(client, office, placed["client_id"], columns=columns)).status_code == 200
+    await _spoil_the_stored_file(app, data["id"])
+    refused = await _commit(client, office, data["id"])
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "ATTENDANCE_IMPORT_UNREADABLE"
+    assert await _cards(app) == []
+    await _still_checked(app, data["id"])
+
+
+async def test_a_period_closed_after_the_dry_run_refuses_the_whole_commit(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any
+) -> None:
+    office = await auth_headers("coordinator")
+    admin = await auth_headers("admin")
+    placed, data = await _clean_dry_run(client, office)
+    closed = await client.post(
+        "/api/attendance/periods/close",
+        headers=admin,
+        json={"kind": "billing", "day": "2026-04-08", "contract_id": placed["contract"]["id"]},
+    )
+    assert closed.status_code == 200, closed.text
+    period = closed.json()["data"]
+    start, end = (dt.date.fromisoformat(period[k]) for k in ("period_start", "period_end"))
+    inside = [d for d in range(6, 11) if start <= dt.date(2026, 4, d) <= end]
+    assert inside  # the contract's billing period holds some of the file's days
+    refused = await _commit(client, office, data["id"])
+    assert _refused_codes(refused) == [
+        (d - 4, "C", "ATTENDANCE_PERIOD_CLOSED") for d in inside
+    ]  # line 2 is the 6th
+    assert await _cards(app) == []
+    await _still_checked(app, data["id"])
+
+
+async def test_a_card_entered_after_the_dry_run_refuses_the_whole_commit(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any
+) -> None:
+    office = await auth_headers("coordinator")
+    placed, data = await _clean_dry_run(client, office)
+    entered = await enter(client, office, placed["assignment"]["id"], "2026-04-08")
+    assert entered.status_code == 201, entered.text
+    refused = await _commit(client, office, data["id"])
+    assert _refused_codes(refused) == [(4, "C", "ATTENDANCE_DAY_TAKEN")]
+    cards = await _cards(app)
+    assert [(c.work_date, c.source) for c in cards] == [(dt.date(2026, 4, 8), "manual")]
+    await _still_checked(app, data["id"])
+
+
+async def test_a_placement_ended_after_the_dry_run_refuses_the_rows_after_its_end(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any
+) -> None:
+    office = await auth_headers("coordinator")
+    placed, data = await _clean_dry_run(client, office)
+    assignment = placed["assignment"]
+    ended = await client.post(
+        f"/api/assignments/{assignment['id']}/end",
+        headers=office,
+        json={"version": assignment["version"], "end_date": "2026-04-08"},
+    )
+    assert ended.status_code == 200, ended.text
+    refused = await _commit(client, office, data["id"])
+    assert _refused_codes(refused) == [
+        (5, "A", "ATTENDANCE_IMPORT_NO_ASSIGNMENT"),
+        (6, "A", "ATTENDANCE_IMPORT_NO_ASSIGNMENT"),
+    ]
+    assert await _cards(app) == []
+    await _still_checked(app, data["id"])

@@ -24,6 +24,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("PUT", "/api/billing/clients/{client_id}/settings"): AD,
     ("GET", "/api/billing/margins"): C,
     ("GET", "/api/billing/margin-rate"): AD,
+    ("GET", "/api/billing/batches"): AD,
+    ("POST", "/api/billing/batches"): AD,
+    ("GET", "/api/billing/batches/{batch_id}"): AD,
 }
 # Coordinators (their clients' invoices; the row scope is the repository's), admins all;
 # site managers and employees none.
@@ -46,6 +49,14 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/billing/contracts/{contract_id}/fixed-items"): AD,
     ("GET", "/billing/clients/{client_id}/settings"): AD,
     ("POST", "/billing/clients/{client_id}/settings"): AD,
+    ("GET", "/billing/batches"): AD,
+    ("GET", "/billing/batches/new"): AD,
+    ("POST", "/billing/batches"): AD,
+    ("GET", "/billing/batches/{batch_id}"): AD,
+}
+# The pages' writes and the API twin each stands for (cache/test_write_freshness.py).
+PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
+    ("POST", "/billing/batches"): ("POST", "/api/billing/batches"),
 }
 
 
@@ -135,6 +146,13 @@ async def client_settings(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx
     )
 
 
+async def start_batch(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    """A month no contract runs in: planned empty, done at once (the audit row all the same)."""
+    return await http.post(
+        "/api/billing/batches", headers=ctx["admin_headers"], json={"month": "2031-01"}
+    )
+
+
 AUDIT = {
     ("POST", "/api/billing/invoices"): create_draft,
     ("POST", "/api/billing/invoices/{invoice_id}/issue"): issue_one,
@@ -143,6 +161,7 @@ AUDIT = {
     ("POST", "/api/billing/rates"): create_rate,
     ("POST", "/api/billing/fixed-items"): create_fixed,
     ("PUT", "/api/billing/clients/{client_id}/settings"): client_settings,
+    ("POST", "/api/billing/batches"): start_batch,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/billing/invoices"): [("invoice", "create")],
@@ -155,4 +174,5 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/billing/rates"): [("bill_rate", "create")],
     ("POST", "/api/billing/fixed-items"): [("bill_fixed_item", "create")],
     ("PUT", "/api/billing/clients/{client_id}/settings"): [("bill_client", "create")],
+    ("POST", "/api/billing/batches"): [("billing_batch", "draft_month")],
 }

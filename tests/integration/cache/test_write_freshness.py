@@ -24,6 +24,7 @@ from haken.platform.context import request_id
 from haken.platform.db import Base
 from haken.platform.routes import RouteInfo, iter_routes
 from tests.integration.attendance import policies as attendance_policies
+from tests.integration.billing import policies as billing_policies
 from tests.integration.cache.freshness import (
     SCENARIOS,
     FreshnessContext,
@@ -142,6 +143,7 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     ("POST", "/minimum-wages/{fiscal_year}/delete"): ("DELETE", "/api/minimum-wages/{fiscal_year}"),
     **requests_policies.PAGE_WRITE_TWINS,
     **payroll_policies.PAGE_WRITE_TWINS,
+    **billing_policies.PAGE_WRITE_TWINS,
     **attendance_policies.PAGE_WRITE_TWINS,
     **client_portal_policies.PAGE_WRITE_TWINS,
     ("POST", "/attendance/imports/mapping"): (

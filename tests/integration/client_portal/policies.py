@@ -14,7 +14,7 @@ from tests.integration.assignments.factories import assign, make_contract, make_
 from tests.integration.attendance.factories import act, enter, placement
 from tests.integration.client_portal.factories import invite_supervisor
 
-C, CL, P = "role>=coordinator", "client", "public"
+C, CL, P, A = "role>=coordinator", "client", "public", "authenticated"
 ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/client-supervisors"): C,
     ("GET", "/api/client/workers"): CL,
@@ -28,6 +28,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/documents/{document_id}/pdf"): C,
     ("GET", "/api/client/documents"): CL,
     ("GET", "/api/client/documents/{document_id}/pdf"): CL,
+    ("POST", "/api/documents/assignments/{assignment_id}/terms-notice"): C,
+    ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): C,
+    ("POST", "/api/documents/sites/{site_id}/client-ledger"): C,
+    ("GET", "/api/documents/foreign-worker-reports"): C,
+    ("GET", "/api/documents/mine"): A,
+    ("GET", "/api/documents/mine/{document_id}/pdf"): A,
 }
 PAGES: dict[tuple[str, str], str] = {
     ("GET", "/client"): CL,
@@ -45,6 +51,11 @@ PAGES: dict[tuple[str, str], str] = {
     ("GET", "/documents"): C,
     ("POST", "/documents/contracts/{contract_id}/client-notice"): C,
     ("GET", "/documents/{document_id}/pdf"): C,
+    ("POST", "/documents/assignments/{assignment_id}/terms-notice"): C,
+    ("POST", "/documents/assignments/{assignment_id}/agency-ledger"): C,
+    ("POST", "/documents/sites/{site_id}/client-ledger"): C,
+    ("GET", "/documents/foreign-worker-reports"): C,
+    ("GET", "/me/documents/{document_id}/pdf"): A,
 }
 
 
@@ -133,7 +144,79 @@ async def _individual_contract(http: httpx.AsyncClient, ctx: dict[str, Any]) -> 
     )
 
 
+async def _documented_placement(
+    http: httpx.AsyncClient, ctx: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A placement under a contract whose 個別契約書 was issued and whose bill rate is set."""
+    place = await make_unit(http, ctx["admin_headers"], dispatch_started_on="2026-04-01")
+    contract = await make_contract(
+        http, ctx["admin_headers"], place["unit_id"], responsibility_level="役職なし"
+    )
+    issued = await _issue_clauses(http, ctx, contract["id"])
+    assert issued.status_code == 200, issued.text
+    rate = await http.post(
+        "/api/billing/rates",
+        headers=ctx["admin_headers"],
+        json={"contract_id": contract["id"], "effective_from": "2026-04-01", "base_rate": "1800"},
+    )
+    assert rate.status_code == 201, rate.text
+    worker = await make_employee(http, ctx["admin_headers"], gender="female")
+    placed = await assign(
+        http,
+        ctx["admin_headers"],
+        contract["id"],
+        worker["id"],
+        start_date="2027-01-04",
+        end_date="2027-03-31",
+    )
+    return place, placed
+
+
+async def _issue_clauses(
+    http: httpx.AsyncClient, ctx: dict[str, Any], contract_id: int
+) -> httpx.Response:
+    return await http.post(
+        f"/api/documents/contracts/{contract_id}/individual-contract",
+        headers=ctx["admin_headers"],
+        json={
+            "safety": "派遣先は労働安全衛生法に定める措置を講じる。",
+            "complaints": "派遣元・派遣先の苦情処理担当者が連携して処理する。",
+            "cancellation_measures": "30日前に予告し、新たな就業機会の確保を図る。",
+            "welfare": "食堂を利用できる。",
+            "dispute_prevention": "派遣先が雇用する場合は事前に派遣元へ通知する。",
+        },
+    )
+
+
+async def _terms_notice(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    _place, placed = await _documented_placement(http, ctx)
+    return await http.post(
+        f"/api/documents/assignments/{placed['id']}/terms-notice", headers=ctx["admin_headers"]
+    )
+
+
+async def _agency_ledger(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    _place, placed = await _documented_placement(http, ctx)
+    return await http.post(
+        f"/api/documents/assignments/{placed['id']}/agency-ledger",
+        headers=ctx["admin_headers"],
+        json={"entries": [{"kind": "training", "occurred_on": "2027-01-05", "content": "安全"}]},
+    )
+
+
+async def _client_ledger(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place, _placed = await _documented_placement(http, ctx)
+    return await http.post(
+        f"/api/documents/sites/{place['site_id']}/client-ledger",
+        headers=ctx["admin_headers"],
+        json={"month": "2027-01"},
+    )
+
+
 AUDIT = {
+    ("POST", "/api/documents/assignments/{assignment_id}/terms-notice"): _terms_notice,
+    ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): _agency_ledger,
+    ("POST", "/api/documents/sites/{site_id}/client-ledger"): _client_ledger,
     ("POST", "/api/client-supervisors"): _invite,
     ("POST", "/api/client/timecards/{timecard_id}/confirm"): _confirm,
     ("POST", "/api/client/timecards/{timecard_id}/dispute"): _dispute,
@@ -141,6 +224,12 @@ AUDIT = {
     ("POST", "/api/documents/contracts/{contract_id}/individual-contract"): _individual_contract,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("POST", "/api/documents/assignments/{assignment_id}/terms-notice"): [("document", "issue")],
+    ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): [
+        ("ledger_entry", "create"),
+        ("document", "issue"),
+    ],
+    ("POST", "/api/documents/sites/{site_id}/client-ledger"): [("document", "issue")],
     ("POST", "/api/client-supervisors"): [("user", "invite")],
     ("POST", "/api/client/timecards/{timecard_id}/confirm"): [("timecard", "approve")],
     ("POST", "/api/client/timecards/{timecard_id}/dispute"): [("timecard", "reject")],
@@ -165,5 +254,17 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     ("POST", "/documents/contracts/{contract_id}/client-notice"): (
         "POST",
         "/api/documents/contracts/{contract_id}/client-notice",
+    ),
+    ("POST", "/documents/assignments/{assignment_id}/terms-notice"): (
+        "POST",
+        "/api/documents/assignments/{assignment_id}/terms-notice",
+    ),
+    ("POST", "/documents/assignments/{assignment_id}/agency-ledger"): (
+        "POST",
+        "/api/documents/assignments/{assignment_id}/agency-ledger",
+    ),
+    ("POST", "/documents/sites/{site_id}/client-ledger"): (
+        "POST",
+        "/api/documents/sites/{site_id}/client-ledger",
     ),
 }

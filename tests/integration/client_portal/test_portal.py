@@ -205,3 +205,29 @@ async def test_timecard_page_statements(
     assert page.text.count('id="timecard-') == 3
     assert "確認" in page.text
     assert dt.date(2026, 4, 6).isoformat() in page.text
+
+
+async def test_agency_user_pages_show_a_client_account_by_its_role(
+    client: httpx.AsyncClient, app: Any, auth_headers: Any, make_user: Any, page_login: Any
+) -> None:
+    """A client supervisor among the users: the list, its export, the user's page and the
+    admin dashboard name the role (they answered 500 on the demo data, which has one)."""
+    office = await auth_headers("coordinator")
+    placed = await placement(client, office)
+    supervisor = await invite_supervisor(
+        client, app, office, client_id=placed["client_id"], site_ids=[placed["site_id"]]
+    )
+    admin = await make_user("admin", locale="ja")
+    await page_login(admin["email"])
+    for path in (
+        "/admin/users",
+        "/admin/users?role=client_supervisor",
+        f"/admin/users/{supervisor['user_id']}",
+        "/admin/dashboard",
+    ):
+        shown = await client.get(path)
+        assert shown.status_code == 200, path
+        assert "派遣先の指揮命令者" in shown.text, path
+    exported = await client.get("/admin/users/export.csv")
+    assert exported.status_code == 200
+    assert "派遣先の指揮命令者" in exported.text

@@ -111,6 +111,10 @@ ROUTES: list[tuple[Route, list[Route]]] = [
         [("POST", "/employees/{employee_id}/leave/designations")],
     ),
     (("POST", "/api/leave/grants/run"), []),
+    (
+        ("POST", "/api/payroll/bonuses/{bonus_id}/calculate"),
+        [("POST", "/payroll/bonuses/{bonus_id}/calculate")],
+    ),
     (("POST", "/api/requests"), [("POST", "/me/requests/new/{kind}")]),
     (("POST", "/api/requests/{request_id}/approve"), [("POST", "/requests/{request_id}/approve")]),
     (("POST", "/api/requests/{request_id}/cancel"), [("POST", "/me/requests/{request_id}/cancel")]),

@@ -1,5 +1,6 @@
 """Demo billing (issue 18 item 6): the closed months' invoices issued, one paid in full,
-one voided with its credit note (and a new draft of its period)."""
+one voided with its credit note (and a new draft of its period); one finished batch of the
+oldest closed month (/billing/batches)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,14 @@ async def test_demo_billing_shows_every_state(
     page = await client.get("/billing/invoices", headers=admin)
     assert page.status_code == 200
     assert paid["client_name"] in page.text
+    # One finished batch of September: the first clients skipped as already invoiced.
+    assert counts["billing_batches"] == 1
+    batches = (await client.get("/api/billing/batches", headers=admin)).json()["data"]
+    assert len(batches) == 1
+    batch = batches[0]
+    assert batch["month"] == "2026-09" and batch["status"] == "done"
+    assert batch["processed"] == batch["total"] > 0 and batch["skipped_count"] > 0
+    detail = (await client.get(f"/api/billing/batches/{batch['id']}", headers=admin)).json()
+    assert "already_invoiced" in {s["reason"] for s in detail["data"]["skipped"]}
+    shown = await client.get(f"/billing/batches/{batch['id']}", headers=admin)
+    assert shown.status_code == 200 and "every 2s" not in shown.text

@@ -46,3 +46,11 @@ async def test_demo_payroll_closes_the_closed_months(
     grades = await client.get("/payroll/grades?year=2026", headers=admin)
     assert grades.status_code == 200
     assert grades.text.count('<a href="/employees/') >= counts["payroll_grades"]
+    # The closed summer bonus (2026-07): /payroll/bonuses lists it with its bonus payslips.
+    assert counts["bonus_payslips"] > 0
+    bonuses = (await client.get("/api/payroll/bonuses", headers=admin)).json()["data"]
+    assert [(b["pay_date"], b["state"]) for b in bonuses] == [("2026-07-10", "closed")]
+    paid = await client.get(f"/api/payroll/bonuses/{bonuses[0]['id']}/payslips", headers=admin)
+    assert len(paid.json()["data"]) == counts["bonus_payslips"]
+    listed = await client.get("/payroll/bonuses", headers=admin)
+    assert listed.status_code == 200 and f"/payroll/bonuses/{bonuses[0]['id']}" in listed.text

@@ -27,13 +27,16 @@ from haken.platform.db import session_scope
 from haken.platform.routes import iter_routes
 from haken.platform.security import token_digest
 from tests.conftest import TEST_PASSWORD, mailed_body, mailed_reset_token, make_settings
+from tests.integration.assignments.factories import make_unit
 from tests.waiting import BACKGROUND_DEADLINE_SECONDS, eventually
 
 # The client portal's role has its own walk (tests/integration/client_portal/test_walk.py).
 AGENCY_ROLES = [role for role in Role if not role.is_client]
 
 # Routes that show outbox, audit, log, job or session data (their GET side).
-SECRET_SURFACES = ("outbox", "audit", "log", "mail", "job", "system", "session", "users")
+SECRET_SURFACES = (
+    "outbox", "audit", "log", "mail", "job", "system", "session", "users", "supervisor", "invit",
+)  # fmt: skip
 
 
 def code_of(response: httpx.Response) -> str:
@@ -86,6 +89,19 @@ async def test_no_route_page_audit_or_log_shows_a_live_reset_token(
         assert asked.status_code == 200
     tokens = [await mailed_reset_token(app, boss["email"])]
     tokens.append(await mailed_reset_token(app, users[Role.ADMIN]["email"]))
+    # A live invitation link of the client portal (same sealed mail, same hashed token).
+    placed = await make_unit(client, headers[Role.COORDINATOR])
+    invited = await client.post(
+        "/api/client-supervisors",
+        headers=headers[Role.COORDINATOR],
+        json={
+            "client_id": placed["client_id"],
+            "email": "invited@client.example",
+            "site_ids": [placed["site_id"]],
+        },
+    )
+    assert invited.status_code == 200, invited.text
+    tokens.append((await mailed_body(app, "invited@client.example")).split("token=")[1].split()[0])
 
     # At rest: the token only as a hash, the mail body only sealed.
     async with session_scope(app.state.database, write=True) as session:
@@ -116,6 +132,7 @@ async def test_no_route_page_audit_or_log_shows_a_live_reset_token(
     assert {mail["to_address"] for mail in outbox.json()["data"]} == {
         boss["email"],
         users[Role.ADMIN]["email"],
+        "invited@client.example",
     }
     logged = captured_logs.getvalue()
     assert "/api/auth/password-reset/request" in logged  # the access log was captured

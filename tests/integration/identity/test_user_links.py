@@ -38,6 +38,14 @@ async def test_only_an_employee_links_to_an_employee_record(
     )
     assert own.status_code == 201, own.text
     assert own.json()["data"]["employee_id"] == employee["id"]
+    # One account per employee record: a second account cannot claim the same record.
+    claimed = await client.post(
+        "/api/users",
+        headers=admin,
+        json=_user("second@test.example", "employee", employee_id=employee["id"]),
+    )
+    assert claimed.status_code == 422
+    assert code_of(claimed) == "USER_EMPLOYEE_INVALID"
     missing = await client.post(
         "/api/users",
         headers=admin,

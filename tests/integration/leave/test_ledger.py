@@ -12,6 +12,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from haken.modules.attendance.models import Timecard
 from haken.modules.leave.schemas import TakingKind
 from haken.modules.leave.service import leave_service
 from haken.modules.leave.tasks import grant_due
@@ -303,3 +304,114 @@ async def test_the_ledger_exports_to_excel(client: httpx.AsyncClient, auth_heade
     assert grant[2] == "grant" and grant[5] == 10 and grant[9] == 1 and grant[10] == 9
     assert leave[2] == "leave" and leave[6].date().isoformat() == day and leave[7] == 1
     assert str(grant[1]).startswith("'=")  # a formula typed as a name stays text
+
+
+async def _worked_and_absent(
+    app: Any, client: httpx.AsyncClient, headers: dict[str, str], **days: int
+) -> dict[str, Any]:
+    """A worker hired and placed on 2026-04-01, with approved cards on the first weekdays
+    from then: ``worked`` days of work, then ``absent`` 欠勤, ``special`` 特別休暇 and
+    ``leave`` whole days of 有給休暇, and ``drafts`` 欠勤 still in draft after them."""
+    place = await make_unit(client, headers)
+    contract = await make_contract(client, headers, place["unit_id"], start="2026-04-01")
+    worker = await make_employee(client, headers, hire_date="2026-04-01", term_type="indefinite")
+    placed = await assign(
+        client,
+        headers,
+        contract["id"],
+        worker["id"],
+        start_date="2026-04-01",
+        end_date="2026-12-31",
+    )
+    weekdays = (D(2026, 4, 1) + dt.timedelta(days=n) for n in range(183))
+    plan = (
+        [("none", "approved")] * days.get("worked", 0)
+        + [("absence", "approved")] * days.get("absent", 0)
+        + [("special_leave", "approved")] * days.get("special", 0)
+        + [("paid_leave", "approved")] * days.get("leave", 0)
+        + [("absence", "draft")] * days.get("drafts", 0)
+    )
+    async with session_scope(app.state.database, write=True) as session:
+        for day, (marker, state) in zip(
+            (d for d in weekdays if d.weekday() < 5), plan, strict=False
+        ):
+            start = dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC) - dt.timedelta(hours=9)
+            worked = marker == "none"
+            session.add(
+                Timecard(
+                    employee_id=worker["id"],
+                    assignment_id=placed["id"],
+                    contract_id=contract["id"],
+                    site_id=place["site_id"],
+                    work_date=day,
+                    start_at=start if worked else None,
+                    end_at=start + dt.timedelta(hours=9) if worked else None,
+                    timezone="Asia/Tokyo",
+                    break_minutes=60 if worked else 0,
+                    marker=marker,
+                    note="",
+                    state=state,
+                    source="import",
+                    warned=False,
+                )
+            )
+    return worker
+
+
+async def test_the_80_percent_rule_reads_the_approved_timecards(
+    app: Any, client: httpx.AsyncClient, auth_headers: Any, make_user: Any, page_login: Any
+) -> None:
+    """JP_LABOR.md case 16: 95 of 122 working days (77.9 %) in the first six months → no
+    grant on 2026-10-01; 98 of 122 (80.3 %) → 10 days, the rate on the ledger. 特別休暇 is in
+    neither count (97 worked, 22 absent, 3 special: 97/119 = 81.5 % met, where counting them
+    as absences would give 97/122 = 79.5 %). Drafts are not a record yet."""
+    headers = await auth_headers("admin")
+    short = await _worked_and_absent(app, client, headers, worked=95, absent=27)
+    enough = await _worked_and_absent(app, client, headers, worked=97, absent=24, leave=1)
+    special = await _worked_and_absent(app, client, headers, worked=97, absent=22, special=3)
+    drafts = await _worked_and_absent(app, client, headers, worked=98, absent=24, drafts=20)
+    unrecorded = await make_employee(
+        client, headers, hire_date="2026-04-01", term_type="indefinite"
+    )
+    on = D(2026, 10, 1)
+    async with session_scope(app.state.database, write=True) as session:
+        run = await leave_service.grant_due(
+            session,
+            today=on,
+            employee_ids=[w["id"] for w in (short, enough, special, drafts, unrecorded)],
+        )
+    assert [(w.employee_id, w.grant_date) for w in run.withheld] == [(short["id"], on)]
+    assert run.granted == 4
+    admin = _admin(await make_user("admin"))
+    expected = {
+        enough["id"]: ("recorded", Decimal("0.8033")),  # 97 worked + 1 有給 of 122
+        special["id"]: ("recorded", Decimal("0.8151")),  # 97 of 119
+        drafts["id"]: ("recorded", Decimal("0.8033")),  # 98 of 122; the 20 drafts unread
+        unrecorded["id"]: ("assumed", None),
+    }
+    for employee_id, (basis, rate) in expected.items():
+        ledger = await _ledger(app, admin, employee_id, on)
+        assert [(g.grant_date, g.days) for g in ledger.grants] == [(on, Decimal(10))]
+        assert (ledger.grants[0].attendance_basis, ledger.grants[0].attendance_rate) == (
+            basis,
+            rate,
+        )
+    # Service keeps counting: the worker short of 80 % is granted 11 days a year later
+    # (no cards recorded for that year: assumed met). The withheld date is read again on
+    # every run, so a corrected timecard (an absence turned into leave) would still grant it.
+    async with session_scope(app.state.database, write=True) as session:
+        later = await leave_service.grant_due(
+            session, today=D(2027, 10, 1), employee_ids=[short["id"]]
+        )
+    assert later.dates == [D(2027, 10, 1)]
+    assert [(w.employee_id, w.grant_date) for w in later.withheld] == [(short["id"], on)]
+    ledger = await _ledger(app, admin, short["id"], D(2027, 10, 1))
+    assert [(g.grant_date, g.days) for g in ledger.grants] == [(D(2027, 10, 1), Decimal(11))]
+    # The ledger page says what each grant rested on.
+    coordinator = await make_user("coordinator", locale="ja")
+    await page_login(coordinator["email"])
+    shown = await client.get(f"/employees/{enough['id']}/leave")
+    assert shown.status_code == 200, shown.text
+    assert "出勤率 80.3 %" in shown.text
+    assumed = await client.get(f"/employees/{unrecorded['id']}/leave")
+    assert "出勤記録なし（8割出勤を満たすものとして付与）" in assumed.text

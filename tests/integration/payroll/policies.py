@@ -25,6 +25,14 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/payroll/runs/{run_id}/transfer-file"): AD,
     ("GET", "/api/payroll/grade-proposals"): AD,
     ("POST", "/api/payroll/grades"): AD,
+    ("GET", "/api/payroll/bonuses"): AD,
+    ("POST", "/api/payroll/bonuses"): AD,
+    ("GET", "/api/payroll/bonuses/{bonus_id}"): AD,
+    ("PUT", "/api/payroll/bonuses/{bonus_id}"): AD,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/csv"): AD,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/calculate"): AD,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/close"): AD,
+    ("GET", "/api/payroll/bonuses/{bonus_id}/payslips"): AD,
 }
 
 PAGES: dict[tuple[str, str], str] = {
@@ -38,6 +46,11 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/payroll/employees/{employee_id}/delivery"): AD,
     ("GET", "/payroll/grades"): AD,
     ("POST", "/payroll/grades"): AD,
+    ("GET", "/payroll/bonuses"): AD,
+    ("POST", "/payroll/bonuses"): AD,
+    ("GET", "/payroll/bonuses/{bonus_id}"): AD,
+    ("POST", "/payroll/bonuses/{bonus_id}/calculate"): AD,
+    ("POST", "/payroll/bonuses/{bonus_id}/close"): AD,
 }
 
 
@@ -101,12 +114,97 @@ async def grade(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
     )
 
 
+async def _bonus(http: httpx.AsyncClient, ctx: dict[str, Any]) -> dict[str, Any]:
+    place = await placed(http, ctx["admin_headers"])
+    response = await http.post(
+        "/api/payroll/bonuses",
+        headers=ctx["admin_headers"],
+        json={
+            "pay_date": "2026-07-10",
+            "title": "夏季賞与",
+            "entries": [
+                {"employee_id": place["employee"]["id"], "amount": 300_000, "rate_pct": "4.084"}
+            ],
+        },
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json()["data"])
+
+
+async def bonus_create(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await placed(http, ctx["admin_headers"])
+    return await http.post(
+        "/api/payroll/bonuses",
+        headers=ctx["admin_headers"],
+        json={
+            "pay_date": "2026-07-10",
+            "title": "夏季賞与",
+            "entries": [
+                {"employee_id": place["employee"]["id"], "amount": 300_000, "rate_pct": "4.084"}
+            ],
+        },
+    )
+
+
+async def bonus_update(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    bonus = await _bonus(http, ctx)
+    return await http.put(
+        f"/api/payroll/bonuses/{bonus['id']}",
+        headers=ctx["admin_headers"],
+        json={
+            "pay_date": "2026-07-15",
+            "title": "夏季賞与",
+            "entries": [
+                {"employee_id": e["employee_id"], "amount": 310_000, "rate_pct": "4.084"}
+                for e in bonus["entries"]
+            ],
+            "version": bonus["version"],
+        },
+    )
+
+
+async def bonus_csv(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    bonus = await _bonus(http, ctx)
+    number = bonus["entries"][0]["employee_number"]
+    return await http.post(
+        f"/api/payroll/bonuses/{bonus['id']}/csv",
+        headers=ctx["admin_headers"],
+        data={"version": str(bonus["version"])},
+        files={"file": ("bonus.csv", f"{number},320000,4.084\n".encode(), "text/csv")},
+    )
+
+
+async def bonus_calculate(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    bonus = await _bonus(http, ctx)
+    return await http.post(
+        f"/api/payroll/bonuses/{bonus['id']}/calculate",
+        headers=ctx["admin_headers"],
+        json={"version": bonus["version"]},
+    )
+
+
+async def bonus_close(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    done = await bonus_calculate(http, ctx)
+    assert done.status_code == 200, done.text
+    bonus = done.json()["data"]
+    return await http.post(
+        f"/api/payroll/bonuses/{bonus['id']}/close",
+        headers=ctx["admin_headers"],
+        json={"version": bonus["version"]},
+    )
+
+
 AUDIT: dict[tuple[str, str], Any] = {
     ("POST", "/api/payroll/runs"): start,
     ("POST", "/api/payroll/runs/{run_id}/close"): close,
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): profile,
     ("POST", "/api/payroll/adjustments"): adjustment,
     ("POST", "/api/payroll/grades"): grade,
+    ("POST", "/api/payroll/bonuses"): bonus_create,
+    ("PUT", "/api/payroll/bonuses/{bonus_id}"): bonus_update,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/csv"): bonus_csv,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/calculate"): bonus_calculate,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/close"): bonus_close,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("POST", "/api/payroll/runs"): [("payroll_run", "run")],
@@ -114,6 +212,11 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): [("payroll_profile", "create")],
     ("POST", "/api/payroll/adjustments"): [("payroll_adjustment", "create")],
     ("POST", "/api/payroll/grades"): [("payroll_grade", "create")],
+    ("POST", "/api/payroll/bonuses"): [("payroll_bonus", "create")],
+    ("PUT", "/api/payroll/bonuses/{bonus_id}"): [("payroll_bonus", "update")],
+    ("POST", "/api/payroll/bonuses/{bonus_id}/csv"): [("payroll_bonus", "update")],
+    ("POST", "/api/payroll/bonuses/{bonus_id}/calculate"): [("payroll_bonus", "calculate")],
+    ("POST", "/api/payroll/bonuses/{bonus_id}/close"): [("payroll_bonus", "close")],
 }
 
 
@@ -127,5 +230,14 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
         "/api/payroll/employees/{employee_id}/profile",
     ),
     ("POST", "/payroll/grades"): ("POST", "/api/payroll/grades"),
+    ("POST", "/payroll/bonuses"): ("POST", "/api/payroll/bonuses"),
+    ("POST", "/payroll/bonuses/{bonus_id}/calculate"): (
+        "POST",
+        "/api/payroll/bonuses/{bonus_id}/calculate",
+    ),
+    ("POST", "/payroll/bonuses/{bonus_id}/close"): (
+        "POST",
+        "/api/payroll/bonuses/{bonus_id}/close",
+    ),
 }
 __all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "PAGES", "PAGE_WRITE_TWINS"]

@@ -32,7 +32,7 @@ from haken.modules.assignments.models import Assignment, AssignmentRate
 from haken.modules.clients.models import Client, ClientContact, ClientSite
 from haken.modules.demo.generator import generate
 from haken.modules.housing.models import Apartment
-from haken.modules.payroll.models import PayrollRun, Payslip
+from haken.modules.payroll.models import PayrollBonus, PayrollRun, Payslip
 from haken.platform import pagination
 from haken.platform.db import Base
 from haken.platform.pagination import SortKey
@@ -53,6 +53,7 @@ PATH_IDS = {
     "client_id": (ClientContact.client_id, Client.id),
     "assignment_id": (AssignmentRate.assignment_id, Assignment.id),
     "run_id": (Payslip.run_id, PayrollRun.id),
+    "bonus_id": (Payslip.bonus_id, PayrollBonus.id),
     "site_id": (Assignment.site_id, ClientSite.id),  # the attendance month grid
 }
 CURSOR_IN_HTML = re.compile(r"cursor=([A-Za-z0-9_\-.]+)")
@@ -177,6 +178,12 @@ async def _prepare(app: Any, client: httpx.AsyncClient, make_user: Any, login: A
                 period_start=TODAY.replace(day=1) - dt.timedelta(days=31),
                 period_end=TODAY.replace(day=1) - dt.timedelta(days=1),
                 pay_date=TODAY.replace(day=25),
+            )
+        )
+        # A bonus payment (with no payslips) so its payslip list has a real path id.
+        await connection.execute(
+            PayrollBonus.__table__.insert().values(
+                pay_date=TODAY.replace(day=10), title="賞与", state="draft", entries=[], version=1
             )
         )
     async with app.state.database.engine.connect() as connection:

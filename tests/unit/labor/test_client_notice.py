@@ -24,9 +24,13 @@ def test_a1_age_words() -> None:
     assert age_statement(date(2008, 4, 1), DAY) == ""  # 18 on the day
 
 
-def test_60_or_over() -> None:
-    assert is_60_or_over(date(1966, 4, 1), DAY)
-    assert not is_60_or_over(date(1966, 4, 2), DAY)
+def test_60_or_over_on_the_same_day_as_the_period_limit_exemption() -> None:
+    assert is_60_or_over(date(1966, 4, 1), DAY)  # the 60th birthday
+    assert is_60_or_over(date(1966, 4, 2), DAY)  # 60 reached at the end of the day before
+    assert not is_60_or_over(date(1966, 4, 3), DAY)
+    # Born 29 February: 60 on 28 February of a common year, as the 抵触日 exemption reads it.
+    assert is_60_or_over(date(1968, 2, 29), date(2028, 2, 28))
+    assert not is_60_or_over(date(1968, 2, 29), date(2028, 2, 27))
 
 
 def test_a2_reasons() -> None:

@@ -32,3 +32,25 @@ def test_december_rolls_into_the_next_year() -> None:
     assert report_due(
         "separation", date(2026, 12, 31), insured=False, residence_status="STUDENT"
     ) == date(2027, 1, 31)
+
+
+def test_separation_window_crosses_the_month_and_uninsured_separation() -> None:
+    # 10 days counting from the day after: 25 June → 5 July.
+    assert report_due(
+        "separation", date(2026, 6, 25), insured=True, residence_status="STUDENT"
+    ) == date(2026, 7, 5)
+    assert report_due(
+        "separation", date(2026, 6, 20), insured=False, residence_status="STUDENT"
+    ) == date(2026, 7, 31)
+    # The 10th is not moved off a Sunday (2026-05-10 is one: B20's published answer).
+    assert report_due("hire", date(2026, 4, 30), insured=True, residence_status="STUDENT") == date(
+        2026, 5, 10
+    )
+
+
+def test_no_report_for_diplomats_officials_and_nationals() -> None:
+    for status in ("DIPLOMAT", "OFFICIAL", "SPECIAL_PERMANENT_RESIDENT", None):
+        assert (
+            report_due("separation", date(2026, 6, 20), insured=True, residence_status=status)
+            is None
+        )

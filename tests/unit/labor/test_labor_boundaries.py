@@ -22,6 +22,7 @@ from datetime import date
 
 import pytest
 
+from haken.labor.average_wage import WagePeriod, three_periods_before
 from haken.labor.dispatch import (
     ConflictResult,
     DispatchPeriod,
@@ -37,6 +38,15 @@ from haken.labor.dispatch import (
 )
 from haken.labor.fixed_term import FixedTermContract, conversion_right_date
 from haken.labor.housing import occupied_days, prorated_rent
+from haken.labor.minimum_wage import MinimumWage, MinimumWageTable
+from haken.labor.overtime_agreement import (
+    AgreementLimits,
+    Check,
+    Level,
+    MonthFigures,
+    caps_on,
+    check_agreement,
+)
 from haken.labor.residence import (
     assess_stay,
     expiring_within,
@@ -372,3 +382,82 @@ def test_february_proration_in_common_and_leap_years(
 ) -> None:
     assert occupied_days(year, 2, move_in=move_in, move_out=None) == days
     assert prorated_rent(28_000, year, 2, move_in=move_in) == rent
+
+
+# --- 36協定: the agreement year and the caps in force (労基法36条, 民法143条) -----------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 4, 1), date(2027, 3, 31)),
+        (date(2026, 4, 2), date(2027, 4, 1)),  # ends the day before the corresponding day
+        (date(2026, 1, 31), date(2027, 1, 30)),
+        (date(2024, 2, 29), date(2025, 2, 28)),  # no 29 February in 2025: the month's last day
+        (date(2027, 3, 1), date(2028, 2, 29)),  # leap year: the day before 1 March
+    ],
+)
+def test_agreement_year_ends_the_day_before_the_corresponding_day(start: date, end: date) -> None:
+    assert AgreementLimits(period_start=start).period_end == end
+
+
+def test_an_agreement_starting_on_a_month_end_is_checked_month_by_month() -> None:
+    # 起算日 31 January: February has no 31st. 46 h of overtime in February is over 45 h.
+    limits = AgreementLimits(period_start=date(2026, 1, 31))
+    findings = check_agreement([MonthFigures(date(2026, 2, 1), 46 * 60)], limits)
+    assert [(f.check, f.level, f.month) for f in findings] == [
+        (Check.MONTHLY_LIMIT, Level.VIOLATION, date(2026, 2, 28))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [
+        (date(2019, 3, 31), None),
+        (date(2019, 4, 1), date(2019, 4, 1)),
+        (date(2019, 4, 2), date(2019, 4, 1)),
+    ],
+)
+def test_statutory_caps_in_force_from_their_first_day(day: date, in_force: date | None) -> None:
+    if in_force is None:
+        with pytest.raises(ValueError, match="no statutory"):
+            caps_on(day)
+    else:
+        assert caps_on(day).effective_from == in_force
+
+
+# --- 最低賃金: an amount takes effect on its first day (after < effective ≤ until) ------------
+
+
+@pytest.mark.parametrize(
+    ("after", "until", "taking"),
+    [
+        (date(2026, 9, 30), date(2026, 10, 1), True),  # the day before → the day itself
+        (date(2026, 10, 1), date(2026, 10, 31), False),  # already in force on ``after``
+        (date(2026, 9, 1), date(2026, 9, 30), False),  # not yet by ``until``
+    ],
+)
+def test_minimum_wage_taking_effect_around_its_first_day(
+    after: date, until: date, taking: bool
+) -> None:
+    old = MinimumWage("13", 2025, 1_163, None)
+    new = MinimumWage("13", 2026, 1_226, date(2026, 10, 1))
+    table = MinimumWageTable([old, new])
+    assert (table.taking_effect("13", after, until) == [new]) is taking
+    assert table.in_force("13", date(2026, 9, 30)) == old
+    assert table.in_force("13", date(2026, 10, 1)) == new
+
+
+# --- 平均賃金: a cause on the cut-off day counts from the cut-off before it (労基法12条2項) ------
+
+
+@pytest.mark.parametrize(
+    ("cause", "months"),
+    [(date(2026, 6, 30), [3, 4, 5]), (date(2026, 7, 1), [4, 5, 6]), (date(2026, 7, 2), [4, 5, 6])],
+)
+def test_average_wage_periods_around_the_cut_off_day(cause: date, months: list[int]) -> None:
+    periods = [
+        WagePeriod(start=date(2026, m, 1), end=date(2026, m, 30 if m in (4, 6) else 31))
+        for m in (3, 4, 5, 6)
+    ]
+    assert [p.start.month for p in three_periods_before(periods, cause)] == months

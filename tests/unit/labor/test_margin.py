@@ -95,3 +95,27 @@ def test_no_insurance_lines_no_employer_share() -> None:
     assert employer_shares(
         [{"section": "earning", "code": "base", "amount": 1}], dt.date.today()
     ) == (0, 0)
+
+
+def test_the_employer_share_of_a_bonus_uses_its_capped_bases() -> None:
+    """A bonus payslip's lines keep 標準賞与額 as health_base / pension_base (JP_LABOR §4
+    case 32: ¥2,000,000 → pension base ¥1,500,000): Tokyo July 2026, health group 10.08 %
+    (9.85 + child support 0.23) on 2,000,000 = 201,600, less the worker's 98,500 + 2,300;
+    pension 18.3 % on 1,500,000 = 274,500 less 137,250; employment (5 + 8.5)/1000 on the
+    amount paid = 27,000 less 10,000."""
+    from haken.labor.payslip import BonusFacts, calculate_bonus
+
+    paid_on = dt.date(2026, 7, 10)
+    slip = calculate_bonus(
+        BonusFacts(
+            paid_on=paid_on,
+            amount=2_000_000,
+            birth_date=dt.date(1990, 5, 20),
+            prefecture="13",
+            withholding_rate_pct=Decimal("10.21"),
+        )
+    )
+    assert employer_shares(slip.lines, paid_on) == (
+        201_600 - 98_500 - 2_300 + 274_500 - 137_250,
+        27_000 - 10_000,
+    )

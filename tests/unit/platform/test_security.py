@@ -8,6 +8,7 @@ import secrets
 import jwt
 import pytest
 
+from haken.platform import security
 from haken.platform.access import Role
 from haken.platform.security import (
     FieldCipher,
@@ -93,6 +94,38 @@ def test_password_hash_verifies_only_the_right_password() -> None:
     assert verify_password("correct horse battery", hashed)[0] is True
     assert verify_password("wrong horse battery", hashed)[0] is False
     assert verify_password("anything", None)[0] is False
+
+
+def _argon2_parameters(hashed: str) -> str:
+    """``m=…,t=…,p=…`` of an argon2 hash: what fixes the cost of verifying against it."""
+    return hashed.split("$")[3]
+
+
+def test_an_unknown_account_costs_one_verification_like_an_existing_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 13 item 3 (timing): a sign-in for an e-mail without an account verifies the
+    password against a dummy hash of the same argon2 cost as a real one, exactly once, so
+    the answer takes as long as a wrong password for an existing account."""
+    assert _argon2_parameters(security._DUMMY_HASH) == _argon2_parameters(hash_password("x"))
+    real = hash_password("correct horse battery")
+    calls: list[str] = []
+    hasher = security._password_hash
+
+    class Counting:
+        def verify(self, password: str, hashed: str) -> bool:
+            calls.append(_argon2_parameters(hashed))
+            return bool(hasher.verify(password, hashed))
+
+        def verify_and_update(self, password: str, hashed: str) -> tuple[bool, str | None]:
+            calls.append(_argon2_parameters(hashed))
+            return hasher.verify_and_update(password, hashed)
+
+    monkeypatch.setattr(security, "_password_hash", Counting())
+    assert verify_password("wrong horse battery", None) == (False, None)
+    unknown, calls[:] = list(calls), []
+    assert verify_password("wrong horse battery", real)[0] is False
+    assert unknown == calls == [_argon2_parameters(real)]
 
 
 def _key() -> str:

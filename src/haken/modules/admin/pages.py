@@ -38,6 +38,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: N_("Coordinator"),
     Role.SITE_MANAGER: N_("Site manager"),
     Role.EMPLOYEE: N_("Employee"),
+    Role.CLIENT_SUPERVISOR: N_("Client supervisor"),
 }
 ERROR_BARS = 8
 

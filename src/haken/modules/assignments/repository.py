@@ -154,22 +154,37 @@ class AssignmentsRepository(Repository):
         self,
         principal: Principal,
         client_ids: Sequence[int],
-        cutoff_day: int,
+        cutoff_day: int | Sequence[int] | None,
         start: dt.date,
         end: dt.date,
     ) -> Sequence[DispatchContract]:
         """The readable contracts (archived or not) of the clients with the billing cut-off
-        that overlap [start, end]: one statement."""
+        (one day, any of several, or any: ``None``) that overlap [start, end]: one statement."""
         if not client_ids:
             return []
         statement = select(C).where(
             _site_condition(C.site_id, principal),
             C.client_id.in_(sorted(set(client_ids))),
-            C.billing_cutoff_day == cutoff_day,
             C.period_start <= end,
             C.period_end >= start,
         )
+        if isinstance(cutoff_day, int):
+            statement = statement.where(C.billing_cutoff_day == cutoff_day)
+        elif cutoff_day is not None:
+            statement = statement.where(C.billing_cutoff_day.in_(sorted(set(cutoff_day))))
         return (await self.session.scalars(statement.order_by(C.id))).all()
+
+    async def contract_clients(
+        self, start: dt.date, end: dt.date, client_ids: Sequence[int] | None
+    ) -> list[int]:
+        """The clients (ids, ascending) with a contract overlapping [start, end], among
+        ``client_ids`` when given: one statement, unscoped (invoicing a period: admins)."""
+        statement = (
+            select(C.client_id).distinct().where(C.period_start <= end, C.period_end >= start)
+        )
+        if client_ids is not None:
+            statement = statement.where(C.client_id.in_(sorted(set(client_ids))))
+        return sorted(int(c) for c in (await self.session.scalars(statement)).all())
 
     async def assignments_outside(self, contract_id: int, start: dt.date, end: dt.date) -> bool:
         """Whether a live assignment of the contract would fall outside [start, end]."""
@@ -220,6 +235,42 @@ class AssignmentsRepository(Repository):
             A.status != "cancelled",
             A.start_date <= last,
             A.end_date >= first,
+        )
+
+    def placed_on_statement(self, on: dt.date) -> Any:
+        """``SELECT employee_id, client_id, site_id, client_name, site_name``: each worker's
+        placement running on ``on`` (not cancelled; the latest one when two overlap), one row
+        per worker, unexecuted and unscoped: the reports' headcount by client and site."""
+        latest = (
+            select(func.max(A.id))
+            .where(A.status != "cancelled", A.start_date <= on, A.end_date >= on)
+            .group_by(A.employee_id)
+        )
+        return select(
+            A.employee_id.label("employee_id"),
+            A.client_id.label("client_id"),
+            A.site_id.label("site_id"),
+            A.client_name.label("client_name"),
+            A.site_name.label("site_name"),
+        ).where(A.id.in_(latest))
+
+    def individual_conflicts_statement(self, today: dt.date) -> Any:
+        """``SELECT assignment_id, employee_id, client_id, site_id, client_name, site_name,
+        unit_name, conflict_date``: the individual 抵触日 of every placement not ended before
+        ``today`` (active, with a date), unexecuted and unscoped: the 抵触日 schedule."""
+        return select(
+            A.id.label("assignment_id"),
+            A.employee_id.label("employee_id"),
+            A.client_id.label("client_id"),
+            A.site_id.label("site_id"),
+            A.client_name.label("client_name"),
+            A.site_name.label("site_name"),
+            A.unit_name.label("unit_name"),
+            A.individual_conflict_date.label("conflict_date"),
+        ).where(
+            A.status == "active",
+            A.end_date >= today,
+            A.individual_conflict_date.is_not(None),
         )
 
     async def placed_at_site(

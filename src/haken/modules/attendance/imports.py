@@ -3,8 +3,18 @@
 Flow: a coordinator saves the client's column mapping (``put_mapping``); uploads a file
 (``dry_run``: the file is stored with its sha256 and checked row by row, nothing else is
 written); reads the report (line, column, catalog code of every problem); commits
-(``commit``: the stored file is checked again against the data as it is now, and either every
+(``commit``: the file is checked again against the data as it is now, and either every
 row becomes a timecard in this one transaction or, with any problem, none does).
+
+The commit does not validate every row a second time. A clean dry run stores its verdict
+(``Verdict``): the validated, normalised cards, keyed by the file's sha256, a digest of the
+mapping and a digest of the data the rows were checked against (the client's placements over
+the file's days, their workers, the sites' settings and shifts: ``_Lookups``). The commit
+reads those again (set reads, one statement each) and, when both digests still match, only
+re-checks what the digests do not cover, for the whole file at once: the closed periods over
+the file's days and the cards entered since on its placements and days. A changed mapping or
+any change to the looked-up data falls back to checking the file row by row, as the dry run
+did; whichever path, a row that became invalid refuses the whole commit.
 
 The same content uploaded again for the same client finds the first upload: a committed file
 answers with its first result and writes nothing (idempotent re-upload and re-commit).
@@ -22,6 +32,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -61,7 +72,13 @@ from haken.modules.attendance.import_schemas import (
     MappingRead,
     MappingUpdate,
 )
-from haken.modules.attendance.models import ImportFile, ImportMapping, Period
+from haken.modules.attendance.models import (
+    ImportFile,
+    ImportMapping,
+    Period,
+    ShiftPattern,
+    SiteSettings,
+)
 from haken.modules.attendance.repository import ImportRepository
 from haken.modules.attendance.schemas import Marker
 from haken.modules.attendance.service import (
@@ -335,7 +352,7 @@ def _name_key(value: str) -> str:
 @dataclass(slots=True)
 class _Card:
     """A timecard to be written: the fields ``set_times`` fills, without the ORM's
-    instrumentation (20,000 of them are built per file, twice)."""
+    instrumentation (20,000 of them are built per file); ``line`` is its row in the file."""
 
     employee_id: int
     assignment_id: int
@@ -351,6 +368,7 @@ class _Card:
     end_at: dt.datetime | None = None
     hours_warnings: list[dict[str, Any]] | None = None
     warned: bool = False
+    line: int = 0
 
 
 @dataclass(slots=True)
@@ -360,14 +378,59 @@ class _Row:
 
 
 @dataclass(slots=True)
+class _Lookups:
+    """What the rows are checked against that the office can change between a dry run and
+    its commit, read for the file's days (one statement each): the client's placements,
+    their workers, the sites' settings and shift patterns. ``digest`` fingerprints all of it
+    (every field, not only those the checks read today: any change means a full check)."""
+
+    terms: dict[int, AttendanceTerms]
+    briefs: dict[int, EmployeeBrief]
+    settings: dict[int, SiteSettings]
+    shifts: dict[tuple[int, str], ShiftPattern]
+
+    def digest(self) -> str:
+        payload = {
+            "terms": [self.terms[k].model_dump(mode="json") for k in sorted(self.terms)],
+            "briefs": [self.briefs[k].model_dump(mode="json") for k in sorted(self.briefs)],
+            "settings": [
+                [s.site_id, s.timezone, s.day_change.isoformat()]
+                for _, s in sorted(self.settings.items())
+            ],
+            "shifts": [
+                [s.site_id, s.code, s.start_time.isoformat(), s.end_time.isoformat(),
+                 s.break_minutes]
+                for _, s in sorted(self.shifts.items())
+            ],
+        }  # fmt: skip
+        return _digest(payload)
+
+
+def _digest(payload: Any) -> str:
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def mapping_digest(mapping: ImportMapping) -> str:
+    """What the dry run's reading of the file depended on in the mapping."""
+    return _digest(_mapping_snapshot(mapping))
+
+
+@dataclass(slots=True)
 class Checked:
-    """The outcome of checking every row: the problems and the cards that would be written."""
+    """The outcome of checking every row: the problems and the cards that would be written,
+    with what they were checked against (``lookups``) and the file's days (``first`` to
+    ``last``) and date column, which a stored verdict keeps."""
 
     row_count: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
     cards: list[_Card] = field(default_factory=list)
     terms: dict[int, AttendanceTerms] = field(default_factory=dict)
     briefs: dict[int, EmployeeBrief] = field(default_factory=dict)
+    lookups: _Lookups | None = None
+    first: dt.date | None = None
+    last: dt.date | None = None
+    date_column: int | None = None
 
     def add(
         self, line: int, column: int | None, name: ImportField | None, error: HakenError
@@ -429,6 +492,134 @@ def _data_rows(rows: list[tuple[Any, ...]], header_row: int) -> Iterator[_Row]:
     for number, cells in enumerate(rows[header_row:], start=header_row + 1):
         if any(_text(c) for c in cells):
             yield _Row(number, cells)
+
+
+VERDICT_VERSION = 1
+"""The layout of a stored verdict (``ImportFile.cells`` holding a dict); another layout, or
+the Excel cells list an unclean dry run keeps, is not a verdict: the commit checks in full."""
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _instant(value: dt.datetime | None) -> int | None:
+    return None if value is None else int((value - _EPOCH).total_seconds())
+
+
+def _from_instant(value: int | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromtimestamp(value, dt.UTC)
+
+
+@dataclass(slots=True)
+class Verdict:
+    """A clean dry run's outcome, stored with the file (JSON in ``ImportFile.cells``): the
+    normalised cards, column by column, without what the looked-up data gives back (the
+    worker, contract, site and time zone of a placement); the keys it is valid for: the
+    file's sha256, the mapping's digest, the looked-up data's digest; and the file's days and
+    date column (the re-check's range and the column its problems name)."""
+
+    sha256: str
+    mapping: str
+    depends: str
+    first: dt.date
+    last: dt.date
+    date_column: int | None
+    columns: dict[str, list[Any]]
+
+    @classmethod
+    def of(cls, sha256: str, mapping: ImportMapping, checked: Checked) -> Verdict:
+        assert checked.lookups is not None and checked.first and checked.last
+        cards = checked.cards
+        return cls(
+            sha256=sha256,
+            mapping=mapping_digest(mapping),
+            depends=checked.lookups.digest(),
+            first=checked.first,
+            last=checked.last,
+            date_column=checked.date_column,
+            columns={
+                "line": [c.line for c in cards],
+                "assignment": [c.assignment_id for c in cards],
+                "day": [c.work_date.toordinal() for c in cards],
+                "marker": [c.marker for c in cards],
+                "shift": [c.shift_code for c in cards],
+                "break": [c.break_minutes for c in cards],
+                "start": [_instant(c.start_at) for c in cards],
+                "end": [_instant(c.end_at) for c in cards],
+                "note": [c.note for c in cards],
+            },
+        )
+
+    def encode(self) -> dict[str, Any]:
+        return {
+            "verdict": VERDICT_VERSION,
+            "sha256": self.sha256,
+            "mapping": self.mapping,
+            "depends": self.depends,
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+            "date_column": self.date_column,
+            "cards": self.columns,
+        }
+
+    @classmethod
+    def decode(cls, stored: Any) -> Verdict | None:
+        """The stored verdict, or None for anything else (no verdict, an older layout)."""
+        if not isinstance(stored, dict) or stored.get("verdict") != VERDICT_VERSION:
+            return None
+        return cls(
+            sha256=stored["sha256"],
+            mapping=stored["mapping"],
+            depends=stored["depends"],
+            first=dt.date.fromisoformat(stored["first"]),
+            last=dt.date.fromisoformat(stored["last"]),
+            date_column=stored["date_column"],
+            columns=stored["cards"],
+        )
+
+    def cards(self, lookups: _Lookups) -> list[_Card] | None:
+        """The cards again, their placement's fields from ``lookups`` (the same data, the
+        digests matching); None when a placement is missing (then the commit checks in
+        full)."""
+        found: list[_Card] = []
+        days: dict[int, dt.date] = {}
+        places: dict[int, tuple[AttendanceTerms, str]] = {}
+        c = self.columns
+        for line, assignment_id, ordinal, marker, shift, minutes, start, end, note in zip(
+            c["line"], c["assignment"], c["day"], c["marker"], c["shift"], c["break"],
+            c["start"], c["end"], c["note"], strict=True,
+        ):  # fmt: skip
+            place = places.get(assignment_id)
+            if place is None:
+                terms = lookups.terms.get(assignment_id)
+                if terms is None:
+                    return None
+                site = lookups.settings.get(terms.site_id)
+                place = places[assignment_id] = (
+                    terms,
+                    site.timezone if site else DEFAULT_TIMEZONE,
+                )
+            day = days.get(ordinal)
+            if day is None:
+                day = days[ordinal] = dt.date.fromordinal(ordinal)
+            terms, timezone = place
+            found.append(
+                _Card(
+                    employee_id=terms.employee_id,
+                    assignment_id=assignment_id,
+                    contract_id=terms.contract_id,
+                    site_id=terms.site_id,
+                    work_date=day,
+                    timezone=timezone,
+                    marker=marker,
+                    note=note,
+                    shift_code=shift,
+                    break_minutes=minutes,
+                    start_at=_from_instant(start),
+                    end_at=_from_instant(end),
+                    line=line,
+                )
+            )
+        return found
 
 
 class TimesheetImports:
@@ -512,7 +703,12 @@ class TimesheetImports:
                 uploaded_by=principal.user_id,
             )
             repo.add(row)
-        row.cells = encode_cells(rows) if row.file_format == "xlsx" else None
+        if not checked.problems:
+            # The commit re-checks only what can change (``Verdict``); the file is not read
+            # again unless the mapping or the looked-up data did.
+            row.cells = Verdict.of(digest, mapping, checked).encode()
+        else:  # the commit checks in full; an Excel file's cells spare parsing it again
+            row.cells = encode_cells(rows) if row.file_format == "xlsx" else None
         row.filename = filename[:255] or "timesheet"
         row.state = ImportState.CHECKED.value
         row.row_count = checked.row_count
@@ -543,8 +739,9 @@ class TimesheetImports:
     async def commit(
         self, session: AsyncSession, principal: Principal, *, import_id: int
     ) -> ImportRead:
-        """All or nothing: the stored file is checked again; any problem refuses the commit
-        (``ATTENDANCE_IMPORT_HAS_ERRORS``, its problems in the details) and nothing is
+        """All or nothing: the stored file is checked again (a clean dry run's verdict is
+        re-checked for what can have changed, else every row is); any problem refuses the
+        commit (``ATTENDANCE_IMPORT_HAS_ERRORS``, its problems in the details) and nothing is
         written. A committed file answers with its first result."""
         repo = ImportRepository(session)
         row = await repo.file(import_id, lock=True)
@@ -555,8 +752,11 @@ class TimesheetImports:
         mapping = await repo.mapping(row.client_id)
         if mapping is None:
             raise ImportNoMappingError()
-        rows = decode_cells(row.cells) if row.cells is not None else read_rows(row.content)
-        checked = await self.check(session, row.client_id, mapping, rows)
+        checked = await self._recheck(session, row, mapping)
+        if checked is None:
+            stored = row.cells
+            rows = decode_cells(stored) if isinstance(stored, list) else read_rows(row.content)
+            checked = await self.check(session, row.client_id, mapping, rows)
         if checked.problems:
             lines = len({p["line"] for p in checked.problems})
             raise ImportHasErrorsError(
@@ -664,17 +864,16 @@ class TimesheetImports:
         # sites' settings and shifts, closed periods, the days already carded.
         first = min(p[2] for p in parsed)
         last = max(p[2] for p in parsed)
-        placements = await assignments_service.client_placements(
-            session, client_id=client_id, first=first, last=last
-        )
-        checked.terms = {t.assignment_id: t for t in placements}
+        lookups = await self._lookups(session, client_id, first, last)
+        checked.lookups, checked.first, checked.last = lookups, first, last
+        checked.date_column = columns.get(ImportField.DATE)
+        checked.terms, checked.briefs = lookups.terms, lookups.briefs
+        settings, shifts = lookups.settings, lookups.shifts
         by_employee: dict[int, list[AttendanceTerms]] = defaultdict(list)
-        for terms in placements:
+        for terms in lookups.terms.values():
             by_employee[terms.employee_id].append(terms)
-        checked.briefs = await employees_service.get_briefs(session, sorted(by_employee))
         workers = _Workers(checked.briefs.values())
         repo = ImportRepository(session)
-        settings, shifts = await repo.site_shifts(sorted({t.site_id for t in placements}))
         closed = await repo.closed_between(first, last)
         taken = await repo.taken_days(sorted(checked.terms), first, last)
 
@@ -710,6 +909,7 @@ class TimesheetImports:
                     timezone=site.timezone if site else DEFAULT_TIMEZONE,
                     marker=Marker.NONE.value,
                     note=values["note"],
+                    line=row.line,
                 )
                 shift = None
                 if values["shift_code"] is not None:
@@ -733,6 +933,68 @@ class TimesheetImports:
                 continue
             checked.cards.append(card)
         checked.problems.sort(key=lambda p: (p["line"], p["column"] or ""))
+        return checked
+
+    @staticmethod
+    async def _lookups(
+        session: AsyncSession, client_id: int, first: dt.date, last: dt.date
+    ) -> _Lookups:
+        """The placements at the client over the days, their workers, the sites' settings and
+        shifts: four statements whatever the number of rows."""
+        placements = await assignments_service.client_placements(
+            session, client_id=client_id, first=first, last=last
+        )
+        briefs = await employees_service.get_briefs(
+            session, sorted({t.employee_id for t in placements})
+        )
+        settings, shifts = await ImportRepository(session).site_shifts(
+            sorted({t.site_id for t in placements})
+        )
+        return _Lookups(
+            terms={t.assignment_id: t for t in placements},
+            briefs=briefs,
+            settings=settings,
+            shifts=shifts,
+        )
+
+    async def _recheck(
+        self, session: AsyncSession, row: ImportFile, mapping: ImportMapping
+    ) -> Checked | None:
+        """A clean dry run's cards, checked again for what can have changed since, for the
+        whole file at once: the closed periods over its days, the cards entered since on its
+        placements and days (two statements). None when there is no verdict, or the mapping
+        or the looked-up data changed (their digests differ): the caller checks every row."""
+        verdict = Verdict.decode(row.cells)
+        if (
+            verdict is None
+            or verdict.sha256 != row.sha256
+            or verdict.mapping != mapping_digest(mapping)
+        ):
+            return None
+        lookups = await self._lookups(session, row.client_id, verdict.first, verdict.last)
+        if lookups.digest() != verdict.depends:
+            return None
+        cards = verdict.cards(lookups)
+        if cards is None:
+            return None
+        checked = Checked(
+            row_count=row.row_count, terms=lookups.terms, briefs=lookups.briefs, lookups=lookups
+        )
+        repo = ImportRepository(session)
+        closed = await repo.closed_between(verdict.first, verdict.last)
+        taken = await repo.taken_days(
+            sorted({c.assignment_id for c in cards}), verdict.first, verdict.last
+        )
+        column = verdict.date_column
+        for card in cards:
+            if closed and _closed(closed, card.work_date, card.contract_id):
+                checked.add(
+                    card.line, column, ImportField.DATE, PeriodClosedError(day=card.work_date)
+                )
+            elif (card.assignment_id, card.work_date) in taken:
+                checked.add(card.line, column, ImportField.DATE, DayTakenError(day=card.work_date))
+        if not checked.problems:
+            checked.cards = cards
         return checked
 
     @staticmethod

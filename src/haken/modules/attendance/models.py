@@ -220,9 +220,12 @@ class ImportFile(IdMixin, TimestampMixin, VersionedMixin, Base):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     file_format: Mapped[str] = mapped_column(String(4), nullable=False)  # csv / xlsx
     content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    # An Excel file's cells as the dry run read them (typed JSON, ``imports.encode_cells``):
-    # the commit checks them again without parsing the workbook a second time.
-    cells: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
+    # What the commit starts from. A clean dry run: its verdict (a dict, ``imports.Verdict``:
+    # the normalised cards and the digests of the mapping and data they were checked against),
+    # so the commit re-checks only what can have changed. A dry run with problems: an Excel
+    # file's cells as it read them (a list, ``imports.encode_cells``), so the commit checks
+    # them again without parsing the workbook a second time; a CSV file: nothing.
+    cells: Mapped[list[list[Any]] | dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(10), nullable=False)  # checked / committed
     row_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -113,6 +113,39 @@ class TimecardRepository(ModelRepository[Timecard]):
             statement = statement.where(Timecard.state.in_(COUNTED_STATES))
         return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
 
+    async def for_employees(
+        self, employee_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[Timecard]:
+        """The submitted and approved cards of the employees between two days, one read
+        (the residence-card report's hours of a page of workers)."""
+        if not employee_ids:
+            return []
+        statement = select(Timecard).where(
+            Timecard.employee_id.in_(sorted(set(employee_ids))),
+            Timecard.work_date.between(first, last),
+            Timecard.state != "draft",
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def day_markers(
+        self, employee_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> Sequence[Any]:
+        """(employee, date, marker, worked) of the counted cards between two days, one read:
+        what the 80 % attendance rule of paid leave needs, without loading whole cards."""
+        if not employee_ids:
+            return []
+        statement = select(
+            Timecard.employee_id,
+            Timecard.work_date,
+            Timecard.marker,
+            Timecard.start_at.is_not(None).label("worked"),
+        ).where(
+            Timecard.employee_id.in_(sorted(set(employee_ids))),
+            Timecard.work_date.between(first, last),
+            Timecard.state.in_(COUNTED_STATES),
+        )
+        return (await self.session.execute(statement)).all()
+
     async def remove(self, row: Timecard) -> None:
         """Delete a card (the leave card an approval created, when the leave is withdrawn)."""
         await self.session.delete(row)
@@ -412,6 +445,38 @@ class AttendanceRepository(Repository):
         )
         return (await self.session.scalars(statement)).all()
 
+    def overtime_statement(self, start: dt.date, end: dt.date, year_first: dt.date) -> Any:
+        """``SELECT employee_id, period_start, period_end, overtime, rest_day,
+        year_overtime`` of the payroll period starting ``start`` (statutory overtime and
+        statutory rest-day minutes as the ledger classified them; ``year_overtime``: the
+        overtime of the periods ending from ``year_first`` to ``end``), unexecuted and
+        unscoped: the overtime report scopes and pages it."""
+        year = (
+            select(
+                LedgerEntry.subject_id.label("employee_id"),
+                func.sum(LedgerEntry.overtime).label("year_overtime"),
+            )
+            .where(
+                LedgerEntry.kind == "payroll",
+                LedgerEntry.period_end >= year_first,
+                LedgerEntry.period_end <= end,
+            )
+            .group_by(LedgerEntry.subject_id)
+            .subquery("year_overtime")
+        )
+        return (
+            select(
+                LedgerEntry.subject_id.label("employee_id"),
+                LedgerEntry.period_start.label("period_start"),
+                LedgerEntry.period_end.label("period_end"),
+                LedgerEntry.overtime.label("overtime"),
+                LedgerEntry.rest_day.label("rest_day"),
+                func.coalesce(year.c.year_overtime, LedgerEntry.overtime).label("year_overtime"),
+            )
+            .outerjoin(year, year.c.employee_id == LedgerEntry.subject_id)
+            .where(LedgerEntry.kind == "payroll", LedgerEntry.period_start == start)
+        )
+
     async def payroll_ledger_count(self, start: dt.date) -> int:
         statement = select(func.count()).where(
             LedgerEntry.kind == "payroll", LedgerEntry.period_start == start
@@ -460,6 +525,35 @@ class AttendanceRepository(Repository):
             .limit(1)
         )
         return (await self.session.scalars(statement)).first()
+
+    async def unclosed_billing_periods(
+        self, contract_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> list[tuple[int, dt.date, dt.date]]:
+        """(contract, start, end) of the billing periods overlapping [first, last] whose
+        ledger counts work but which are not closed: one statement."""
+        if not contract_ids:
+            return []
+        statement = (
+            select(LedgerEntry.subject_id, LedgerEntry.period_start, LedgerEntry.period_end)
+            .outerjoin(
+                Period,
+                and_(
+                    Period.kind == "billing",
+                    Period.subject_id == LedgerEntry.subject_id,
+                    Period.period_start == LedgerEntry.period_start,
+                ),
+            )
+            .where(
+                LedgerEntry.kind == "billing",
+                LedgerEntry.subject_id.in_(sorted(set(contract_ids))),
+                LedgerEntry.period_start <= last,
+                LedgerEntry.period_end >= first,
+                LedgerEntry.timecard_count > 0,
+                or_(Period.id.is_(None), Period.state != "closed"),
+            )
+            .order_by(LedgerEntry.subject_id, LedgerEntry.period_start)
+        )
+        return [(int(c), s, e) for c, s, e in (await self.session.execute(statement)).all()]
 
     async def ledger_of_many(
         self, kind: str, subject_ids: Sequence[int], first: dt.date, last: dt.date
@@ -593,14 +687,22 @@ class ImportRepository(Repository):
         dialect = connection.dialect
         if dialect.name == "postgresql":
             names = list(rows[0])
-            processors = [table.c[name].type.bind_processor(dialect) for name in names]
-            records = [
-                tuple(
-                    value if processor is None or value is None else processor(value)
-                    for processor, value in zip(processors, (row[n] for n in names), strict=True)
+            # Only the columns whose type processes its value (instants, JSON) are touched;
+            # the others go as they are (a generator over every cell cost 0.6 s a month).
+            processed = [
+                (index, processor)
+                for index, processor in enumerate(
+                    table.c[name].type.bind_processor(dialect) for name in names
                 )
-                for row in rows
+                if processor is not None
             ]
+            records = []
+            for row in rows:
+                values = [row[name] for name in names]
+                for index, processor in processed:
+                    if values[index] is not None:
+                        values[index] = processor(values[index])
+                records.append(tuple(values))
             raw = await connection.get_raw_connection()
             try:
                 await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]

@@ -30,6 +30,7 @@ from haken.labor.overtime_agreement import (
     check_agreement,
     resolve_limits,
 )
+from haken.labor.paid_leave import DayKind
 from haken.labor.premiums import (
     PremiumMinutes,
     WorkSettings,
@@ -779,6 +780,31 @@ class AttendanceService:
         rows = await AttendanceRepository(session).payroll_ledger_after(period_start, after, limit)
         return [self._ledger_read(e) for e in rows]
 
+    def overtime_statement(self, session: AsyncSession, *, month: str) -> tuple[Any, Any]:
+        """The payroll period whose cut-off falls in ``month`` (``YYYY-MM``) and its ledger
+        rows as an unexecuted ``SELECT`` (a provider fragment: the overtime and 36協定
+        report): ``employee_id, period_start, period_end, overtime, rest_day,
+        year_overtime``. The year runs from April (the business year of the period's end)."""
+        year, number = (int(p) for p in month.split("-"))
+        period = closing.period_ending_in(year, number, self.calendar.cutoff_day)
+        end_month = period.end
+        first = dt.date(end_month.year if end_month.month >= 4 else end_month.year - 1, 4, 1)
+        statement = AttendanceRepository(session).overtime_statement(
+            period.start, period.end, first
+        )
+        return statement, period
+
+    async def worked_minutes_by_day(
+        self, session: AsyncSession, *, employee_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> dict[int, dict[dt.date, int]]:
+        """Minutes worked per day of each employee among ``employee_ids`` between two days,
+        from their submitted and approved cards (one read; unscoped: the caller scopes its
+        ids): the residence-card report's hours this week and month."""
+        found: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+        for row in await TimecardRepository(session).for_employees(employee_ids, first, last):
+            found[row.employee_id][row.work_date] += worked_minutes(row)
+        return {key: dict(days) for key, days in found.items()}
+
     async def payroll_ledger_count(self, session: AsyncSession, *, period_start: dt.date) -> int:
         """How many employees have a ledger row in the payroll period (one query)."""
         return await AttendanceRepository(session).payroll_ledger_count(period_start)
@@ -1127,6 +1153,16 @@ class AttendanceService:
         )
         return found.get(contract_id, {})
 
+    async def unclosed_billing_periods(
+        self, session: AsyncSession, *, contract_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> list[tuple[int, dt.date, dt.date]]:
+        """(contract id, start, end) of the contracts' billing periods overlapping
+        [first, last] that count work but are not closed (billing refuses to invoice a
+        month until they are): one statement."""
+        return await AttendanceRepository(session).unclosed_billing_periods(
+            contract_ids, first, last
+        )
+
     async def billing_days_of_contracts(
         self, session: AsyncSession, *, contract_ids: Sequence[int], start: dt.date, end: dt.date
     ) -> dict[int, dict[tuple[int, int], list[dict[str, int]]]]:
@@ -1409,6 +1445,43 @@ class AttendanceService:
                 found[row.id] = done[key]
         return found
 
+    # --- for the leave area: the 80 % attendance rule --------------------------------------
+
+    async def attendance_days(
+        self, session: AsyncSession, spans: Sequence[tuple[int, dt.date, dt.date]]
+    ) -> dict[tuple[int, dt.date, dt.date], dict[DayKind, int]]:
+        """For each (employee, first, last): the approved days of the span by what they were
+        for the 80 % rule of 労基法39条, in one read. A date with work on any card is worked
+        (a half day or hours of leave included); else whole-day paid leave; else an absence
+        (欠勤, against the worker); 特別休暇 and 振替休日/代休 are in neither count. Days
+        without an approved card are not known and not counted: an empty mapping means
+        nothing is recorded for the span."""
+        if not spans:
+            return {}
+        rows = await TimecardRepository(session).day_markers(
+            [employee for employee, _, _ in spans],
+            min(first for _, first, _ in spans),
+            max(last for _, _, last in spans),
+        )
+        by_day: dict[tuple[int, dt.date], DayKind] = {}
+        for row in rows:
+            kind = _day_kind(row.marker, bool(row.worked))
+            key = (row.employee_id, row.work_date)
+            held = by_day.get(key)
+            if held is None or _DAY_KIND_RANK[kind] < _DAY_KIND_RANK[held]:
+                by_day[key] = kind
+        of_employee: dict[int, list[tuple[dt.date, DayKind]]] = defaultdict(list)
+        for (who, day), kind in by_day.items():
+            of_employee[who].append((day, kind))
+        found: dict[tuple[int, dt.date, dt.date], dict[DayKind, int]] = {}
+        for employee, first, last in spans:
+            counts: dict[DayKind, int] = defaultdict(int)
+            for day, kind in of_employee.get(employee, ()):
+                if first <= day <= last:
+                    counts[kind] += 1
+            found[(employee, first, last)] = dict(counts)
+        return found
+
     # --- for the requests area: approved paid leave on the timecards -----------------------
 
     async def mark_leave(
@@ -1666,6 +1739,27 @@ def _settings_snapshot(settings: SiteSettings, shifts: Sequence[ShiftPattern]) -
             f"{s.code} {s.start_time:%H:%M}-{s.end_time:%H:%M} ({s.break_minutes})" for s in shifts
         ],
     }
+
+
+_DAY_KIND_RANK = {
+    DayKind.WORKED: 0,
+    DayKind.PAID_LEAVE: 1,
+    DayKind.ABSENT: 2,
+    DayKind.SPECIAL_LEAVE: 3,
+    DayKind.DAY_OFF: 4,
+}
+"""When one date has several cards (two placements), the kind that says most about it wins."""
+
+
+def _day_kind(marker: str, worked: bool) -> DayKind:
+    """What one card makes of its day for the 80 % rule."""
+    if worked:
+        return DayKind.WORKED
+    return {
+        Marker.PAID_LEAVE.value: DayKind.PAID_LEAVE,
+        Marker.ABSENCE.value: DayKind.ABSENT,
+        Marker.SPECIAL_LEAVE.value: DayKind.SPECIAL_LEAVE,
+    }.get(marker, DayKind.DAY_OFF)
 
 
 attendance_service = AttendanceService()

@@ -2,7 +2,8 @@
 
 Coordinators read and write the invoices of the clients they are in charge of
 (``billing_client_settings.coordinator_user_id``; others: 404), admins every invoice; site
-managers and employees none (403). Rates, fixed items and client settings: admins.
+managers and employees none (403). Rates, fixed items, client settings and the month's
+batches: admins.
 The policy tables of ``tests/integration/test_policies.py`` check what each name means.
 """
 
@@ -19,12 +20,19 @@ InvoicesExport = CoordinatorPrincipal
 BillingSetup = AdminPrincipal
 """Bill rates, fixed monthly items, the client's layout and coordinator in charge."""
 
+BatchesRead = AdminPrincipal
+"""The month's invoicing batches and their progress (agency-wide: admins)."""
+BatchesWrite = AdminPrincipal
+"""Invoice a whole month as a job (every client, or the clients chosen)."""
+
 MarginsRead = CoordinatorPrincipal
 """The margin report (billing − labour cost) of the clients a coordinator is in charge of."""
 MarginRateRead = AdminPrincipal
 """The agency's マージン率 (all clients: admins)."""
 
 __all__ = [
+    "BatchesRead",
+    "BatchesWrite",
     "BillingSetup",
     "InvoicesExport",
     "InvoicesRead",

@@ -3,8 +3,9 @@
 Invoices: coordinators those of the clients they are in charge of (others: 404), admins all;
 site managers and employees none (403). Writes (each audited): draft, issue, void (credit
 note; optional reissue), record a payment. Setup (admins): bill rates, fixed monthly items,
-a client's layout and coordinator in charge. Documents: the PDF of one invoice and the CSV
-of issued invoices (docs/billing.md).
+a client's layout, coordinator in charge, closing day and tax rounding. A month's invoices
+as a background job (admins): ``/batches``. Documents: the PDF of one invoice and the CSV of
+issued invoices (docs/billing.md).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from haken.modules.billing.auth import (
+    BatchesRead,
+    BatchesWrite,
     BillingSetup,
     InvoicesExport,
     InvoicesRead,
@@ -23,7 +26,11 @@ from haken.modules.billing.auth import (
     MarginRateRead,
     MarginsRead,
 )
+from haken.modules.billing.batches import batch_service
 from haken.modules.billing.schemas import (
+    BatchCreate,
+    BatchDetail,
+    BatchRead,
     BillRateCreate,
     BillRateRead,
     ClientSettingsRead,
@@ -217,7 +224,7 @@ async def create_fixed_item(
 async def put_client_settings(
     client_id: int, data: ClientSettingsUpdate, principal: BillingSetup, session: SessionDep
 ) -> Any:
-    """The client's invoice layout and the coordinator in charge."""
+    """The client's invoice layout, coordinator in charge, closing day and tax rounding."""
     return ok(
         await billing_service.put_client_settings(
             session, principal, client_id=client_id, data=data
@@ -250,3 +257,35 @@ async def margin_rate(
 ) -> Any:
     """The agency's マージン率 for the months (disclosure and annual report)."""
     return ok(await billing_service.margin_rate(session, principal, filters=filters))
+
+
+@router.get(
+    "/batches", response_model=PageEnvelope[BatchRead], dependencies=[Depends(default_limit)]
+)
+async def list_batches(principal: BatchesRead, session: SessionDep, paging: PageQuery) -> Any:
+    """The months' invoicing batches with their progress, newest first."""
+    found = await batch_service.list_batches(session, principal, request=paging)
+    return page(found.items, found.pagination(paging.limit))
+
+
+@router.post(
+    "/batches",
+    response_model=Envelope[BatchRead],
+    status_code=202,
+    dependencies=[Depends(admin_limit)],
+)
+async def start_batch(data: BatchCreate, principal: BatchesWrite, session: SessionDep) -> Any:
+    """Draft the month's invoices of every client (or those given) as a background job; the
+    same month and clients while a batch runs resume it. BILLING_PERIODS_OPEN: a billing
+    period of the month still counts unclosed work (the contracts are named)."""
+    return ok(await batch_service.start_batch(session, principal, data=data))
+
+
+@router.get(
+    "/batches/{batch_id:int}",
+    response_model=Envelope[BatchDetail],
+    dependencies=[Depends(default_limit)],
+)
+async def get_batch(principal: BatchesRead, session: SessionDep, batch_id: int) -> Any:
+    """One batch: progress, invoices drafted, the clients skipped with the reason."""
+    return ok(await batch_service.get_batch(session, principal, batch_id=batch_id))

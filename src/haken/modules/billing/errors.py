@@ -58,3 +58,16 @@ class BillingPaymentTooLargeError(HakenError):
     message_en = "The payment ({amount} yen) is more than the balance due ({balance} yen)."
     message_ja = "入金額（{amount}円）が未収残高（{balance}円）を超えています。"
     fields = ("amount",)
+
+
+class BillingPeriodsOpenError(HakenError):
+    code = "BILLING_PERIODS_OPEN"
+    status_code = 409
+    message_en = (
+        "The month cannot be invoiced: the billing periods of these contracts are not closed: "
+        "{contracts}. Close them in attendance first."
+    )
+    message_ja = (
+        "次の契約の請求期間が締められていないため、この月は請求できません：{contracts}。"
+        "先に勤怠で締めてください。"
+    )

@@ -62,12 +62,23 @@ CLIENT_FIELDS = {
     "client_id": N_("Client"),
     "layout": N_("Layout"),
     "coordinator_user_id": N_("Coordinator"),
+    "cutoff_day": N_("Closing day"),
+    "tax_rounding": N_("Tax rounding"),
+}
+BATCH_FIELDS = {
+    "month": N_("Billing month"),
+    "client_filter": N_("Clients"),
+    "status": N_("Status"),
+    "total": N_("Clients to invoice"),
+    "attempt": N_("Attempt"),
 }
 ACTIONS = {
     "issue": N_("Invoice issued"),
     "void": N_("Invoice voided"),
     "credit_note": N_("Credit note issued"),
     "payment": N_("Payment recorded"),
+    "draft_month": N_("Invoicing of the month started"),
+    "resume_month": N_("Invoicing of the month resumed"),
 }
 
 
@@ -79,6 +90,9 @@ def register_labels() -> None:
     )
     registry.add_record_labels(
         "bill_client", RecordLabels(N_("Client billing settings"), CLIENT_FIELDS)
+    )
+    registry.add_record_labels(
+        "billing_batch", RecordLabels(N_("Invoicing of a month"), BATCH_FIELDS)
     )
     # An export of the margin report is audited (entity id "list": format, filters, sort).
     registry.add_record_labels("billing_margin", RecordLabels(N_("Margin report")))

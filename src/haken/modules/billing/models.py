@@ -7,6 +7,9 @@
 * ``billing_fixed_items``: a contract's monthly fee, transport or discount from a date on.
 * ``billing_client_settings``: per client, the invoice layout and the coordinator in charge
   (担当: a coordinator reads the invoices of the clients they are in charge of).
+* ``billing_batches``: a period's invoices drafted by a background job (issue 18): the month,
+  the clients planned with their cut-offs, progress (clients done / total, invoices drafted)
+  and the clients skipped with the reason; resumable from ``cursor`` (clients done).
 * ``billing_invoices``: one per client, billing cut-off and period (kind ``invoice``), or a
   credit note (kind ``credit_note``) that cancels a voided invoice. States: draft → issued →
   paid, or void. Numbers are given on issue from ``billing_invoice_counters`` (one row per
@@ -98,6 +101,12 @@ class ClientSettings(TimestampMixin, VersionedMixin, Base):
     coordinator_user_id: Mapped[int | None] = mapped_column(
         BigIntPK, ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
+    # The client's 締め日 (0 = 末日, 1–28): a contract's own cut-off (1–27) wins over it.
+    cutoff_day: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=0, server_default="0"
+    )
+    # The rounding of the invoice's tax (down / half_up / up); null = the agency's setting.
+    tax_rounding: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     __table_args__ = (Index("ix_billing_client_settings_coordinator", "coordinator_user_id"),)
 
@@ -195,3 +204,28 @@ class InvoiceCounter(Base):
 
     scope: Mapped[str] = mapped_column(String(20), primary_key=True)
     last_value: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class BillingBatch(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """The invoices of a month drafted in batches of clients by a job (``billing.batch``)."""
+
+    __tablename__ = "billing_batches"
+
+    month: Mapped[str] = mapped_column(String(7), nullable=False)  # YYYY-MM
+    client_filter: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    # [[client id, [cut-off days]], …] in client order: what the batches draft.
+    plan: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="running")
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    processed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    drafted: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # [{"client_id", "cutoff_day", "reason", "detail"}, …]
+    skipped: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    cursor: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    """How many clients of ``plan`` are done: the next batch starts there (resumable)."""
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    started_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_billing_batches_month", "month", "id"),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from haken.modules.billing import tasks  # noqa: F401 (registers the jobs)
 from haken.modules.billing.endpoints import router
 from haken.modules.billing.labels import register_labels
 from haken.modules.billing.pages import register_web

@@ -1,5 +1,6 @@
 """Web pages of billing: the period's invoices with their state, one invoice, and its
-actions — issue and void through a confirmation step, record a payment — and the PDF.
+actions — issue and void through a confirmation step, record a payment — and the PDF;
+invoicing a whole month as a job (admins: list, confirmation, progress polled by htmx).
 
 Same access names and services as the API (``billing/auth.py``): coordinators see the
 invoices of the clients they are in charge of, admins all, site managers none.
@@ -20,13 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.modules.assignments.service import assignments_service
 from haken.modules.audit.service import audit_service
 from haken.modules.billing.auth import (
+    BatchesRead,
+    BatchesWrite,
     BillingSetup,
     InvoicesRead,
     InvoicesWrite,
     MarginRateRead,
     MarginsRead,
 )
+from haken.modules.billing.batches import batch_service
 from haken.modules.billing.schemas import (
+    BatchCreate,
     BillRateForm,
     ClientSettingsUpdate,
     FixedItemCreate,
@@ -46,8 +51,9 @@ from haken.modules.clients.service import clients_service
 from haken.modules.identity.service import identity_service
 from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
+from haken.platform.formatting import format_yearmonth
 from haken.platform.pagination import PageRequest
-from haken.platform.ratelimit import ExpensiveRateLimit, default_limit
+from haken.platform.ratelimit import ExpensiveRateLimit, admin_limit, default_limit
 from haken.platform.types import YEAR_MONTH_PATTERN
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormState, parse_form, save_or_reject
@@ -93,6 +99,7 @@ async def invoices(
             "month": month or "",
             "state": state.value if state else "",
             "states": STATE_LABELS,
+            "can_batch": principal.is_at_least(Role.ADMIN),
         },
         block="results",
     )
@@ -582,7 +589,10 @@ async def _settings_page(
     values = {
         "layout": current.layout,
         "coordinator_user_id": str(current.coordinator_user_id or ""),
+        "cutoff_day": str(current.cutoff_day),
+        "tax_rounding": current.tax_rounding or "",
     }
+    agency = gettext_(TAX_ROUNDINGS[billing_service.tax_rounding.value])
     return render(
         request,
         "billing/client_settings.html",
@@ -593,7 +603,10 @@ async def _settings_page(
             "layouts": [(k, gettext_(v)) for k, v in LAYOUTS.items()],
             "coordinators": [("", gettext_("None"))]
             + [(str(u.id), u.display_name or u.email) for u in coordinators.items],
-            "tax_rounding": gettext_(TAX_ROUNDINGS[billing_service.tax_rounding.value]),
+            "tax_rounding": agency,
+            "cutoffs": [("0", gettext_("Month end"))] + [(str(d), str(d)) for d in range(1, 29)],
+            "roundings": [("", gettext_("The agency's (%(rounding)s)", rounding=agency))]
+            + [(k, gettext_(v)) for k, v in TAX_ROUNDINGS.items()],
         },
         status_code=status_code,
     )
@@ -603,7 +616,7 @@ async def _settings_page(
 async def client_settings(
     request: Request, client_id: int, principal: BillingSetup, session: SessionDep
 ) -> Any:
-    """The client's invoice layout and coordinator in charge; its contracts' cut-off days."""
+    """The client's invoice layout, coordinator in charge, closing day and tax rounding."""
     return await _settings_page(request, session, principal, client_id)
 
 
@@ -625,6 +638,123 @@ async def save_client_settings(
     )
     flash(request, "success", gettext_("The billing settings were saved."))
     return redirect(request, f"/billing/clients/{client_id}/settings")
+
+
+# --- invoicing a month (a job) ---------------------------------------------------------------
+
+SKIP_REASONS = {
+    "already_invoiced": N_("Already invoiced for the period"),
+    "nothing_to_bill": N_("Nothing to bill"),
+    "rate_missing": N_("No bill rate in force"),
+}
+
+
+async def _batches_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    form: FormState[Any] | None = None,
+    cursor: str | None = None,
+    status_code: int = 200,
+) -> Any:
+    found = await batch_service.list_batches(
+        session, principal, request=PageRequest(limit=50, cursor=cursor)
+    )
+    clients = await clients_service.list_clients(
+        session, principal, filters=ClientFilter(), request=PageRequest(limit=200)
+    )
+    return render(
+        request,
+        "billing/batches.html",
+        {
+            "batches": found.items,
+            "next_cursor": found.next_cursor,
+            "form": form or FormState(values={"month": _last_month(request)}),
+            "clients": [(str(c.id), c.name) for c in clients.items],
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/batches", dependencies=[Depends(default_limit)])
+async def batches(
+    request: Request,
+    principal: BatchesRead,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Any:
+    """The months' invoicing batches and the form to invoice a month."""
+    return await _batches_page(request, session, principal, cursor=cursor)
+
+
+@router.get("/batches/new", dependencies=[Depends(default_limit)])
+async def confirm_batch(request: Request, principal: BatchesWrite, session: SessionDep) -> Any:
+    """The confirmation of invoicing a month (the list's form comes here first)."""
+    state = parse_form(BatchCreate, request.query_params, lists={"client_ids"})  # type: ignore[arg-type]
+    if state.data is None:
+        return await _batches_page(request, session, principal, form=state, status_code=422)
+    data = state.data
+    year, month = (int(p) for p in data.month.split("-"))
+    names = await clients_service.client_names(session, data.client_ids or [])
+    consequences = [
+        gettext_("Clients already invoiced for the period are skipped, never drafted twice."),
+        gettext_("The drafts are checked and issued one by one afterwards."),
+    ]
+    if data.client_ids:
+        consequences.insert(
+            0,
+            gettext_("Only these clients: %(clients)s.", clients="、".join(
+                names.get(c, str(c)) for c in data.client_ids
+            )),
+        )  # fmt: skip
+    return confirmation(
+        request,
+        title=gettext_("Invoice a month"),
+        question=gettext_(
+            "Draft the invoices of every client whose billing cut-off falls in %(month)s?",
+            month=format_yearmonth(dt.date(year, month, 1)),
+        ),
+        consequences=consequences,
+        action="/billing/batches",
+        button=gettext_("Draft the invoices"),
+        cancel="/billing/batches",
+        hidden=[("month", data.month)] + [("client_ids", str(c)) for c in data.client_ids or []],
+    )
+
+
+@router.post("/batches", dependencies=[Depends(admin_limit)])
+async def start_batch(
+    request: Request, principal: BatchesWrite, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    state = parse_form(BatchCreate, await request.form(), lists={"client_ids"})
+    saved = await save_or_reject(
+        state,
+        lambda data: batch_service.start_batch(session, principal, data=data),
+        lambda: _batches_page(request, session, principal, form=state, status_code=422),
+    )
+    flash(request, "success", gettext_("The invoicing of the month has started."))
+    return redirect(request, f"/billing/batches/{saved.id}")
+
+
+@router.get("/batches/{batch_id:int}", dependencies=[Depends(default_limit)])
+async def batch_page(
+    request: Request, batch_id: int, principal: BatchesRead, session: SessionDep
+) -> Any:
+    """One batch: progress (htmx polling while it runs), drafts made, clients skipped."""
+    found = await batch_service.get_batch(session, principal, batch_id=batch_id)
+    year, month = (int(p) for p in found.month.split("-"))
+    return render(
+        request,
+        "billing/batch.html",
+        {
+            "batch": found,
+            "month_label": format_yearmonth(dt.date(year, month, 1)),
+            "reasons": SKIP_REASONS,
+            "cutoffs": {0: gettext_("Month end")},
+        },
+        block="progress",
+    )
 
 
 def register_web() -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from haken.modules.billing.models import (
+    BillingBatch,
     BillRate,
     ClientSettings,
     FixedItem,
@@ -50,6 +51,7 @@ class MarginCell:
 
 
 INVOICE_SORT = (SortKey(Invoice.period_end, "desc"), SortKey(Invoice.id, "desc"))
+BATCH_SORT = (SortKey(BillingBatch.id, "desc"),)
 
 
 class BillingRepository(ModelRepository[Invoice]):
@@ -355,3 +357,31 @@ class BillingRepository(ModelRepository[Invoice]):
             .returning(InvoiceCounter.last_value)
         )
         return int((await self.session.execute(statement)).scalar_one())
+
+    # --- batches (a period's invoices drafted by a job) -------------------------------------
+
+    async def page_batches(self, request: PageRequest) -> PageResult[BillingBatch]:
+        """Every batch, newest first: one statement (admins only: no row scope)."""
+        return await self.page(select(BillingBatch), BATCH_SORT, request)
+
+    async def batch(self, batch_id: int) -> BillingBatch | None:
+        return await self.session.get(BillingBatch, batch_id)
+
+    async def batch_locked(self, batch_id: int) -> BillingBatch | None:
+        """The batch, its row locked until the transaction ends (PostgreSQL), fresh."""
+        statement = (
+            select(BillingBatch)
+            .where(BillingBatch.id == batch_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def unfinished_batches(self, month: str) -> Sequence[BillingBatch]:
+        """The month's batches still running (a start with the same clients resumes one)."""
+        statement = (
+            select(BillingBatch)
+            .where(BillingBatch.month == month, BillingBatch.status == "running")
+            .order_by(BillingBatch.id)
+        )
+        return (await self.session.scalars(statement)).all()

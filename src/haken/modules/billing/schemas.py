@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from haken.labor.invoicing import Band, MinuteRounding, RateKind
+from haken.labor.invoicing import Band, MinuteRounding, RateKind, TaxRounding
 from haken.platform.schemas import Day, InputModel, ListFilter
 from haken.platform.types import YearMonth
 
@@ -95,6 +95,15 @@ class FixedItemRead(BaseModel):
 class ClientSettingsUpdate(InputModel):
     layout: Layout = Layout.BY_WORKER
     coordinator_user_id: int | None = Field(default=None, ge=1)
+    cutoff_day: int = Field(
+        default=0,
+        ge=0,
+        le=28,
+        description="the client's 締め日: 0 = month end, 1–28; a contract's own cut-off wins",
+    )
+    tax_rounding: TaxRounding | None = Field(
+        default=None, description="the rounding of the invoice's tax; null = the agency's"
+    )
 
 
 class ClientSettingsRead(BaseModel):
@@ -103,7 +112,47 @@ class ClientSettingsRead(BaseModel):
     client_id: int
     layout: str
     coordinator_user_id: int | None
+    cutoff_day: int = 0
+    tax_rounding: str | None = None
     version: int
+
+
+class BatchCreate(InputModel):
+    month: YearMonth = Field(description="the month of the billing cut-offs to invoice")
+    client_ids: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None, max_length=1000, description="only these clients (default: every client)"
+    )
+
+
+class BatchSkip(BaseModel):
+    client_id: int
+    client_name: str = ""
+    cutoff_day: int
+    reason: str  # nothing_to_bill / already_invoiced / rate_missing
+    detail: str = ""
+
+
+class BatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    month: str
+    client_filter: list[int] | None
+    status: str
+    total: int
+    processed: int
+    drafted: int
+    lines: int
+    skipped_count: int = 0
+    attempt: int
+    started_by: int | None
+    finished_at: dt.datetime | None
+    created_at: dt.datetime
+    version: int
+
+
+class BatchDetail(BatchRead):
+    skipped: list[BatchSkip]
 
 
 class InvoiceDraftCreate(InputModel):
@@ -180,6 +229,7 @@ class InvoiceRead(BaseModel):
     issue_date: dt.date | None
     layout: str
     registration_number: str | None
+    tax_rounding: str = "down"
     subtotal: int
     taxable_10: int
     tax_10: int

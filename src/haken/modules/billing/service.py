@@ -94,7 +94,7 @@ from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 from haken.platform.editing import check_version, snapshot
 from haken.platform.errors import NotFoundError, ValidationFailedError
-from haken.platform.exports import neutralise_cell
+from haken.platform.exports import neutralise_row
 from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.repository import utcnow
 
@@ -224,6 +224,15 @@ def _margin_row(
     )
 
 
+def effective_cutoff(contract_cutoff: int, settings: ClientSettings | None) -> int:
+    """The billing cut-off an invoice groups a contract under: the contract's own 締め日
+    where it states one (1–27), else its client's closing day (billing settings; 末日 until
+    saved). A contract's 0 reads "not set": the client's 末日 or 20日 applies."""
+    if contract_cutoff:
+        return contract_cutoff
+    return settings.cutoff_day if settings is not None else closing.MONTH_END
+
+
 class BillingService:
     def __init__(self) -> None:
         self.registration_number: str | None = None
@@ -243,6 +252,12 @@ class BillingService:
         self.corporation = corporation
         self.tax_rounding = TaxRounding(tax_rounding)
         self.agency_name = agency_name
+
+    def rounding_of(self, settings: ClientSettings | None) -> TaxRounding:
+        """The client's tax rounding where set, else the agency's."""
+        if settings is not None and settings.tax_rounding:
+            return TaxRounding(settings.tax_rounding)
+        return self.tax_rounding
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -509,10 +524,21 @@ class BillingService:
         the number of clients, contracts and workers."""
         open_clients = await repo.open_invoice_clients(client_ids, period.start, period.end)
         todo = [c for c in client_ids if c not in open_clients]
+        if len(todo) == 1:  # the single draft: the identity map may hold it already
+            one = await repo.client_settings(todo[0])
+            settings = {todo[0]: one} if one is not None else {}
+        else:
+            settings = await repo.client_settings_of(todo)
+        # A contract without its own cut-off (0) follows its client's closing day.
         contracts = await assignments_service.billing_contracts(
-            session, principal, client_ids=todo, cutoff_day=cutoff_day,
+            session, principal, client_ids=todo,
+            cutoff_day=[cutoff_day, closing.MONTH_END] if cutoff_day else cutoff_day,
             start=period.start, end=period.end,
         )  # fmt: skip
+        contracts = [
+            c for c in contracts
+            if effective_cutoff(c.billing_cutoff_day, settings.get(c.client_id)) == cutoff_day
+        ]  # fmt: skip
         contracts.sort(key=lambda c: (c.site_name, c.contract_number, c.id))
         ids = [c.id for c in contracts]
         days = await attendance_service.billing_days_of_contracts(
@@ -522,11 +548,6 @@ class BillingService:
         fixed = await repo.fixed_items_of(ids, period.start, period.end) if ids else []
         workers = sorted({e for worker_days in days.values() for _, e in worker_days})
         names = await employees_service.get_briefs(session, workers) if workers else {}
-        if len(todo) == 1:  # the single draft: the identity map may hold it already
-            one = await repo.client_settings(todo[0])
-            settings = {todo[0]: one} if one is not None else {}
-        else:
-            settings = await repo.client_settings_of(todo)
         by_client: dict[int, list[ContractRead]] = {}
         for contract in contracts:
             by_client.setdefault(contract.client_id, []).append(contract)
@@ -592,7 +613,7 @@ class BillingService:
             period_end=period.end,
             state="draft",
             layout=settings.layout if settings else "by_worker",
-            tax_rounding=self.tax_rounding.value,
+            tax_rounding=self.rounding_of(settings).value,
             replaces_invoice_id=replaces,
         )
         lines: list[InvoiceLine] = []
@@ -638,7 +659,7 @@ class BillingService:
                     tax_rate=item.tax_rate,
                 )
             )
-        _apply_totals(invoice, lines, self.tax_rounding)
+        _apply_totals(invoice, lines, TaxRounding(invoice.tax_rounding))
         return invoice, lines
 
     @staticmethod
@@ -859,28 +880,30 @@ class BillingService:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         for r in rows:
-            writer.writerow(
-                [
-                    r.number,
-                    r.kind,
-                    r.issue_date.isoformat() if r.issue_date else "",
-                    r.client_id,
-                    neutralise_cell(r.client_name),
-                    r.period_start.isoformat(),
-                    r.period_end.isoformat(),
-                    r.taxable_10,
-                    r.tax_10,
-                    r.taxable_8,
-                    r.tax_8,
-                    r.subtotal,
-                    r.tax_10 + r.tax_8,
-                    r.total,
-                    r.state,
-                    r.paid_amount,
-                    r.paid_on.isoformat() if r.paid_on else "",
-                    numbers.get(r.credits_invoice_id) if r.credits_invoice_id else "",
-                    r.registration_number or "",
-                ]
+            writer.writerow(  # every cell, not only the names (issue 13 item 6)
+                neutralise_row(
+                    [
+                        r.number,
+                        r.kind,
+                        r.issue_date.isoformat() if r.issue_date else "",
+                        r.client_id,
+                        r.client_name,
+                        r.period_start.isoformat(),
+                        r.period_end.isoformat(),
+                        r.taxable_10,
+                        r.tax_10,
+                        r.taxable_8,
+                        r.tax_8,
+                        r.subtotal,
+                        r.tax_10 + r.tax_8,
+                        r.total,
+                        r.state,
+                        r.paid_amount,
+                        r.paid_on.isoformat() if r.paid_on else "",
+                        numbers.get(r.credits_invoice_id) if r.credits_invoice_id else "",
+                        r.registration_number or "",
+                    ]
+                )
             )
         await audit_service.record(
             session, principal, entity_type=ENTITY, entity_id="list", action="export",
@@ -970,7 +993,12 @@ class BillingService:
         row = await BillingRepository(session).client_settings(client_id)
         if row is None:
             return ClientSettingsRead(
-                client_id=client_id, layout="by_worker", coordinator_user_id=None, version=0
+                client_id=client_id,
+                layout="by_worker",
+                coordinator_user_id=None,
+                cutoff_day=closing.MONTH_END,
+                tax_rounding=None,
+                version=0,
             )
         return ClientSettingsRead.model_validate(row)
 
@@ -1004,6 +1032,8 @@ class BillingService:
             repo.add(row)
         row.layout = data.layout.value
         row.coordinator_user_id = data.coordinator_user_id
+        row.cutoff_day = data.cutoff_day
+        row.tax_rounding = data.tax_rounding.value if data.tax_rounding else None
         await repo.flush()
         await audit_service.record(
             session, principal, entity_type="bill_client", entity_id=client_id,

@@ -26,6 +26,7 @@ SITE_FIELDS = {
     "complaint_title": N_("Complaints contact's title"),
     "complaint_department": N_("Complaints contact's department"),
     "complaint_phone": N_("Complaints phone"),
+    "own_employees": N_("Client's own employees at the site"),
 }
 UNIT_FIELDS = {
     "name": N_("Unit name"),

@@ -95,6 +95,9 @@ class ClientSite(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin, Addre
     # Site 抵触日 inputs and the date computed from them (labor.dispatch.site_conflict_date).
     dispatch_started_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     conflict_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The client's own employees at the site (則35条3項: a 派遣先管理台帳 is needed above 5 with
+    # the dispatched workers); None = unknown, treated as "ledger required".
+    own_employees: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (
         active_index("ix_client_sites_client_active_name", "client_id", "name_key", "id"),

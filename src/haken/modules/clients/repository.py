@@ -249,6 +249,21 @@ class ClientsRepository(Repository):
             Client.name.label("client_name"),
         ).join(Client, Client.id == ClientSite.client_id)
 
+    def site_conflicts_statement(self) -> Any:
+        """``SELECT site_id, client_id, site_name, client_name, conflict_date`` of every
+        site (not archived) with a 抵触日, unexecuted and unscoped: the 抵触日 schedule."""
+        return (
+            select(
+                ClientSite.id.label("site_id"),
+                ClientSite.client_id.label("client_id"),
+                ClientSite.name.label("site_name"),
+                Client.name.label("client_name"),
+                ClientSite.conflict_date.label("conflict_date"),
+            )
+            .join(Client, Client.id == ClientSite.client_id)
+            .where(ClientSite.archived_at.is_(None), ClientSite.conflict_date.is_not(None))
+        )
+
     async def sites_with_clients(self, site_ids: Sequence[int]) -> list[tuple[ClientSite, Client]]:
         """Sites with their client, unscoped: for other modules' services."""
         if not site_ids:

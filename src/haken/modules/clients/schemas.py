@@ -129,6 +129,13 @@ class _SitePeople(InputModel):
     complaint_department: Annotated[Short | None, NotNull] = None
     complaint_title: Annotated[Short | None, NotNull] = None
     complaint_phone: Phone | None = None
+    own_employees: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="the client's own employees at the site (派遣先管理台帳: 則35条3項); "
+        "empty = unknown",
+    )
 
 
 class SiteCreate(AddressIn, _SitePeople):
@@ -188,6 +195,7 @@ class SiteRead(AddressRead, ArchivedRead):
     complaint_phone: str | None
     dispatch_started_on: dt.date | None
     conflict_date: dt.date | None
+    own_employees: int | None = None
     archived: bool
     archived_at: dt.datetime | None
     created_at: dt.datetime

@@ -652,6 +652,12 @@ class ClientsService:
         its sites in its own statement (the caller scopes its own rows)."""
         return ClientsRepository(session).site_labels_statement()
 
+    def site_conflicts_statement(self, session: AsyncSession) -> Any:
+        """Every site's 抵触日 (``site_id, client_id, site_name, client_name,
+        conflict_date``) as an unexecuted ``SELECT`` (a provider fragment: the 抵触日
+        schedule scopes and pages it)."""
+        return ClientsRepository(session).site_conflicts_statement()
+
     async def get_site_labels(
         self, session: AsyncSession, site_ids: Sequence[int]
     ) -> dict[int, SiteLabel]:

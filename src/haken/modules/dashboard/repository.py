@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, union_all
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -14,10 +13,10 @@ class DashboardRepository:
         self.session = session
 
     async def figure_rows(
-        self, statements: Sequence[Select[Any]]
+        self, statement: CompoundSelect
     ) -> list[tuple[str, str | None, str | None, int | None]]:
-        """``(metric, key, label, value)`` of every statement, in one round trip."""
-        result = await self.session.execute(union_all(*statements))
+        """``(metric, key, label, value)`` of the areas' ``UNION ALL``, in one round trip."""
+        result = await self.session.execute(statement)
         return [
             (str(m), k, label, None if v is None else int(v)) for m, k, label, v in result.all()
         ]

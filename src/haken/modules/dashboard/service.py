@@ -10,10 +10,12 @@ one ``UNION ALL``: with the caller's principal, two statements cold, none warm.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy import CompoundSelect, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.assignments import figures as assignment_figures
@@ -71,8 +73,8 @@ def figure_links(today: dt.date) -> dict[str, str]:
         "leavers_this_month": _href("/employees", status="left"),
         "timecards_awaiting": "/attendance/approvals",
         "requests_awaiting": "/requests",
-        "residence_expiring": "/#home-residence",
-        "conflict_sites": "/#home-conflicts",
+        "residence_expiring": _href("/reports/residence", within_days=90),
+        "conflict_sites": _href("/reports/conflicts", kind="site", within_days=90),
         "conflict_individual": _href(
             "/assignments", status="active", active_on=today.isoformat(), sort="conflict_date"
         ),
@@ -92,6 +94,38 @@ def figure_scope(session: AsyncSession, principal: Principal, today: dt.date) ->
     )
 
 
+def _margin_month(scope: FigureScope) -> dt.date:
+    return (scope.month_start - dt.timedelta(days=1)).replace(day=1)
+
+
+def _figure_statements(scope: FigureScope, risk_window_days: int) -> list[Any]:
+    """Every area's unexecuted figure rows in the scope (money only for the office)."""
+    statements = [
+        *employee_figures.rows(scope),
+        *assignment_figures.rows(scope),
+        *client_figures.rows(scope),
+        *attendance_figures.rows(scope, site_of=employee_figures.current_site_of),
+        *request_figures.rows(scope),
+        *leave_figures.rows(scope, risk_window_days=risk_window_days),
+    ]
+    if scope.money:
+        margin_month = _margin_month(scope)
+        statements += [
+            *housing_figures.rows(scope),
+            *billing_figures.rows(month=margin_month),
+            *payroll_figures.rows(month=margin_month, client_of=employee_figures.current_client_of),
+        ]
+    return statements
+
+
+@functools.lru_cache(maxsize=4)
+def _office_statement(today: dt.date, risk_window_days: int) -> CompoundSelect:
+    """The office's ``UNION ALL`` of the day, built once: building its ~30 statements cost
+    most of a cold dashboard (SQLAlchemy expression building, ≈ 60 % of the CPU), the SQL
+    itself a few milliseconds. Core statements are immutable, so one serves every request."""
+    return union_all(*_figure_statements(FigureScope(today=today), risk_window_days))
+
+
 def _percent(part: int, whole: int) -> int | None:
     return round(part * 100 / whole) if whole else None
 
@@ -109,25 +143,13 @@ class DashboardService:
         """Every figure of the agency dashboard in the caller's scope (a site manager: their
         sites), each with the link to the list it counts. One statement besides the caller."""
         scope = figure_scope(session, principal, today)
-        margin_month = (scope.month_start - dt.timedelta(days=1)).replace(day=1)
-        statements = [
-            *employee_figures.rows(scope),
-            *assignment_figures.rows(scope),
-            *client_figures.rows(scope),
-            *attendance_figures.rows(scope, site_of=employee_figures.current_site_of),
-            *request_figures.rows(scope),
-            *leave_figures.rows(scope, risk_window_days=leave_service.risk_window_days),
-        ]
-        if scope.money:
-            statements += [
-                *housing_figures.rows(scope),
-                *billing_figures.rows(month=margin_month),
-                *payroll_figures.rows(
-                    month=margin_month, client_of=employee_figures.current_client_of
-                ),
-            ]
+        margin_month = _margin_month(scope)
+        if scope.site_ids is None:  # the office: one statement a day for everyone
+            statement = _office_statement(today, leave_service.risk_window_days)
+        else:
+            statement = union_all(*_figure_statements(scope, leave_service.risk_window_days))
         rows: Rows = defaultdict(list)
-        for metric, key, label, value in await DashboardRepository(session).figure_rows(statements):
+        for metric, key, label, value in await DashboardRepository(session).figure_rows(statement):
             rows[metric].append((key, label, value or 0))
         return self._assemble(rows, scope, margin_month)
 

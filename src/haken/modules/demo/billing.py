@@ -1,7 +1,9 @@
 """Demo data of billing: for the first clients, a bill rate on each contract (its agreed
 fee, 15-minute rounding per day), a monthly transport item, and the invoices of the two
 closed months, issued — one of them paid in full and one voided with its credit note — so
-that /billing/invoices shows every state. Through the billing service, like the office."""
+that /billing/invoices shows every state; then one finished batch of the oldest closed month
+(/billing/batches): drafts for the next clients, the first ones skipped as already invoiced.
+Through the billing service, like the office."""
 
 from __future__ import annotations
 
@@ -13,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.labor.invoicing import MinuteRounding
 from haken.modules.assignments.schemas import ContractFilter
 from haken.modules.assignments.service import assignments_service
-from haken.modules.billing.errors import BillingNothingToBillError
+from haken.modules.billing import tasks  # noqa: F401 (registers the batch job a start queues)
+from haken.modules.billing.batches import batch_service
+from haken.modules.billing.errors import BillingNothingToBillError, BillingPeriodsOpenError
 from haken.modules.billing.schemas import (
+    BatchCreate,
     BillRateCreate,
     FixedItemCreate,
     FixedKind,
@@ -30,6 +35,8 @@ from haken.platform.access import Principal, Role
 from haken.platform.pagination import PageRequest
 
 CLIENTS = 3
+BATCH_CLIENTS = 6
+"""The clients of the demo batch: the invoiced ones and three more (with bill rates)."""
 DEMO_REGISTRATION = "T7000012050002"
 """Used only when HAKEN_BILLING_REGISTRATION_NUMBER is not set (demo invoices need one)."""
 
@@ -39,10 +46,11 @@ async def seed_billing(session: AsyncSession, *, today: dt.date, user_id: int) -
     if billing_service.registration_number is None:
         billing_service.registration_number = DEMO_REGISTRATION
     sites = await clients_service.get_site_choices(session, office)
-    client_ids = list(dict.fromkeys(s.client_id for s in sites))[:CLIENTS]
+    batch_clients = list(dict.fromkeys(s.client_id for s in sites))[:BATCH_CLIENTS]
+    client_ids = batch_clients[:CLIENTS]
     closed = periods(today, 0)[:2]  # the demo's billing cut-off is the month end
     invoices = []
-    for client_id in client_ids:
+    for client_id in batch_clients:
         contracts = await assignments_service.list_contracts(
             session,
             office,
@@ -74,7 +82,7 @@ async def seed_billing(session: AsyncSession, *, today: dt.date, user_id: int) -
                     effective_from=first.period_start,
                 ),
             )
-        for period in closed:
+        for period in closed if client_id in client_ids else ():
             try:
                 draft = await billing_service.create_draft(
                     session,
@@ -120,4 +128,40 @@ async def seed_billing(session: AsyncSession, *, today: dt.date, user_id: int) -
                 reissue=True,
             ),
         )
-    return {"invoices": len(invoices)}
+    batches = await _batch(session, office, batch_clients, f"{closed[0].end:%Y-%m}")
+    return {"invoices": len(invoices), "billing_batches": batches}
+
+
+async def _batch(
+    session: AsyncSession, office: Principal, client_ids: list[int], month: str
+) -> int:
+    """One finished batch of ``month``; the clients of a contract whose billing period the
+    attendance demo reopened are left out (the batch would be refused)."""
+    wanted = list(client_ids)
+    for _ in range(2):
+        try:
+            await batch_service.run_inline(
+                session, office, data=BatchCreate(month=month, client_ids=wanted)
+            )
+            return 1
+        except BillingPeriodsOpenError as error:
+            refused = {int(d["contract_id"]) for d in error.details or []}
+            owners = await _owners(session, office, wanted, refused)
+            wanted = [c for c in wanted if c not in owners]
+            if not wanted:
+                return 0
+    return 0
+
+
+async def _owners(
+    session: AsyncSession, office: Principal, client_ids: list[int], contract_ids: set[int]
+) -> set[int]:
+    owners = set()
+    for client_id in client_ids:
+        contracts = await assignments_service.list_contracts(
+            session, office, filters=ContractFilter(client_id=client_id),
+            request=PageRequest(limit=200),
+        )  # fmt: skip
+        if any(c.id in contract_ids for c in contracts.items):
+            owners.add(client_id)
+    return owners

@@ -13,12 +13,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haken.modules.attendance.service import attendance_service
 from haken.modules.demo.attendance import periods
 from haken.modules.payroll import tasks  # noqa: F401 (registers the batch job each start queues)
+from haken.modules.payroll.bonuses import bonus_service
 from haken.modules.payroll.errors import PayrollRunHasErrorsError
-from haken.modules.payroll.schemas import GradeCreate, GradeKind, ProfileWrite
+from haken.modules.payroll.schemas import (
+    BonusCreate,
+    BonusEntry,
+    GradeCreate,
+    GradeKind,
+    ProfileWrite,
+)
 from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 
 PROFILES = 20
+SUMMER_BONUS = dt.date(2026, 7, 10)
+"""The pay date of the demo's closed summer bonus (賞与支給)."""
+BONUS_RATES = ("2.042", "4.084", "6.126", "8.168", "10.21")
+"""Withholding rates (算出率 %) of the NTA bonus table, as the office would enter them."""
 
 
 async def seed_payroll(
@@ -51,7 +62,36 @@ async def seed_payroll(
         except PayrollRunHasErrorsError:
             pass  # left open with its error list, as the office would find it
     grades = await _acquisition_grades(session, office, closed[0].start, first)
-    return {"payroll_closed": closed_runs, "payslips": payslips, "payroll_grades": grades}
+    bonuses = await _summer_bonus(session, office, [e.subject_id for e in first])
+    return {
+        "payroll_closed": closed_runs,
+        "payslips": payslips,
+        "payroll_grades": grades,
+        "bonus_payslips": bonuses,
+    }
+
+
+async def _summer_bonus(session: AsyncSession, office: Principal, ids: list[int]) -> int:
+    """One closed summer bonus payment (2026-07) for the profiled workers, so
+    /payroll/bonuses and the portal show bonus payslips."""
+    if not ids:
+        return 0
+    entries = [
+        BonusEntry(
+            employee_id=employee_id,
+            amount=250_000 + (n % 5) * 50_000 + n * 1_234,
+            rate_pct=BONUS_RATES[n % len(BONUS_RATES)],
+        )
+        for n, employee_id in enumerate(sorted(ids))
+    ]
+    made = await bonus_service.create_bonus(
+        session,
+        office,
+        data=BonusCreate(pay_date=SUMMER_BONUS, title="夏季賞与", entries=entries),
+    )
+    made = await bonus_service.calculate(session, office, bonus_id=made.id, version=made.version)
+    await bonus_service.close(session, office, bonus_id=made.id, version=made.version)
+    return len(entries)
 
 
 async def _acquisition_grades(

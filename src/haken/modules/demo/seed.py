@@ -15,8 +15,10 @@ from haken.config import Settings
 from haken.modules.demo.billing import seed_billing
 from haken.modules.demo.client_portal import CLIENT_EMAIL, seed_client_portal
 from haken.modules.demo.dashboard import seed_dashboard
+from haken.modules.demo.documents import seed_documents
 from haken.modules.demo.generator import generate, has_employees
 from haken.modules.demo.leave import seed_leave
+from haken.modules.demo.master_imports import seed_master_imports
 from haken.modules.demo.payroll import seed_payroll
 from haken.modules.demo.requests import seed_requests
 from haken.modules.demo.timesheet_imports import seed_timesheet_imports
@@ -93,6 +95,10 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                         await seed_timesheet_imports(session, today=today, user_id=admin_id)
                     )
                 async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_master_imports(session, today=today, user_id=admin_id)
+                    )
+                async with session_scope(database, write=True) as session:
                     result.counts.update(await seed_billing(session, today=today, user_id=admin_id))
                 async with session_scope(database, write=True) as session:
                     result.counts.update(
@@ -112,6 +118,10 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                         session, settings, today=today, user_id=admin_id
                     )
                     result.counts.update(portal_counts)
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_documents(session, today=today, user_id=admin_id)
+                    )
                 async with session_scope(database, write=True) as session:
                     result.counts.update(
                         await seed_dashboard(session, today=today, user_id=admin_id)

@@ -8,13 +8,17 @@ test_policies.py`` check what each name means.
 
 from __future__ import annotations
 
-from haken.platform.access import ClientPrincipal, CoordinatorPrincipal
+from haken.platform.access import ClientPrincipal, CoordinatorPrincipal, CurrentPrincipal
 
 DocumentsIssue = CoordinatorPrincipal
 """Issue a document (a new version when its data changed)."""
 DocumentsRead = CoordinatorPrincipal
 """Lists per contract, worker, client; one version; its PDF."""
 ClientDocuments = ClientPrincipal
-"""The documents addressed to the supervisor's client (portal)."""
+"""The documents addressed to the supervisor's client (portal); per-site ones of its sites."""
+OwnDocuments = CurrentPrincipal
+"""A signed-in user's own documents addressed to the worker (就業条件明示書; /me)."""
+ForeignReports = CoordinatorPrincipal
+"""The 外国人雇用状況届出 list and its CSV (the office only)."""
 
-__all__ = ["ClientDocuments", "DocumentsIssue", "DocumentsRead"]
+__all__ = ["ClientDocuments", "DocumentsIssue", "DocumentsRead", "ForeignReports", "OwnDocuments"]

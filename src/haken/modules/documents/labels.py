@@ -10,9 +10,26 @@ DOCUMENT_FIELDS = {
     "version": N_("Version"),
     "content_hash": N_("Content fingerprint (SHA-256)"),
 }
+LEDGER_ENTRY_FIELDS = {
+    "kind": N_("Ledger entry"),
+    "occurred_on": N_("Date"),
+    "measure": N_("Employment-stability measure"),
+}
+FOREIGN_REPORT_FIELDS = {
+    "format": N_("Format"),
+    "month": N_("Month"),
+    "rows": N_("Rows"),
+}
 ACTIONS = {"download": N_("Downloaded")}
 
 
 def register_labels() -> None:
     registry.add_record_labels("document", RecordLabels(N_("Generated document"), DOCUMENT_FIELDS))
+    registry.add_record_labels(
+        "ledger_entry", RecordLabels(N_("Agency ledger entry"), LEDGER_ENTRY_FIELDS)
+    )
+    registry.add_record_labels(
+        "foreign_worker_report",
+        RecordLabels(N_("Foreign worker reports"), FOREIGN_REPORT_FIELDS),
+    )
     registry.add_action_labels(ACTIONS)

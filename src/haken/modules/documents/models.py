@@ -3,7 +3,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haken.platform.db import Base, BigIntPK, IdMixin, UTCDateTime, utcnow
@@ -35,4 +45,30 @@ class GeneratedDocument(IdMixin, Base):
         Index("ix_generated_documents_client", "client_id", "issued_at", "id"),
         Index("ix_generated_documents_contract", "contract_id", "issued_at", "id"),
         Index("ix_generated_documents_employee", "employee_id", "issued_at", "id"),
+    )
+
+
+class LedgerEntry(IdMixin, Base):
+    """One append-only row of the 派遣元管理台帳 (則31条): a complaint and its handling, a
+    training, a career consultation, the employment-stability measure the worker wants or one
+    taken (item 20: its date, method and the reply). Never edited: a correction is a new row."""
+
+    __tablename__ = "dispatch_ledger_entries"
+
+    assignment_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[int] = mapped_column(BigIntPK, nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)  # LEDGER_ENTRY_KINDS
+    occurred_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    measure: Mapped[str] = mapped_column(String(24), nullable=False, default="")
+    content: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    method: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    response_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    response: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_dispatch_ledger_entries_assignment", "assignment_id", "occurred_on", "id"),
     )

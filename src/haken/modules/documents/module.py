@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from haken.modules.documents.endpoints import client_router, router
 from haken.modules.documents.labels import register_labels
+from haken.modules.documents.pages import register_web
 from haken.modules.documents.pages import router as page_router
 from haken.modules.documents.service import documents_service
 from haken.modules.registry import Module
@@ -17,6 +18,7 @@ def install(app: FastAPI) -> None:
     app.include_router(client_router)
     app.include_router(page_router)
     register_labels()
+    register_web()
 
 
 module = Module(name="documents", install=install)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from haken.platform.schemas import InputModel
+from haken.platform.types import YearMonth
 
 
 class InsuranceReasons(InputModel):
@@ -59,3 +60,54 @@ class DocumentRead(BaseModel):
 
 class DocumentDetail(DocumentRead):
     snapshot: dict[str, Any]
+
+
+class LedgerEntryIn(InputModel):
+    """One row appended to the 派遣元管理台帳 (never edited: a correction is a new row)."""
+
+    kind: Literal[
+        "complaint", "training", "career_consultation", "stability_wish", "stability_measure"
+    ]
+    occurred_on: dt.date
+    measure: Literal["", "direct_hire_request", "new_client", "agency_indefinite", "other"] = Field(
+        default="", description="item 20: the measure (wished or taken)"
+    )
+    content: str = Field(default="", max_length=2000)
+    method: str = Field(default="", max_length=200, description="how the measure was taken")
+    response_on: dt.date | None = Field(default=None, description="the date of the reply")
+    response: str = Field(default="", max_length=2000, description="the reply or the handling")
+
+
+class AgencyLedgerIssue(InputModel):
+    """Issue the 派遣元管理台帳 of an assignment, appending the given rows first."""
+
+    entries: list[LedgerEntryIn] = Field(default_factory=list, max_length=100)
+
+
+class ClientLedgerIssue(InputModel):
+    """Issue the 派遣先管理台帳 data of a site for a month (its days actually worked)."""
+
+    month: YearMonth | None = Field(
+        default=None, description="the month of the days worked (YYYY-MM); this month if empty"
+    )
+
+
+class ForeignReportRow(BaseModel):
+    """One hire or separation of a foreign worker and its 外国人雇用状況届出."""
+
+    employee_id: int
+    employee_number: str
+    name: str
+    event: Literal["hire", "separation"]
+    event_date: dt.date
+    insured: bool
+    due: dt.date | None = Field(description="None: no report (特別永住者, 外交, 公用)")
+    overdue: bool
+    form: str
+    nationality: str
+    birth_date: dt.date
+    sex: str
+    residence_status: str
+    period_of_stay_until: dt.date | None
+    extra_activity_permission: bool
+    residence_card_last4: str

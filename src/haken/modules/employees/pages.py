@@ -182,7 +182,7 @@ async def employees(request: Request, principal: EmployeesOverview, session: Ses
             "values": state.values(),
             "columns": _columns(),
             "client_choices": clients,
-            "site_choices": choices,
+            "site_options": [(c.site_id, f"{c.client_name} / {c.site_name}") for c in choices],
             "today": today(request),
             "can_create": principal.is_at_least(Role.COORDINATOR),
             "can_export": principal.is_at_least(Role.COORDINATOR),

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, false, func, or_, select, update
+from sqlalchemy import Row, Select, and_, delete, false, func, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -29,6 +29,16 @@ from haken.platform.pagination import PageRequest, PageResult, SortKey
 from haken.platform.repository import ModelRepository
 
 EXPIRY_SORT = (SortKey(Employee.work_permitted_until, "asc"), SortKey(Employee.id, "asc"))
+# The list's columns: all but the ciphertexts (never shown; the masks come from *_last4).
+LIST_COLUMNS = tuple(
+    attribute.class_attribute
+    for attribute in inspect(Employee).column_attrs
+    if not attribute.key.endswith("_enc")
+)
+
+
+def _row(row: Row[Any]) -> Row[Any]:
+    return row
 
 
 def name_condition(q: str, kanji: Any, kana: Any, romaji: Any) -> Any:
@@ -57,6 +67,24 @@ class EmployeeRepository(ModelRepository[Employee]):
         return await self.names_by_id(
             Employee, ids, Employee.name_kanji, Employee.name_kana, Employee.name_romaji
         )
+
+    async def name_forms(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """``{id: {name_kanji, name_kana, name_romaji}}`` of the rows among ``ids``: three
+        columns, no entities (the assignment list's names)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        statement = select(
+            Employee.id, Employee.name_kanji, Employee.name_kana, Employee.name_romaji
+        ).where(Employee.id.in_(wanted))
+        return {
+            row.id: {
+                "name_kanji": row.name_kanji,
+                "name_kana": row.name_kana,
+                "name_romaji": row.name_romaji,
+            }
+            for row in (await self.session.execute(statement)).all()
+        }
 
     def readable_statement(self, principal: Principal) -> Select[tuple[Employee]]:
         statement = select(Employee)
@@ -113,9 +141,13 @@ class EmployeeRepository(ModelRepository[Employee]):
         filters: EmployeeFilter,
         sort: str,
         request: PageRequest,
-    ) -> PageResult[Employee]:
-        statement = self.list_statement(principal, filters)
-        return await self.page(statement, EMPLOYEE_SORTING.keys(sort), request)
+    ) -> PageResult[Row[Any]]:
+        """One page as rows of the list's columns (every column but the ciphertexts), not
+        entities: no instance state, identity map or attribute instrumentation per row
+        (≈ half of a cold list's CPU at 50 rows). The rows answer the same attribute names
+        (the sort keys' too, for the cursor)."""
+        statement = self.list_statement(principal, filters).with_only_columns(*LIST_COLUMNS)
+        return await self.page(statement, EMPLOYEE_SORTING.keys(sort), request, item=_row)
 
     def expiring_statement(self, principal: Principal, until: dt.date) -> Select[tuple[Employee]]:
         return self._readable(principal).where(
@@ -157,6 +189,31 @@ class EmployeeRepository(ModelRepository[Employee]):
         statement = select(Employee).where(Employee.id.in_(sorted(set(ids))))
         return (await self.session.scalars(statement)).all()
 
+    async def foreign_movements(self, first: dt.date, last: dt.date) -> Sequence[Employee]:
+        """Employees with a residence status hired or left within ``first``–``last``
+        (the 外国人雇用状況届出 list), by id."""
+        statement = (
+            select(Employee)
+            .where(
+                Employee.residence_status.is_not(None),
+                or_(
+                    Employee.hire_date.between(first, last),
+                    Employee.leave_date.between(first, last),
+                ),
+            )
+            .order_by(Employee.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def ids_by_number(self, numbers: Sequence[str]) -> dict[str, int]:
+        """Employee ids by employee number, for the numbers that exist (one query)."""
+        if not numbers:
+            return {}
+        statement = select(Employee.employee_number, Employee.id).where(
+            Employee.employee_number.in_(sorted(set(numbers)))
+        )
+        return {str(n): int(i) for n, i in (await self.session.execute(statement)).all()}
+
     async def employed_ids(self, *, on: dt.date, left_since: dt.date) -> list[int]:
         statement = (
             select(Employee.id)
@@ -186,6 +243,44 @@ class EmployeeRepository(ModelRepository[Employee]):
             Employee.name_kanji.label("name_kanji"),
             Employee.name_kana.label("name_kana"),
             Employee.employee_number.label("employee_number"),
+        )
+
+    def employed_on_statement(self, on: dt.date) -> Select[Any]:
+        """``SELECT employee_id, employment_type`` of everyone on the books on ``on`` (hired
+        by then, not left before; archived records left out), unexecuted and unscoped: the
+        reports' headcount joins it to the placements of the day."""
+        return select(
+            Employee.id.label("employee_id"),
+            Employee.employment_type.label("employment_type"),
+        ).where(
+            Employee.archived_at.is_(None),
+            Employee.hire_date <= on,
+            or_(Employee.leave_date.is_(None), Employee.leave_date >= on),
+        )
+
+    def residence_cards_statement(self) -> Select[Any]:
+        """``SELECT`` the residence card of every worker who has one and has not left
+        (``employee_id``, names, ``residence_status``, ``card_expiry``, ``permitted_until``:
+        lawful work's end, the card's expiry when not derived, ``permission``,
+        ``permitted_weekly_hours``), unexecuted and unscoped: the residence-card report."""
+        return select(
+            Employee.id.label("employee_id"),
+            Employee.name_kanji.label("name_kanji"),
+            Employee.name_kana.label("name_kana"),
+            Employee.employee_number.label("employee_number"),
+            Employee.nationality.label("nationality"),
+            Employee.residence_status.label("residence_status"),
+            Employee.residence_card_expiry.label("card_expiry"),
+            Employee.renewal_applied_on.label("renewal_applied_on"),
+            func.coalesce(Employee.work_permitted_until, Employee.residence_card_expiry).label(
+                "permitted_until"
+            ),
+            Employee.extra_activity_permission.label("permission"),
+            Employee.extra_activity_weekly_hours.label("permitted_weekly_hours"),
+        ).where(
+            Employee.archived_at.is_(None),
+            Employee.status != EmployeeStatus.LEFT.value,
+            Employee.residence_card_expiry.is_not(None),
         )
 
     async def duplicate_of(self, romaji: str, birth_date: dt.date) -> int | None:

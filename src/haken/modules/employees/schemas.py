@@ -618,6 +618,7 @@ class EmployeeBrief(BaseModel):
     hire_date: dt.date | None = None
     leave_date: dt.date | None = None
     employee_number: str | None = None
+    residence_card_last4: str | None = None  # the 外国人雇用状況届出 list
 
     @property
     def display_name(self) -> str:

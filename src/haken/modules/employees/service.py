@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +41,6 @@ from haken.modules.employees.models import Employee, EmployeeContractPeriod, Emp
 from haken.modules.employees.repository import EmployeeRepository
 from haken.modules.employees.schemas import (
     BankAccountInput,
-    BankAccountRead,
     ContractPeriodInput,
     ContractPeriodRead,
     ContractPeriodsReplace,
@@ -91,7 +91,7 @@ from haken.platform.pagination import PageRequest, PageResult
 from haken.platform.security import field_cipher
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select
+    from sqlalchemy import Row, Select
 
 log = get_logger(__name__)
 
@@ -232,38 +232,57 @@ def _sees_pay_details(principal: Principal | None, row: Employee) -> bool:
     return principal.employee_id == row.id
 
 
-def to_read(row: Employee, principal: Principal | None) -> EmployeeRead:
+def _derived(row: Any, principal: Principal | None) -> dict[str, Any]:
+    """The fields of :class:`EmployeeRead` that are not a column as it is (masks, the
+    bank account, the conversion date): from an entity or a list row alike."""
     pay = _sees_pay_details(principal, row)
     bank = None
     if pay and row.bank_account_last4 is not None:
-        bank = BankAccountRead(
-            bank_code=row.bank_code or "",
-            branch_code=row.bank_branch_code or "",
-            account_type=row.bank_account_type,  # type: ignore[arg-type]
-            account_number_masked=masked(row.bank_account_last4, 7) or "",
-            holder_kana=row.bank_account_holder_kana or "",
-        )
+        bank = {
+            "bank_code": row.bank_code or "",
+            "branch_code": row.bank_branch_code or "",
+            "account_type": row.bank_account_type,
+            "account_number_masked": masked(row.bank_account_last4, 7) or "",
+            "holder_kana": row.bank_account_holder_kana or "",
+        }
     indefinite = row.term_type == TermType.INDEFINITE.value
+    return {
+        "residence_card_number_masked": masked(row.residence_card_last4, 12),
+        "bank_account": bank,
+        "my_number_masked": masked(row.my_number_last4, 12) if pay else None,
+        "indefinite_conversion_date": (
+            None if indefinite or row.conversion_exempt else row.conversion_right_date
+        ),
+    }
+
+
+def to_read(row: Employee, principal: Principal | None) -> EmployeeRead:
     return EmployeeRead.model_validate(
         {
             **{name: getattr(row, name) for name in _PLAIN_FIELDS},
             "id": row.id,
             "candidate_id": row.candidate_id,
-            "residence_card_number_masked": masked(row.residence_card_last4, 12),
             "work_permitted_until": row.work_permitted_until,
             "current_client_id": row.current_client_id,
             "current_site_id": row.current_site_id,
-            "bank_account": bank,
-            "my_number_masked": masked(row.my_number_last4, 12) if pay else None,
-            "indefinite_conversion_date": (
-                None if indefinite or row.conversion_exempt else row.conversion_right_date
-            ),
             "archived_at": row.archived_at,
             "created_at": row.created_at,
             "updated_at": row.updated_at,
             "version": row.version,
+            **_derived(row, principal),
         }
     )
+
+
+_READS: TypeAdapter[list[EmployeeRead]] = TypeAdapter(list[EmployeeRead])
+
+
+def to_reads(rows: Sequence[Row[Any]], principal: Principal | None) -> list[EmployeeRead]:
+    """The list's DTOs from its rows (:meth:`EmployeeRepository.page_list`), validated once
+    for the page: each row's mapping is the data (columns the DTO does not show are
+    ignored), only :func:`_derived` is added. The same DTOs as :func:`to_read` (a test
+    compares their JSON)."""
+    return _READS.validate_python([{**row._asdict(), **_derived(row, principal)} for row in rows])
 
 
 def to_brief(row: Employee) -> EmployeeBrief:
@@ -293,6 +312,7 @@ def to_brief(row: Employee) -> EmployeeBrief:
         hire_date=row.hire_date,
         leave_date=row.leave_date,
         employee_number=row.employee_number,
+        residence_card_last4=row.residence_card_last4,
     )
 
 
@@ -413,7 +433,7 @@ class EmployeesService:
     ) -> PageResult[EmployeeRead]:
         """:meth:`list` without the cache: exports walk every page once."""
         page = await EmployeeRepository(session).page_list(principal, filters, sort, request)
-        return page.with_items([to_read(row, principal) for row in page.items])
+        return page.with_items(to_reads(page.items, principal))
 
     async def placements(
         self,
@@ -579,11 +599,31 @@ class EmployeesService:
         """Employees' names (kanji, else kana) by id, one query, unscoped (the audit log)."""
         return await EmployeeRepository(session).names(ids)
 
+    async def name_forms(
+        self, session: AsyncSession, ids: Sequence[int]
+    ) -> dict[int, dict[str, Any]]:
+        """``{id: {name_kanji, name_kana, name_romaji}}`` of the employees among ``ids``, one
+        query of three columns, unscoped (a list's names: the assignment list)."""
+        return await EmployeeRepository(session).name_forms(ids)
+
     async def get_briefs(
         self, session: AsyncSession, ids: Sequence[int]
     ) -> dict[int, EmployeeBrief]:
         """Briefs of the employees that exist among ``ids``, in one query."""
         return {row.id: to_brief(row) for row in await EmployeeRepository(session).by_ids(ids)}
+
+    async def ids_by_number(self, session: AsyncSession, numbers: Sequence[str]) -> dict[str, int]:
+        """Employee ids by employee number (one query, unscoped: payroll's bonus import,
+        which checks its caller); a number missing from the result has no employee."""
+        return await EmployeeRepository(session).ids_by_number(numbers)
+
+    async def foreign_movements(
+        self, session: AsyncSession, *, first: dt.date, last: dt.date
+    ) -> Sequence[EmployeeBrief]:
+        """Briefs of the employees with a residence status hired or left within
+        ``first``–``last``, one query, unscoped (the office's 外国人雇用状況届出 list)."""
+        rows = await EmployeeRepository(session).foreign_movements(first, last)
+        return [to_brief(row) for row in rows]
 
     async def payroll_facts(
         self, session: AsyncSession, ids: Sequence[int], *, year: int
@@ -671,6 +711,16 @@ class EmployeesService:
         scopes its own rows)."""
         return EmployeeRepository(session).names_statement()
 
+    def employed_on_statement(self, session: AsyncSession, on: dt.date) -> Select[Any]:
+        """``employee_id, employment_type`` of everyone on the books on ``on``, as an
+        unexecuted ``SELECT`` (a provider fragment: the reports' headcount)."""
+        return EmployeeRepository(session).employed_on_statement(on)
+
+    def residence_cards_statement(self, session: AsyncSession) -> Select[Any]:
+        """Every residence card of a worker who has not left, as an unexecuted ``SELECT``
+        (a provider fragment: the residence-card report scopes and pages it)."""
+        return EmployeeRepository(session).residence_cards_statement()
+
     async def set_current_placement(
         self,
         session: AsyncSession,
@@ -731,6 +781,24 @@ class EmployeesService:
         candidate_id: int | None = None,
     ) -> EmployeeDetail:
         """Register an employee (directly, or from a hired candidate: ``candidate_id``)."""
+        row = await self._create(session, principal, data, candidate_id=candidate_id)
+        return await self._detail(EmployeeRepository(session), row, principal)
+
+    async def create_returning_id(
+        self, session: AsyncSession, principal: Principal | None, data: EmployeeCreate
+    ) -> int:
+        """``create`` (the same checks, numbering, sealing and audit row) without reading the
+        record back: the master-data import creates thousands and needs only their ids."""
+        return (await self._create(session, principal, data)).id
+
+    async def _create(
+        self,
+        session: AsyncSession,
+        principal: Principal | None,
+        data: EmployeeCreate,
+        *,
+        candidate_id: int | None = None,
+    ) -> Employee:
         repo = EmployeeRepository(session)
         contracts = check_periods(data.contract_periods)
         row = Employee(
@@ -769,7 +837,7 @@ class EmployeesService:
                 "dependants": redact([d.model_dump(mode="json") for d in data.dependants]),
             },
         )
-        return await self._detail(repo, row, principal)
+        return row
 
     async def _next_number(self, repo: EmployeeRepository, hire_date: dt.date) -> str:
         """The next free 社員番号 of the agency's pattern for the hire year.

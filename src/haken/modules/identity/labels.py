@@ -21,6 +21,8 @@ ROLE_LABELS = {
 }
 # Shown for a client's account (never offered in the role select: invitation only).
 CLIENT_ROLE_LABELS = {Role.CLIENT_SUPERVISOR: N_("Client supervisor")}
+# Every role as shown on a page or an export (a list of users may hold a client account).
+SHOWN_ROLE_LABELS = {**ROLE_LABELS, **CLIENT_ROLE_LABELS}
 # The language select of the account page: each language by its own name.
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 
@@ -48,7 +50,7 @@ def language_name(code: str) -> str | None:
 
 
 USER_VALUES = {
-    "role": enum_labeller({**ROLE_LABELS, **CLIENT_ROLE_LABELS}),
+    "role": enum_labeller(SHOWN_ROLE_LABELS),
     "locale": language_name,
 }
 

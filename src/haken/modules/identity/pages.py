@@ -26,7 +26,12 @@ from haken.modules.identity.access import (
     set_session_cookies,
 )
 from haken.modules.identity.auth import Account, Anyone, MaybeSignedIn, UsersAdmin, UsersExport
-from haken.modules.identity.labels import LANGUAGE_LABELS, ROLE_LABELS, register_labels
+from haken.modules.identity.labels import (
+    LANGUAGE_LABELS,
+    ROLE_LABELS,
+    SHOWN_ROLE_LABELS,
+    register_labels,
+)
 from haken.modules.identity.schemas import (
     Deactivate,
     LoginRequest,
@@ -330,7 +335,7 @@ async def _account_page(
         {
             "user": user,
             "sessions": sessions,
-            "role_label": gettext_(ROLE_LABELS[user.role]),
+            "role_label": gettext_(SHOWN_ROLE_LABELS[user.role]),
             "languages": list(LANGUAGE_LABELS.items()),
             "password_form": password_form or FormState(),
         },
@@ -433,7 +438,7 @@ LIST_PAGE_SIZE = 50
 
 def _user_columns(tz: ZoneInfo) -> tuple[Column[UserRead], ...]:
     """The user list's columns: the screen's headers and the export's header row."""
-    roles = {role.value: gettext_(label) for role, label in ROLE_LABELS.items()}
+    roles = {role.value: gettext_(label) for role, label in SHOWN_ROLE_LABELS.items()}
     return (
         Column("email", N_("E-mail address"), lambda u: u.email, sort=UserSortField.EMAIL),
         Column("display_name", N_("Name"), lambda u: u.display_name),
@@ -480,7 +485,7 @@ async def users(request: Request, principal: UsersAdmin, session: SessionDep) ->
             "values": state.values(),
             "columns": _user_columns(_tz(request)),
             "roles": role_options(),
-            "role_labels": {r.value: gettext_(label) for r, label in ROLE_LABELS.items()},
+            "role_labels": {r.value: gettext_(label) for r, label in SHOWN_ROLE_LABELS.items()},
         },
         block="results",
     )
@@ -650,7 +655,7 @@ async def _user_page(
             "user": user,
             "sessions": sessions,
             "roles": role_options(),
-            "role_label": gettext_(ROLE_LABELS[user.role]),
+            "role_label": gettext_(SHOWN_ROLE_LABELS[user.role]),
             "role_form": form,
             "managed_sites": [managed[i] for i in user.site_ids if i in managed],
             "site_q": site_q,
@@ -819,7 +824,7 @@ async def sessions(
         {
             "result": result,
             "filters": filters,
-            "role_labels": {r.value: gettext_(label) for r, label in ROLE_LABELS.items()},
+            "role_labels": {r.value: gettext_(label) for r, label in SHOWN_ROLE_LABELS.items()},
             "reason_labels": {k: gettext_(label) for k, label in REVOKED_REASONS.items()},
         },
         block="results",
@@ -877,7 +882,7 @@ async def _profile_panel(
     _request: Request, session: AsyncSession, principal: Principal
 ) -> dict[str, Any]:
     user = await identity_service.me(session, principal)
-    return {"user": user, "role_label": gettext_(ROLE_LABELS[user.role])}
+    return {"user": user, "role_label": gettext_(SHOWN_ROLE_LABELS[user.role])}
 
 
 def register_web() -> None:

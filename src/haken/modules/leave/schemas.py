@@ -164,10 +164,18 @@ class ConsumeOutcome(BaseModel):
     remaining: Decimal
 
 
+class WithheldGrant(BaseModel):
+    """A grant date whose period's recorded attendance was under 80 %: no days granted."""
+
+    employee_id: int
+    grant_date: dt.date
+
+
 class GrantRun(BaseModel):
     employees: int
     granted: int
     dates: list[dt.date] = []
+    withheld: list[WithheldGrant] = []
 
 
 class LeaveSortField(StrEnum):

@@ -40,6 +40,7 @@ from haken.labor import paid_leave as pl
 from haken.labor.schedule import daily_hours, days_per_week
 from haken.modules.assignments.schemas import EmploymentPeriod
 from haken.modules.assignments.service import assignments_service
+from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
 from haken.modules.employees.schemas import EmployeeBrief
 from haken.modules.employees.service import employees_service
@@ -70,6 +71,7 @@ from haken.modules.leave.schemas import (
     TakingKind,
     TakingRead,
     TakingUnit,
+    WithheldGrant,
 )
 from haken.modules.notifications.service import Audience, notifications_service
 from haken.platform.access import Principal, Role
@@ -534,13 +536,19 @@ class LeaveService:
             employee_ids = await employees_service.employed_ids(session, on=today, left_since=since)
         granted = 0
         dates: list[dt.date] = []
+        withheld: list[tuple[int, dt.date]] = []
         ids = list(employee_ids)
         for offset in range(0, len(ids), JOB_BATCH):
             batch = ids[offset : offset + JOB_BATCH]
-            made = await self._grant_batch(session, batch, today, principal)
+            made = await self._grant_batch(session, batch, today, principal, withheld)
             granted += len(made)
             dates.extend(g.grant_date for g in made)
-        return GrantRun(employees=len(ids), granted=granted, dates=sorted(set(dates))[:50])
+        return GrantRun(
+            employees=len(ids),
+            granted=granted,
+            dates=sorted(set(dates))[:50],
+            withheld=[WithheldGrant(employee_id=e, grant_date=d) for e, d in withheld[:50]],
+        )
 
     async def _grant_batch(
         self,
@@ -548,12 +556,16 @@ class LeaveService:
         ids: Sequence[int],
         today: dt.date,
         principal: Principal | None,
+        withheld: list[tuple[int, dt.date]],
     ) -> list[LeaveGrant]:
+        """Grant the due grants of a batch of employees; a grant whose period's recorded
+        attendance is under 80 % is not made and goes onto ``withheld`` (employee, date)."""
         briefs = await employees_service.get_briefs(session, ids)
         periods = await assignments_service.employment_periods(session, ids)
         repo = LeaveRepository(session)
         existing = await repo.existing_grant_dates(ids)
         made: list[LeaveGrant] = []
+        due: list[tuple[int, dt.date, pl.StatutoryGrant, _Schedule, tuple[dt.date, dt.date]]] = []
         now = utcnow()
         for employee_id in ids:
             brief = briefs.get(employee_id)
@@ -573,30 +585,49 @@ class LeaveService:
             for g in statutory:
                 if not g.days or g.grant_date in have:
                     continue
-                used = _in_force(found, g.grant_date)
-                made.append(
-                    LeaveGrant(
-                        employee_id=employee_id,
-                        grant_date=g.grant_date,
-                        days=Decimal(g.days),
-                        expires_on=g.expires_on,
-                        kind=GrantKind.STATUTORY.value,
-                        table=g.table.value,
-                        service_index=g.service_index,
-                        service_start=start,
-                        weekly_days=used.schedule.days_per_week,
-                        weekly_hours=used.schedule.hours_per_week,
-                        schedule_source=used.source,
-                        attendance_rate=None,
-                        attendance_basis="assumed",
-                        used_days=Decimal(0),
-                        duty_deadline=None,
-                        duty_counted=Decimal(0),
-                        note="",
-                        created_at=now,
-                        created_by=principal.user_id if principal else None,
+                span = pl.attendance_period(start, g.service_index)
+                due.append((employee_id, start, g, _in_force(found, g.grant_date), span))
+        # The 80 % rule (労基法39条1項・2項) from the approved timecards of each grant's period;
+        # a period with nothing recorded in haken (hired before it was used) is assumed met.
+        attendance = await attendance_service.attendance_days(
+            session, [(employee_id, *span) for employee_id, _, _, _, span in due]
+        )
+        for employee_id, start, g, used, span in due:
+            counts = attendance.get((employee_id, *span), {})
+            rate: Decimal | None = None
+            if counts:
+                recorded = pl.Attendance.of_days(counts)
+                if not recorded.met():
+                    withheld.append((employee_id, g.grant_date))
+                    continue
+                ratio = recorded.rate
+                if ratio is not None:
+                    rate = (Decimal(ratio.numerator) / Decimal(ratio.denominator)).quantize(
+                        Decimal("0.0001"), rounding=ROUND_HALF_UP
                     )
+            made.append(
+                LeaveGrant(
+                    employee_id=employee_id,
+                    grant_date=g.grant_date,
+                    days=Decimal(g.days),
+                    expires_on=g.expires_on,
+                    kind=GrantKind.STATUTORY.value,
+                    table=g.table.value,
+                    service_index=g.service_index,
+                    service_start=start,
+                    weekly_days=used.schedule.days_per_week,
+                    weekly_hours=used.schedule.hours_per_week,
+                    schedule_source=used.source,
+                    attendance_rate=rate,
+                    attendance_basis="recorded" if counts else "assumed",
+                    used_days=Decimal(0),
+                    duty_deadline=None,
+                    duty_counted=Decimal(0),
+                    note="",
+                    created_at=now,
+                    created_by=principal.user_id if principal else None,
                 )
+            )
         if not made:
             return made
         repo.add_all(made)

@@ -135,6 +135,8 @@ def document(slip: PayslipRead, agency_name: str) -> PayslipDocument:
         earnings=[_slip_line(line) for line in slip.lines if line.section == "earning"],
         deductions=[_slip_line(line) for line in slip.lines if line.section == "deduction"],
         attendance=_attendance(slip.attendance),
+        title="賞与明細書" if slip.kind == "bonus" else "給与明細書",
+        show_attendance=slip.kind != "bonus",
     )
 
 
@@ -190,7 +192,8 @@ class DeliveryService:
         ):
             raise PayrollPaperDeliveryError()
         content = render_payslip(document(slip, self.agency_name))
-        return PdfFile(content, f"payslip_{slip.pay_date:%Y%m%d}_{slip.employee_id}.pdf")
+        prefix = "bonus" if slip.kind == "bonus" else "payslip"
+        return PdfFile(content, f"{prefix}_{slip.pay_date:%Y%m%d}_{slip.employee_id}.pdf")
 
     async def run_pdf(self, session: AsyncSession, principal: Principal, *, run_id: int) -> BulkPdf:
         """Every computed payslip of a run in one PDF, a page each, in employee order: the

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
+from haken.modules.payroll.bonuses import bonus_service
 from haken.modules.payroll.delivery import delivery_service
 from haken.modules.payroll.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
+    BonusAction,
+    BonusCreate,
+    BonusRead,
+    BonusUpdate,
     GradeCreate,
     GradeProposal,
     GradeProposalFilter,
@@ -33,6 +39,7 @@ from haken.modules.payroll.schemas import (
 from haken.modules.payroll.service import payroll_service
 from haken.modules.payroll.transfer import AgencyBank
 from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.errors import ValidationFailedError
 from haken.platform.pagination import PageQuery
 from haken.platform.ratelimit import admin_limit, default_limit
 from haken.platform.responses import Envelope, PageEnvelope, ok, page
@@ -274,3 +281,158 @@ async def transfer_file(
     return Response(
         content=made.content, media_type=made.media_type, headers=_attachment(made.filename)
     )
+
+
+# --- bonuses (賞与支給; payroll/bonuses.py) -------------------------------------------------
+
+_BONUS_CSV_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["version", "file"],
+                    "properties": {
+                        "version": {"type": "integer", "minimum": 1},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": (
+                                "CSV (UTF-8 or Shift_JIS): employee number, amount, "
+                                "withholding rate in percent; a header line is skipped"
+                            ),
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+async def _csv_form(request: Request) -> tuple[int, bytes]:
+    """The multipart body, read in the endpoint (after the access dependency's
+    Idempotency-Key claim, which hashes the raw body; see attendance imports)."""
+    problems: list[dict[str, Any]] = []
+    try:
+        form = await request.form()
+    except Exception as error:  # a body that is not multipart or urlencoded form data
+        raise ValidationFailedError(
+            details=[{"loc": ["body"], "code": "form", "message": "multipart form expected"}]
+        ) from error
+    raw = form.get("version")
+    ok_version = isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 10
+    version = int(raw) if ok_version and isinstance(raw, str) else 0
+    if version < 1:
+        problems.append({"loc": ["body", "version"], "code": "int", "message": "a version"})
+    file = form.get("file")
+    if not isinstance(file, StarletteUpload):
+        problems.append({"loc": ["body", "file"], "code": "missing", "message": "a file"})
+    if problems:
+        raise ValidationFailedError(details=problems)
+    assert isinstance(file, StarletteUpload)
+    return version, await file.read()
+
+
+@router.get(
+    "/bonuses", response_model=PageEnvelope[BonusRead], dependencies=[Depends(default_limit)]
+)
+async def list_bonuses(principal: PayrollRead, session: SessionDep, paging: PageQuery) -> Any:
+    """Every bonus payment (賞与支給), latest pay date first."""
+    result = await bonus_service.list_bonuses(session, principal, request=paging)
+    return page(result.items, result.pagination(paging.limit))
+
+
+@router.post(
+    "/bonuses",
+    response_model=Envelope[BonusRead],
+    status_code=201,
+    dependencies=[Depends(admin_limit)],
+)
+async def create_bonus(body: BonusCreate, principal: PayrollWrite, session: SessionDep) -> Any:
+    """A draft bonus payment: the pay date, a title and each employee's amount with the
+    withholding rate (算出率) the office looked up."""
+    return ok(await bonus_service.create_bonus(session, principal, data=body))
+
+
+@router.get(
+    "/bonuses/{bonus_id:int}",
+    response_model=Envelope[BonusRead],
+    dependencies=[Depends(default_limit)],
+)
+async def get_bonus(principal: PayrollRead, session: SessionDep, bonus_id: int) -> Any:
+    """One bonus payment with its entries."""
+    return ok(await bonus_service.get_bonus(session, principal, bonus_id=bonus_id))
+
+
+@router.put(
+    "/bonuses/{bonus_id:int}",
+    response_model=Envelope[BonusRead],
+    dependencies=[Depends(admin_limit)],
+)
+async def update_bonus(
+    body: BonusUpdate, principal: PayrollWrite, session: SessionDep, bonus_id: int
+) -> Any:
+    """Replace a bonus payment that is not closed (a calculated one goes back to draft)."""
+    return ok(await bonus_service.update_bonus(session, principal, bonus_id=bonus_id, data=body))
+
+
+@router.post(
+    "/bonuses/{bonus_id:int}/csv",
+    response_model=Envelope[BonusRead],
+    openapi_extra=_BONUS_CSV_BODY,
+    dependencies=[Depends(admin_limit)],
+)
+async def import_bonus_csv(
+    request: Request, principal: PayrollWrite, session: SessionDep, bonus_id: int
+) -> Any:
+    """Replace the entries of a bonus payment that is not closed with a CSV file's
+    (multipart ``version`` + ``file``: employee number, amount, rate %)."""
+    version, content = await _csv_form(request)
+    return ok(
+        await bonus_service.import_csv(
+            session, principal, bonus_id=bonus_id, version=version, content=content
+        )
+    )
+
+
+@router.post(
+    "/bonuses/{bonus_id:int}/calculate",
+    response_model=Envelope[BonusRead],
+    dependencies=[Depends(admin_limit)],
+)
+async def calculate_bonus(
+    body: BonusAction, principal: PayrollWrite, session: SessionDep, bonus_id: int
+) -> Any:
+    """Compute the bonus payslips (again): all or none, in one transaction."""
+    return ok(
+        await bonus_service.calculate(session, principal, bonus_id=bonus_id, version=body.version)
+    )
+
+
+@router.post(
+    "/bonuses/{bonus_id:int}/close",
+    response_model=Envelope[BonusRead],
+    dependencies=[Depends(admin_limit)],
+)
+async def close_bonus(
+    body: BonusAction, principal: PayrollWrite, session: SessionDep, bonus_id: int
+) -> Any:
+    """Close a calculated bonus payment: locked, its payslips in the employees' portal."""
+    return ok(
+        await bonus_service.close(session, principal, bonus_id=bonus_id, version=body.version)
+    )
+
+
+@router.get(
+    "/bonuses/{bonus_id:int}/payslips",
+    response_model=PageEnvelope[PayslipSummary],
+    dependencies=[Depends(default_limit)],
+)
+async def bonus_payslips(
+    principal: PayrollRead, session: SessionDep, paging: PageQuery, bonus_id: int
+) -> Any:
+    """The bonus payment's payslips by employee."""
+    result = await bonus_service.payslips(session, principal, bonus_id=bonus_id, request=paging)
+    return page(result.items, result.pagination(paging.limit))

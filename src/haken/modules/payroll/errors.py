@@ -157,3 +157,68 @@ class PayrollGradeMonthInvalidError(HakenError):
     status_code = 422
     message_en = "The first month of a standard monthly remuneration is the first day of a month."
     message_ja = "標準報酬月額の適用開始月は月の初日で指定してください。"
+
+
+# --- bonuses (賞与支給; payroll/bonuses.py) -------------------------------------------------
+
+
+class PayrollBonusClosedError(HakenError):
+    code = "PAYROLL_BONUS_CLOSED"
+    status_code = 409
+    message_en = "The bonus payment of {date} is closed and can no longer be changed."
+    message_ja = "{date}支給の賞与は締め済みのため変更できません。"
+
+
+class PayrollBonusNotCalculatedError(HakenError):
+    code = "PAYROLL_BONUS_NOT_CALCULATED"
+    status_code = 409
+    message_en = "Calculate the bonus payment before closing it."
+    message_ja = "賞与を締める前に計算してください。"
+
+
+class PayrollBonusEmptyError(HakenError):
+    code = "PAYROLL_BONUS_EMPTY"
+    status_code = 422
+    message_en = "The bonus payment has no employee to pay."
+    message_ja = "賞与の支給対象の社員が登録されていません。"
+
+
+class PayrollBonusDuplicateError(HakenError):
+    code = "PAYROLL_BONUS_DUPLICATE_EMPLOYEE"
+    status_code = 422
+    message_en = "Employee {employee} is listed more than once in the bonus payment."
+    message_ja = "社員 {employee} が賞与の支給対象に重複して登録されています。"
+
+
+class PayrollBonusUnknownEmployeeError(HakenError):
+    code = "PAYROLL_BONUS_UNKNOWN_EMPLOYEE"
+    status_code = 422
+    message_en = "Employee {employee} does not exist."
+    message_ja = "社員 {employee} は登録されていません。"
+
+
+class PayrollBonusCsvError(HakenError):
+    code = "PAYROLL_BONUS_CSV_INVALID"
+    status_code = 422
+    message_en = (
+        "Line {line} of the file cannot be read: each line is an employee number, an amount "
+        "and a withholding rate in percent ({value})."
+    )
+    message_ja = (
+        "ファイルの{line}行目を読めません。各行は社員番号・支給額・源泉徴収の算出率（%）"
+        "の順に記入してください（{value}）。"
+    )
+
+
+class PayrollBonusCalculationError(HakenError):
+    code = "PAYROLL_BONUS_CALCULATION"
+    status_code = 422
+    message_en = "The bonus of employee {employee} cannot be calculated ({reason})."
+    message_ja = "社員 {employee} の賞与を計算できません（{reason}）。"
+
+
+class PayrollBonusAdjustmentError(HakenError):
+    code = "PAYROLL_BONUS_NOT_ADJUSTABLE"
+    status_code = 409
+    message_en = "A bonus payslip is not corrected by an adjustment: pay a new bonus instead."
+    message_ja = "賞与明細は調整では訂正できません。新たな賞与支給として登録してください。"

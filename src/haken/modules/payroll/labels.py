@@ -7,6 +7,7 @@ from haken.web.i18n import N_
 from haken.web.registry import RecordLabels, registry
 
 LINE_LABELS = {
+    "bonus": N_("Bonus"),
     "base_salary": N_("Monthly salary"),
     "absence": N_("Absence deduction"),
     "paid_leave": N_("Paid leave pay"),
@@ -79,7 +80,18 @@ ADJUSTMENT_FIELDS = {
     "reason": N_("Reason"),
     "source_payslip_id": N_("Corrected payslip"),
 }
-ACTIONS = {"run": N_("Payroll run"), "transfer_file": N_("Transfer file downloaded")}
+BONUS_FIELDS = {
+    "pay_date": N_("Pay date"),
+    "title": N_("Name of the payment"),
+    "state": N_("State"),
+    "entries": N_("Employees, amounts and withholding rates"),
+    "total": N_("Total amount"),
+}
+ACTIONS = {
+    "run": N_("Payroll run"),
+    "transfer_file": N_("Transfer file downloaded"),
+    "calculate": N_("Calculated"),
+}
 
 
 def register_labels() -> None:
@@ -95,5 +107,9 @@ def register_labels() -> None:
     )
     registry.add_record_labels(
         "payroll_grade", RecordLabels(N_("Standard monthly remuneration"), GRADE_FIELDS)
+    )
+    registry.add_record_labels(
+        "payroll_bonus",
+        RecordLabels(N_("Bonus payment"), BONUS_FIELDS, href="/payroll/bonuses/{id}"),
     )
     registry.add_action_labels(ACTIONS)

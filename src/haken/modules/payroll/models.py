@@ -91,20 +91,51 @@ class PayrollRun(IdMixin, TimestampMixin, VersionedMixin, Base):
     __table_args__ = (Index("ix_payroll_runs_start", "period_start", "id"),)
 
 
+class PayrollBonus(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """A bonus payment batch (賞与支給): a pay date and each employee's amount with the
+    withholding rate the office entered; draft → calculated → closed (then immutable)."""
+
+    __tablename__ = "payroll_bonuses"
+
+    pay_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    title: Mapped[str] = mapped_column(String(60), nullable=False)
+    state: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
+    # draft / calculated / closed
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, nullable=False, default=list, server_default=text("'[]'")
+    )
+    """[{employee_id, amount, rate_pct}] in employee order."""
+    created_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    calculated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    __table_args__ = (Index("ix_payroll_bonuses_pay_date", "pay_date", "id"),)
+
+
 class Payslip(IdMixin, Base):
     """One employee's pay of one run; ``lines`` keep each amount with its basis."""
 
     __tablename__ = "payroll_payslips"
 
-    run_id: Mapped[int] = mapped_column(
-        BigIntPK, ForeignKey("payroll_runs.id", ondelete="CASCADE"), nullable=False
+    run_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("payroll_runs.id", ondelete="CASCADE"), nullable=True
     )
+    """The monthly run (None on a bonus payslip, which has ``bonus_id``)."""
     employee_id: Mapped[int] = mapped_column(
         BigIntPK, ForeignKey("employees.id", ondelete="RESTRICT"), nullable=False
     )
     period_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    """The period's first day (a bonus payslip: its pay date)."""
     pay_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(8), nullable=False)  # ok / error
+    kind: Mapped[str] = mapped_column(
+        String(8), nullable=False, default="monthly", server_default=text("'monthly'")
+    )
+    """monthly (給与) / bonus (賞与)."""
+    bonus_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("payroll_bonuses.id", ondelete="CASCADE"), nullable=True
+    )
     error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     error_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
     gross: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -128,6 +159,7 @@ class Payslip(IdMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("run_id", "employee_id", name="uq_payroll_payslips_run_employee"),
+        UniqueConstraint("bonus_id", "employee_id", name="uq_payroll_payslips_bonus_employee"),
         Index("ix_payroll_payslips_employee", "employee_id", "period_start", "id"),
         Index("ix_payroll_payslips_run_status", "run_id", "status", "employee_id"),
     )

@@ -10,11 +10,19 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 
 from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
+from haken.modules.payroll.bonuses import bonus_service
 from haken.modules.payroll.delivery import delivery_service
 from haken.modules.payroll.labels import LINE_LABELS, register_labels
-from haken.modules.payroll.schemas import GradeCreate, GradeProposalFilter, RunStart
+from haken.modules.payroll.schemas import (
+    BonusCreate,
+    BonusForm,
+    GradeCreate,
+    GradeProposalFilter,
+    RunStart,
+)
 from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
@@ -257,6 +265,109 @@ async def record_grade(
     )
     flash(request, "success", gettext_("The standard monthly remuneration was recorded."))
     return redirect(request, f"/payroll/grades?year={query.year}&kind={query.kind.value}")
+
+
+# --- bonuses (賞与支給) ----------------------------------------------------------------------
+
+
+async def _bonuses_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    paging: PageRequest,
+    form: FormState[Any] | None = None,
+    status_code: int = 200,
+) -> Any:
+    result = await bonus_service.list_bonuses(session, principal, request=paging)
+    return render(
+        request,
+        "payroll/bonuses.html",
+        {"result": result, "form": form or FormState(values={"title": gettext_("Bonus")})},
+        status_code=status_code,
+    )
+
+
+@router.get("/payroll/bonuses", dependencies=[Depends(default_limit)])
+async def bonuses(
+    request: Request, principal: PayrollRead, session: SessionDep, paging: PageQuery
+) -> Any:
+    return await _bonuses_page(request, session, principal, paging)
+
+
+@router.post("/payroll/bonuses", dependencies=[Depends(admin_limit)])
+async def create_bonus(
+    request: Request, principal: PayrollWrite, _csrf: CsrfProtected, session: SessionDep
+) -> Any:
+    """A new bonus payment from the form: the lines typed in, or the uploaded CSV file."""
+    form = await request.form()
+    state = parse_form(BonusForm, form)
+    upload = form.get("file")
+    content = await upload.read() if isinstance(upload, UploadFile) else b""
+
+    async def save(data: BonusForm) -> Any:
+        text = content if content.strip() else data.lines.encode()
+        entries = await bonus_service.entries_from_csv(session, text)
+        return await bonus_service.create_bonus(
+            session,
+            principal,
+            data=BonusCreate(pay_date=data.pay_date, title=data.title, entries=entries),
+        )
+
+    saved = await save_or_reject(
+        state,
+        save,
+        lambda: _bonuses_page(
+            request, session, principal, PageRequest(limit=50), state, status_code=422
+        ),
+    )
+    flash(request, "success", gettext_("The bonus payment was saved."))
+    return redirect(request, f"/payroll/bonuses/{saved.id}")
+
+
+@router.get("/payroll/bonuses/{bonus_id:int}", dependencies=[Depends(default_limit)])
+async def bonus_page(
+    request: Request,
+    principal: PayrollRead,
+    session: SessionDep,
+    paging: PageQuery,
+    bonus_id: int,
+) -> Any:
+    bonus = await bonus_service.get_bonus(session, principal, bonus_id=bonus_id)
+    slips = await bonus_service.payslips(session, principal, bonus_id=bonus_id, request=paging)
+    return render(request, "payroll/bonus.html", {"bonus": bonus, "slips": slips})
+
+
+async def _bonus_version(request: Request) -> int:
+    raw = str((await request.form()).get("version") or "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+@router.post("/payroll/bonuses/{bonus_id:int}/calculate", dependencies=[Depends(admin_limit)])
+async def calculate_bonus(
+    request: Request,
+    principal: PayrollWrite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    bonus_id: int,
+) -> Any:
+    version = await _bonus_version(request)
+    await bonus_service.calculate(session, principal, bonus_id=bonus_id, version=version)
+    flash(request, "success", gettext_("The bonus payment was calculated."))
+    return redirect(request, f"/payroll/bonuses/{bonus_id}")
+
+
+@router.post("/payroll/bonuses/{bonus_id:int}/close", dependencies=[Depends(admin_limit)])
+async def close_bonus(
+    request: Request,
+    principal: PayrollWrite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    bonus_id: int,
+) -> Any:
+    version = await _bonus_version(request)
+    await bonus_service.close(session, principal, bonus_id=bonus_id, version=version)
+    flash(request, "success", gettext_("The bonus payment was closed."))
+    return redirect(request, f"/payroll/bonuses/{bonus_id}")
 
 
 def register_web() -> None:

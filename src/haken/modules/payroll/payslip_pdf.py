@@ -78,6 +78,8 @@ class PayslipDocument:
     attendance: AttendanceSummary
     title: str = "給与明細書"
     notes: Sequence[str] = field(default_factory=tuple)
+    show_attendance: bool = True
+    """False on a bonus (賞与明細書): a bonus has no attendance of its own."""
 
     @property
     def total_earnings(self) -> int:
@@ -206,9 +208,14 @@ def _story(slip: PayslipDocument, styles: _Styles) -> list[Any]:
         Spacer(1, 3 * mm),
         facts,
         Spacer(1, 4 * mm),
-        Paragraph("勤怠 Attendance", styles.base),
-        _attendance_table(slip.attendance),
-        Spacer(1, 4 * mm),
+    ]
+    if slip.show_attendance:
+        story += [
+            Paragraph("勤怠 Attendance", styles.base),
+            _attendance_table(slip.attendance),
+            Spacer(1, 4 * mm),
+        ]
+    story += [
         _lines_table("支給 Earnings", slip.earnings, slip.total_earnings, styles),
         Spacer(1, 4 * mm),
         _lines_table("控除 Deductions", slip.deductions, slip.total_deductions, styles),

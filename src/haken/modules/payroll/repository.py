@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, select, update
+from sqlalchemy import Select, Table, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from haken.modules.payroll.models import (
     PayrollAdjustment,
+    PayrollBonus,
     PayrollGrade,
     PayrollProfile,
     PayrollRun,
@@ -83,13 +84,15 @@ class PayrollRepository(Repository):
         return await self.page(self._payslips(run_id, errors_only), keys, request)
 
     async def page_own(self, employee_id: int, request: PageRequest) -> PageResult[Payslip]:
+        """The employee's computed payslips of closed runs and closed bonus payments."""
         statement = (
             select(Payslip)
-            .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .outerjoin(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .outerjoin(PayrollBonus, PayrollBonus.id == Payslip.bonus_id)
             .where(
                 Payslip.employee_id == employee_id,
                 Payslip.status == "ok",
-                PayrollRun.state == "closed",
+                or_(PayrollRun.state == "closed", PayrollBonus.state == "closed"),
             )
         )
         keys = (SortKey(Payslip.period_start, "desc"), SortKey(Payslip.id, "desc"))
@@ -142,18 +145,23 @@ class PayrollRepository(Repository):
     async def closed_payslips_between(
         self, first: dt.date, last: dt.date, employee_ids: Sequence[int] | None
     ) -> Sequence[tuple[int, int, list[dict[str, Any]], dt.date]]:
-        """(employee, gross, lines, period end) of the computed payslips of the closed runs
-        whose period ends between ``first`` and ``last`` (one statement); ``employee_ids``
-        None: every employee."""
+        """(employee, gross, lines, wage date) of the computed payslips of the closed runs
+        whose period ends between ``first`` and ``last`` (wage date: the period's end) and of
+        the closed bonus payments paid between them (wage date: the pay date), in one
+        statement; ``employee_ids`` None: every employee."""
+        wage_date = func.coalesce(PayrollRun.period_end, Payslip.pay_date)
         statement = (
-            select(Payslip.employee_id, Payslip.gross, Payslip.lines, PayrollRun.period_end)
-            .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+            select(Payslip.employee_id, Payslip.gross, Payslip.lines, wage_date)
+            .outerjoin(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .outerjoin(PayrollBonus, PayrollBonus.id == Payslip.bonus_id)
             .where(
-                PayrollRun.state == "closed",
-                PayrollRun.period_end.between(first, last),
+                or_(
+                    and_(PayrollRun.state == "closed", PayrollRun.period_end.between(first, last)),
+                    and_(PayrollBonus.state == "closed", Payslip.pay_date.between(first, last)),
+                ),
                 Payslip.status == "ok",
             )
-            .order_by(Payslip.employee_id, PayrollRun.period_end)
+            .order_by(Payslip.employee_id, wage_date, Payslip.id)
         )
         if employee_ids is not None:
             if not employee_ids:
@@ -232,7 +240,11 @@ class PayrollRepository(Repository):
                 PayrollProfile,
             )
             .outerjoin(PayrollProfile, PayrollProfile.employee_id == Payslip.employee_id)
-            .where(Payslip.status == "ok", Payslip.pay_date.between(first, last))
+            .where(
+                Payslip.status == "ok",
+                Payslip.kind == "monthly",  # a bonus is not 報酬 of 定時決定 / 随時改定
+                Payslip.pay_date.between(first, last),
+            )
             .order_by(Payslip.employee_id, Payslip.pay_date, Payslip.id)
         )
         rows = (await self.session.execute(statement)).all()
@@ -310,3 +322,69 @@ class PayrollRepository(Repository):
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+
+    # --- bonuses (賞与支給) ------------------------------------------------------------------
+
+    async def bonus(self, bonus_id: int) -> PayrollBonus | None:
+        return await self.session.get(PayrollBonus, bonus_id)
+
+    async def bonus_locked(self, bonus_id: int) -> PayrollBonus | None:
+        """The batch, locked until the transaction ends (PostgreSQL ``FOR UPDATE``)."""
+        statement = (
+            select(PayrollBonus)
+            .where(PayrollBonus.id == bonus_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def page_bonuses(self, request: PageRequest) -> PageResult[PayrollBonus]:
+        keys = (SortKey(PayrollBonus.pay_date, "desc"), SortKey(PayrollBonus.id, "desc"))
+        return await self.page(select(PayrollBonus), keys, request)
+
+    async def page_bonus_payslips(self, bonus_id: int, request: PageRequest) -> PageResult[Payslip]:
+        keys = (SortKey(Payslip.employee_id, "asc"), SortKey(Payslip.id, "asc"))
+        return await self.page(select(Payslip).where(Payslip.bonus_id == bonus_id), keys, request)
+
+    async def delete_bonus_payslips(self, bonus_id: int) -> None:
+        await self.session.execute(
+            delete(Payslip)
+            .where(Payslip.bonus_id == bonus_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def insert_payslips(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write computed payslips (one executemany INSERT)."""
+        if not rows:
+            return
+        table = Payslip.__table__
+        assert isinstance(table, Table)
+        await self.session.execute(table.insert(), list(rows))
+
+    async def earlier_bonuses(
+        self,
+        employee_ids: Sequence[int],
+        *,
+        first: dt.date,
+        last: dt.date,
+        bonus_id: int,
+    ) -> Sequence[tuple[int, dt.date, int]]:
+        """(employee, pay date, amount) of the computed bonus payslips of the other closed
+        bonus payments paid between ``first`` and ``last`` (one statement): what the fiscal
+        year's health cap and the month's pension cap have already counted."""
+        if not employee_ids:
+            return []
+        statement = (
+            select(Payslip.employee_id, Payslip.pay_date, Payslip.gross)
+            .join(PayrollBonus, PayrollBonus.id == Payslip.bonus_id)
+            .where(
+                PayrollBonus.state == "closed",
+                PayrollBonus.id != bonus_id,
+                Payslip.status == "ok",
+                Payslip.pay_date.between(first, last),
+                Payslip.employee_id.in_(sorted(set(employee_ids))),
+            )
+            .order_by(Payslip.employee_id, Payslip.pay_date, Payslip.id)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [(int(e), d, int(g)) for e, d, g in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -64,6 +65,8 @@ class PayslipSummary(BaseModel):
     """One employee's row of a run's results, with the difference from the previous month."""
 
     id: int
+    kind: str = "monthly"
+    """monthly (給与) / bonus (賞与)."""
     employee_id: int
     employee_name: str
     pay_date: dt.date
@@ -99,7 +102,12 @@ class PayslipAttendance(BaseModel):
 
 class PayslipRead(BaseModel):
     id: int
-    run_id: int
+    kind: str = "monthly"
+    """monthly (給与明細書) / bonus (賞与明細書)."""
+    run_id: int | None
+    """The monthly run (None on a bonus payslip)."""
+    bonus_id: int | None = None
+    """The bonus payment batch of a bonus payslip."""
     employee_id: int
     employee_name: str
     employee_number: str | None = None
@@ -249,3 +257,71 @@ class GradeRead(BaseModel):
     average: int | None
     months: list[str]
     created_at: dt.datetime
+
+
+# --- bonuses (賞与支給) ----------------------------------------------------------------------
+
+
+class BonusState(StrEnum):
+    DRAFT = "draft"
+    CALCULATED = "calculated"
+    CLOSED = "closed"
+
+
+class BonusEntry(InputModel):
+    """One employee's bonus: the amount paid and the withholding rate (算出率, percent) of
+    the NTA 賞与に対する源泉徴収税額の算出率の表 that the office looked up."""
+
+    employee_id: int = Field(ge=1, le=2**53)
+    amount: int = Field(ge=0, le=100_000_000)
+    rate_pct: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
+
+
+class BonusCreate(InputModel):
+    """A bonus payment batch: the pay date, a title (夏季賞与 …) and the employees."""
+
+    pay_date: dt.date
+    title: str = Field(min_length=1, max_length=60)
+    entries: list[BonusEntry] = Field(default_factory=list, max_length=5000)
+
+
+class BonusUpdate(BonusCreate):
+    """Replace a batch that is not closed (a calculated one goes back to draft)."""
+
+    version: int
+
+
+class BonusAction(InputModel):
+    version: int
+
+
+class BonusEntryRead(BaseModel):
+    employee_id: int
+    employee_number: str | None = None
+    employee_name: str = ""
+    amount: int
+    rate_pct: Decimal
+
+
+class BonusRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    pay_date: dt.date
+    title: str
+    state: BonusState
+    entries: list[BonusEntryRead]
+    total: int
+    """The amounts paid, added up."""
+    calculated_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    version: int
+
+
+class BonusForm(InputModel):
+    """The page form of a new bonus payment: the entries as CSV lines (employee number,
+    amount, rate %) typed in or uploaded as a file."""
+
+    pay_date: dt.date
+    title: str = Field(min_length=1, max_length=60)
+    lines: str = Field(default="", max_length=200_000)

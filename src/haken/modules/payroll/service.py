@@ -48,6 +48,7 @@ from haken.modules.employees.service import employees_service
 from haken.modules.housing.service import housing_service
 from haken.modules.leave.service import leave_service
 from haken.modules.payroll.errors import (
+    PayrollBonusAdjustmentError,
     PayrollGradeExistsError,
     PayrollGradeMonthInvalidError,
     PayrollPeriodClosedError,
@@ -61,6 +62,7 @@ from haken.modules.payroll.models import (
     PayrollGrade,
     PayrollProfile,
     PayrollRun,
+    Payslip,
 )
 from haken.modules.payroll.repository import PayrollRepository
 from haken.modules.payroll.schemas import (
@@ -78,6 +80,7 @@ from haken.modules.payroll.schemas import (
     ProposalKind,
     RunRead,
     RunStart,
+    RunState,
 )
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
@@ -520,6 +523,8 @@ class PayrollService:
         row = await repo.payslip(payslip_id)
         if row is None:
             raise NotFoundError()
+        if row.run_id is None:
+            return await self._bonus_payslip(session, principal, repo, row)
         run = await repo.run(row.run_id)
         assert run is not None
         if not principal.is_at_least(Role.ADMIN) and (
@@ -538,6 +543,46 @@ class PayrollService:
             period_end=run.period_end,
             pay_date=row.pay_date,
             state=run.state,
+            status=row.status,
+            error_code=row.error_code,
+            error_detail=row.error_detail,
+            gross=row.gross,
+            social_insurance=row.social_insurance,
+            employment_insurance=row.employment_insurance,
+            income_tax=row.income_tax,
+            resident_tax=row.resident_tax,
+            deductions=row.deductions,
+            net=row.net,
+            lines=[PayslipLine.model_validate(line) for line in row.lines],
+        )
+
+    @staticmethod
+    async def _bonus_payslip(
+        session: AsyncSession, principal: Principal, repo: PayrollRepository, row: Payslip
+    ) -> PayslipRead:
+        """A bonus payslip (賞与明細書): admins any; an employee their own of a closed bonus
+        payment. Its period is the pay date; it has no attendance."""
+        bonus = await repo.bonus(row.bonus_id) if row.bonus_id is not None else None
+        if bonus is None:
+            raise NotFoundError()
+        if not principal.is_at_least(Role.ADMIN) and (
+            principal.employee_id != row.employee_id or bonus.state != "closed"
+        ):
+            raise NotFoundError()
+        brief = await employees_service.get_brief(session, row.employee_id)
+        return PayslipRead(
+            id=row.id,
+            kind="bonus",
+            run_id=None,
+            bonus_id=bonus.id,
+            employee_id=row.employee_id,
+            employee_name=brief.display_name,
+            employee_number=brief.employee_number,
+            attendance=None,
+            period_start=row.pay_date,
+            period_end=row.pay_date,
+            pay_date=row.pay_date,
+            state=RunState.CLOSED if bonus.state == "closed" else RunState.OPEN,
             status=row.status,
             error_code=row.error_code,
             error_detail=row.error_detail,
@@ -575,6 +620,7 @@ class PayrollService:
             [
                 PayslipSummary(
                     id=row.id,
+                    kind=row.kind,
                     employee_id=row.employee_id,
                     employee_name="",
                     pay_date=row.pay_date,
@@ -602,6 +648,16 @@ class PayrollService:
         if row is None:
             return ProfileRead(employee_id=employee_id, version=0)
         return ProfileRead.model_validate(row)
+
+    async def insured_flags(
+        self, session: AsyncSession, ids: Sequence[int]
+    ) -> dict[int, tuple[bool, bool]]:
+        """(social insured, employment insured) of the employees among ``ids`` (one query,
+        unscoped: the documents area's 外国人雇用状況届出 list); an employee without a
+        profile is insured for both, as the profile's defaults say."""
+        rows = await PayrollRepository(session).profiles(ids)
+        found = {r.employee_id: (bool(r.social_insured), bool(r.employment_insured)) for r in rows}
+        return {i: found.get(i, (True, True)) for i in ids}
 
     async def put_profile(
         self, session: AsyncSession, principal: Principal, *, employee_id: int, data: ProfileWrite
@@ -640,6 +696,8 @@ class PayrollService:
         source = await repo.payslip(data.payslip_id)
         if source is None:
             raise NotFoundError()
+        if source.run_id is None:
+            raise PayrollBonusAdjustmentError()
         run = await repo.run(source.run_id)
         assert run is not None
         if run.state != "closed":
