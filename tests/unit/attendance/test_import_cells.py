@@ -7,14 +7,8 @@ import datetime as dt
 
 import pytest
 
-from haken.modules.attendance.imports import (
-    column_letter,
-    decode_cells,
-    encode_cells,
-    parse_date,
-    parse_minutes,
-    parse_time,
-)
+from haken.modules.attendance.imports import parse_date, parse_minutes, parse_time
+from haken.platform.tabular import column_letter, decode_cells, encode_cells
 
 
 @pytest.mark.parametrize(

@@ -28,10 +28,8 @@ the office still approves), ``source = "import"`` and carry the file's id.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -95,11 +93,13 @@ from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.schemas import EmployeeBrief
 from haken.modules.employees.service import employees_service
+from haken.platform import tabular
 from haken.platform.access import Principal
 from haken.platform.context import locale
 from haken.platform.editing import check_version
 from haken.platform.errors import HakenError, NotFoundError
 from haken.platform.repository import utcnow
+from haken.platform.tabular import parse_date
 
 MAX_ROWS = 100_000
 """Data rows one file may hold (a month of 3,000 workers); more is refused as unreadable."""
@@ -108,156 +108,19 @@ REPORT_LIMIT = 1000
 
 _TIME = re.compile(r"^(\d{1,2})[:：時](\d{2})(?:[:：](\d{2}))?分?$")
 _COMPACT_TIME = re.compile(r"^(\d{1,2})(\d{2})$")
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_LETTERS = re.compile(r"^[A-Z]{1,3}$")
 
 
 # --- reading the file -----------------------------------------------------------------------
 
 
-def file_format(content: bytes) -> str:
-    """``xlsx`` for a zip container (what .xlsx is), else ``csv``."""
-    return "xlsx" if content[:4] == b"PK\x03\x04" else "csv"
-
-
 def read_rows(content: bytes) -> list[tuple[Any, ...]]:
-    """Every row of the file (the first sheet of a workbook) as a tuple of cell values."""
-    if file_format(content) == "xlsx":
-        return _read_xlsx(content)
-    return _read_csv(content)
-
-
-def _read_csv(content: bytes) -> list[tuple[Any, ...]]:
-    text = None
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ImportUnreadableError(reason="encoding")
-    if "\x00" in text:
-        raise ImportUnreadableError(reason="binary")
+    """Every row of the file (the first sheet of a workbook) as a tuple of cell values, read
+    by the shared reader (``platform.tabular``); an unreadable file is the catalog's error."""
     try:
-        rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as error:
-        raise ImportUnreadableError(reason=str(error)) from error
-    if len(rows) > MAX_ROWS:
-        raise ImportUnreadableError(reason=f"more than {MAX_ROWS} rows")
-    return rows
-
-
-def _read_xlsx(content: bytes) -> list[tuple[Any, ...]]:
-    """The first worksheet's values, streamed by openpyxl's own sheet parser (its cell
-    semantics: shared and inline strings, dates by the cell's number format, the workbook's
-    epoch; formulas as their cached values). ``load_workbook(read_only=True)`` first scans
-    every sheet for its size when the file states none (write-only workbooks, many export
-    tools), which doubled the read of a 20,000-row month; the rows are streamed once here
-    (a gap in the row numbers keeps its empty rows, so report lines stay the sheet's)."""
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    # Whatever a damaged or hostile workbook makes openpyxl raise is the client's file, not a
-    # server error: every exception of the reading is the catalog's "unreadable".
-    try:
-        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
-        reader.read_manifest()
-        reader.read_strings()
-        reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)
-        target = next(
-            rel.target
-            for _, rel in reader.parser.find_sheets()
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-        )
-    except Exception as error:
-        raise ImportUnreadableError(reason="xlsx") from error
-    book = reader.wb
-    rows: list[tuple[Any, ...]] = []
-    try:
-        with reader.archive.open(target) as source:
-            parser = WorkSheetParser(
-                source,
-                reader.shared_strings,
-                data_only=True,
-                epoch=book.epoch,
-                date_formats=book._date_formats,
-                timedelta_formats=book._timedelta_formats,
-            )
-            for number, cells in parser.parse():
-                while len(rows) < number - 1 and len(rows) <= MAX_ROWS:
-                    rows.append(())
-                if len(rows) > MAX_ROWS:
-                    break
-                if not cells:
-                    rows.append(())
-                    continue
-                values: list[Any] = [None] * cells[-1]["column"]
-                for cell in cells:
-                    values[cell["column"] - 1] = cell["value"]
-                rows.append(tuple(values))
-    except Exception as error:
-        raise ImportUnreadableError(reason="xlsx") from error
-    finally:
-        reader.archive.close()
-    if len(rows) > MAX_ROWS:
-        raise ImportUnreadableError(reason=f"more than {MAX_ROWS} rows")
-    return rows
-
-
-def encode_cells(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
-    """Workbook cells as JSON, typed: dates, times and durations keep their kind."""
-    return [[_encode(cell) for cell in row] for row in rows]
-
-
-def decode_cells(stored: list[list[Any]]) -> list[tuple[Any, ...]]:
-    return [tuple(_decode(cell) for cell in row) for row in stored]
-
-
-def _encode(cell: Any) -> Any:
-    if isinstance(cell, dt.datetime):
-        return {"dt": cell.isoformat()}
-    if isinstance(cell, dt.date):
-        return {"d": cell.isoformat()}
-    if isinstance(cell, dt.time):
-        return {"t": cell.isoformat()}
-    if isinstance(cell, dt.timedelta):
-        return {"s": cell.total_seconds()}
-    if cell is None or isinstance(cell, str | int | float | bool):
-        return cell
-    return str(cell)
-
-
-def _decode(cell: Any) -> Any:
-    if not isinstance(cell, dict):
-        return cell
-    if "dt" in cell:
-        return dt.datetime.fromisoformat(cell["dt"])
-    if "d" in cell:
-        return dt.date.fromisoformat(cell["d"])
-    if "t" in cell:
-        return dt.time.fromisoformat(cell["t"])
-    return dt.timedelta(seconds=cell["s"])
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _letter_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
+        return tabular.read_rows(content, max_rows=MAX_ROWS)
+    except tabular.UnreadableFile as error:
+        reason = f"more than {MAX_ROWS} rows" if error.reason == "too many rows" else error.reason
+        raise ImportUnreadableError(reason=reason) from error
 
 
 def _text(value: Any) -> str:
@@ -279,29 +142,14 @@ def resolve_columns(header: Sequence[Any], mapping: ImportMapping) -> dict[Impor
         key = _text(column)
         if key in names:
             found[ImportField(name)] = names[key]
-        elif _LETTERS.match(key.upper()):
-            found[ImportField(name)] = _letter_index(key.upper())
+        elif (index := tabular.letter_index(key)) is not None:
+            found[ImportField(name)] = index
         else:
             raise ImportColumnMissingError(column=column, field=name, row=mapping.header_row)
     return found
 
 
 # --- parsing cells --------------------------------------------------------------------------
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    match = _DATE.match(text) or _COMPACT_DATE.match(text)
-    if match is None:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 def parse_time(value: Any) -> dt.time | None:
@@ -438,7 +286,7 @@ class Checked:
         self.problems.append(
             {
                 "line": line,
-                "column": column_letter(column) if column is not None else None,
+                "column": tabular.column_letter(column) if column is not None else None,
                 "field": name.value if name else None,
                 "code": error.code,
                 "message": {"ja": error.message("ja"), "en": error.message("en")},
@@ -698,7 +546,7 @@ class TimesheetImports:
             row = ImportFile(
                 client_id=client_id,
                 sha256=digest,
-                file_format=file_format(content),
+                file_format=tabular.file_format(content),
                 content=content,
                 uploaded_by=principal.user_id,
             )
@@ -708,7 +556,7 @@ class TimesheetImports:
             # again unless the mapping or the looked-up data did.
             row.cells = Verdict.of(digest, mapping, checked).encode()
         else:  # the commit checks in full; an Excel file's cells spare parsing it again
-            row.cells = encode_cells(rows) if row.file_format == "xlsx" else None
+            row.cells = tabular.encode_cells(rows) if row.file_format == "xlsx" else None
         row.filename = filename[:255] or "timesheet"
         row.state = ImportState.CHECKED.value
         row.row_count = checked.row_count
@@ -755,7 +603,9 @@ class TimesheetImports:
         checked = await self._recheck(session, row, mapping)
         if checked is None:
             stored = row.cells
-            rows = decode_cells(stored) if isinstance(stored, list) else read_rows(row.content)
+            rows = (
+                tabular.decode_cells(stored) if isinstance(stored, list) else read_rows(row.content)
+            )
             checked = await self.check(session, row.client_id, mapping, rows)
         if checked.problems:
             lines = len({p["line"] for p in checked.problems})
