@@ -1,9 +1,9 @@
 """Reading a spreadsheet a person uploads: CSV (UTF-8 with or without BOM, Shift_JIS/CP932) or
 the first sheet of an .xlsx, as rows of cell values, and naming columns by letter.
 
-Generic (no business area): the master-data imports (``modules/imports``) read their files
-with it; the attendance timesheet import has its own copy of the same ideas and could adopt
-this one. Formulas are never evaluated (an .xlsx is read with its cached values).
+Generic (no business area): the master-data imports (``modules/imports``) and the attendance
+timesheet import read their files with it. Formulas are never evaluated (an .xlsx is read with
+its cached values).
 """
 
 from __future__ import annotations
