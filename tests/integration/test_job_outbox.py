@@ -127,6 +127,7 @@ async def test_jobs_committed_while_redis_is_down_run_once_after_it_returns(
         tmp_path,
         redis_url=f"redis://127.0.0.1:{redis.port}/0",
         job_queue_name=f"haken:test-outbox:{uuid.uuid4().hex}",
+        worker_metrics_port=0,  # no metrics server: the fixed 9100 clashes between xdist workers
         job_scheduler_enabled=False,
         shutdown_timeout_seconds=10,
     )
