@@ -5,7 +5,6 @@ assignments reaching a 抵触日 within N days."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -18,6 +17,7 @@ from tests.integration.assignments.factories import (
     make_employee,
     make_unit,
 )
+from tests.waiting import poll
 
 
 async def _conflicts(
@@ -229,13 +229,13 @@ async def test_a_site_extension_reaches_running_assignments_right_after_the_comm
     assert extended.status_code == 201, extended.text
     assert extended.json()["data"]["conflict_date"] == "2031-10-01"
 
-    deadline = asyncio.get_running_loop().time() + 10
-    while True:
-        now = (await client.get(f"/api/assignments/{running['id']}", headers=headers)).json()
-        if now["data"]["site_conflict_date"] == "2031-10-01":
-            break
-        assert asyncio.get_running_loop().time() < deadline, now["data"]
-        await asyncio.sleep(0.05)
+    now = (
+        await poll(
+            lambda: client.get(f"/api/assignments/{running['id']}", headers=headers),
+            lambda got: got.json()["data"]["site_conflict_date"] == "2031-10-01",
+            "the running placement to take the extended site date",
+        )
+    ).json()
     # The site date is no longer the nearer one: the person's own clock binds now.
     assert (now["data"]["conflict_date"], now["data"]["conflict_kind"]) == (
         "2029-04-01",

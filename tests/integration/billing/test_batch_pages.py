@@ -4,7 +4,6 @@ htmx polls while it runs; the client settings page's closing day and tax roundin
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -13,6 +12,7 @@ import pytest
 from tests.integration.billing.factories import billed_client, registered
 from tests.integration.billing.test_batches import close_billing
 from tests.integration.web.conftest import PageLogin, csrf_token
+from tests.waiting import poll
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +64,11 @@ async def test_a_month_is_invoiced_through_the_pages(
     )
     assert started.status_code == 303, started.text
     url = started.headers["location"]
-    for _ in range(200):
-        block = await client.get(url, headers={"HX-Request": "true", "HX-Target": "progress"})
-        assert block.status_code == 200
-        if "hx-trigger" not in block.text:
-            break
-        await asyncio.sleep(0.05)
+    block = await poll(
+        lambda: client.get(url, headers={"HX-Request": "true", "HX-Target": "progress"}),
+        lambda got: "hx-trigger" not in got.text,
+        "the batch's progress block",
+    )
     assert "<html" not in block.text  # the polled block only
     page = await client.get(url)
     assert page.status_code == 200 and 'hx-trigger="every 2s"' not in page.text
@@ -79,11 +78,11 @@ async def test_a_month_is_invoiced_through_the_pages(
         data={"csrf_token": token, "month": "2026-04", "client_ids": str(placed["client_id"])},
     )
     assert again.status_code == 303
-    for _ in range(200):
-        page = await client.get(again.headers["location"])
-        if "every 2s" not in page.text:
-            break
-        await asyncio.sleep(0.05)
+    page = await poll(
+        lambda: client.get(again.headers["location"]),
+        lambda got: "every 2s" not in got.text,
+        "the second batch's page",
+    )
     assert words[3] in page.text and placed["contract"]["client_name"] in page.text
 
 

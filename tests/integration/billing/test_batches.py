@@ -4,7 +4,6 @@ clients; the client's closing day and tax rounding on the invoice (hand-worked).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -18,6 +17,7 @@ from haken.platform.access import Principal, Role
 from haken.platform.db import session_scope
 from tests.integration.attendance.factories import placement
 from tests.integration.billing.factories import billed_client, draft, registered
+from tests.waiting import poll
 
 
 @pytest.fixture(autouse=True)
@@ -45,15 +45,12 @@ async def start(http: httpx.AsyncClient, headers: dict[str, str], **body: Any) -
 async def finished(
     http: httpx.AsyncClient, headers: dict[str, str], batch_id: int
 ) -> dict[str, Any]:
-    current: dict[str, Any] = {}
-    for _ in range(200):
-        got = await http.get(f"/api/billing/batches/{batch_id}", headers=headers)
-        assert got.status_code == 200, got.text
-        current = got.json()["data"]
-        if current["status"] == "done":
-            return current
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"batch {batch_id} never finished: {current}")
+    answer = await poll(
+        lambda: http.get(f"/api/billing/batches/{batch_id}", headers=headers),
+        lambda got: got.json()["data"]["status"] == "done",
+        f"billing batch {batch_id}",
+    )
+    return dict(answer.json()["data"])
 
 
 async def _invoices(app: Any) -> list[Invoice]:

@@ -10,7 +10,6 @@ import io
 import logging
 import re
 import socket
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from haken.platform.routes import iter_routes
 from haken.platform.security import token_digest
 from tests.conftest import TEST_PASSWORD, mailed_body, mailed_reset_token, make_settings
 from tests.integration.assignments.factories import make_unit
-from tests.waiting import BACKGROUND_DEADLINE_SECONDS, eventually
+from tests.waiting import eventually, poll
 
 # The client portal's role has its own walk (tests/integration/client_portal/test_walk.py).
 AGENCY_ROLES = [role for role in Role if not role.is_client]
@@ -270,11 +269,13 @@ async def test_reset_mail_leaves_through_smtp(
     token = body.split("token=")[1].split()[0]
     assert token == await mailed_reset_token(application, user["email"])
     admin = await auth_headers("admin")
-    outbox = (await client.get("/api/users/outbox", headers=admin)).json()["data"]
-    deadline = time.monotonic() + BACKGROUND_DEADLINE_SECONDS
-    while outbox[0]["state"] != "sent" and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-        outbox = (await client.get("/api/users/outbox", headers=admin)).json()["data"]
+    outbox = (
+        await poll(
+            lambda: client.get("/api/users/outbox", headers=admin),
+            lambda got: got.json()["data"][0]["state"] == "sent",
+            "the reset mail to be sent",
+        )
+    ).json()["data"]
     assert outbox[0]["state"] == "sent" and outbox[0]["sent_at"] is not None
     done = await http.post(
         "/api/auth/password-reset/confirm",

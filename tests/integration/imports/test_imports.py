@@ -5,7 +5,6 @@ SQLite and PostgreSQL (the ``backend`` fixture)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -28,6 +27,7 @@ from tests.integration.imports.factories import (
     upload,
     xlsx_bytes,
 )
+from tests.waiting import poll
 
 
 async def _count(app: Any, model: Any) -> int:
@@ -278,12 +278,12 @@ async def test_candidates_are_imported_through_the_candidate_form_rules(
 async def _wait(
     http: httpx.AsyncClient, headers: dict[str, str], import_id: int, state: str
 ) -> Any:
-    for _ in range(400):
-        data = (await http.get(f"/api/imports/{import_id}", headers=headers)).json()["data"]
-        if data["state"] == state:
-            return data
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"import {import_id} never reached {state}: {data['state']}")
+    answer = await poll(
+        lambda: http.get(f"/api/imports/{import_id}", headers=headers),
+        lambda got: got.json()["data"]["state"] == state,
+        f"import {import_id} to reach {state}",
+    )
+    return answer.json()["data"]
 
 
 async def test_a_large_file_is_checked_and_committed_by_the_background_job(

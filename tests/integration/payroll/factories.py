@@ -3,9 +3,7 @@ ledger's row of a period (what the attendance area keeps after approval), a run 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import time
 from typing import Any
 
 import httpx
@@ -13,10 +11,10 @@ import httpx
 from haken.modules.attendance.models import LedgerEntry
 from haken.platform.db import session_scope, utcnow
 from tests.integration.attendance.factories import placement
+from tests.waiting import poll
 
 APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
 MAY = (dt.date(2026, 5, 1), dt.date(2026, 5, 31))
-RUN_DEADLINE_SECONDS = 60
 
 
 async def placed(
@@ -55,16 +53,12 @@ async def run(
     response = await http.post("/api/payroll/runs", headers=headers, json={"day": day})
     assert response.status_code == 202, response.text
     run_id = response.json()["data"]["id"]
-    # The in-process job shares the machine with the whole parallel suite: wait on a deadline
-    # generous enough for a loaded CI machine (bounded), polling briskly.
-    deadline = time.monotonic() + RUN_DEADLINE_SECONDS
-    while True:
-        current = (await http.get(f"/api/payroll/runs/{run_id}", headers=headers)).json()["data"]
-        if current["status"] == "done":
-            return dict(current)
-        if time.monotonic() > deadline:
-            raise AssertionError(f"payroll run {run_id} never finished: {current}")
-        await asyncio.sleep(0.05)
+    answer = await poll(
+        lambda: http.get(f"/api/payroll/runs/{run_id}", headers=headers),
+        lambda got: got.json()["data"]["status"] == "done",
+        f"payroll run {run_id}",
+    )
+    return dict(answer.json()["data"])
 
 
 async def payslips(
