@@ -83,6 +83,7 @@ def serve(
         # SIGTERM: stop accepting, finish in-flight requests (bounded), then the
         # lifespan drains in-process jobs (bounded again): docs/operations.md.
         timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
     )
 
 

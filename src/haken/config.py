@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     worker_metrics_host: str = "0.0.0.0"  # noqa: S104 (a container's metrics port)
     worker_metrics_port: int = Field(default=9100, ge=0, le=65535)
     shutdown_timeout_seconds: int = Field(default=30, ge=1, le=600)
+    # With --workers N, uvicorn's supervisor pings each worker and kills one that does not
+    # answer in time. Its default of 5 s killed busy workers on a loaded 2-core machine.
+    worker_healthcheck_seconds: int = Field(default=30, ge=1, le=600)
     # Background jobs (haken.platform.jobs).
     job_broker: Literal["auto", "memory", "redis"] = "auto"
     job_queue_name: str = "haken:jobs"
