@@ -13,10 +13,17 @@ database migrated to heads, then
 The threshold for the background job is lifted so that both run here, timed, in the caller's
 transaction: the job does the same work in its own transaction. Goal: commit ≤ 10 s.
 
-    .venv/bin/python bench/import_bench.py [--rows 10000] \\
-        [--postgres postgresql+asyncpg://postgres@127.0.0.1:55432/haken_import_bench]
+``--path batched`` (the default) is the import as it is: rows handed to the employees'
+``create_many`` in chunks (a fixed number of statements per chunk); ``--path single`` puts
+back the path before it, one ``create`` per row (4 statements a row), for the before/after.
+``--repeat N`` runs each backend N times on a fresh database and reports every run and the
+median of each figure.
 
-Writes ``bench/results/import.json``.
+    .venv/bin/python bench/import_bench.py [--rows 10000] [--repeat 3] [--path batched|single] \\
+        [--postgres postgresql+asyncpg://postgres@127.0.0.1:55432/haken_import_bench] \\
+        [--out import.json]
+
+Writes ``bench/results/import.json`` (or ``--out``).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import argparse
 import asyncio
 import base64
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -68,8 +76,11 @@ def employees_csv(rows: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-async def _measure(url: str, content: bytes) -> dict[str, Any]:
+async def _measure(url: str, content: bytes, path: str) -> dict[str, Any]:
+    import dataclasses
+
     import haken.modules.models  # noqa: F401 (every table mapped)
+    from haken.modules.imports import targets
     from haken.modules.imports.schemas import ImportTarget, MappingUpdate
     from haken.modules.imports.service import imports_service
     from haken.platform.access import Principal, Role
@@ -82,6 +93,9 @@ async def _measure(url: str, content: bytes) -> dict[str, Any]:
     configure_field_cipher(base64.urlsafe_b64encode(b"b" * 32).decode())
     database = Database(url)
     imports_service.inline_limit = 10**9
+    employees = targets.TARGETS[ImportTarget.EMPLOYEES]
+    if path == "single":
+        targets.TARGETS[ImportTarget.EMPLOYEES] = dataclasses.replace(employees, create_many=None)
     principal = Principal(user_id=1, role=Role.ADMIN, email="bench@bench.example")
     result: dict[str, Any] = {"load_average": os.getloadavg()}
     try:
@@ -124,27 +138,51 @@ async def _measure(url: str, content: bytes) -> dict[str, Any]:
         result["imported"] = done.imported_count
         result["commit_per_row_ms"] = round(1000 * result["commit_s"] / done.imported_count, 3)
     finally:
+        targets.TARGETS[ImportTarget.EMPLOYEES] = employees
         await database.engine.dispose()
     return result
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, v in runs[0].items() if isinstance(v, (int, float))]
+    return {k: statistics.median(run[k] for run in runs) for k in keys}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--path", choices=("batched", "single"), default="batched")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_IMPORT_POSTGRES"))
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--out", default="import.json")
     args = parser.parse_args()
     content = employees_csv(args.rows)
-    report: dict[str, Any] = {"machine": machine(), "rows": args.rows, "bytes": len(content)}
-    with tempfile.TemporaryDirectory() as work:
-        os.environ.setdefault("HAKEN_DATA_DIR", work)
-        report["sqlite"] = asyncio.run(_measure(f"sqlite+aiosqlite:///{work}/bench.db", content))
-        print("sqlite", report["sqlite"], flush=True)
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "rows": args.rows,
+        "bytes": len(content),
+        "path": args.path,
+        "repeat": args.repeat,
+    }
+    if not args.skip_sqlite:
+        runs = []
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory() as work:
+                os.environ.setdefault("HAKEN_DATA_DIR", work)
+                url = f"sqlite+aiosqlite:///{work}/bench.db"
+                runs.append(asyncio.run(_measure(url, content, args.path)))
+            print("sqlite", runs[-1], flush=True)
+        report["sqlite"] = {"median": _median(runs), "runs": runs}
     if args.postgres:
-        asyncio.run(recreate_postgres(args.postgres))
-        report["postgres"] = asyncio.run(_measure(args.postgres, content))
-        print("postgres", report["postgres"], flush=True)
+        runs = []
+        for _ in range(args.repeat):
+            asyncio.run(recreate_postgres(args.postgres))
+            runs.append(asyncio.run(_measure(args.postgres, content, args.path)))
+            print("postgres", runs[-1], flush=True)
         asyncio.run(recreate_postgres(args.postgres, create=False))
-    path = write_results("import.json", report)
+        report["postgres"] = {"median": _median(runs), "runs": runs}
+    path = write_results(args.out, report)
     print(f"wrote {path}")
 
 

@@ -28,6 +28,7 @@ from haken.config import Settings
 from haken.modules.models import metadata
 from haken.platform import migrations
 from haken.platform.security import use_fast_password_hashing
+from tests.waiting import BACKGROUND_DEADLINE_SECONDS
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # pytest-xdist: each worker gets its own PostgreSQL database and Redis db number.
@@ -122,6 +123,8 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         "field_key": SESSION_FIELD_KEY,
         "log_level": "WARNING",
         "redis_url": "",
+        # 派遣元事業主の名称: statutory documents refuse to issue without it (issue 20).
+        "billing_agency_name": "テスト派遣株式会社",
     }
     values.update(overrides)
     return Settings(**values)
@@ -169,6 +172,13 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+    # A job the test started (a payroll run, a batch) must not outlive it: running on past
+    # the truncation it re-creates its job record, and the next test's job of the same key
+    # (ids restart) is skipped as "running elsewhere", leaving that test waiting for ever
+    # (CI saw a payroll run stay at 0 of 1). On PostgreSQL it also blocks the TRUNCATE.
+    jobs = getattr(app.state, "jobs", None)
+    if jobs is not None:
+        await jobs.queue.drain(BACKGROUND_DEADLINE_SECONDS)
     await truncate_all(app)
     await app.state.rate_limiter.reset()
     cache = getattr(app.state, "cache", None)

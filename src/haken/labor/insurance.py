@@ -13,6 +13,10 @@ Entry points:
 * :func:`monthly_premiums` — one month from an already decided standard amount;
 * :func:`standard_amounts`, :func:`acquisition_decision`, :func:`regular_decision`,
   :func:`occasional_revision` — deciding the grade (資格取得時決定, 定時決定, 随時改定);
+* :func:`in_regular_decision`, :func:`acquisition_valid_until`, :func:`revision_valid_until`
+  — who is in a year's 定時決定 and until when a decided grade applies;
+* :func:`annual_average_check`, :func:`insurer_decision` — 保険者算定 (年間平均; retroactive
+  pay left out through :attr:`MonthPay.retroactive`);
 * :func:`bonus_bases`, :func:`bonus_premiums` — bonuses (標準賞与額 and its caps);
 * :func:`coverage` — who is insured, with the reason.
 
@@ -446,6 +450,25 @@ class MonthPay:
     month: dt.date
     pay: int
     base_days: int
+    retroactive: int = 0
+    """The part of ``pay`` that belongs to months before the averaged period (遅配分, a
+    retroactive raise's 差額 for earlier months): left out of the average (修正平均, a
+    保険者算定). Pay for months inside the period stays in, wherever it was paid."""
+
+    @property
+    def counted_pay(self) -> int:
+        """The pay that enters an average: ``pay`` less :attr:`retroactive`."""
+        return self.pay - self.retroactive
+
+
+class DecisionMethod(StrEnum):
+    """How a decided 報酬月額 was averaged."""
+
+    USUAL = "usual"
+    """The statutory months: the expected pay at acquisition, April–June for the 定時決定,
+    the three months after a fixed-pay change for the 随時改定."""
+    ANNUAL_AVERAGE = "annual_average"
+    """保険者算定 by the annual average (年間平均): the months July (year − 1) to June."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,6 +483,48 @@ class Decision:
     average: int | None
     """The 報酬月額 it was decided from; None when the previous amount was kept."""
     months_used: tuple[dt.date, ...] = ()
+    method: DecisionMethod = DecisionMethod.USUAL
+    retroactive_excluded: int = 0
+    """The 遡及支払 left out of the months used (see :attr:`MonthPay.retroactive`)."""
+
+
+def acquisition_valid_until(acquired_on: dt.date) -> dt.date:
+    """The last premium month of a 資格取得時決定 (健保法42条2項, 厚年法22条2項; JP_LABOR.md
+    §4.1): August of the same year for an acquisition 1 January–31 May, August of the next
+    year for one 1 June–31 December (that year's 定時決定 does not include the employee)."""
+    return dt.date(acquired_on.year if acquired_on.month <= 5 else acquired_on.year + 1, 8, 1)
+
+
+def revision_valid_until(first_month: dt.date) -> dt.date:
+    """The last premium month of a 随時改定 (健保法43条2項, 厚年法23条2項): August of the same
+    year when it applies from January–June, else August of the next year."""
+    return dt.date(first_month.year if first_month.month <= 6 else first_month.year + 1, 8, 1)
+
+
+def regular_valid_until(year: int) -> dt.date:
+    """The last premium month of the 定時決定 of ``year``: August of the next year."""
+    return dt.date(year + 1, 8, 1)
+
+
+def in_regular_decision(
+    year: int,
+    *,
+    acquired_on: dt.date | None,
+    lost_on: dt.date | None = None,
+    revised_from: Sequence[dt.date] = (),
+) -> bool:
+    """Whether an insured person is in the 定時決定 (算定基礎届) of ``year`` (健保法41条,
+    厚年法21条): insured on 1 July, except (41条3項, 21条3項) whoever acquired the insurance on
+    or after 1 June of ``year`` — their 資格取得時決定 lasts to the next August — and whoever
+    has a 随時改定 (or another revision) applying from July, August or September of ``year``
+    (``revised_from``: the first premium months of such revisions). ``lost_on`` is the day of
+    loss (the day after leaving): lost on or before 1 July means not insured on 1 July."""
+    july = dt.date(year, 7, 1)
+    if acquired_on is not None and acquired_on >= dt.date(year, 6, 1):
+        return False
+    if lost_on is not None and lost_on <= july:
+        return False
+    return not any(july <= month_of(m) <= dt.date(year, 9, 1) for m in revised_from)
 
 
 def acquisition_decision(
@@ -470,18 +535,26 @@ def acquisition_decision(
     (For hourly or daily pay the caller passes the average of similar workers of the previous
     month, 42条1項2号.)"""
     month = month_of(acquired_on)
-    until_year = month.year if month.month <= 5 else month.year + 1
     return Decision(
         standard_amounts(remuneration, month, tables),
         month,
-        dt.date(until_year, 8, 1),
+        acquisition_valid_until(acquired_on),
         remuneration,
     )
 
 
 def _average(months: Sequence[MonthPay]) -> int:
-    total = sum(Decimal(m.pay) for m in months)
+    total = sum(Decimal(m.counted_pay) for m in months)
     return yen_down(total / Decimal(len(months)))
+
+
+def _counted(months: Sequence[MonthPay], kind: InsuredKind) -> list[MonthPay]:
+    """The months with enough payment base days (17; 11 for short-time insured; a part-timer
+    with no 17-day month counts the 15-day months)."""
+    used = [m for m in months if m.base_days >= _min_days(kind)]
+    if not used and kind is InsuredKind.PART_TIME:
+        used = [m for m in months if m.base_days >= 15]
+    return used
 
 
 def regular_decision(
@@ -501,11 +574,9 @@ def regular_decision(
     months = [m for m in april_to_june if month_of(m.month) in wanted]
     if len(months) != len(april_to_june) or len({month_of(m.month) for m in months}) != len(months):
         raise InsuranceError(f"定時決定 {year} takes the pay of April, May and June {year}")
-    used = [m for m in months if m.base_days >= _min_days(kind)]
-    if not used and kind is InsuredKind.PART_TIME:
-        used = [m for m in months if m.base_days >= 15]
+    used = _counted(months, kind)
     start = dt.date(year, 9, 1)
-    until = dt.date(year + 1, 8, 1)
+    until = regular_valid_until(year)
     if not used:
         if current is None:
             raise InsuranceError("no month counts and there is no previous standard amount")
@@ -517,7 +588,103 @@ def regular_decision(
         until,
         average,
         tuple(sorted(month_of(m.month) for m in used)),
+        retroactive_excluded=sum(m.retroactive for m in used),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualAverage:
+    """The 保険者算定 by the annual average (年間平均) of a 定時決定, set against the usual one."""
+
+    usual: Decision
+    """From April–June (:func:`regular_decision`)."""
+    annual: Decision | None
+    """From the counted months July (year − 1) to June; None when no month counts."""
+    grades_apart: int
+    """Health-insurance grades of the annual average minus those of the usual average."""
+
+    @property
+    def applicable(self) -> bool:
+        """2 grades or more apart: the office may apply it, when the difference recurs every
+        year because of the business and the employee consents."""
+        return self.annual is not None and abs(self.grades_apart) >= 2
+
+
+def grades_apart(
+    usual: int, annual: int, month: dt.date, tables: InsuranceTables | None = None
+) -> int:
+    """Health-insurance grades of the 報酬月額 ``annual`` minus those of ``usual`` (the
+    2-grade test of the annual average) in the table in force in ``month``."""
+    table = (tables or shipped_tables()).health_table(month)
+    return table.grade_for(annual).grade - table.grade_for(usual).grade
+
+
+def annual_average_check(
+    year: int,
+    twelve_months: Sequence[MonthPay],
+    *,
+    april_to_june: Sequence[MonthPay] | None = None,
+    kind: InsuredKind = InsuredKind.REGULAR,
+    current: StandardAmounts | None = None,
+    tables: InsuranceTables | None = None,
+) -> AnnualAverage:
+    """保険者算定 of the 定時決定 by the annual average (健保法44条1項, 厚年法24条1項; 平成23年
+    4月1日 保発0401第8号 / 年発0401第8号). When the grade from the April–June average and the
+    grade from the average of July (``year`` − 1) to June ``year`` are 2 or more grades apart,
+    the difference recurs every year because of the nature of the business (seasonal work),
+    and the employee consents (申立書 of the employer with the employee's 同意書), the
+    annual average decides. Months count as in the 定時決定 (enough payment base days); each
+    month's :attr:`MonthPay.retroactive` is its pay for months before July (``year`` − 1).
+    ``april_to_june`` gives the usual decision's months when their retroactive pay (for
+    months before April) differs; by default they are taken from ``twelve_months``. The
+    2-grade test is on the health-insurance table (see :func:`grades_apart`)."""
+    tables = tables or shipped_tables()
+    first, last = dt.date(year - 1, 7, 1), dt.date(year, 6, 1)
+    if any(not first <= month_of(m.month) <= last for m in twelve_months):
+        raise InsuranceError(
+            f"the annual average of {year} takes the pay of July {year - 1}–June {year}"
+        )
+    if len({month_of(m.month) for m in twelve_months}) != len(twelve_months):
+        raise InsuranceError("each month once")
+    spring = (
+        list(april_to_june)
+        if april_to_june is not None
+        else [m for m in twelve_months if month_of(m.month) >= dt.date(year, 4, 1)]
+    )
+    usual = regular_decision(year, spring, kind=kind, current=current, tables=tables)
+    used = _counted(twelve_months, kind)
+    if not used or usual.average is None:
+        return AnnualAverage(usual, None, 0)
+    average = _average(used)
+    start = dt.date(year, 9, 1)
+    annual = Decision(
+        standard_amounts(average, start, tables),
+        start,
+        regular_valid_until(year),
+        average,
+        tuple(sorted(month_of(m.month) for m in used)),
+        DecisionMethod.ANNUAL_AVERAGE,
+        sum(m.retroactive for m in used),
+    )
+    return AnnualAverage(usual, annual, annual.standard.health.grade - usual.standard.health.grade)
+
+
+def insurer_decision(
+    year: int,
+    twelve_months: Sequence[MonthPay],
+    *,
+    consent: bool,
+    kind: InsuredKind = InsuredKind.REGULAR,
+    current: StandardAmounts | None = None,
+    tables: InsuranceTables | None = None,
+) -> Decision:
+    """The 定時決定 of ``year`` with the 保険者算定 applied: the annual average when it is
+    applicable (:attr:`AnnualAverage.applicable`) and the office recorded the seasonal
+    business and the employee's consent (``consent``), else the April–June decision."""
+    check = annual_average_check(year, twelve_months, kind=kind, current=current, tables=tables)
+    if consent and check.applicable and check.annual is not None:
+        return check.annual
+    return check.usual
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,7 +729,7 @@ def occasional_revision(
     tables = tables or shipped_tables()
     average = _average(three_months)
     start = add_months(first, 3)
-    until = dt.date(start.year if start.month <= 6 else start.year + 1, 8, 1)
+    until = revision_valid_until(start)
 
     def judge(table: GradeTable, grade: Grade) -> Grade | None:
         old = grade.grade

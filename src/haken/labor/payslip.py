@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
 from haken.labor import insurance, withholding
@@ -40,6 +40,27 @@ LEAVE_METHODS = tuple(m.value for m in LeavePayMethod)
 
 Line = dict[str, Any]
 
+LEAVE_KINDS = ("work_injury", "maternity", "childcare", "family_care", "closure")
+"""The kinds of 休業 the ledger counts: no work and no ordinary pay that day; their days and
+wages are left out of 平均賃金 (労基法12条3項)."""
+LEAVE_NAMES = {
+    "work_injury": "業務災害による休業",
+    "maternity": "産前産後休業",
+    "childcare": "育児休業",
+    "family_care": "介護休業",
+    "closure": "使用者の責に帰すべき休業",
+}
+LEAVE_BENEFITS = {
+    "work_injury": "休業補償給付は労災保険から4日目以降; 待期3日間は会社が休業補償"
+    "（平均賃金の60%, 労基法76条）を支払う: 調整で入力",
+    "maternity": "出産手当金は健康保険から",
+    "childcare": "育児休業給付は雇用保険から",
+    "family_care": "介護休業給付は雇用保険から",
+    "closure": "休業手当は別行: 労基法26条",
+}
+SHUTDOWN_SHARE = Decimal("0.6")
+"""労基法26条: 休業手当 of at least 60 % of 平均賃金 a day."""
+
 
 class PayslipError(ValueError):
     """The facts cannot make a payslip (``code`` names the reason for the run's error list)."""
@@ -65,6 +86,17 @@ class LedgerMinutes:
     paid_leave_days: int = 0
     half_leave_days: int = 0
     absence_days: int = 0
+    work_injury_days: int = 0
+    maternity_days: int = 0
+    childcare_days: int = 0
+    family_care_days: int = 0
+    closure_days: int = 0
+    """Days closed for the employer's reasons (労基法26条: 休業手当 is owed)."""
+
+    def leave_days(self) -> dict[str, int]:
+        """The days of each kind of 休業 (statutory leave and closure), zeros left out."""
+        counts = {kind: getattr(self, f"{kind}_days") for kind in LEAVE_KINDS}
+        return {kind: n for kind, n in counts.items() if n}
 
     def cells(self) -> PremiumMinutes:
         """Back to the disjoint cells. The summary does not say how night minutes split
@@ -115,6 +147,9 @@ class PayFacts:
     commuting_limit: int = COMMUTING_TAX_FREE_LIMIT
     standard_remuneration: int | None = None
     """The stored 標準報酬月額 (health); None: decided from this month's pay (資格取得時決定)."""
+    standard_basis: str = ""
+    """The recorded grade's basis line (how it was decided: 定時決定, 年間平均 …), kept on the
+    insurance lines as ``grade_basis`` when given."""
     social_insured: bool = True
     employment_insured: bool = True
     otsu: bool = False
@@ -213,7 +248,7 @@ def _rates(rules: PremiumRules, options: PayOptions) -> dict[str, Decimal]:
     }
 
 
-FIXED_WAGE_CODES = frozenset({"base_salary", "absence", "allowance", "commuting"})
+FIXED_WAGE_CODES = frozenset({"base_salary", "absence", "leave_unpaid", "allowance", "commuting"})
 """Earning lines fixed by the month (平均賃金's 12条1項2号 part); the rest are paid by the hour."""
 
 
@@ -222,11 +257,13 @@ def base_days(facts: PayFacts) -> int:
     the absences when absences are deducted; for hourly pay the days worked plus the full
     days of paid leave (a half day of leave falls on a day worked)."""
     ledger = facts.ledger
+    unpaid = sum(ledger.leave_days().values())
     if facts.pay_type == "monthly":
-        if ledger.absence_days and facts.scheduled_days:
-            return max(facts.scheduled_days - ledger.absence_days, 0)
+        if (ledger.absence_days or unpaid) and facts.scheduled_days:
+            # A day of 休業手当 is a day paid (支払基礎日数) although the salary was deducted.
+            return max(facts.scheduled_days - ledger.absence_days - unpaid + ledger.closure_days, 0)
         return (facts.period_end - facts.period_start).days + 1
-    return ledger.worked_days + ledger.paid_leave_days
+    return ledger.worked_days + ledger.paid_leave_days + ledger.closure_days
 
 
 def wage_period(
@@ -236,6 +273,8 @@ def wage_period(
     the hour; adjustments (corrections of other periods) are not this period's wages."""
     fixed = 0
     time = 0
+    excluded_days = 0
+    excluded_wages = 0
     for line in lines:
         if line.get("section") != "earning" or line.get("code") == "adjustment":
             continue
@@ -243,8 +282,20 @@ def wage_period(
             fixed += int(line["amount"])
         else:
             time += int(line["amount"])
+        if line.get("code") == "leave_unpaid":
+            # 12条3項: the days of 休業 are out; a monthly salary's deduction already took their
+            # pay out of the fixed wages.
+            excluded_days += sum(int(n) for n in line.get("basis", {}).get("kinds", {}).values())
+        elif line.get("code") == "shutdown_allowance":
+            excluded_wages += int(line["amount"])  # 休業手当: wages of excluded days
     return WagePeriod(
-        start=start, end=end, time_wages=time, fixed_wages=fixed, worked_days=worked_days
+        start=start,
+        end=end,
+        time_wages=time,
+        fixed_wages=fixed,
+        worked_days=worked_days,
+        excluded_days=min(excluded_days, (end - start).days + 1),
+        excluded_wages=excluded_wages,
     )
 
 
@@ -298,6 +349,10 @@ def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
                     scheduled_days=facts.scheduled_days,
                 )
             )
+        if ledger.leave_days():
+            if not facts.scheduled_days:
+                raise PayslipError("monthly_terms", "leave days need the month's scheduled days")
+            lines.append(_unpaid_leave_line(facts, salary))
         options = PayOptions(salary_covers_scheduled_time=True)
     else:
         if facts.hourly_rate is None:
@@ -308,6 +363,10 @@ def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
             if facts.leave_method not in LEAVE_METHODS:
                 raise PayslipError("leave_method", f"leave pay method {facts.leave_method}")
             lines.append(_leave_line(facts, base))
+        if ledger.leave_days():
+            lines.append(_unpaid_leave_line(facts, None))
+    if ledger.closure_days:
+        lines.append(_shutdown_line(facts, base))
     rates = _rates(rules, options)
     statutory_rates = _rates(statutory, options)
     cells = ledger.cells()
@@ -347,6 +406,80 @@ def _earnings(facts: PayFacts) -> tuple[list[Line], Decimal]:
             )
         )
     return lines, base
+
+
+def _unpaid_leave_line(facts: PayFacts, salary: int | None) -> Line:
+    """不就労控除 of the days of 休業 (statutory leave, closure): a monthly salary loses them
+    by the day (salary ÷ the month's scheduled days); hourly pay simply has no hours for
+    them (a line of ¥0 that says so). The employer pays nothing for statutory leave; the
+    benefits come from insurance (the basis names them); closure is paid by its own line."""
+    kinds = facts.ledger.leave_days()
+    days = sum(kinds.values())
+    what = "、".join(f"{LEAVE_NAMES[k]} {n}日" for k, n in kinds.items())
+    benefits = "; ".join(LEAVE_BENEFITS[k] for k in kinds)
+    if salary is None:
+        return _line(
+            "earning",
+            "leave_unpaid",
+            0,
+            f"{what}: 時間給のため支払なし。{benefits}",
+            days=days,
+            kinds=kinds,
+        )
+    scheduled = facts.scheduled_days or 0
+    amount = _whole(Decimal(salary) / scheduled * days)
+    return _line(
+        "earning",
+        "leave_unpaid",
+        -amount,
+        f"{_yen(salary)} ÷ {scheduled}日 × {days}日（{what}）。{benefits}",
+        days=days,
+        kinds=kinds,
+        scheduled_days=scheduled,
+    )
+
+
+def _shutdown_line(facts: PayFacts, base: Decimal) -> Line:
+    """休業手当 (労基法26条) of the days closed for the employer's reasons: 平均賃金 × 60 % a
+    day, the total rounded **up** to the yen so it is never below the statute. 平均賃金 is
+    that of the three wage periods before this one (12条2項: the closure falls in this
+    period); without any, the day's ordinary wage (scheduled hours × the hourly base) stands
+    in, and the basis says so. Wages: taxable and insurable like the rest of the pay."""
+    days = facts.ledger.closure_days
+    periods = three_periods_before(facts.wage_periods, facts.period_start, hired_on=facts.hired_on)
+    try:
+        average = average_wage(periods)
+    except AverageWageError:
+        daily = base * facts.scheduled_daily_minutes / 60
+        amount = int((daily * SHUTDOWN_SHARE * days).quantize(Decimal(1), rounding=ROUND_UP))
+        return _line(
+            "earning",
+            "shutdown_allowance",
+            amount,
+            f"1日の通常の賃金 {_rate(daily)}（{_hm(facts.scheduled_daily_minutes)} × "
+            f"{_rate(base)}）× 60% × {days}日（平均賃金の算定期間がないため）",
+            days=days,
+            daily=str(daily),
+            share="0.6",
+            method="ordinary",
+        )
+    amount = int((average.amount * SHUTDOWN_SHARE * days).quantize(Decimal(1), rounding=ROUND_UP))
+    return _line(
+        "earning",
+        "shutdown_allowance",
+        amount,
+        f"{average.text()} × 60% × {days}日（労基法26条）",
+        days=days,
+        daily=str(average.amount),
+        share="0.6",
+        method="average",
+        principle=str(average.principle),
+        minimum=str(average.minimum),
+        wages=average.wages,
+        calendar_days=average.calendar_days,
+        worked_days=average.worked_days,
+        periods=[f"{p.start.isoformat()}/{p.end.isoformat()}" for p in periods],
+    )
 
 
 def _leave_line(facts: PayFacts, base: Decimal) -> Line:
@@ -463,6 +596,8 @@ def calculate(facts: PayFacts) -> Payslip:
             "decided": how,
             "premium_month": f"{month:%Y-%m}",
         }
+        if facts.standard_basis and facts.standard_remuneration is not None:
+            grade["grade_basis"] = facts.standard_basis
         if facts.social_insured:
             shares = (
                 ("health", premiums.health.employee, premiums.health_rate_pct, "health"),
@@ -574,13 +709,22 @@ class BonusFacts:
     amount: int
     birth_date: dt.date
     prefecture: str
-    withholding_rate_pct: Decimal
+    withholding_rate_pct: Decimal | None
     health_before: int = 0
     """標準賞与額 already counted in the fiscal year (the ¥5,730,000 cap is cumulative)."""
     pension_before_in_month: int = 0
     """標準賞与額 already counted for the pension in the same month (cap ¥1,500,000)."""
     social_insured: bool = True
     employment_insured: bool = True
+    monthly_rule: bool = False
+    """Consult the two cases the law computes from the 月額表 (``withholding.bonus_tax``): the
+    caller read the previous month's pay (``previous_month_pay``) and the column."""
+    previous_month_pay: int | None = None
+    """The pay after social insurance paid in the previous month; None: none was paid."""
+    dependents: int = 0
+    otsu: bool = False
+    long_period: bool = False
+    """The bonus's computation period exceeds 6 months (twelfths instead of sixths)."""
 
 
 def calculate_bonus(facts: BonusFacts) -> Payslip:
@@ -590,7 +734,8 @@ def calculate_bonus(facts: BonusFacts) -> Payslip:
     entered rate, under ¥1 dropped. Every line keeps its basis."""
     if facts.amount < 0:
         raise PayslipError("negative_pay", "a bonus cannot be negative")
-    if not Decimal(0) <= facts.withholding_rate_pct <= Decimal(100):
+    rate_pct = facts.withholding_rate_pct
+    if rate_pct is not None and not Decimal(0) <= rate_pct <= Decimal(100):
         raise PayslipError("bonus_rate", "the bonus withholding rate is a percentage")
     lines: list[Line] = [_line("earning", "bonus", facts.amount, _yen(facts.amount))]
     base = insurance.bonus_bases(
@@ -666,22 +811,56 @@ def calculate_bonus(facts: BonusFacts) -> Payslip:
                 )
             )
     after_insurance = max(facts.amount - social - employment, 0)
-    tax = int(
-        (Decimal(after_insurance) * facts.withholding_rate_pct / 100).to_integral_value(
-            rounding=ROUND_DOWN
+    computed = (
+        withholding.bonus_tax(
+            after_insurance,
+            facts.previous_month_pay,
+            dependents=facts.dependents,
+            pay_date=facts.paid_on,
+            otsu=facts.otsu,
+            long_period=facts.long_period,
         )
+        if facts.monthly_rule
+        else None
     )
-    lines.append(
-        _line(
-            "deduction",
-            "income_tax",
-            tax,
-            f"賞与 {_yen(after_insurance)} × {facts.withholding_rate_pct}%（算出率: 事務所入力）",
-            pay_after_insurance=after_insurance,
-            rate_pct=str(facts.withholding_rate_pct),
-            rate_source="entered",
+    if computed is not None:
+        tax = computed.tax
+        basis = {k: v for k, v in computed.basis.items() if k != "text"}
+        lines.append(
+            _line(
+                "deduction",
+                "income_tax",
+                tax,
+                str(computed.basis["text"]),
+                pay_after_insurance=after_insurance,
+                rate_source="monthly_table",
+                **basis,
+            )
         )
-    )
+    else:
+        if rate_pct is None:
+            raise PayslipError(
+                "bonus_rate_required",
+                "the bonus withholding rate (算出率) is needed: the monthly table does not apply",
+            )
+        tax = int(
+            (Decimal(after_insurance) * rate_pct / 100).to_integral_value(rounding=ROUND_DOWN)
+        )
+        entered: dict[str, Any] = {}
+        if facts.monthly_rule:
+            entered["previous_pay"] = facts.previous_month_pay
+        lines.append(
+            _line(
+                "deduction",
+                "income_tax",
+                tax,
+                f"賞与 {_yen(after_insurance)} × {rate_pct}%（算出率: 事務所入力）",
+                pay_after_insurance=after_insurance,
+                rate_pct=str(rate_pct),
+                rate_source="entered",
+                **entered,
+            )
+        )
     deductions = sum(line["amount"] for line in lines if line["section"] == "deduction")
     return Payslip(
         lines=tuple(lines),

@@ -19,6 +19,10 @@ the employee is taxed on 乙欄. ``haken calc withholding`` is the same call by 
   B = A − employment-income deduction (rounded up to a yen) − 31,667 × dependants − basic
   deduction; tax by bracket of B (the 2.1 % reconstruction surtax included), rounded to the
   nearest 10 yen. 乙欄 has no computer method: it always uses the table.
+* **Bonuses** (:func:`bonus_tax`, 所得税法186条2項): only the two cases the law computes from
+  the 月額表 — no pay in the previous month, or a bonus over 10 × that month's pay (both
+  after social insurance): (table tax on (P + bonus ÷ 6) − table tax on P) × 6 (÷ 12, × 12
+  for a computation period over 6 months). The 算出率の表 of the other bonuses is not shipped.
 * The two methods may differ by a few yen (the table is computed at each row's midpoint);
   both are lawful and the year-end adjustment settles the difference.
 """
@@ -479,3 +483,91 @@ def dependant_count(
         raise ValueError("寡婦 and ひとり親 exclude each other")
     own = sum((disabled, widow, single_parent, working_student))
     return int(source_deduction_spouse) + dependants + own + disabled_family_members
+
+
+# --- bonuses (賞与): the two cases computed from the monthly table -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BonusWithholding:
+    """The tax on a bonus found from the 月額表 (所得税法186条2項, NTA 「賞与に対する源泉徴収
+    税額の計算」): ``reason`` is ``no_previous_pay`` or ``over_ten_times``."""
+
+    tax: int
+    reason: str
+    basis: Basis
+
+
+def bonus_uses_monthly_table(bonus: int, previous: int | None) -> str | None:
+    """Whether the bonus's tax comes from the 月額表 rather than the 算出率の表, and why.
+
+    ``bonus``: the bonus after social insurance; ``previous``: the pay after social insurance
+    paid in the previous month (普通給与), ``None`` when none was paid. ``no_previous_pay``:
+    nothing paid in the previous month; ``over_ten_times``: the bonus exceeds 10 × that pay.
+    Otherwise ``None`` (the 算出率の表 applies: its rate is entered by the office).
+    """
+    if bonus < 0 or (previous is not None and previous < 0):
+        raise ValueError("pay after social insurance must not be negative")
+    if previous is None:
+        return "no_previous_pay"
+    if bonus > 10 * previous:
+        return "over_ten_times"
+    return None
+
+
+def bonus_tax(
+    bonus: int,
+    previous: int | None,
+    *,
+    dependents: int,
+    pay_date: dt.date,
+    otsu: bool = False,
+    long_period: bool = False,
+) -> BonusWithholding | None:
+    """The tax on a bonus by the monthly table, when the law computes it that way
+    (:func:`bonus_uses_monthly_table`), else ``None``.
+
+    With P = the previous month's pay after social insurance (0 when none was paid) and the
+    months m = 6 (12 when the bonus's computation period exceeds 6 months, ``long_period``):
+    tax = (月額表 tax on (P + bonus ÷ m) − 月額表 tax on P) × m, the 甲 column with
+    ``dependents`` or the 乙 column (``otsu``: no 扶養控除等申告書). bonus ÷ m drops fractions
+    under 1 yen (the table's rows are whole yen). Always the table, whatever the agency's
+    method for monthly pay: the law states the bonus rule on the 月額表.
+    """
+    reason = bonus_uses_monthly_table(bonus, previous)
+    if reason is None:
+        return None
+    months = 12 if long_period else 6
+    prior = previous or 0
+    share = bonus // months
+    table = monthly_table(pay_date.year)
+    with_share, with_basis = table_tax(prior + share, dependents, table, otsu=otsu)
+    alone, alone_basis = table_tax(prior, dependents, table, otsu=otsu)
+    tax = max(0, with_share - alone) * months
+    column = "乙" if otsu else "甲"
+    why = (
+        "前月の給与の支払がない"
+        if reason == "no_previous_pay"
+        else "賞与が前月の給与の10倍を超える"
+    )
+    text = (
+        f"{why}ため月額表で計算（{column}欄）: "
+        f"（{_yen(prior)} + 賞与 {_yen(bonus)} ÷ {months} = {_yen(prior + share)} の税額 "
+        f"{_yen(with_share)} − {_yen(prior)} の税額 {_yen(alone)}）× {months} = {_yen(tax)}"
+    )
+    basis: Basis = {
+        "kind": "bonus_monthly_table",
+        "reason": reason,
+        "year": table.year,
+        "column": column,
+        "dependents": dependents,
+        "previous_pay": prior,
+        "months": months,
+        "share": share,
+        "tax_with_share": with_share,
+        "tax_without": alone,
+        "row_with_share": str(with_basis.get("text")),
+        "row_without": str(alone_basis.get("text")),
+        "text": text,
+    }
+    return BonusWithholding(tax, reason, basis)

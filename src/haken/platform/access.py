@@ -106,6 +106,8 @@ class Principal:
     site_ids: frozenset[int] = field(default_factory=frozenset)
     # The client a client supervisor belongs to (None for every agency role).
     client_id: int | None = None
+    # The 組織単位 a client supervisor is limited to (empty: every unit of its sites).
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_client(self) -> bool:

@@ -9,6 +9,12 @@ right after the commit — never before it and never on rollback.
 SQLite (the embedded default) runs in WAL mode with a busy timeout, and write
 units of work begin ``IMMEDIATE`` (:func:`_sqlite_begin`), so two processes that
 write queue for the lock instead of deadlocking on a lock upgrade.
+
+PostgreSQL (asyncpg) pays per round trip, so the hot path sends only its statements
+(docs/architecture.md, "PostgreSQL round trips"): no pool pre-ping (a pooled connection
+the server closed is dropped at checkout for free, and a unit whose first statement
+meets a dead connection runs it again once on a fresh one: :class:`HakenSession`), and
+read units run without ``BEGIN``/``ROLLBACK`` until they write (:func:`_read_unit_begin`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -25,8 +32,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, func, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -285,14 +292,115 @@ class SqliteWriteGate:
             self._fd = None
 
 
+# --- PostgreSQL (asyncpg): round trips ------------------------------------------
+
+# ``Session.info`` key of a read unit (a GET request, a read-only job step).
+READ_UNIT = "haken_read_unit"
+# ``Session.info`` key: the unit ran a statement (a lost connection is retried only before).
+_RAN = "haken_ran"
+# A SELECT that must run inside the transaction: row locks, transaction-scoped locks and
+# settings. Anything else but a plain SELECT (DML, DDL, SAVEPOINT, WITH …) begins one too.
+_NEEDS_TRANSACTION = re.compile(
+    r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR\s+KEY\s+SHARE\b|pg_advisory_xact|set_config",
+    re.IGNORECASE,
+)
+
+
+def _asyncpg_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Instead of a pre-ping (``BEGIN``, ``;``, ``ROLLBACK``: three round trips per
+    checkout): a connection the server closed (restart, ``pg_terminate_backend``, idle
+    timeout) is known closed to asyncpg as soon as the event loop read its end of file,
+    so asking costs nothing; :class:`DisconnectionError` makes the pool drop it and
+    check out another. Every checkout starts transactional (a read unit opts out)."""
+    if dbapi_connection._connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
+    dbapi_connection.autocommit = False
+
+
+def _read_unit_begin(session: Session, _transaction: Any, connection: Any) -> None:
+    """A read unit's connection runs without ``BEGIN``/``ROLLBACK`` (asyncpg autocommit):
+    two round trips fewer per request. Under READ COMMITTED every statement takes its own
+    snapshot inside a transaction as well, so a read sees the same rows either way."""
+    if session.info.get(READ_UNIT) and connection.dialect.driver == "asyncpg":
+        connection.connection.dbapi_connection.autocommit = True
+
+
+def _begin_before_write(
+    conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, executemany: bool
+) -> None:
+    """A read unit that writes after all (a GET that audits, a test's session) gets its
+    transaction before its first write: the asyncpg adapter then sends ``BEGIN`` with it,
+    and the session's commit or rollback ends it as in any unit. Connections SQLAlchemy
+    itself set to AUTOCOMMIT stay so (the adapter restores their own setting)."""
+    adapter = conn.connection.dbapi_connection
+    if not adapter.autocommit:
+        return
+    if (
+        executemany
+        or statement.lstrip()[:6].upper() != "SELECT"
+        or _NEEDS_TRANSACTION.search(statement)
+        or (context is not None and context.execution_options.get("stream_results"))
+    ):
+        adapter.autocommit = False
+
+
+class HakenSession(Session):
+    """The ORM session of every unit: a unit whose first statement finds its pooled
+    connection dead (the server restarted after the checkout's check, or the close had
+    not been read yet) runs it again, once, on a fresh connection: nothing was read or
+    written on the dead one, so there is nothing to lose (optimistic disconnect handling,
+    SQLAlchemy's "Disconnect Handling - Optimistic"; the pool has dropped every
+    connection older than the error by then). Later failures are the unit's: 503."""
+
+    def _first_statement(self, run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self.info.get(_RAN):
+            return run(*args, **kwargs)
+        fresh = not (self.identity_map or self.new or self.deleted)
+        try:
+            result = run(*args, **kwargs)
+        except DBAPIError as error:
+            if not (fresh and error.connection_invalidated):
+                raise
+            log.info("database connection lost before the first statement: run again")
+            self.rollback()
+            result = run(*args, **kwargs)
+        self.info[_RAN] = True
+        return result
+
+    # The ORM's own reads (get, refresh, loaders) go through execute as well.
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._first_statement(super().execute, *args, **kwargs)
+
+    def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self._first_statement(super().scalar, *args, **kwargs)
+
+    def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._first_statement(super().scalars, *args, **kwargs)
+
+
+event.listen(HakenSession, "after_begin", _read_unit_begin)
+
+
 class Database:
     """One engine and session factory per process."""
 
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
         self.url = url
-        # A server connection may have died while pooled (PostgreSQL restarted):
-        # ping it on checkout. A SQLite file has nothing to ping.
-        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": not url.startswith("sqlite")}
+        asyncpg = make_url(url).get_driver_name() == "asyncpg"
+        # A server connection may have died while pooled (PostgreSQL restarted): asyncpg
+        # connections are checked for free at checkout (_asyncpg_checkout) instead of a
+        # pre-ping; other server drivers ping. A SQLite file has nothing to ping.
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "pool_pre_ping": not url.startswith("sqlite") and not asyncpg,
+        }
+        if asyncpg:
+            # A connection a firewall or NAT dropped silently is never told: renew each
+            # connection after half an hour (optimistic handling covers the rest).
+            kwargs["pool_recycle"] = 1800
+            # The connection used last is taken first: it has the hot statements prepared
+            # (a statement new to a connection costs a Parse round trip of its own).
+            kwargs["pool_use_lifo"] = True
         if url.startswith("sqlite"):
             # One writer at a time on SQLite: a small pool avoids lock contention.
             kwargs["connect_args"] = {"timeout": 30}
@@ -318,9 +426,20 @@ class Database:
                     "connect",
                     lambda _conn, _record: tighten_sqlite_sidecars(database_file),
                 )
+        if asyncpg:
+            event.listen(self.engine.sync_engine, "checkout", _asyncpg_checkout)
+            event.listen(self.engine.sync_engine, "before_cursor_execute", _begin_before_write)
         install_query_counter(self.engine.sync_engine)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.write_sessionmaker = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        # Readers (GET requests, read-only steps): on PostgreSQL without BEGIN until a write.
+        self.sessionmaker = async_sessionmaker(
+            self.engine,
+            expire_on_commit=False,
+            sync_session_class=HakenSession,
+            info={READ_UNIT: True},
+        )
+        self.write_sessionmaker = async_sessionmaker(
+            self.write_engine, expire_on_commit=False, sync_session_class=HakenSession
+        )
 
     @property
     def dialect(self) -> str:
@@ -356,21 +475,28 @@ async def _run_hooks(callbacks: list[AfterCommit]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def session_scope(database: Database, *, write: bool = False) -> AsyncIterator[AsyncSession]:
+async def session_scope(
+    database: Database, *, write: bool = False, session: AsyncSession | None = None
+) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success, roll back on any error.
 
     ``write=True``: the unit writes (requests with an unsafe method, jobs). On SQLite
     its transaction begins IMMEDIATE: it queues for the write lock up front instead
     of failing to upgrade a read lock. The default begins deferred, as a reader
-    (a long read such as an export must not hold the write lock). Both are the same
-    on PostgreSQL.
+    (a long read such as an export must not hold the write lock). On PostgreSQL a
+    reader sends no ``BEGIN`` until it writes (``READ_UNIT``), a writer begins as usual.
+
+    ``session``: a reader's session opened earlier in the same request (the edge's
+    principal lookup, platform/edge.py), so the request reads on one connection; the
+    unit takes it over (commits and closes it).
 
     Connection-level failures (server gone, refused, database file unreadable,
     locked, deadlocked) become :class:`DatabaseUnavailableError` (503): the
     client may retry; an outage answers with the envelope, not a stack trace.
     """
     gate = database.write_gate if write else None
-    session = database.write_sessionmaker() if write else database.sessionmaker()
+    if session is None:
+        session = database.write_sessionmaker() if write else database.sessionmaker()
     try:
         hooks: list[AfterCommit] = []
         if gate is not None:

@@ -12,6 +12,8 @@ from haken.config import Settings
 from haken.platform.db import Database, session_scope
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Request state key of a reader's session opened before routing (by the edge).
+READ_SESSION = "haken_read_session"
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -30,7 +32,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     still an error envelope and never a 200 for lost data. A request with an
     unsafe method is a writer (``BEGIN IMMEDIATE`` on SQLite: platform/db.py)."""
     write = request.method not in READ_METHODS
-    async with session_scope(request.app.state.database, write=write) as session:
+    # A read takes over the session the edge already read the principal with (one
+    # connection per request: platform/edge.py).
+    shared = None if write else request.scope.get("state", {}).pop(READ_SESSION, None)
+    async with session_scope(request.app.state.database, write=write, session=shared) as session:
         yield session
 
 

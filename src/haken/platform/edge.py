@@ -48,11 +48,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from pydantic_core import to_json
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haken.platform import context
 from haken.platform.access import Principal, RolePolicy, _resolve
 from haken.platform.cache import EDGE_TAG, CachedSpec, active_cache, bypassed
+from haken.platform.deps import READ_SESSION
 from haken.platform.errors import HakenError
 from haken.platform.logging import get_logger
 from haken.platform.middleware import send_error
@@ -264,9 +266,35 @@ class EdgeCacheMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        principal = await self._principal(request, route)
+        # One reader's session for the request: the principal's lookup here and the
+        # endpoint's reads (platform/deps.get_session takes it over) share a connection.
+        session = request.app.state.database.sessionmaker()
+        try:
+            await self._answer(scope, receive, send, request, route, session)
+        finally:
+            scope.get("state", {}).pop(READ_SESSION, None)
+            if session.in_transaction():  # not taken over (a hit, a refusal): release it
+                try:
+                    await session.close()
+                except Exception:  # the connection may be gone; the answer is sent
+                    log.warning("edge session close failed")
+
+    async def _answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        request: Request,
+        route: EdgeRoute,
+        session: AsyncSession,
+    ) -> None:
+        principal = await self._principal(request, route, session)
         if principal is None:
             await self.app(scope, receive, send)  # the app refuses, or answers, as ever
+            return
+        cache = active_cache()
+        if cache is None:
+            await self.app(scope, receive, send)
             return
         day = _local_day(scope["app"]) if route.daily else ""
         key = route.key(scope.get("query_string", b""), principal, day)
@@ -287,19 +315,19 @@ class EdgeCacheMiddleware:
         self.store.misses += 1
         await self._fill(scope, receive, send, route, key, tokens, epoch, principal)
 
-    async def _principal(self, request: Request, route: EdgeRoute) -> Principal | None:
+    async def _principal(
+        self, request: Request, route: EdgeRoute, session: AsyncSession
+    ) -> Principal | None:
         """The caller when the route's policy lets them through, else None."""
         # A session object only: with the principal in the ``session`` cache it never
         # connects, so there is nothing to commit or close (a unit of work would cost a
-        # greenlet round of its own on every request).
-        session = request.app.state.database.sessionmaker()
+        # greenlet round of its own on every request). On a miss it read the principal,
+        # and the endpoint reads on with it.
         try:
             principal = await _resolve(request, session)
-        except Exception:  # a refusal or an outage: the app answers it
+        except Exception:  # a refusal or an outage: the app answers it, on a session of its own
             return None
-        finally:
-            if session.in_transaction():  # a cache miss read the principal: release it
-                await session.close()
+        request.scope.setdefault("state", {})[READ_SESSION] = session
         if principal is None or not principal.is_at_least(route.policy.minimum):
             return None
         return principal

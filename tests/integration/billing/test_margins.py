@@ -57,13 +57,18 @@ PAYSLIP_LINES = [
 ]
 
 
-async def _payslips(app: Any, slips: list[tuple[int, int, list[dict[str, Any]]]]) -> None:
-    """A closed April 2026 payroll run with these (employee, gross, lines) payslips."""
+async def _payslips(
+    app: Any, slips: list[tuple[int, int, list[dict[str, Any]]]], month: int = 4
+) -> None:
+    """A closed 2026 payroll run of ``month`` (April) with these (employee, gross, lines)
+    payslips."""
+    start = dt.date(2026, month, 1)
+    end = dt.date(2026, month + 1, 1) - dt.timedelta(days=1)
     async with session_scope(app.state.database, write=True) as session:
         run = PayrollRun(
-            period_start=dt.date(2026, 4, 1),
-            period_end=dt.date(2026, 4, 30),
-            pay_date=dt.date(2026, 5, 25),
+            period_start=start,
+            period_end=end,
+            pay_date=dt.date(2026, month + 1, 25),
             state="closed",
             status="done",
         )
@@ -227,6 +232,33 @@ async def test_margin_rate_weighted_over_worker_days(
         9896,
         "38.5",
     )
+
+
+async def test_a_months_pay_is_matched_to_that_months_bill(
+    app: Any, client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """Billed in April only, paid in April and May: over April–May the rate weighs April's
+    pay against April's bill; May's pay is shown as paid but not invoiced, never added to
+    April's bill (it was, before the costs were matched month by month: 60,000 of wages
+    on 3.03 days gave a negative rate)."""
+    admin = await auth_headers("admin")
+    placed = await _issued(client, admin)
+    worker = placed["employee"]["id"]
+    await _payslips(app, [(worker, 30000, PAYSLIP_LINES)], month=4)
+    await _payslips(app, [(worker, 30000, PAYSLIP_LINES)], month=5)
+    found = await client.get("/api/billing/margin-rate?month=2026-04&until=2026-05", headers=admin)
+    (office,) = found.json()["data"]["offices"]
+    # As in the one-month case: 48,742 and 30,000 over 3.03125 days → 16,079, 9,896, 38.5 %.
+    assert (office["fees"], office["wages"]) == (48742, 30000)
+    assert (office["average_fee"], office["average_wage"], office["margin_rate_pct"]) == (
+        16079,
+        9896,
+        "38.5",
+    )
+    margins = await client.get("/api/billing/margins?month=2026-04&until=2026-05", headers=admin)
+    billed, unbilled = margins.json()["data"]["rows"]
+    assert (billed["billed"], billed["gross"]) == (48742, 30000)
+    assert (unbilled["key"], unbilled["billed"], unbilled["gross"]) == (None, 0, 30000)
 
 
 async def test_access_coordinators_their_clients_site_managers_none(

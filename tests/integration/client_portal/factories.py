@@ -19,6 +19,7 @@ async def invite_supervisor(
     client_id: int,
     site_ids: list[int],
     email: str = "genba@client.example",
+    unit_ids: list[int] | None = None,
 ) -> dict[str, Any]:
     """Invite, accept with the mailed link, sign in: the supervisor's headers and ids."""
     invited = await http.post(
@@ -29,6 +30,7 @@ async def invite_supervisor(
             "email": email,
             "site_ids": site_ids,
             "display_name": "現場 太郎",
+            **({"unit_ids": unit_ids} if unit_ids else {}),
         },
     )
     assert invited.status_code == 200, invited.text

@@ -29,11 +29,17 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/client/documents"): CL,
     ("GET", "/api/client/documents/{document_id}/pdf"): CL,
     ("POST", "/api/documents/assignments/{assignment_id}/terms-notice"): C,
+    ("POST", "/api/documents/assignments/{assignment_id}/labour-notice"): C,
     ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): C,
     ("POST", "/api/documents/sites/{site_id}/client-ledger"): C,
     ("GET", "/api/documents/foreign-worker-reports"): C,
     ("GET", "/api/documents/mine"): A,
     ("GET", "/api/documents/mine/{document_id}/pdf"): A,
+    ("GET", "/api/documents/annual"): "role>=admin",
+    ("GET", "/api/documents/{document_id}/xlsx"): C,
+    ("POST", "/api/documents/bulk"): C,
+    ("GET", "/api/documents/bulk/{run_id}"): C,
+    ("GET", "/api/documents/bulk/{run_id}/zip"): C,
 }
 PAGES: dict[tuple[str, str], str] = {
     ("GET", "/client"): CL,
@@ -52,10 +58,17 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/documents/contracts/{contract_id}/client-notice"): C,
     ("GET", "/documents/{document_id}/pdf"): C,
     ("POST", "/documents/assignments/{assignment_id}/terms-notice"): C,
+    ("POST", "/documents/assignments/{assignment_id}/labour-notice"): C,
     ("POST", "/documents/assignments/{assignment_id}/agency-ledger"): C,
     ("POST", "/documents/sites/{site_id}/client-ledger"): C,
     ("GET", "/documents/foreign-worker-reports"): C,
     ("GET", "/me/documents/{document_id}/pdf"): A,
+    ("GET", "/documents/annual"): "role>=admin",
+    ("GET", "/documents/{document_id}/xlsx"): C,
+    ("GET", "/documents/bulk"): C,
+    ("POST", "/documents/bulk"): C,
+    ("GET", "/documents/bulk/{run_id}"): C,
+    ("GET", "/documents/bulk/{run_id}/zip"): C,
 }
 
 
@@ -145,7 +158,7 @@ async def _individual_contract(http: httpx.AsyncClient, ctx: dict[str, Any]) -> 
 
 
 async def _documented_placement(
-    http: httpx.AsyncClient, ctx: dict[str, Any]
+    http: httpx.AsyncClient, ctx: dict[str, Any], **worker_fields: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A placement under a contract whose 個別契約書 was issued and whose bill rate is set."""
     place = await make_unit(http, ctx["admin_headers"], dispatch_started_on="2026-04-01")
@@ -160,7 +173,7 @@ async def _documented_placement(
         json={"contract_id": contract["id"], "effective_from": "2026-04-01", "base_rate": "1800"},
     )
     assert rate.status_code == 201, rate.text
-    worker = await make_employee(http, ctx["admin_headers"], gender="female")
+    worker = await make_employee(http, ctx["admin_headers"], gender="female", **worker_fields)
     placed = await assign(
         http,
         ctx["admin_headers"],
@@ -195,6 +208,19 @@ async def _terms_notice(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.R
     )
 
 
+async def _labour_notice(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    _place, placed = await _documented_placement(http, ctx, term_type="indefinite")
+    return await http.post(
+        f"/api/documents/assignments/{placed['id']}/labour-notice",
+        headers=ctx["admin_headers"],
+        json={
+            "place_change_range": "会社の定める派遣先の事業所",
+            "duties_change_range": "会社の定める業務",
+            "retirement": "就業規則第30条による。",
+        },
+    )
+
+
 async def _agency_ledger(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
     _place, placed = await _documented_placement(http, ctx)
     return await http.post(
@@ -213,8 +239,19 @@ async def _client_ledger(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.
     )
 
 
+async def _bulk(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    # A day with no assignment: the run is done at once, no job outlives the scenario.
+    return await http.post(
+        "/api/documents/bulk",
+        headers=ctx["admin_headers"],
+        json={"kind": "terms_notice", "on_date": "2000-01-03"},
+    )
+
+
 AUDIT = {
+    ("POST", "/api/documents/bulk"): _bulk,
     ("POST", "/api/documents/assignments/{assignment_id}/terms-notice"): _terms_notice,
+    ("POST", "/api/documents/assignments/{assignment_id}/labour-notice"): _labour_notice,
     ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): _agency_ledger,
     ("POST", "/api/documents/sites/{site_id}/client-ledger"): _client_ledger,
     ("POST", "/api/client-supervisors"): _invite,
@@ -224,7 +261,9 @@ AUDIT = {
     ("POST", "/api/documents/contracts/{contract_id}/individual-contract"): _individual_contract,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("POST", "/api/documents/bulk"): [("document_bulk", "create")],
     ("POST", "/api/documents/assignments/{assignment_id}/terms-notice"): [("document", "issue")],
+    ("POST", "/api/documents/assignments/{assignment_id}/labour-notice"): [("document", "issue")],
     ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): [
         ("ledger_entry", "create"),
         ("document", "issue"),
@@ -263,8 +302,13 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
         "POST",
         "/api/documents/assignments/{assignment_id}/agency-ledger",
     ),
+    ("POST", "/documents/assignments/{assignment_id}/labour-notice"): (
+        "POST",
+        "/api/documents/assignments/{assignment_id}/labour-notice",
+    ),
     ("POST", "/documents/sites/{site_id}/client-ledger"): (
         "POST",
         "/api/documents/sites/{site_id}/client-ledger",
     ),
+    ("POST", "/documents/bulk"): ("POST", "/api/documents/bulk"),
 }

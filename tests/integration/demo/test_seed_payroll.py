@@ -22,7 +22,13 @@ async def test_demo_payroll_closes_the_closed_months(
     async with app.state.database.engine.begin() as connection:
         await generate(connection, employees=40, today=TODAY)
     async with session_scope(app.state.database, write=True) as session:
-        counts = await seed_payroll(session, today=TODAY, user_id=admin_user["id"], cutoff_day=0)
+        counts = await seed_payroll(
+            session,
+            today=TODAY,
+            user_id=admin_user["id"],
+            cutoff_day=0,
+            data_dir=app.state.settings.data_dir,
+        )
     assert counts["payroll_closed"] == 2
     assert counts["payslips"] > 0
     admin = await auth_headers("admin")
@@ -54,3 +60,9 @@ async def test_demo_payroll_closes_the_closed_months(
     assert len(paid.json()["data"]) == counts["bonus_payslips"]
     listed = await client.get("/payroll/bonuses", headers=admin)
     assert listed.status_code == 200 and f"/payroll/bonuses/{bonuses[0]['id']}" in listed.text
+    # The summer bonus's payslips as one PDF (drawn inline): its page offers the file.
+    assert counts["payroll_pdf_pages"] == counts["bonus_payslips"]
+    export = await client.get("/api/payroll/pdf-exports/1", headers=admin)
+    assert export.json()["data"]["status"] == "done"
+    pdf = await client.get(export.json()["data"]["download"], headers=admin)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -21,6 +21,7 @@ ACCESS: dict[tuple[str, str], str] = {
 PAGES: dict[tuple[str, str], str] = {
     ("GET", "/imports"): C,
     ("GET", "/imports/new"): C,
+    ("GET", "/imports/templates/{target}"): C,
     ("POST", "/imports"): C,
     ("GET", "/imports/{import_id}"): C,
     ("GET", "/imports/{import_id}/mapping"): C,

@@ -306,12 +306,17 @@ async def test_the_ledger_exports_to_excel(client: httpx.AsyncClient, auth_heade
     assert str(grant[1]).startswith("'=")  # a formula typed as a name stays text
 
 
+STATUTORY_MARKERS = ("work_injury", "maternity", "childcare", "family_care", "employer_closure")
+
+
 async def _worked_and_absent(
     app: Any, client: httpx.AsyncClient, headers: dict[str, str], **days: int
 ) -> dict[str, Any]:
     """A worker hired and placed on 2026-04-01, with approved cards on the first weekdays
     from then: ``worked`` days of work, then ``absent`` 欠勤, ``special`` 特別休暇 and
-    ``leave`` whole days of 有給休暇, and ``drafts`` 欠勤 still in draft after them."""
+    ``leave`` whole days of 有給休暇, the days of statutory leave and closure named by their
+    marker (``childcare=10``, ``employer_closure=5`` …), and ``drafts`` 欠勤 still in draft
+    after them."""
     place = await make_unit(client, headers)
     contract = await make_contract(client, headers, place["unit_id"], start="2026-04-01")
     worker = await make_employee(client, headers, hire_date="2026-04-01", term_type="indefinite")
@@ -329,6 +334,7 @@ async def _worked_and_absent(
         + [("absence", "approved")] * days.get("absent", 0)
         + [("special_leave", "approved")] * days.get("special", 0)
         + [("paid_leave", "approved")] * days.get("leave", 0)
+        + [(marker, "approved") for marker in STATUTORY_MARKERS for _ in range(days.get(marker, 0))]
         + [("absence", "draft")] * days.get("drafts", 0)
     )
     async with session_scope(app.state.database, write=True) as session:
@@ -356,6 +362,59 @@ async def _worked_and_absent(
                 )
             )
     return worker
+
+
+async def test_statutory_leave_counts_as_attended_and_closure_is_no_working_day(
+    app: Any, client: httpx.AsyncClient, auth_headers: Any, make_user: Any
+) -> None:
+    """労基法39条10項: days of 労災 leave, 産前産後休業, 育児休業 and 介護休業 count as attended
+    (JP_LABOR.md §2 "Counted as attended"); days closed for the employer's reasons leave both
+    counts (JP_LABOR.md §2 "Removed from the denominator"; 平成25年7月10日 基発0710第3号).
+    By hand, 122 recorded working days from 2026-04-01 to the grant on 2026-10-01:
+    - 90 worked + 10 育児休業 + 22 欠勤 → (90 + 10) / 122 = 81.97 % → met, rate 0.8197;
+    - 90 worked + 4 育児 + 2 労災 + 2 産前産後 + 2 介護 + 22 欠勤 → 100 / 122 → 0.8197;
+    - the same 10 days as 欠勤 instead → 90 / 122 = 73.8 % → withheld;
+    - 95 worked + 5 closure + 22 欠勤 → 95 / (122 − 5) = 95 / 117 = 81.20 % → met, 0.8120
+      (counted as absences it would be 95 / 122 = 77.9 %, not met)."""
+    headers = await auth_headers("admin")
+    childcare = await _worked_and_absent(app, client, headers, worked=90, childcare=10, absent=22)
+    mixed = await _worked_and_absent(
+        app,
+        client,
+        headers,
+        worked=90,
+        childcare=4,
+        work_injury=2,
+        maternity=2,
+        family_care=2,
+        absent=22,
+    )
+    absent = await _worked_and_absent(app, client, headers, worked=90, absent=32)
+    closure = await _worked_and_absent(
+        app, client, headers, worked=95, employer_closure=5, absent=22
+    )
+    on = D(2026, 10, 1)
+    async with session_scope(app.state.database, write=True) as session:
+        run = await leave_service.grant_due(
+            session,
+            today=on,
+            employee_ids=[w["id"] for w in (childcare, mixed, absent, closure)],
+        )
+    assert [(w.employee_id, w.grant_date) for w in run.withheld] == [(absent["id"], on)]
+    assert run.granted == 3
+    admin = _admin(await make_user("admin"))
+    expected = {
+        childcare["id"]: Decimal("0.8197"),
+        mixed["id"]: Decimal("0.8197"),
+        closure["id"]: Decimal("0.8120"),
+    }
+    for employee_id, rate in expected.items():
+        ledger = await _ledger(app, admin, employee_id, on)
+        assert [(g.grant_date, g.days) for g in ledger.grants] == [(on, Decimal(10))]
+        assert (ledger.grants[0].attendance_basis, ledger.grants[0].attendance_rate) == (
+            "recorded",
+            rate,
+        )
 
 
 async def test_the_80_percent_rule_reads_the_approved_timecards(

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from tests.integration.payroll.factories import ledger, placed, run
+from tests.waiting import poll
 
 A, AD = "authenticated", "role>=admin"
 ACCESS: dict[tuple[str, str], str] = {
@@ -21,7 +22,6 @@ ACCESS: dict[tuple[str, str], str] = {
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): AD,
     ("POST", "/api/payroll/adjustments"): AD,
     ("GET", "/api/payroll/payslips/{payslip_id}/pdf"): A,
-    ("GET", "/api/payroll/runs/{run_id}/payslips.pdf"): AD,
     ("GET", "/api/payroll/runs/{run_id}/transfer-file"): AD,
     ("GET", "/api/payroll/grade-proposals"): AD,
     ("POST", "/api/payroll/grades"): AD,
@@ -33,6 +33,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/payroll/bonuses/{bonus_id}/calculate"): AD,
     ("POST", "/api/payroll/bonuses/{bonus_id}/close"): AD,
     ("GET", "/api/payroll/bonuses/{bonus_id}/payslips"): AD,
+    ("GET", "/api/payroll/bonuses/{bonus_id}/transfer-file"): AD,
+    ("POST", "/api/payroll/runs/{run_id}/pdf-exports"): AD,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/pdf-exports"): AD,
+    ("GET", "/api/payroll/pdf-exports/{export_id}"): AD,
+    ("GET", "/api/payroll/pdf-exports/{export_id}/file"): AD,
 }
 
 PAGES: dict[tuple[str, str], str] = {
@@ -51,6 +56,9 @@ PAGES: dict[tuple[str, str], str] = {
     ("GET", "/payroll/bonuses/{bonus_id}"): AD,
     ("POST", "/payroll/bonuses/{bonus_id}/calculate"): AD,
     ("POST", "/payroll/bonuses/{bonus_id}/close"): AD,
+    ("POST", "/payroll/runs/{run_id}/pdf"): AD,
+    ("POST", "/payroll/bonuses/{bonus_id}/pdf"): AD,
+    ("GET", "/payroll/pdf-exports/{export_id}"): AD,
 }
 
 
@@ -194,7 +202,42 @@ async def bonus_close(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Res
     )
 
 
+async def _finished(
+    http: httpx.AsyncClient, ctx: dict[str, Any], started: httpx.Response
+) -> httpx.Response:
+    """The start's answer, once its job is done (no job left writing when the test's tables
+    are emptied)."""
+    if started.status_code == 202:
+        export_id = started.json()["data"]["id"]
+        await poll(
+            lambda: http.get(f"/api/payroll/pdf-exports/{export_id}", headers=ctx["admin_headers"]),
+            lambda got: got.json()["data"]["status"] == "done",
+            f"bulk PDF {export_id}",
+        )
+    return started
+
+
+async def run_pdf(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    done = await _paid(http, ctx)
+    started = await http.post(
+        f"/api/payroll/runs/{done['id']}/pdf-exports", headers=ctx["admin_headers"]
+    )
+    return await _finished(http, ctx, started)
+
+
+async def bonus_pdf(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    done = await bonus_calculate(http, ctx)
+    assert done.status_code == 200, done.text
+    started = await http.post(
+        f"/api/payroll/bonuses/{done.json()['data']['id']}/pdf-exports",
+        headers=ctx["admin_headers"],
+    )
+    return await _finished(http, ctx, started)
+
+
 AUDIT: dict[tuple[str, str], Any] = {
+    ("POST", "/api/payroll/runs/{run_id}/pdf-exports"): run_pdf,
+    ("POST", "/api/payroll/bonuses/{bonus_id}/pdf-exports"): bonus_pdf,
     ("POST", "/api/payroll/runs"): start,
     ("POST", "/api/payroll/runs/{run_id}/close"): close,
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): profile,
@@ -207,6 +250,8 @@ AUDIT: dict[tuple[str, str], Any] = {
     ("POST", "/api/payroll/bonuses/{bonus_id}/close"): bonus_close,
 }
 EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("POST", "/api/payroll/runs/{run_id}/pdf-exports"): [("payroll_pdf_export", "create")],
+    ("POST", "/api/payroll/bonuses/{bonus_id}/pdf-exports"): [("payroll_pdf_export", "create")],
     ("POST", "/api/payroll/runs"): [("payroll_run", "run")],
     ("POST", "/api/payroll/runs/{run_id}/close"): [("payroll_run", "close")],
     ("PUT", "/api/payroll/employees/{employee_id}/profile"): [("payroll_profile", "create")],
@@ -238,6 +283,11 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     ("POST", "/payroll/bonuses/{bonus_id}/close"): (
         "POST",
         "/api/payroll/bonuses/{bonus_id}/close",
+    ),
+    ("POST", "/payroll/runs/{run_id}/pdf"): ("POST", "/api/payroll/runs/{run_id}/pdf-exports"),
+    ("POST", "/payroll/bonuses/{bonus_id}/pdf"): (
+        "POST",
+        "/api/payroll/bonuses/{bonus_id}/pdf-exports",
     ),
 }
 __all__ = ["ACCESS", "AUDIT", "EXPECTED_AUDIT", "PAGES", "PAGE_WRITE_TWINS"]

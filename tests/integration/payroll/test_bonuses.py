@@ -132,6 +132,35 @@ async def _paid(
     return dict(bonus)
 
 
+async def paid_before(app: Any, employee_id: int, pay_date: str, after_insurance: int) -> None:
+    """A monthly payslip paid on ``pay_date`` with ``after_insurance`` as its pay after social
+    insurance (the previous month's pay a bonus's withholding reads; no run: it appears in
+    no list)."""
+    day = dt.date.fromisoformat(pay_date)
+    async with session_scope(app.state.database, write=True) as session:
+        session.add(
+            Payslip(
+                run_id=None,
+                employee_id=employee_id,
+                period_start=day.replace(day=1),
+                pay_date=day,
+                status="ok",
+                kind="monthly",
+                gross=after_insurance,
+                net=after_insurance,
+                lines=[
+                    {
+                        "section": "deduction",
+                        "code": "income_tax",
+                        "amount": 0,
+                        "text": "",
+                        "basis": {"pay_after_insurance": after_insurance},
+                    }
+                ],
+            )
+        )
+
+
 async def _slips(http: httpx.AsyncClient, headers: dict[str, str], bonus_id: int) -> list[Any]:
     listed = await http.get(f"/api/payroll/bonuses/{bonus_id}/payslips", headers=headers)
     assert listed.status_code == 200, listed.text
@@ -146,6 +175,11 @@ async def test_bonuses_of_one_fiscal_year_meet_the_caps_and_the_labour_cost(
     other = (await placed(client, admin))["employee"]["id"]
     user = await make_user("employee", employee_id=mine)
     me = {"Authorization": (await login(user["email"]))["Authorization"]}
+    # Pay in the month before each bonus, so the entered rate applies (a bonus after
+    # insurance at most ten times it; test_bonus_withholding.py covers the other cases).
+    for day in ("2026-06-25", "2026-11-25"):
+        await paid_before(app, mine, day, 300_000)
+    await paid_before(app, other, "2026-06-25", 100_000)
 
     slips: list[dict[str, Any]] = []
     for n, (pay_date, amount, rate) in enumerate(BONUSES):

@@ -1,5 +1,4 @@
-"""Payroll delivery: the payslip PDF (its text read back with pdftotext), the run's bulk PDF,
-the employee's own download only with their consent to electronic delivery (所得税法231条2項),
+"""Payroll delivery: the payslip PDF (its text read back with pdftotext), the employee's own download only with their consent to electronic delivery (所得税法231条2項),
 and the 全銀 transfer file of a closed run (admins, audited, refused while open or with
 employees missing an account)."""
 
@@ -112,29 +111,6 @@ async def test_the_payslip_pdf_carries_the_employee_the_attendance_and_every_lin
     for line in slip["lines"]:
         assert f"{line['amount']:,}円" in text, line
     assert "健康保険" in text and "所得税" in text
-
-
-async def test_the_runs_bulk_pdf_has_a_page_per_computed_payslip(
-    client: httpx.AsyncClient, app: Any, auth_headers: Any, monkeypatch: Any
-) -> None:
-    from haken.modules.payroll import delivery
-
-    monkeypatch.setattr(delivery, "PDF_BATCH", 2)  # three employees: two batches
-    admin = await auth_headers("admin")
-    workers = [await _worker(client, app, admin, bank=False) for _ in range(3)]
-    done = await run(client, admin)
-    response = await client.get(f"/api/payroll/runs/{done['id']}/payslips.pdf", headers=admin)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "application/pdf"
-    assert _pages(response.content) == 3
-    text = _text(response.content)
-    for worker in workers:
-        assert worker["employee_number"] in text
-    coordinator = await auth_headers("coordinator")
-    refused = await client.get(f"/api/payroll/runs/{done['id']}/payslips.pdf", headers=coordinator)
-    assert refused.status_code == 403
-    missing = await client.get("/api/payroll/runs/999999/payslips.pdf", headers=admin)
-    assert missing.status_code == 404
 
 
 async def test_an_employee_downloads_their_own_payslip_only_with_consent(
@@ -321,7 +297,8 @@ async def test_the_pages_offer_the_downloads_and_record_the_consent(
 
     await page_login(office["email"])
     run_page = await client.get(f"/payroll/runs/{done['id']}")
-    assert f"/api/payroll/runs/{done['id']}/payslips.pdf" in run_page.text
+    # The bulk PDF is a job started from the page (test_bonus_delivery.py follows it).
+    assert f'action="/payroll/runs/{done["id"]}/pdf"' in run_page.text
     assert f"/api/payroll/runs/{done['id']}/transfer-file" in run_page.text
     slip_page = await client.get(f"/payroll/payslips/{slip_id}")
     assert f"/api/payroll/payslips/{slip_id}/pdf" in slip_page.text

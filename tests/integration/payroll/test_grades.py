@@ -88,7 +88,7 @@ async def test_the_annual_decision_is_proposed_recorded_and_used_from_september(
             await payroll_service.grade_proposals(
                 session, _admin_principal(), year=2026, kind=_regular()
             )
-    assert counter.count == 3  # pay history with settings, recorded grades, names
+    assert counter.count == 4  # pay history with settings, retroactive pay, grades, names
 
     (proposal,) = [
         p for p in await _proposals(client, admin, "regular") if p["employee_id"] == worker

@@ -133,6 +133,13 @@ async def test_hourly_leave_creates_a_card_and_a_rejection_marks_nothing(
     assert done.status_code == 200, done.text
     cards = await _cards(client, p)
     assert list(cards) == [day] and cards[day]["marker"] == "hourly_leave"
+    # The worker's month shows the card, still without times, by its marker (it answered
+    # 500: the page had no label for hourly leave).
+    month = await client.get(
+        "/me/timecards", headers=p["worker_headers"], params={"month": day[:7]}
+    )
+    assert month.status_code == 200, month.text
+    assert "時間単位の有給休暇" in month.text
     withdrawn = await act(client, p["worker_headers"], done.json()["data"], "withdraw")
     assert withdrawn.status_code == 200, withdrawn.text
     assert await _cards(client, p) == {}

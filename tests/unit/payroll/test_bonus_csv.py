@@ -34,3 +34,12 @@ def test_a_line_that_cannot_be_read_is_refused_with_its_number(content: bytes, l
     with pytest.raises(PayrollBonusCsvError) as raised:
         parse_csv(content)
     assert raised.value.params["line"] == line
+
+
+def test_a_blank_rate_is_left_to_the_monthly_table() -> None:
+    # No rate: the bonus is computed from the 月額表 when the law says so (no pay in the
+    # previous month, a bonus over ten times it); otherwise calculation asks for the rate.
+    assert parse_csv(b"E-001,500000,\nE-002,400000, 4.084\n") == [
+        (1, "E-001", 500_000, None),
+        (2, "E-002", 400_000, Decimal("4.084")),
+    ]

@@ -163,3 +163,18 @@ def test_the_agency_settings_are_required() -> None:
     with pytest.raises(PayrollTransferSettingsError) as caught:  # a kanji name
         build_salary_transfer([TARO], replace(agency, requester_name="派遣"), PAY_DATE)
     assert caught.value.params["settings"] == "HAKEN_TRANSFER_REQUESTER_NAME"
+
+
+def test_the_bonus_file_differs_from_the_salary_file_only_by_its_kind_code() -> None:
+    # 種別コード 12 (賞与振込) in bytes 2–3 of the header; the same records otherwise, the
+    # same checks (a name banks refuse is refused the same way).
+    from haken.modules.payroll.transfer import build_bonus_transfer
+
+    salary = build_salary_transfer([TARO, HANAKO], AGENCY, PAY_DATE)
+    bonus = build_bonus_transfer([TARO, HANAKO], AGENCY, PAY_DATE)
+    assert bonus.filename == "bonus_transfer_20261225.txt"
+    assert (bonus.count, bonus.total) == (salary.count, salary.total)
+    assert bonus.content[:4] == b"1120" and salary.content[:4] == b"1110"
+    assert bonus.content[4:] == salary.content[4:]
+    with pytest.raises(PayrollTransferCharacterError):
+        build_bonus_transfer([replace(TARO, payee_kana="山田 タロウ")], AGENCY, PAY_DATE)

@@ -92,7 +92,9 @@ class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin,
     overtime_hours_per_month: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     overtime_hours_per_year: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     holiday_work_days_per_month: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    # 請求の締め日 (attendance's billing period): 0 = 末日, 1–28 = that day of the month.
+    # 請求の締め日 (the billing period of attendance and invoices): 0 = none of its own, the
+    # client's closing day applies (NOT NULL: schemas.BILLING_CUTOFF_OF_CLIENT), 1–27 = that
+    # day of the month, 31 = 末日 (BILLING_CUTOFF_MONTH_END); resolved by billing.service.
     billing_cutoff_day: Mapped[int] = mapped_column(
         SmallInteger, nullable=False, default=0, server_default="0"
     )

@@ -22,6 +22,9 @@ from haken.labor.schedule import HoursCheck
 from haken.modules.assignments.auth import AssignmentsExport, AssignmentsRead, AssignmentsWrite
 from haken.modules.assignments.labels import register_labels
 from haken.modules.assignments.schemas import (
+    BILLING_CUTOFF_LAST_DAY,
+    BILLING_CUTOFF_MONTH_END,
+    BILLING_CUTOFF_OF_CLIENT,
     AssignmentCreate,
     AssignmentDetail,
     AssignmentEnd,
@@ -144,7 +147,17 @@ def _labels() -> dict[str, Any]:
         "assignment_phase_labels": {k.value: gettext_(v) for k, v in ASSIGNMENT_PHASE.items()},
         "contract_status_options": [(k.value, gettext_(v)) for k, v in CONTRACT_STATUS.items()],
         "exemption_labels": {k.value: gettext_(v) for k, v in EXEMPTION.items()},
+        "billing_cutoff_options": billing_cutoff_options(),
     }
+
+
+def billing_cutoff_options() -> list[tuple[str, str]]:
+    """The contract's 請求締め日: the client's closing day (stored 0), days 1–27, 末日 (31)."""
+    return [
+        (str(BILLING_CUTOFF_OF_CLIENT), gettext_("The client's closing day")),
+        *((str(day), str(day)) for day in range(1, BILLING_CUTOFF_LAST_DAY + 1)),
+        (str(BILLING_CUTOFF_MONTH_END), gettext_("Month end")),
+    ]
 
 
 # --- contracts -------------------------------------------------------------------------------

@@ -108,6 +108,13 @@ class AssignmentsRepository(Repository):
     ModelRepository); paging, ``add``/``flush`` and ``delete_if_unreferenced`` come from
     the base."""
 
+    async def contract_ref_by_number(self, contract_number: str) -> tuple[int, int] | None:
+        statement = select(DispatchContract.id, DispatchContract.unit_id).where(
+            DispatchContract.contract_number == contract_number
+        )
+        found = (await self.session.execute(statement)).first()
+        return (int(found[0]), int(found[1])) if found is not None else None
+
     async def contract_numbers(self, ids: Sequence[int]) -> dict[int, str]:
         return await self.names_by_id(C, ids, C.contract_number)
 
@@ -216,8 +223,11 @@ class AssignmentsRepository(Repository):
         row = (await self.session.execute(statement)).first()
         return (row[0], row[1]) if row else None
 
-    async def billing_cutoff_day(self, contract_id: int) -> int | None:
-        return await self.session.scalar(select(C.billing_cutoff_day).where(C.id == contract_id))
+    async def billing_cutoff_day(self, contract_id: int) -> tuple[int, int] | None:
+        """The contract's client and its ``billing_cutoff_day`` (one statement)."""
+        statement = select(C.client_id, C.billing_cutoff_day).where(C.id == contract_id)
+        row = (await self.session.execute(statement)).first()
+        return (int(row[0]), int(row[1])) if row is not None else None
 
     def site_placements_statement(self, site_id: int, first: dt.date, last: dt.date) -> Any:
         """``SELECT`` the site's placements (not cancelled) overlapping ``first``–``last``,

@@ -85,7 +85,33 @@ class WorkExemption(StrEnum):
 # --- contracts -----------------------------------------------------------------------------
 
 
-BILLING_CUTOFF_HELP = "請求の締め日: 0 = 末日, 1–27 = that day of the month"
+BILLING_CUTOFF_OF_CLIENT = 0
+"""``billing_cutoff_day`` 0: the contract states no 請求締め日 of its own; the client's
+closing day applies (the billing area's client settings; 末日 until set). The column is NOT
+NULL, so "not set" is this value, never NULL."""
+BILLING_CUTOFF_MONTH_END = 31
+"""``billing_cutoff_day`` 31: the contract's own cut-off is 末日 (the month's last day),
+whatever the client's closing day (a contract closing at month end under a client on the
+20th). 1–27 are that day of the month."""
+BILLING_CUTOFF_LAST_DAY = 27
+"""The last numbered cut-off a contract may state (28–30: not every month has them)."""
+BILLING_CUTOFF_HELP = (
+    "請求の締め日: 0 = the client's closing day (派遣先の締め日に従う), "
+    "1–27 = that day of the month, 31 = 末日 (month end)"
+)
+
+
+def _billing_cutoff(value: int) -> int:
+    if BILLING_CUTOFF_LAST_DAY < value < BILLING_CUTOFF_MONTH_END:
+        raise ValueError("0 (the client's closing day), 1–27 or 31 (month end)")
+    return value
+
+
+BillingCutoff = Annotated[
+    int,
+    Field(ge=0, le=BILLING_CUTOFF_MONTH_END, description=BILLING_CUTOFF_HELP),
+    AfterValidator(_billing_cutoff),
+]
 
 
 class _ContractTerms(InputModel):
@@ -106,7 +132,7 @@ class _ContractTerms(InputModel):
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
     holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
-    billing_cutoff_day: Annotated[int, Field(ge=0, le=27, description=BILLING_CUTOFF_HELP)] = 0
+    billing_cutoff_day: BillingCutoff = BILLING_CUTOFF_OF_CLIENT
     limited_to_exempt_workers: bool = False
     limited_to_agreement_workers: bool = False
     work_exemption: WorkExemption | None = None
@@ -148,7 +174,7 @@ class ContractUpdate(InputModel):
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
     holiday_work_days_per_month: Annotated[int | None, Field(ge=0, le=31)] = None
-    billing_cutoff_day: Annotated[int | None, Field(ge=0, le=27), NotNull] = None
+    billing_cutoff_day: Annotated[BillingCutoff | None, NotNull] = None
     limited_to_exempt_workers: Annotated[bool | None, NotNull] = None
     limited_to_agreement_workers: Annotated[bool | None, NotNull] = None
     work_exemption: WorkExemption | None = None
@@ -188,7 +214,7 @@ class ContractRead(ArchivedRead):
     overtime_hours_per_month: int | None
     overtime_hours_per_year: int | None
     holiday_work_days_per_month: int | None
-    billing_cutoff_day: int
+    billing_cutoff_day: Annotated[int, Field(description=BILLING_CUTOFF_HELP)]
     limited_to_exempt_workers: bool
     limited_to_agreement_workers: bool
     work_exemption: WorkExemption | None
@@ -202,6 +228,11 @@ class ContractRead(ArchivedRead):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+    @property
+    def follows_client_closing_day(self) -> bool:
+        """No 請求締め日 of its own (``billing_cutoff_day`` 0): the client's closing day."""
+        return self.billing_cutoff_day == BILLING_CUTOFF_OF_CLIENT
 
 
 class ContractFilter(ListFilter):
@@ -509,7 +540,7 @@ class AttendanceTerms(BaseModel):
     start_date: dt.date
     end_date: dt.date
     status: str
-    billing_cutoff_day: int
+    billing_cutoff_day: int  # as stored: 0 = the client's (billing resolves it), 31 = 末日
     scheduled_minutes: int | None
     weekly_hours_limit: int | None
     vacation_daily_hours_limit: int | None
@@ -531,6 +562,7 @@ class ClientPlacement(BaseModel):
     end_date: dt.date
     status: str
     work_content: str
+    unit_id: int = 0  # the 組織単位 (a unit-scoped client supervisor sees only its units)
 
 
 class SitePlacement(AttendanceTerms):

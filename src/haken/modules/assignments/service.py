@@ -1362,6 +1362,7 @@ class AssignmentsService:
                 end_date=a.end_date,
                 status=a.status,
                 work_content=c.work_content,
+                unit_id=a.unit_id,
             )
             for a, c in found
             if a.site_id in wanted
@@ -1416,8 +1417,12 @@ class AssignmentsService:
             )
         return found
 
-    async def billing_cutoff_day(self, session: AsyncSession, *, contract_id: int) -> int:
-        """The contract's 請求締め日 (0 = 末日); NOT_FOUND for an unknown contract."""
+    async def billing_cutoff_day(
+        self, session: AsyncSession, *, contract_id: int
+    ) -> tuple[int, int]:
+        """The contract's client and its own 請求締め日 as stored (``BILLING_CUTOFF_OF_CLIENT``:
+        none, the client's applies; ``BILLING_CUTOFF_MONTH_END``: 末日): the billing area
+        resolves it (``billing_service.contract_cutoff``). NOT_FOUND for an unknown contract."""
         found = await AssignmentsRepository(session).billing_cutoff_day(contract_id)
         if found is None:
             raise NotFoundError()
@@ -1551,6 +1556,13 @@ class AssignmentsService:
         for employee_id in employees:
             await self._place(session, repo, employee_id, today)
         return {"sites": len(site_ids), "dates_changed": changed, "placements": len(employees)}
+
+    async def contract_ref_by_number(
+        self, session: AsyncSession, contract_number: str
+    ) -> tuple[int, int] | None:
+        """The contract a file names by its 契約番号 (the master-data import): its id and
+        its 組織単位's id, or None."""
+        return await AssignmentsRepository(session).contract_ref_by_number(contract_number)
 
 
 def _highest_amount(

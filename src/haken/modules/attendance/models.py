@@ -161,6 +161,22 @@ class LedgerEntry(IdMixin, Base):
     paid_leave_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     half_leave_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     absence_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Days of statutory leave and of closure for the employer's reasons (0029).
+    work_injury_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    maternity_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    childcare_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    family_care_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    closure_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
     timecard_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
 

@@ -65,9 +65,17 @@ MARKER_LABELS = {
     Marker.NONE.value: N_("Worked"),
     Marker.PAID_LEAVE.value: N_("Paid leave"),
     Marker.HALF_LEAVE.value: N_("Half-day paid leave"),
+    # Only an approved hourly-leave request sets it (the card's worked times come later):
+    # shown, never offered by the cell's select.
+    Marker.HOURLY_LEAVE.value: N_("Hourly paid leave"),
     Marker.ABSENCE.value: N_("Absence"),
     Marker.SPECIAL_LEAVE.value: N_("Special leave"),
     Marker.SUBSTITUTE_HOLIDAY.value: N_("Substitute holiday"),
+    Marker.WORK_INJURY.value: N_("Work-injury leave"),
+    Marker.MATERNITY.value: N_("Maternity leave"),
+    Marker.CHILDCARE.value: N_("Childcare leave"),
+    Marker.FAMILY_CARE.value: N_("Family-care leave"),
+    Marker.EMPLOYER_CLOSURE.value: N_("Closure for the employer's reasons"),
 }
 STATE_LABELS = {
     "draft": N_("Draft"),
@@ -127,7 +135,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _marker_options() -> list[tuple[str, str]]:
-    return [(k, gettext_(v)) for k, v in MARKER_LABELS.items()]
+    return [(k, gettext_(v)) for k, v in MARKER_LABELS.items() if k != Marker.HOURLY_LEAVE.value]
 
 
 # --- the site's month grid -----------------------------------------------------------------

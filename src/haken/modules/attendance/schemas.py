@@ -33,10 +33,28 @@ class Marker(StrEnum):
     ABSENCE = "absence"  # 欠勤
     SPECIAL_LEAVE = "special_leave"  # 特別休暇
     SUBSTITUTE_HOLIDAY = "substitute_holiday"  # 振替休日 / 代休
+    WORK_INJURY = "work_injury"  # 業務災害による休業 (労災)
+    MATERNITY = "maternity"  # 産前産後休業 (労基法65条)
+    CHILDCARE = "childcare"  # 育児休業 (育児・介護休業法)
+    FAMILY_CARE = "family_care"  # 介護休業 (育児・介護休業法)
+    EMPLOYER_CLOSURE = "employer_closure"  # 使用者の責に帰すべき事由による休業 (労基法26条)
 
+
+STATUTORY_LEAVE = frozenset(
+    {Marker.WORK_INJURY, Marker.MATERNITY, Marker.CHILDCARE, Marker.FAMILY_CARE}
+)
+"""Leave the law gives (労基法39条10項: counted as attended for paid leave; 12条3項: out of
+平均賃金); the employer pays nothing for such a day, the benefits come from insurance."""
 
 NO_TIMES = frozenset(
-    {Marker.PAID_LEAVE, Marker.ABSENCE, Marker.SPECIAL_LEAVE, Marker.SUBSTITUTE_HOLIDAY}
+    {
+        Marker.PAID_LEAVE,
+        Marker.ABSENCE,
+        Marker.SPECIAL_LEAVE,
+        Marker.SUBSTITUTE_HOLIDAY,
+        *STATUTORY_LEAVE,
+        Marker.EMPLOYER_CLOSURE,
+    }
 )
 """Markers of a day without work: such a card carries no times."""
 
@@ -191,6 +209,13 @@ class LedgerRead(BaseModel):
     paid_leave_days: int
     half_leave_days: int
     absence_days: int
+    work_injury_days: int = 0
+    maternity_days: int = 0
+    childcare_days: int = 0
+    family_care_days: int = 0
+    closure_days: int = Field(
+        default=0, description="days closed for the employer's reasons (労基法26条)"
+    )
     timecard_count: int
     computed_at: dt.datetime
 

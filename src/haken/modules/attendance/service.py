@@ -234,19 +234,34 @@ def _span(
     )
 
 
-def _premium_cards(rows: Iterable[Any]) -> list[PremiumCard]:
-    """``rows``: timecards, or rows of their start, end, timezone and break columns."""
-    cards = []
+CardCache = dict[tuple[dt.datetime, dt.datetime, str, int], PremiumCard]
+"""Premium cards by (start, end, timezone, break): shared by the workers of a batch."""
+
+
+def _premium_cards(rows: Iterable[Any], cache: CardCache | None = None) -> list[PremiumCard]:
+    """``rows``: timecards, or rows of their start, end, timezone and break columns.
+
+    A premium card is immutable, so the rows of the same span (the same shift of the same
+    day, which most workers of a site share) share one card: with a ``cache`` kept over a
+    batch of workers (the billing days), each distinct span is localised and checked once
+    instead of once a row."""
+    if cache is None:
+        cache = {}
+    cards: list[PremiumCard] = []
+    append = cards.append
     for row in rows:
-        if row.start_at is None or row.end_at is None:
+        start_at, end_at = row.start_at, row.end_at
+        if start_at is None or end_at is None:
             continue
-        cards.append(
-            PremiumCard(
-                start=_local(row.start_at, row.timezone),
-                end=_local(row.end_at, row.timezone),
+        key = (start_at, end_at, row.timezone, row.break_minutes)
+        card = cache.get(key)
+        if card is None:
+            card = cache[key] = PremiumCard(
+                start=_local(start_at, row.timezone),
+                end=_local(end_at, row.timezone),
                 break_minutes=row.break_minutes,
             )
-        )
+        append(card)
     return cards
 
 
@@ -277,6 +292,16 @@ def classify_period(
     return result.minutes
 
 
+LEAVE_DAY_COLUMNS = {
+    "work_injury_days": Marker.WORK_INJURY,
+    "maternity_days": Marker.MATERNITY,
+    "childcare_days": Marker.CHILDCARE,
+    "family_care_days": Marker.FAMILY_CARE,
+    "closure_days": Marker.EMPLOYER_CLOSURE,
+}
+"""The ledger's count of each kind of statutory leave / closure day (a date once)."""
+
+
 def ledger_values(
     minutes: PremiumMinutes, rows: Sequence[Timecard], period: closing.ClosingPeriod
 ) -> dict[str, Any]:
@@ -291,6 +316,10 @@ def ledger_values(
         "paid_leave_days": sum(1 for r in inside if r.marker == Marker.PAID_LEAVE),
         "half_leave_days": sum(1 for r in inside if r.marker == Marker.HALF_LEAVE),
         "absence_days": sum(1 for r in inside if r.marker == Marker.ABSENCE),
+        **{
+            column: len({r.work_date for r in inside if r.marker == marker})
+            for column, marker in LEAVE_DAY_COLUMNS.items()
+        },
         "timecard_count": len(inside),
         "computed_at": utcnow(),
     }
@@ -313,6 +342,29 @@ def _fill_ledger(
 
 def _week_before(period: closing.ClosingPeriod) -> dt.date:
     return period.start - dt.timedelta(days=(period.start.weekday() - WEEK_START) % 7)
+
+
+async def billing_cutoff_of(session: AsyncSession, terms: AttendanceTerms) -> int:
+    """The billing cut-off of a placement's contract: the contract's own 請求締め日, else its
+    client's closing day, resolved by the billing area's one rule (``billing.service.
+    effective_cutoff``) so the ledger's billing periods are the invoices' periods. Reads the
+    client's settings only when the contract has no cut-off of its own (one statement)."""
+    # The billing area owns the client's closing day and imports this module for the
+    # ledger, so it is imported when first asked, not at import time.
+    from haken.modules.billing.service import billing_service
+
+    found = await billing_service.contract_cutoffs(
+        session, [(terms.contract_id, terms.client_id, terms.billing_cutoff_day)]
+    )
+    return found[terms.contract_id]
+
+
+async def contract_billing_cutoff(session: AsyncSession, contract_id: int) -> int:
+    """``billing_cutoff_of`` for a contract by id (closing a billing period); NOT_FOUND for
+    an unknown contract."""
+    from haken.modules.billing.service import billing_service
+
+    return await billing_service.contract_cutoff(session, contract_id=contract_id)
 
 
 class TimesTarget(Protocol):
@@ -724,7 +776,8 @@ class AttendanceService:
         repo = AttendanceRepository(session)
         _, day_change = site if site is not None else await self._site(repo, row.site_id)
         payroll = {self.payroll_period(d) for d in days}
-        billing = {closing.period_containing(d, terms.billing_cutoff_day) for d in days}
+        cutoff = await billing_cutoff_of(session, terms)
+        billing = {closing.period_containing(d, cutoff) for d in days}
         for period in sorted(payroll, key=lambda p: p.start):
             rows = await cards.for_employee(
                 row.employee_id, _week_before(period), period.end, counted_only=True
@@ -916,9 +969,9 @@ class AttendanceService:
     async def billing_period(
         self, session: AsyncSession, *, contract_id: int, day: dt.date
     ) -> closing.ClosingPeriod:
-        """The billing period of the contract containing ``day`` (its own cut-off, 請求締め日);
-        NOT_FOUND for an unknown contract."""
-        cutoff = await assignments_service.billing_cutoff_day(session, contract_id=contract_id)
+        """The billing period of the contract containing ``day`` (its 請求締め日: its own, else
+        its client's closing day, as invoices group it); NOT_FOUND for an unknown contract."""
+        cutoff = await contract_billing_cutoff(session, contract_id)
         return closing.period_containing(day, cutoff)
 
     async def close_period(
@@ -929,9 +982,7 @@ class AttendanceService:
             subject, period = 0, self.payroll_period(data.day)
         else:
             assert data.contract_id is not None
-            cutoff = await assignments_service.billing_cutoff_day(
-                session, contract_id=data.contract_id
-            )
+            cutoff = await contract_billing_cutoff(session, data.contract_id)
             subject, period = data.contract_id, closing.period_containing(data.day, cutoff)
         row = await repo.period(data.kind.value, subject, period.start)
         if row is not None and row.state == "closed":
@@ -1182,8 +1233,9 @@ class AttendanceService:
             sorted({card.site_id for card in rows})
         )
         found: dict[int, dict[tuple[int, int], list[dict[str, int]]]] = {}
+        shared: CardCache = {}  # the batch's workers share their spans' cards
         for (contract_id, assignment_id, employee_id), worker_rows in sorted(by_worker.items()):
-            cards = _premium_cards(worker_rows)
+            cards = _premium_cards(worker_rows, shared)
             if not cards:
                 continue
             site = settings.get(worker_rows[0].site_id)
@@ -1453,7 +1505,9 @@ class AttendanceService:
         """For each (employee, first, last): the approved days of the span by what they were
         for the 80 % rule of 労基法39条, in one read. A date with work on any card is worked
         (a half day or hours of leave included); else whole-day paid leave; else an absence
-        (欠勤, against the worker); 特別休暇 and 振替休日/代休 are in neither count. Days
+        (欠勤, against the worker). Days of work injury, maternity, childcare and family-care
+        leave count as attended (労基法39条10項); days closed for the employer's reasons are in
+        neither count (平成25年7月10日 基発0710第3号), nor are 特別休暇 and 振替休日/代休. Days
         without an approved card are not known and not counted: an empty mapping means
         nothing is recorded for the span."""
         if not spans:
@@ -1744,9 +1798,14 @@ def _settings_snapshot(settings: SiteSettings, shifts: Sequence[ShiftPattern]) -
 _DAY_KIND_RANK = {
     DayKind.WORKED: 0,
     DayKind.PAID_LEAVE: 1,
-    DayKind.ABSENT: 2,
-    DayKind.SPECIAL_LEAVE: 3,
-    DayKind.DAY_OFF: 4,
+    DayKind.WORK_INJURY: 2,
+    DayKind.MATERNITY_LEAVE: 2,
+    DayKind.CHILDCARE_LEAVE: 2,
+    DayKind.FAMILY_CARE_LEAVE: 2,
+    DayKind.ABSENT: 3,
+    DayKind.EMPLOYER_CLOSURE: 4,
+    DayKind.SPECIAL_LEAVE: 5,
+    DayKind.DAY_OFF: 6,
 }
 """When one date has several cards (two placements), the kind that says most about it wins."""
 
@@ -1759,6 +1818,11 @@ def _day_kind(marker: str, worked: bool) -> DayKind:
         Marker.PAID_LEAVE.value: DayKind.PAID_LEAVE,
         Marker.ABSENCE.value: DayKind.ABSENT,
         Marker.SPECIAL_LEAVE.value: DayKind.SPECIAL_LEAVE,
+        Marker.WORK_INJURY.value: DayKind.WORK_INJURY,
+        Marker.MATERNITY.value: DayKind.MATERNITY_LEAVE,
+        Marker.CHILDCARE.value: DayKind.CHILDCARE_LEAVE,
+        Marker.FAMILY_CARE.value: DayKind.FAMILY_CARE_LEAVE,
+        Marker.EMPLOYER_CLOSURE.value: DayKind.EMPLOYER_CLOSURE,
     }.get(marker, DayKind.DAY_OFF)
 
 

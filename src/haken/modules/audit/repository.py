@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from haken.modules.audit.models import AuditEntry
 from haken.modules.audit.schemas import AuditFilter
@@ -31,6 +31,11 @@ class AuditRepository(Repository):
         if filters.until is not None:
             statement = statement.where(AuditEntry.occurred_at < filters.until)
         return await self.page(statement, AUDIT_SORTING.keys(sort), request)
+
+    async def insert_many(self, rows: list[dict[str, object]]) -> None:
+        """Many audit rows in one statement (no ids read back): the batched creates."""
+        if rows:
+            await self.session.execute(insert(AuditEntry), rows)
 
     async def purge_before(self, cutoff: dt.datetime) -> int:
         result = await self.session.execute(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -53,6 +54,11 @@ def _mask(key: str, value: Any) -> Any:
 
 def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any]:
     """``{field: [old, new]}`` for the fields that changed, PII masked."""
+    if not before:  # a creation: the fields given, nothing to compare (one pass)
+        after = after or {}
+        return {
+            key: [None, _mask(key, after[key])] for key in sorted(after) if after[key] is not None
+        }
     before = before or {}
     after = after or {}
     changes: dict[str, Any] = {}
@@ -62,6 +68,18 @@ def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> d
             continue
         changes[key] = [_mask(key, old), _mask(key, new)]
     return changes
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    """One audit row of :meth:`AuditService.record_many`."""
+
+    entity_type: str
+    entity_id: object
+    action: str
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    request_id: str | None = None
 
 
 class AuditService:
@@ -86,6 +104,31 @@ class AuditService:
                 action=action,
                 changes=diff(before, after),
             )
+        )
+
+    async def record_many(
+        self,
+        session: AsyncSession,
+        principal: Principal | None,
+        entries: Sequence[AuditItem],
+    ) -> None:
+        """:meth:`record` for many records at once (a batched create), written in one
+        statement; each entry may carry its own request id (an import's file and line)."""
+        now = dt.datetime.now(dt.UTC)
+        current = request_id()
+        await AuditRepository(session).insert_many(
+            [
+                {
+                    "occurred_at": now,
+                    "user_id": principal.user_id if principal is not None else None,
+                    "request_id": entry.request_id or current,
+                    "entity_type": entry.entity_type,
+                    "entity_id": str(entry.entity_id),
+                    "action": entry.action,
+                    "changes": diff(entry.before, entry.after),
+                }
+                for entry in entries
+            ]
         )
 
     async def record_export(

@@ -8,7 +8,8 @@ refused, the contracts named (``BILLING_PERIODS_OPEN``). The job (``billing.batc
 the next ``batch_size`` clients after ``cursor``, records the progress and the clients
 skipped with the reason (already invoiced, nothing to bill, a missing bill rate), moves the
 cursor and enqueues the next batch in the same transaction: resumable from the cursor, and
-idempotent (a client with an open invoice of the period is skipped, never drafted twice).
+idempotent (a client with an open invoice of the period is skipped, never drafted twice:
+a database key holds it even against a concurrent batch, ``uq_billing_invoices_open``).
 Starting the same month and clients while a batch runs resumes it (a new attempt).
 """
 

@@ -10,7 +10,8 @@
 * ``billing_batches``: a period's invoices drafted by a background job (issue 18): the month,
   the clients planned with their cut-offs, progress (clients done / total, invoices drafted)
   and the clients skipped with the reason; resumable from ``cursor`` (clients done).
-* ``billing_invoices``: one per client, billing cut-off and period (kind ``invoice``), or a
+* ``billing_invoices``: one per client, billing cut-off and period (kind ``invoice``; at most
+  one not voided per client and period: the partial unique index ``uq_billing_invoices_open``), or a
   credit note (kind ``credit_note``) that cancels a voided invoice. States: draft → issued →
   paid, or void. Numbers are given on issue from ``billing_invoice_counters`` (one row per
   year, advanced with UPDATE … RETURNING inside the issuing transaction: gapless).
@@ -37,6 +38,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -111,6 +113,13 @@ class ClientSettings(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (Index("ix_billing_client_settings_coordinator", "coordinator_user_id"),)
 
 
+OPEN_INVOICE = "kind = 'invoice' AND state <> 'void'"
+"""The rows the open-invoice key covers: an invoice (not a credit note) not voided."""
+OPEN_INVOICE_KEY = ("client_id", "period_start", "period_end")
+"""One open invoice per client and billing period (``uq_billing_invoices_open``): two
+drafts of the same client and period, however they race, cannot both be written."""
+
+
 class Invoice(IdMixin, TimestampMixin, VersionedMixin, Base):
     __tablename__ = "billing_invoices"
 
@@ -153,6 +162,13 @@ class Invoice(IdMixin, TimestampMixin, VersionedMixin, Base):
         Index("ix_billing_invoices_period", "period_end", "id"),
         Index("ix_billing_invoices_client", "client_id", "period_end", "id"),
         Index("ix_billing_invoices_state", "state", "period_end", "id"),
+        Index(
+            "uq_billing_invoices_open",
+            *OPEN_INVOICE_KEY,
+            unique=True,
+            postgresql_where=text(OPEN_INVOICE),
+            sqlite_where=text(OPEN_INVOICE),
+        ),
     )
 
 

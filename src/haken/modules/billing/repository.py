@@ -12,11 +12,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, case, false, func, insert, or_, select, true, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from haken.modules.billing.models import (
+    OPEN_INVOICE,
+    OPEN_INVOICE_KEY,
     BillingBatch,
     BillRate,
     ClientSettings,
@@ -138,24 +153,33 @@ class BillingRepository(ModelRepository[Invoice]):
         )
         return (await self.session.scalars(statement)).first()
 
-    async def insert_drafts(self, drafts: Sequence[Invoice]) -> list[Invoice]:
-        """New draft invoices (one client each, one period) in one multi-row ``INSERT``, then
-        read back in one ``SELECT`` (the open invoice of each client and period is unique):
-        two statements on both backends, in the order given."""
+    async def insert_drafts(self, drafts: Sequence[Invoice]) -> list[Invoice | None]:
+        """New draft invoices (one client each, one period) in one multi-row ``INSERT … ON
+        CONFLICT DO NOTHING`` on the open-invoice key (``uq_billing_invoices_open``), then
+        the rows written read back in one ``SELECT``: two statements on both backends, in
+        the order given. A draft whose client already has an open invoice of the period
+        (another batch's, committed meanwhile: the key, not the earlier check, decides) is
+        not written: ``None`` in its place."""
         if not drafts:
             return []
         given = [{k: v for k, v in vars(d).items() if not k.startswith("_")} for d in drafts]
-        await self.session.execute(insert(cast(Table, Invoice.__table__)), given)
-        first = drafts[0]
-        statement = select(Invoice).where(
-            Invoice.client_id.in_([d.client_id for d in drafts]),
-            Invoice.kind == "invoice",
-            Invoice.period_start == first.period_start,
-            Invoice.period_end == first.period_end,
-            Invoice.state == "draft",
+        dialect = self.session.get_bind().dialect.name
+        insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        table = cast(Table, Invoice.__table__)
+        statement = (
+            insert_into(table)
+            .on_conflict_do_nothing(
+                index_elements=[table.c[name] for name in OPEN_INVOICE_KEY],
+                index_where=text(OPEN_INVOICE),
+            )
+            .returning(table.c.id)
         )
-        by_client = {row.client_id: row for row in (await self.session.scalars(statement)).all()}
-        return [by_client[d.client_id] for d in drafts]
+        written = [int(i) for i in (await self.session.scalars(statement, given)).all()]
+        if not written:
+            return [None] * len(drafts)
+        rows = (await self.session.scalars(select(Invoice).where(Invoice.id.in_(written)))).all()
+        by_client = {row.client_id: row for row in rows}
+        return [by_client.get(d.client_id) for d in drafts]
 
     async def insert_lines(self, lines: Sequence[InvoiceLine]) -> None:
         """New invoice lines in one multi-row ``INSERT`` (no ids returned: nothing reads them

@@ -40,7 +40,11 @@ from haken.labor.invoicing import (
 )
 from haken.labor.invoicing import BillRate as RateTerms
 from haken.labor.margin import NO_COST, LabourCost, allocate, margin_rate
-from haken.modules.assignments.schemas import ContractRead
+from haken.modules.assignments.schemas import (
+    BILLING_CUTOFF_MONTH_END,
+    BILLING_CUTOFF_OF_CLIENT,
+    ContractRead,
+)
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
@@ -225,12 +229,23 @@ def _margin_row(
 
 
 def effective_cutoff(contract_cutoff: int, settings: ClientSettings | None) -> int:
-    """The billing cut-off an invoice groups a contract under: the contract's own 締め日
-    where it states one (1–27), else its client's closing day (billing settings; 末日 until
-    saved). A contract's 0 reads "not set": the client's 末日 or 20日 applies."""
-    if contract_cutoff:
+    """The billing cut-off a contract's work and invoices group under (``labor.closing``:
+    ``MONTH_END`` or 1–28): the contract's own 締め日 where it states one (1–27, or
+    ``BILLING_CUTOFF_MONTH_END``: 末日), else its client's closing day (billing settings;
+    末日 until saved). The one rule: invoices, batches and attendance's billing periods
+    all resolve through it (``BillingService.contract_cutoffs``)."""
+    if contract_cutoff == BILLING_CUTOFF_MONTH_END:
+        return closing.MONTH_END
+    if contract_cutoff != BILLING_CUTOFF_OF_CLIENT:
         return contract_cutoff
     return settings.cutoff_day if settings is not None else closing.MONTH_END
+
+
+def contract_cutoffs_for(cutoff: int) -> list[int]:
+    """The stored ``billing_cutoff_day`` values that may resolve to ``cutoff``: the contract's
+    own day (31 for 末日) and "the client's" (kept only where the client's day matches)."""
+    own = BILLING_CUTOFF_MONTH_END if cutoff == closing.MONTH_END else cutoff
+    return [BILLING_CUTOFF_OF_CLIENT, own]
 
 
 class BillingService:
@@ -252,6 +267,29 @@ class BillingService:
         self.corporation = corporation
         self.tax_rounding = TaxRounding(tax_rounding)
         self.agency_name = agency_name
+
+    async def contract_cutoffs(
+        self, session: AsyncSession, contracts: Sequence[tuple[int, int, int]]
+    ) -> dict[int, int]:
+        """``(contract id, client id, stored billing_cutoff_day)`` → the contract's billing
+        cut-off (``effective_cutoff``), by contract id: the client settings read only for
+        contracts following their client (one statement, none when all state their own).
+        Attendance groups its billing periods with it, so they match the invoices'."""
+        following = sorted({c for _, c, day in contracts if day == BILLING_CUTOFF_OF_CLIENT})
+        settings = await BillingRepository(session).client_settings_of(following)
+        return {
+            contract_id: effective_cutoff(day, settings.get(client_id))
+            for contract_id, client_id, day in contracts
+        }
+
+    async def contract_cutoff(self, session: AsyncSession, *, contract_id: int) -> int:
+        """One contract's billing cut-off (``contract_cutoffs``); NOT_FOUND for an unknown
+        contract."""
+        client_id, day = await assignments_service.billing_cutoff_day(
+            session, contract_id=contract_id
+        )
+        found = await self.contract_cutoffs(session, [(contract_id, client_id, day)])
+        return found[contract_id]
 
     def rounding_of(self, settings: ClientSettings | None) -> TaxRounding:
         """The client's tax rounding where set, else the agency's."""
@@ -318,8 +356,33 @@ class BillingService:
     async def _costed_cells(
         self, session: AsyncSession, principal: Principal, first: dt.date, last: dt.date
     ) -> tuple[list[tuple[MarginCell, LabourCost]], dict[int, LabourCost]]:
-        """Every billed cell of the period with its share of the worker's labour cost, and
-        the labour cost of the workers paid but not billed (admins only). Two statements."""
+        """Every billed cell of the months with its share of the worker's labour cost, and
+        the labour cost of the workers paid but not billed (admins only). Matched month by
+        month (two statements a month): a worker billed in April but not yet in May must not
+        carry May's pay on April's bill (a year's マージン率 read 30 points low that way)."""
+        costed: list[tuple[MarginCell, LabourCost]] = []
+        unbilled: dict[int, LabourCost] = {}
+        month_first = first
+        while month_first <= last:
+            month_last = min(
+                closing.period_ending_in(
+                    month_first.year, month_first.month, closing.MONTH_END
+                ).end,
+                last,
+            )
+            month_costed, month_unbilled = await self._costed_month(
+                session, principal, month_first, month_last
+            )
+            costed.extend(month_costed)
+            for employee_id, cost in month_unbilled.items():
+                unbilled[employee_id] = unbilled.get(employee_id, NO_COST) + cost
+            month_first = month_last + dt.timedelta(days=1)
+        return costed, unbilled
+
+    async def _costed_month(
+        self, session: AsyncSession, principal: Principal, first: dt.date, last: dt.date
+    ) -> tuple[list[tuple[MarginCell, LabourCost]], dict[int, LabourCost]]:
+        """One month of :meth:`_costed_cells`. Two statements."""
         cells = await BillingRepository(session).margin_cells(principal, first, last)
         workers = sorted({c.employee_id for c in cells if c.employee_id is not None})
         everyone = principal.role >= Role.ADMIN
@@ -499,15 +562,18 @@ class BillingService:
                 continue
             made.append(self._assemble(batch, client_id, cutoff_day, period, priced, fixed, None))
         stored = await self._insert(repo, made)
-        for invoice in stored:
+        for invoice, _ in stored:
             await audit_service.record(
                 session, principal, entity_type=ENTITY, entity_id=invoice.id, action="create",
                 after=_snapshot(invoice),
             )  # fmt: skip
+        # Already invoiced: seen by the check, or refused by the key (a concurrent batch).
+        written = {invoice.client_id for invoice, _ in stored}
+        refused = {invoice.client_id for invoice, _ in made} - written
         return DraftBatch(
-            invoices=[InvoiceRead.model_validate(invoice) for invoice in stored],
-            lines=sum(len(lines) for _, lines in made),
-            existing=sorted(c for c in wanted if c in batch.open_clients),
+            invoices=[InvoiceRead.model_validate(invoice) for invoice, _ in stored],
+            lines=sum(len(lines) for _, lines in stored),
+            existing=sorted(c for c in wanted if c in batch.open_clients or c in refused),
             nothing_to_bill=empty,
         )
 
@@ -529,10 +595,9 @@ class BillingService:
             settings = {todo[0]: one} if one is not None else {}
         else:
             settings = await repo.client_settings_of(todo)
-        # A contract without its own cut-off (0) follows its client's closing day.
+        # A contract without its own cut-off follows its client's closing day.
         contracts = await assignments_service.billing_contracts(
-            session, principal, client_ids=todo,
-            cutoff_day=[cutoff_day, closing.MONTH_END] if cutoff_day else cutoff_day,
+            session, principal, client_ids=todo, cutoff_day=contract_cutoffs_for(cutoff_day),
             start=period.start, end=period.end,
         )  # fmt: skip
         contracts = [
@@ -665,17 +730,24 @@ class BillingService:
     @staticmethod
     async def _insert(
         repo: BillingRepository, made: Sequence[tuple[Invoice, list[InvoiceLine]]]
-    ) -> list[Invoice]:
-        """The drafts (one multi-row INSERT, read back in one SELECT), then all their lines
-        in one multi-row INSERT: three statements a batch on both backends."""
+    ) -> list[tuple[Invoice, list[InvoiceLine]]]:
+        """The drafts (one multi-row INSERT on the open-invoice key, read back in one
+        SELECT), then the lines of those written in one multi-row INSERT: three statements
+        a batch on both backends. A draft the key refused (its client and period got an
+        open invoice from a concurrent batch after this one's check) is left out with its
+        lines: nothing of it is written."""
         if not made:
             return []
         stored = await repo.insert_drafts([invoice for invoice, _ in made])
+        kept: list[tuple[Invoice, list[InvoiceLine]]] = []
         for invoice, (_, lines) in zip(stored, made, strict=True):
+            if invoice is None:
+                continue
             for line in lines:
                 line.invoice_id = invoice.id
-        await repo.insert_lines([line for _, lines in made for line in lines])
-        return stored
+            kept.append((invoice, lines))
+        await repo.insert_lines([line for _, lines in kept for line in lines])
+        return kept
 
     async def _build(
         self,
@@ -695,7 +767,10 @@ class BillingService:
         if not priced and not fixed:
             raise BillingNothingToBillError()
         made = self._assemble(batch, client_id, cutoff_day, period, priced, fixed, replaces)
-        return (await self._insert(repo, [made]))[0]
+        stored = await self._insert(repo, [made])
+        if not stored:  # the key: a concurrent draft of the same client and period won
+            raise BillingInvoiceExistsError(period_end=period.end)
+        return stored[0][0]
 
     # --- state changes ----------------------------------------------------------------------
 

@@ -19,3 +19,11 @@ class DisputeCommentError(HakenError):
     message_en = "Say what is wrong with the timecard."
     message_ja = "タイムカードの誤りの内容を入力してください。"
     fields = ("comment",)
+
+
+class SupervisorUnitsError(HakenError):
+    code = "CLIENT_PORTAL_UNITS"
+    status_code = 422
+    message_en = "Choose only organisational units of the chosen sites."
+    message_ja = "選んだ事業所の組織単位だけを選んでください。"
+    fields = ("unit_ids",)

@@ -12,18 +12,37 @@ from haken.modules.client_portal.auth import ClientSupervisor, InvitationAccept,
 from haken.modules.client_portal.errors import DisputeCommentError
 from haken.modules.client_portal.schemas import SupervisorInvite
 from haken.modules.client_portal.service import client_portal_service
+from haken.modules.clients.schemas import UnitFilter
 from haken.modules.clients.service import clients_service
 from haken.modules.identity.access import clear_session_cookies
 from haken.modules.identity.service import identity_service
 from haken.platform.deps import SessionDep, SettingsDep
+from haken.platform.pagination import PageRequest
 from haken.platform.ratelimit import default_limit
 from haken.web import csrf
 from haken.web.csrf import CsrfProtected
 from haken.web.forms import FormRejected, FormState, parse_form, save_form
-from haken.web.i18n import gettext_
+from haken.web.i18n import N_, gettext_
 from haken.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
+
+UNIT_CHOICES = 200
+"""The 組織単位 offered on the invitation form (a client's units, by name)."""
+MARKER_LABELS = {
+    "paid_leave": N_("Paid leave"),
+    "half_leave": N_("Half-day paid leave"),
+    "hourly_leave": N_("Hourly paid leave"),
+    "absence": N_("Absence"),
+    "special_leave": N_("Special leave"),
+    "substitute_holiday": N_("Substitute holiday"),
+}
+"""What a day that is not (only) work shows instead of "worked 0:00"; a marker not listed
+here (a kind of leave added later) shows the generic "leave or absence"."""
+
+
+def marker_label(marker: str) -> str:
+    return gettext_(MARKER_LABELS.get(marker, N_("Leave or absence")))
 
 
 def _day(value: str | None) -> dt.date:
@@ -53,6 +72,7 @@ async def timecards(
         {
             "week": week,
             "submitted": submitted,
+            "marker_label": marker_label,
             "previous": (week.first - dt.timedelta(days=7)).isoformat(),
             "following": (week.first + dt.timedelta(days=7)).isoformat(),
         },
@@ -160,7 +180,17 @@ async def _invite_context(session: Any, principal: Any, client_id: int | None) -
         for c in choices
         if client_id is None or c.client_id == client_id
     ]
-    return {"clients": clients, "sites": sites}
+    units: list[tuple[int, str]] = []
+    if client_id is not None:  # the 組織単位 of the chosen client (optional narrowing)
+        names = dict(sites)
+        found = await clients_service.list_units(
+            session,
+            principal,
+            filters=UnitFilter(client_id=client_id),
+            request=PageRequest(limit=UNIT_CHOICES),
+        )
+        units = [(u.id, f"{names.get(u.site_id, '')} / {u.name}") for u in found.items]
+    return {"clients": clients, "sites": sites, "units": units}
 
 
 @router.get("/client-supervisors/new")
@@ -186,7 +216,7 @@ async def invite(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Any:
-    state = parse_form(SupervisorInvite, await request.form(), lists={"site_ids"})
+    state = parse_form(SupervisorInvite, await request.form(), lists={"site_ids", "unit_ids"})
     invited = await save_form(
         state, lambda data: client_portal_service.invite(session, settings, principal, data)
     )

@@ -12,6 +12,11 @@ class SupervisorInvite(InputModel):
     email: EmailStr
     display_name: str = Field(default="", max_length=120)
     site_ids: list[int] = Field(min_length=1, max_length=200)
+    unit_ids: list[int] = Field(
+        default_factory=list,
+        max_length=200,
+        description="組織単位 of the chosen sites the supervisor is limited to (none: all units)",
+    )
     locale: str = Field(default="ja", pattern="^(ja|en)$")
 
 
@@ -20,6 +25,7 @@ class SupervisorInvited(BaseModel):
     email: str
     client_id: int
     site_ids: list[int]
+    unit_ids: list[int] = Field(default_factory=list)
     expires_in_hours: int
 
 
@@ -56,6 +62,10 @@ class PortalTimecard(BaseModel):
     end: str | None
     break_minutes: int
     worked_minutes: int
+    marker: str = Field(
+        default="none",
+        description="none (worked) or the leave/absence the day is (有給休暇, 欠勤 …)",
+    )
     state: str
     rejected_comment: str | None
     version: int

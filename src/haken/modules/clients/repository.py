@@ -330,3 +330,29 @@ class ClientsRepository(Repository):
             )
         )
         return (await self.session.scalars(statement)).first()
+
+    # --- references by what a file names (the master-data import) ------------------------
+
+    async def client_ids_named(self, number: str | None, name: str) -> list[int]:
+        """Live clients whose 法人番号 is ``number`` or, failing that, whose name folds to
+        ``name``'s key (at most two: enough to tell one from several)."""
+        if number:
+            statement = select(Client.id).where(
+                Client.corporate_number == number, Client.archived_at.is_(None)
+            )
+            found = list((await self.session.scalars(statement.limit(2))).all())
+            if found:
+                return found
+        statement = select(Client.id).where(
+            Client.name_key == search_key(name), Client.archived_at.is_(None)
+        )
+        return list((await self.session.scalars(statement.limit(2))).all())
+
+    async def site_ids_named(self, name: str, client_ids: Sequence[int] | None) -> list[int]:
+        """Live sites whose name folds to ``name``'s key, of ``client_ids`` when given."""
+        statement = select(ClientSite.id).where(
+            ClientSite.name_key == search_key(name), ClientSite.archived_at.is_(None)
+        )
+        if client_ids is not None:
+            statement = statement.where(ClientSite.client_id.in_(client_ids))
+        return list((await self.session.scalars(statement.limit(2))).all())

@@ -674,6 +674,17 @@ class ClientsService:
             for site, client in rows
         }
 
+    async def client_ids_named(self, session: AsyncSession, text: str) -> list[int]:
+        """The live clients a file names by 法人番号 or by name (the master-data import):
+        none, one, or two when the name is not enough to tell them apart."""
+        return await ClientsRepository(session).client_ids_named(_fold_number(text), text)
+
+    async def site_ids_named(
+        self, session: AsyncSession, name: str, *, client_ids: Sequence[int] | None = None
+    ) -> list[int]:
+        """The live sites a file names (of the given clients): none, one or two."""
+        return await ClientsRepository(session).site_ids_named(name, client_ids)
+
 
 clients_service = ClientsService()
 

@@ -6,9 +6,10 @@ all as rows for the generator's batched INSERTs.
 
 What the data shows: day shifts (日勤) everywhere, night shifts (夜勤) at every third site,
 overtime on about a quarter of the days, some Sunday (法定休日) work, paid leave and
-absences; in the open period, approved days, the last two days submitted (pending) and a
-few rejected with a comment; 留学 students (28 h a week) on four 6 h 45 min evenings a
-week, 27 h, close to their limit.
+absences, one worker on 育児休業, two days closed for the agency's reasons (休業手当) and
+a day of 労災 leave in the last closed period; in the open period, approved days, the last
+two days submitted (pending) and a few rejected with a comment; 留学 students (28 h a
+week) on four 6 h 45 min evenings a week, 27 h, close to their limit.
 """
 
 from __future__ import annotations
@@ -122,7 +123,39 @@ class AttendanceRows:
                 "reopened_by": None, "reopen_reason": None, **stamp,
             })  # fmt: skip
         self._billing_closed(stamp)
+        self._leave_and_closure(running)
         self._ledger()
+
+    def _leave_and_closure(self, running: list[dict[str, Any]]) -> None:
+        """In the last closed period: the first worker (not a student) on 育児休業 from the
+        period's middle on, the second off two days closed for the agency's reasons
+        (休業手当 on the payslip), the third one day of 労災 leave."""
+        workers = [
+            int(r["employee_id"])
+            for r in sorted(running, key=lambda r: int(r["id"]))[:MAX_WORKERS]
+            if r["weekly_hours_limit"] is None
+        ][:3]
+        period = self.periods[1]
+        middle = period.start + dt.timedelta(days=14)
+        taken: dict[int, int] = defaultdict(int)
+        for card in self.timecards:
+            day, who = card["work_date"], int(card["employee_id"])
+            if who not in workers or day not in period or day.weekday() >= 5:
+                continue
+            index = workers.index(who)
+            if index == 0 and day >= middle:
+                marker = "childcare"
+            elif index == 1 and taken[who] < 2:
+                marker = "employer_closure"
+            elif index == 2 and taken[who] < 1:
+                marker = "work_injury"
+            else:
+                continue
+            taken[who] += 1
+            card.update(
+                marker=marker, shift_code=None, start_at=None, end_at=None, break_minutes=0,
+                note="デモ: 休業" if marker != "childcare" else "デモ: 育児休業",
+            )  # fmt: skip
 
     def _billing_closed(self, stamp: dict[str, Any]) -> None:
         """The oldest closed month's billing period (the demo contracts' cut-off: month end) of

@@ -43,6 +43,8 @@ CLAUSES = IndividualContractIssue(
     welfare="食堂、休憩室、更衣室を派遣先の労働者と同様に利用できる。",
 )
 WORKERS = 3  # the workers of the first contract whose notice and ledger are issued
+DEMO_AGENCY_NAME = "株式会社ハケン（デモ）"
+"""派遣元事業主の名称 of the demo's documents when HAKEN_BILLING_AGENCY_NAME is not set."""
 
 
 async def seed_documents(session: AsyncSession, *, today: dt.date, user_id: int) -> dict[str, int]:

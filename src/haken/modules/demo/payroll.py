@@ -6,6 +6,7 @@ The batches run inline here; the job queued by each start finds its batch done a
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from haken.modules.demo.attendance import periods
 from haken.modules.payroll import tasks  # noqa: F401 (registers the batch job each start queues)
 from haken.modules.payroll.bonuses import bonus_service
 from haken.modules.payroll.errors import PayrollRunHasErrorsError
+from haken.modules.payroll.pdf_exports import pdf_export_service
 from haken.modules.payroll.schemas import (
     BonusCreate,
     BonusEntry,
@@ -33,7 +35,12 @@ BONUS_RATES = ("2.042", "4.084", "6.126", "8.168", "10.21")
 
 
 async def seed_payroll(
-    session: AsyncSession, *, today: dt.date, user_id: int, cutoff_day: int
+    session: AsyncSession,
+    *,
+    today: dt.date,
+    user_id: int,
+    cutoff_day: int,
+    data_dir: Path | None = None,
 ) -> dict[str, int]:
     office = Principal(user_id=user_id, role=Role.SUPER_ADMIN, email="demo@haken.example")
     closed = periods(today, cutoff_day)[:2]
@@ -62,8 +69,16 @@ async def seed_payroll(
         except PayrollRunHasErrorsError:
             pass  # left open with its error list, as the office would find it
     grades = await _acquisition_grades(session, office, closed[0].start, first)
-    bonuses = await _summer_bonus(session, office, [e.subject_id for e in first])
+    bonuses, bonus_id = await _summer_bonus(session, office, [e.subject_id for e in first])
+    pdf_pages = 0
+    if data_dir is not None and bonus_id is not None:
+        # The summer bonus's payslips as one PDF, so /payroll/pdf-exports/<id> has a file.
+        made = await pdf_export_service.run_inline(
+            session, office, data_dir=data_dir, bonus_id=bonus_id
+        )
+        pdf_pages = made.pages
     return {
+        "payroll_pdf_pages": pdf_pages,
         "payroll_closed": closed_runs,
         "payslips": payslips,
         "payroll_grades": grades,
@@ -71,11 +86,13 @@ async def seed_payroll(
     }
 
 
-async def _summer_bonus(session: AsyncSession, office: Principal, ids: list[int]) -> int:
+async def _summer_bonus(
+    session: AsyncSession, office: Principal, ids: list[int]
+) -> tuple[int, int | None]:
     """One closed summer bonus payment (2026-07) for the profiled workers, so
-    /payroll/bonuses and the portal show bonus payslips."""
+    /payroll/bonuses and the portal show bonus payslips (the count and the payment)."""
     if not ids:
-        return 0
+        return 0, None
     entries = [
         BonusEntry(
             employee_id=employee_id,
@@ -91,7 +108,7 @@ async def _summer_bonus(session: AsyncSession, office: Principal, ids: list[int]
     )
     made = await bonus_service.calculate(session, office, bonus_id=made.id, version=made.version)
     await bonus_service.close(session, office, bonus_id=made.id, version=made.version)
-    return len(entries)
+    return len(entries), made.id
 
 
 async def _acquisition_grades(

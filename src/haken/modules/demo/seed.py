@@ -15,13 +15,15 @@ from haken.config import Settings
 from haken.modules.demo.billing import seed_billing
 from haken.modules.demo.client_portal import CLIENT_EMAIL, seed_client_portal
 from haken.modules.demo.dashboard import seed_dashboard
-from haken.modules.demo.documents import seed_documents
+from haken.modules.demo.documents import DEMO_AGENCY_NAME, seed_documents
 from haken.modules.demo.generator import generate, has_employees
+from haken.modules.demo.labour_notices import seed_labour_notices
 from haken.modules.demo.leave import seed_leave
 from haken.modules.demo.master_imports import seed_master_imports
 from haken.modules.demo.payroll import seed_payroll
 from haken.modules.demo.requests import seed_requests
 from haken.modules.demo.timesheet_imports import seed_timesheet_imports
+from haken.modules.documents.service import documents_service
 from haken.modules.identity.schemas import UserCreate
 from haken.modules.identity.service import generate_password, identity_service
 from haken.platform.access import Role
@@ -87,6 +89,10 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                         )
                     )
                     generated = True
+            # 派遣元事業主の名称 on the demo's documents: the setting, else the demo agency's.
+            documents_service.configure(
+                agency_name=settings.billing_agency_name.strip() or DEMO_AGENCY_NAME
+            )
             if generated:  # paid leave through the leave service: grants, takings, duties
                 async with session_scope(database, write=True) as session:
                     result.counts.update(await seed_leave(session, today=today, user_id=admin_id))
@@ -107,6 +113,7 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                             today=today,
                             user_id=admin_id,
                             cutoff_day=settings.payroll_cutoff_day,
+                            data_dir=settings.data_dir,
                         )
                     )
                 async with session_scope(database, write=True) as session:
@@ -121,6 +128,10 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                 async with session_scope(database, write=True) as session:
                     result.counts.update(
                         await seed_documents(session, today=today, user_id=admin_id)
+                    )
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(
+                        await seed_labour_notices(session, today=today, user_id=admin_id)
                     )
                 async with session_scope(database, write=True) as session:
                     result.counts.update(

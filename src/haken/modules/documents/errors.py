@@ -17,3 +17,22 @@ class DocumentIncompleteError(HakenError):
 
     def __init__(self, items: list[str], **kwargs: Any) -> None:
         super().__init__(items="、".join(items), details={"items": items}, **kwargs)
+
+
+class DocumentAgencyNameMissingError(HakenError):
+    """The agency's name (派遣元事業主の名称) is not configured: no statutory document is issued
+    with a blank sender (it is the one setting every document and invoice reads)."""
+
+    code = "DOCUMENT_AGENCY_NAME_MISSING"
+    status_code = 409
+    message_en = (
+        "The agency's name is not set (setting {setting}): a statutory document cannot be "
+        "issued without it. Ask the operator to set it."
+    )
+    message_ja = (
+        "派遣元事業主の名称が設定されていないため（設定 {setting}）、法定の書面を発行できません。"
+        "運用担当者に設定を依頼してください。"
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(setting="HAKEN_BILLING_AGENCY_NAME", **kwargs)

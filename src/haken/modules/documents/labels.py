@@ -9,6 +9,7 @@ DOCUMENT_FIELDS = {
     "kind": N_("Document"),
     "version": N_("Version"),
     "content_hash": N_("Content fingerprint (SHA-256)"),
+    "format": N_("Format"),
 }
 LEDGER_ENTRY_FIELDS = {
     "kind": N_("Ledger entry"),
@@ -19,6 +20,16 @@ FOREIGN_REPORT_FIELDS = {
     "format": N_("Format"),
     "month": N_("Month"),
     "rows": N_("Rows"),
+}
+ANNUAL_REPORT_FIELDS = {
+    "format": N_("Format"),
+    "year": N_("Business year"),
+    "kind": N_("Document"),
+}
+BULK_FIELDS = {
+    "kind": N_("Document"),
+    "client_id": N_("Client"),
+    "total": N_("Documents planned"),
 }
 ACTIONS = {"download": N_("Downloaded")}
 
@@ -32,4 +43,8 @@ def register_labels() -> None:
         "foreign_worker_report",
         RecordLabels(N_("Foreign worker reports"), FOREIGN_REPORT_FIELDS),
     )
+    registry.add_record_labels(
+        "annual_report", RecordLabels(N_("Annual business report"), ANNUAL_REPORT_FIELDS)
+    )
+    registry.add_record_labels("document_bulk", RecordLabels(N_("Bulk generation"), BULK_FIELDS))
     registry.add_action_labels(ACTIONS)

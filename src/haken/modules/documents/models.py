@@ -72,3 +72,28 @@ class LedgerEntry(IdMixin, Base):
     __table_args__ = (
         Index("ix_dispatch_ledger_entries_assignment", "assignment_id", "occurred_on", "id"),
     )
+
+
+class BulkRun(IdMixin, Base):
+    """One bulk generation (documents/bulk.py): a document kind issued for every current
+    assignment of a client (or all), in batches by a job, then one ZIP of the PDFs."""
+
+    __tablename__ = "document_bulk_runs"
+
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    client_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    on_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)  # running / done / failed
+    plan: Mapped[list[Any]] = mapped_column(JSON, nullable=False)  # subject ids, in order
+    cursor: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total: Mapped[int] = mapped_column(Integer, nullable=False)
+    processed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    document_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    skipped: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    archive: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    started_by: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    started_role: Mapped[str] = mapped_column(String(24), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_document_bulk_runs_created", "created_at", "id"),)

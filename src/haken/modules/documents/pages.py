@@ -18,6 +18,7 @@ from haken.modules.documents.auth import (
     OwnDocuments,
 )
 from haken.modules.documents.endpoints import pdf_response
+from haken.modules.documents.excel import xlsx_rows
 from haken.modules.documents.schemas import (
     AgencyLedgerIssue,
     ClientLedgerIssue,
@@ -328,17 +329,26 @@ async def foreign_worker_reports(
     principal: ForeignReports,
     session: SessionDep,
     month: Annotated[YearMonth | None, Query()] = None,
-    format: Annotated[str | None, Query(pattern="^csv$")] = None,
+    format: Annotated[str | None, Query(pattern="^(csv|xlsx)$")] = None,
 ) -> Any:
     """Hires and separations of foreign workers in a month with the due date of each report
-    (overdue highlighted); ``format=csv`` exports them (formula prefixes neutralised)."""
+    (overdue highlighted); ``format=csv`` or ``xlsx`` exports them (formula prefixes
+    neutralised; audited)."""
     today = dt.date.today()
     first = dt.date(*year_month(month), 1) if month else today.replace(day=1)
     rows = await documents_service.foreign_worker_reports(session, month=first, today=today)
-    if format == "csv":
+    if format is not None:
         await documents_service.record_foreign_report_export(
-            session, principal, month=first, rows=len(rows)
+            session, principal, month=first, rows=len(rows), file_format=format
         )
+    if format == "xlsx":
+        return await xlsx_rows(
+            FOREIGN_COLUMNS,
+            rows,
+            export_filename(f"foreign-worker-reports-{first:%Y-%m}", "xlsx", today),
+            title="外国人雇用状況届出",
+        )
+    if format == "csv":
 
         async def chunks() -> Any:
             yield rows

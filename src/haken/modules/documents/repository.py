@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer
 
+from haken.modules.assignments.models import Assignment, DispatchContract
+from haken.modules.documents.models import BulkRun, LedgerEntry
 from haken.modules.documents.models import GeneratedDocument as D
-from haken.modules.documents.models import LedgerEntry
+from haken.modules.employees.models import Employee
 from haken.platform.repository import Repository
 
 LIST_LIMIT = 500
@@ -18,6 +22,16 @@ class DocumentsRepository(Repository):
             select(D)
             .where(D.kind == kind, D.subject_type == subject_type, D.subject_id == subject_id)
             .order_by(D.version.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def latest_of_employee(self, kind: str, employee_id: int) -> D | None:
+        """The newest version of ``kind`` addressed to a worker, whatever its subject."""
+        statement = (
+            select(D)
+            .where(D.kind == kind, D.employee_id == employee_id)
+            .order_by(D.issued_at.desc(), D.id.desc())
             .limit(1)
         )
         return (await self.session.scalars(statement)).first()
@@ -63,3 +77,78 @@ class DocumentsRepository(Repository):
             .order_by(LedgerEntry.occurred_on, LedgerEntry.id)
         )
         return (await self.session.scalars(statement)).all()
+
+    # --- the annual report and the disclosure (documents/annual.py) ------------------------
+
+    async def dispatched_between(self, first: dt.date, last: dt.date) -> Sequence[Any]:
+        """Every live assignment overlapping [first, last] with its worker's 無期/有期 and
+        whether its contract is limited to 協定対象 workers: one statement."""
+        statement = (
+            select(
+                Assignment.employee_id,
+                Assignment.client_id,
+                Assignment.start_date,
+                Assignment.end_date,
+                Employee.term_type,
+                DispatchContract.limited_to_agreement_workers.label("agreement"),
+            )
+            .join(Employee, Employee.id == Assignment.employee_id)
+            .join(DispatchContract, DispatchContract.id == Assignment.contract_id)
+            .where(
+                Assignment.status != "cancelled",
+                Assignment.start_date <= last,
+                Assignment.end_date >= first,
+            )
+            .order_by(Assignment.employee_id, Assignment.start_date, Assignment.id)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def ledger_counts(self, kind: str, first: dt.date, last: dt.date) -> tuple[int, int]:
+        """(entries, workers) of a 派遣元管理台帳 entry kind in [first, last]: one statement."""
+        statement = select(
+            func.count(LedgerEntry.id), func.count(func.distinct(LedgerEntry.employee_id))
+        ).where(
+            LedgerEntry.kind == kind,
+            LedgerEntry.occurred_on >= first,
+            LedgerEntry.occurred_on <= last,
+        )
+        row = (await self.session.execute(statement)).one()
+        return int(row[0]), int(row[1])
+
+    async def current_assignments(
+        self, today: dt.date, client_id: int | None, limit: int
+    ) -> Sequence[Any]:
+        """(assignment id, contract id, client id, site id) of the assignments running on
+        ``today``, of one client or all, in id order, at most ``limit``: one statement."""
+        statement = select(
+            Assignment.id, Assignment.contract_id, Assignment.client_id, Assignment.site_id
+        ).where(
+            Assignment.status == "active",
+            Assignment.start_date <= today,
+            Assignment.end_date >= today,
+        )
+        if client_id is not None:
+            statement = statement.where(Assignment.client_id == client_id)
+        statement = statement.order_by(Assignment.id).limit(limit)
+        return (await self.session.execute(statement)).all()
+
+    # --- bulk runs (documents/bulk.py) -------------------------------------------------------
+
+    async def bulk_run(self, run_id: int, *, locked: bool = False) -> BulkRun | None:
+        """A bulk run without its ZIP loaded (the ZIP: :meth:`bulk_archive`)."""
+        statement = select(BulkRun).options(defer(BulkRun.archive)).where(BulkRun.id == run_id)
+        if locked:
+            statement = statement.with_for_update()
+        return (await self.session.scalars(statement)).first()
+
+    async def bulk_archive(self, run_id: int) -> bytes | None:
+        return await self.session.scalar(select(BulkRun.archive).where(BulkRun.id == run_id))
+
+    async def pdfs(self, document_ids: Sequence[int]) -> Sequence[Any]:
+        """(id, kind, subject id, version, pdf) of the documents, in id order: one statement."""
+        statement = (
+            select(D.id, D.kind, D.subject_id, D.version, D.pdf)
+            .where(D.id.in_(sorted(document_ids)))
+            .order_by(D.id)
+        )
+        return (await self.session.execute(statement)).all()

@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +42,7 @@ from haken.modules.audit.service import audit_service
 from haken.modules.billing.service import billing_service
 from haken.modules.clients.service import clients_service
 from haken.modules.documents import pdf
-from haken.modules.documents.errors import DocumentIncompleteError
+from haken.modules.documents.errors import DocumentAgencyNameMissingError, DocumentIncompleteError
 from haken.modules.documents.models import GeneratedDocument, LedgerEntry
 from haken.modules.documents.repository import DocumentsRepository
 from haken.modules.documents.schemas import (
@@ -62,6 +63,7 @@ from haken.platform.types import year_month
 CLIENT_NOTICE = "client_notice"
 INDIVIDUAL_CONTRACT = "individual_contract"
 TERMS_NOTICE = "terms_notice"  # 就業条件明示書, per assignment, to the worker
+LABOUR_NOTICE = "labour_notice"  # 労働条件通知書兼就業条件明示書, per assignment (labour_notice.py)
 AGENCY_LEDGER = "agency_ledger"  # 派遣元管理台帳, per assignment, the agency's own
 CLIENT_LEDGER = "client_ledger"  # 派遣先管理台帳 data, per site, offered to the client
 # The kinds addressed to the client: its supervisors download them in the portal; the ones
@@ -69,11 +71,12 @@ CLIENT_LEDGER = "client_ledger"  # 派遣先管理台帳 data, per site, offered
 CLIENT_KINDS = (CLIENT_NOTICE, INDIVIDUAL_CONTRACT, CLIENT_LEDGER)
 SITE_KINDS = (CLIENT_LEDGER,)
 # The kinds addressed to the worker: an employee downloads their own in the portal (/me).
-WORKER_KINDS = (TERMS_NOTICE,)
+WORKER_KINDS = (TERMS_NOTICE, LABOUR_NOTICE)
 KIND_TITLES = {
     CLIENT_NOTICE: "派遣先への通知",
     INDIVIDUAL_CONTRACT: "労働者派遣個別契約書",
     TERMS_NOTICE: "就業条件明示書",
+    LABOUR_NOTICE: "労働条件通知書兼就業条件明示書",
     AGENCY_LEDGER: "派遣元管理台帳",
     CLIENT_LEDGER: "派遣先管理台帳（記載事項）",
 }
@@ -196,6 +199,14 @@ def _yes(flag: bool, yes: str, no: str) -> str:
 
 
 def render_agency_ledger(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
+    heading, rows = agency_ledger_items(snapshot, issued_on)
+    return pdf.render("派遣元管理台帳", heading, [("記載事項", rows)])
+
+
+def agency_ledger_items(
+    snapshot: dict[str, Any], issued_on: dt.date
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The heading lines and the (item, text) rows of the 派遣元管理台帳 (PDF and Excel)."""
     g = snapshot["ledger"]
     heading = [
         f"{snapshot['agency_name']}",
@@ -262,10 +273,18 @@ def render_agency_ledger(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
             "希望: " + entries("stability_wish") + "\n講じた措置: " + entries("stability_measure"),
         ),
     ]
-    return pdf.render("派遣元管理台帳", heading, [("記載事項", rows)])
+    return heading, rows
 
 
 def render_client_ledger(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
+    heading, sections = client_ledger_items(snapshot, issued_on)
+    return pdf.render("派遣先管理台帳（記載事項）", heading, sections)
+
+
+def client_ledger_items(
+    snapshot: dict[str, Any], issued_on: dt.date
+) -> tuple[list[str], list[tuple[str, list[tuple[str, str]]]]]:
+    """The heading lines and the per-worker sections of the 派遣先管理台帳 data (PDF, Excel)."""
     site = snapshot["site"]
     heading = [
         f"{snapshot['client_name']} 御中",
@@ -306,7 +325,7 @@ def render_client_ledger(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
             ("保存期限", f"{_jp_date(w['retention_until'])}まで（派遣終了の日から3年間、則37条）"),
         ]
         sections.append((f"{number}. 派遣労働者", rows))
-    return pdf.render("派遣先管理台帳（記載事項）", heading, sections)
+    return heading, sections
 
 
 def render_client_notice(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
@@ -410,8 +429,12 @@ class DocumentsService:
         contract_id: int | None,
         employee_id: int | None,
         today: dt.date,
+        renderer: Callable[[dict[str, Any], dt.date], bytes] | None = None,
     ) -> DocumentRead:
-        """A new version when the data changed since the last one; else the last one."""
+        """A new version when the data changed since the last one; else the last one. Never
+        without the agency's name (派遣元事業主の名称; DOCUMENT_AGENCY_NAME_MISSING)."""
+        if not str(snapshot.get("agency_name", "")).strip():
+            raise DocumentAgencyNameMissingError()
         repo = DocumentsRepository(session)
         digest = content_hash(snapshot)
         latest = await repo.latest(kind, subject_type, subject_id)
@@ -424,7 +447,7 @@ class DocumentsService:
             AGENCY_LEDGER: render_agency_ledger,
             CLIENT_LEDGER: render_client_ledger,
         }
-        content = renderers[kind](snapshot, today)
+        content = (renderer or renderers[kind])(snapshot, today)
         row = GeneratedDocument(
             kind=kind,
             subject_type=subject_type,
@@ -1137,7 +1160,13 @@ class DocumentsService:
         return sorted(rows, key=lambda r: (r.due or dt.date.max, r.event_date, r.employee_id))
 
     async def record_foreign_report_export(
-        self, session: AsyncSession, principal: Principal, *, month: dt.date, rows: int
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        month: dt.date,
+        rows: int,
+        file_format: str = "csv",
     ) -> None:
         await audit_service.record(
             session,
@@ -1145,7 +1174,7 @@ class DocumentsService:
             entity_type="foreign_worker_report",
             entity_id="list",
             action="export",
-            after={"format": "csv", "month": month.isoformat()[:7], "rows": rows},
+            after={"format": file_format, "month": month.isoformat()[:7], "rows": rows},
         )
 
     # --- reads ------------------------------------------------------------------------------
@@ -1167,11 +1196,29 @@ class DocumentsService:
                 kinds=CLIENT_KINDS,
                 site_kinds=(SITE_KINDS, principal.site_ids),
             )
+            units = await self._unit_contracts(session, principal)
+            if units is not None:  # a unit-scoped supervisor: its units' contracts only
+                rows = [r for r in rows if r.kind not in SITE_KINDS and r.contract_id in units]
         else:
             rows = await repo.listed(
                 client_id=client_id, contract_id=contract_id, employee_id=employee_id
             )
         return [_read(row) for row in rows]
+
+    async def _unit_contracts(self, session: AsyncSession, principal: Principal) -> set[int] | None:
+        """The contracts of a unit-scoped client supervisor's 組織単位 (one query), or None when
+        it supervises whole sites. The site-wide kinds (派遣先管理台帳 data) cover every unit of
+        a site, so a unit-scoped supervisor does not get them."""
+        if not principal.unit_ids or principal.client_id is None:
+            return None
+        placements = await assignments_service.client_portal_placements(
+            session,
+            client_id=principal.client_id,
+            site_ids=sorted(principal.site_ids),
+            first=dt.date(2000, 1, 1),
+            last=dt.date(2999, 12, 31),
+        )
+        return {p.contract_id for p in placements if p.unit_id in principal.unit_ids}
 
     async def _readable(
         self, session: AsyncSession, principal: Principal, document_id: int
@@ -1183,6 +1230,9 @@ class DocumentsService:
             if row.client_id != principal.client_id or row.kind not in CLIENT_KINDS:
                 raise NotFoundError()
             if row.kind in SITE_KINDS and row.subject_id not in principal.site_ids:
+                raise NotFoundError()
+            units = await self._unit_contracts(session, principal)
+            if units is not None and (row.kind in SITE_KINDS or row.contract_id not in units):
                 raise NotFoundError()
         elif not principal.is_at_least(Role.COORDINATOR):
             raise NotFoundError()

@@ -11,7 +11,19 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, delete, false, func, inspect, or_, select, update
+from sqlalchemy import (
+    Row,
+    Select,
+    and_,
+    delete,
+    false,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -289,15 +301,51 @@ class EmployeeRepository(ModelRepository[Employee]):
         )
         return (await self.session.scalars(statement)).first()
 
+    async def duplicates_among(
+        self, keys: Sequence[tuple[str, dt.date]]
+    ) -> dict[tuple[str, dt.date], int]:
+        """:meth:`duplicate_of` for many people in one statement (the batched create)."""
+        if not keys:
+            return {}
+        statement = select(Employee.romaji_key, Employee.birth_date, Employee.id).where(
+            Employee.romaji_key.in_(sorted({romaji for romaji, _ in keys}))
+        )
+        wanted = set(keys)
+        found: dict[tuple[str, dt.date], int] = {}
+        for romaji, birth_date, employee_id in (await self.session.execute(statement)).all():
+            key = (romaji, birth_date)
+            if key in wanted:
+                found.setdefault(key, employee_id)
+        return found
+
+    async def numbers_taken(self, numbers: Sequence[str]) -> set[str]:
+        """Which of ``numbers`` are already an employee's 社員番号 (one statement)."""
+        if not numbers:
+            return set()
+        statement = select(Employee.employee_number).where(
+            Employee.employee_number.in_(sorted(set(numbers)))
+        )
+        return {n for n in (await self.session.scalars(statement)).all() if n is not None}
+
+    async def insert_many(self, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert ``rows`` (column → value, each with its 社員番号) in one statement; the new
+        ids by number (RETURNING in no promised order: matched by the unique number)."""
+        if not rows:
+            return {}
+        statement = insert(Employee).returning(Employee.employee_number, Employee.id)
+        result = await self.session.execute(statement, list(rows))
+        return {str(number): int(i) for number, i in result.all()}
+
     # 社員番号 counters (haken.platform.numbering) ---------------------------------------------
 
-    async def advance_number_counter(self, scope: str) -> int | None:
+    async def advance_number_counter(self, scope: str, by: int = 1) -> int | None:
         """The scope's next sequence (the row stays locked until the transaction ends), or
-        None when the scope has no counter yet."""
+        None when the scope has no counter yet. ``by`` reserves that many at once (the
+        batched create): the last of them is returned."""
         statement = (
             update(EmployeeNumberCounter)
             .where(EmployeeNumberCounter.scope == scope)
-            .values(last_value=EmployeeNumberCounter.last_value + 1)
+            .values(last_value=EmployeeNumberCounter.last_value + by)
             .returning(EmployeeNumberCounter.last_value)
         )
         return (await self.session.execute(statement)).scalar_one_or_none()

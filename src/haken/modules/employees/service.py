@@ -13,6 +13,7 @@ whenever one of their inputs changes, and nowhere else.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,7 +27,7 @@ from haken.labor import residence
 from haken.labor.fixed_term import FixedTermContract, conversion_right_date
 from haken.labor.residence import ExtraActivityPermission
 from haken.labor.withholding import dependant_count
-from haken.modules.audit.service import audit_service
+from haken.modules.audit.service import AuditItem, audit_service
 from haken.modules.clients.service import SiteLabel, clients_service
 from haken.modules.employees.errors import (
     ContractPeriodsOverlapError,
@@ -80,6 +81,7 @@ from haken.platform.cache import (
 from haken.platform.db import utcnow
 from haken.platform.errors import (
     FieldError,
+    HakenError,
     NotFoundError,
     ValidationFailedError,
     VersionConflictError,
@@ -394,6 +396,68 @@ def _set_names(row: Employee) -> None:
     row.kanji_key = name_key(row.name_kanji)
     row.kana_key = name_key(row.name_kana) or ""
     row.romaji_key = romaji_key(row.name_romaji) or ""
+
+
+CreateResults = list[int | HakenError]
+"""One result per item of :meth:`EmployeesService.create_many`: the new id or the refusal."""
+
+CREATE_CHUNK = 500
+"""Rows per statement of :meth:`EmployeesService.create_many` (≈ 50 columns each: within
+SQLite's 32,766 and PostgreSQL's 32,767 bound parameters)."""
+
+
+def _build(data: EmployeeCreate, *, candidate_id: int | None = None) -> Employee:
+    """The new record from the form's DTO (not yet added): names, stay, leave date, 無期転換
+    date, sealed numbers and bank account, every check that needs no query."""
+    contracts = check_periods(data.contract_periods)
+    row = Employee(
+        candidate_id=candidate_id,
+        status=EmployeeStatus.ACTIVE.value,
+        **{
+            name: _value(getattr(data, name))
+            for name in _PLAIN_FIELDS
+            if name in EmployeeCreate.model_fields
+        },
+    )
+    _set_names(row)
+    _recompute_stay(row)
+    _check_leave(row)
+    row.conversion_right_date = conversion_right_date(contracts)
+    seal(row, RevealField.MY_NUMBER, data.my_number, "employees")
+    seal(row, RevealField.RESIDENCE_CARD_NUMBER, data.residence_card_number, "employees")
+    _apply_bank(row, data.bank_account)
+    return row
+
+
+def _created_snapshot(row: Employee, data: EmployeeCreate) -> dict[str, Any]:
+    return {
+        **snapshot(row),
+        "contract_periods": [[p.start_date, p.end_date] for p in data.contract_periods],
+        "dependants": redact([d.model_dump(mode="json") for d in data.dependants]),
+    }
+
+
+_INSERT_COLUMNS = tuple(c for c in Employee.__table__.columns if c.key != "id")
+
+
+def _insert_values(row: Employee, now: dt.datetime) -> dict[str, Any]:
+    """A built record's columns as the batched ``INSERT`` takes them: every column given
+    (one key set for the chunk), an unset one at its default as the ORM would insert it."""
+    values: dict[str, Any] = {}
+    for column in _INSERT_COLUMNS:
+        value = row.__dict__.get(column.key)
+        if (value is None and column.key not in row.__dict__) or (
+            value is None and not column.nullable
+        ):
+            default = column.default
+            if column.key in ("created_at", "updated_at"):
+                value = now
+            elif default is not None and getattr(default, "is_scalar", False):
+                value = default.arg  # type: ignore[attr-defined]
+            elif default is not None and getattr(default, "is_callable", False):
+                value = default.arg(None)  # type: ignore[attr-defined]
+        values[column.key] = value
+    return values
 
 
 class EmployeesService:
@@ -800,23 +864,7 @@ class EmployeesService:
         candidate_id: int | None = None,
     ) -> Employee:
         repo = EmployeeRepository(session)
-        contracts = check_periods(data.contract_periods)
-        row = Employee(
-            candidate_id=candidate_id,
-            status=EmployeeStatus.ACTIVE.value,
-            **{
-                name: _value(getattr(data, name))
-                for name in _PLAIN_FIELDS
-                if name in EmployeeCreate.model_fields
-            },
-        )
-        _set_names(row)
-        _recompute_stay(row)
-        _check_leave(row)
-        row.conversion_right_date = conversion_right_date(contracts)
-        seal(row, RevealField.MY_NUMBER, data.my_number, "employees")
-        seal(row, RevealField.RESIDENCE_CARD_NUMBER, data.residence_card_number, "employees")
-        _apply_bank(row, data.bank_account)
+        row = _build(data, candidate_id=candidate_id)
         if not row.employee_number:
             row.employee_number = await self._next_number(repo, row.hire_date)
         await self._check_unique(repo, row)
@@ -831,13 +879,136 @@ class EmployeesService:
             entity_type="employee",
             entity_id=row.id,
             action="create",
-            after={
-                **snapshot(row),
-                "contract_periods": [[p.start_date, p.end_date] for p in data.contract_periods],
-                "dependants": redact([d.model_dump(mode="json") for d in data.dependants]),
-            },
+            after=_created_snapshot(row, data),
         )
         return row
+
+    async def create_many(
+        self,
+        session: AsyncSession,
+        principal: Principal | None,
+        items: Sequence[EmployeeCreate],
+        *,
+        request_ids: Sequence[str] | None = None,
+    ) -> CreateResults:
+        """``create`` for many people at once (the master-data import): the same checks
+        (contract periods, leave date, bank codes, the duplicate person, the taken 社員番号,
+        in the database and among ``items``), numbering, sealing and one audit row each,
+        with ``request_ids[i]`` as item ``i``'s request id when given. Per chunk of
+        :data:`CREATE_CHUNK` a fixed number of statements: the duplicates, the taken
+        numbers, one ``INSERT`` of the employees and one of their audit rows (plus one
+        counter update per hire year needing numbers, and one insert of contract periods
+        and dependants when any are given). Each result is the new id or the catalog
+        error that refused the item (that item is not written; the others are)."""
+        results: CreateResults = []
+        for start in range(0, len(items), CREATE_CHUNK):
+            chunk = items[start : start + CREATE_CHUNK]
+            ids = request_ids[start : start + CREATE_CHUNK] if request_ids is not None else None
+            results.extend(await self._create_chunk(session, principal, chunk, ids))
+        return results
+
+    async def _create_chunk(
+        self,
+        session: AsyncSession,
+        principal: Principal | None,
+        items: Sequence[EmployeeCreate],
+        request_ids: Sequence[str] | None,
+    ) -> CreateResults:
+        repo = EmployeeRepository(session)
+        results: builtins.list[int | HakenError | None] = [None] * len(items)
+        built: dict[int, Employee] = {}
+        for index, data in enumerate(items):
+            try:
+                built[index] = _build(data)
+            except HakenError as error:
+                results[index] = error
+        duplicates = await repo.duplicates_among(
+            [(row.romaji_key, row.birth_date) for row in built.values()]
+        )
+        seen_people: set[tuple[str, dt.date]] = set()
+        for index, row in list(built.items()):
+            person = (row.romaji_key, row.birth_date)
+            if person in duplicates or person in seen_people:
+                found = duplicates.get(person)
+                results[index] = EmployeeDuplicateError(
+                    details={"employee_id": found} if found is not None else None
+                )
+                del built[index]
+            else:
+                seen_people.add(person)
+        taken = await repo.numbers_taken(
+            [row.employee_number for row in built.values() if row.employee_number]
+        )
+        seen_numbers: set[str] = set()
+        for index, row in list(built.items()):
+            number = row.employee_number
+            if number and (number in taken or number in seen_numbers):
+                results[index] = EmployeeNumberTakenError()
+                del built[index]
+            elif number:
+                seen_numbers.add(number)
+        # 社員番号 for those without one: a block of the counter per hire year (checked free).
+        by_year: dict[int, builtins.list[int]] = {}
+        for index, row in built.items():
+            if not row.employee_number:
+                by_year.setdefault(row.hire_date.year, []).append(index)
+        for year, indexes in by_year.items():
+            numbers = await self._next_numbers(repo, year, len(indexes), also_taken=seen_numbers)
+            for index, number in zip(indexes, numbers, strict=True):
+                built[index].employee_number = number
+        accepted = list(built)
+        if accepted:
+            now = utcnow()
+            try:
+                ids = await repo.insert_many([_insert_values(built[i], now) for i in accepted])
+            except IntegrityError as error:
+                text = str(error.orig).lower()
+                if "employee_number" in text:
+                    raise EmployeeNumberTakenError() from error
+                if "romaji" in text or "birth_date" in text:
+                    raise EmployeeDuplicateError() from error
+                raise
+            children: builtins.list[object] = []
+            audits: builtins.list[AuditItem] = []
+            for index in accepted:
+                row, data = built[index], items[index]
+                row.id = ids[row.employee_number or ""]
+                results[index] = row.id
+                children.extend(_period_rows(row.id, data.contract_periods))
+                children.extend(_dependant_rows(row.id, data.dependants))
+                audits.append(
+                    AuditItem(
+                        entity_type="employee",
+                        entity_id=row.id,
+                        action="create",
+                        after=_created_snapshot(row, data),
+                        request_id=request_ids[index] if request_ids is not None else None,
+                    )
+                )
+            if children:
+                repo.add_all(children)
+                await self._flush(repo)
+            await audit_service.record_many(session, principal, audits)
+        return [r if r is not None else EmployeeNumberTakenError() for r in results]
+
+    async def _next_numbers(
+        self, repo: EmployeeRepository, year: int, count: int, *, also_taken: set[str]
+    ) -> builtins.list[str]:
+        """``count`` consecutive free 社員番号 of the hire year (as :meth:`_next_number`, the
+        counter advanced once by ``count``); ``also_taken``: numbers given in the batch."""
+        pattern = _number_pattern
+        scope = pattern.scope(year)
+        for _ in range(_NUMBER_ATTEMPTS):
+            last = await repo.advance_number_counter(scope, by=count)
+            if last is not None:
+                numbers = [pattern.render(seq, year) for seq in range(last - count + 1, last + 1)]
+                if not also_taken.intersection(numbers) and not await repo.numbers_taken(numbers):
+                    return numbers
+            existing = await repo.numbers_starting(pattern.prefix(year))
+            parsed = [pattern.parse(n, year) for n in existing]
+            highest = max((p for p in parsed if p is not None), default=0)
+            await repo.raise_number_counter(scope, highest)
+        raise EmployeeNumberTakenError()
 
     async def _next_number(self, repo: EmployeeRepository, hire_date: dt.date) -> str:
         """The next free 社員番号 of the agency's pattern for the hire year.

@@ -36,6 +36,7 @@ USER_FIELDS = {
     "site_ids": N_("Sites managed (site managers)"),
     "employee_id": N_("Employee record"),
     "client_id": N_("Client"),  # a client supervisor's client (the client portal)
+    "unit_ids": N_("Organisational units (client supervisors)"),
 }
 
 

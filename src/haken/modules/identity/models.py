@@ -54,6 +54,22 @@ class UserSite(Base):
     __table_args__ = (Index("ix_user_sites_site", "site_id"),)
 
 
+class UserUnit(Base):
+    """The 組織単位 a client supervisor is attached to (migration 0033): with any, the portal
+    shows only those units' workers, timecards and documents; with none, its sites' all."""
+
+    __tablename__ = "user_units"
+
+    user_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("client_units.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_user_units_unit", "unit_id"),)
+
+
 class AuthSession(TimestampMixin, Base):
     """One sign-in: the family of refresh tokens it issued shares its fate."""
 

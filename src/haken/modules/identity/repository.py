@@ -20,6 +20,7 @@ from haken.modules.identity.models import (
     RefreshToken,
     User,
     UserSite,
+    UserUnit,
 )
 from haken.modules.identity.sorting import USER_SORTING
 from haken.platform.access import Principal, Role
@@ -130,6 +131,11 @@ class IdentityRepository(Repository):
             grouped.setdefault(user_id, []).append(site_id)
         return grouped
 
+    async def replace_units(self, user_id: int, unit_ids: Sequence[int]) -> None:
+        await self.session.execute(delete(UserUnit).where(UserUnit.user_id == user_id))
+        for unit_id in sorted(set(unit_ids)):
+            self.session.add(UserUnit(user_id=user_id, unit_id=unit_id))
+
     async def replace_sites(self, user_id: int, site_ids: Sequence[int]) -> None:
         await self.session.execute(delete(UserSite).where(UserSite.user_id == user_id))
         for site_id in sorted(set(site_ids)):
@@ -169,13 +175,15 @@ class IdentityRepository(Repository):
 
     async def active_session_user(
         self, session_id: str, user_id: int, now: dt.datetime
-    ) -> tuple[AuthSession, User, list[int]] | None:
-        """The live session, its active user and the user's sites, in one statement (one row
-        per site; the caller of every request costs one round trip, whatever the role)."""
+    ) -> tuple[AuthSession, User, list[int], list[int]] | None:
+        """The live session, its active user, the user's sites and units (a client
+        supervisor's 組織単位), in one statement (one row per site and unit; the caller of
+        every request costs one round trip, whatever the role)."""
         statement = (
-            select(AuthSession, User, UserSite.site_id)
+            select(AuthSession, User, UserSite.site_id, UserUnit.unit_id)
             .join(User, User.id == AuthSession.user_id)
             .outerjoin(UserSite, UserSite.user_id == User.id)
+            .outerjoin(UserUnit, UserUnit.user_id == User.id)
             .where(
                 AuthSession.id == session_id,
                 AuthSession.user_id == user_id,
@@ -183,12 +191,17 @@ class IdentityRepository(Repository):
                 AuthSession.expires_at > now,
                 User.is_active.is_(True),
             )
-            .order_by(UserSite.site_id)
+            .order_by(UserSite.site_id, UserUnit.unit_id)
         )
         rows = (await self.session.execute(statement)).all()
         if not rows:
             return None
-        return rows[0][0], rows[0][1], sorted({row[2] for row in rows if row[2] is not None})
+        return (
+            rows[0][0],
+            rows[0][1],
+            sorted({row[2] for row in rows if row[2] is not None}),
+            sorted({row[3] for row in rows if row[3] is not None}),
+        )
 
     # sessions and tokens -----------------------------------------------------------
 

@@ -60,6 +60,7 @@ class PrincipalRecord(BaseModel):
     employee_id: int | None
     site_ids: list[int]
     client_id: int | None = None
+    unit_ids: list[int] = Field(default_factory=list)
 
 
 class UserRead(BaseModel):

@@ -52,6 +52,7 @@ from haken.modules.identity.models import (
     RefreshToken,
     User,
     UserSite,
+    UserUnit,
 )
 from haken.modules.identity.passwords import check_password
 from haken.modules.identity.repository import IdentityRepository
@@ -210,6 +211,7 @@ def _principal_write_rules() -> None:
         (User, lambda row: row.id),
         (AuthSession, lambda row: row.user_id),
         (UserSite, lambda row: row.user_id),
+        (UserUnit, lambda row: row.user_id),
     ):
         invalidate_on_write(
             model,
@@ -428,6 +430,7 @@ class IdentityService:
             employee_id=record.employee_id,
             site_ids=frozenset(record.site_ids),
             client_id=record.client_id,
+            unit_ids=frozenset(record.unit_ids),
         )
 
     @cached(
@@ -449,7 +452,7 @@ class IdentityService:
         found = await repo.active_session_user(session_id, user_id, utcnow())
         if found is None:
             return None
-        auth_session, user, sites = found
+        auth_session, user, sites, units = found
         role = Role(user.role)
         site_ids = sites if role in (Role.SITE_MANAGER, Role.CLIENT_SUPERVISOR) else []
         return PrincipalRecord(
@@ -462,6 +465,7 @@ class IdentityService:
             employee_id=user.employee_id,
             site_ids=site_ids,
             client_id=user.client_id if role.is_client else None,
+            unit_ids=units if role.is_client else [],
         )
 
     # --- passwords ----------------------------------------------------------------
@@ -667,6 +671,7 @@ class IdentityService:
         client_id: int,
         site_ids: Sequence[int],
         locale: str = "ja",
+        unit_ids: Sequence[int] = (),
     ) -> UserRead:
         """A client supervisor's account, usable only through the one-time link mailed.
 
@@ -694,6 +699,8 @@ class IdentityService:
             raise EmailTakenError() from error
         sites = sorted(set(site_ids))
         await repo.replace_sites(user.id, sites)
+        units = sorted(set(unit_ids))
+        await repo.replace_units(user.id, units)
         now = utcnow()
         token = new_opaque_token()
         repo.add(
@@ -720,6 +727,8 @@ class IdentityService:
         _touch_user(session, user.id)
         snapshot = _user_snapshot(user, sites)
         snapshot["client_id"] = client_id
+        if units:
+            snapshot["unit_ids"] = units
         await audit_service.record(
             session,
             principal,

@@ -34,14 +34,8 @@ class ImportMappingInvalidError(HakenError):
     code = "IMPORTS_MAPPING_INVALID"
     status_code = 422
     fields = ("columns",)
-    message_en = (
-        "Map every required field: the name in kana and in Latin letters, the birth date, and "
-        "for employees the employment type and the hire date."
-    )
-    message_ja = (
-        "必須の項目をすべて対応付けてください（カナ氏名、ローマ字氏名、生年月日、"
-        "社員の場合は雇用区分と入社日）。"
-    )
+    message_en = "Map every required field of this kind of file (marked required on the form)."
+    message_ja = "この種類のファイルの必須項目（画面で必須と表示）をすべて対応付けてください。"
 
 
 class ImportColumnMissingError(HakenError):
@@ -87,3 +81,26 @@ class ImportNotCheckedError(HakenError):
     status_code = 409
     message_en = "This file has not been checked yet; save its column mapping first."
     message_ja = "このファイルはまだ確認されていません。先に列の対応付けを保存してください。"
+
+
+class ImportReferenceNotFoundError(HakenError):
+    """A row names a client, site, unit, employee or contract the system does not have."""
+
+    code = "IMPORTS_REFERENCE_NOT_FOUND"
+    status_code = 422
+    message_en = "No {kind_en} matches “{value}” (import or register it first)."
+    message_ja = "「{value}」に当たる{kind_ja}がありません（先に登録または取込してください）。"
+
+
+class ImportReferenceAmbiguousError(HakenError):
+    code = "IMPORTS_REFERENCE_AMBIGUOUS"
+    status_code = 422
+    message_en = "More than one {kind_en} matches “{value}”; name it more precisely."
+    message_ja = "「{value}」に当たる{kind_ja}が複数あります。より詳しく指定してください。"
+
+
+class ImportUnitMismatchError(HakenError):
+    code = "IMPORTS_UNIT_MISMATCH"
+    status_code = 422
+    message_en = "The contract is for another unit than “{value}”."
+    message_ja = "この契約の組織単位は「{value}」ではありません。"

@@ -9,9 +9,11 @@ the transaction rolled back.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
@@ -38,6 +40,10 @@ Id = Annotated[int, Path(ge=1)]
 TARGET_LABELS = {
     ImportTarget.EMPLOYEES.value: N_("Employees"),
     ImportTarget.CANDIDATES.value: N_("Candidates"),
+    ImportTarget.CLIENTS.value: N_("Clients"),
+    ImportTarget.SITES.value: N_("Client sites"),
+    ImportTarget.UNITS.value: N_("Units"),
+    ImportTarget.ASSIGNMENTS.value: N_("Assignments"),
 }
 STATE_LABELS = {
     ImportState.UNMAPPED.value: N_("waiting for a column mapping"),
@@ -59,11 +65,68 @@ FIELD_LABELS = {
     "notes": N_("Notes"),
     "reception_date": N_("Received on"),
     "arrival_date": N_("Arrived in Japan"),
+    # clients, sites, units, assignments
+    "name": N_("Name"),
+    "entity_kind": N_("Kind"),
+    "corporate_number": N_("Corporate number"),
+    "invoice_registration_number": N_("Invoice registration number"),
+    "client": N_("Client (corporate number or name)"),
+    "site": N_("Site name"),
+    "dispatch_started_on": N_("Dispatch started"),
+    "manager_name": N_("Client manager (派遣先責任者)"),
+    "manager_department": N_("Client manager's department"),
+    "manager_title": N_("Client manager's title"),
+    "manager_phone": N_("Manager's phone"),
+    "complaint_name": N_("Complaints contact"),
+    "complaint_department": N_("Complaints contact's department"),
+    "complaint_title": N_("Complaints contact's title"),
+    "complaint_phone": N_("Complaints phone"),
+    "own_employees": N_("Client's own employees at the site"),
+    "head_title": N_("Title of the unit's head"),
+    "supervisor_name": N_("Supervisor"),
+    "supervisor_department": N_("Supervisor's department"),
+    "supervisor_title": N_("Supervisor's title"),
+    "supervisor_phone": N_("Supervisor's phone"),
+    "contract_number": N_("Contract number"),
+    "unit": N_("Unit name"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "hourly_pay": N_("Hourly pay"),
+    "hourly_bill": N_("Hourly bill"),
+}
+# A field whose label depends on what the file holds.
+TARGET_FIELD_LABELS = {
+    ImportTarget.CLIENTS: {"name": N_("Company name"), "name_kana": N_("Company name in kana")},
+    ImportTarget.SITES: {"name": N_("Site name")},
+    ImportTarget.UNITS: {"name": N_("Unit name"), "site": N_("Site name")},
 }
 
 
-def _field_labels() -> dict[str, str]:
-    return {k: gettext_(v) for k, v in FIELD_LABELS.items()}
+def _field_labels(target: ImportTarget | None = None) -> dict[str, str]:
+    labels = {**FIELD_LABELS, **TARGET_FIELD_LABELS.get(target, {})} if target else FIELD_LABELS
+    return {k: gettext_(v) for k, v in labels.items()}
+
+
+def _raw_labels(target: ImportTarget) -> dict[str, str]:
+    return {**FIELD_LABELS, **TARGET_FIELD_LABELS.get(target, {})}
+
+
+@router.get("/imports/templates/{target}")
+async def template(principal: ImportsWrite, target: ImportTarget) -> Response:
+    """An empty file for ``target``: one header row of its fields' labels in the reader's
+    language (UTF-8 with a BOM, as Excel opens it), which the mapping form recognises."""
+    labels = _field_labels(target)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(
+        [labels[name] for name in TARGETS[target].fields]
+    )
+    return Response(
+        content="\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="import-{target.value}.csv"',
+        },
+    )
 
 
 async def _list(
@@ -179,7 +242,7 @@ def _report(
             "error": error,
             "target_label": gettext_(TARGET_LABELS[data.target.value]),
             "state_label": gettext_(STATE_LABELS[data.state.value]),
-            "field_labels": _field_labels(),
+            "field_labels": _field_labels(data.target),
             "running": data.state in (ImportState.CHECKING, ImportState.COMMITTING),
         },
         status_code=status_code,
@@ -212,7 +275,7 @@ async def _mapping_page(
         m.source: m
         for m in await imports_service.list_mappings(session, principal, target=data.target)
     }.get(data.source)
-    labels = _field_labels()
+    labels = _field_labels(data.target)
     chosen: dict[str, str] = {}
     for name in target.fields:
         if values is not None:
@@ -220,7 +283,8 @@ async def _mapping_page(
         elif saved is not None:
             chosen[name] = saved.columns.get(name, "")
         else:  # a header that reads like the field's label or its name
-            guesses = {labels[name], gettext_(FIELD_LABELS[name]), FIELD_LABELS[name], name}
+            raw = _raw_labels(data.target)[name]
+            guesses = {labels[name], gettext_(raw), raw, name}
             chosen[name] = next((h for h in data.header if h in guesses), "")
     return render(
         request,

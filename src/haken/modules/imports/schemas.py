@@ -16,6 +16,10 @@ class ImportTarget(StrEnum):
 
     EMPLOYEES = "employees"
     CANDIDATES = "candidates"
+    CLIENTS = "clients"
+    SITES = "sites"
+    UNITS = "units"
+    ASSIGNMENTS = "assignments"
 
 
 class ImportState(StrEnum):

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.service import audit_service
@@ -56,7 +55,7 @@ from haken.modules.imports.schemas import (
     MappingRead,
     MappingUpdate,
 )
-from haken.modules.imports.targets import TARGETS, Target, cell_value
+from haken.modules.imports.targets import TARGETS, Lookups, Target, cell_value, spoilt
 from haken.platform import context
 from haken.platform.access import Principal, Role
 from haken.platform.editing import check_version
@@ -78,6 +77,9 @@ RUN_JOB = "imports.run"
 REPORT_LIMIT = 1000
 """Problems kept in the stored report (the count of rows with problems is always whole)."""
 PROGRESS_EVERY = 500
+CHUNK = 500
+"""Rows handed to the area's create at once (the employees' batched create writes a chunk in
+a fixed number of statements)."""
 
 
 def _both(make: Callable[[], str]) -> dict[str, str]:
@@ -494,64 +496,90 @@ class MasterImports:
         columns = _columns(target, mapping, rows[mapping.header_row - 1])
         seen: dict[tuple[str, str], int] = {}
         created = 0
-        request = context.request_id()
-        try:
-            for done, (line, cells) in enumerate(_data_rows(rows, mapping.header_row), start=1):
-                if progress and done % PROGRESS_EVERY == 0:
-                    await repo.publish_progress(row.id, done)
-                values: dict[str, Any] = {}
-                for name, index in columns.items():
-                    value = cell_value(name, cells[index] if index < len(cells) else None)
-                    if value is not None:
-                        values[name] = value
-                try:
-                    data = target.dto.model_validate(values)
-                except ValidationError as error:
-                    for problem in error.errors():
-                        loc = str(problem["loc"][0]) if problem["loc"] else None
-                        message = _both(lambda p=problem: _value_message(p))  # type: ignore[misc]
-                        report.add(
-                            line,
-                            columns.get(loc) if loc else None,
-                            loc,
-                            ImportInvalidValueError.code,
-                            message,
-                        )
-                    continue
-                duplicate = False
-                for name in target.unique:
-                    value = getattr(data, name, None)
-                    if value is None:
-                        continue
-                    key = (name, str(value).casefold())
-                    if key in seen:
-                        report.error(
-                            line,
-                            columns.get(name),
-                            name,
-                            ImportDuplicateInFileError(line=seen[key]),
-                        )
-                        duplicate = True
-                    else:
-                        seen[key] = line
-                if duplicate:
-                    continue
-                context.set_request_id(f"import-{row.id}-line-{line}")
-                try:
-                    await target.create(session, principal, data)
-                except HakenError as error:
+        pending: list[tuple[int, Any]] = []
+        lookups: Lookups = {}
+        refs = dict(target.refs)
+
+        async def write_pending() -> bool:
+            """Create the rows waiting (one chunk); False when the transaction is spoilt."""
+            nonlocal created
+            lines = [line for line, _ in pending]
+            items = [data for _, data in pending]
+            pending.clear()
+            try:
+                results = await target.create_rows(
+                    session, principal, items, [f"import-{row.id}-line-{n}" for n in lines]
+                )
+            except HakenError as error:  # the chunk's insert met a race: nothing goes on
+                report.error(lines[0], None, None, error)
+                return False
+            for line, result in zip(lines, results, strict=False):
+                if isinstance(result, HakenError):
                     found: str | None = next(
-                        (f for f in getattr(error, "fields", ()) or () if f in columns), None
+                        (f for f in getattr(result, "fields", ()) or () if f in columns), None
                     )
-                    report.error(line, columns.get(found) if found else None, found, error)
-                    if isinstance(error.__cause__, IntegrityError):
-                        break  # the transaction is spoilt: a race the checks did not see
+                    report.error(line, columns.get(found) if found else None, found, result)
+                    if spoilt(result):
+                        return False
+                else:
+                    created += 1
+            return True
+
+        for done, (line, cells) in enumerate(_data_rows(rows, mapping.header_row), start=1):
+            if progress and done % PROGRESS_EVERY == 0:
+                await repo.publish_progress(row.id, done)
+            values: dict[str, Any] = {}
+            for name, index in columns.items():
+                value = cell_value(name, cells[index] if index < len(cells) else None)
+                if value is not None:
+                    values[name] = value
+            if target.resolve is not None:
+                try:
+                    values = await target.resolve(session, principal, values, lookups)
+                except HakenError as error:
+                    found_field = next(iter(getattr(error, "fields", ()) or ()), None)
+                    report.error(line, columns.get(found_field or ""), found_field, error)
                     continue
-                finally:
-                    context.set_request_id(request)
-                created += 1
-        finally:
-            context.set_request_id(request)
+            try:
+                data = target.dto.model_validate(values)
+            except ValidationError as error:
+                for problem in error.errors():
+                    loc = str(problem["loc"][0]) if problem["loc"] else None
+                    if loc == "rate" and len(problem["loc"]) > 1:
+                        loc = str(problem["loc"][1])  # the pay rate's own columns
+                    loc = refs.get(loc or "", loc)
+                    message = _both(lambda p=problem: _value_message(p))  # type: ignore[misc]
+                    report.add(
+                        line,
+                        columns.get(loc) if loc else None,
+                        loc,
+                        ImportInvalidValueError.code,
+                        message,
+                    )
+                continue
+            duplicate = False
+            for name in target.unique:
+                value = getattr(data, name, None)
+                if value is None:
+                    continue
+                key = (name, str(value).casefold())
+                if key in seen:
+                    report.error(
+                        line,
+                        columns.get(name),
+                        name,
+                        ImportDuplicateInFileError(line=seen[key]),
+                    )
+                    duplicate = True
+                else:
+                    seen[key] = line
+            if duplicate:
+                continue
+            pending.append((line, data))
+            if len(pending) >= CHUNK and not await write_pending():
+                return report, created
+        if pending:
+            await write_pending()
         return report, created
 
 

@@ -9,22 +9,46 @@ of a few enumerations (男性, 派遣, 有期, 甲 …) to their codes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haken.modules.assignments.schemas import AssignmentCreate
+from haken.modules.assignments.service import assignments_service
 from haken.modules.candidates.schemas import CandidateCreate
 from haken.modules.candidates.service import candidates_service
+from haken.modules.clients.schemas import ClientCreate, SiteCreate, UnitCreate
+from haken.modules.clients.service import clients_service
 from haken.modules.employees.schemas import EmployeeCreate
 from haken.modules.employees.service import employees_service
+from haken.modules.imports.errors import (
+    ImportReferenceAmbiguousError,
+    ImportReferenceNotFoundError,
+    ImportUnitMismatchError,
+)
 from haken.modules.imports.schemas import ImportTarget
+from haken.platform import context
 from haken.platform.access import Principal
+from haken.platform.errors import HakenError
+from haken.platform.jptext import PREFECTURES, search_key
 from haken.platform.tabular import cell_text, parse_date
 
+TIMEZONE = "Asia/Tokyo"
+"""The agency's calendar (the settings' default): an imported placement is checked as of
+today there, as the form checks it."""
+
 Create = Callable[[AsyncSession, Principal, Any], Awaitable[int]]
+Lookups = dict[tuple[str, str], Any]
+Resolve = Callable[[AsyncSession, Principal, dict[str, Any], Lookups], Awaitable[dict[str, Any]]]
+CreateMany = Callable[
+    [AsyncSession, Principal, Sequence[Any], Sequence[str]], Awaitable[list[int | HakenError]]
+]
 
 _PERSON_REQUIRED = ("name_kana", "name_romaji", "birth_date")
 _PERSON = (
@@ -48,7 +72,16 @@ _PERSON = (
     "address_line2",
 )
 DATE_FIELDS = frozenset(
-    {"birth_date", "residence_card_expiry", "hire_date", "reception_date", "arrival_date"}
+    {
+        "birth_date",
+        "residence_card_expiry",
+        "hire_date",
+        "reception_date",
+        "arrival_date",
+        "dispatch_started_on",
+        "start_date",
+        "end_date",
+    }
 )
 ALIASES: dict[str, dict[str, str]] = {
     "gender": {
@@ -69,6 +102,7 @@ ALIASES: dict[str, dict[str, str]] = {
     "term_type": {"有期": "fixed", "無期": "indefinite"},
     "withholding_column": {"甲": "kou", "甲欄": "kou", "乙": "otsu", "乙欄": "otsu"},
     "extra_activity_permission": {"なし": "none", "包括": "blanket", "個別": "individual"},
+    "entity_kind": {"法人": "corporation", "個人": "individual", "個人事業主": "individual"},
 }
 
 
@@ -81,10 +115,67 @@ class Target:
     create: Create
     unique: tuple[str, ...]
     """Fields two rows of one file may not share (the line of the first is reported)."""
+    resolve: Resolve | None = None
+    """Turns the names a file gives (the client by 法人番号 or name, the site by name, the
+    employee and contract by number) into the ids the DTO takes; a name that matches
+    nothing, or several, is the row's problem (``ImportReferenceNotFoundError`` …)."""
+    refs: tuple[tuple[str, str], ...] = ()
+    """DTO field → the file's field it comes from (a problem is reported at that column)."""
+    create_many: CreateMany | None = None
+    """The area's batched create (one result per row: the id or the catalog error), when it
+    has one; else :func:`one_by_one` over ``create``."""
+
+    async def create_rows(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        items: Sequence[Any],
+        request_ids: Sequence[str],
+    ) -> list[int | HakenError]:
+        if self.create_many is not None:
+            return await self.create_many(session, principal, items, request_ids)
+        return await one_by_one(self.create, session, principal, items, request_ids)
+
+
+async def one_by_one(
+    create: Create,
+    session: AsyncSession,
+    principal: Principal,
+    items: Sequence[Any],
+    request_ids: Sequence[str],
+) -> list[int | HakenError]:
+    """Each item through the area's single ``create`` (its request id set around it); a
+    catalog error is that item's result. An error caused by a database integrity error
+    ends the run (the transaction is spoilt): it is the last result."""
+    results: list[int | HakenError] = []
+    previous = context.request_id()
+    try:
+        for data, request in zip(items, request_ids, strict=True):
+            context.set_request_id(request)
+            try:
+                results.append(await create(session, principal, data))
+            except HakenError as error:
+                results.append(error)
+                if spoilt(error):
+                    break
+    finally:
+        context.set_request_id(previous)
+    return results
+
+
+def spoilt(error: HakenError) -> bool:
+    """A race the checks did not see: the transaction cannot go on."""
+    return isinstance(error.__cause__, IntegrityError)
 
 
 async def _create_employee(session: AsyncSession, principal: Principal, data: Any) -> int:
     return await employees_service.create_returning_id(session, principal, data)
+
+
+async def _create_employees(
+    session: AsyncSession, principal: Principal, items: Sequence[Any], request_ids: Sequence[str]
+) -> list[int | HakenError]:
+    return await employees_service.create_many(session, principal, items, request_ids=request_ids)
 
 
 async def _create_candidate(session: AsyncSession, principal: Principal, data: Any) -> int:
@@ -110,6 +201,7 @@ TARGETS: dict[ImportTarget, Target] = {
         dto=EmployeeCreate,
         create=_create_employee,
         unique=("employee_number", "email"),
+        create_many=_create_employees,
     ),
     ImportTarget.CANDIDATES: Target(
         ImportTarget.CANDIDATES,
@@ -120,6 +212,206 @@ TARGETS: dict[ImportTarget, Target] = {
         unique=("email",),
     ),
 }
+
+
+# --- clients, sites, units, assignments ------------------------------------------------------
+
+_ADDRESS = ("postal_code", "prefecture", "city", "address_line1", "address_line2", "phone")
+_KINDS = {
+    "client": ("client", "派遣先"),
+    "site": ("site", "事業所"),
+    "unit": ("unit", "組織単位"),
+    "employee": ("employee", "社員"),
+    "contract": ("contract", "派遣契約"),
+}
+
+
+def _not_found(kind: str, field: str, value: str) -> HakenError:
+    en, ja = _KINDS[kind]
+    return ImportReferenceNotFoundError(kind_en=en, kind_ja=ja, value=value, fields=(field,))
+
+
+def _one(kind: str, field: str, value: str, ids: Sequence[int]) -> int:
+    if not ids:
+        raise _not_found(kind, field, value)
+    if len(ids) > 1:
+        en, ja = _KINDS[kind]
+        raise ImportReferenceAmbiguousError(kind_en=en, kind_ja=ja, value=value, fields=(field,))
+    return ids[0]
+
+
+async def _client_id(session: AsyncSession, value: str, field: str, lookups: Lookups) -> int:
+    key = ("client", value)
+    if key not in lookups:
+        lookups[key] = await clients_service.client_ids_named(session, value)
+    return _one("client", field, value, lookups[key])
+
+
+async def _resolve_site(
+    session: AsyncSession, principal: Principal, values: dict[str, Any], lookups: Lookups
+) -> dict[str, Any]:
+    client = values.pop("client", None)
+    if client is not None:
+        values["client_id"] = await _client_id(session, client, "client", lookups)
+    return values
+
+
+async def _resolve_unit(
+    session: AsyncSession, principal: Principal, values: dict[str, Any], lookups: Lookups
+) -> dict[str, Any]:
+    client = values.pop("client", None)
+    site = values.pop("site", None)
+    client_ids = None
+    if client is not None:
+        client_ids = [await _client_id(session, client, "client", lookups)]
+    if site is not None:
+        key = ("site", f"{client_ids}:{site}")
+        if key not in lookups:
+            lookups[key] = await clients_service.site_ids_named(
+                session, site, client_ids=client_ids
+            )
+        values["site_id"] = _one("site", "site", site, lookups[key])
+    return values
+
+
+_RATE_FIELDS = ("hourly_pay", "hourly_bill")
+
+
+async def _resolve_assignment(
+    session: AsyncSession, principal: Principal, values: dict[str, Any], lookups: Lookups
+) -> dict[str, Any]:
+    number = values.pop("employee_number", None)
+    contract = values.pop("contract_number", None)
+    unit = values.pop("unit", None)
+    rate = {name: values.pop(name) for name in _RATE_FIELDS if name in values}
+    if rate:
+        values["rate"] = rate
+    if number is not None:
+        found = await employees_service.ids_by_number(session, [number])
+        if number not in found:
+            raise _not_found("employee", "employee_number", number)
+        values["employee_id"] = found[number]
+    if contract is not None:
+        ref = await assignments_service.contract_ref_by_number(session, contract)
+        if ref is None:
+            raise _not_found("contract", "contract_number", contract)
+        values["contract_id"], unit_id = ref
+        if unit is not None:
+            key = ("unit", str(unit_id))
+            if key not in lookups:
+                lookups[key] = await clients_service.get_unit_placement(session, unit_id)
+            if search_key(lookups[key].unit_name) != search_key(unit):
+                raise ImportUnitMismatchError(value=unit, fields=("unit",))
+    return values
+
+
+async def _create_client(session: AsyncSession, principal: Principal, data: Any) -> int:
+    return (await clients_service.create_client(session, principal, data=data)).id
+
+
+async def _create_site(session: AsyncSession, principal: Principal, data: Any) -> int:
+    return (await clients_service.create_site(session, principal, data=data)).id
+
+
+async def _create_unit(session: AsyncSession, principal: Principal, data: Any) -> int:
+    return (await clients_service.create_unit(session, principal, data=data)).id
+
+
+async def _create_assignment(session: AsyncSession, principal: Principal, data: Any) -> int:
+    # The assignments service's own create: 抵触日 (site and individual), the minimum wage
+    # of the site's prefecture, overlapping placements, the contract's period.
+    today = dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    return (
+        await assignments_service.create_assignment(session, principal, data=data, today=today)
+    ).id
+
+
+TARGETS[ImportTarget.CLIENTS] = Target(
+    ImportTarget.CLIENTS,
+    fields=(
+        "name",
+        "name_kana",
+        "entity_kind",
+        "corporate_number",
+        "invoice_registration_number",
+        *_ADDRESS,
+        "notes",
+    ),
+    required=("name",),
+    dto=ClientCreate,
+    create=_create_client,
+    unique=("corporate_number",),
+)
+TARGETS[ImportTarget.SITES] = Target(
+    ImportTarget.SITES,
+    fields=(
+        "client",
+        "name",
+        *_ADDRESS,
+        "dispatch_started_on",
+        "manager_name",
+        "manager_department",
+        "manager_title",
+        "manager_phone",
+        "complaint_name",
+        "complaint_department",
+        "complaint_title",
+        "complaint_phone",
+        "own_employees",
+    ),
+    required=("client", "name", "prefecture", "address_line1"),
+    dto=SiteCreate,
+    create=_create_site,
+    unique=(),
+    resolve=_resolve_site,
+    refs=(("client_id", "client"),),
+)
+TARGETS[ImportTarget.UNITS] = Target(
+    ImportTarget.UNITS,
+    fields=(
+        "client",
+        "site",
+        "name",
+        "head_title",
+        "supervisor_name",
+        "supervisor_department",
+        "supervisor_title",
+        "supervisor_phone",
+        "notes",
+    ),
+    required=("site", "name"),
+    dto=UnitCreate,
+    create=_create_unit,
+    unique=(),
+    resolve=_resolve_unit,
+    refs=(("site_id", "site"),),
+)
+TARGETS[ImportTarget.ASSIGNMENTS] = Target(
+    ImportTarget.ASSIGNMENTS,
+    fields=(
+        "employee_number",
+        "contract_number",
+        "unit",
+        "start_date",
+        "end_date",
+        "hourly_pay",
+        "hourly_bill",
+        "notes",
+    ),
+    required=("employee_number", "contract_number", "start_date", "hourly_pay"),
+    dto=AssignmentCreate,
+    create=_create_assignment,
+    unique=(),
+    resolve=_resolve_assignment,
+    refs=(
+        ("employee_id", "employee_number"),
+        ("contract_id", "contract_number"),
+        ("rate", "hourly_pay"),
+    ),
+)
+
+
+_PREFECTURE_CODES = {name: code for code, name in PREFECTURES.items()}
 
 
 def cell_value(name: str, value: Any) -> Any:
@@ -136,6 +428,15 @@ def cell_value(name: str, value: Any) -> Any:
         return aliases.get(text, aliases.get(text.casefold(), text.casefold()))
     if name == "prefecture" and text.isdigit() and len(text) == 1:
         return "0" + text
+    if name == "prefecture" and not text.isdigit():  # 愛知県 / 愛知 → 23
+        return next(
+            (
+                _PREFECTURE_CODES[t]
+                for t in (text, text + "県", text + "府", text + "都")
+                if t in _PREFECTURE_CODES
+            ),
+            text,
+        )
     return text
 
 

@@ -32,6 +32,7 @@ from haken.modules.payroll.errors import (
     PayrollBonusDuplicateError,
     PayrollBonusEmptyError,
     PayrollBonusNotCalculatedError,
+    PayrollBonusRateRequiredError,
     PayrollBonusUnknownEmployeeError,
 )
 from haken.modules.payroll.models import PayrollBonus
@@ -69,9 +70,18 @@ def _snapshot(row: PayrollBonus) -> dict[str, Any]:
 def _stored(entries: Sequence[BonusEntry]) -> list[dict[str, Any]]:
     """The entries as stored (employee order; the rate as a decimal string)."""
     return [
-        {"employee_id": e.employee_id, "amount": e.amount, "rate_pct": str(e.rate_pct)}
+        {
+            "employee_id": e.employee_id,
+            "amount": e.amount,
+            "rate_pct": None if e.rate_pct is None else str(e.rate_pct),
+        }
         for e in sorted(entries, key=lambda e: e.employee_id)
     ]
+
+
+def _rate(entry: dict[str, Any]) -> Decimal | None:
+    raw = entry.get("rate_pct")
+    return None if raw in (None, "") else Decimal(str(raw))
 
 
 def _read(row: PayrollBonus, briefs: dict[int, Any] | None = None) -> BonusRead:
@@ -85,7 +95,7 @@ def _read(row: PayrollBonus, briefs: dict[int, Any] | None = None) -> BonusRead:
                 employee_number=brief.employee_number if brief else None,
                 employee_name=brief.display_name if brief else "",
                 amount=int(entry["amount"]),
-                rate_pct=Decimal(str(entry["rate_pct"])),
+                rate_pct=_rate(entry),
             )
         )
     return BonusRead(
@@ -101,6 +111,12 @@ def _read(row: PayrollBonus, briefs: dict[int, Any] | None = None) -> BonusRead:
     )
 
 
+def _named(brief: Any, employee_id: int) -> str:
+    if brief is None:
+        return str(employee_id)
+    return f"{brief.employee_number or employee_id} {brief.display_name}"
+
+
 def _fiscal_year_start(day: dt.date) -> dt.date:
     return dt.date(fiscal_year_of(day), 4, 1)
 
@@ -109,7 +125,7 @@ def _cell_number(raw: str) -> str:
     return raw.strip().replace(",", "").replace("¥", "").replace("円", "").replace("%", "")
 
 
-def parse_csv(content: bytes) -> list[tuple[int, str, int, Decimal]]:
+def parse_csv(content: bytes) -> list[tuple[int, str, int, Decimal | None]]:
     """(line, employee number, amount, rate %) of each row of a bonus CSV (UTF-8 with or
     without BOM, else Shift_JIS); a first line whose amount is not a number is a header."""
     if len(content) > CSV_BYTES:
@@ -121,7 +137,7 @@ def parse_csv(content: bytes) -> list[tuple[int, str, int, Decimal]]:
             text = content.decode("cp932")
         except UnicodeDecodeError as error:
             raise PayrollBonusCsvError(line=1, value="encoding") from error
-    rows: list[tuple[int, str, int, Decimal]] = []
+    rows: list[tuple[int, str, int, Decimal | None]] = []
     for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not any(c.strip() for c in cells):
             continue
@@ -131,7 +147,7 @@ def parse_csv(content: bytes) -> list[tuple[int, str, int, Decimal]]:
         if number == 1 and not any(ch.isdigit() for ch in amount):
             continue  # a header (its amount column has no figure)
         try:
-            parsed_rate = Decimal(rate)
+            parsed_rate = Decimal(rate) if rate else None  # blank: the monthly table's cases
         except InvalidOperation as error:
             raise PayrollBonusCsvError(line=number, value=rate[:40]) from error
         if not employee or not amount.isdigit() or len(amount) > 10:
@@ -242,7 +258,9 @@ class BonusService:
         for line, number, amount, rate in rows:
             if number not in ids:
                 raise PayrollBonusUnknownEmployeeError(employee=number)
-            if not Decimal(0) <= rate <= Decimal(100) or amount > 100_000_000:
+            if (rate is not None and not Decimal(0) <= rate <= Decimal(100)) or (
+                amount > 100_000_000
+            ):
                 raise PayrollBonusCsvError(line=line, value=f"{amount}, {rate}")
             entries.append(BonusEntry(employee_id=ids[number], amount=amount, rate_pct=rate))
         return entries
@@ -294,6 +312,8 @@ class BonusService:
             health_before[employee_id] = health_before.get(employee_id, 0) + counted
             if (paid_on.year, paid_on.month) == (row.pay_date.year, row.pay_date.month):
                 pension_before[employee_id] = pension_before.get(employee_id, 0) + counted
+        previous = await self._previous_pay(repo, ids, row.pay_date)
+        briefs = await employees_service.get_briefs(session, ids)
         now = utcnow()
         made: list[dict[str, Any]] = []
         for entry in row.entries:
@@ -309,14 +329,26 @@ class BonusService:
                         amount=int(entry["amount"]),
                         birth_date=found.birth_date,
                         prefecture=payroll_service.prefecture,
-                        withholding_rate_pct=Decimal(str(entry["rate_pct"])),
+                        withholding_rate_pct=_rate(entry),
                         health_before=health_before.get(employee_id, 0),
                         pension_before_in_month=pension_before.get(employee_id, 0),
                         social_insured=profile.social_insured if profile else True,
                         employment_insured=profile.employment_insured if profile else True,
+                        monthly_rule=True,
+                        previous_month_pay=previous.get(employee_id),
+                        dependents=found.dependents,
+                        otsu=found.otsu,
                     )
                 )
-            except (PayslipError, InsuranceError, ValueError) as error:
+            except PayslipError as error:
+                if error.code == "bonus_rate_required":
+                    raise PayrollBonusRateRequiredError(
+                        employee=_named(briefs.get(employee_id), employee_id)
+                    ) from error
+                raise PayrollBonusCalculationError(
+                    employee=employee_id, reason=str(error)
+                ) from error
+            except (InsuranceError, ValueError) as error:
                 raise PayrollBonusCalculationError(
                     employee=employee_id, reason=str(error)
                 ) from error
@@ -353,7 +385,26 @@ class BonusService:
             before=before,
             after=_snapshot(row),
         )
-        return _read(row, await employees_service.get_briefs(session, ids))
+        return _read(row, briefs)
+
+    @staticmethod
+    async def _previous_pay(
+        repo: PayrollRepository, ids: Sequence[int], pay_date: dt.date
+    ) -> dict[int, int]:
+        """Each employee's pay after social insurance paid in the month before ``pay_date``
+        (前月中の普通給与, by the payslips' pay dates; one statement): the income tax line's
+        figure, else gross less the insurance. Absent: nothing was paid that month."""
+        first = (pay_date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        last = pay_date.replace(day=1) - dt.timedelta(days=1)
+        paid: dict[int, int] = {}
+        for slip in await repo.monthly_paid_in(ids, first=first, last=last):
+            taxed = next((line for line in slip.lines if line.get("code") == "income_tax"), None)
+            basis = (taxed or {}).get("basis") or {}
+            amount = basis.get("pay_after_insurance") if isinstance(basis, dict) else None
+            if not isinstance(amount, int):
+                amount = max(slip.gross - slip.social_insurance - slip.employment_insurance, 0)
+            paid[slip.employee_id] = paid.get(slip.employee_id, 0) + amount
+        return paid
 
     async def close(
         self, session: AsyncSession, principal: Principal, *, bonus_id: int, version: int

@@ -1,5 +1,7 @@
-"""Use cases of payroll's delivery side: payslip PDFs (one, a run's bulk file, the employee's
-own in the portal) and the salary transfer file of a closed run.
+"""Use cases of payroll's delivery side: payslip PDFs (one; the pages of a run's or a bonus
+payment's bulk file, which the job of ``pdf_exports.py`` draws a batch at a time; the
+employee's own in the portal) and the 全銀 transfer files of a closed run (給与振込) and of a
+closed bonus payment (賞与振込).
 
 Electronic delivery of a payslip to the employee needs their consent (所得税法231条2項,
 recorded on the pay settings); without it the payslip is handed over on paper and the
@@ -11,11 +13,9 @@ download is audited with its count, total and SHA-256.
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,16 +23,17 @@ from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
 from haken.modules.employees.service import employees_service
 from haken.modules.payroll.errors import (
+    PayrollBonusTransferOpenError,
     PayrollPaperDeliveryError,
     PayrollTransferBankMissingError,
     PayrollTransferRunOpenError,
 )
 from haken.modules.payroll.labels import LINE_LABELS
+from haken.modules.payroll.models import PayrollBonus, PayrollRun, Payslip
 from haken.modules.payroll.payslip_pdf import (
     AttendanceSummary,
     OvertimeClass,
     PayslipDocument,
-    PayslipWriter,
     SlipLine,
     render_payslip,
 )
@@ -43,24 +44,22 @@ from haken.modules.payroll.schemas import (
     PayslipRead,
     ProfileRead,
     ProfileWrite,
+    RunState,
 )
 from haken.modules.payroll.service import payroll_service
 from haken.modules.payroll.transfer import (
     AgencyBank,
     PaymentRow,
     TransferFile,
+    build_bonus_transfer,
     build_salary_transfer,
 )
 from haken.platform.access import Principal, Role
 from haken.platform.errors import NotFoundError
 from haken.web.i18n import translations
 
-PDF_BATCH = 200
-"""Employees read per batch of the bulk PDF (three statements a batch)."""
 TRANSFER_BATCH = 1000
 """Payslips read per batch of the transfer file (two statements a batch)."""
-SPOOL_BYTES = 8 * 1024 * 1024
-"""A bulk PDF larger than this goes to a temporary file rather than memory."""
 MISSING_LISTED = 20
 """Employees named in the message of a refused transfer file (all are in the details)."""
 
@@ -78,24 +77,6 @@ _CLASSES = (
 class PdfFile:
     content: bytes
     filename: str
-
-
-@dataclass(slots=True)
-class BulkPdf:
-    """A run's payslips as one PDF in a (spooled) temporary file; ``chunks`` streams it and
-    closes the file at the end."""
-
-    file: IO[bytes]
-    filename: str
-    pages: int
-
-    def chunks(self, size: int = 64 * 1024) -> Iterator[bytes]:
-        try:
-            self.file.seek(0)
-            while chunk := self.file.read(size):
-                yield chunk
-        finally:
-            self.file.close()
 
 
 def _ja(code: str) -> str:
@@ -195,64 +176,92 @@ class DeliveryService:
         prefix = "bonus" if slip.kind == "bonus" else "payslip"
         return PdfFile(content, f"{prefix}_{slip.pay_date:%Y%m%d}_{slip.employee_id}.pdf")
 
-    async def run_pdf(self, session: AsyncSession, principal: Principal, *, run_id: int) -> BulkPdf:
-        """Every computed payslip of a run in one PDF, a page each, in employee order: the
-        ledger, the payslips and the employees read a batch at a time (three statements a
-        batch), each page drawn before the next batch is read."""
+    async def run_documents(
+        self, session: AsyncSession, run: PayrollRun, after: int, limit: int
+    ) -> tuple[list[PayslipDocument], int | None]:
+        """The PDF documents of the run's computed payslips of the next ``limit`` employees
+        of the period's ledger after ``after`` (three statements), and the cursor of the
+        batch after it (None: this was the last)."""
         repo = PayrollRepository(session)
-        run = await repo.run(run_id)
-        if run is None:
-            raise NotFoundError()
-        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed by chunks)
-        try:
-            writer = PayslipWriter(out)
-            cursor = 0
-            while True:
-                ledger = await attendance_service.payroll_ledger(
-                    session, period_start=run.period_start, after=cursor, limit=PDF_BATCH
-                )
-                if not ledger:
-                    break
-                ids = [entry.subject_id for entry in ledger]
-                slips = {p.employee_id: p for p in await repo.payslips_of(run.id, ids)}
-                briefs = await employees_service.get_briefs(session, ids)
-                for entry in ledger:
-                    row = slips.get(entry.subject_id)
-                    brief = briefs.get(entry.subject_id)
-                    if row is None or row.status != "ok" or brief is None:
-                        continue
-                    read = PayslipRead(
-                        id=row.id,
-                        run_id=row.run_id,
-                        employee_id=row.employee_id,
-                        employee_name=brief.display_name,
-                        employee_number=brief.employee_number,
-                        attendance=PayslipAttendance.model_validate(entry),
-                        period_start=run.period_start,
-                        period_end=run.period_end,
-                        pay_date=row.pay_date,
-                        state=run.state,
-                        status=row.status,
-                        error_code=None,
-                        error_detail=None,
-                        gross=row.gross,
-                        social_insurance=row.social_insurance,
-                        employment_insurance=row.employment_insurance,
-                        income_tax=row.income_tax,
-                        resident_tax=row.resident_tax,
-                        deductions=row.deductions,
-                        net=row.net,
-                        lines=[PayslipLine.model_validate(line) for line in row.lines],
-                    )
-                    writer.add(document(read, self.agency_name))
-                if len(ledger) < PDF_BATCH:
-                    break
-                cursor = ids[-1]
-            pages = writer.close()
-        except BaseException:
-            out.close()
-            raise
-        return BulkPdf(out, f"payslips_{run.pay_date:%Y%m%d}.pdf", pages)
+        ledger = await attendance_service.payroll_ledger(
+            session, period_start=run.period_start, after=after, limit=limit
+        )
+        if not ledger:
+            return [], None
+        ids = [entry.subject_id for entry in ledger]
+        slips = {p.employee_id: p for p in await repo.payslips_of(run.id, ids)}
+        briefs = await employees_service.get_briefs(session, ids)
+        documents: list[PayslipDocument] = []
+        for entry in ledger:
+            row = slips.get(entry.subject_id)
+            brief = briefs.get(entry.subject_id)
+            if row is None or row.status != "ok" or brief is None:
+                continue
+            read = PayslipRead(
+                id=row.id,
+                run_id=row.run_id,
+                employee_id=row.employee_id,
+                employee_name=brief.display_name,
+                employee_number=brief.employee_number,
+                attendance=PayslipAttendance.model_validate(entry),
+                period_start=run.period_start,
+                period_end=run.period_end,
+                pay_date=row.pay_date,
+                state=run.state,
+                status=row.status,
+                error_code=None,
+                error_detail=None,
+                gross=row.gross,
+                social_insurance=row.social_insurance,
+                employment_insurance=row.employment_insurance,
+                income_tax=row.income_tax,
+                resident_tax=row.resident_tax,
+                deductions=row.deductions,
+                net=row.net,
+                lines=[PayslipLine.model_validate(line) for line in row.lines],
+            )
+            documents.append(document(read, self.agency_name))
+        return documents, (ids[-1] if len(ledger) == limit else None)
+
+    async def bonus_documents(
+        self, session: AsyncSession, bonus: PayrollBonus, after: int, limit: int
+    ) -> tuple[list[PayslipDocument], int | None]:
+        """The PDF documents of the bonus payment's computed payslips of the next ``limit``
+        employees after ``after`` (two statements), and the next cursor (None: the last)."""
+        slips = await PayrollRepository(session).bonus_payslips_after(bonus.id, after, limit)
+        if not slips:
+            return [], None
+        briefs = await employees_service.get_briefs(session, [s.employee_id for s in slips])
+        documents: list[PayslipDocument] = []
+        for row in slips:
+            brief = briefs.get(row.employee_id)
+            read = PayslipRead(
+                id=row.id,
+                run_id=None,
+                kind="bonus",
+                bonus_id=bonus.id,
+                employee_id=row.employee_id,
+                employee_name=brief.display_name if brief else str(row.employee_id),
+                employee_number=brief.employee_number if brief else None,
+                attendance=None,
+                period_start=row.period_start,
+                period_end=row.pay_date,
+                pay_date=row.pay_date,
+                state=RunState.CLOSED if bonus.state == "closed" else RunState.OPEN,
+                status=row.status,
+                error_code=None,
+                error_detail=None,
+                gross=row.gross,
+                social_insurance=row.social_insurance,
+                employment_insurance=row.employment_insurance,
+                income_tax=row.income_tax,
+                resident_tax=row.resident_tax,
+                deductions=row.deductions,
+                net=row.net,
+                lines=[PayslipLine.model_validate(line) for line in row.lines],
+            )
+            documents.append(document(read, self.agency_name))
+        return documents, (slips[-1].employee_id if len(slips) == limit else None)
 
     # --- the transfer file ----------------------------------------------------------------
 
@@ -268,11 +277,69 @@ class DeliveryService:
             raise NotFoundError()
         if run.state != "closed":
             raise PayrollTransferRunOpenError()
+        rows = await self._payment_rows(
+            session, lambda cursor: repo.paid_after(run.id, cursor, TRANSFER_BATCH)
+        )
+        made = build_salary_transfer(rows, agency, run.pay_date)
+        digest = hashlib.sha256(made.content).hexdigest()
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_run",
+            entity_id=run.id,
+            action="transfer_file",
+            after={
+                "pay_date": run.pay_date.isoformat(),
+                "count": made.count,
+                "total": made.total,
+                "sha256": digest,
+            },
+        )
+        return made
+
+    async def bonus_transfer_file(
+        self, session: AsyncSession, principal: Principal, *, bonus_id: int, agency: AgencyBank
+    ) -> TransferFile:
+        """The 全銀 賞与振込 file (種別 12) of a closed bonus payment's net pay (admins): the
+        monthly file's settings, checks and batches; audited on the bonus payment."""
+        repo = PayrollRepository(session)
+        bonus = await repo.bonus(bonus_id)
+        if bonus is None:
+            raise NotFoundError()
+        if bonus.state != "closed":
+            raise PayrollBonusTransferOpenError()
+        rows = await self._payment_rows(
+            session, lambda cursor: repo.bonus_paid_after(bonus.id, cursor, TRANSFER_BATCH)
+        )
+        made = build_bonus_transfer(rows, agency, bonus.pay_date)
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="payroll_bonus",
+            entity_id=bonus.id,
+            action="transfer_file",
+            after={
+                "pay_date": bonus.pay_date.isoformat(),
+                "count": made.count,
+                "total": made.total,
+                "sha256": hashlib.sha256(made.content).hexdigest(),
+            },
+        )
+        return made
+
+    async def _payment_rows(
+        self,
+        session: AsyncSession,
+        batch: Callable[[int], Awaitable[Sequence[Payslip]]],
+    ) -> list[PaymentRow]:
+        """The transfer rows of the payslips ``batch(cursor)`` returns (employee order), each
+        batch's accounts read with it (two statements a batch); employees without an account
+        are all refused at once."""
         rows: list[PaymentRow] = []
         missing: list[int] = []
         cursor = 0
         while True:
-            slips = await repo.paid_after(run.id, cursor, TRANSFER_BATCH)
+            slips = await batch(cursor)
             if not slips:
                 break
             accounts = await employees_service.payment_accounts(
@@ -300,22 +367,7 @@ class DeliveryService:
             cursor = slips[-1].employee_id
         if missing:
             await self._refuse_missing(session, missing)
-        made = build_salary_transfer(rows, agency, run.pay_date)
-        digest = hashlib.sha256(made.content).hexdigest()
-        await audit_service.record(
-            session,
-            principal,
-            entity_type="payroll_run",
-            entity_id=run.id,
-            action="transfer_file",
-            after={
-                "pay_date": run.pay_date.isoformat(),
-                "count": made.count,
-                "total": made.total,
-                "sha256": digest,
-            },
-        )
-        return made
+        return rows
 
     @staticmethod
     async def _refuse_missing(session: AsyncSession, missing: list[int]) -> None:
@@ -336,4 +388,4 @@ class DeliveryService:
 
 delivery_service = DeliveryService()
 
-__all__ = ["BulkPdf", "DeliveryService", "PdfFile", "delivery_service", "document"]
+__all__ = ["DeliveryService", "PdfFile", "delivery_service", "document"]

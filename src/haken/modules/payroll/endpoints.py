@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import FileResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
 from haken.modules.payroll.bonuses import bonus_service
 from haken.modules.payroll.delivery import delivery_service
+from haken.modules.payroll.pdf_exports import pdf_export_service
 from haken.modules.payroll.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
@@ -30,6 +31,7 @@ from haken.modules.payroll.schemas import (
     GradeRead,
     PayslipRead,
     PayslipSummary,
+    PdfExportRead,
     ProfileRead,
     ProfileWrite,
     RunClose,
@@ -249,22 +251,6 @@ async def payslip_pdf(principal: OwnPayslips, session: SessionDep, payslip_id: i
 
 
 @router.get(
-    "/runs/{run_id:int}/payslips.pdf",
-    response_class=StreamingResponse,
-    response_model=None,
-    responses=PDF_RESPONSE,
-    dependencies=[Depends(admin_limit)],
-)
-async def run_pdf(principal: PayrollRead, session: SessionDep, run_id: int) -> StreamingResponse:
-    """Every computed payslip of the run in one PDF, a page each (streamed from a spooled
-    temporary file)."""
-    made = await delivery_service.run_pdf(session, principal, run_id=run_id)
-    return StreamingResponse(
-        made.chunks(), media_type="application/pdf", headers=_attachment(made.filename)
-    )
-
-
-@router.get(
     "/runs/{run_id:int}/transfer-file",
     response_class=Response,
     response_model=None,
@@ -436,3 +422,97 @@ async def bonus_payslips(
     """The bonus payment's payslips by employee."""
     result = await bonus_service.payslips(session, principal, bonus_id=bonus_id, request=paging)
     return page(result.items, result.pagination(paging.limit))
+
+
+# --- the bonus transfer file and the bulk payslip PDF job (payroll/pdf_exports.py) -----------
+
+BONUS_TRANSFER_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The 全銀 総合振込 (賞与振込, 種別 12) file, Shift_JIS, 120-byte records.",
+        "content": {"text/plain": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    404: {"description": "NOT_FOUND: no such bonus payment"},
+    409: {
+        "description": (
+            "PAYROLL_BONUS_TRANSFER_OPEN / PAYROLL_TRANSFER_SETTINGS_MISSING: the bonus "
+            "payment is not closed, or the agency's transfer settings are missing"
+        )
+    },
+}
+PDF_FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    **PDF_RESPONSE,
+    404: {"description": "NOT_FOUND: no such bulk PDF"},
+    409: {"description": "PAYROLL_PDF_NOT_READY: the job is still drawing the payslips"},
+}
+
+
+@router.get(
+    "/bonuses/{bonus_id:int}/transfer-file",
+    response_class=Response,
+    response_model=None,
+    responses=BONUS_TRANSFER_RESPONSE,
+    dependencies=[Depends(admin_limit)],
+)
+async def bonus_transfer_file(
+    principal: PayrollWrite, session: SessionDep, settings: SettingsDep, bonus_id: int
+) -> Response:
+    """The bonus transfer file (全銀 総合振込, 種別 12 賞与振込) of a closed bonus payment
+    (audited)."""
+    made = await delivery_service.bonus_transfer_file(
+        session, principal, bonus_id=bonus_id, agency=AgencyBank.from_settings(settings)
+    )
+    return Response(
+        content=made.content, media_type=made.media_type, headers=_attachment(made.filename)
+    )
+
+
+@router.post(
+    "/runs/{run_id:int}/pdf-exports",
+    status_code=202,
+    response_model=Envelope[PdfExportRead],
+    responses={404: {"description": "NOT_FOUND: no such run"}},
+    dependencies=[Depends(admin_limit)],
+)
+async def start_run_pdf(principal: PayrollWrite, session: SessionDep, run_id: int) -> Any:
+    """Start the bulk payslip PDF of a run (a background job; poll the export)."""
+    return ok(await pdf_export_service.start(session, principal, run_id=run_id))
+
+
+@router.post(
+    "/bonuses/{bonus_id:int}/pdf-exports",
+    status_code=202,
+    response_model=Envelope[PdfExportRead],
+    responses={404: {"description": "NOT_FOUND: no such bonus payment"}},
+    dependencies=[Depends(admin_limit)],
+)
+async def start_bonus_pdf(principal: PayrollWrite, session: SessionDep, bonus_id: int) -> Any:
+    """Start the bulk payslip PDF of a bonus payment (a background job)."""
+    return ok(await pdf_export_service.start(session, principal, bonus_id=bonus_id))
+
+
+@router.get(
+    "/pdf-exports/{export_id:int}",
+    response_model=Envelope[PdfExportRead],
+    responses={404: {"description": "NOT_FOUND: no such bulk PDF"}},
+    dependencies=[Depends(default_limit)],
+)
+async def get_pdf_export(principal: PayrollRead, session: SessionDep, export_id: int) -> Any:
+    """A bulk payslip PDF's progress (``processed`` of ``total``); ``download`` when done."""
+    return ok(await pdf_export_service.get(session, principal, export_id=export_id))
+
+
+@router.get(
+    "/pdf-exports/{export_id:int}/file",
+    response_class=FileResponse,
+    response_model=None,
+    responses=PDF_FILE_RESPONSE,
+    dependencies=[Depends(admin_limit)],
+)
+async def pdf_export_file(
+    principal: PayrollRead, session: SessionDep, settings: SettingsDep, export_id: int
+) -> FileResponse:
+    """The finished bulk payslip PDF (streamed from the private data directory)."""
+    path, filename = await pdf_export_service.file(
+        session, principal, export_id=export_id, data_dir=settings.data_dir
+    )
+    return FileResponse(path, media_type="application/pdf", headers=_attachment(filename))

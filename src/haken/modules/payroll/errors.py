@@ -159,6 +159,19 @@ class PayrollGradeMonthInvalidError(HakenError):
     message_ja = "標準報酬月額の適用開始月は月の初日で指定してください。"
 
 
+class PayrollAnnualAverageNotApplicableError(HakenError):
+    code = "PAYROLL_ANNUAL_AVERAGE_NOT_APPLICABLE"
+    status_code = 422
+    message_en = (
+        "The annual average applies only to the annual decision, when the average of July to "
+        "June is 2 or more grades away from the April–June average."
+    )
+    message_ja = (
+        "年間平均による保険者算定は定時決定で、前年7月〜当年6月の平均が4〜6月の平均と"
+        "2等級以上離れている場合にのみ適用できます。"
+    )
+
+
 # --- bonuses (賞与支給; payroll/bonuses.py) -------------------------------------------------
 
 
@@ -222,3 +235,34 @@ class PayrollBonusAdjustmentError(HakenError):
     status_code = 409
     message_en = "A bonus payslip is not corrected by an adjustment: pay a new bonus instead."
     message_ja = "賞与明細は調整では訂正できません。新たな賞与支給として登録してください。"
+
+
+class PayrollBonusTransferOpenError(HakenError):
+    code = "PAYROLL_BONUS_TRANSFER_OPEN"
+    status_code = 409
+    message_en = (
+        "The bonus transfer file is made from a closed bonus payment: close the bonus "
+        "payment first."
+    )
+    message_ja = "賞与の振込ファイルは締め済みの賞与から作成します。先に賞与を締めてください。"
+
+
+class PayrollBonusRateRequiredError(HakenError):
+    code = "PAYROLL_BONUS_RATE_REQUIRED"
+    status_code = 422
+    message_en = (
+        "Enter the withholding rate of employee {employee}'s bonus: it is computed from the "
+        "monthly table only when there was no pay in the previous month or the bonus exceeds "
+        "ten times that pay."
+    )
+    message_ja = (
+        "社員 {employee} の賞与の算出率を入力してください。月額表から計算するのは、前月の給与"
+        "がない場合と賞与が前月の給与の10倍を超える場合だけです。"
+    )
+
+
+class PayrollPdfNotReadyError(HakenError):
+    code = "PAYROLL_PDF_NOT_READY"
+    status_code = 409
+    message_en = "The payslip PDF is not ready yet ({processed} of {total} payslips)."
+    message_ja = "明細書PDFはまだ作成中です（{total}件中{processed}件完了）。"

@@ -10,6 +10,8 @@ LINE_LABELS = {
     "bonus": N_("Bonus"),
     "base_salary": N_("Monthly salary"),
     "absence": N_("Absence deduction"),
+    "leave_unpaid": N_("Deduction for days of statutory leave or closure"),
+    "shutdown_allowance": N_("Shutdown allowance (employer's reasons)"),
     "paid_leave": N_("Paid leave pay"),
     "regular": N_("Hours worked"),
     "regular_night": N_("Late-night hours"),
@@ -71,6 +73,10 @@ GRADE_FIELDS = {
     "pension_standard": N_("Pension standard monthly remuneration"),
     "average": N_("Average monthly remuneration"),
     "months": N_("Months used"),
+    "method": N_("Averaging method"),
+    "consent": N_("Annual average consented"),
+    "retroactive_excluded": N_("Retroactive pay left out"),
+    "basis": N_("How it was decided"),
 }
 ADJUSTMENT_FIELDS = {
     "id": N_("Number"),
@@ -86,6 +92,14 @@ BONUS_FIELDS = {
     "state": N_("State"),
     "entries": N_("Employees, amounts and withholding rates"),
     "total": N_("Total amount"),
+    # a download of the bonus transfer file (action transfer_file)
+    "count": N_("Transfers"),
+    "sha256": N_("File fingerprint (SHA-256)"),
+}
+PDF_EXPORT_FIELDS = {
+    "run_id": N_("Payroll run"),
+    "bonus_id": N_("Bonus payment"),
+    "total": N_("Payslips"),
 }
 ACTIONS = {
     "run": N_("Payroll run"),
@@ -111,5 +125,11 @@ def register_labels() -> None:
     registry.add_record_labels(
         "payroll_bonus",
         RecordLabels(N_("Bonus payment"), BONUS_FIELDS, href="/payroll/bonuses/{id}"),
+    )
+    registry.add_record_labels(
+        "payroll_pdf_export",
+        RecordLabels(
+            N_("Payslips as one PDF"), PDF_EXPORT_FIELDS, href="/payroll/pdf-exports/{id}"
+        ),
     )
     registry.add_action_labels(ACTIONS)

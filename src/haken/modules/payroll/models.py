@@ -208,9 +208,55 @@ class PayrollGrade(IdMixin, Base):
     months: Mapped[list[str]] = mapped_column(
         JSON, nullable=False, default=list, server_default=text("'[]'")
     )
+    method: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="usual", server_default="usual"
+    )
+    """usual (the statutory months) / annual_average (保険者算定, 年間平均)."""
+    consent: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    """The office recorded the seasonal business and the employee's consent (年間平均)."""
+    retroactive_excluded: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    """遡及支払 for months before the averaged ones, left out of the average."""
+    basis: Mapped[str] = mapped_column(String(400), nullable=False, default="", server_default="")
+    """How the grade was decided, in one line (method, months, average)."""
     created_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("employee_id", "effective_from", name="uq_payroll_grades_effective"),
+    )
+
+
+class PayrollPdfExport(IdMixin, Base):
+    """One bulk payslip PDF of a run or a bonus payment, built by a background job a batch
+    at a time (``processed`` of ``total``); ``file`` names it in the data directory once
+    ``status`` is done (docs/payroll: "Bulk payslip PDF")."""
+
+    __tablename__ = "payroll_pdf_exports"
+
+    run_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("payroll_runs.id", ondelete="CASCADE"), nullable=True
+    )
+    bonus_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("payroll_bonuses.id", ondelete="CASCADE"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="running")
+    # running / done / failed
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    processed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    pages: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    cursor: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    """The last employee drawn (the next batch starts after it)."""
+    parts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    filename: Mapped[str] = mapped_column(String(80), nullable=False)
+    requested_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_payroll_pdf_exports_run", "run_id", "id"),
+        Index("ix_payroll_pdf_exports_bonus", "bonus_id", "id"),
     )

@@ -16,6 +16,7 @@ from haken.modules.payroll.auth import OwnPayslips, PayrollRead, PayrollWrite
 from haken.modules.payroll.bonuses import bonus_service
 from haken.modules.payroll.delivery import delivery_service
 from haken.modules.payroll.labels import LINE_LABELS, register_labels
+from haken.modules.payroll.pdf_exports import pdf_export_service
 from haken.modules.payroll.schemas import (
     BonusCreate,
     BonusForm,
@@ -256,7 +257,7 @@ async def record_grade(
     request: Request, principal: PayrollWrite, _csrf: CsrfProtected, session: SessionDep
 ) -> Any:
     form = await request.form()
-    state = parse_form(GradeCreate, form, lists={"months"})
+    state = parse_form(GradeCreate, form, lists={"months", "annual_months"})
     query = _grade_query(request)  # the form's action keeps the list's year and kind
     await save_or_reject(
         state,
@@ -368,6 +369,41 @@ async def close_bonus(
     await bonus_service.close(session, principal, bonus_id=bonus_id, version=version)
     flash(request, "success", gettext_("The bonus payment was closed."))
     return redirect(request, f"/payroll/bonuses/{bonus_id}")
+
+
+# --- the bulk payslip PDF job (payroll/pdf_exports.py) ------------------------------------
+
+
+@router.post("/payroll/runs/{run_id:int}/pdf", dependencies=[Depends(admin_limit)])
+async def start_run_pdf(
+    request: Request,
+    principal: PayrollWrite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    run_id: int,
+) -> Any:
+    export = await pdf_export_service.start(session, principal, run_id=run_id)
+    return redirect(request, f"/payroll/pdf-exports/{export.id}")
+
+
+@router.post("/payroll/bonuses/{bonus_id:int}/pdf", dependencies=[Depends(admin_limit)])
+async def start_bonus_pdf(
+    request: Request,
+    principal: PayrollWrite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+    bonus_id: int,
+) -> Any:
+    export = await pdf_export_service.start(session, principal, bonus_id=bonus_id)
+    return redirect(request, f"/payroll/pdf-exports/{export.id}")
+
+
+@router.get("/payroll/pdf-exports/{export_id:int}", dependencies=[Depends(default_limit)])
+async def pdf_export_page(
+    request: Request, principal: PayrollRead, session: SessionDep, export_id: int
+) -> Any:
+    export = await pdf_export_service.get(session, principal, export_id=export_id)
+    return render(request, "payroll/pdf_export.html", {"export": export}, block="progress")
 
 
 def register_web() -> None:

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import Select, Table, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 
 from haken.modules.payroll.models import (
     PayrollAdjustment,
     PayrollBonus,
     PayrollGrade,
+    PayrollPdfExport,
     PayrollProfile,
     PayrollRun,
     Payslip,
@@ -250,6 +252,29 @@ class PayrollRepository(Repository):
         rows = (await self.session.execute(statement)).all()
         return [(int(e), d, int(g), int(b), list(x or []), pr) for e, d, g, b, x, pr in rows]
 
+    async def retroactive_pay(
+        self, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[int, dt.date, int, dt.date]]:
+        """(employee, pay date, amount, pay date of the corrected payslip) of every adjustment
+        paid by a run whose pay date is between ``first`` and ``last``: pay for an earlier
+        month (遅配分, a retroactive raise's 差額) that the grade averages may leave out (one
+        statement)."""
+        source = aliased(Payslip)
+        statement = (
+            select(
+                PayrollAdjustment.employee_id,
+                PayrollRun.pay_date,
+                PayrollAdjustment.amount,
+                source.pay_date,
+            )
+            .join(PayrollRun, PayrollRun.period_start == PayrollAdjustment.period_start)
+            .join(source, source.id == PayrollAdjustment.source_payslip_id)
+            .where(PayrollRun.pay_date.between(first, last))
+            .order_by(PayrollAdjustment.employee_id, PayrollAdjustment.id)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [(int(e), d, int(a), s) for e, d, a, s in rows]
+
     async def grades_of(self, employee_ids: Sequence[int]) -> Sequence[PayrollGrade]:
         """Every recorded grade of ``employee_ids`` by employee and first month."""
         if not employee_ids:
@@ -388,3 +413,74 @@ class PayrollRepository(Repository):
         )
         rows = (await self.session.execute(statement)).all()
         return [(int(e), d, int(g)) for e, d, g in rows]
+
+    async def monthly_paid_in(
+        self, employee_ids: Sequence[int], *, first: dt.date, last: dt.date
+    ) -> Sequence[Payslip]:
+        """The computed monthly payslips of ``employee_ids`` paid between ``first`` and
+        ``last`` (one statement): the previous month's pay a bonus's withholding reads."""
+        if not employee_ids:
+            return []
+        statement = (
+            select(Payslip)
+            .where(
+                Payslip.kind == "monthly",
+                Payslip.status == "ok",
+                Payslip.pay_date.between(first, last),
+                Payslip.employee_id.in_(sorted(set(employee_ids))),
+            )
+            .order_by(Payslip.employee_id, Payslip.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def bonus_paid_after(self, bonus_id: int, after: int, limit: int) -> Sequence[Payslip]:
+        """The bonus payment's computed payslips with pay to receive (net > 0) of the
+        employees after id ``after``, at most ``limit``, in employee order (its transfer
+        file's batches)."""
+        statement = (
+            select(Payslip)
+            .where(
+                Payslip.bonus_id == bonus_id,
+                Payslip.status == "ok",
+                Payslip.net > 0,
+                Payslip.employee_id > after,
+            )
+            .order_by(Payslip.employee_id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def count_ok_payslips(self, *, run_id: int | None, bonus_id: int | None) -> int:
+        """The computed payslips of a run or a bonus payment (a bulk PDF's pages)."""
+        owner = Payslip.run_id == run_id if run_id is not None else Payslip.bonus_id == bonus_id
+        statement = select(func.count()).select_from(Payslip).where(owner, Payslip.status == "ok")
+        return int(await self.session.scalar(statement) or 0)
+
+    async def pdf_export(self, export_id: int) -> PayrollPdfExport | None:
+        return await self.session.get(PayrollPdfExport, export_id)
+
+    async def pdf_export_locked(self, export_id: int) -> PayrollPdfExport | None:
+        """The export, locked until the transaction ends (a redelivered batch waits)."""
+        statement = (
+            select(PayrollPdfExport)
+            .where(PayrollPdfExport.id == export_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def bonus_payslips_after(
+        self, bonus_id: int, after: int, limit: int
+    ) -> Sequence[Payslip]:
+        """The bonus payment's computed payslips after employee ``after`` (its bulk PDF)."""
+        statement = (
+            select(Payslip)
+            .where(
+                Payslip.bonus_id == bonus_id,
+                Payslip.status == "ok",
+                Payslip.employee_id > after,
+            )
+            .order_by(Payslip.employee_id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from haken.labor.insurance import (
+    acquisition_valid_until,
+    regular_valid_until,
+    revision_valid_until,
+)
 from haken.platform.schemas import InputModel, QueryModel
 
 InsuredKindIn = Literal["regular", "part_time", "short_time"]
+YearMonth = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+"""A pay month, YYYY-MM."""
 
 
 class PayType(StrEnum):
@@ -98,6 +105,11 @@ class PayslipAttendance(BaseModel):
     paid_leave_days: int
     half_leave_days: int
     absence_days: int
+    work_injury_days: int = 0
+    maternity_days: int = 0
+    childcare_days: int = 0
+    family_care_days: int = 0
+    closure_days: int = 0
 
 
 class PayslipRead(BaseModel):
@@ -198,6 +210,13 @@ class GradeKind(StrEnum):
     ENTERED = "entered"
 
 
+class GradeMethod(StrEnum):
+    USUAL = "usual"
+    """The statutory months (April–June; the 3 months after a change; the expected pay)."""
+    ANNUAL_AVERAGE = "annual_average"
+    """保険者算定 by the annual average (July of the year before to June), with consent."""
+
+
 class ProposalKind(StrEnum):
     REGULAR = "regular"
     """定時決定 from the April–June pay, effective September."""
@@ -230,17 +249,37 @@ class GradeProposal(BaseModel):
     pension_standard: int
     change: int | None
     """Grades moved (health); None without a current grade."""
+    retroactive_excluded: int = 0
+    """Pay for months before the averaged ones (遡及支払, 遅配分) left out of ``average``."""
+    annual_average: int | None = None
+    """定時決定 only: the average of July (year − 1) to June (保険者算定, 年間平均)."""
+    annual_months: list[str] = Field(default_factory=list)
+    annual_health_grade: int | None = None
+    annual_health_standard: int | None = None
+    grades_apart: int | None = None
+    """Health grades of the annual average minus those of ``average``."""
+    annual_average_applicable: bool = False
+    """2 grades or more apart: recordable with the annual average when the business is
+    seasonal and the employee consents."""
+    basis: str = ""
 
 
 class GradeCreate(InputModel):
     """Record a decided 標準報酬月額 from its first premium month: the grades are looked up
-    from ``average`` (the 報酬月額) in the table in force that month."""
+    from ``average`` (the 報酬月額) in the table in force that month. For a 定時決定 the office
+    may tick ``annual_average_consent`` (seasonal business, the employee consented): the
+    grade is then decided from ``annual_average`` (保険者算定), which must be 2 or more
+    grades away from ``average``."""
 
     employee_id: int = Field(ge=1)
     effective_from: dt.date
     kind: GradeKind
     average: int = Field(ge=0, le=100_000_000)
-    months: list[str] = Field(default_factory=list, max_length=3)
+    months: list[YearMonth] = Field(default_factory=list, max_length=3)
+    retroactive_excluded: int = Field(default=0, ge=0, le=100_000_000)
+    annual_average_consent: bool = False
+    annual_average: int | None = Field(default=None, ge=0, le=100_000_000)
+    annual_months: list[YearMonth] = Field(default_factory=list, max_length=12)
 
 
 class GradeRead(BaseModel):
@@ -256,7 +295,23 @@ class GradeRead(BaseModel):
     pension_standard: int
     average: int | None
     months: list[str]
+    method: GradeMethod = GradeMethod.USUAL
+    consent: bool = False
+    retroactive_excluded: int = 0
+    basis: str = ""
     created_at: dt.datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def valid_until(self) -> dt.date | None:
+        """The last premium month unless revised earlier (None for an entered grade)."""
+        if self.kind is GradeKind.ACQUISITION:
+            return acquisition_valid_until(self.effective_from)
+        if self.kind is GradeKind.REGULAR:
+            return regular_valid_until(self.effective_from.year)
+        if self.kind is GradeKind.OCCASIONAL:
+            return revision_valid_until(self.effective_from)
+        return None
 
 
 # --- bonuses (賞与支給) ----------------------------------------------------------------------
@@ -274,7 +329,9 @@ class BonusEntry(InputModel):
 
     employee_id: int = Field(ge=1, le=2**53)
     amount: int = Field(ge=0, le=100_000_000)
-    rate_pct: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
+    rate_pct: Decimal | None = Field(default=None, ge=0, le=100, max_digits=6, decimal_places=3)
+    """None: left to the monthly table (no pay in the previous month, or a bonus over ten
+    times it); a bonus outside those two cases is refused at calculation without it."""
 
 
 class BonusCreate(InputModel):
@@ -300,7 +357,7 @@ class BonusEntryRead(BaseModel):
     employee_number: str | None = None
     employee_name: str = ""
     amount: int
-    rate_pct: Decimal
+    rate_pct: Decimal | None
 
 
 class BonusRead(BaseModel):
@@ -325,3 +382,21 @@ class BonusForm(InputModel):
     pay_date: dt.date
     title: str = Field(min_length=1, max_length=60)
     lines: str = Field(default="", max_length=200_000)
+
+
+class PdfExportRead(BaseModel):
+    """A bulk payslip PDF being built (``processed`` of ``total`` payslips) or ready
+    (``status`` done: ``download`` is its address)."""
+
+    id: int
+    run_id: int | None
+    bonus_id: int | None
+    status: str
+    """running / done / failed."""
+    total: int
+    processed: int
+    pages: int
+    filename: str
+    download: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None

@@ -24,7 +24,10 @@ from haken.labor.insurance import (
     MonthPay,
     StandardAmounts,
     add_months,
+    annual_average_check,
     fixed_pay_changes,
+    grades_apart,
+    in_regular_decision,
     month_of,
     occasional_revision,
     regular_decision,
@@ -48,6 +51,7 @@ from haken.modules.employees.service import employees_service
 from haken.modules.housing.service import housing_service
 from haken.modules.leave.service import leave_service
 from haken.modules.payroll.errors import (
+    PayrollAnnualAverageNotApplicableError,
     PayrollBonusAdjustmentError,
     PayrollGradeExistsError,
     PayrollGradeMonthInvalidError,
@@ -69,6 +73,8 @@ from haken.modules.payroll.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
     GradeCreate,
+    GradeKind,
+    GradeMethod,
     GradeProposal,
     GradeRead,
     PayslipAttendance,
@@ -326,10 +332,14 @@ class PayrollService:
         repo: PayrollRepository, run: PayrollRun, ledger: Sequence[Any]
     ) -> dict[int, tuple[WagePeriod, ...]]:
         """The earlier wage periods (three runs) of the batch's employees who took paid leave,
-        when the agency pays leave at the 平均賃金 (two statements; none otherwise)."""
-        if leave_service.pay_method.value != LeavePayMethod.AVERAGE:
-            return {}
-        takers = [e.subject_id for e in ledger if e.paid_leave_days or e.half_leave_days]
+        when the agency pays leave at the 平均賃金, and of those owed 休業手当 for days closed
+        for the employer's reasons (労基法26条; two statements; none otherwise)."""
+        average = leave_service.pay_method.value == LeavePayMethod.AVERAGE
+        takers = [
+            e.subject_id
+            for e in ledger
+            if (average and (e.paid_leave_days or e.half_leave_days)) or e.closure_days
+        ]
         if not takers:
             return {}
         runs = {r.id: r for r in await repo.runs_before(run.period_start, 3)}
@@ -414,6 +424,7 @@ class PayrollService:
                 if grade is not None
                 else (profile.standard_remuneration if profile else None)
             ),
+            standard_basis=grade.basis if grade is not None else "",
             social_insured=profile.social_insured if profile else True,
             employment_insured=profile.employment_insured if profile else True,
             otsu=facts.otsu,
@@ -759,13 +770,17 @@ class PayrollService:
         year: int,
         kind: ProposalKind,
     ) -> list[GradeProposal]:
-        """The grades the pay history calls for and not yet recorded (three statements: the
-        pay history with the pay settings, the recorded grades, the names). ``regular``: the
-        定時決定 of ``year`` from the pay of April–June, effective September; ``occasional``:
-        the 随時改定 after each change of fixed pay paid in ``year`` (2 grades over 3 months)."""
+        """The grades the pay history calls for and not yet recorded (four statements: the
+        pay history with the pay settings, the retroactive pay, the recorded grades, the
+        names). ``regular``: the 定時決定 of ``year`` from the pay of April–June, effective
+        September, for whoever is in it (``in_regular_decision``: not acquired on or after
+        1 June, no revision from July–September), with the 保険者算定 by the annual average
+        (July of the year before to June) set beside it; ``occasional``: the 随時改定 after
+        each change of fixed pay paid in ``year`` (2 grades over 3 months). Adjustments of
+        earlier months' pay (遡及支払) are left out of the averages."""
         repo = PayrollRepository(session)
         if kind is ProposalKind.REGULAR:
-            first, last = dt.date(year, 4, 1), dt.date(year, 6, 30)
+            first, last = dt.date(year - 1, 7, 1), dt.date(year, 6, 30)
         else:
             first, last = dt.date(year - 1, 12, 1), dt.date(year + 1, 2, 28)
         history: dict[int, list[tuple[MonthPay, FixedPay]]] = {}
@@ -780,6 +795,11 @@ class PayrollService:
             history.setdefault(employee_id, []).append(
                 (MonthPay(month, gross, days), fixed_pay(month, lines))
             )
+        retro: dict[int, list[tuple[dt.date, int, dt.date]]] = {}
+        for employee_id, pay_date, amount, source_date in await repo.retroactive_pay(first, last):
+            retro.setdefault(employee_id, []).append(
+                (month_of(pay_date), amount, month_of(source_date))
+            )
         recorded: dict[int, list[PayrollGrade]] = {}
         for grade in await repo.grades_of(list(history)):
             recorded.setdefault(grade.employee_id, []).append(grade)
@@ -788,10 +808,11 @@ class PayrollService:
             profile = profiles.get(employee_id)
             insured = InsuredKind(profile.insured_kind if profile else "regular")
             grades = recorded.get(employee_id, [])
+            late = retro.get(employee_id, [])
             proposed = (
-                _regular(year, months, insured, grades, profile)
+                _regular(year, months, insured, grades, profile, late)
                 if kind is ProposalKind.REGULAR
-                else _occasional(year, months, insured, grades, profile)
+                else _occasional(year, months, insured, grades, profile, late)
             )
             found.extend((employee_id, p) for p in proposed)
         briefs = await employees_service.get_briefs(session, [e for e, _ in found])
@@ -815,6 +836,20 @@ class PayrollService:
                     pension_grade=p.new.pension.grade,
                     pension_standard=p.new.pension.standard,
                     change=p.new.health.grade - current.health.grade if current else None,
+                    retroactive_excluded=p.retroactive,
+                    annual_average=p.annual.average if p.annual else None,
+                    annual_months=[f"{m:%Y-%m}" for m in p.annual.months] if p.annual else [],
+                    annual_health_grade=p.annual.new.health.grade if p.annual else None,
+                    annual_health_standard=p.annual.new.health.standard if p.annual else None,
+                    grades_apart=p.annual.apart if p.annual else None,
+                    annual_average_applicable=bool(p.annual and abs(p.annual.apart) >= 2),
+                    basis=grade_basis(
+                        GradeKind(kind.value),
+                        GradeMethod.USUAL,
+                        [f"{m.month:%Y-%m}" for m in p.months],
+                        p.average,
+                        p.retroactive,
+                    ),
                 )
             )
         return result
@@ -858,8 +893,18 @@ class PayrollService:
         repo = PayrollRepository(session)
         if await repo.grade_at(data.employee_id, data.effective_from) is not None:
             raise PayrollGradeExistsError(month=f"{data.effective_from:%Y-%m}")
+        average, months, method, apart = data.average, list(data.months), GradeMethod.USUAL, None
         try:
-            standard = standard_amounts(data.average, data.effective_from)
+            if data.annual_average_consent:
+                # 保険者算定 (年間平均): only for a 定時決定, 2 grades or more from April–June.
+                if data.kind is not GradeKind.REGULAR or data.annual_average is None:
+                    raise PayrollAnnualAverageNotApplicableError()
+                apart = grades_apart(data.average, data.annual_average, data.effective_from)
+                if abs(apart) < 2:
+                    raise PayrollAnnualAverageNotApplicableError()
+                average, months = data.annual_average, list(data.annual_months)
+                method = GradeMethod.ANNUAL_AVERAGE
+            standard = standard_amounts(average, data.effective_from)
         except InsuranceError as error:
             raise PayrollGradeMonthInvalidError() from error
         row = PayrollGrade(
@@ -870,8 +915,20 @@ class PayrollService:
             health_standard=standard.health.standard,
             pension_grade=standard.pension.grade,
             pension_standard=standard.pension.standard,
-            average=data.average,
-            months=list(data.months),
+            average=average,
+            months=months,
+            method=method.value,
+            consent=method is GradeMethod.ANNUAL_AVERAGE,
+            retroactive_excluded=data.retroactive_excluded,
+            basis=grade_basis(
+                data.kind,
+                method,
+                months,
+                average,
+                data.retroactive_excluded,
+                usual_average=data.average if apart is not None else None,
+                apart=apart,
+            ),
             created_by=principal.user_id,
             created_at=utcnow(),
         )
@@ -884,9 +941,19 @@ class PayrollService:
             entity_type="payroll_grade",
             entity_id=row.id,
             action="create",
-            after=read.model_dump(mode="json", exclude={"id", "created_at"}),
+            after=read.model_dump(mode="json", exclude={"id", "created_at", "valid_until"}),
         )
         return read
+
+
+@dataclass(frozen=True, slots=True)
+class _Annual:
+    """The 保険者算定 by the annual average set beside a 定時決定 proposal."""
+
+    average: int
+    months: tuple[dt.date, ...]
+    new: StandardAmounts
+    apart: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -896,6 +963,54 @@ class _Proposed:
     months: tuple[MonthPay, ...]
     current: StandardAmounts | None
     new: StandardAmounts
+    retroactive: int = 0
+    annual: _Annual | None = None
+
+
+_DECIDED_BY = {
+    GradeKind.ACQUISITION: "資格取得時決定",
+    GradeKind.REGULAR: "定時決定",
+    GradeKind.OCCASIONAL: "随時改定",
+    GradeKind.ENTERED: "事務所入力",
+}
+
+
+def grade_basis(
+    kind: GradeKind,
+    method: GradeMethod,
+    months: Sequence[str],
+    average: int,
+    retroactive: int = 0,
+    *,
+    usual_average: int | None = None,
+    apart: int | None = None,
+) -> str:
+    """The grade's basis line: how it was decided, from which months, and the average (the
+    method says whether the 保険者算定 by the annual average was used)."""
+    head = _DECIDED_BY[kind]
+    if method is GradeMethod.ANNUAL_AVERAGE:
+        head = f"{head}（保険者算定・年間平均、本人同意）"
+    if months:
+        text = f"{head}: {months[0]}〜{months[-1]} の{len(months)}か月の平均 ¥{average:,}"
+    else:  # at acquisition (the expected pay) or entered
+        text = f"{head}: 報酬月額 ¥{average:,}"
+    if retroactive:
+        text += f"（遡及支払 ¥{retroactive:,} を除く）"
+    if usual_average is not None and apart is not None:
+        text += f"; 4〜6月の平均 ¥{usual_average:,} と{abs(apart)}等級差"
+    return text[:400]
+
+
+def _late_pay(
+    months: list[MonthPay], late: list[tuple[dt.date, int, dt.date]], before: dt.date
+) -> list[MonthPay]:
+    """``months`` with :attr:`MonthPay.retroactive` set: the adjustments paid in each month
+    for pay months before ``before`` (遅配分, retroactive 差額)."""
+    result = []
+    for m in months:
+        amount = sum(a for paid, a, source in late if paid == m.month and source < before)
+        result.append(MonthPay(m.month, m.pay, m.base_days, amount) if amount else m)
+    return result
 
 
 def _current(
@@ -917,26 +1032,66 @@ def _regular(
     insured: InsuredKind,
     grades: list[PayrollGrade],
     profile: PayrollProfile | None,
+    late: list[tuple[dt.date, int, dt.date]],
 ) -> list[_Proposed]:
-    """定時決定 of ``year``; none when already recorded, when a 随時改定 or an acquisition
-    takes effect July–September (健保法41条3項), or when no month counts."""
+    """定時決定 of ``year``; none when already recorded, for whoever is outside it
+    (``in_regular_decision``: acquired on or after 1 June — the 資格取得時決定 lasts to the
+    next August — or revised from July–September; 健保法41条3項), or when no month counts.
+    The acquisition is the latest recorded 資格取得時決定 up to September."""
     september = dt.date(year, 9, 1)
-    if any(
-        g.effective_from == september
-        or (dt.date(year, 7, 1) <= g.effective_from <= september and g.kind != "regular")
+    if any(g.effective_from == september for g in grades):
+        return []
+    acquired = [
+        g.effective_from
         for g in grades
+        if g.kind == GradeKind.ACQUISITION.value and g.effective_from <= september
+    ]
+    revised = [
+        g.effective_from
+        for g in grades
+        if g.kind in (GradeKind.OCCASIONAL.value, GradeKind.ENTERED.value)
+    ]
+    if not in_regular_decision(
+        year, acquired_on=acquired[-1] if acquired else None, revised_from=revised
     ):
         return []
     current = _current(grades, profile, dt.date(year, 8, 1))
+    april = dt.date(year, 4, 1)
     pay = [m for m, _ in months]
+    spring = _late_pay([m for m in pay if m.month >= april], late, april)
+    twelve = _late_pay(pay, late, dt.date(year - 1, 7, 1))
+    annual: _Annual | None = None
     try:
-        decision = regular_decision(year, pay, kind=insured, current=current)
+        decision = regular_decision(year, spring, kind=insured, current=current)
     except InsuranceError:
         return []
     if decision.average is None:
         return []
-    used = tuple(m for m in pay if m.month in decision.months_used)
-    return [_Proposed(september, decision.average, used, current, decision.standard)]
+    try:
+        check = annual_average_check(
+            year, twelve, april_to_june=spring, kind=insured, current=current
+        )
+    except InsuranceError:  # a month paid twice: no annual average offered
+        check = None
+    if check is not None and check.annual is not None and check.annual.average is not None:
+        annual = _Annual(
+            check.annual.average,
+            check.annual.months_used,
+            check.annual.standard,
+            check.grades_apart,
+        )
+    used = tuple(m for m in spring if m.month in decision.months_used)
+    return [
+        _Proposed(
+            september,
+            decision.average,
+            used,
+            current,
+            decision.standard,
+            decision.retroactive_excluded,
+            annual,
+        )
+    ]
 
 
 def _occasional(
@@ -945,9 +1100,11 @@ def _occasional(
     insured: InsuredKind,
     grades: list[PayrollGrade],
     profile: PayrollProfile | None,
+    late: list[tuple[dt.date, int, dt.date]],
 ) -> list[_Proposed]:
     """随時改定 after each change of fixed pay first paid in ``year``: the change month and
-    the next two (each with enough 支払基礎日数), 2 grades away in the change's direction."""
+    the next two (each with enough 支払基礎日数), 2 grades away in the change's direction;
+    adjustments paid in them for months before the change are left out of the average."""
     by_month = {m.month: m for m, _ in months}
     found = []
     for changed, direction in fixed_pay_changes([f for _, f in months]):
@@ -956,7 +1113,7 @@ def _occasional(
         three = [by_month.get(add_months(changed, i)) for i in range(3)]
         if any(m is None for m in three):
             continue
-        pay = [m for m in three if m is not None]
+        pay = _late_pay([m for m in three if m is not None], late, changed)
         start = add_months(changed, 3)
         current = _current(grades, profile, changed)
         if current is None or any(g.effective_from == start for g in grades):
@@ -965,7 +1122,8 @@ def _occasional(
         if revision is None:
             continue
         new = standard_amounts(revision.average, start)
-        found.append(_Proposed(start, revision.average, tuple(pay), current, new))
+        retroactive = sum(m.retroactive for m in pay)
+        found.append(_Proposed(start, revision.average, tuple(pay), current, new, retroactive))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from haken.modules.payroll.pdf_exports import PDF_JOB, pdf_export_service
 from haken.modules.payroll.service import RUN_JOB, payroll_service
 from haken.platform.jobs import JobContext, job
 
@@ -13,4 +14,12 @@ async def run_batch(ctx: JobContext, *, run_id: int, attempt: int, cursor: int) 
     """One batch of a payroll run; enqueues the next in the same transaction."""
     return await payroll_service.run_batch(
         ctx.session, run_id=run_id, attempt=attempt, cursor=cursor
+    )
+
+
+@job(PDF_JOB)
+async def pdf_batch(ctx: JobContext, *, export_id: int, cursor: int) -> dict[str, Any]:
+    """One batch of a bulk payslip PDF; enqueues the next, or joins the file."""
+    return await pdf_export_service.run_batch(
+        ctx.session, export_id=export_id, cursor=cursor, data_dir=ctx.settings.data_dir
     )

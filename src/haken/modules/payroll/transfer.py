@@ -1,10 +1,12 @@
-"""The salary transfer file (全銀 総合振込, 種別コード 11 給与振込) from a run's net pay.
+"""The salary transfer file (全銀 総合振込, 種別コード 11 給与振込) from a run's net pay, and
+the bonus transfer file (種別コード 12 賞与振込) from a bonus payment's.
 
 Entry points (decoupled from the payroll models: the caller maps its rows):
 
 - ``AgencyBank.from_settings(settings)`` — the agency's side of the file (振込依頼人): the
   ``HAKEN_TRANSFER_*`` settings (docs/operations.md); unset → ``PayrollTransferSettingsError``.
-- ``build_salary_transfer(rows, agency, pay_date)`` → ``TransferFile`` (``content`` bytes,
+- ``build_salary_transfer(rows, agency, pay_date)`` / ``build_bonus_transfer`` (both
+  ``build_transfer`` with their 種別コード) → ``TransferFile`` (``content`` bytes,
   ``filename``, ``count``, ``total``), from ``PaymentRow``s (employee id and number, the account
   holder's kana, bank, branch, account type and number as the employees area stores them,
   the amount in yen). Rows of 0 yen are left out (nothing to pay).
@@ -205,7 +207,32 @@ def _error(problems: list[dict[str, Any]]) -> HakenError:
 def build_salary_transfer(
     rows: Iterable[PaymentRow], agency: AgencyBank, pay_date: dt.date
 ) -> TransferFile:
-    """The 給与振込 file for ``rows`` paid on ``pay_date``; every problem refused at once."""
+    """The 給与振込 file (種別 11) for ``rows`` paid on ``pay_date``; every problem refused at
+    once."""
+    return build_transfer(
+        rows, agency, pay_date, kind=zengin.KIND_SALARY, filename_prefix="salary_transfer"
+    )
+
+
+def build_bonus_transfer(
+    rows: Iterable[PaymentRow], agency: AgencyBank, pay_date: dt.date
+) -> TransferFile:
+    """The 賞与振込 file (種別 12) of a bonus payment: the same checks, settings and layout."""
+    return build_transfer(
+        rows, agency, pay_date, kind=zengin.KIND_BONUS, filename_prefix="bonus_transfer"
+    )
+
+
+def build_transfer(
+    rows: Iterable[PaymentRow],
+    agency: AgencyBank,
+    pay_date: dt.date,
+    *,
+    kind: str,
+    filename_prefix: str,
+) -> TransferFile:
+    """The 全銀 file of ``kind`` (種別コード) for ``rows`` paid on ``pay_date``: rows of 0 yen
+    left out, every problem of every row refused at once."""
     requester = _requester(agency)
     transfers: list[zengin.Transfer] = []
     problems: list[dict[str, Any]] = []
@@ -223,7 +250,7 @@ def build_salary_transfer(
         raise PayrollTransferEmptyError()
     try:
         content = zengin.build_transfer_file(
-            requester, transfers, pay_date, kind=zengin.KIND_SALARY, newline=agency.newline
+            requester, transfers, pay_date, kind=kind, newline=agency.newline
         )
     except zengin.ZenginError as error:  # the agency's own fields (name, code) or the totals
         raise PayrollTransferSettingsError(
@@ -231,7 +258,7 @@ def build_salary_transfer(
         ) from error
     return TransferFile(
         content=content,
-        filename=f"salary_transfer_{pay_date:%Y%m%d}.txt",
+        filename=f"{filename_prefix}_{pay_date:%Y%m%d}.txt",
         count=len(transfers),
         total=sum(t.amount for t in transfers),
     )
