@@ -127,6 +127,8 @@ def start(
         # Every browser flow signs in from 127.0.0.1: the per-address login limit (20/minute)
         # would throttle the suite itself. Rate limits are proven by tests/integration.
         "HAKEN_RATE_LIMIT_ENABLED": "false",
+        # 派遣元事業主の名称: statutory documents refuse to issue without it (issue 20).
+        "HAKEN_BILLING_AGENCY_NAME": "テスト派遣株式会社",
         "HAKEN_LOG_LEVEL": "INFO",
         "HAKEN_LOG_JSON": "true",
         "HAKEN_PUBLIC_URL": f"http://127.0.0.1:{port}",

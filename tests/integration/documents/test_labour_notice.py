@@ -254,3 +254,30 @@ async def test_page_issues_the_notice_and_names_missing_items(
     assert f"/me/documents/{mine[0]['id']}/pdf" in portal.text
     got = await client.get(f"/me/documents/{mine[0]['id']}/pdf")
     assert got.status_code == 200 and got.content.startswith(b"%PDF")
+
+
+async def test_a_refused_client_notice_page_shows_the_refusal(
+    client: httpx.AsyncClient,
+    make_user: Any,
+    page_login: Any,
+    auth_headers: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The notice to the client's page form, refused (here: no agency name), answers the list
+    page with the catalog message; it answered 500 (its own thin render of the list page
+    lacked what the page's labour-notice column needs)."""
+    from tests.integration.web.conftest import csrf_token
+
+    office = await auth_headers("coordinator")
+    admin = await auth_headers("admin")
+    _worker, placed = await _placed(client, office, admin, term_type="indefinite")
+    user = await make_user("coordinator")
+    await page_login(user["email"])
+    page = await client.get(f"/documents?contract_id={placed['contract_id']}")
+    monkeypatch.setattr(documents_service, "agency_name", "")
+    refused = await client.post(
+        f"/documents/contracts/{placed['contract_id']}/client-notice",
+        data={"csrf_token": csrf_token(page.text)},
+    )
+    assert refused.status_code == 422, refused.text
+    assert "HAKEN_BILLING_AGENCY_NAME" in refused.text

@@ -151,22 +151,9 @@ async def issue_client_notice(
     except HakenError as error:
         if error.status_code == 404:
             raise
-        state: FormState[Any] = FormState()
-        state.add_error(error)
-        found = await documents_service.list_documents(session, principal, contract_id=contract_id)
-        raise FormRejected(
-            render(
-                request,
-                "documents/list.html",
-                {
-                    "documents": found,
-                    "titles": KIND_TITLES,
-                    "contract_id": contract_id,
-                    "form": state,
-                },
-                status_code=422,
-            )
-        ) from error
+        # The whole list page with the refusal (its own thin render lacked what the page's
+        # newer parts need and answered 500 instead of the catalog error).
+        raise await _refused(request, session, principal, error, contract_id) from error
     flash(
         request,
         "success",
