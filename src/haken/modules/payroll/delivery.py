@@ -44,9 +44,8 @@ from haken.modules.payroll.schemas import (
     PayslipRead,
     ProfileRead,
     ProfileWrite,
-    RunState,
 )
-from haken.modules.payroll.service import payroll_service
+from haken.modules.payroll.service import bonus_payslip_read, payroll_service, payslip_amounts
 from haken.modules.payroll.transfer import (
     AgencyBank,
     PaymentRow,
@@ -211,14 +210,7 @@ class DeliveryService:
                 status=row.status,
                 error_code=None,
                 error_detail=None,
-                gross=row.gross,
-                social_insurance=row.social_insurance,
-                employment_insurance=row.employment_insurance,
-                income_tax=row.income_tax,
-                resident_tax=row.resident_tax,
-                deductions=row.deductions,
-                net=row.net,
-                lines=[PayslipLine.model_validate(line) for line in row.lines],
+                **payslip_amounts(row),
             )
             documents.append(document(read, self.agency_name))
         return documents, (ids[-1] if len(ledger) == limit else None)
@@ -234,32 +226,7 @@ class DeliveryService:
         briefs = await employees_service.get_briefs(session, [s.employee_id for s in slips])
         documents: list[PayslipDocument] = []
         for row in slips:
-            brief = briefs.get(row.employee_id)
-            read = PayslipRead(
-                id=row.id,
-                run_id=None,
-                kind="bonus",
-                bonus_id=bonus.id,
-                employee_id=row.employee_id,
-                employee_name=brief.display_name if brief else str(row.employee_id),
-                employee_number=brief.employee_number if brief else None,
-                attendance=None,
-                period_start=row.period_start,
-                period_end=row.pay_date,
-                pay_date=row.pay_date,
-                state=RunState.CLOSED if bonus.state == "closed" else RunState.OPEN,
-                status=row.status,
-                error_code=None,
-                error_detail=None,
-                gross=row.gross,
-                social_insurance=row.social_insurance,
-                employment_insurance=row.employment_insurance,
-                income_tax=row.income_tax,
-                resident_tax=row.resident_tax,
-                deductions=row.deductions,
-                net=row.net,
-                lines=[PayslipLine.model_validate(line) for line in row.lines],
-            )
+            read = bonus_payslip_read(row, bonus, briefs.get(row.employee_id))
             documents.append(document(read, self.agency_name))
         return documents, (slips[-1].employee_id if len(slips) == limit else None)
 

@@ -47,6 +47,7 @@ from haken.labor.withholding import NoWithholdingRules
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
+from haken.modules.employees.schemas import EmployeeBrief
 from haken.modules.employees.service import employees_service
 from haken.modules.housing.service import housing_service
 from haken.modules.leave.service import leave_service
@@ -63,6 +64,7 @@ from haken.modules.payroll.errors import (
 )
 from haken.modules.payroll.models import (
     PayrollAdjustment,
+    PayrollBonus,
     PayrollGrade,
     PayrollProfile,
     PayrollRun,
@@ -99,6 +101,46 @@ RUN_JOB = "payroll.run_batch"
 TOKYO = ZoneInfo("Asia/Tokyo")
 HIGHLIGHT_YEN = 10_000
 """A net pay that moved more than this from the previous month is highlighted."""
+
+
+def payslip_amounts(row: Payslip) -> dict[str, Any]:
+    """A stored payslip's money as :class:`PayslipRead` fields: the page, the API and the
+    PDFs read them alike."""
+    return {
+        "gross": row.gross,
+        "social_insurance": row.social_insurance,
+        "employment_insurance": row.employment_insurance,
+        "income_tax": row.income_tax,
+        "resident_tax": row.resident_tax,
+        "deductions": row.deductions,
+        "net": row.net,
+        "lines": [PayslipLine.model_validate(line) for line in row.lines],
+    }
+
+
+def bonus_payslip_read(
+    row: Payslip, bonus: PayrollBonus, brief: EmployeeBrief | None
+) -> PayslipRead:
+    """A bonus payslip (賞与明細書) as read by the API, the page and the bulk PDF: its period
+    is the pay date; it has no attendance."""
+    return PayslipRead(
+        id=row.id,
+        kind="bonus",
+        run_id=None,
+        bonus_id=bonus.id,
+        employee_id=row.employee_id,
+        employee_name=brief.display_name if brief else str(row.employee_id),
+        employee_number=brief.employee_number if brief else None,
+        attendance=None,
+        period_start=row.pay_date,
+        period_end=row.pay_date,
+        pay_date=row.pay_date,
+        state=RunState.CLOSED if bonus.state == "closed" else RunState.OPEN,
+        status=row.status,
+        error_code=row.error_code,
+        error_detail=row.error_detail,
+        **payslip_amounts(row),
+    )
 
 
 def _run_snapshot(row: PayrollRun) -> dict[str, Any]:
@@ -557,14 +599,7 @@ class PayrollService:
             status=row.status,
             error_code=row.error_code,
             error_detail=row.error_detail,
-            gross=row.gross,
-            social_insurance=row.social_insurance,
-            employment_insurance=row.employment_insurance,
-            income_tax=row.income_tax,
-            resident_tax=row.resident_tax,
-            deductions=row.deductions,
-            net=row.net,
-            lines=[PayslipLine.model_validate(line) for line in row.lines],
+            **payslip_amounts(row),
         )
 
     @staticmethod
@@ -581,31 +616,7 @@ class PayrollService:
         ):
             raise NotFoundError()
         brief = await employees_service.get_brief(session, row.employee_id)
-        return PayslipRead(
-            id=row.id,
-            kind="bonus",
-            run_id=None,
-            bonus_id=bonus.id,
-            employee_id=row.employee_id,
-            employee_name=brief.display_name,
-            employee_number=brief.employee_number,
-            attendance=None,
-            period_start=row.pay_date,
-            period_end=row.pay_date,
-            pay_date=row.pay_date,
-            state=RunState.CLOSED if bonus.state == "closed" else RunState.OPEN,
-            status=row.status,
-            error_code=row.error_code,
-            error_detail=row.error_detail,
-            gross=row.gross,
-            social_insurance=row.social_insurance,
-            employment_insurance=row.employment_insurance,
-            income_tax=row.income_tax,
-            resident_tax=row.resident_tax,
-            deductions=row.deductions,
-            net=row.net,
-            lines=[PayslipLine.model_validate(line) for line in row.lines],
-        )
+        return bonus_payslip_read(row, bonus, brief)
 
     @staticmethod
     async def attendance(
