@@ -45,6 +45,7 @@ from haken.modules.documents.service import (
     _address,
     _hours,
     _jp_date,
+    _limits_and_fee,
     _overtime_words,
     documents_service,
 )
@@ -409,14 +410,7 @@ def render_labour_notice(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
             ("派遣先責任者", n["client_manager"]),
             ("福利厚生施設の利用等", n["welfare"]),
         ]
-        if n["exempt"]:
-            dispatch.append(("期間制限", f"期間制限の対象外（{n['exemption']}）"))
-        else:
-            dispatch += [
-                ("派遣先の事業所単位の抵触日", _jp_date(n["site_conflict_date"])),
-                ("組織単位（個人単位）の抵触日", _jp_date(n["individual_conflict_date"])),
-            ]
-        dispatch.append(("派遣料金額（第34条の2）", fees))
+        dispatch += _limits_and_fee(n, fees)
         sections.append(("就業条件（労働者派遣法第34条）", dispatch))
     footer = [
         "※ 派遣先が期間制限に違反して労働者派遣を受け入れた場合、労働契約申込みみなし制度"

@@ -140,6 +140,19 @@ def _overtime_words(c: Any) -> str:
     )
 
 
+def _limits_and_fee(n: dict[str, Any], fees: str) -> list[tuple[str, str]]:
+    """The closing rows of the 就業条件 (34条 and 34条の2): the period limits, or the
+    exemption, then the dispatch fee; the 就業条件明示書 and the 労働条件通知書 share them."""
+    if n["exempt"]:
+        rows = [("期間制限", f"期間制限の対象外（{n['exemption']}）")]
+    else:
+        rows = [
+            ("派遣先の事業所単位の抵触日", _jp_date(n["site_conflict_date"])),
+            ("組織単位（個人単位）の抵触日", _jp_date(n["individual_conflict_date"])),
+        ]
+    return [*rows, ("派遣料金額（第34条の2）", fees)]
+
+
 def _hours(start: str, end: str, break_minutes: int) -> str:
     return f"{start}〜{end}（休憩{break_minutes}分）"
 
@@ -178,14 +191,7 @@ def render_terms_notice(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
         ("派遣先責任者", n["client_manager"]),
         ("福利厚生施設の利用等", n["welfare"]),
     ]
-    if n["exempt"]:
-        rows.append(("期間制限", f"期間制限の対象外（{n['exemption']}）"))
-    else:
-        rows += [
-            ("派遣先の事業所単位の抵触日", _jp_date(n["site_conflict_date"])),
-            ("組織単位（個人単位）の抵触日", _jp_date(n["individual_conflict_date"])),
-        ]
-    rows.append(("派遣料金額（第34条の2）", fees))
+    rows += _limits_and_fee(n, fees)
     footer = [
         "※ 派遣先が期間制限に違反して労働者派遣を受け入れた場合、労働契約申込みみなし制度"
         "（派遣法第40条の6）の対象となります。",
