@@ -112,6 +112,29 @@ POLICIES: dict[str, RateLimitPolicy] = {
 }
 
 
+class _MemoryStorage(MemoryStorage):
+    """``limits``' memory storage, made safe to reset while its expiry task runs.
+
+    The storage's background expiry task lists the moving-window keys, then awaits a
+    thread per key; a ``reset`` or ``clear`` in between (an admin reset, a test that
+    looks past a limit) made it read a key that was gone, and the task died with a
+    ``KeyError`` that asyncio logs as "Task exception was never retrieved". Stopping
+    the task first is harmless: the next hit schedules a new one.
+    """
+
+    def _stop_expiry(self) -> None:
+        if self.timer is not None and not self.timer.done():
+            self.timer.cancel()
+
+    async def reset(self) -> int | None:
+        self._stop_expiry()
+        return await super().reset()
+
+    async def clear(self, key: str) -> None:
+        self._stop_expiry()
+        await super().clear(key)
+
+
 @dataclass
 class Decision:
     policy: str
@@ -128,7 +151,7 @@ class RateLimiterService:
 
     def __init__(self, redis_url: str = "", *, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.memory: Storage = MemoryStorage()
+        self.memory: Storage = _MemoryStorage()
         self.primary: Storage | None = None
         if redis_url:
             uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
