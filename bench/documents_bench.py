@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import RESULTS, recreate_postgres
+from harness import RESULTS, own_peak_rss_mib, recreate_postgres
 
 AGENCY = "株式会社ハケン（ベンチ）"
 MEASURE_TIMEOUT = 1800
@@ -60,15 +60,6 @@ def _env(url: str, work: Path) -> dict[str, str]:
         "HAKEN_JOB_SCHEDULER_ENABLED": "false",
         "HAKEN_BILLING_AGENCY_NAME": AGENCY,
     }
-
-
-def own_peak_rss_mib() -> float:
-    """Peak RSS of this process's own address space (VmHWM), MiB. Not ``ru_maxrss``: on
-    Linux that survives ``execve``, so a child started by a big parent reports the parent's."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def current_rss_mib() -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -322,8 +321,12 @@ class RedisServer:
 
 
 def own_peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (the in-process benches)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process's own address space so far (``VmHWM``), MiB.
+
+    Not ``ru_maxrss``: on Linux that survives ``execve``, so a bench started as the child of
+    a larger process (``run.py``, a shell under ``make``) would report its parent's peak."""
+    peak = peak_rss_mb(os.getpid())
+    return peak if peak is not None else float("nan")
 
 
 async def recreate_postgres(url: str, *, create: bool = True) -> None:

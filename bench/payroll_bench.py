@@ -11,7 +11,7 @@ deletes that period's run so it can run again). A separate process then measures
 * ``run``: ``start_run`` in one transaction, then each batch in its own transaction, as the
   job does (``payroll.run_batch``): wall time, SQL statements (counted by
   ``haken.platform.db.count_queries``), batches, payslips computed and failed;
-* ``rss``: the process's peak RSS (``ru_maxrss``) after the imports and at the end.
+* ``rss``: the process's peak RSS (``VmHWM``) after the imports and at the end.
 
 Usage (PostgreSQL from scripts/test-services.sh; bounded: two sizes, one run each)::
 
