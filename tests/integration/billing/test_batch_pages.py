@@ -105,7 +105,7 @@ async def test_closing_day_and_tax_rounding_on_the_client_settings_page(
     url = f"/billing/clients/{placed['client_id']}/settings"
     page = await client.get(url)
     assert page.status_code == 200
-    assert "締め日" in page.text and "四捨五入" in page.text and "月末" in page.text
+    assert "締め日" in page.text and "四捨五入" in page.text and "末日" in page.text
     saved = await client.post(
         url,
         data={"csrf_token": csrf_token(page.text), "layout": "by_worker", "cutoff_day": "20",

@@ -212,7 +212,7 @@ async def test_the_contract_form_offers_the_clients_day_and_month_end(
     options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', block.group(0))
     assert options[0] == ("0", " selected", "派遣先の締め日に従う")
     assert [value for value, _, _ in options[1:-1]] == [str(d) for d in range(1, 28)]
-    assert options[-1] == ("31", "", "月末")
+    assert options[-1] == ("31", "", "末日")
     form = {
         key: "" if contract[key] is None else str(contract[key])
         for key in ("contract_number", "period_start", "period_end", "status", "work_content",
@@ -227,4 +227,4 @@ async def test_the_contract_form_offers_the_clients_day_and_month_end(
     stored = (await client.get(f"/api/contracts/{contract['id']}", headers=admin)).json()["data"]
     assert stored["billing_cutoff_day"] == 31
     detail = await client.get(f"/contracts/{contract['id']}")
-    assert "<dt>請求締め日</dt><dd>月末</dd>" in detail.text
+    assert "<dt>請求締め日</dt><dd>末日</dd>" in detail.text
