@@ -443,6 +443,7 @@ PDF_FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
     **PDF_RESPONSE,
     404: {"description": "NOT_FOUND: no such bulk PDF"},
     409: {"description": "PAYROLL_PDF_NOT_READY: the job is still drawing the payslips"},
+    410: {"description": "PAYROLL_PDF_EXPIRED: deleted after export_retention_days; start again"},
 }
 
 
@@ -513,6 +514,10 @@ async def pdf_export_file(
 ) -> FileResponse:
     """The finished bulk payslip PDF (streamed from the private data directory)."""
     path, filename = await pdf_export_service.file(
-        session, principal, export_id=export_id, data_dir=settings.data_dir
+        session,
+        principal,
+        export_id=export_id,
+        data_dir=settings.data_dir,
+        retention_days=settings.export_retention_days,
     )
     return FileResponse(path, media_type="application/pdf", headers=_attachment(filename))

@@ -261,6 +261,19 @@ class PayrollBonusRateRequiredError(HakenError):
     )
 
 
+class PayrollPdfExpiredError(HakenError):
+    code = "PAYROLL_PDF_EXPIRED"
+    status_code = 410
+    message_en = (
+        "The payslip PDF was deleted {days} days after it was made; start it again from "
+        "the payroll run or bonus payment."
+    )
+    message_ja = (
+        "明細書PDFは作成から{days}日を過ぎたため削除されました。給与計算または賞与の画面から"
+        "もう一度作成してください。"
+    )
+
+
 class PayrollPdfNotReadyError(HakenError):
     code = "PAYROLL_PDF_NOT_READY"
     status_code = 409

@@ -14,6 +14,7 @@ directory (``exports/payslips/<id>.pdf``, 0700 directories) and are served to ad
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.service import audit_service
 from haken.modules.payroll.delivery import delivery_service
-from haken.modules.payroll.errors import PayrollPdfNotReadyError
+from haken.modules.payroll.errors import PayrollPdfExpiredError, PayrollPdfNotReadyError
 from haken.modules.payroll.models import PayrollPdfExport
 from haken.modules.payroll.payslip_pdf import PayslipWriter
 from haken.modules.payroll.pdf_parts import join_parts
@@ -135,7 +136,13 @@ class PdfExportService:
         return _read(row)
 
     async def file(
-        self, session: AsyncSession, principal: Principal, *, export_id: int, data_dir: Path
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        export_id: int,
+        data_dir: Path,
+        retention_days: int,
     ) -> tuple[Path, str]:
         """The finished file's path and download name (not done yet: refused with the
         progress)."""
@@ -143,6 +150,8 @@ class PdfExportService:
         if row is None:
             raise NotFoundError()
         path = file_of(data_dir, row.id)
+        if row.status == "expired":
+            raise PayrollPdfExpiredError(days=retention_days)
         if row.status != "done":
             raise PayrollPdfNotReadyError(processed=row.processed, total=row.total)
         if not path.is_file():
@@ -206,6 +215,24 @@ class PdfExportService:
         row.finished_at = utcnow()
         await repo.flush()
         return {"processed": row.processed, "pages": row.pages}
+
+    async def purge_expired(
+        self, session: AsyncSession, *, data_dir: Path, retention_days: int
+    ) -> int:
+        """Delete the files of bulk PDFs older than ``retention_days`` (and the parts of one
+        whose job gave up); the rows stay, marked ``expired``, so the page and the download
+        say what happened instead of a bare 404. The rows are marked before the files go: a
+        rollback leaves a row "done" whose file is missing (a 404), never the reverse."""
+        cutoff = utcnow() - dt.timedelta(days=retention_days)
+        rows = await PayrollRepository(session).pdf_exports_finished_before(cutoff)
+        for row in rows:
+            row.status = "expired"
+        await session.flush()
+        for row in rows:
+            file_of(data_dir, row.id).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                shutil.rmtree(_parts_dir(data_dir, row.id))
+        return len(rows)
 
     async def run_inline(
         self,

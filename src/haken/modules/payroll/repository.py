@@ -459,6 +459,21 @@ class PayrollRepository(Repository):
     async def pdf_export(self, export_id: int) -> PayrollPdfExport | None:
         return await self.session.get(PayrollPdfExport, export_id)
 
+    async def pdf_exports_finished_before(self, cutoff: dt.datetime) -> Sequence[PayrollPdfExport]:
+        """Bulk PDFs finished before ``cutoff`` (or started before it and never finished: a
+        job that gave up): their files are due for deletion. Locked, so a download being
+        answered meanwhile sees either the file or the mark."""
+        statement = (
+            select(PayrollPdfExport)
+            .where(
+                PayrollPdfExport.status != "expired",
+                func.coalesce(PayrollPdfExport.finished_at, PayrollPdfExport.created_at) < cutoff,
+            )
+            .order_by(PayrollPdfExport.id)
+            .with_for_update()
+        )
+        return (await self.session.scalars(statement)).all()
+
     async def pdf_export_locked(self, export_id: int) -> PayrollPdfExport | None:
         """The export, locked until the transaction ends (a redelivered batch waits)."""
         statement = (

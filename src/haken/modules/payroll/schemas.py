@@ -392,7 +392,7 @@ class PdfExportRead(BaseModel):
     run_id: int | None
     bonus_id: int | None
     status: str
-    """running / done / failed."""
+    """running / done / expired (the file deleted after ``export_retention_days``)."""
     total: int
     processed: int
     pages: int

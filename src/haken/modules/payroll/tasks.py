@@ -17,6 +17,16 @@ async def run_batch(ctx: JobContext, *, run_id: int, attempt: int, cursor: int) 
     )
 
 
+@job("payroll.purge_pdf_exports", schedule=lambda settings: settings.purge_schedule)
+async def purge_pdf_exports(ctx: JobContext) -> dict[str, Any]:
+    """Nightly: delete bulk payslip PDFs older than ``export_retention_days``."""
+    days = ctx.settings.export_retention_days
+    expired = await pdf_export_service.purge_expired(
+        ctx.session, data_dir=ctx.settings.data_dir, retention_days=days
+    )
+    return {"expired": expired, "retention_days": days}
+
+
 @job(PDF_JOB)
 async def pdf_batch(ctx: JobContext, *, export_id: int, cursor: int) -> dict[str, Any]:
     """One batch of a bulk payslip PDF; enqueues the next, or joins the file."""
