@@ -175,28 +175,35 @@ async def _prepare(url: str) -> dict[str, Any]:
 
 
 async def _batched(
-    database: Any, office: Any, client_ids: list[int], month: str, batch: int
+    database: Any, office: Any, client_ids: list[int], month: str, batch: int, runs: int = 1
 ) -> dict[str, Any]:
-    """The same clients through ``create_drafts``, ``batch`` clients a transaction."""
+    """The same clients through ``create_drafts``, ``batch`` clients a transaction; the
+    month's invoices deleted before each of ``runs`` runs (median reported)."""
+    import statistics
+
     from sqlalchemy import text
 
     from haken.modules.billing.service import billing_service
     from haken.platform.db import count_queries, session_scope
 
-    async with session_scope(database, write=True) as session:
-        await session.execute(text("DELETE FROM billing_invoices"))
-    made = lines = empty = 0
-    began = time.perf_counter()
-    with count_queries(keep_statements=False) as counter:
-        for start in range(0, len(client_ids), batch):
-            async with session_scope(database, write=True) as session:
-                done = await billing_service.create_drafts(
-                    session, office, client_ids=client_ids[start : start + batch], month=month
-                )
-            made += len(done.invoices)
-            lines += done.lines
-            empty += len(done.nothing_to_bill)
-    elapsed = time.perf_counter() - began
+    times: list[float] = []
+    cpu: list[float] = []
+    for _ in range(runs):
+        async with session_scope(database, write=True) as session:
+            await session.execute(text("DELETE FROM billing_invoices"))
+        made = lines = empty = 0
+        began, began_cpu = time.perf_counter(), time.process_time()
+        with count_queries(keep_statements=False) as counter:
+            for start in range(0, len(client_ids), batch):
+                async with session_scope(database, write=True) as session:
+                    done = await billing_service.create_drafts(
+                        session, office, client_ids=client_ids[start : start + batch], month=month
+                    )
+                made += len(done.invoices)
+                lines += done.lines
+                empty += len(done.nothing_to_bill)
+        times.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
     batches = -(-len(client_ids) // batch)
     return {
         "batch_clients": batch,
@@ -204,14 +211,19 @@ async def _batched(
         "invoices": made,
         "invoice_lines": lines,
         "nothing_to_bill": empty,
-        "seconds": round(elapsed, 2),
+        "seconds": round(statistics.median(times), 2),
+        "runs_seconds": [round(t, 2) for t in times],
+        "cpu_seconds": round(statistics.median(cpu), 2),
+        "runs_cpu_seconds": [round(t, 2) for t in cpu],
         "statements": counter.count,
         "statements_per_batch": round(counter.count / max(batches, 1), 1),
         "peak_rss_mib": round(own_peak_rss_mib(), 1),
     }
 
 
-async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[str, Any]:
+async def _measure(
+    url: str, month: str, budget: float, batch: int = 0, runs: int = 1
+) -> dict[str, Any]:
     import datetime as dt
 
     from sqlalchemy import text
@@ -253,11 +265,13 @@ async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[
                     {"first": first, "last": last},
                 )
             ]
+        async with session_scope(database, write=True) as session:
+            await session.execute(text("DELETE FROM billing_invoices"))  # a reused database
         made = lines = empty = 0
         began = time.perf_counter()
         with count_queries(keep_statements=False) as counter:
             for client_id in client_ids:
-                if time.perf_counter() - began > budget:
+                if time.perf_counter() - began >= budget:  # --budget 0: batches only
                     break
                 async with session_scope(database, write=True) as session:
                     try:
@@ -273,7 +287,9 @@ async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[
                     lines += len(invoice.lines)
         elapsed = time.perf_counter() - began
         statements = counter.count
-        batched = await _batched(database, office, client_ids, month, batch) if batch else None
+        batched = (
+            await _batched(database, office, client_ids, month, batch, runs) if batch else None
+        )
     finally:
         await database.dispose()
     done = made + empty
@@ -295,7 +311,32 @@ async def _measure(url: str, month: str, budget: float, batch: int = 0) -> dict[
         "batched": batched,
         "rss_after_imports_mib": round(rss_start, 1),
         "peak_rss_mib": round(own_peak_rss_mib(), 1),
+        "load_average": os.getloadavg(),
     }
+
+
+def _measure_in_process(args: argparse.Namespace, month: str, env: dict[str, str]) -> Any:
+    """The measurement in a fresh process (this script with ``--measure``)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            month,
+            "--budget",
+            str(args.budget),
+            "--batch",
+            str(args.batch),
+            "--runs",
+            str(args.runs),
+        ],
+        env=env,
+        check=True,
+        timeout=MEASURE_TIMEOUT,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -303,6 +344,11 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=25000)
     parser.add_argument("--budget", type=float, default=300.0)
     parser.add_argument("--batch", type=int, default=100, help="clients a batch; 0: skip")
+    parser.add_argument("--runs", type=int, default=1, help="runs of the batches (median)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database an earlier run seeded"
+    )
+    parser.add_argument("--out", help="results file (default: results/billing-postgres.json)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     base = os.environ.get("HAKEN_TEST_DATABASE_URL")
@@ -316,7 +362,20 @@ def main() -> None:
         "HAKEN_LOG_LEVEL": "WARNING",
     }
     if args.measure:
-        print(json.dumps(asyncio.run(_measure(url, args.measure, args.budget, args.batch))))
+        measured = _measure(url, args.measure, args.budget, args.batch, args.runs)
+        print(json.dumps(asyncio.run(measured)))
+        return
+    out = Path(args.out) if args.out else RESULTS
+    if args.reuse:
+        import datetime as dt
+
+        last = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+        month = f"{last:%Y-%m}"
+        result = {"employees": args.employees, "setup": {"month": month, "reused": True}}
+        result["measured"] = _measure_in_process(args, month, env)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(result, indent=2))
         return
     asyncio.run(recreate_postgres(url))
     began = time.perf_counter()
@@ -332,27 +391,10 @@ def main() -> None:
     prepared = asyncio.run(_prepare(url))
     prepared["seed_seconds"] = round(seeded, 1)
     print(json.dumps(prepared), flush=True)
-    done = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--measure",
-            prepared["month"],
-            "--budget",
-            str(args.budget),
-            "--batch",
-            str(args.batch),
-        ],
-        env=env,
-        check=True,
-        timeout=MEASURE_TIMEOUT,
-        capture_output=True,
-        text=True,
-    )
-    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    measured = _measure_in_process(args, prepared["month"], env)
     result = {"employees": args.employees, "setup": prepared, "measured": measured}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
 
 

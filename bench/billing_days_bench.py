@@ -3,14 +3,24 @@ premium cards → classified minutes per worker and day (``attendance_service.
 billing_days_of_contracts`` without its two reads), on the rows ``billing_bench.py`` seeds.
 
 The cards are read once (one statement, as the batches read them), then the same rows go
-through the code before this change (``_baseline_*``, a frozen copy kept here) and the
-current code, alternating, ``--runs`` times each; medians are reported, so a loaded machine
-slows both alike. ``--profile`` adds a cProfile of one current run (top functions).
+through each variant, alternating, ``--runs`` times each; medians are reported, so a loaded
+machine slows all alike. The variants:
+
+* ``baseline``: before session 7 (a premium card built and localised per row, the
+  classification before it worked in minutes);
+* ``head``: session 7 (the shared card cache, ``CardCache``) with the classification before
+  it worked in minutes (the frozen copy in ``tests/unit/labor/test_premiums_oracle.py``);
+* ``unshared``: the current code classifying every placement
+  (``billing_days_from_rows(share=False)``: the rule's own speed, what non-uniform months get);
+* ``current``: the current code (placements with the same spans share one classification).
+
+``same_result`` compares every variant's output. ``--profile`` adds a cProfile of one
+``unshared`` run (top functions).
 
 Usage (after ``billing_bench.py`` has seeded ``<base db>_billing``)::
 
     HAKEN_TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:55432/haken_hc \
-        .venv/bin/python bench/billing_days_bench.py [--runs 5] [--profile]
+        .venv/bin/python bench/billing_days_bench.py [--runs 5] [--workers N] [--profile]
 
 Results: ``bench/results/billing-days.json``. Nothing here is asserted in the tests.
 """
@@ -67,28 +77,38 @@ def _baseline_premium_cards(rows: Iterable[Any]) -> list[Any]:
     return cards
 
 
+def _oracle() -> Any:
+    """The classification before it worked in minutes (the tests' frozen oracle)."""
+    sys.path.insert(0, str(ROOT / "tests" / "unit" / "labor"))
+    from test_premiums_oracle import oracle_classify
+
+    return oracle_classify
+
+
 def _days(
-    rows: Sequence[Any], period: Any, premium_cards: Any
+    rows: Sequence[Any], period: Any, premium_cards: Any, classify: Any
 ) -> dict[int, dict[tuple[int, int], list[dict[str, int]]]]:
-    """The CPU part of ``billing_days_of_contracts`` with the given card builder (the
-    current one gets the batch's shared card cache, as the service passes it)."""
+    """The CPU part of ``billing_days_of_contracts`` before this session: the given card
+    builder (the shared-cache one gets the batch's cache, as the service passed it) and
+    the given classification, every placement classified."""
     shared: dict[Any, Any] = {}
     if premium_cards is not _baseline_premium_cards:
         builder = premium_cards
         premium_cards = lambda worker_rows: builder(worker_rows, shared)  # noqa: E731
-    from haken.labor.premiums import calculate_premiums
+    from haken.labor.premiums import rules_on
     from haken.modules.attendance.service import DEFAULT_DAY_CHANGE, _work_settings
 
     by_worker: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
     for card in rows:
         by_worker[(card.contract_id, card.assignment_id, card.employee_id)].append(card)
     settings = _work_settings(period, DEFAULT_DAY_CHANGE)
+    rules = rules_on(period.start)
     found: dict[int, dict[tuple[int, int], list[dict[str, int]]]] = {}
     for (contract_id, assignment_id, employee_id), worker_rows in sorted(by_worker.items()):
         cards = premium_cards(worker_rows)
         if not cards:
             continue
-        result = calculate_premiums(cards, settings, period=(period.start, period.end))
+        result = classify(cards, settings, rules, period=(period.start, period.end))
         days = [d.minutes.summary() for d in result.days if d.working_day in period]
         if days:
             found.setdefault(contract_id, {})[(assignment_id, employee_id)] = days
@@ -128,6 +148,8 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="only the first N workers' cards (0: all)"
     )
+    parser.add_argument("--variants", default="baseline,head,unshared,current")
+    parser.add_argument("--out", help="results file (default: results/billing-days.json)")
     args = parser.parse_args()
     base = os.environ.get("HAKEN_TEST_DATABASE_URL")
     if not base or not base.startswith("postgresql"):
@@ -141,56 +163,51 @@ def main() -> None:
         kept = set(sorted({r.employee_id for r in rows})[: args.workers])
         rows = [r for r in rows if r.employee_id in kept]
 
-    from haken.modules.attendance.service import _premium_cards
+    from haken.modules.attendance.service import _premium_cards, billing_days_from_rows
 
-    cards_before: list[float] = []
-    cards_after: list[float] = []
-    days_before: list[float] = []
-    days_after: list[float] = []
+    oracle = _oracle()
+    variants = {
+        "baseline": lambda: _days(rows, period, _baseline_premium_cards, oracle),
+        "head": lambda: _days(rows, period, _premium_cards, oracle),
+        "unshared": lambda: billing_days_from_rows(rows, {}, period, share=False),
+        "current": lambda: billing_days_from_rows(rows, {}, period),
+    }
+    chosen = [v for v in args.variants.split(",") if v]
+    times: dict[str, list[float]] = {name: [] for name in chosen}
+    outputs: dict[str, Any] = {}
     for _ in range(args.runs):
-        for builder, into in (
-            (_baseline_premium_cards, cards_before),
-            (_premium_cards, cards_after),
-        ):
+        for name in chosen:
             began = time.perf_counter()
-            builder(rows)
-            into.append(time.perf_counter() - began)
-        for builder, into in ((_baseline_premium_cards, days_before), (_premium_cards, days_after)):
-            began = time.perf_counter()
-            found = _days(rows, period, builder)
-            into.append(time.perf_counter() - began)
-    same = _days(rows, period, _baseline_premium_cards) == found
+            outputs[name] = variants[name]()
+            times[name].append(time.perf_counter() - began)
+    reference = next(iter(outputs.values()))
     result: dict[str, Any] = {
         "month": month,
         "cards": len(rows),
         "workers": len({r.employee_id for r in rows}),
         "read_seconds": round(read, 2),
         "runs": args.runs,
-        "same_result": same,
-        "premium_cards_seconds": {
-            "before_median": round(statistics.median(cards_before), 3),
-            "after_median": round(statistics.median(cards_after), 3),
-            "before": [round(x, 3) for x in cards_before],
-            "after": [round(x, 3) for x in cards_after],
-        },
+        "same_result": all(found == reference for found in outputs.values()),
         "billing_days_cpu_seconds": {
-            "before_median": round(statistics.median(days_before), 3),
-            "after_median": round(statistics.median(days_after), 3),
-            "before": [round(x, 3) for x in days_before],
-            "after": [round(x, 3) for x in days_after],
+            name: {
+                "median": round(statistics.median(found), 3),
+                "runs": [round(x, 3) for x in found],
+            }
+            for name, found in times.items()
         },
         "load_average": os.getloadavg(),
     }
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()
-        _days(rows, period, _premium_cards)
+        billing_days_from_rows(rows, {}, period, share=False)
         profile.disable()
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(12)
         result["profile_top"] = out.getvalue().splitlines()[:40]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out_file = Path(args.out) if args.out else RESULTS
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

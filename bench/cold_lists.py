@@ -13,10 +13,12 @@ bench/cold_lists.py [--size L] [--samples 200] [--tag before] [--reuse]``
    too, and the edge's stored answers), then the timed ``GET …?limit=50``, on one
    keep-alive connection (so one worker), exactly as ``bench/run.py`` defines "cold";
    the floor is ``/api/health`` timed the same way (after the same clear);
-4. per read: p50/p95/p99, ``X-Query-Count`` and the Redis commands of the read (the
+4. per read: p50/p95/p99, ``X-Query-Count``, the Redis commands of the read (the
    redis-server's ``total_commands_processed`` read just before and after it, outside the
-   timed window; commands a Lua script runs count too, so round trips are fewer: see
-   ``bench/cold_profile.py`` and tests/integration/cache/test_round_trips.py).
+   timed window; commands a Lua script runs count too) and its Redis round trips
+   (``total_reads_processed``: the server's read events, one per command or pipeline a
+   client sends, less what the two INFO calls themselves cost, measured with nothing in
+   between; exact counts: tests/integration/cache/test_round_trips.py).
 
 Results: ``bench/results/cold-<size>-postgres[-<tag>].json``.
 """
@@ -48,8 +50,8 @@ LISTS = {
 }
 
 
-def redis_commands(url: str) -> int:
-    """``total_commands_processed`` of the bench's redis-server (a plain RESP round trip)."""
+def redis_stats(url: str) -> tuple[int, int]:
+    """``total_commands_processed`` and ``total_reads_processed`` of the bench's redis-server."""
     host_port = url.removeprefix("redis://").split("/")[0]
     host, _, port = host_port.partition(":")
     with socket.create_connection((host, int(port)), timeout=2) as conn:
@@ -60,25 +62,37 @@ def redis_commands(url: str) -> int:
             if not chunk:
                 break
             data += chunk
-    for line in data.decode().splitlines():
-        if line.startswith("total_commands_processed:"):
-            return int(line.split(":")[1])
-    raise RuntimeError("no total_commands_processed in INFO stats")
+    stats = dict(
+        line.split(":", 1) for line in data.decode().splitlines() if line.startswith("total_")
+    )
+    return int(stats["total_commands_processed"]), int(stats["total_reads_processed"])
+
+
+def info_overhead(url: str) -> float:
+    """Read events the before/after INFO pair costs by itself (its connections' reads)."""
+    deltas = []
+    for _ in range(7):
+        before = redis_stats(url)[1]
+        deltas.append(redis_stats(url)[1] - before)
+    return statistics.median(deltas)
 
 
 def cold(http: httpx.Client, path: str, samples: int, redis_url: str) -> dict[str, Any]:
     for _ in range(3):  # warm the connection and the worker's code paths
         http.delete("/api/cache").raise_for_status()
         http.get(path).raise_for_status()
-    timings, queries, commands = [], [], []
+    timings, queries, commands, trips = [], [], [], []
+    overhead = info_overhead(redis_url)
     for _ in range(samples):
         http.delete("/api/cache").raise_for_status()
-        before = redis_commands(redis_url)
+        before, reads_before = redis_stats(redis_url)
         started = time.perf_counter()
         response = http.get(path)
         timings.append((time.perf_counter() - started) * 1000)
+        after, reads_after = redis_stats(redis_url)
         # The read's own commands: the second INFO counts itself once.
-        commands.append(redis_commands(redis_url) - before - 1)
+        commands.append(after - before - 1)
+        trips.append(reads_after - reads_before - overhead)
         response.raise_for_status()
         if "x-query-count" in response.headers:
             queries.append(int(response.headers["x-query-count"]))
@@ -86,6 +100,7 @@ def cold(http: httpx.Client, path: str, samples: int, redis_url: str) -> dict[st
         **latency_summary(timings),
         "queries": statistics.median(queries) if queries else None,
         "redis_commands_per_read": statistics.median(commands),
+        "redis_round_trips_per_read": statistics.median(trips),
     }
 
 

@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for module in reversed(MODULES):
                 await module.shutdown(app)
             await app.state.cache.close()
+            await app.state.rate_limiter.close()
             await database.dispose()
             mark_process_dead()
             log.info("haken stopped")

@@ -109,9 +109,9 @@ class Settings(BaseSettings):
     job_scheduler_enabled: bool = True
     job_record_retention_days: int = Field(default=30, ge=1, le=3650)
     purge_schedule: str = "30 3 * * *"
-    # Generated bulk files (the payslip PDF of a run or bonus payment) are deleted this many
-    # days after they were finished: they copy pay and bank-free personal data the system can
-    # draw again at any time, so an old copy is only a leak waiting to happen.
+    # Generated bulk files (the payslip PDF of a run or bonus payment, the ZIP of a bulk
+    # documents run) are deleted this many days after they were finished: they copy personal
+    # data the system can draw again at any time, so an old copy is a leak waiting to happen.
     export_retention_days: int = Field(default=7, ge=1, le=3650)
     # 社員番号 given on hire when none is typed: {seq} (required), {yyyy}/{yy} of the hire date.
     employee_number_pattern: str = "E{seq:06d}"

@@ -26,11 +26,13 @@ from tests.integration.attendance import policies as attendance_policies
 from tests.integration.billing import policies as billing_policies
 from tests.integration.client_portal import policies as client_portal_policies
 from tests.integration.clients import policies as clients_policies
+from tests.integration.documents import policies as documents_policies
 from tests.integration.employees.policy_scenarios import PEOPLE_ACCESS, PEOPLE_SCENARIOS
 from tests.integration.housing import policies as housing_policies
 from tests.integration.imports import policies as imports_policies
 from tests.integration.leave import policies as leave_policies
 from tests.integration.minimum_wages import policies as minimum_wages_policies
+from tests.integration.offices import policies as offices_policies
 from tests.integration.payroll import policies as payroll_policies
 from tests.integration.reports import policies as reports_policies
 from tests.integration.requests import policies as requests_policies
@@ -67,12 +69,14 @@ EXPECTED_ACCESS.update(clients_policies.ACCESS)
 EXPECTED_ACCESS.update(housing_policies.ACCESS)
 EXPECTED_ACCESS.update(assignments_policies.ACCESS)
 EXPECTED_ACCESS.update(minimum_wages_policies.ACCESS)
+EXPECTED_ACCESS.update(offices_policies.ACCESS)
 EXPECTED_ACCESS.update(attendance_policies.ACCESS)
 EXPECTED_ACCESS.update(leave_policies.ACCESS)
 EXPECTED_ACCESS.update(requests_policies.ACCESS)
 EXPECTED_ACCESS.update(billing_policies.ACCESS)
 EXPECTED_ACCESS.update(payroll_policies.ACCESS)
 EXPECTED_ACCESS.update(client_portal_policies.ACCESS)
+EXPECTED_ACCESS.update(documents_policies.ACCESS)
 EXPECTED_ACCESS.update(imports_policies.ACCESS)
 EXPECTED_ACCESS.update(
     {
@@ -201,12 +205,14 @@ EXPECTED_PAGE_ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/assignments/{assignment_id}/rates"): C,
 }
 EXPECTED_PAGE_ACCESS.update(minimum_wages_policies.PAGES)
+EXPECTED_PAGE_ACCESS.update(offices_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(leave_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(requests_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(billing_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(attendance_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(payroll_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(client_portal_policies.PAGES)
+EXPECTED_PAGE_ACCESS.update(documents_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(imports_policies.PAGES)
 EXPECTED_PAGE_ACCESS.update(reports_policies.PAGES)
 
@@ -597,12 +603,14 @@ AUDIT_SCENARIOS.update(clients_policies.AUDIT)
 AUDIT_SCENARIOS.update(housing_policies.AUDIT)
 AUDIT_SCENARIOS.update(assignments_policies.AUDIT)
 AUDIT_SCENARIOS.update(minimum_wages_policies.AUDIT)
+AUDIT_SCENARIOS.update(offices_policies.AUDIT)
 AUDIT_SCENARIOS.update(attendance_policies.AUDIT)
 AUDIT_SCENARIOS.update(leave_policies.AUDIT)
 AUDIT_SCENARIOS.update(requests_policies.AUDIT)
 AUDIT_SCENARIOS.update(billing_policies.AUDIT)
 AUDIT_SCENARIOS.update(payroll_policies.AUDIT)
 AUDIT_SCENARIOS.update(client_portal_policies.AUDIT)
+AUDIT_SCENARIOS.update(documents_policies.AUDIT)
 AUDIT_SCENARIOS.update(imports_policies.AUDIT)
 
 
@@ -706,12 +714,14 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[AuditRow]] = {
 }
 EXPECTED_AUDIT.update(assignments_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(minimum_wages_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(offices_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(attendance_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(leave_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(requests_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(billing_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(payroll_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(client_portal_policies.EXPECTED_AUDIT)
+EXPECTED_AUDIT.update(documents_policies.EXPECTED_AUDIT)
 EXPECTED_AUDIT.update(imports_policies.EXPECTED_AUDIT)
 
 NOT_AUDITED: dict[tuple[str, str], str] = {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -115,3 +118,34 @@ async def test_app_with_redis_limits_login_and_sets_headers(
             assert int(response.headers["retry-after"]) >= 1
             assert response.headers["ratelimit-limit"] in {"10", "20"}
         await truncate_all(application)
+
+
+async def test_one_script_counts_on_the_keys_and_arithmetic_of_limits(redis_url: str) -> None:
+    """The sliding window's hit and window in one round trip (issue 21 item 2) share
+    ``limits``' keys and arithmetic: each sees the other's counts, and a refusal is one."""
+    from limits.aio.strategies import SlidingWindowCounterRateLimiter
+
+    from haken.platform.ratelimit import RateLimitPolicy
+
+    service = RateLimiterService(redis_url)
+    caller = f"user:{uuid.uuid4().hex}"  # no count left by another test in this minute
+    # The window is the clock's minute: the previous minute's count weighs on the next one,
+    # so a run across the boundary would see other numbers. Start clear of it.
+    if time.time() % 60 > 55:
+        await asyncio.sleep(60.5 - time.time() % 60)
+    try:
+        policy = POLICIES["default"]  # 600 per minute
+        for _ in range(5):
+            decision = await service.hit(policy, caller)
+        assert (decision.allowed, decision.remaining, decision.limit) == (True, 595, 600)
+        assert service.primary is not None
+        theirs = SlidingWindowCounterRateLimiter(service.primary)
+        assert (await theirs.get_window_stats(policy.item, policy.name, caller)).remaining == 595
+        assert await theirs.hit(policy.item, policy.name, caller)
+        assert (await service.hit(policy, caller)).remaining == 593
+        tight = RateLimitPolicy("tight", "3/minute")
+        decisions = [await service.hit(tight, caller) for _ in range(4)]
+        assert [d.allowed for d in decisions] == [True, True, True, False]
+        assert decisions[-1].remaining == 0 and decisions[-1].reset_seconds >= 1
+    finally:
+        await service.close()

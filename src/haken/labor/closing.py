@@ -64,6 +64,43 @@ def period_containing(day: dt.date, cutoff_day: int) -> ClosingPeriod:
     return ClosingPeriod(dt.date(year, month, cutoff_day) + dt.timedelta(days=1), end)
 
 
+@dataclass(frozen=True, slots=True)
+class ChangedCutoff:
+    """A billing cut-off that was changed after earlier periods were invoiced: it groups the
+    days from ``since`` on (None: every day), and the first period under it is the short
+    移行期間 from ``since`` to its next cut-off (20日締め from 1 May after 末日 up to April:
+    1–20 May, then 21 May – 20 June). Days before ``since`` keep the periods they had; for
+    them this gives the period cut short the day before ``since``.
+
+    >>> ChangedCutoff(20, dt.date(2026, 5, 1)).period_containing(dt.date(2026, 5, 7))
+    ClosingPeriod(start=datetime.date(2026, 5, 1), end=datetime.date(2026, 5, 20))
+    >>> ChangedCutoff(20, dt.date(2026, 5, 1)).period_containing(dt.date(2026, 5, 21))
+    ClosingPeriod(start=datetime.date(2026, 5, 21), end=datetime.date(2026, 6, 20))
+    """
+
+    cutoff_day: int
+    since: dt.date | None = None
+
+    def period_containing(self, day: dt.date) -> ClosingPeriod:
+        period = period_containing(day, self.cutoff_day)
+        since = self.since
+        if since is None or not period.start < since <= period.end:
+            return period
+        if day >= since:
+            return ClosingPeriod(since, period.end)
+        return ClosingPeriod(period.start, since - dt.timedelta(days=1))
+
+    def clip(self, period: ClosingPeriod) -> ClosingPeriod | None:
+        """The part of ``period`` (a period of the cut-off) grouped under it: from ``since``
+        when the period holds it, None when the period ends before it."""
+        since = self.since
+        if since is None or since <= period.start:
+            return period
+        if since > period.end:
+            return None
+        return ClosingPeriod(since, period.end)
+
+
 def period_ending_in(year: int, month: int, cutoff_day: int) -> ClosingPeriod:
     """The period whose cut-off falls in ``year``-``month`` (the month the period is named
     after: 20日締め's "April" runs from March 21 to April 20)."""

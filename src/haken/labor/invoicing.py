@@ -120,6 +120,20 @@ def round_daily(days: Iterable[int], unit: int, mode: MinuteRounding) -> int:
     return sum(round_minutes(m, unit, mode) for m in days)
 
 
+def billed_minutes(
+    days: Iterable[Mapping[str, int]], unit: int, mode: MinuteRounding
+) -> dict[Band, int]:
+    """The billable minutes of every band over a worker's days (each day's
+    ``bands_from_ledger`` minutes rounded, then summed: ``round_daily`` of each band), in
+    ``BAND_ORDER``; one pass over the days."""
+    totals = dict.fromkeys(BAND_ORDER, 0)
+    for summary in days:
+        for band, minutes in bands_from_ledger(summary).items():
+            if minutes:  # a negative count is refused by round_minutes
+                totals[band] += round_minutes(minutes, unit, mode)
+    return totals
+
+
 def bands_from_ledger(summary: Mapping[str, int]) -> dict[Band, int]:
     """The billed bands' minutes from a ledger row's (or ``PremiumMinutes.summary()``'s)
     figures."""

@@ -135,6 +135,86 @@ def missing_items(facts: NoticeFacts) -> list[str]:
     return missing
 
 
+# --- at hire, before any placement (常用型 / 無期雇用派遣; 労基法15条1項) -----------------------
+
+FULL_TIME_MONTHLY_MINUTES = 40 * 60 * 52 // 12
+"""40 hours a week over a year, as minutes a month (10,400): a worker whose record holds a
+shorter 月平均所定労働時間 is treated as part-time (パート有期法2条, against the 40-hour week)."""
+
+
+def hire_contract_period(
+    periods: list[tuple[dt.date, dt.date]], reference: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """The fixed-term contract a notice at hire is for: the recorded period containing
+    ``reference`` (the hire day, or today when later), else the first one starting after it;
+    None when the record holds neither (the period must then be recorded, not guessed)."""
+    containing = [p for p in periods if p[0] <= reference <= p[1]]
+    if containing:
+        return max(containing)
+    ahead = sorted(p for p in periods if p[0] > reference)
+    return ahead[0] if ahead else None
+
+
+def monthly_wage_words(monthly_salary: int | None, allowance: int) -> str:
+    """賃金の決定・計算の方法 from the pay settings of a monthly-paid worker (empty: the record
+    holds no monthly salary, so the office states the wage at issue)."""
+    if monthly_salary is None or monthly_salary <= 0:
+        return ""
+    words = f"月給 {monthly_salary:,}円"
+    if allowance > 0:
+        words += f"、諸手当 月額 {allowance:,}円"
+    return words
+
+
+def schedule_words(average_monthly_minutes: int | None, scheduled_days: int | None) -> str:
+    """The scheduled time the pay settings hold (月平均所定労働時間, 月の所定労働日数)."""
+    parts = []
+    if average_monthly_minutes:
+        hours, minutes = divmod(average_monthly_minutes, 60)
+        parts.append(f"月平均所定労働時間 {hours}時間" + (f"{minutes}分" if minutes else ""))
+    if scheduled_days:
+        parts.append(f"所定労働日数 月{scheduled_days}日")
+    return "、".join(parts)
+
+
+def is_part_time(average_monthly_minutes: int | None) -> bool:
+    """Part-time by the scheduled monthly time the record holds (unknown: not part-time)."""
+    return average_monthly_minutes is not None and (
+        average_monthly_minutes < FULL_TIME_MONTHLY_MINUTES
+    )
+
+
+def hire_missing_items(
+    facts: NoticeFacts,
+    *,
+    overtime: str,
+    dispatch: bool,
+    agreement_coverage: str,
+    dispatch_fee: str,
+) -> list[str]:
+    """The items a notice at hire (no assignment yet) would leave out: those of
+    :func:`missing_items`, whether overtime occurs (則5条1項2号), and for a worker hired as a
+    dispatch worker the items of 派遣法31条の2第2項 (則25条の16: pay rises, retirement pay
+    and bonuses 有無 whatever the term, whether the worker is covered by the 労使協定, the
+    complaint contact) and the dispatch fee (34条の2: at hire, this worker's expected fee or
+    the average per worker of the agency's establishment)."""
+    missing = missing_items(facts)
+
+    def need(value: str, label: str) -> None:
+        if not value.strip() and label not in missing:
+            missing.append(label)
+
+    need(overtime, "所定時間外労働の有無")
+    if dispatch:
+        need(facts.wage_raise, "昇給の有無")
+        need(facts.retirement_allowance, "退職手当の有無")
+        need(facts.bonus, "賞与の有無")
+        need(agreement_coverage, "労使協定の対象となる派遣労働者であるか否か")
+        need(facts.consultation_contact, "相談窓口")
+        need(dispatch_fee, "派遣料金額（派遣法第34条の2）")
+    return missing
+
+
 def cutoff_words(cutoff_day: int) -> str:
     """締切日: 0 is the month end (labor.closing)."""
     return "毎月末日" if cutoff_day == 0 else f"毎月{cutoff_day}日"
@@ -154,6 +234,11 @@ __all__ = [
     "conversion_start",
     "conversion_words",
     "cutoff_words",
+    "hire_contract_period",
+    "hire_missing_items",
+    "is_part_time",
     "missing_items",
+    "monthly_wage_words",
     "payday_words",
+    "schedule_words",
 ]

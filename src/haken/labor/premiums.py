@@ -49,8 +49,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
+import functools
 import io
-import itertools
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -436,15 +436,6 @@ _CELL_NAMES = tuple(f.name for f in fields(PremiumMinutes))
 """The cells of :class:`PremiumMinutes`, once (``fields()`` is slow on the hot path)."""
 
 
-def _sum_minutes(parts: Iterable[PremiumMinutes]) -> PremiumMinutes:
-    """The cell-wise sum of many :class:`PremiumMinutes` (one object built, not one a part)."""
-    sums = dict.fromkeys(_CELL_NAMES, 0)
-    for part in parts:
-        for name in _CELL_NAMES:
-            sums[name] += getattr(part, name)
-    return PremiumMinutes(**sums)
-
-
 @dataclass(frozen=True, slots=True)
 class DayMinutes:
     """One working day's classified minutes."""
@@ -471,40 +462,78 @@ class PremiumResult:
 # --- the classification ------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Cells:
-    values: dict[str, int]
-
-    def add(self, name: str, minutes: int, night: bool) -> None:
-        if minutes:
-            key = f"{name}_night" if night else name
-            self.values[key] = self.values.get(key, 0) + minutes
-
-    def freeze(self) -> PremiumMinutes:
-        return PremiumMinutes(**self.values)
+_DAY = 1440
+"""Minutes in a day: the classification works on whole minutes counted from 0001-01-01
+00:00 (``date.toordinal() * _DAY`` + the minute of the day), not on datetimes."""
 
 
-def _is_night(moment: dt.datetime, rules: PremiumRules) -> bool:
-    t = moment.time()
-    if rules.night_start <= rules.night_end:
-        return rules.night_start <= t < rules.night_end
-    return t >= rules.night_start or t < rules.night_end
+def _minute(moment: dt.datetime) -> int:
+    """A whole-minute local time → minutes since 0001-01-01 00:00 (see ``_DAY``)."""
+    return moment.toordinal() * _DAY + moment.hour * 60 + moment.minute
 
 
-def _pieces(interval: Interval, rules: PremiumRules) -> list[Interval]:
-    """The interval cut at every midnight and night boundary, so that each piece lies in one
-    calendar day and is wholly night or wholly not."""
-    start, end = interval
-    cuts = {start, end}
-    day = start.date()
-    while day <= end.date():
-        for clock in (dt.time(0, 0), rules.night_start, rules.night_end):
-            moment = dt.datetime.combine(day, clock)
-            if start < moment < end:
-                cuts.add(moment)
-        day += dt.timedelta(days=1)
-    ordered = sorted(cuts)
-    return list(itertools.pairwise(ordered))
+def _clock_minutes(clock: dt.time) -> int:
+    """The first whole minute of the day at or after ``clock`` (a minute ``m`` is before
+    ``clock`` exactly when ``m < _clock_minutes(clock)``)."""
+    return clock.hour * 60 + clock.minute + (1 if clock.second or clock.microsecond else 0)
+
+
+@cache
+def _night_bounds(night_start: dt.time, night_end: dt.time) -> tuple[int, int]:
+    """The late-night hours as minutes of the day (whole minutes, as the tables give them)."""
+    for clock in (night_start, night_end):
+        if clock.second or clock.microsecond:
+            raise ValueError("the late-night hours must be whole minutes")
+    return night_start.hour * 60 + night_start.minute, night_end.hour * 60 + night_end.minute
+
+
+def _worked_minutes(card: Timecard) -> list[tuple[int, int]]:
+    """``card.worked_intervals()`` in minutes (see ``_DAY``)."""
+    start, end = _minute(card.start), _minute(card.end)
+    if card.break_minutes:
+        begin = start + (end - start - card.break_minutes) // 2
+        breaks = [(begin, begin + card.break_minutes)]
+    elif card.breaks:
+        breaks = sorted((_minute(b), _minute(f)) for b, f in card.breaks)
+    else:
+        return [(start, end)]
+    worked = []
+    cursor = start
+    for begin, finish in breaks:
+        if begin > cursor:
+            worked.append((cursor, begin))
+        cursor = finish
+    if cursor < end:
+        worked.append((cursor, end))
+    return worked
+
+
+def _cuts(begin: int, end: int, offsets: tuple[int, ...]) -> list[int]:
+    """The boundaries of ``[begin, end)`` cut at every midnight and night boundary, so that
+    each piece lies in one calendar day and is wholly night or wholly not. ``offsets``: the
+    day's boundaries as minutes of the day, ascending (computed once a call, not a day)."""
+    cuts = [begin]
+    base = begin - begin % _DAY
+    while base < end:
+        for offset in offsets:
+            moment = base + offset
+            if begin < moment < end:
+                cuts.append(moment)
+        base += _DAY
+    cuts.append(end)
+    return cuts
+
+
+@cache
+def _regular_only(minutes: int) -> PremiumMinutes:
+    """A plain day's minutes (immutable, so one object per count is shared)."""
+    return PremiumMinutes(regular=minutes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _minutes_of(cells: tuple[int, ...]) -> PremiumMinutes:
+    """A day's cells in field order (immutable: identical days share one object)."""
+    return PremiumMinutes(*cells)
 
 
 def _shifts(timecards: Iterable[Timecard]) -> list[list[Timecard]]:
@@ -543,16 +572,18 @@ def _plain_day(
         return None
     card = cards[0]
     start, end = card.start, card.end
-    if start.date() != end.date() or rules.night_start <= rules.night_end:
+    if rules.night_start <= rules.night_end or start.toordinal() != end.toordinal():
         return None
     if start.time() < rules.night_end or end.time() > rules.night_start:
         return None
-    if settings.is_rest_day(working_day) or settings.is_rest_day(start.date()):
-        return None
-    worked = card.worked_minutes
+    worked = (end - start) // MINUTE - (
+        card.break_minutes if not card.breaks else card.total_break_minutes
+    )
     if worked > scheduled or worked > rules.daily_limit_minutes:
         return None
     if worked > rules.weekly_limit_minutes - week_done:
+        return None
+    if settings.is_rest_day(working_day) or settings.is_rest_day(start.date()):
         return None
     return worked
 
@@ -569,62 +600,111 @@ def classify(
     Pass the cards of the days before ``period`` that share its first week (and its 60-hour
     month, when the period does not start on the 起算日): they fill the weekly and monthly
     counters but are not reported. Cards of working days after ``period`` are ignored.
-    """
-    by_day: dict[dt.date, list[list[Timecard]]] = {}
-    for shift in _shifts(timecards):
-        by_day.setdefault(settings.working_day(shift[0].start), []).append(shift)
 
-    weekly: dict[dt.date, int] = {}
+    Times are handled as whole minutes (see ``_DAY``): the day's band boundaries (midnight,
+    the late-night hours) are minute offsets, the working day, week and rest day are
+    computed from the day's ordinal; a day's cells are ten integers in field order
+    (regular, its night, 法内残業, its night, overtime to 60 h, its night, beyond 60 h, its
+    night, rest day, its night).
+    """
+    night_start, night_end = _night_bounds(rules.night_start, rules.night_end)
+    across_midnight = night_start > night_end
+    offsets = tuple(sorted({0, night_start, night_end}))
+    day_change = _clock_minutes(settings.day_change)
+    rest_weekday = settings.rest_day
+    rest_dates = {day.toordinal() for day in settings.rest_dates}
+    week_start = settings.week_start
+    daily_limit = rules.daily_limit_minutes
+    weekly_limit = rules.weekly_limit_minutes
+    tier = rules.monthly_overtime_tier_minutes
+    first = period[0].toordinal() if period is not None else None
+    last = period[1].toordinal() if period is not None else None
+
+    by_day: dict[int, list[Timecard]] = {}
+    for shift in _shifts(timecards):
+        head = shift[0].start
+        day = head.toordinal()
+        if head.hour * 60 + head.minute < day_change:
+            day -= 1  # before the day change: the previous business day
+        found = by_day.get(day)
+        if found is None:
+            by_day[day] = list(shift)
+        else:
+            found.extend(shift)
+
+    weekly: dict[int, int] = {}
     monthly: dict[dt.date, int] = {}
     days = []
-    for working_day in sorted(by_day):
-        if period is not None and working_day > period[1]:
+    totals = [0] * 10
+    for day in sorted(by_day):
+        if last is not None and day > last:
             break
-        shifts = by_day[working_day]
-        cards = [card for shift in shifts for card in shift]
-        overrides = [c.scheduled_minutes for c in cards if c.scheduled_minutes is not None]
-        scheduled = overrides[0] if overrides else settings.scheduled_minutes
-        if settings.is_rest_day(working_day):
+        cards = by_day[day]
+        scheduled = settings.scheduled_minutes
+        for card in cards:
+            if card.scheduled_minutes is not None:
+                scheduled = card.scheduled_minutes
+                break
+        weekday = (day + 6) % 7  # date.fromordinal(1) is a Monday (0)
+        if weekday == rest_weekday or day in rest_dates:
             scheduled = 0
-        week = settings.week_of(working_day)
-        plain = _plain_day(cards, working_day, scheduled, settings, rules, weekly.get(week, 0))
-        if plain is not None:
-            weekly[week] = weekly.get(week, 0) + plain
-            if period is None or working_day >= period[0]:
-                days.append(DayMinutes(working_day, PremiumMinutes(regular=plain)))
-            continue
+        week = day - (weekday - week_start) % 7
+        week_done = weekly.get(week, 0)
+        working_day = dt.date.fromordinal(day)
+        reported = first is None or day >= first
+        if len(cards) == 1:
+            plain = _plain_day(cards, working_day, scheduled, settings, rules, week_done)
+            if plain is not None:
+                weekly[week] = week_done + plain
+                if reported:
+                    totals[0] += plain
+                    days.append(DayMinutes(working_day, _regular_only(plain)))
+                continue
         month = settings.month_of(working_day)
-        cells = _Cells({})
+        month_done = monthly.get(month, 0)
+        cells = [0] * 10
         daily = 0
         regular_used = 0
         for card in cards:
-            for interval in card.worked_intervals():
-                for begin, finish in _pieces(interval, rules):
-                    count = (finish - begin) // MINUTE
-                    night = _is_night(begin, rules)
-                    if settings.is_rest_day(begin.date()):
-                        cells.add("rest_day", count, night)
+            for begin, end in _worked_minutes(card):
+                cuts = _cuts(begin, end, offsets)
+                for index in range(len(cuts) - 1):
+                    piece = cuts[index]
+                    count = cuts[index + 1] - piece
+                    clock = piece % _DAY
+                    if across_midnight:
+                        night = 1 if clock >= night_start or clock < night_end else 0
+                    else:
+                        night = 1 if night_start <= clock < night_end else 0
+                    date = piece // _DAY
+                    if (date + 6) % 7 == rest_weekday or date in rest_dates:
+                        cells[8 + night] += count
                         continue
-                    within_day = max(0, min(count, rules.daily_limit_minutes - daily))
+                    # max(0, min(…)) of each limit, written out (the hot loop)
+                    within_day = daily_limit - daily
+                    within_day = count if within_day > count else max(within_day, 0)
                     daily += count
-                    within_week = max(
-                        0, min(within_day, rules.weekly_limit_minutes - weekly.get(week, 0))
-                    )
-                    weekly[week] = weekly.get(week, 0) + within_week
-                    regular = max(0, min(within_week, scheduled - regular_used))
+                    within_week = weekly_limit - week_done
+                    within_week = within_day if within_week > within_day else max(within_week, 0)
+                    week_done += within_week
+                    regular = scheduled - regular_used
+                    regular = within_week if regular > within_week else max(regular, 0)
                     regular_used += regular
-                    cells.add("regular", regular, night)
-                    cells.add("within_statutory", within_week - regular, night)
+                    cells[night] += regular
+                    cells[2 + night] += within_week - regular
                     overtime = count - within_week
-                    done = monthly.get(month, 0)
-                    to_60h = max(0, min(overtime, rules.monthly_overtime_tier_minutes - done))
-                    monthly[month] = done + overtime
-                    cells.add("overtime_to_60h", to_60h, night)
-                    cells.add("overtime_over_60h", overtime - to_60h, night)
-        if period is None or working_day >= period[0]:
-            days.append(DayMinutes(working_day, cells.freeze()))
-    total = _sum_minutes(day.minutes for day in days)
-    return PremiumResult(minutes=total, days=tuple(days), rules=rules)
+                    to_60h = tier - month_done
+                    to_60h = overtime if to_60h > overtime else max(to_60h, 0)
+                    month_done += overtime
+                    cells[4 + night] += to_60h
+                    cells[6 + night] += overtime - to_60h
+        weekly[week] = week_done
+        monthly[month] = month_done
+        if reported:
+            for index, value in enumerate(cells):
+                totals[index] += value
+            days.append(DayMinutes(working_day, _minutes_of(tuple(cells))))
+    return PremiumResult(minutes=PremiumMinutes(*totals), days=tuple(days), rules=rules)
 
 
 def calculate_premiums(
@@ -645,8 +725,11 @@ def calculate_premiums(
         if period is None:
             raise ValueError("no timecards and no period: nothing to calculate")
         return PremiumResult(PremiumMinutes(), (), rules_on(period[0]))
-    working_days = sorted(settings.working_day(card.start) for card in timecards)
-    first, last = period if period else (working_days[0], working_days[-1])
+    if period is not None:
+        first, last = period
+    else:
+        working_days = sorted(settings.working_day(card.start) for card in timecards)
+        first, last = working_days[0], working_days[-1]
     rules = rules_on(first, small_enterprise=small_enterprise, special_workplace=special_workplace)
     later = rules_on(last, small_enterprise=small_enterprise, special_workplace=special_workplace)
     if later != rules:

@@ -19,6 +19,7 @@ from haken.modules.imports.module import module as imports
 from haken.modules.leave.module import module as leave
 from haken.modules.minimum_wages.module import module as minimum_wages
 from haken.modules.notifications.module import module as notifications
+from haken.modules.offices.module import module as offices
 from haken.modules.payroll.module import module as payroll
 from haken.modules.registry import Module
 from haken.modules.reports.module import module as reports
@@ -28,6 +29,7 @@ MODULES: list[Module] = [
     audit,
     identity,
     admin,
+    offices,
     clients,
     minimum_wages,
     employees,

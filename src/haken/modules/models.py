@@ -16,6 +16,7 @@ from haken.modules.imports import models as imports_models
 from haken.modules.leave import models as leave_models
 from haken.modules.minimum_wages import models as minimum_wages_models
 from haken.modules.notifications import models as notifications_models
+from haken.modules.offices import models as offices_models
 from haken.modules.payroll import models as payroll_models
 from haken.modules.requests import models as requests_models
 from haken.platform import idempotency, job_records
@@ -41,6 +42,7 @@ __all__ = [
     "metadata",
     "minimum_wages_models",
     "notifications_models",
+    "offices_models",
     "payroll_models",
     "requests_models",
 ]

@@ -64,7 +64,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from haken.platform import metrics
+from haken.platform import context, metrics
 from haken.platform.access import Principal, Role
 from haken.platform.db import after_commit
 from haken.platform.logging import get_logger
@@ -222,10 +222,13 @@ def principal_scope(principal: Principal | None) -> str:
     if principal is None:
         return "system"
     sites = ",".join(str(s) for s in sorted(principal.site_ids))
-    return (
+    scope = (
         f"u{principal.user_id}.{principal.role.value}.e{principal.employee_id or 0}"
         f".s{_digest(sites) if sites else '0'}"
     )
+    if principal.unit_ids:  # a client supervisor narrowed to 組織単位 (changeable by the agency)
+        scope += f".n{_digest(','.join(str(u) for u in sorted(principal.unit_ids)))}"
+    return scope
 
 
 def scope_by_role(minimum: Role) -> ScopeFn:
@@ -255,6 +258,9 @@ class CachedSpec:
     scope: ScopeFn | None
     invalidated_by: tuple[str, ...]
     adapter: TypeAdapter[Any] = field(compare=False, repr=False)
+    # Whether a miss takes the cross-worker lock (stampede protection). A read cheaper than
+    # the lock's own round trip (the principal: one indexed row) is stored without it.
+    lock: bool = True
 
     @property
     def areas(self) -> frozenset[str]:
@@ -342,6 +348,7 @@ def cached(
     namespace: str | None = None,
     scope: ScopeFn | None = _DEFAULT,
     invalidated_by: Sequence[str] = (),
+    lock: bool = True,
 ) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
     """Cache a service read: ``@cached("entity", key="user:{user_id}", tags=["user:{user_id}"])``.
 
@@ -352,7 +359,9 @@ def cached(
     :func:`scope_by_role` to share entries where the repository does not filter,
     or ``None`` when the function takes no principal. ``invalidated_by`` names
     other areas whose writes change this data (their write endpoints then join
-    the freshness test).
+    the freshness test). ``lock=False`` stores a miss without the cross-worker lock
+    (one round trip less; other workers may load the same key at the same moment): only
+    for reads cheaper than that round trip.
     """
     if strategy not in STRATEGIES:
         raise KeyError(f"unknown cache strategy {strategy!r}; see STRATEGIES")
@@ -378,6 +387,7 @@ def cached(
             scope=chosen_scope,
             invalidated_by=tuple(invalidated_by),
             adapter=_adapter_for(func),
+            lock=lock,
         )
         if key is not None:
             clash = next(
@@ -810,6 +820,63 @@ async def _decoded(backend: Backend, key: str, raw: Any) -> Any:
     return await backend._transform_value(key, raw, None)  # type: ignore[attr-defined]
 
 
+# A read in one round trip (issue 21 item 2): the entry, its tags' tokens (a fresh token set
+# for every missing tag) and, when the entry is not valid under them, the cross-worker lock.
+# The lock is taken in the same atomic step as the check, so no second look for a value
+# another worker stored meanwhile is needed. KEYS: the entry ('' for tokens alone), the lock
+# ('' for none), the tags. ARGV: the lock's owner and milliseconds, the tags' milliseconds,
+# the serializer's frame of a bytes value, then one fresh (framed) token per tag. Replies
+# {entry, lock (1 ours, -1 another's, 0 not tried), token…}, values as stored.
+_READ_SCRIPT = """
+local entry = false
+if KEYS[1] ~= '' then entry = redis.call('GET', KEYS[1]) end
+local out = {entry, 0}
+local frame = ARGV[4]
+local header = {}
+for i = 3, #KEYS do
+  local token = redis.call('GET', KEYS[i])
+  if not token then
+    token = ARGV[i + 2]
+    redis.call('SET', KEYS[i], token, 'PX', ARGV[3])
+  end
+  out[i] = token
+  if string.sub(token, 1, #frame) == frame then token = string.sub(token, #frame + 1) end
+  header[#header + 1] = token
+end
+if KEYS[2] ~= '' then
+  local expected = frame .. table.concat(header, ',') .. '\\n'
+  if not entry or string.sub(entry, 1, #expected) ~= expected then
+    if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then
+      out[2] = 1
+    else
+      out[2] = -1
+    end
+  end
+end
+return out
+"""
+
+ReadResult = tuple[Any, tuple[bytes, ...] | None]
+
+
+@dataclass
+class _Prefetched:
+    """Entries one request read ahead (:meth:`HakenCache.batch`), each taken once by the
+    ``load`` of the same key in the same request."""
+
+    request_id: str
+    epoch: int
+    entries: dict[str, ReadResult]
+
+    def take(self, key: str, epoch: int) -> ReadResult | None:
+        if self.request_id == "-" or self.request_id != context.request_id() or epoch != self.epoch:
+            return None
+        return self.entries.pop(key, None)
+
+
+_PREFETCHED: ContextVar[_Prefetched | None] = ContextVar("haken_cache_prefetched", default=None)
+
+
 class HakenCache:
     """One per process, on ``app.state.cache``; Redis with a memory fallback, or memory only."""
 
@@ -1040,14 +1107,132 @@ class HakenCache:
         self, key: str, tags: Sequence[str]
     ) -> tuple[bytes | None, tuple[bytes, ...] | None, int]:
         """The entry and the current tag tokens (created when missing), and the epoch."""
+        raw, tokens, epoch, _ = await self._read_locking(key, tags, None)
+        return raw, tokens, epoch
 
-        async def read(backend: Backend) -> tuple[bytes | None, tuple[bytes, ...] | None]:
-            tag_keys = [TAG_PREFIX + t for t in tags]
-            values = await backend.get_many(key, *tag_keys)
-            return values[0], await self._pin(backend, tag_keys, list(values[1:]))
+    async def _read_locking(
+        self, key: str, tags: Sequence[str], lock: tuple[str, str] | None
+    ) -> tuple[Any, tuple[bytes, ...] | None, int, bool | None]:
+        """:meth:`_read`, and with ``lock`` (key, owner) the cross-worker lock when the entry
+        is not valid: True ours, False another's, None not tried (a hit, or read ahead)."""
+        epoch = self.epoch
+        prefetched = _PREFETCHED.get()
+        if prefetched is not None:
+            found = prefetched.take(key, epoch)
+            if found is not None:
+                return found[0], found[1], epoch, None
+        tag_keys = [TAG_PREFIX + t for t in tags]
 
-        raw, tokens = await self._call("read", read)
-        return raw, tokens, self.epoch
+        async def read(backend: Backend) -> tuple[Any, tuple[bytes, ...] | None, bool | None]:
+            if isinstance(backend, Redis):  # one script: one round trip, hit or miss
+                keys, args = await self._read_args(backend, key, tag_keys, lock)
+                reply = await backend._client.eval(_READ_SCRIPT, len(keys), *keys, *args)
+                return await self._read_reply(backend, key, tag_keys, reply)
+            if key:
+                values = await backend.get_many(key, *tag_keys)
+            else:  # the tokens alone (the edge's check)
+                values = (None, *await backend.get_many(*tag_keys))
+            tokens = await self._pin(backend, tag_keys, list(values[1:]))
+            taken: bool | None = None
+            if lock is not None and tokens is not None and self._unpack(values[0], tokens) is None:
+                taken = bool(await backend.set_lock(lock[0], lock[1], expire=self.lock_ttl))
+            return values[0], tokens, taken
+
+        raw, tokens, taken = await self._call("read", read)
+        return raw, tokens, self.epoch, taken
+
+    async def _read_args(
+        self,
+        backend: Backend,
+        key: str | None,
+        tag_keys: Sequence[str],
+        lock: tuple[str, str] | None,
+    ) -> tuple[list[str], list[Any]]:
+        """KEYS and ARGV of :data:`_READ_SCRIPT`."""
+        frame = await _encoded(backend, "", b"", TAG_TTL_SECONDS)
+        fresh = [
+            await _encoded(backend, tag_key, _fresh_token(), TAG_TTL_SECONDS)
+            for tag_key in tag_keys
+        ]
+        keys = [key or "", lock[0] if lock else "", *tag_keys]
+        args = [
+            lock[1] if lock else "",
+            int(self.lock_ttl * 1000),
+            TAG_TTL_SECONDS * 1000,
+            frame,
+            *fresh,
+        ]
+        return keys, args
+
+    @staticmethod
+    async def _read_reply(
+        backend: Backend, key: str | None, tag_keys: Sequence[str], reply: Sequence[Any]
+    ) -> tuple[Any, tuple[bytes, ...] | None, bool | None]:
+        raw = await _decoded(backend, key, reply[0]) if key else None
+        tokens = [
+            await _decoded(backend, tag_key, token)
+            for tag_key, token in zip(tag_keys, reply[2:], strict=True)
+        ]
+        pinned = tuple(t for t in tokens if isinstance(t, bytes))
+        taken = {1: True, -1: False}.get(int(reply[1]))
+        return raw, (pinned if len(pinned) == len(tokens) else None), taken
+
+    async def batch(
+        self,
+        reads: Sequence[tuple[str | None, Sequence[str]]],
+        extra: Sequence[tuple[str, Sequence[str], Sequence[Any]]] = (),
+    ) -> tuple[list[ReadResult | None], list[Any]] | None:
+        """``reads`` (an entry and its tags' tokens; the tokens alone with key None) and
+        ``extra`` scripts of another service on the same Redis (the rate limit's count), in
+        one round trip (issue 21 item 2). An entry read here is remembered for this request:
+        the :meth:`load` of the same key that follows takes it instead of reading again.
+
+        None when nothing was sent or nothing came back (the memory backend, degraded,
+        disabled, or Redis slow this once): callers then go their usual ways, each with its
+        own failover. A read whose script failed is None; an extra's reply may be an error.
+        """
+        if self.redis is None or self.degraded or not self.enabled or _BYPASS.get():
+            return None
+        epoch = self.epoch
+
+        async def run(backend: Backend) -> tuple[list[ReadResult | None], list[Any]] | None:
+            if not isinstance(backend, Redis):
+                return None
+            pipe = backend._client.pipeline(transaction=False)
+            for script, keys, args in extra:
+                pipe.eval(script, len(keys), *keys, *args)
+            tag_keys = [[TAG_PREFIX + t for t in tags] for _, tags in reads]
+            for (key, _), keys_of_tags in zip(reads, tag_keys, strict=True):
+                keys, args = await self._read_args(backend, key, keys_of_tags, None)
+                pipe.eval(_READ_SCRIPT, len(keys), *keys, *args)
+            replies = await pipe.execute(raise_on_error=False)
+            results: list[ReadResult | None] = []
+            for (key, _), keys_of_tags, reply in zip(
+                reads, tag_keys, replies[len(extra) :], strict=True
+            ):
+                if isinstance(reply, Exception):
+                    results.append(None)
+                    continue
+                raw, tokens, _ = await self._read_reply(backend, key, keys_of_tags, reply)
+                results.append((raw, tokens))
+            return results, list(replies[: len(extra)])
+
+        try:
+            outcome = await self._call("read", run)
+        except _Transient:
+            return None
+        if outcome is None:
+            return None
+        if self.epoch != epoch:  # switched backend meanwhile: the reads are not valid here
+            return [None] * len(reads), outcome[1]
+        entries = {
+            key: result
+            for (key, _), result in zip(reads, outcome[0], strict=True)
+            if key is not None and result is not None and result[1] is not None
+        }
+        if entries:
+            _PREFETCHED.set(_Prefetched(context.request_id(), epoch, entries))
+        return outcome
 
     @staticmethod
     async def _pin(
@@ -1076,15 +1261,11 @@ class HakenCache:
     async def tag_tokens(self, tags: Sequence[str]) -> tuple[bytes, ...] | None:
         """The current tokens of ``tags`` in one call (the edge cache's validity check);
         None when Redis was slow this once or a tag could not be pinned."""
-        tag_keys = [TAG_PREFIX + t for t in tags]
-
-        async def read(backend: Backend) -> tuple[bytes, ...] | None:
-            return await self._pin(backend, tag_keys, list(await backend.get_many(*tag_keys)))
-
         try:
-            return await self._call("read", read)
+            _, tokens, _, _ = await self._read_locking("", tags, None)
         except _Transient:
             return None
+        return tokens
 
     @staticmethod
     def _unpack(raw: Any, tokens: tuple[bytes, ...] | None) -> bytes | None:
@@ -1111,8 +1292,10 @@ class HakenCache:
     ) -> Any:
         """Serve ``key`` from the cache, or run ``loader`` once and store its result."""
         started = time.perf_counter()
+        owner = secrets.token_hex(8)
+        lock = (LOCK_PREFIX + key[len(PREFIX) :], owner) if spec.lock else None
         try:
-            raw, tokens, epoch = await self._read(key, tags)
+            raw, tokens, epoch, taken = await self._read_locking(key, tags, lock)
         except _Transient:
             value = await loader()  # Redis was slow for this read: answer uncached
             ms = (time.perf_counter() - started) * 1000
@@ -1130,9 +1313,14 @@ class HakenCache:
                 self.stats.record_read(spec, hit=True, ms=ms, fallback=fallback)
                 return value
         if tokens is None:
+            if taken and lock is not None:  # nothing will be stored: let the others load
+                with contextlib.suppress(_Transient):
+                    await self._call("unlock", lambda b: _unlock(b, *lock))
             value = await loader()
         else:
-            payload, value = await self._single_flight(spec, key, tokens, epoch, loader)
+            payload, value = await self._single_flight(
+                spec, key, tokens, epoch, loader, owner=owner, taken=taken
+            )
             if value is _UNDECODED:  # another task or worker loaded it: read its bytes
                 value = spec.adapter.validate_json(payload)
         ms = (time.perf_counter() - started) * 1000
@@ -1146,12 +1334,20 @@ class HakenCache:
         tokens: tuple[bytes, ...],
         epoch: int,
         loader: Callable[[], Awaitable[Any]],
+        *,
+        owner: str | None = None,
+        taken: bool | None = None,
     ) -> tuple[bytes, Any]:
-        """The payload, and the loaded value when this task loaded it (else ``_UNDECODED``)."""
+        """The payload, and the loaded value when this task loaded it (else ``_UNDECODED``).
+        ``taken``: the lock as the read left it (True ours, False another's, None untried)."""
         flight_key = (key, tokens)
         flight = self._flights.get(flight_key)
         if flight is not None:
             self.stats.record_lock_wait(spec, "process")
+            if taken and owner is not None:  # the leader of this process loads, not us
+                lock_key = LOCK_PREFIX + key[len(PREFIX) :]
+                with contextlib.suppress(_Transient):
+                    await self._call("unlock", lambda b: _unlock(b, lock_key, owner))
             try:
                 return await asyncio.shield(flight), _UNDECODED
             except _LeaderFailed:
@@ -1159,7 +1355,9 @@ class HakenCache:
         flight = asyncio.get_running_loop().create_future()
         self._flights[flight_key] = flight
         try:
-            payload, value = await self._fill(spec, key, tokens, epoch, loader)
+            payload, value = await self._fill(
+                spec, key, tokens, epoch, loader, owner=owner, taken=taken
+            )
         except BaseException:
             flight.set_exception(_LeaderFailed())
             flight.exception()  # retrieved: no "never retrieved" warning without followers
@@ -1186,10 +1384,17 @@ class HakenCache:
         tokens: tuple[bytes, ...],
         epoch: int,
         loader: Callable[[], Awaitable[Any]],
+        *,
+        owner: str | None = None,
+        taken: bool | None = None,
     ) -> tuple[bytes, Any]:
-        """Load under a cross-worker lock; whoever finds it taken waits for the value instead."""
+        """Load under a cross-worker lock; whoever finds it taken waits for the value instead.
+
+        ``taken`` is the lock as the read's script left it (checked atomically with the
+        entry, so no double check follows); None: not tried, so take it here with the
+        double check, unless the read is declared ``lock=False``."""
         lock_key = LOCK_PREFIX + key[len(PREFIX) :]
-        owner = secrets.token_hex(8)
+        owner = owner or secrets.token_hex(8)
 
         async def lock(backend: Backend) -> tuple[bool, Any]:
             # The lock and the double check (another worker may have stored the entry
@@ -1197,18 +1402,23 @@ class HakenCache:
             # when the lock was ours.
             pipe = _pipeline(backend)
             if pipe is None:
-                taken = await backend.set_lock(lock_key, owner, expire=self.lock_ttl)
-                return taken, (await backend.get(key) if taken else None)
+                got = await backend.set_lock(lock_key, owner, expire=self.lock_ttl)
+                return got, (await backend.get(key) if got else None)
             pipe.set(lock_key, owner, px=int(self.lock_ttl * 1000), nx=True)
             pipe.get(key)
-            taken, raw = await pipe.execute()
-            return bool(taken), await _decoded(backend, key, raw)
+            got, raw = await pipe.execute()
+            return bool(got), await _decoded(backend, key, raw)
 
-        try:
-            locked: bool | None
-            locked, raw = await self._call("lock", lock)
-        except _Transient:
-            locked, raw = None, None  # load without the cross-worker lock this once
+        locked: bool | None
+        if not spec.lock:
+            locked, raw = None, None
+        elif taken is not None:
+            locked, raw = taken, None  # the read's script took it, or found it taken
+        else:
+            try:
+                locked, raw = await self._call("lock", lock)
+            except _Transient:
+                locked, raw = None, None  # load without the cross-worker lock this once
         if locked is False:
             self.stats.record_lock_wait(spec, "worker")
             payload = await self._wait_for_other_worker(key, lock_key, tokens)
@@ -1285,6 +1495,9 @@ class HakenCache:
             return
         for tag in tags:
             check_tag(tag)
+        prefetched = _PREFETCHED.get()
+        if prefetched is not None:  # read ahead under the old tokens: never served now
+            prefetched.entries.clear()
         await self._call("invalidate", lambda b: self._write_tags(b, tags))
         if self.degraded:
             self.journal.add_tags(tags)

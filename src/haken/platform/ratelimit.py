@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -28,10 +29,12 @@ from limits.aio.strategies import (
     SlidingWindowCounterRateLimiter,
 )
 from limits.storage import storage_from_string
+from redis.asyncio import Redis
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haken.platform import metrics
+from haken.platform.cache import active_cache
 from haken.platform.errors import HakenError, ServiceUnavailableError
 from haken.platform.logging import get_logger
 from haken.platform.middleware import client_address
@@ -144,6 +147,72 @@ class Decision:
     allowed: bool
 
 
+# ``limits``' sliding window counter on Redis in one round trip (issue 21 item 2): its hit
+# (acquire_sliding_window.lua) and its window (sliding_window.lua) were two scripts, so two
+# round trips per request. Same keys, same arithmetic, so ``limits``' own reset and the
+# memory fallback agree with it. KEYS: the previous and the current window; ARGV: the limit,
+# the window's seconds, the cost. Replies {acquired, previous count, previous ms left,
+# current count, current ms left}.
+SLIDING_HIT_SCRIPT = """
+local limit = tonumber(ARGV[1])
+local expiry = tonumber(ARGV[2]) * 1000
+local amount = tonumber(ARGV[3])
+local current_ttl = tonumber(redis.call('pttl', KEYS[2]))
+if current_ttl > 0 and current_ttl < expiry then
+  redis.call('rename', KEYS[2], KEYS[1])
+  redis.call('set', KEYS[2], 0, 'PX', current_ttl + expiry)
+end
+local previous_count = tonumber(redis.call('get', KEYS[1])) or 0
+local previous_ttl = tonumber(redis.call('pttl', KEYS[1])) or 0
+local current_count = tonumber(redis.call('get', KEYS[2])) or 0
+current_ttl = tonumber(redis.call('pttl', KEYS[2])) or 0
+if previous_ttl <= 0 then previous_ttl = 0 end
+if current_ttl <= 0 then current_ttl = 0 end
+local acquired = 0
+local weighted = math.floor(previous_count * previous_ttl / expiry) + current_count
+if amount <= limit and weighted + amount <= limit then
+  if redis.call('exists', KEYS[2]) == 1 then
+    current_count = redis.call('incrby', KEYS[2], amount)
+  else
+    redis.call('set', KEYS[2], amount, 'PX', expiry * 2)
+    current_count = amount
+  end
+  current_ttl = tonumber(redis.call('pttl', KEYS[2]))
+  acquired = 1
+end
+return {acquired, previous_count, previous_ttl, current_count, current_ttl}
+"""
+# ``limits``' key prefix on Redis (its ``reset`` deletes ``LIMITS:*``).
+LIMITS_PREFIX = "LIMITS"
+# Decisions counted ahead for this request (the edge's or the first limit's pipeline, with
+# the principal's read): ``enforce`` takes them instead of counting again.
+_AHEAD = "ratelimit_ahead"
+_TRIED = "ratelimit_ahead_tried"
+
+
+def sliding_keys(policy: RateLimitPolicy, key: str) -> list[str]:
+    """The previous and the current window's keys, as ``limits`` names them."""
+    current = f"{LIMITS_PREFIX}:{{{policy.item.key_for(policy.name, key)}}}"
+    return [current + "/-1", current]
+
+
+def sliding_decision(policy: RateLimitPolicy, reply: Sequence[Any]) -> Decision:
+    """A :data:`SLIDING_HIT_SCRIPT` reply as ``limits``' ``get_window_stats`` would say it."""
+    acquired, previous_count, previous_ms, current_count, current_ms = (int(v) for v in reply)
+    item = policy.item
+    expiry = item.get_expiry()
+    previous_in, current_in = max(0, previous_ms) / 1000, max(0, current_ms) / 1000
+    weighted = previous_count * previous_in / expiry + current_count
+    remaining = max(0, item.amount - math.floor(weighted))
+    reset = 0.0
+    if previous_count or current_count:
+        reset = min(
+            previous_in % (expiry / previous_count) if previous_count else math.inf,
+            current_in % expiry if current_count else math.inf,
+        )
+    return Decision(policy.name, item.amount, remaining, max(0, math.ceil(reset)), bool(acquired))
+
+
 class RateLimiterService:
     """Counters with Redis→memory failover; one per process, on ``app.state.rate_limiter``."""
 
@@ -153,7 +222,17 @@ class RateLimiterService:
         self.enabled = enabled
         self.memory: Storage = _MemoryStorage()
         self.primary: Storage | None = None
+        self.redis_url = redis_url
+        # The sliding-window policies count with one script of our own on this client
+        # (SLIDING_HIT_SCRIPT); ``limits``' storage keeps the moving window and the reset.
+        self.redis: Redis | None = None
         if redis_url:
+            self.redis = Redis.from_url(
+                redis_url.removeprefix("async+"),
+                socket_timeout=0.5,
+                socket_connect_timeout=0.5,
+                client_name="haken-ratelimit",
+            )
             uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
             storage = storage_from_string(
                 uri,
@@ -173,6 +252,12 @@ class RateLimiterService:
         return SlidingWindowCounterRateLimiter(storage)
 
     async def _hit(self, storage: Storage, policy: RateLimitPolicy, key: str) -> Decision:
+        if storage is self.primary and self.redis is not None and policy.strategy == "sliding":
+            keys = sliding_keys(policy, key)
+            reply = await self.redis.eval(
+                SLIDING_HIT_SCRIPT, 2, *keys, policy.item.amount, policy.item.get_expiry(), 1
+            )
+            return sliding_decision(policy, reply)
         limiter = self._limiter(storage, policy)
         item = policy.item
         allowed = await limiter.hit(item, policy.name, key)
@@ -205,6 +290,36 @@ class RateLimiterService:
         decision = await self._hit(self.memory, policy, key)
         self._count(decision)
         return decision
+
+    def ahead(self, policy: RateLimitPolicy, key: str) -> tuple[str, list[str], list[Any]] | None:
+        """The script that counts ``key`` under ``policy`` on Redis, for a caller to send with
+        its own commands in one round trip (:func:`count_ahead`); None when this count must
+        take the usual way (memory, degraded, a moving window)."""
+        if (
+            not self.enabled
+            or self.redis is None
+            or policy.strategy != "sliding"
+            or time.monotonic() < self._degraded_until
+        ):
+            return None
+        item = policy.item
+        return SLIDING_HIT_SCRIPT, sliding_keys(policy, key), [item.amount, item.get_expiry(), 1]
+
+    def counted_ahead(self, policy: RateLimitPolicy, reply: Sequence[Any]) -> Decision:
+        """The decision of a script sent by :meth:`ahead`, counted as :meth:`hit` counts."""
+        decision = sliding_decision(policy, reply)
+        if self.degraded:
+            self.degraded = False
+            log.warning("rate-limit storage recovered", backend="redis")
+        self._count(decision)
+        return decision
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            try:
+                await self.redis.aclose()
+            except Exception:  # closing a client of a Redis that is gone
+                log.warning("rate-limit redis close failed")
 
     def _mark_degraded(self, error: Exception) -> None:
         self._degraded_until = time.monotonic() + self.RETRY_REDIS_AFTER_SECONDS
@@ -257,13 +372,83 @@ def _remember(request: Request, decision: Decision) -> None:
         request.scope["state"]["ratelimit"] = decision
 
 
+async def count_ahead(
+    request: Request,
+    policy_names: Sequence[str],
+    reads: Sequence[tuple[str | None, Sequence[str]]] = (),
+) -> list[Any] | None:
+    """Count this request's limits *and* make ``reads`` of the cache in one Redis round trip
+    (issue 21 item 2): the edge's, and every request's first limit, which adds the read of
+    the caller's principal (``app.state.principal_read_ahead``). The decisions wait in the
+    request for :func:`enforce`, which then counts nothing again; refusals are raised there,
+    in the route's order, as before. Whatever cannot ride along (another Redis, a moving
+    window, the limiter or the cache degraded, an error of either) takes its usual way with
+    its usual failover: a fail-closed policy still refuses while its Redis is down.
+
+    Returns the results of ``reads`` (None each when not read), or None when nothing was sent.
+    """
+    service = _service(request)
+    cache = active_cache()
+    if cache is None or not cache.redis_url:
+        return None
+    planned: list[tuple[RateLimitPolicy, tuple[str, list[str], list[Any]]]] = []
+    for name in policy_names:
+        policy = POLICIES[name]
+        if policy.key == "explicit" or cache.redis_url != service.redis_url:
+            continue  # counted the usual way (explicit keys; counters on another store)
+        script = service.ahead(policy, _caller_key(request, policy.key))
+        if script is not None:
+            planned.append((policy, script))
+    if not planned and not reads:
+        return None
+    outcome = await cache.batch(reads, [script for _, script in planned])
+    if outcome is None:
+        return None
+    results, replies = outcome
+    ahead: dict[str, list[Decision]] = request.scope.setdefault("state", {}).setdefault(_AHEAD, {})
+    for (policy, _), reply in zip(planned, replies, strict=True):
+        if not isinstance(reply, Exception):
+            ahead.setdefault(policy.name, []).append(service.counted_ahead(policy, reply))
+    return list(results)
+
+
+def principal_read(request: Request) -> tuple[str, Sequence[str]] | None:
+    """The cache read of the caller's principal (key, tags) when it is not resolved yet and
+    the request carries a validly signed token; None otherwise."""
+    state = request.scope.get("state", {})
+    if "principal" in state:
+        return None
+    hook = getattr(request.app.state, "principal_read_ahead", None)
+    read: tuple[str, Sequence[str]] | None = hook(request) if hook is not None else None
+    return read
+
+
+def tried_ahead(request: Request) -> bool:
+    """Whether this request has had its one :func:`count_ahead` (and marks that it has)."""
+    state = request.scope.setdefault("state", {})
+    tried = bool(state.get(_TRIED))
+    state[_TRIED] = True
+    return tried
+
+
+def _counted_ahead(request: Request, policy: RateLimitPolicy) -> Decision | None:
+    ahead: dict[str, list[Decision]] | None = request.scope.get("state", {}).get(_AHEAD)
+    if ahead and ahead.get(policy.name):
+        return ahead[policy.name].pop(0)
+    return None
+
+
 async def enforce(request: Request, policy_name: str, key: str | None = None) -> Decision:
     """Count and enforce ``policy_name`` for this request (``key`` for explicit policies)."""
     policy = POLICIES[policy_name]
-    caller = (
-        key if policy.key == "explicit" and key is not None else _caller_key(request, policy.key)
-    )
-    decision = await _service(request).hit(policy, caller)
+    decision = None if policy.key == "explicit" else _counted_ahead(request, policy)
+    if decision is None:
+        caller = (
+            key
+            if policy.key == "explicit" and key is not None
+            else _caller_key(request, policy.key)
+        )
+        decision = await _service(request).hit(policy, caller)
     _remember(request, decision)
     if not decision.allowed:
         retry_after = max(1, decision.reset_seconds)
@@ -289,6 +474,9 @@ class RateLimit:
         return (RateLimitedError,)
 
     async def __call__(self, request: Request) -> None:
+        if not tried_ahead(request):  # the request's first limit: with the principal's read
+            read = principal_read(request)
+            await count_ahead(request, [self.policy_name], [read] if read else [])
         await enforce(request, self.policy_name)
 
 

@@ -33,6 +33,7 @@ from tests.integration.cache.freshness import (
 )
 from tests.integration.client_portal import policies as client_portal_policies
 from tests.integration.dashboard import cache_freshness as dashboard_freshness
+from tests.integration.documents import policies as documents_policies
 from tests.integration.payroll import policies as payroll_policies
 from tests.integration.requests import policies as requests_policies
 from tests.integration.test_policies import AUDIT_SCENARIOS, NOT_AUDITED, audit_context
@@ -141,11 +142,14 @@ PAGE_WRITE_TWINS: dict[tuple[str, str], tuple[str, str] | str] = {
     ),
     ("POST", "/minimum-wages"): ("POST", "/api/minimum-wages"),
     ("POST", "/minimum-wages/{fiscal_year}/delete"): ("DELETE", "/api/minimum-wages/{fiscal_year}"),
+    ("POST", "/admin/offices"): ("POST", "/api/offices"),
+    ("POST", "/admin/offices/{office_id}"): ("PATCH", "/api/offices/{office_id}"),
     **requests_policies.PAGE_WRITE_TWINS,
     **payroll_policies.PAGE_WRITE_TWINS,
     **billing_policies.PAGE_WRITE_TWINS,
     **attendance_policies.PAGE_WRITE_TWINS,
     **client_portal_policies.PAGE_WRITE_TWINS,
+    **documents_policies.PAGE_WRITE_TWINS,
     ("POST", "/attendance/imports/mapping"): (
         "PUT",
         "/api/attendance/imports/mappings/{client_id}",

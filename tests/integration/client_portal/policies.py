@@ -17,6 +17,10 @@ from tests.integration.client_portal.factories import invite_supervisor
 C, CL, P, A = "role>=coordinator", "client", "public", "authenticated"
 ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/client-supervisors"): C,
+    ("GET", "/api/client-supervisors"): C,
+    ("GET", "/api/client-supervisors/{user_id}"): C,
+    ("PUT", "/api/client-supervisors/{user_id}/units"): C,
+    ("GET", "/api/client/alerts"): CL,
     ("GET", "/api/client/workers"): CL,
     ("GET", "/api/client/timecards"): CL,
     ("POST", "/api/client/timecards/{timecard_id}/confirm"): CL,
@@ -48,6 +52,10 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/client/timecards/confirm-week"): CL,
     ("POST", "/client/timecards/{timecard_id}/dispute"): CL,
     ("GET", "/client/workers"): CL,
+    ("GET", "/client/alerts"): CL,
+    ("GET", "/client-supervisors"): C,
+    ("GET", "/client-supervisors/{user_id}/units"): C,
+    ("POST", "/client-supervisors/{user_id}/units"): C,
     ("POST", "/client/logout"): CL,
     ("GET", "/client/invitation"): P,
     ("GET", "/client/documents"): CL,
@@ -82,6 +90,26 @@ async def _invite(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Respons
             "email": "audit@client.example",
             "site_ids": [place["site_id"]],
         },
+    )
+
+
+async def _change_units(http: httpx.AsyncClient, ctx: dict[str, Any]) -> httpx.Response:
+    place = await make_unit(http, ctx["admin_headers"])
+    supervisor = await invite_supervisor(
+        http,
+        ctx["app"],
+        ctx["admin_headers"],
+        client_id=place["client_id"],
+        site_ids=[place["site_id"]],
+        email="units@client.example",
+    )
+    current = await http.get(
+        f"/api/client-supervisors/{supervisor['user_id']}", headers=ctx["admin_headers"]
+    )
+    return await http.put(
+        f"/api/client-supervisors/{supervisor['user_id']}/units",
+        headers=ctx["admin_headers"],
+        json={"version": current.json()["data"]["version"], "unit_ids": [place["unit_id"]]},
     )
 
 
@@ -255,6 +283,7 @@ AUDIT = {
     ("POST", "/api/documents/assignments/{assignment_id}/agency-ledger"): _agency_ledger,
     ("POST", "/api/documents/sites/{site_id}/client-ledger"): _client_ledger,
     ("POST", "/api/client-supervisors"): _invite,
+    ("PUT", "/api/client-supervisors/{user_id}/units"): _change_units,
     ("POST", "/api/client/timecards/{timecard_id}/confirm"): _confirm,
     ("POST", "/api/client/timecards/{timecard_id}/dispute"): _dispute,
     ("POST", "/api/documents/contracts/{contract_id}/client-notice"): _notice,
@@ -270,6 +299,7 @@ EXPECTED_AUDIT: dict[tuple[str, str], list[tuple[str, str]]] = {
     ],
     ("POST", "/api/documents/sites/{site_id}/client-ledger"): [("document", "issue")],
     ("POST", "/api/client-supervisors"): [("user", "invite")],
+    ("PUT", "/api/client-supervisors/{user_id}/units"): [("user", "change_units")],
     ("POST", "/api/client/timecards/{timecard_id}/confirm"): [("timecard", "approve")],
     ("POST", "/api/client/timecards/{timecard_id}/dispute"): [("timecard", "reject")],
     ("POST", "/api/documents/contracts/{contract_id}/client-notice"): [("document", "issue")],

@@ -17,8 +17,11 @@ from tests.integration.client_portal.factories import invite_supervisor
 
 DAY = "2026-04-08"
 
-# Routes this file proves (the walk in test_list_scope.py reads this).
+# Routes this file proves (the walk in test_list_scope.py reads this); the 抵触日 alerts are
+# proven per unit, site and client in test_alerts.py.
 CLIENT_LISTS = {
+    ("GET", "/api/client/alerts"),
+    ("GET", "/client/alerts"),
     ("GET", "/api/client/timecards"),
     ("GET", "/api/client/workers"),
     ("GET", "/api/client/documents"),

@@ -57,7 +57,7 @@ async def test_a_unit_supervisor_sees_only_its_unit(
         },
     )
     assert refused.status_code == 422
-    assert refused.json()["error"]["code"] == "CLIENT_PORTAL_UNITS"
+    assert refused.json()["error"]["code"] == "CLIENT_PORTAL_UNIT_OTHER_CLIENT"
 
     supervisor = await invite_supervisor(
         client,

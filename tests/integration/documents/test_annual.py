@@ -18,6 +18,7 @@ from tests.integration.assignments.factories import assign, make_employee
 from tests.integration.billing.factories import registered
 from tests.integration.billing.test_margins import PAYSLIP_LINES, _issued, _payslips
 from tests.integration.documents.test_documents_more import FUTURE, _contract_ready
+from tests.integration.offices.test_offices import _default
 from tests.integration.web.conftest import PageLogin
 
 
@@ -52,6 +53,7 @@ async def test_disclosure_per_office_matches_the_billing_margin_rate(
     page_login: PageLogin,
 ) -> None:
     admin = await auth_headers("admin")
+    head = await _default(client, admin)  # the one office: the default
     placed = await _issued(client, admin)  # April 2026: business year 2026
     await _payslips(app, [(placed["employee"]["id"], 30000, PAYSLIP_LINES)])
     found = await client.get("/api/documents/annual?year=2026", headers=admin)
@@ -101,7 +103,10 @@ async def test_disclosure_per_office_matches_the_billing_margin_rate(
     assert rows["マージン率"] == "38.5%"
     assert rows["派遣料金の平均額（1人1日8時間当たり）"] == 16079
     assert await _audited(app, "annual_report") == [
-        ("export", {"format": "xlsx", "year": 2026, "kind": "annual_report"})
+        (
+            "export",
+            {"format": "xlsx", "year": 2026, "kind": "annual_report", "office_id": head["id"]},
+        )
     ]
 
 

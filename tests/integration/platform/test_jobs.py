@@ -276,7 +276,9 @@ def test_schedule_fires_the_purges_once_per_minute_in_the_agency_time_zone(app: 
     names = sorted(spec.name for spec, _ in due)
     assert names == [
         "audit.purge_retention",
+        "documents.expire_bulk_archives",
         "identity.purge_expired",
+        "payroll.purge_pdf_exports",
         "platform.purge_job_records",
     ]
     assert {key.split("@")[1] for _, key in due} == {"2026-04-01T18:30Z"}

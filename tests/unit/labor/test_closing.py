@@ -7,7 +7,13 @@ import itertools
 
 import pytest
 
-from haken.labor.closing import ClosingPeriod, pay_date, period_containing, period_ending_in
+from haken.labor.closing import (
+    ChangedCutoff,
+    ClosingPeriod,
+    pay_date,
+    period_containing,
+    period_ending_in,
+)
 
 D = dt.date
 
@@ -57,3 +63,33 @@ def test_pay_day() -> None:
 def test_cut_offs_that_do_not_exist_every_month_are_refused(cutoff: int) -> None:
     with pytest.raises(ValueError, match="cut-off"):
         period_containing(D(2026, 1, 1), cutoff)
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        # 末日 invoiced up to 30 April, then 20日締め from 1 May: the 移行期間 is 1–20 May.
+        (D(2026, 5, 1), D(2026, 5, 1), D(2026, 5, 20)),
+        (D(2026, 5, 20), D(2026, 5, 1), D(2026, 5, 20)),
+        (D(2026, 5, 21), D(2026, 5, 21), D(2026, 6, 20)),
+        # A day before the change: the 20th's period cut short the day before it.
+        (D(2026, 4, 25), D(2026, 4, 21), D(2026, 4, 30)),
+        (D(2026, 4, 10), D(2026, 3, 21), D(2026, 4, 20)),
+    ],
+)
+def test_a_changed_cutoff_starts_with_a_short_period(
+    day: dt.date, start: dt.date, end: dt.date
+) -> None:
+    assert ChangedCutoff(20, D(2026, 5, 1)).period_containing(day) == ClosingPeriod(start, end)
+
+
+def test_a_changed_cutoff_clips_the_period_named_by_a_month() -> None:
+    changed = ChangedCutoff(20, D(2026, 5, 1))
+    assert changed.clip(period_ending_in(2026, 5, 20)) == ClosingPeriod(
+        D(2026, 5, 1), D(2026, 5, 20)
+    )
+    assert changed.clip(period_ending_in(2026, 6, 20)) == period_ending_in(2026, 6, 20)
+    assert changed.clip(period_ending_in(2026, 4, 20)) is None  # all before the change
+    unchanged = ChangedCutoff(20)
+    assert unchanged.period_containing(D(2026, 4, 25)) == period_containing(D(2026, 4, 25), 20)
+    assert unchanged.clip(period_ending_in(2026, 4, 20)) == period_ending_in(2026, 4, 20)

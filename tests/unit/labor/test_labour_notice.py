@@ -13,8 +13,13 @@ from haken.labor.labour_notice import (
     conversion_start,
     conversion_words,
     cutoff_words,
+    hire_contract_period,
+    hire_missing_items,
+    is_part_time,
     missing_items,
+    monthly_wage_words,
     payday_words,
+    schedule_words,
 )
 
 COMPLETE = NoticeFacts(
@@ -126,3 +131,79 @@ def test_closing_and_pay_day_words() -> None:
     assert cutoff_words(20) == "毎月20日"
     assert payday_words(25, 1) == "翌月25日"
     assert payday_words(0, 0) == "当月末日"
+
+
+# --- at hire, without an assignment (常用型) ------------------------------------------------
+
+INDEFINITE_DISPATCH = dataclasses.replace(
+    COMPLETE,
+    fixed_term=False,
+    part_time_or_fixed=False,
+    contract_start=None,
+    contract_end=None,
+    renewal="",
+    renewal_criteria="",
+    renewal_cap="",
+    work_place="当社 東京本社（待機場所）",
+    place_change_range="会社の定める派遣先の事業所",
+)
+
+
+def test_at_hire_overtime_and_the_dispatch_hire_items_are_required() -> None:
+    full = {"overtime": "有", "dispatch": True, "agreement_coverage": "対象", "dispatch_fee": "x"}
+    assert hire_missing_items(INDEFINITE_DISPATCH, **full) == []
+    # 派遣法31条の2第2項: pay rises, retirement pay and bonuses 有無 even for a 無期 full-time
+    # dispatch worker, the agreement coverage, the complaint contact; 34条の2: the fee.
+    bare = dataclasses.replace(
+        INDEFINITE_DISPATCH,
+        wage_raise="",
+        retirement_allowance="",
+        bonus="",
+        consultation_contact="",
+    )
+    assert hire_missing_items(
+        bare, overtime="", dispatch=True, agreement_coverage="", dispatch_fee=" "
+    ) == [
+        "所定時間外労働の有無",
+        "昇給の有無",
+        "退職手当の有無",
+        "賞与の有無",
+        "労使協定の対象となる派遣労働者であるか否か",
+        "相談窓口",
+        "派遣料金額（派遣法第34条の2）",
+    ]
+    # A full-time 無期 worker not hired for dispatch: none of them.
+    assert (
+        hire_missing_items(
+            bare, overtime="なし", dispatch=False, agreement_coverage="", dispatch_fee=""
+        )
+        == []
+    )
+    # A fixed-term dispatch worker: each item named once (also a part/fixed item).
+    fixed = dataclasses.replace(COMPLETE, consultation_contact="", bonus="")
+    assert hire_missing_items(
+        fixed, overtime="有", dispatch=True, agreement_coverage="対象", dispatch_fee="x"
+    ) == ["賞与の有無", "相談窓口"]
+
+
+def test_the_contract_period_at_hire_is_the_one_in_force_or_the_next() -> None:
+    first = (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+    second = (dt.date(2027, 4, 1), dt.date(2028, 3, 31))
+    assert hire_contract_period([second, first], dt.date(2026, 4, 1)) == first
+    assert hire_contract_period([second, first], dt.date(2027, 4, 1)) == second
+    assert hire_contract_period([second], dt.date(2026, 5, 1)) == second  # starts later
+    assert hire_contract_period([first], dt.date(2027, 5, 1)) is None  # ended: not guessed
+    assert hire_contract_period([], dt.date(2026, 5, 1)) is None
+
+
+def test_wage_and_schedule_words_from_the_pay_settings() -> None:
+    assert monthly_wage_words(250000, 0) == "月給 250,000円"
+    assert monthly_wage_words(250000, 15000) == "月給 250,000円、諸手当 月額 15,000円"
+    assert monthly_wage_words(None, 15000) == ""
+    assert (
+        schedule_words(160 * 60 + 30, 20) == "月平均所定労働時間 160時間30分、所定労働日数 月20日"
+    )
+    assert schedule_words(None, None) == ""
+    # 40 h a week over a year is 173 h 20 min a month: less is part-time.
+    assert is_part_time(173 * 60) and not is_part_time(173 * 60 + 20)
+    assert not is_part_time(None)

@@ -29,6 +29,8 @@ from haken.modules.housing.models import Apartment, Occupancy, Room
 from haken.modules.housing.schemas import ApartmentUpdate, OccupancyUpdate, RoomUpdate
 from haken.modules.imports.models import MasterImportMapping
 from haken.modules.imports.schemas import MappingUpdate
+from haken.modules.offices.models import Office
+from haken.modules.offices.schemas import OfficeUpdate
 from haken.modules.payroll.models import PayrollBonus
 from haken.modules.payroll.schemas import BonusUpdate
 from haken.platform.editing import NULL_NOT_ALLOWED, NotNull, apply_changes, refuses_null
@@ -50,6 +52,7 @@ UPDATE_SCHEMAS: list[tuple[type[BaseModel], type[Any]]] = [
     (TimecardUpdate, Timecard),
     (BonusUpdate, PayrollBonus),
     (MappingUpdate, MasterImportMapping),
+    (OfficeUpdate, Office),
 ]
 
 

@@ -68,6 +68,11 @@ class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin,
     client_name: Mapped[str] = mapped_column(String(200), nullable=False)
     site_name: Mapped[str] = mapped_column(String(200), nullable=False)
     unit_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The agency's office the contract is made from (派遣元事業所; offices module): NULL is
+    # the default office (contracts made before offices existed).
+    office_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("offices.id", ondelete="RESTRICT"), nullable=True
+    )
     status: Mapped[str] = mapped_column(String(12), nullable=False)  # draft / active / ended
     # Item 5: period and working days; item 6: hours and breaks.
     period_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
@@ -98,6 +103,8 @@ class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin,
     billing_cutoff_day: Mapped[int] = mapped_column(
         SmallInteger, nullable=False, default=0, server_default="0"
     )
+    # The first day a changed billing_cutoff_day groups (billing.service: cut-off changes).
+    billing_cutoff_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # Items 15–17: limited to 無期/60+ workers, to 協定対象 workers; the period-limit exemption.
     limited_to_exempt_workers: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     limited_to_agreement_workers: Mapped[bool] = mapped_column(
@@ -118,6 +125,7 @@ class DispatchContract(IdMixin, TimestampMixin, VersionedMixin, ArchivedAtMixin,
         Index("ix_dispatch_contracts_site", "site_id", "period_start", "id"),
         Index("ix_dispatch_contracts_unit", "unit_id", "period_start", "id"),
         Index("ix_dispatch_contracts_status", "status", "period_start", "id"),
+        Index("ix_dispatch_contracts_office", "office_id", "id"),
     )
 
 

@@ -9,6 +9,7 @@ sees their own assignments (with their own pay rate) in the portal.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -51,6 +52,8 @@ from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.labels import EXTRA_ACTIVITY, residence_label
 from haken.modules.employees.service import employees_service
+from haken.modules.offices.schemas import OfficeFilter
+from haken.modules.offices.service import offices_service
 from haken.platform import context
 from haken.platform.access import Principal, Role
 from haken.platform.deps import DatabaseDep, SessionDep
@@ -269,9 +272,25 @@ async def _contract_form(
     return render(
         request,
         "assignments/contract_form.html",
-        {"form": state, "unit": unit, "site": site, **_labels()},
+        {
+            "form": state,
+            "unit": unit,
+            "site": site,
+            "office_options": await _office_options(session),
+            **_labels(),
+        },
         status_code=status_code,
     )
+
+
+async def _office_options(session: AsyncSession) -> list[tuple[str, str]]:
+    """The contract form's 派遣元事業所 choices: the default (empty), then every current office."""
+    offices = await offices_service.list_offices(session, filters=OfficeFilter())
+    default = next((o.name for o in offices if o.is_default), "")
+    return [
+        ("", gettext_("Default office (%(name)s)", name=default)),
+        *((str(o.id), o.name) for o in offices),
+    ]
 
 
 @router.get("/contracts/new")
@@ -332,6 +351,7 @@ async def contract_detail(
     request: Request, principal: AssignmentsRead, session: SessionDep, contract_id: Id
 ) -> Any:
     contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
+    office = await offices_service.resolve(session, contract.office_id)
     placed = await assignments_service.list_assignments(
         session,
         principal,
@@ -344,6 +364,7 @@ async def contract_detail(
         "assignments/contract_detail.html",
         {
             "contract": contract,
+            "office": office,
             "assignments": placed,
             "today": _today(request),
             "can_edit": principal.is_at_least(Role.COORDINATOR),
@@ -362,12 +383,16 @@ def _contract_current(contract: ContractRead) -> dict[str, Any]:
 
 
 def _contract_edit_form(
-    request: Request, state: FormState[Any], contract: ContractRead, status_code: int = 200
+    request: Request,
+    state: FormState[Any],
+    contract: ContractRead,
+    status_code: int = 200,
+    offices: Sequence[tuple[str, str]] = (),
 ) -> Any:
     return render(
         request,
         "assignments/contract_edit.html",
-        {"form": state, "contract": contract, **_labels()},
+        {"form": state, "contract": contract, "office_options": offices, **_labels()},
         status_code=status_code,
     )
 
@@ -377,7 +402,12 @@ async def edit_contract(
     request: Request, principal: AssignmentsWrite, session: SessionDep, contract_id: Id
 ) -> Any:
     contract = await assignments_service.get_contract(session, principal, contract_id=contract_id)
-    return _contract_edit_form(request, FormState(values=_contract_current(contract)), contract)
+    return _contract_edit_form(
+        request,
+        FormState(values=_contract_current(contract)),
+        contract,
+        offices=await _office_options(session),
+    )
 
 
 @router.post("/contracts/{contract_id:int}")
@@ -397,7 +427,10 @@ async def update_contract(
         ),
     )
     if not state.ok:
-        raise FormRejected(_contract_edit_form(request, state, contract, status_code=422))
+        offices = await _office_options(session)
+        raise FormRejected(
+            _contract_edit_form(request, state, contract, status_code=422, offices=offices)
+        )
     flash(request, "success", gettext_("The changes were saved."))
     return redirect(request, f"/contracts/{contract_id}")
 

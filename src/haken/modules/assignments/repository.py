@@ -223,11 +223,25 @@ class AssignmentsRepository(Repository):
         row = (await self.session.execute(statement)).first()
         return (row[0], row[1]) if row else None
 
-    async def billing_cutoff_day(self, contract_id: int) -> tuple[int, int] | None:
-        """The contract's client and its ``billing_cutoff_day`` (one statement)."""
-        statement = select(C.client_id, C.billing_cutoff_day).where(C.id == contract_id)
+    async def billing_cutoff_terms(
+        self, contract_id: int
+    ) -> tuple[int, int, dt.date | None] | None:
+        """The contract's client, its ``billing_cutoff_day`` and ``billing_cutoff_from``
+        (one statement)."""
+        statement = select(C.client_id, C.billing_cutoff_day, C.billing_cutoff_from).where(
+            C.id == contract_id
+        )
         row = (await self.session.execute(statement)).first()
-        return (int(row[0]), int(row[1])) if row is not None else None
+        return (int(row[0]), int(row[1]), row[2]) if row is not None else None
+
+    async def contracts_following_client(self, client_id: int) -> list[tuple[int, dt.date | None]]:
+        """(id, billing_cutoff_from) of the client's contracts following its closing day."""
+        statement = (
+            select(C.id, C.billing_cutoff_from)
+            .where(C.client_id == client_id, C.billing_cutoff_day == 0)
+            .order_by(C.id)
+        )
+        return [(int(i), f) for i, f in (await self.session.execute(statement)).all()]
 
     def site_placements_statement(self, site_id: int, first: dt.date, last: dt.date) -> Any:
         """``SELECT`` the site's placements (not cancelled) overlapping ``first``–``last``,

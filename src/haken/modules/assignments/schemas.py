@@ -101,6 +101,13 @@ BILLING_CUTOFF_HELP = (
 )
 
 
+BILLING_CUTOFF_FROM_HELP = (
+    "The first day the contract's own 請求締め日 groups: set when it is changed after work was "
+    "invoiced (the day after the last invoiced or closed billing period; the first period "
+    "under the new day starts there); null = it groups all the work"
+)
+
+
 def _billing_cutoff(value: int) -> int:
     if BILLING_CUTOFF_LAST_DAY < value < BILLING_CUTOFF_MONTH_END:
         raise ValueError("0 (the client's closing day), 1–27 or 31 (month end)")
@@ -112,6 +119,12 @@ BillingCutoff = Annotated[
     Field(ge=0, le=BILLING_CUTOFF_MONTH_END, description=BILLING_CUTOFF_HELP),
     AfterValidator(_billing_cutoff),
 ]
+
+
+OFFICE_HELP = (
+    "the agency's office the contract is made from (派遣元事業所, /api/offices); "
+    "null: the default office"
+)
 
 
 class _ContractTerms(InputModel):
@@ -128,6 +141,7 @@ class _ContractTerms(InputModel):
     supervisor_title: Short = ""
     client_manager_name: Short = ""
     agency_manager_name: Short = ""
+    office_id: Annotated[int | None, Field(ge=1, description=OFFICE_HELP)] = None
     overtime_hours_per_day: Annotated[int | None, Field(ge=0, le=24)] = None
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
@@ -170,6 +184,7 @@ class ContractUpdate(InputModel):
     supervisor_title: Annotated[Short | None, NotNull] = None
     client_manager_name: Annotated[Short | None, NotNull] = None
     agency_manager_name: Annotated[Short | None, NotNull] = None
+    office_id: Annotated[int | None, Field(ge=1, description=OFFICE_HELP)] = None
     overtime_hours_per_day: Annotated[int | None, Field(ge=0, le=24)] = None
     overtime_hours_per_month: Annotated[int | None, Field(ge=0, le=744)] = None
     overtime_hours_per_year: Annotated[int | None, Field(ge=0, le=8784)] = None
@@ -210,11 +225,13 @@ class ContractRead(ArchivedRead):
     supervisor_title: str
     client_manager_name: str
     agency_manager_name: str
+    office_id: int | None = Field(default=None, description=OFFICE_HELP)
     overtime_hours_per_day: int | None
     overtime_hours_per_month: int | None
     overtime_hours_per_year: int | None
     holiday_work_days_per_month: int | None
     billing_cutoff_day: Annotated[int, Field(description=BILLING_CUTOFF_HELP)]
+    billing_cutoff_from: dt.date | None = Field(default=None, description=BILLING_CUTOFF_FROM_HELP)
     limited_to_exempt_workers: bool
     limited_to_agreement_workers: bool
     work_exemption: WorkExemption | None
@@ -541,6 +558,7 @@ class AttendanceTerms(BaseModel):
     end_date: dt.date
     status: str
     billing_cutoff_day: int  # as stored: 0 = the client's (billing resolves it), 31 = 末日
+    billing_cutoff_from: dt.date | None = None  # the first day a changed cut-off groups
     scheduled_minutes: int | None
     weekly_hours_limit: int | None
     vacation_daily_hours_limit: int | None
@@ -563,6 +581,7 @@ class ClientPlacement(BaseModel):
     status: str
     work_content: str
     unit_id: int = 0  # the 組織単位 (a unit-scoped client supervisor sees only its units)
+    individual_conflict_date: dt.date | None = None  # 組織単位の抵触日 (the portal's alerts)
 
 
 class SitePlacement(AttendanceTerms):

@@ -119,6 +119,7 @@ from haken.modules.audit.service import audit_service
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
 from haken.modules.minimum_wages.service import minimum_wages_service
+from haken.modules.offices.service import offices_service
 from haken.platform.access import Principal, Role
 from haken.platform.db import utcnow
 from haken.platform.editing import check_not_null, check_version, flush_or_conflict, snapshot
@@ -595,7 +596,14 @@ class AssignmentsService:
             raise ContractUnitArchivedError()
         if await repo.contract_number_taken(data.contract_number, None):
             raise ContractNumberTakenError()
+        office_id: int | None = data.office_id
+        if office_id is not None:
+            await offices_service.check_usable(session, office_id)
+        else:  # the default office of the day: moving the default later moves no contract
+            default = await offices_service.resolve(session, None)
+            office_id = default.id if default is not None else None
         values = data.model_dump()
+        values["office_id"] = office_id
         values["work_exemption"] = data.work_exemption.value if data.work_exemption else None
         contract = DispatchContract(
             **values,
@@ -644,11 +652,28 @@ class AssignmentsService:
         number = changes.get("contract_number")
         if number and await repo.contract_number_taken(number, contract.id):
             raise ContractNumberTakenError()
+        office = changes.get("office_id")
+        if office is not None and office != contract.office_id:
+            await offices_service.check_usable(session, office)
         for key, value in changes.items():
             setattr(contract, key, value.value if hasattr(value, "value") else value)
         if number and number != before["contract_number"]:
             await repo.rename_contract(contract.id, number)
         await _flush(repo)
+        if contract.billing_cutoff_day != before["billing_cutoff_day"]:
+            # A changed 請求締め日 regroups the contract's billing periods not yet invoiced
+            # (billing imports this module, so it is asked at call time).
+            from haken.modules.billing.service import billing_service
+
+            contract.billing_cutoff_from = await billing_service.contract_cutoff_changed(
+                session,
+                contract_id=contract.id,
+                client_id=contract.client_id,
+                old_day=before["billing_cutoff_day"],
+                new_day=contract.billing_cutoff_day,
+                since=contract.billing_cutoff_from,
+            )
+            await _flush(repo)
         await audit_service.record(
             session,
             principal,
@@ -1363,6 +1388,7 @@ class AssignmentsService:
                 status=a.status,
                 work_content=c.work_content,
                 unit_id=a.unit_id,
+                individual_conflict_date=a.individual_conflict_date,
             )
             for a, c in found
             if a.site_id in wanted
@@ -1423,10 +1449,28 @@ class AssignmentsService:
         """The contract's client and its own 請求締め日 as stored (``BILLING_CUTOFF_OF_CLIENT``:
         none, the client's applies; ``BILLING_CUTOFF_MONTH_END``: 末日): the billing area
         resolves it (``billing_service.contract_cutoff``). NOT_FOUND for an unknown contract."""
-        found = await AssignmentsRepository(session).billing_cutoff_day(contract_id)
+        found = await AssignmentsRepository(session).billing_cutoff_terms(contract_id)
+        if found is None:
+            raise NotFoundError()
+        return found[0], found[1]
+
+    async def billing_cutoff_terms(
+        self, session: AsyncSession, *, contract_id: int
+    ) -> tuple[int, int, dt.date | None]:
+        """``billing_cutoff_day`` and the first day it groups (``billing_cutoff_from``):
+        ``(client id, stored day, from)``. NOT_FOUND for an unknown contract."""
+        found = await AssignmentsRepository(session).billing_cutoff_terms(contract_id)
         if found is None:
             raise NotFoundError()
         return found
+
+    async def contracts_following_client(
+        self, session: AsyncSession, *, client_id: int
+    ) -> list[tuple[int, dt.date | None]]:
+        """``(contract id, billing_cutoff_from)`` of the client's contracts without a cut-off
+        of their own (archived too: their work is billed): one statement, unscoped (billing
+        regroups their billing periods when the client's closing day changes)."""
+        return await AssignmentsRepository(session).contracts_following_client(client_id)
 
     # --- prior dispatch periods (through other agencies) ----------------------------------------
 
@@ -1631,6 +1675,7 @@ def _attendance_terms(assignment: Assignment, contract: DispatchContract) -> Att
         end_date=assignment.end_date,
         status=assignment.status,
         billing_cutoff_day=contract.billing_cutoff_day,
+        billing_cutoff_from=contract.billing_cutoff_from,
         scheduled_minutes=scheduled,
         weekly_hours_limit=assignment.weekly_hours_limit,
         vacation_daily_hours_limit=assignment.vacation_daily_hours_limit,

@@ -7,7 +7,20 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Select, and_, false, func, insert, or_, select, update
+from sqlalchemy import (
+    DateTime,
+    Select,
+    Table,
+    and_,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from haken.modules.attendance.models import (
@@ -237,7 +250,10 @@ class TimecardRepository(ModelRepository[Timecard]):
         self, contract_ids: Sequence[int], first: dt.date, last: dt.date
     ) -> Sequence[Any]:
         """The counted cards of many contracts between the dates, as plain rows of the columns
-        the billing days need (no ORM objects: tens of thousands a batch): one statement."""
+        the billing days need (no ORM objects: tens of thousands a batch), in no particular
+        order (the classification orders each worker's cards; a sort of the batch's ~400,000
+        rows spilled to disk on PostgreSQL, and the date column was not needed): one
+        statement."""
         if not contract_ids:
             return []
         statement = select(
@@ -245,9 +261,10 @@ class TimecardRepository(ModelRepository[Timecard]):
             Timecard.assignment_id,
             Timecard.employee_id,
             Timecard.site_id,
-            Timecard.work_date,
-            Timecard.start_at,
-            Timecard.end_at,
+            # The driver's datetimes as they come (no UTCDateTime call per value): aware UTC
+            # on PostgreSQL, naive UTC on SQLite (attendance.service._premium_cards).
+            type_coerce(Timecard.start_at, DateTime(timezone=True)).label("start_at"),
+            type_coerce(Timecard.end_at, DateTime(timezone=True)).label("end_at"),
             Timecard.timezone,
             Timecard.break_minutes,
         ).where(
@@ -255,7 +272,22 @@ class TimecardRepository(ModelRepository[Timecard]):
             Timecard.work_date.between(first, last),
             Timecard.state.in_(COUNTED_STATES),
         )
-        return (await self.session.execute(statement.order_by(Timecard.work_date))).all()
+        return (await self.session.execute(statement)).all()
+
+    async def counted_of_contracts(
+        self, contract_ids: Sequence[int], first: dt.date | None
+    ) -> Sequence[Timecard]:
+        """The counted cards of the contracts from ``first`` on (every one: None), by day:
+        one statement (a changed billing cut-off regroups them)."""
+        if not contract_ids:
+            return []
+        statement = select(Timecard).where(
+            Timecard.contract_id.in_(sorted(set(contract_ids))),
+            Timecard.state.in_(COUNTED_STATES),
+        )
+        if first is not None:
+            statement = statement.where(Timecard.work_date >= first)
+        return (await self.session.scalars(statement.order_by(Timecard.work_date))).all()
 
     async def recent_for_limited(
         self, assignment_ids: Sequence[int], first: dt.date, last: dt.date
@@ -307,6 +339,11 @@ class TimecardRepository(ModelRepository[Timecard]):
             .values(**values, version=Timecard.version + 1)
             .execution_options(synchronize_session=False)
         )
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 def _covered_by_closed(day: Any, contract_id: Any) -> Any:
@@ -416,6 +453,43 @@ class AttendanceRepository(Repository):
         if contract_id is not None:
             statement = statement.where(Period.kind == "billing", Period.subject_id == contract_id)
         return await self.page(statement, keys, request)
+
+    async def billing_row_containing(self, contract_id: int, day: dt.date) -> LedgerEntry | None:
+        """The contract's billing ledger row whose period holds ``day`` (one statement)."""
+        statement = select(LedgerEntry).where(
+            LedgerEntry.kind == "billing",
+            LedgerEntry.subject_id == contract_id,
+            LedgerEntry.period_start <= day,
+            LedgerEntry.period_end >= day,
+        )
+        return (await self.session.scalars(statement.limit(1))).first()
+
+    async def last_closed_billing_end(self, contract_ids: Sequence[int]) -> dt.date | None:
+        """The last day of the latest closed billing period of these contracts (one statement)."""
+        if not contract_ids:
+            return None
+        statement = select(func.max(Period.period_end)).where(
+            Period.kind == "billing",
+            Period.state == "closed",
+            Period.subject_id.in_(sorted(set(contract_ids))),
+        )
+        found: dt.date | None = (await self.session.execute(statement)).scalar()
+        return found
+
+    async def delete_billing_rows(self, contract_ids: Sequence[int], since: dt.date | None) -> None:
+        """The contracts' billing ledger rows ending on or after ``since`` (all: None): one
+        statement."""
+        statement = delete(LedgerEntry).where(
+            LedgerEntry.kind == "billing", LedgerEntry.subject_id.in_(sorted(set(contract_ids)))
+        )
+        if since is not None:
+            statement = statement.where(LedgerEntry.period_end >= since)
+        await self.session.execute(statement.execution_options(synchronize_session=False))
+
+    async def insert_ledger_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """New ledger rows in one multi-row ``INSERT`` (no ids read back): one statement."""
+        if rows:
+            await self.session.execute(insert(_table(LedgerEntry)), list(rows))
 
     async def ledger_entry(self, kind: str, subject_id: int, start: dt.date) -> LedgerEntry | None:
         return (

@@ -256,13 +256,95 @@ def _premium_cards(rows: Iterable[Any], cache: CardCache | None = None) -> list[
         key = (start_at, end_at, row.timezone, row.break_minutes)
         card = cache.get(key)
         if card is None:
-            card = cache[key] = PremiumCard(
-                start=_local(start_at, row.timezone),
-                end=_local(end_at, row.timezone),
-                break_minutes=row.break_minutes,
-            )
+            card = cache[key] = _premium_card(*key)
         append(card)
     return cards
+
+
+def _premium_card(
+    start_at: dt.datetime, end_at: dt.datetime, tz: str, break_minutes: int
+) -> PremiumCard:
+    """One span's premium card: local wall-clock times of the card's zone."""
+    if start_at.tzinfo is None:  # a plain row read from SQLite: naive UTC
+        start_at, end_at = start_at.replace(tzinfo=dt.UTC), end_at.replace(tzinfo=dt.UTC)
+    return PremiumCard(
+        start=_local(start_at, tz), end=_local(end_at, tz), break_minutes=break_minutes
+    )
+
+
+BillingDays = dict[int, dict[tuple[int, int], list[dict[str, int]]]]
+"""contract id → (assignment id, employee id) → each working day's classified minutes."""
+
+
+def billing_days_from_rows(
+    rows: Iterable[Any],
+    day_changes: dict[int, dt.time],
+    period: closing.ClosingPeriod,
+    *,
+    share: bool = True,
+) -> BillingDays:
+    """The CPU side of ``billing_days_of_contracts``: counted cards (rows of the contract,
+    assignment, employee, site, start, end, timezone and break columns, in that order:
+    ``TimecardRepository.counted_for_contracts``) → each placement's working days classified
+    (labor.premiums), by contract id. ``day_changes``: the sites' 営業日分岐 (absent: the
+    default). One pass over the rows (unpacked, not read by name): ~400,000 a month's batch.
+
+    Pure and deterministic, so what is identical is computed once a batch: the rows of one
+    span share one premium card (``CardCache``); the placements whose cards are the same
+    spans under the same day change (a site's workers on its fixed shift) share one
+    classification and its day list (``share``; False classifies every placement, for
+    ``bench/billing_days_bench.py``); equal days share one ``summary()`` dict. The lists and
+    dicts returned may therefore be shared between placements: read them, never change them.
+    """
+    by_worker: dict[tuple[int, int, int], list[PremiumCard]] = {}
+    site_of: dict[tuple[int, int, int], int] = {}
+    shared: CardCache = {}
+    for contract_id, assignment_id, employee_id, site_id, start_at, end_at, tz, pause in rows:
+        if start_at is None or end_at is None:
+            continue
+        span = (start_at, end_at, tz, pause)
+        card = shared.get(span)
+        if card is None:
+            card = shared[span] = _premium_card(start_at, end_at, tz, pause)
+        worker = (contract_id, assignment_id, employee_id)
+        cards = by_worker.get(worker)
+        if cards is None:
+            by_worker[worker] = [card]
+            site_of[worker] = site_id
+        else:
+            cards.append(card)
+    found: BillingDays = {}
+    classified: dict[tuple[Any, ...], list[dict[str, int]]] = {}
+    summaries: dict[int, tuple[PremiumMinutes, dict[str, int]]] = {}
+    work: dict[dt.time, WorkSettings] = {}
+    bounds = (period.start, period.end)
+    for (contract_id, assignment_id, employee_id), cards in sorted(by_worker.items()):
+        day_change = day_changes.get(site_of[contract_id, assignment_id, employee_id])
+        if day_change is None:
+            day_change = DEFAULT_DAY_CHANGE
+        # The cards are the cache's shared objects (alive for the call): their ids name them
+        # (sorted: the rows come in no order, the classification orders them itself).
+        key = (day_change, *sorted(map(id, cards)))
+        days = classified.get(key) if share else None
+        if days is None:
+            settings = work.get(day_change)
+            if settings is None:
+                settings = work[day_change] = _work_settings(period, day_change)
+            result = calculate_premiums(cards, settings, period=bounds)
+            days = []
+            for day in result.days:
+                if day.working_day not in period:
+                    continue
+                minutes = day.minutes  # equal days often share one object (labor.premiums)
+                known = summaries.get(id(minutes))
+                if known is None or known[0] is not minutes:
+                    known = summaries[id(minutes)] = (minutes, minutes.summary())
+                days.append(known[1])
+            if share:
+                classified[key] = days
+        if days:
+            found.setdefault(contract_id, {})[(assignment_id, employee_id)] = days
+    return found
 
 
 def _work_settings(period: closing.ClosingPeriod, day_change: dt.time) -> WorkSettings:
@@ -344,27 +426,46 @@ def _week_before(period: closing.ClosingPeriod) -> dt.date:
     return period.start - dt.timedelta(days=(period.start.weekday() - WEEK_START) % 7)
 
 
-async def billing_cutoff_of(session: AsyncSession, terms: AttendanceTerms) -> int:
-    """The billing cut-off of a placement's contract: the contract's own 請求締め日, else its
-    client's closing day, resolved by the billing area's one rule (``billing.service.
-    effective_cutoff``) so the ledger's billing periods are the invoices' periods. Reads the
-    client's settings only when the contract has no cut-off of its own (one statement)."""
+async def billing_calendar_of(
+    session: AsyncSession, terms: AttendanceTerms
+) -> closing.ChangedCutoff:
+    """The billing cut-off of a placement's contract and the first day it groups: the
+    contract's own 請求締め日, else its client's closing day, resolved by the billing area's
+    one rule (``billing.service.effective_cutoff`` / ``effective_since``, through
+    ``billing_service.contract_calendars``) so the ledger's billing periods are the invoices'
+    periods. Reads the client's settings only when the contract has no cut-off of its own
+    (one statement)."""
     # The billing area owns the client's closing day and imports this module for the
     # ledger, so it is imported when first asked, not at import time.
     from haken.modules.billing.service import billing_service
 
-    found = await billing_service.contract_cutoffs(
-        session, [(terms.contract_id, terms.client_id, terms.billing_cutoff_day)]
+    found = await billing_service.contract_calendars(
+        session,
+        [(terms.contract_id, terms.client_id, terms.billing_cutoff_day, terms.billing_cutoff_from)],
     )
     return found[terms.contract_id]
 
 
-async def contract_billing_cutoff(session: AsyncSession, contract_id: int) -> int:
-    """``billing_cutoff_of`` for a contract by id (closing a billing period); NOT_FOUND for
-    an unknown contract."""
+async def contract_billing_calendar(
+    session: AsyncSession, contract_id: int
+) -> closing.ChangedCutoff:
+    """``billing_calendar_of`` for a contract by id; NOT_FOUND for an unknown contract."""
     from haken.modules.billing.service import billing_service
 
-    return await billing_service.contract_cutoff(session, contract_id=contract_id)
+    return await billing_service.contract_calendar(session, contract_id=contract_id)
+
+
+async def billing_period_of(
+    repo: AttendanceRepository, contract_id: int, calendar: closing.ChangedCutoff, day: dt.date
+) -> closing.ClosingPeriod:
+    """The contract's billing period holding ``day``: under its cut-off from the first day it
+    groups; a day before that (a cut-off changed after it was invoiced) keeps the period its
+    ledger row has (one statement, only then)."""
+    if calendar.since is not None and day < calendar.since:
+        entry = await repo.billing_row_containing(contract_id, day)
+        if entry is not None:
+            return closing.ClosingPeriod(entry.period_start, entry.period_end)
+    return calendar.period_containing(day)
 
 
 class TimesTarget(Protocol):
@@ -776,8 +877,8 @@ class AttendanceService:
         repo = AttendanceRepository(session)
         _, day_change = site if site is not None else await self._site(repo, row.site_id)
         payroll = {self.payroll_period(d) for d in days}
-        cutoff = await billing_cutoff_of(session, terms)
-        billing = {closing.period_containing(d, cutoff) for d in days}
+        calendar = await billing_calendar_of(session, terms)
+        billing = {await billing_period_of(repo, row.contract_id, calendar, d) for d in days}
         for period in sorted(payroll, key=lambda p: p.start):
             rows = await cards.for_employee(
                 row.employee_id, _week_before(period), period.end, counted_only=True
@@ -971,8 +1072,8 @@ class AttendanceService:
     ) -> closing.ClosingPeriod:
         """The billing period of the contract containing ``day`` (its 請求締め日: its own, else
         its client's closing day, as invoices group it); NOT_FOUND for an unknown contract."""
-        cutoff = await contract_billing_cutoff(session, contract_id)
-        return closing.period_containing(day, cutoff)
+        calendar = await contract_billing_calendar(session, contract_id)
+        return await billing_period_of(AttendanceRepository(session), contract_id, calendar, day)
 
     async def close_period(
         self, session: AsyncSession, principal: Principal, *, data: PeriodClose
@@ -982,8 +1083,9 @@ class AttendanceService:
             subject, period = 0, self.payroll_period(data.day)
         else:
             assert data.contract_id is not None
-            cutoff = await contract_billing_cutoff(session, data.contract_id)
-            subject, period = data.contract_id, closing.period_containing(data.day, cutoff)
+            calendar = await contract_billing_calendar(session, data.contract_id)
+            subject = data.contract_id
+            period = await billing_period_of(repo, subject, calendar, data.day)
         row = await repo.period(data.kind.value, subject, period.start)
         if row is not None and row.state == "closed":
             raise PeriodAlreadyClosedError()
@@ -1204,6 +1306,67 @@ class AttendanceService:
         )
         return found.get(contract_id, {})
 
+    async def last_closed_billing_end(
+        self, session: AsyncSession, *, contract_ids: Sequence[int]
+    ) -> dt.date | None:
+        """The last day of the contracts' latest closed billing period (one statement)."""
+        return await AttendanceRepository(session).last_closed_billing_end(contract_ids)
+
+    async def regroup_billing(
+        self,
+        session: AsyncSession,
+        *,
+        calendars: dict[int, closing.ChangedCutoff],
+        since: dt.date | None,
+    ) -> int:
+        """A changed billing cut-off (the billing area's closing-day change, in its
+        transaction): the contracts' billing ledger rows ending on or after ``since`` (all:
+        None) are replaced by the rows of their counted cards from ``since`` on, grouped by
+        each contract's ``calendars`` entry; the rows before stay (their periods were invoiced
+        or closed). Four statements whatever the number of cards and periods: the delete, the
+        cards (from the week before ``since``, for the weekly 40 h), their sites' day change,
+        one multi-row insert. Returns the rows written."""
+        ids = sorted(calendars)
+        repo = AttendanceRepository(session)
+        await repo.delete_billing_rows(ids, since)
+        first = None if since is None else _week_before(closing.ClosingPeriod(since, since))
+        rows = await TimecardRepository(session).counted_of_contracts(ids, first)
+        if not rows:
+            return 0
+        sites = await repo.settings_of_sites(sorted({card.site_id for card in rows}))
+        of_contract: dict[int, list[Timecard]] = defaultdict(list)
+        for card in rows:
+            of_contract[card.contract_id].append(card)
+        values: list[dict[str, Any]] = []
+        for contract_id, cards in sorted(of_contract.items()):
+            calendar = calendars[contract_id]
+            periods = {
+                calendar.period_containing(card.work_date)
+                for card in cards
+                if since is None or card.work_date >= since
+            }
+            for period in sorted(periods, key=lambda p: p.start):
+                window = [c for c in cards if _week_before(period) <= c.work_date <= period.end]
+                by_worker: dict[int, list[Timecard]] = defaultdict(list)
+                for card in window:
+                    by_worker[card.employee_id].append(card)
+                total = PremiumMinutes()
+                for worker_rows in by_worker.values():
+                    site = sites.get(worker_rows[0].site_id)
+                    day_change = site.day_change if site is not None else DEFAULT_DAY_CHANGE
+                    total = total + classify_period(worker_rows, period, day_change)
+                values.append(
+                    {
+                        "kind": PeriodKind.BILLING.value,
+                        "subject_id": contract_id,
+                        "period_start": period.start,
+                        "period_end": period.end,
+                        **ledger_values(total, window, period),
+                    }
+                )
+        await repo.insert_ledger_rows(values)
+        return len(values)
+
     async def unclosed_billing_periods(
         self, session: AsyncSession, *, contract_ids: Sequence[int], first: dt.date, last: dt.date
     ) -> list[tuple[int, dt.date, dt.date]]:
@@ -1216,7 +1379,7 @@ class AttendanceService:
 
     async def billing_days_of_contracts(
         self, session: AsyncSession, *, contract_ids: Sequence[int], start: dt.date, end: dt.date
-    ) -> dict[int, dict[tuple[int, int], list[dict[str, int]]]]:
+    ) -> BillingDays:
         """``billing_days`` of many contracts at once, by contract id (contracts with nothing
         counted are absent): two statements whatever the number of contracts and workers
         (the cards, then their sites' settings). Invoicing a period batches through this."""
@@ -1226,27 +1389,11 @@ class AttendanceService:
         )
         if not rows:
             return {}
-        by_worker: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
-        for card in rows:
-            by_worker[(card.contract_id, card.assignment_id, card.employee_id)].append(card)
         settings = await AttendanceRepository(session).settings_of_sites(
             sorted({card.site_id for card in rows})
         )
-        found: dict[int, dict[tuple[int, int], list[dict[str, int]]]] = {}
-        shared: CardCache = {}  # the batch's workers share their spans' cards
-        for (contract_id, assignment_id, employee_id), worker_rows in sorted(by_worker.items()):
-            cards = _premium_cards(worker_rows, shared)
-            if not cards:
-                continue
-            site = settings.get(worker_rows[0].site_id)
-            day_change = site.day_change if site is not None else DEFAULT_DAY_CHANGE
-            result = calculate_premiums(
-                cards, _work_settings(period, day_change), period=(period.start, period.end)
-            )
-            days = [d.minutes.summary() for d in result.days if d.working_day in period]
-            if days:
-                found.setdefault(contract_id, {})[(assignment_id, employee_id)] = days
-        return found
+        day_changes = {site_id: site.day_change for site_id, site in settings.items()}
+        return billing_days_from_rows(rows, day_changes, period)
 
     # --- the daily 資格外活動 check ------------------------------------------------------------
 

@@ -224,7 +224,13 @@ async def create_fixed_item(
 async def put_client_settings(
     client_id: int, data: ClientSettingsUpdate, principal: BillingSetup, session: SessionDep
 ) -> Any:
-    """The client's invoice layout, coordinator in charge, closing day and tax rounding."""
+    """The client's invoice layout, coordinator in charge, closing day and tax rounding.
+
+    A changed closing day regroups the attendance billing periods of the contracts following
+    the client in the same transaction, from the day after their last invoiced or closed
+    billing period (``cutoff_from``; issued invoices are never touched); 409
+    ``BILLING_CUTOFF_DRAFT_OPEN`` / ``BILLING_CUTOFF_INVOICED`` when an open invoice is in the
+    way (docs/billing.md)."""
     return ok(
         await billing_service.put_client_settings(
             session, principal, client_id=client_id, data=data

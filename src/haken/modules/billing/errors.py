@@ -71,3 +71,32 @@ class BillingPeriodsOpenError(HakenError):
         "次の契約の請求期間が締められていないため、この月は請求できません：{contracts}。"
         "先に勤怠で締めてください。"
     )
+
+
+class BillingCutoffInvoicedError(HakenError):
+    code = "BILLING_CUTOFF_INVOICED"
+    status_code = 409
+    message_en = (
+        "The closing day cannot be changed now: from {since} the work would join the period "
+        "{period_start} – {period_end} of invoice {number}, which is already issued. Change it "
+        "after that period, or void the invoice first."
+    )
+    message_ja = (
+        "締め日を今は変更できません。{since}以降の勤務が、発行済みの請求書 {number}"
+        "（{period_start}〜{period_end}）の期間に入ってしまいます。その期間の後に変更するか、"
+        "先に請求書を取り消してください。"
+    )
+
+
+class BillingCutoffDraftError(HakenError):
+    code = "BILLING_CUTOFF_DRAFT_OPEN"
+    status_code = 409
+    message_en = (
+        "The closing day cannot be changed while the draft invoice of {period_start} – "
+        "{period_end} holds work it would regroup: void the draft first, and draft again "
+        "after the change."
+    )
+    message_ja = (
+        "締め日の変更で組み直す勤務を含む請求書の下書き（{period_start}〜{period_end}）が"
+        "あるため変更できません。先に下書きを取り消し、変更後に作り直してください。"
+    )

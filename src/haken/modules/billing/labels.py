@@ -63,6 +63,7 @@ CLIENT_FIELDS = {
     "layout": N_("Layout"),
     "coordinator_user_id": N_("Coordinator"),
     "cutoff_day": N_("Closing day"),
+    "cutoff_from": N_("Closing day applies from"),
     "tax_rounding": N_("Tax rounding"),
 }
 BATCH_FIELDS = {

@@ -109,6 +109,9 @@ class ClientSettings(TimestampMixin, VersionedMixin, Base):
     )
     # The rounding of the invoice's tax (down / half_up / up); null = the agency's setting.
     tax_rounding: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # The first day the closing day groups (0036): a day changed after work was invoiced
+    # applies from the day after the last invoiced or closed billing period; null = all.
+    cutoff_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (Index("ix_billing_client_settings_coordinator", "coordinator_user_id"),)
 

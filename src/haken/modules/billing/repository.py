@@ -181,9 +181,10 @@ class BillingRepository(ModelRepository[Invoice]):
         by_client = {row.client_id: row for row in rows}
         return [by_client.get(d.client_id) for d in drafts]
 
-    async def insert_lines(self, lines: Sequence[InvoiceLine]) -> None:
+    async def insert_lines(self, lines: Sequence[Any]) -> None:
         """New invoice lines in one multi-row ``INSERT`` (no ids returned: nothing reads them
-        back from the objects); one statement on both backends."""
+        back from the objects); one statement on both backends. ``lines``: objects with every
+        column of ``InvoiceLine`` but its id as attributes (the service's plain lines)."""
         if not lines:
             return
         columns = [c.key for c in InvoiceLine.__table__.columns if c.key != "id"]
@@ -271,6 +272,47 @@ class BillingRepository(ModelRepository[Invoice]):
             .where(FixedItem.contract_id == contract_id)
             .order_by(FixedItem.effective_from.desc(), FixedItem.id.desc())
         )
+        return (await self.session.scalars(statement)).all()
+
+    async def billed_until(self, contract_ids: Sequence[int]) -> dt.date | None:
+        """The last day of the latest issued or paid invoice (not a credit note) billing work
+        of these contracts (a line of theirs), or None: one statement."""
+        if not contract_ids:
+            return None
+        statement = select(func.max(Invoice.period_end)).where(
+            Invoice.kind == "invoice",
+            Invoice.state.in_(("issued", "paid")),
+            Invoice.id.in_(
+                select(InvoiceLine.invoice_id).where(
+                    InvoiceLine.contract_id.in_(sorted(set(contract_ids)))
+                )
+            ),
+        )
+        found: dt.date | None = (await self.session.execute(statement)).scalar()
+        return found
+
+    async def invoices_in_the_way(
+        self, client_id: int, contract_ids: Sequence[int], cutoff_day: int, since: dt.date | None
+    ) -> Sequence[Invoice]:
+        """The client's open invoices (draft, issued, paid; not credit notes) ending on or
+        after ``since`` (any: None) that hold work of these contracts or are of the cut-off
+        ``cutoff_day`` (the periods the contracts' work joins): one statement, by period."""
+        statement = select(Invoice).where(
+            Invoice.client_id == client_id,
+            Invoice.kind == "invoice",
+            Invoice.state != "void",
+            or_(
+                Invoice.cutoff_day == cutoff_day,
+                Invoice.id.in_(
+                    select(InvoiceLine.invoice_id).where(
+                        InvoiceLine.contract_id.in_(sorted(set(contract_ids)))
+                    )
+                ),
+            ),
+        )
+        if since is not None:
+            statement = statement.where(Invoice.period_end >= since)
+        statement = statement.order_by(Invoice.period_start, Invoice.id)
         return (await self.session.scalars(statement)).all()
 
     async def client_settings(self, client_id: int) -> ClientSettings | None:

@@ -99,7 +99,15 @@ class ClientSettingsUpdate(InputModel):
         default=0,
         ge=0,
         le=28,
-        description="the client's 締め日: 0 = month end, 1–28; a contract's own cut-off wins",
+        description=(
+            "the client's 締め日: 0 = month end, 1–28; a contract's own cut-off wins. A change "
+            "applies from the day after the last invoiced (issued or paid) or closed billing "
+            "period of the contracts following the client (returned as cutoff_from; the first "
+            "period under the new day is the short one starting there) and regroups their "
+            "attendance billing periods from that day in the same transaction; refused (409) "
+            "while a draft invoice holds that work (BILLING_CUTOFF_DRAFT_OPEN) or an issued "
+            "invoice of the new day's periods ends on or after it (BILLING_CUTOFF_INVOICED)"
+        ),
     )
     tax_rounding: TaxRounding | None = Field(
         default=None, description="the rounding of the invoice's tax; null = the agency's"
@@ -113,6 +121,13 @@ class ClientSettingsRead(BaseModel):
     layout: str
     coordinator_user_id: int | None
     cutoff_day: int = 0
+    cutoff_from: dt.date | None = Field(
+        default=None,
+        description=(
+            "the first day the closing day groups (set by a change after work was invoiced: "
+            "the day after the last invoiced or closed billing period); null = every day"
+        ),
+    )
     tax_rounding: str | None = None
     version: int
 

@@ -26,17 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor import closing
 from haken.labor.invoicing import (
-    BAND_ORDER,
     Band,
     BandRate,
     MinuteRounding,
     RateKind,
     TaxRounding,
-    bands_from_ledger,
+    billed_minutes,
     invoice_totals,
     is_valid_registration_number,
     line_amount,
-    round_daily,
 )
 from haken.labor.invoicing import BillRate as RateTerms
 from haken.labor.margin import NO_COST, LabourCost, allocate, margin_rate
@@ -49,6 +47,8 @@ from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.service import attendance_service
 from haken.modules.audit.service import audit_service
 from haken.modules.billing.errors import (
+    BillingCutoffDraftError,
+    BillingCutoffInvoicedError,
     BillingInvoiceExistsError,
     BillingNothingToBillError,
     BillingPaymentTooLargeError,
@@ -141,6 +141,8 @@ class _Batch:
     fixed: dict[int, list[FixedItem]]  # by contract
     names: dict[int, EmployeeBrief]
     settings: dict[int, ClientSettings]  # by client
+    # by client, where a changed cut-off starts its invoice after the period's first day
+    period_starts: dict[int, dt.date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,33 @@ def _rate_read(row: BillRate) -> BillRateRead:
     )
 
 
-def _apply_totals(invoice: Invoice, lines: Sequence[InvoiceLine], rounding: TaxRounding) -> None:
+@dataclass(slots=True)
+class _NewLine:
+    """A new invoice line: the columns of ``InvoiceLine`` (its id aside) as a plain object. A
+    batch builds ~20,000 of them for one multi-row Core INSERT (repository.insert_lines),
+    and an ORM object's instrumented attributes cost several times as much to set and read."""
+
+    position: int
+    kind: str
+    band: str | None
+    contract_id: int | None
+    assignment_id: int | None
+    employee_id: int | None
+    employee_name: str
+    site_id: int | None
+    site_name: str
+    description: str
+    minutes: int | None
+    rate: Decimal | None
+    amount: int
+    tax_rate: Decimal
+    invoice_id: int = 0
+    """Set when its draft is written (``BillingService._insert``)."""
+
+
+def _apply_totals(
+    invoice: Invoice, lines: Sequence[InvoiceLine | _NewLine], rounding: TaxRounding
+) -> None:
     totals = invoice_totals(((line.amount, Decimal(line.tax_rate)) for line in lines), rounding)
     invoice.subtotal = totals.subtotal
     invoice.taxable_10 = invoice.tax_10 = invoice.taxable_8 = invoice.tax_8 = 0
@@ -248,6 +276,34 @@ def contract_cutoffs_for(cutoff: int) -> list[int]:
     return [BILLING_CUTOFF_OF_CLIENT, own]
 
 
+def effective_since(
+    contract_cutoff: int, contract_from: dt.date | None, settings: ClientSettings | None
+) -> dt.date | None:
+    """The first day a contract's effective cut-off groups (``closing.ChangedCutoff``): its
+    own ``billing_cutoff_from``, and for a contract following its client also the client's
+    ``cutoff_from`` (the later of the two); None: every day."""
+    found = [contract_from] if contract_from is not None else []
+    following = contract_cutoff == BILLING_CUTOFF_OF_CLIENT
+    if following and settings is not None and settings.cutoff_from is not None:
+        found.append(settings.cutoff_from)
+    return max(found) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeCells:
+    """Which billed cells belong to one 派遣元事業所: those of its contracts, and for the
+    default office also the cells of no contract (the fixed items of an invoice)."""
+
+    name: str
+    contract_ids: frozenset[int]
+    is_default: bool
+
+    def holds(self, contract_id: int | None) -> bool:
+        if contract_id is None:
+            return self.is_default
+        return contract_id in self.contract_ids
+
+
 class BillingService:
     def __init__(self) -> None:
         self.registration_number: str | None = None
@@ -281,6 +337,115 @@ class BillingService:
             contract_id: effective_cutoff(day, settings.get(client_id))
             for contract_id, client_id, day in contracts
         }
+
+    async def contract_calendars(
+        self, session: AsyncSession, contracts: Sequence[tuple[int, int, int, dt.date | None]]
+    ) -> dict[int, closing.ChangedCutoff]:
+        """``contract_cutoffs`` with the first day each cut-off groups: ``(contract id, client
+        id, stored billing_cutoff_day, billing_cutoff_from)`` → ``closing.ChangedCutoff``, by
+        contract id (the same one read of the client settings, none when all state their own).
+        Attendance's billing periods (the ledger, the close) come from it."""
+        following = sorted({c for _, c, day, _ in contracts if day == BILLING_CUTOFF_OF_CLIENT})
+        settings = await BillingRepository(session).client_settings_of(following)
+        return {
+            contract_id: closing.ChangedCutoff(
+                effective_cutoff(day, settings.get(client_id)),
+                effective_since(day, since, settings.get(client_id)),
+            )
+            for contract_id, client_id, day, since in contracts
+        }
+
+    async def contract_calendar(
+        self, session: AsyncSession, *, contract_id: int
+    ) -> closing.ChangedCutoff:
+        """One contract's ``contract_calendars``; NOT_FOUND for an unknown contract."""
+        client_id, day, since = await assignments_service.billing_cutoff_terms(
+            session, contract_id=contract_id
+        )
+        found = await self.contract_calendars(session, [(contract_id, client_id, day, since)])
+        return found[contract_id]
+
+    async def _regroup(
+        self,
+        session: AsyncSession,
+        *,
+        client_id: int,
+        contracts: dict[int, dt.date | None],
+        new_cutoff: int,
+        floor: dt.date | None,
+    ) -> dt.date | None:
+        """A closing day changed to ``new_cutoff`` for ``contracts`` (id →
+        their own ``billing_cutoff_from``) of one client, in the caller's transaction: the
+        first day the new day groups (returned, stored by the caller) is the day after the
+        last invoiced (issued or paid) or closed billing period of these contracts, never
+        before ``floor`` (the previous change's); the attendance ledger's billing rows from
+        that day are regrouped under the new day (``attendance_service.regroup_billing``);
+        issued invoices and the periods before are never touched. Refused, before any row
+        moves, when an open invoice is in the way: a draft holding the work to regroup or of
+        the new day's periods (``BILLING_CUTOFF_DRAFT_OPEN``), or an issued invoice of the new
+        day ending on or after it (``BILLING_CUTOFF_INVOICED``, its number named). Seven
+        statements whatever the number of cards (docs/billing.md)."""
+        ids = sorted(contracts)
+        repo = BillingRepository(session)
+        ends = [
+            end
+            for end in (
+                await repo.billed_until(ids),
+                await attendance_service.last_closed_billing_end(session, contract_ids=ids),
+            )
+            if end is not None
+        ]
+        since = max(ends) + dt.timedelta(days=1) if ends else None
+        if floor is not None and (since is None or since < floor):
+            since = floor
+        for invoice in await repo.invoices_in_the_way(client_id, ids, new_cutoff, since):
+            if invoice.state == "draft":
+                raise BillingCutoffDraftError(
+                    period_start=invoice.period_start, period_end=invoice.period_end
+                )
+            raise BillingCutoffInvoicedError(
+                since=since or invoice.period_start,
+                number=invoice.number,
+                period_start=invoice.period_start,
+                period_end=invoice.period_end,
+            )
+        calendars = {
+            contract_id: closing.ChangedCutoff(
+                new_cutoff,
+                max((d for d in (since, own) if d is not None), default=None),
+            )
+            for contract_id, own in contracts.items()
+        }
+        await attendance_service.regroup_billing(session, calendars=calendars, since=since)
+        return since
+
+    async def contract_cutoff_changed(
+        self,
+        session: AsyncSession,
+        *,
+        contract_id: int,
+        client_id: int,
+        old_day: int,
+        new_day: int,
+        since: dt.date | None,
+    ) -> dt.date | None:
+        """A dispatch contract's stored ``billing_cutoff_day`` changed from ``old_day`` to
+        ``new_day`` (the assignments area's contract edit, in its transaction): when its
+        effective cut-off changes, its billing periods are regrouped (``_regroup``) and the
+        first day the new cut-off groups is returned for ``billing_cutoff_from``; else
+        ``since`` (the stored one) unchanged."""
+        settings = await BillingRepository(session).client_settings(client_id)
+        old_cutoff = effective_cutoff(old_day, settings)
+        new_cutoff = effective_cutoff(new_day, settings)
+        if old_cutoff == new_cutoff:
+            return since
+        return await self._regroup(
+            session,
+            client_id=client_id,
+            contracts={contract_id: None},
+            new_cutoff=new_cutoff,
+            floor=effective_since(old_day, since, settings),
+        )
 
     async def contract_cutoff(self, session: AsyncSession, *, contract_id: int) -> int:
         """One contract's billing cut-off (``contract_cutoffs``); NOT_FOUND for an unknown
@@ -482,18 +647,28 @@ class BillingService:
         )
 
     async def margin_rate(
-        self, session: AsyncSession, principal: Principal, *, filters: MarginRateFilter
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        filters: MarginRateFilter,
+        office: OfficeCells | None = None,
     ) -> MarginRateReport:
         """マージン率 of the agency's office for the months (派遣法23条5項; JP_DISPATCH §1.8):
-        the weighted averages per 8-hour worker-day of the fees billed and the wages paid."""
+        the weighted averages per 8-hour worker-day of the fees billed and the wages paid.
+        ``office`` keeps the cells of one 派遣元事業所's contracts (the annual report per
+        office; a worker's pay is shared over all their billed cells first, so a worker
+        billed on contracts of two offices counts in each with the share of their minutes)."""
         first, last = self._months(filters.month, filters.until)
         costed, _ = await self._costed_cells(session, principal, first, last)
+        if office is not None:
+            costed = [pair for pair in costed if office.holds(pair[0].contract_id)]
         fees = sum(cell.billed for cell, _ in costed)
         wages = sum(cost.gross for _, cost in costed)
         minutes = sum(cell.minutes for cell, _ in costed)
         rate = margin_rate(fees, wages, minutes)
-        office = MarginRateRow(
-            office=self.agency_name,
+        row = MarginRateRow(
+            office=office.name if office is not None else self.agency_name,
             workers=len({c.employee_id for c, _ in costed if c.employee_id is not None}),
             clients=len({c.client_id for c, _ in costed}),
             worker_days=rate.worker_days,
@@ -503,7 +678,7 @@ class BillingService:
             average_wage=rate.average_wage,
             margin_rate_pct=rate.rate_pct,
         )
-        return MarginRateReport(first=first, last=last, offices=[office])
+        return MarginRateReport(first=first, last=last, offices=[row])
 
     # --- drafts -----------------------------------------------------------------------------
 
@@ -551,7 +726,7 @@ class BillingService:
         year, number = (int(p) for p in month.split("-"))
         period = closing.period_ending_in(year, number, cutoff_day)
         batch = await self._gather(session, principal, repo, wanted, cutoff_day, period)
-        made: list[tuple[Invoice, list[InvoiceLine]]] = []
+        made: list[tuple[Invoice, list[_NewLine]]] = []
         empty: list[int] = []
         for client_id in wanted:
             if client_id in batch.open_clients:
@@ -600,15 +775,36 @@ class BillingService:
             session, principal, client_ids=todo, cutoff_day=contract_cutoffs_for(cutoff_day),
             start=period.start, end=period.end,
         )  # fmt: skip
-        contracts = [
-            c for c in contracts
-            if effective_cutoff(c.billing_cutoff_day, settings.get(c.client_id)) == cutoff_day
-        ]  # fmt: skip
-        contracts.sort(key=lambda c: (c.site_name, c.contract_number, c.id))
+        # A contract whose cut-off changed bills from the first day the new one groups
+        # (closing.ChangedCutoff: the short 移行期間), none of a period ending before it.
+        starts: dict[int, dt.date] = {}
+        kept: list[ContractRead] = []
+        for c in contracts:
+            found = settings.get(c.client_id)
+            if effective_cutoff(c.billing_cutoff_day, found) != cutoff_day:
+                continue
+            since = effective_since(c.billing_cutoff_day, c.billing_cutoff_from, found)
+            part = closing.ChangedCutoff(cutoff_day, since).clip(period)
+            if part is None:
+                continue
+            if part.start != period.start:
+                starts[c.id] = part.start
+            kept.append(c)
+        contracts = sorted(kept, key=lambda c: (c.site_name, c.contract_number, c.id))
         ids = [c.id for c in contracts]
         days = await attendance_service.billing_days_of_contracts(
-            session, contract_ids=ids, start=period.start, end=period.end
-        )
+            session, contract_ids=[i for i in ids if i not in starts], start=period.start,
+            end=period.end,
+        )  # fmt: skip
+        for start in sorted(set(starts.values())):  # usually none, else one: the change's day
+            days.update(
+                await attendance_service.billing_days_of_contracts(
+                    session,
+                    contract_ids=[i for i, s in starts.items() if s == start],
+                    start=start,
+                    end=period.end,
+                )
+            )
         rates = await repo.rates_of_contracts(sorted(days), period.end)
         fixed = await repo.fixed_items_of(ids, period.start, period.end) if ids else []
         workers = sorted({e for worker_days in days.values() for _, e in worker_days})
@@ -619,7 +815,14 @@ class BillingService:
         fixed_by: dict[int, list[FixedItem]] = {}
         for item in fixed:
             fixed_by.setdefault(item.contract_id, []).append(item)
-        return _Batch(open_clients, by_client, days, rates, fixed_by, names, settings)
+        period_starts = {
+            client_id: min(starts.get(c.id, period.start) for c in of_client)
+            for client_id, of_client in by_client.items()
+            if any(c.id in starts for c in of_client)
+        }
+        return _Batch(
+            open_clients, by_client, days, rates, fixed_by, names, settings, period_starts
+        )
 
     @staticmethod
     def _price(
@@ -635,18 +838,26 @@ class BillingService:
                 continue
             rates = batch.rates.get(contract.id, [])
             by_assignment = {r.assignment_id: r for r in rates}  # the last row of each wins
+            terms_of: dict[int, RateTerms] = {}
+            # Placements of one span pattern share one day list (attendance's billing days):
+            # the list (alive in the batch) and the rounding name its billed minutes.
+            billed: dict[tuple[int, int, str], dict[Band, int]] = {}
             for (assignment_id, employee_id), worker_days in days.items():
                 rate_row = by_assignment.get(assignment_id) or by_assignment.get(None)
                 if rate_row is None:
                     raise BillingRateMissingError(
                         contract_number=contract.contract_number, date=period.end
                     )
-                terms = _terms(rate_row)
-                per_day = [bands_from_ledger(d) for d in worker_days]
-                for band in BAND_ORDER:
-                    minutes = round_daily(
-                        (d[band] for d in per_day), terms.rounding_unit, terms.rounding
+                terms = terms_of.get(id(rate_row))
+                if terms is None:
+                    terms = terms_of[id(rate_row)] = _terms(rate_row)
+                key = (id(worker_days), terms.rounding_unit, terms.rounding.value)
+                bands = billed.get(key)
+                if bands is None:
+                    bands = billed[key] = billed_minutes(
+                        worker_days, terms.rounding_unit, terms.rounding
                     )
+                for band, minutes in bands.items():
                     if minutes:
                         priced.append(
                             (contract, assignment_id, employee_id, band, minutes,
@@ -665,7 +876,7 @@ class BillingService:
         priced: Sequence[_Priced],
         fixed: Sequence[FixedItem],
         replaces: int | None,
-    ) -> tuple[Invoice, list[InvoiceLine]]:
+    ) -> tuple[Invoice, list[_NewLine]]:
         """The draft and its lines (not yet added; ``invoice_id`` is set on insert)."""
         contracts = batch.contracts[client_id]
         settings = batch.settings.get(client_id)
@@ -674,18 +885,18 @@ class BillingService:
             client_id=client_id,
             client_name=contracts[0].client_name,
             cutoff_day=cutoff_day,
-            period_start=period.start,
+            period_start=batch.period_starts.get(client_id, period.start),
             period_end=period.end,
             state="draft",
             layout=settings.layout if settings else "by_worker",
             tax_rounding=self.rounding_of(settings).value,
             replaces_invoice_id=replaces,
         )
-        lines: list[InvoiceLine] = []
+        lines: list[_NewLine] = []
         for contract, assignment_id, employee_id, band, minutes, hourly in priced:
             brief = batch.names.get(employee_id)
             lines.append(
-                InvoiceLine(
+                _NewLine(
                     position=len(lines) + 1,
                     kind="time",
                     band=band.value,
@@ -707,7 +918,7 @@ class BillingService:
             contract = by_id[item.contract_id]
             sign = -1 if item.kind == "discount" else 1
             lines.append(
-                InvoiceLine(
+                _NewLine(
                     position=len(lines) + 1,
                     kind=item.kind,
                     band=None,  # every column set: the lines go in one multi-row INSERT
@@ -729,8 +940,8 @@ class BillingService:
 
     @staticmethod
     async def _insert(
-        repo: BillingRepository, made: Sequence[tuple[Invoice, list[InvoiceLine]]]
-    ) -> list[tuple[Invoice, list[InvoiceLine]]]:
+        repo: BillingRepository, made: Sequence[tuple[Invoice, list[_NewLine]]]
+    ) -> list[tuple[Invoice, list[_NewLine]]]:
         """The drafts (one multi-row INSERT on the open-invoice key, read back in one
         SELECT), then the lines of those written in one multi-row INSERT: three statements
         a batch on both backends. A draft the key refused (its client and period got an
@@ -739,7 +950,7 @@ class BillingService:
         if not made:
             return []
         stored = await repo.insert_drafts([invoice for invoice, _ in made])
-        kept: list[tuple[Invoice, list[InvoiceLine]]] = []
+        kept: list[tuple[Invoice, list[_NewLine]]] = []
         for invoice, (_, lines) in zip(stored, made, strict=True):
             if invoice is None:
                 continue
@@ -1105,11 +1316,26 @@ class BillingService:
         if row is None:
             row = ClientSettings(client_id=client_id)
             repo.add(row)
+        old_cutoff = row.cutoff_day if before else closing.MONTH_END
         row.layout = data.layout.value
         row.coordinator_user_id = data.coordinator_user_id
         row.cutoff_day = data.cutoff_day
         row.tax_rounding = data.tax_rounding.value if data.tax_rounding else None
         await repo.flush()
+        if data.cutoff_day != old_cutoff:
+            # The contracts following the client regroup their billing periods (issue 18).
+            following = await assignments_service.contracts_following_client(
+                session, client_id=client_id
+            )
+            if following:
+                row.cutoff_from = await self._regroup(
+                    session,
+                    client_id=client_id,
+                    contracts=dict(following),
+                    new_cutoff=data.cutoff_day,
+                    floor=row.cutoff_from,
+                )
+                await repo.flush()
         await audit_service.record(
             session, principal, entity_type="bill_client", entity_id=client_id,
             action="update" if before else "create", before=before, after=_snapshot(row),

@@ -10,15 +10,18 @@ from fastapi import APIRouter, Depends, Query
 
 from haken.modules.client_portal.auth import ClientSupervisor, SupervisorsInvite
 from haken.modules.client_portal.schemas import (
+    PortalAlert,
     PortalTimecard,
     PortalWeek,
     PortalWorker,
     SupervisorInvite,
     SupervisorInvited,
+    SupervisorUnitsChange,
     TimecardConfirm,
     TimecardDispute,
 )
 from haken.modules.client_portal.service import client_portal_service
+from haken.modules.identity.schemas import ClientUserRead
 from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.ratelimit import default_limit
 from haken.platform.responses import Envelope, ok
@@ -39,6 +42,55 @@ async def invite_supervisor(
     """Invite a client supervisor: a one-time link (72 hours) is mailed; the outbox shows
     only its metadata."""
     return ok(await client_portal_service.invite(session, settings, principal, payload))
+
+
+@invite_router.get(
+    "",
+    response_model=Envelope[list[ClientUserRead]],
+    dependencies=[Depends(default_limit)],
+    responses={404: {"description": "NOT_FOUND: no such client"}},
+)
+async def supervisors(
+    principal: SupervisorsInvite,
+    session: SessionDep,
+    client_id: Annotated[int, Query(ge=1, description="the client whose supervisors")],
+) -> Any:
+    """A client's supervisors with the sites and 組織単位 each sees (no paging: at most 200)."""
+    return ok(await client_portal_service.supervisors(session, principal, client_id=client_id))
+
+
+@invite_router.get(
+    "/{user_id:int}",
+    response_model=Envelope[ClientUserRead],
+    dependencies=[Depends(default_limit)],
+)
+async def supervisor(user_id: int, principal: SupervisorsInvite, session: SessionDep) -> Any:
+    """One client supervisor with the sites and 組織単位 it sees."""
+    return ok(await client_portal_service.supervisor(session, principal, user_id=user_id))
+
+
+@invite_router.put(
+    "/{user_id:int}/units",
+    response_model=Envelope[ClientUserRead],
+    dependencies=[Depends(default_limit)],
+)
+async def change_units(
+    user_id: int, payload: SupervisorUnitsChange, principal: SupervisorsInvite, session: SessionDep
+) -> Any:
+    """Change the 組織単位 (and optionally the sites) a supervisor sees: from its next
+    request on. An administrator or the client's coordinator in charge; audited."""
+    return ok(
+        await client_portal_service.change_units(session, principal, user_id=user_id, data=payload)
+    )
+
+
+@router.get(
+    "/alerts", response_model=Envelope[list[PortalAlert]], dependencies=[Depends(default_limit)]
+)
+async def alerts(principal: ClientSupervisor, session: SessionDep) -> Any:
+    """The 抵触日 within 90 days that concern the supervisor: its sites' (with the 意見聴取
+    deadline) and its workers' in its 組織単位."""
+    return ok(await client_portal_service.alerts(session, principal, today=dt.date.today()))
 
 
 @router.get(

@@ -27,3 +27,24 @@ class SupervisorUnitsError(HakenError):
     message_en = "Choose only organisational units of the chosen sites."
     message_ja = "選んだ事業所の組織単位だけを選んでください。"
     fields = ("unit_ids",)
+
+
+class SupervisorForeignUnitError(HakenError):
+    code = "CLIENT_PORTAL_UNIT_OTHER_CLIENT"
+    status_code = 422
+    message_en = "An organisational unit of another client cannot be chosen."
+    message_ja = "他の派遣先の組織単位は選べません。"
+    fields = ("unit_ids",)
+
+
+class SupervisorNotInChargeError(HakenError):
+    code = "CLIENT_PORTAL_NOT_IN_CHARGE"
+    status_code = 403
+    message_en = (
+        "Only an administrator or the coordinator in charge of this client can change "
+        "what its supervisors see."
+    )
+    message_ja = (
+        "派遣先の指揮命令者の表示範囲を変更できるのは、"
+        "管理者とこの派遣先の担当コーディネーターだけです。"
+    )

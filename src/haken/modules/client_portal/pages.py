@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from haken.modules.client_portal.auth import ClientSupervisor, InvitationAccept, SupervisorsInvite
 from haken.modules.client_portal.errors import DisputeCommentError
-from haken.modules.client_portal.schemas import SupervisorInvite
-from haken.modules.client_portal.service import client_portal_service
+from haken.modules.client_portal.schemas import SupervisorInvite, SupervisorUnitsChange
+from haken.modules.client_portal.service import ALERT_DAYS, client_portal_service
 from haken.modules.clients.schemas import UnitFilter
 from haken.modules.clients.service import clients_service
 from haken.modules.identity.access import clear_session_cookies
@@ -143,6 +143,12 @@ async def workers(request: Request, principal: ClientSupervisor, session: Sessio
     return render(request, "client_portal/workers.html", {"workers": found})
 
 
+@router.get("/client/alerts")
+async def alerts(request: Request, principal: ClientSupervisor, session: SessionDep) -> Any:
+    found = await client_portal_service.alerts(session, principal, today=dt.date.today())
+    return render(request, "client_portal/alerts.html", {"alerts": found, "days": ALERT_DAYS})
+
+
 @router.post("/client/logout")
 async def logout(
     request: Request, principal: ClientSupervisor, _csrf: CsrfProtected, session: SessionDep
@@ -241,6 +247,106 @@ async def invite(
         ),
     )
     return redirect(request, f"/clients/{invited.client_id}")
+
+
+# --- the agency's side: what a supervisor sees ------------------------------------------------
+
+
+@router.get("/client-supervisors")
+async def supervisors(
+    request: Request,
+    principal: SupervisorsInvite,
+    session: SessionDep,
+    client_id: Annotated[int, Query(ge=1)],
+) -> Any:
+    """A client's supervisors and what each sees, with the link to change it."""
+    found = await client_portal_service.supervisors(session, principal, client_id=client_id)
+    client = await clients_service.get_client(session, principal, client_id=client_id)
+    context = await _invite_context(session, principal, client_id)
+    return render(
+        request,
+        "client_portal/supervisors.html",
+        {
+            "client": client,
+            "supervisors": found,
+            "site_names": dict(context["sites"]),
+            "unit_names": dict(context["units"]),
+            "can_change": await client_portal_service.may_change(session, principal, client_id),
+        },
+    )
+
+
+async def _units_page(
+    request: Request,
+    session: Any,
+    principal: Any,
+    user_id: int,
+    form: FormState[Any] | None,
+    status_code: int = 200,
+) -> Any:
+    current = await client_portal_service.supervisor(session, principal, user_id=user_id)
+    if form is None:
+        form = FormState(
+            values={
+                "site_ids": [str(i) for i in current.site_ids],
+                "unit_ids": [str(i) for i in current.unit_ids],
+                "version": str(current.version),
+            }
+        )
+    context = await _invite_context(session, principal, current.client_id)
+    return render(
+        request,
+        "client_portal/units.html",
+        {
+            "form": form,
+            "supervisor": current,
+            "can_change": await client_portal_service.may_change(
+                session, principal, current.client_id
+            ),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/client-supervisors/{user_id:int}/units")
+async def units_form(
+    request: Request, user_id: int, principal: SupervisorsInvite, session: SessionDep
+) -> Any:
+    return await _units_page(request, session, principal, user_id, None)
+
+
+@router.post("/client-supervisors/{user_id:int}/units")
+async def change_units(
+    request: Request,
+    user_id: int,
+    principal: SupervisorsInvite,
+    _csrf: CsrfProtected,
+    session: SessionDep,
+) -> Any:
+    form = await request.form()
+    # No site chosen is a refusal, not "unchanged" (the API's omitted sites).
+    extra: dict[str, Any] = {} if form.getlist("site_ids") else {"site_ids": []}
+    state = parse_form(SupervisorUnitsChange, form, lists={"site_ids", "unit_ids"}, extra=extra)
+    changed = await save_form(
+        state,
+        lambda data: client_portal_service.change_units(
+            session, principal, user_id=user_id, data=data
+        ),
+    )
+    if changed is None:
+        raise FormRejected(
+            await _units_page(request, session, principal, user_id, state, status_code=422)
+        )
+    flash(
+        request,
+        "success",
+        gettext_(
+            "What %(email)s sees was changed. It applies from their next page.",
+            email=changed.email,
+        ),
+    )
+    return redirect(request, f"/client-supervisors?client_id={changed.client_id}")
 
 
 def register_web() -> None:

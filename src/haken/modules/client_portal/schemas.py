@@ -29,6 +29,21 @@ class SupervisorInvited(BaseModel):
     expires_in_hours: int
 
 
+class SupervisorUnitsChange(InputModel):
+    """What a client supervisor sees, changed by the agency: its 組織単位 (none: every unit of
+    its sites) and, when given, its sites (of its client; omitted: unchanged)."""
+
+    version: int = Field(ge=1)
+    unit_ids: list[int] = Field(
+        default_factory=list,
+        max_length=200,
+        description="組織単位 of its sites the supervisor is limited to (none: all units)",
+    )
+    site_ids: list[int] | None = Field(
+        default=None, min_length=1, max_length=200, description="omitted: unchanged"
+    )
+
+
 class TimecardConfirm(InputModel):
     version: int = Field(ge=1)
 
@@ -75,3 +90,18 @@ class PortalWeek(BaseModel):
     first: dt.date
     last: dt.date
     timecards: list[PortalTimecard]
+
+
+class PortalAlert(BaseModel):
+    """A 抵触日 the supervisor must act on: the site's (事業所単位, 派遣法40条の2; the 意見聴取
+    must be done by ``hearing_deadline``) or a worker's in a unit (組織単位, 40条の3)."""
+
+    kind: str = Field(description="site (事業所単位) or individual (組織単位)")
+    site_id: int
+    site_name: str
+    unit_name: str | None = None
+    employee_id: int | None = None
+    name: str | None = None
+    conflict_date: dt.date
+    hearing_deadline: dt.date | None = None
+    days_left: int

@@ -14,31 +14,41 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.config import Settings
+from haken.labor.dispatch import hearing_deadline
 from haken.modules.assignments.service import assignments_service
 from haken.modules.attendance.schemas import RejectBody
 from haken.modules.attendance.service import attendance_service
 from haken.modules.billing.service import billing_service
 from haken.modules.client_portal.errors import (
     DisputeCommentError,
+    SupervisorForeignUnitError,
+    SupervisorNotInChargeError,
     SupervisorSitesError,
     SupervisorUnitsError,
 )
 from haken.modules.client_portal.schemas import (
+    PortalAlert,
     PortalTimecard,
     PortalWeek,
     PortalWorker,
     SupervisorInvite,
     SupervisorInvited,
+    SupervisorUnitsChange,
 )
 from haken.modules.clients.service import clients_service
 from haken.modules.employees.service import employees_service
+from haken.modules.identity.schemas import ClientUserRead
 from haken.modules.identity.service import INVITATION_LIFETIME, identity_service
 from haken.modules.notifications.service import Audience, notifications_service
-from haken.platform.access import Principal
+from haken.platform.access import Principal, Role
 from haken.platform.errors import NotFoundError
 
 # A week's cards of a large site fit one page (500 workers × 7 days).
 WEEK_LIMIT = 5000
+# The 抵触日 the portal shows: those within the office's alert window (dashboard.alerts).
+ALERT_DAYS = 90
+# A client's supervisors listed for the agency (one statement, no paging: a handful each).
+SUPERVISORS_LIMIT = 200
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -68,7 +78,158 @@ async def unit_assignments(
     return {p.assignment_id for p in placements if p.unit_id in principal.unit_ids}
 
 
+async def _checked_scope(
+    session: AsyncSession, *, client_id: int, site_ids: Sequence[int], unit_ids: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    """The sites (all of ``client_id``: else ``CLIENT_PORTAL_SITES``) and units (of those
+    sites: else ``CLIENT_PORTAL_UNITS``; of another client: ``CLIENT_PORTAL_UNIT_OTHER_CLIENT``)
+    a supervisor may be given, sorted; two statements."""
+    wanted = sorted(set(site_ids))
+    labels = await clients_service.get_site_labels(session, wanted)
+    if not wanted or any(
+        site_id not in labels or labels[site_id].client_id != client_id for site_id in wanted
+    ):
+        raise SupervisorSitesError()
+    units = sorted(set(unit_ids))
+    placements = await clients_service.get_unit_placements(session, units) if units else {}
+    for unit_id in units:
+        unit = placements.get(unit_id)
+        if unit is None:
+            raise SupervisorUnitsError()
+        if unit.client_id != client_id:
+            raise SupervisorForeignUnitError()
+        if unit.site_id not in wanted:
+            raise SupervisorUnitsError()
+    return wanted, units
+
+
 class ClientPortalService:
+    async def may_change(self, session: AsyncSession, principal: Principal, client_id: int) -> bool:
+        """Whether the caller may change what the client's supervisors see: an administrator,
+        or the coordinator in charge of the client (billing's 担当)."""
+        if principal.is_at_least(Role.ADMIN):
+            return True
+        if not principal.is_at_least(Role.COORDINATOR):
+            return False
+        coordinators = await billing_service.coordinators_of_clients(session, [client_id])
+        return coordinators.get(client_id) == principal.user_id
+
+    async def supervisors(
+        self, session: AsyncSession, principal: Principal, *, client_id: int
+    ) -> list[ClientUserRead]:
+        """A client's supervisors and their scope (404 for an unknown client)."""
+        await clients_service.get_client(session, principal, client_id=client_id)
+        return await identity_service.client_users(
+            session, client_id=client_id, limit=SUPERVISORS_LIMIT
+        )
+
+    async def supervisor(
+        self, session: AsyncSession, principal: Principal, *, user_id: int
+    ) -> ClientUserRead:
+        """One client supervisor and its scope (404 for any other account)."""
+        return await identity_service.client_user(session, user_id)
+
+    async def change_units(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        user_id: int,
+        data: SupervisorUnitsChange,
+    ) -> ClientUserRead:
+        """Change the 組織単位 (and, when given, the sites) a supervisor sees: its next request
+        reads the new scope (its cached principal is dropped at the commit). An administrator
+        or the client's coordinator in charge only (``CLIENT_PORTAL_NOT_IN_CHARGE``)."""
+        current = await identity_service.client_user(session, user_id)
+        if not await self.may_change(session, principal, current.client_id):
+            raise SupervisorNotInChargeError()
+        sites, units = await _checked_scope(
+            session,
+            client_id=current.client_id,
+            site_ids=data.site_ids if data.site_ids is not None else current.site_ids,
+            unit_ids=data.unit_ids,
+        )
+        return await identity_service.change_client_scope(
+            session,
+            principal,
+            user_id=user_id,
+            version=data.version,
+            site_ids=sites,
+            unit_ids=units,
+        )
+
+    async def alerts(
+        self, session: AsyncSession, principal: Principal, *, today: dt.date
+    ) -> list[PortalAlert]:
+        """The 抵触日 within :data:`ALERT_DAYS` that concern the supervisor (three statements):
+        its sites' 事業所単位 date with the 意見聴取 deadline — for a unit-scoped supervisor, the
+        sites of its units (the site's limit binds every unit of it) — and its workers'
+        組織単位 dates, of its units only when it has units."""
+        if principal.client_id is None or not principal.site_ids:
+            return []
+        until = today + dt.timedelta(days=ALERT_DAYS)
+        # (site_id, site_name, 抵触日) of the sites whose limit concerns the supervisor.
+        sites: dict[int, tuple[str, dt.date | None]] = {}
+        if principal.unit_ids:
+            units = await clients_service.get_unit_placements(session, sorted(principal.unit_ids))
+            for u in units.values():
+                if u.client_id == principal.client_id and u.site_id in principal.site_ids:
+                    sites[u.site_id] = (u.site_name, u.site_conflict_date)
+        else:
+            labels = await clients_service.get_site_labels(session, sorted(principal.site_ids))
+            for label in labels.values():
+                if label.client_id == principal.client_id:
+                    sites[label.site_id] = (label.site_name, label.conflict_date)
+        found: list[PortalAlert] = []
+        for site_id, (site_name, date) in sites.items():
+            if date is not None and today <= date <= until:
+                found.append(
+                    PortalAlert(
+                        kind="site",
+                        site_id=site_id,
+                        site_name=site_name,
+                        conflict_date=date,
+                        hearing_deadline=hearing_deadline(date),
+                        days_left=(date - today).days,
+                    )
+                )
+        site_ids = sorted(sites)
+        placements = await assignments_service.client_portal_placements(
+            session, client_id=principal.client_id, site_ids=site_ids, first=today, last=until
+        )
+        seen: set[tuple[int, int, dt.date]] = set()
+        individual = []
+        for p in placements:
+            date = p.individual_conflict_date
+            if p.status != "active" or date is None or not today <= date <= until:
+                continue
+            if principal.unit_ids and p.unit_id not in principal.unit_ids:
+                continue
+            if (p.employee_id, p.unit_id, date) in seen:
+                continue  # a renewal in the same unit: the same date
+            seen.add((p.employee_id, p.unit_id, date))
+            individual.append(p)
+        briefs = await employees_service.get_briefs(
+            session, sorted({p.employee_id for p in individual})
+        )
+        for p in individual:
+            assert p.individual_conflict_date is not None
+            brief = briefs.get(p.employee_id)
+            found.append(
+                PortalAlert(
+                    kind="individual",
+                    site_id=p.site_id,
+                    site_name=p.site_name,
+                    unit_name=p.unit_name,
+                    employee_id=p.employee_id,
+                    name=(brief.name_kanji or brief.name_romaji) if brief else "",
+                    conflict_date=p.individual_conflict_date,
+                    days_left=(p.individual_conflict_date - today).days,
+                )
+            )
+        found.sort(key=lambda a: (a.conflict_date, a.kind != "site", a.site_name, a.name or ""))
+        return found
+
     async def invite(
         self,
         session: AsyncSession,
@@ -78,21 +239,9 @@ class ClientPortalService:
     ) -> SupervisorInvited:
         """A client supervisor of ``client_id`` scoped to ``site_ids`` (all of that client)."""
         await clients_service.get_client(session, principal, client_id=data.client_id)
-        wanted = sorted(set(data.site_ids))
-        labels = await clients_service.get_site_labels(session, wanted)
-        if not wanted or any(
-            site_id not in labels or labels[site_id].client_id != data.client_id
-            for site_id in wanted
-        ):
-            raise SupervisorSitesError()
-        units = sorted(set(data.unit_ids))
-        for unit_id in units:
-            try:
-                unit = await clients_service.get_unit(session, principal, unit_id=unit_id)
-            except NotFoundError as error:
-                raise SupervisorUnitsError() from error
-            if unit.site_id not in wanted:
-                raise SupervisorUnitsError()
+        wanted, units = await _checked_scope(
+            session, client_id=data.client_id, site_ids=data.site_ids, unit_ids=data.unit_ids
+        )
         user = await identity_service.invite_client_user(
             session,
             settings,
@@ -292,4 +441,10 @@ class ClientPortalService:
 
 client_portal_service = ClientPortalService()
 
-__all__ = ["ClientPortalService", "client_portal_service", "unit_assignments", "week_of"]
+__all__ = [
+    "ALERT_DAYS",
+    "ClientPortalService",
+    "client_portal_service",
+    "unit_assignments",
+    "week_of",
+]

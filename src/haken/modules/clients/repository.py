@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, true
 
 from haken.modules.clients.models import (
     Client,
@@ -356,3 +356,87 @@ class ClientsRepository(Repository):
         if client_ids is not None:
             statement = statement.where(ClientSite.client_id.in_(client_ids))
         return list((await self.session.scalars(statement.limit(2))).all())
+
+    # the batched creates (the master-data import) -----------------------------------------
+
+    async def corporate_numbers_taken(self, numbers: Sequence[str]) -> set[str]:
+        """Which of ``numbers`` are already a client's 法人番号 (one statement)."""
+        if not numbers:
+            return set()
+        statement = select(Client.corporate_number).where(
+            Client.corporate_number.in_(sorted(set(numbers)))
+        )
+        return {n for n in (await self.session.scalars(statement)).all() if n is not None}
+
+    async def readable_clients(self, principal: Principal, ids: Sequence[int]) -> dict[int, Client]:
+        """:meth:`readable_client` for many ids in one statement."""
+        if not ids:
+            return {}
+        statement = select(Client).where(
+            Client.id.in_(sorted(set(ids))), self._client_scope(principal)
+        )
+        return {row.id: row for row in (await self.session.scalars(statement)).all()}
+
+    async def sites_with_clients_readable(
+        self, principal: Principal, site_ids: Sequence[int]
+    ) -> dict[int, tuple[ClientSite, Client]]:
+        """:meth:`site_with_client` for many sites in one statement."""
+        if not site_ids:
+            return {}
+        statement = (
+            select(ClientSite, Client)
+            .join(Client, Client.id == ClientSite.client_id)
+            .where(ClientSite.id.in_(sorted(set(site_ids))), self._site_scope(principal))
+        )
+        return {site.id: (site, client) for site, client in (await self.session.execute(statement))}
+
+    async def insert_many(self, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert ``rows`` (column → value, one key set) of ``model`` in one statement; the
+        new ids in the order of ``rows``.
+
+        PostgreSQL: SQLAlchemy's ordered RETURNING (``sort_by_parameter_order``, the identity
+        column as sentinel). SQLite has no sentinel for it (SQLAlchemy would fall back to
+        one statement per row): one writer at a time, a multi-row ``INSERT`` numbers its rows
+        upwards in the order of its ``VALUES``, so the ids sorted are in the rows' order."""
+        if not rows:
+            return []
+        ordered = self.session.get_bind().dialect.name == "postgresql"
+        statement = insert(model).returning(model.id, sort_by_parameter_order=ordered)
+        # Every key sent, None as NULL: one statement whatever the empty cells of each row.
+        result = await self.session.execute(
+            statement, list(rows), execution_options={"render_nulls": True}
+        )
+        ids = [int(i) for i in result.scalars().all()]
+        return ids if ordered else sorted(ids)
+
+    async def clients_named_many(
+        self, numbers: Sequence[str], keys: Sequence[str]
+    ) -> list[tuple[int, str | None, str]]:
+        """Live clients whose 法人番号 is one of ``numbers`` or whose name key is one of
+        ``keys`` (``id, corporate_number, name_key``, by id): :meth:`client_ids_named` for
+        many names in one statement."""
+        conditions = []
+        if numbers:
+            conditions.append(Client.corporate_number.in_(sorted(set(numbers))))
+        if keys:
+            conditions.append(Client.name_key.in_(sorted(set(keys))))
+        if not conditions:
+            return []
+        statement = (
+            select(Client.id, Client.corporate_number, Client.name_key)
+            .where(or_(*conditions), Client.archived_at.is_(None))
+            .order_by(Client.id)
+        )
+        return [(int(i), n, k) for i, n, k in (await self.session.execute(statement)).all()]
+
+    async def sites_named_many(self, keys: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Live sites whose name key is one of ``keys`` (``id, client_id, name_key``, by id):
+        :meth:`site_ids_named` for many names in one statement."""
+        if not keys:
+            return []
+        statement = (
+            select(ClientSite.id, ClientSite.client_id, ClientSite.name_key)
+            .where(ClientSite.name_key.in_(sorted(set(keys))), ClientSite.archived_at.is_(None))
+            .order_by(ClientSite.id)
+        )
+        return [(int(i), int(c), k) for i, c, k in (await self.session.execute(statement)).all()]

@@ -337,6 +337,8 @@ class SiteLabel:
     client_name: str
     prefecture: str | None = None
     """JIS X 0401 code of the site's prefecture."""
+    conflict_date: dt.date | None = None
+    """The site's 抵触日 (事業所単位; filled by ``get_site_labels``: the portal's alerts)."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from haken.modules.demo.generator import generate, has_employees
 from haken.modules.demo.labour_notices import seed_labour_notices
 from haken.modules.demo.leave import seed_leave
 from haken.modules.demo.master_imports import seed_master_imports
+from haken.modules.demo.offices import seed_offices
 from haken.modules.demo.payroll import seed_payroll
 from haken.modules.demo.requests import seed_requests
 from haken.modules.demo.timesheet_imports import seed_timesheet_imports
@@ -94,6 +95,8 @@ async def run(settings: Settings, *, employees: int = 50, if_empty: bool = False
                 agency_name=settings.billing_agency_name.strip() or DEMO_AGENCY_NAME
             )
             if generated:  # paid leave through the leave service: grants, takings, duties
+                async with session_scope(database, write=True) as session:
+                    result.counts.update(await seed_offices(session, today=today, user_id=admin_id))
                 async with session_scope(database, write=True) as session:
                     result.counts.update(await seed_leave(session, today=today, user_id=admin_id))
                 async with session_scope(database, write=True) as session:

@@ -1,11 +1,12 @@
 """The annual 労働者派遣事業報告書 (様式第11号) figures and the マージン率 disclosure per 事業所
 (派遣法23条1項・5項, 則17条, 則18条の2; JP_DISPATCH.md §1.8–1.9), for one business year.
 
-The agency's 事業所: haken models one dispatch office (the agency's name in the settings,
-``HAKEN_BILLING_AGENCY_NAME``); every contract belongs to it, so the disclosure has one row.
-The fee and wage figures are those of ``/billing/margin-rate`` for the year's twelve months
-(the fees billed, the gross pay shared over the billed minutes; weighted over the 8-hour
-worker-days, ``labor.margin.margin_rate``). The counts come from the assignments: the
+The agency's 事業所 (offices module): each contract names its office (none: the default
+office), and the report is made for one office at a time (``office_id``; default: the default
+office) over that office's contracts only. The fee and wage figures are those of
+``/billing/margin-rate`` for the year's twelve months (the fees billed, the gross pay
+shared over the billed minutes; weighted over the 8-hour worker-days,
+``labor.margin.margin_rate``). The counts come from the assignments: the
 workers dispatched in the year by 無期/有期, the clients, and on 1 June after the year (the
 6月1日現在の状況報告); training and career consultations from the 派遣元管理台帳 entries.
 Items haken does not hold (the labour-management agreement's expiry, the training plan's
@@ -30,9 +31,11 @@ from haken.labor.business_report import (
 )
 from haken.modules.audit.service import audit_service
 from haken.modules.billing.schemas import MarginRateFilter
-from haken.modules.billing.service import billing_service
-from haken.modules.documents.repository import DocumentsRepository
+from haken.modules.billing.service import OfficeCells, billing_service
+from haken.modules.documents.repository import DocumentsRepository, OfficeKey
+from haken.modules.offices.service import offices_service
 from haken.platform.access import Principal
+from haken.platform.errors import NotFoundError
 
 INDEFINITE = "indefinite"
 
@@ -41,6 +44,9 @@ class OfficeDisclosure(BaseModel):
     """The 則18条の2 information of one 事業所 for the business year."""
 
     office: str = Field(description="the agency's office (派遣元事業所)")
+    office_id: int | None = Field(default=None, description="the office (/api/offices)")
+    address: str = Field(default="", description="the office's address")
+    manager_name: str = Field(default="", description="its 派遣元責任者")
     workers: int = Field(description="dispatched workers billed in the year (実人数)")
     clients: int = Field(description="clients billed in the year (実数)")
     worker_days: Decimal = Field(description="8-hour worker-days (billed minutes ÷ 480)")
@@ -102,39 +108,60 @@ def default_year(today: dt.date) -> int:
 
 class AnnualService:
     async def report(
-        self, session: AsyncSession, principal: Principal, *, year: int, today: dt.date
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        year: int,
+        today: dt.date,
+        office_id: int | None = None,
     ) -> AnnualReport:
-        """The year's figures: the billing's margin-rate statements, then four statements
-        (assignments of the year, assignments on 1 June, training, career consultations)."""
+        """One office's figures for the year (the default office without ``office_id``; an
+        unknown office is 404): the office and its contracts (two statements), the billing's
+        margin-rate statements over those contracts' cells, then four statements (assignments
+        of the year, assignments on 1 June, training, career consultations)."""
         first, last = fiscal_year(year)
         on = status_date(year)
+        office = await offices_service.resolve(session, office_id)
+        if office is None and office_id is not None:
+            raise NotFoundError()
+        repo = DocumentsRepository(session)
+        key: OfficeKey | None = None
+        cells: OfficeCells | None = None
+        if office is not None:
+            key = (office.id, office.is_default)
+            contracts = await repo.office_contract_ids(key)
+            cells = OfficeCells(office.name, contracts, office.is_default)
         rate = await billing_service.margin_rate(
             session,
             principal,
             filters=MarginRateFilter(month=f"{year}-04", until=f"{year + 1}-03"),
+            office=cells,
         )
-        repo = DocumentsRepository(session)
-        rows = list(await repo.dispatched_between(first, last))
-        on_day = list(await repo.dispatched_between(on, on))
-        trainings, trained = await repo.ledger_counts("training", first, last)
-        consultations, _ = await repo.ledger_counts("career_consultation", first, last)
+        rows = list(await repo.dispatched_between(first, last, key))
+        on_day = list(await repo.dispatched_between(on, on, key))
+        trainings, trained = await repo.ledger_counts("training", first, last, key)
+        consultations, _ = await repo.ledger_counts("career_consultation", first, last, key)
         agreement = len({row.employee_id for row in rows if row.agreement})
         offices = [
             OfficeDisclosure(
-                office=office.office,
-                workers=office.workers,
-                clients=office.clients,
-                worker_days=office.worker_days,
-                fees=office.fees,
-                wages=office.wages,
-                average_fee=office.average_fee,
-                average_wage=office.average_wage,
-                margin_rate_pct=office.margin_rate_pct,
+                office=row.office,
+                office_id=office.id if office is not None else None,
+                address=office.address if office is not None else "",
+                manager_name=office.manager_name if office is not None else "",
+                workers=row.workers,
+                clients=row.clients,
+                worker_days=row.worker_days,
+                fees=row.fees,
+                wages=row.wages,
+                average_fee=row.average_fee,
+                average_wage=row.average_wage,
+                margin_rate_pct=row.margin_rate_pct,
                 agreement_workers=agreement,
                 trainings=trainings,
                 trained_workers=trained,
             )
-            for office in rate.offices
+            for row in rate.offices
         ]
         return AnnualReport(
             year=year,
@@ -152,15 +179,24 @@ class AnnualService:
         )
 
     async def record_export(
-        self, session: AsyncSession, principal: Principal, *, year: int, kind: str
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        year: int,
+        kind: str,
+        office_id: int | None = None,
     ) -> None:
+        after: dict[str, Any] = {"format": "xlsx", "year": year, "kind": kind}
+        if office_id is not None:
+            after["office_id"] = office_id
         await audit_service.record(
             session,
             principal,
             entity_type="annual_report",
             entity_id=str(year),
             action="export",
-            after={"format": "xlsx", "year": year, "kind": kind},
+            after=after,
         )
 
 
@@ -176,6 +212,8 @@ def report_items(report: AnnualReport, agency_fallback: str) -> list[tuple[str, 
         rate = "—" if office.margin_rate_pct is None else f"{office.margin_rate_pct}%"
         items += [
             ("【マージン率等の情報提供】事業所", name),
+            ("事業所の所在地", office.address or "—"),
+            ("派遣元責任者", office.manager_name or "—"),
             ("派遣労働者数（年度中に派遣した実人数）", office.workers),
             ("派遣先数（年度中の実数）", office.clients),
             ("延べ人日（8時間換算）", office.worker_days),

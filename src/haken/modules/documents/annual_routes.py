@@ -16,6 +16,8 @@ from haken.modules.documents.annual import AnnualReport, annual_service, default
 from haken.modules.documents.auth import AnnualReports, DocumentsRead
 from haken.modules.documents.excel import TABULAR_KINDS, document_items, items_xlsx
 from haken.modules.documents.service import KIND_TITLES, documents_service
+from haken.modules.offices.schemas import OfficeFilter
+from haken.modules.offices.service import offices_service
 from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
 from haken.platform.errors import NotFoundError
@@ -27,6 +29,10 @@ from haken.web.registry import NavItem, registry
 from haken.web.render import render
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
+OfficeParam = Annotated[
+    int | None,
+    Query(ge=1, description="the office (派遣元事業所, /api/offices); default: the default office"),
+]
 page_router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
 Year = Annotated[
     int | None,
@@ -59,14 +65,25 @@ async def tabular_sheet(
     return await items_xlsx(items, name, title=KIND_TITLES[row.kind])
 
 
-@router.get("/annual", response_model=Envelope[AnnualReport], dependencies=[Depends(default_limit)])
-async def annual_report(principal: AnnualReports, session: SessionDep, year: Year = None) -> Any:
-    """The business year's 労働者派遣事業報告書 figures and the マージン率 disclosure per
-    事業所 (weighted averages per 8-hour worker-day), with the due dates; default: the
-    current business year (its figures so far)."""
+@router.get(
+    "/annual",
+    response_model=Envelope[AnnualReport],
+    responses={404: {"description": "no such office"}},
+    dependencies=[Depends(default_limit)],
+)
+async def annual_report(
+    principal: AnnualReports, session: SessionDep, year: Year = None, office_id: OfficeParam = None
+) -> Any:
+    """The business year's 労働者派遣事業報告書 figures and the マージン率 disclosure of one
+    事業所 over its contracts (weighted averages per 8-hour worker-day), with the due dates;
+    default: the current business year (its figures so far) and the default office."""
     today = dt.date.today()
     chosen = year if year is not None else default_year(today)
-    return ok(await annual_service.report(session, principal, year=chosen, today=today))
+    return ok(
+        await annual_service.report(
+            session, principal, year=chosen, today=today, office_id=office_id
+        )
+    )
 
 
 @router.get(
@@ -92,19 +109,34 @@ async def annual_page(
     session: SessionDep,
     year: Year = None,
     format: Annotated[str | None, Query(pattern="^xlsx$")] = None,
+    office_id: OfficeParam = None,
 ) -> Any:
     today = dt.date.today()
     chosen = year if year is not None else default_year(today)
-    report = await annual_service.report(session, principal, year=chosen, today=today)
+    report = await annual_service.report(
+        session, principal, year=chosen, today=today, office_id=office_id
+    )
     items = report_items(report, gettext_("This agency"))
+    shown = report.offices[0].office_id if report.offices else None
     if format == "xlsx":
-        await annual_service.record_export(session, principal, year=chosen, kind="annual_report")
-        name = export_filename(f"annual-report-{chosen}", "xlsx", today)
+        await annual_service.record_export(
+            session, principal, year=chosen, kind="annual_report", office_id=shown
+        )
+        stem = f"annual-report-{chosen}" + (f"-office-{shown}" if shown is not None else "")
+        name = export_filename(stem, "xlsx", today)
         return await items_xlsx(items, name, title=f"事業報告書・マージン率 {chosen}")
+    offices = await offices_service.list_offices(session, filters=OfficeFilter())
     return render(
         request,
         "documents/annual.html",
-        {"report": report, "items": items, "year": chosen, "this_year": today.year},
+        {
+            "report": report,
+            "items": items,
+            "year": chosen,
+            "this_year": today.year,
+            "offices": offices,
+            "office_id": shown,
+        },
     )
 
 

@@ -3,12 +3,14 @@ of a client (or of all clients) by a background job, then one ZIP of the PDFs to
 
 Starting a run plans it: the assignments running on the day (the 就業条件明示書 and the
 派遣元管理台帳 are per assignment), or their sites (the 派遣先管理台帳 data, for the day's
-month). The job (``documents.bulk``) issues the next ``batch_size`` subjects after
-``cursor`` through the same service calls as one issue (a new version only when the data
-changed; each issue audited), records the progress and the subjects refused with the
-catalog error's words (a required item empty: the rest still go on), moves the cursor and
-enqueues the next batch in the same transaction. The last batch writes the ZIP. A stale
-job (a moved cursor, a finished run) does nothing, so a redelivered batch is harmless.
+month). The 労働条件通知書兼就業条件明示書 is per assignment too, with the items only the
+office states carried from each worker's last notice. The job (``documents.bulk``) issues
+the next ``batch_size`` subjects after ``cursor`` through the same service calls as one
+issue (a new version only when the data changed; each issue audited), records the progress
+and the subjects refused with the catalog error's words (a required item empty: the rest
+still go on), moves the cursor and enqueues the next batch in the same transaction. The
+last batch writes the ZIP. A stale job (a moved cursor, a finished run) does nothing, so a
+redelivered batch is harmless.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.modules.audit.service import audit_service
+from haken.modules.documents.errors import DocumentBulkExpiredError
+from haken.modules.documents.labour_notice import LabourNoticeIssue, labour_notices
 from haken.modules.documents.models import BulkRun
 from haken.modules.documents.repository import DocumentsRepository
 from haken.modules.documents.schemas import AgencyLedgerIssue, ClientLedgerIssue
 from haken.modules.documents.service import (
     AGENCY_LEDGER,
     CLIENT_LEDGER,
+    LABOUR_NOTICE,
     TERMS_NOTICE,
     documents_service,
 )
@@ -41,7 +46,7 @@ BULK_JOB = "documents.bulk"
 ENTITY = "document_bulk"
 PLAN_LIMIT = 2000
 """At most this many subjects in one run (a larger agency runs it per client)."""
-BulkKind = Literal["terms_notice", "agency_ledger", "client_ledger"]
+BulkKind = Literal["terms_notice", "labour_notice", "agency_ledger", "client_ledger"]
 
 
 class BulkCreate(InputModel):
@@ -88,6 +93,13 @@ def _read(row: BulkRun) -> BulkRead:
         created_at=row.created_at,
         finished_at=row.finished_at,
     )
+
+
+def zip_name(kind: str, subject_id: int, version: int) -> str:
+    """A PDF's name in the ZIP: ``<kind>-<subject id>-v<version>.pdf``, the single download's
+    name (``labour_notice-12-v2.pdf``: assignment 12's notice, version 2; a site's number for
+    the 派遣先管理台帳 data)."""
+    return f"{kind}-{subject_id}-v{version}.pdf"
 
 
 def zip_of(files: list[tuple[str, bytes]]) -> bytes:
@@ -150,12 +162,19 @@ class BulkService:
             raise NotFoundError()
         return _read(row)
 
+    async def expire_archives(self, session: AsyncSession, *, retention_days: int) -> int:
+        """Nightly: the ZIPs older than ``retention_days`` dropped (their documents stay)."""
+        cutoff = utcnow() - dt.timedelta(days=retention_days)
+        return await DocumentsRepository(session).expire_bulk_archives(cutoff)
+
     async def archive(
-        self, session: AsyncSession, principal: Principal, *, run_id: int
+        self, session: AsyncSession, principal: Principal, *, run_id: int, retention_days: int
     ) -> tuple[bytes, str]:
         """The finished run's ZIP (404 while it runs); the download is audited."""
         repo = DocumentsRepository(session)
         row = await repo.bulk_run(run_id)
+        if row is not None and row.status == "expired":
+            raise DocumentBulkExpiredError(days=retention_days)
         content = await repo.bulk_archive(run_id) if row is not None else None
         if row is None or row.status != "done" or content is None:
             raise NotFoundError()
@@ -175,6 +194,16 @@ class BulkService:
         if row.kind == TERMS_NOTICE:
             found = await documents_service.issue_terms_notice(
                 session, principal, assignment_id=subject_id, today=row.on_date
+            )
+        elif row.kind == LABOUR_NOTICE:
+            # The items only the office states are carried from each worker's last notice;
+            # a worker without one is refused naming them (listed as not issued).
+            found = await labour_notices.issue(
+                session,
+                principal,
+                assignment_id=subject_id,
+                data=LabourNoticeIssue(),
+                today=row.on_date,
             )
         elif row.kind == AGENCY_LEDGER:
             found = await documents_service.issue_agency_ledger(
@@ -222,7 +251,7 @@ class BulkService:
         done = row.cursor >= len(row.plan)
         if done:
             files = [
-                (f"{kind}-{subject}-v{version}.pdf", bytes(pdf))
+                (zip_name(kind, subject, version), bytes(pdf))
                 for _, kind, subject, version, pdf in await repo.pdfs(row.document_ids)
             ]
             row.archive = zip_of(files)
@@ -236,4 +265,12 @@ class BulkService:
 
 bulk_service = BulkService()
 
-__all__ = ["BULK_JOB", "BulkCreate", "BulkRead", "BulkService", "bulk_service", "zip_of"]
+__all__ = [
+    "BULK_JOB",
+    "BulkCreate",
+    "BulkRead",
+    "BulkService",
+    "bulk_service",
+    "zip_name",
+    "zip_of",
+]

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from haken.modules.documents.auth import BulkDocuments
 from haken.modules.documents.bulk import BulkCreate, BulkRead, bulk_service
 from haken.modules.documents.service import KIND_TITLES
-from haken.platform.deps import SessionDep
+from haken.platform.deps import SessionDep, SettingsDep
 from haken.platform.errors import ValidationFailedError
 from haken.platform.ratelimit import default_limit
 from haken.platform.responses import Envelope, ok
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/documents", tags=["documents"])
 page_router = APIRouter(include_in_schema=False, dependencies=[Depends(default_limit)])
 ZIP_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such run, or not finished"}}
-BULK_KINDS = ("terms_notice", "agency_ledger", "client_ledger")
+BULK_KINDS = ("terms_notice", "labour_notice", "agency_ledger", "client_ledger")
 
 
 def zip_response(content: bytes, filename: str) -> Response:
@@ -60,12 +60,20 @@ async def get_bulk(run_id: int, principal: BulkDocuments, session: SessionDep) -
 @router.get(
     "/bulk/{run_id:int}/zip",
     response_class=Response,
-    responses={200: {"content": {"application/zip": {}}}, **NOT_FOUND},
+    responses={
+        200: {"content": {"application/zip": {}}},
+        **NOT_FOUND,
+        410: {"description": "DOCUMENT_BULK_EXPIRED: the ZIP was dropped after its retention"},
+    },
     dependencies=[Depends(default_limit)],
 )
-async def bulk_zip(run_id: int, principal: BulkDocuments, session: SessionDep) -> Response:
+async def bulk_zip(
+    run_id: int, principal: BulkDocuments, session: SessionDep, settings: SettingsDep
+) -> Response:
     """The finished run's PDFs as one ZIP (audited)."""
-    content, name = await bulk_service.archive(session, principal, run_id=run_id)
+    content, name = await bulk_service.archive(
+        session, principal, run_id=run_id, retention_days=settings.export_retention_days
+    )
     return zip_response(content, name)
 
 
@@ -110,8 +118,12 @@ async def bulk_run_page(
 
 
 @page_router.get("/documents/bulk/{run_id:int}/zip")
-async def bulk_zip_page(run_id: int, principal: BulkDocuments, session: SessionDep) -> Response:
-    content, name = await bulk_service.archive(session, principal, run_id=run_id)
+async def bulk_zip_page(
+    run_id: int, principal: BulkDocuments, session: SessionDep, settings: SettingsDep
+) -> Response:
+    content, name = await bulk_service.archive(
+        session, principal, run_id=run_id, retention_days=settings.export_retention_days
+    )
     return zip_response(content, name)
 
 

@@ -36,3 +36,19 @@ class DocumentAgencyNameMissingError(HakenError):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(setting="HAKEN_BILLING_AGENCY_NAME", **kwargs)
+
+
+class DocumentBulkExpiredError(HakenError):
+    """A bulk run's ZIP is a copy of documents kept one by one; it is dropped after the
+    retention period (``export_retention_days``), the documents themselves stay."""
+
+    code = "DOCUMENT_BULK_EXPIRED"
+    status_code = 410
+    message_en = (
+        "The ZIP of this bulk generation was deleted {days} days after it was made; the "
+        "documents stay on each assignment. Generate it again for a new ZIP."
+    )
+    message_ja = (
+        "この一括作成のZIPは作成から{days}日を過ぎたため削除されました。書面は各配置の画面に"
+        "残っています。ZIPが必要なときはもう一度作成してください。"
+    )

@@ -25,6 +25,7 @@ ANNUAL_REPORT_FIELDS = {
     "format": N_("Format"),
     "year": N_("Business year"),
     "kind": N_("Document"),
+    "office_id": N_("Agency office"),
 }
 BULK_FIELDS = {
     "kind": N_("Document"),

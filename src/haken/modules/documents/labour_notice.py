@@ -8,10 +8,10 @@ wage and premiums from the assignment's rate, the payroll calendar from the sett
 ones only the office can state (renewal and its criteria, the renewal cap, the range of
 changes of place and duties, retirement and dismissal, pay rises, retirement pay, bonuses,
 the consultation contact, the post-conversion conditions) come with the issue and are carried
-from the worker's last notice. The rules of which item is required live in
-``labor/labour_notice.py`` (C26, C27); a missing item refuses the issue with
-``DOCUMENT_INCOMPLETE`` naming it, together with the missing items of the 就業条件明示 part
-(the same checks as the 就業条件明示書)."""
+from the worker's last notice (this one's, or the 労働条件通知書 at hire: hire_notice.py). The
+rules of which item is required live in ``labor/labour_notice.py`` (C26, C27); a missing
+item refuses the issue with ``DOCUMENT_INCOMPLETE`` naming it, together with the missing
+items of the 就業条件明示 part (the same checks as the 就業条件明示書)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from haken.modules.documents.errors import DocumentIncompleteError
 from haken.modules.documents.repository import DocumentsRepository
 from haken.modules.documents.schemas import DocumentRead
 from haken.modules.documents.service import (
+    HIRE_NOTICE,
     LABOUR_NOTICE,
     DocumentsService,
     _address,
@@ -172,7 +173,7 @@ class LabourNotices:
         site = await clients_service.get_site(session, principal, site_id=c.site_id)
         worker = await employees_service.get(session, principal, a.employee_id)
         repo = DocumentsRepository(session)
-        previous = await repo.latest_of_employee(LABOUR_NOTICE, a.employee_id)
+        previous = await repo.latest_addressed((LABOUR_NOTICE, HIRE_NOTICE), a.employee_id)
         old = previous.snapshot.get("stated", {}) if previous is not None else {}
         stated = {
             name: (str(getattr(data, name)).strip() or str(old.get(name, ""))) for name in STATED

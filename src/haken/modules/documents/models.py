@@ -83,7 +83,7 @@ class BulkRun(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     client_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
     on_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False)  # running / done / failed
+    status: Mapped[str] = mapped_column(String(12), nullable=False)  # running / done / expired
     plan: Mapped[list[Any]] = mapped_column(JSON, nullable=False)  # subject ids, in order
     cursor: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     total: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -11,6 +11,8 @@ from haken.modules.documents.annual_routes import router as annual_router
 from haken.modules.documents.bulk_routes import page_router as bulk_page_router
 from haken.modules.documents.bulk_routes import router as bulk_router
 from haken.modules.documents.endpoints import client_router, router
+from haken.modules.documents.hire_notice_routes import page_router as hire_page_router
+from haken.modules.documents.hire_notice_routes import router as hire_router
 from haken.modules.documents.labels import register_labels
 from haken.modules.documents.labour_notice import labour_notices
 from haken.modules.documents.labour_notice_routes import page_router as labour_page_router
@@ -31,6 +33,7 @@ def install(app: FastAPI) -> None:
         months_after=settings.payday_months_after,
     )
     app.include_router(labour_router)
+    app.include_router(hire_router)
     app.include_router(annual_router)
     app.include_router(bulk_router)
     app.include_router(router)
@@ -38,6 +41,7 @@ def install(app: FastAPI) -> None:
     app.include_router(annual_page_router)
     app.include_router(bulk_page_router)
     app.include_router(labour_page_router)
+    app.include_router(hire_page_router)
     app.include_router(page_router)
     register_labels()
     register_web()

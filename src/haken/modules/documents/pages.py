@@ -19,6 +19,7 @@ from haken.modules.documents.auth import (
 )
 from haken.modules.documents.endpoints import pdf_response
 from haken.modules.documents.excel import xlsx_rows
+from haken.modules.documents.hire_notice import hire_notices
 from haken.modules.documents.schemas import (
     AgencyLedgerIssue,
     ClientLedgerIssue,
@@ -27,7 +28,12 @@ from haken.modules.documents.schemas import (
     InsuranceReasons,
     LedgerEntryIn,
 )
-from haken.modules.documents.service import KIND_TITLES, documents_service
+from haken.modules.documents.service import (
+    HIRE_NOTICE,
+    KIND_TITLES,
+    LABOUR_NOTICE,
+    documents_service,
+)
 from haken.modules.employees.service import employees_service
 from haken.platform.access import Principal, Role
 from haken.platform.deps import SessionDep
@@ -74,12 +80,16 @@ async def _list_page(
     contract_id: int | None = None,
     employee_id: int | None = None,
     status_code: int = 200,
+    hire_values: dict[str, str] | None = None,
 ) -> Any:
     """The list; on a contract's page also its placements with the issue buttons of the
-    就業条件明示書 and the 派遣元管理台帳, and the site's 派遣先管理台帳 data."""
+    就業条件明示書 and the 派遣元管理台帳, and the site's 派遣先管理台帳 data; on a worker's
+    page the form of the 労働条件通知書 at hire (its items as on the worker's last notice)."""
     found = await documents_service.list_documents(
         session, principal, client_id=client_id, contract_id=contract_id, employee_id=employee_id
     )
+    if employee_id is not None and hire_values is None:
+        hire_values = await hire_notices.carried(session, employee_id)
     placements: list[Any] = []
     names: dict[int, str] = {}
     if contract_id is not None:
@@ -96,6 +106,8 @@ async def _list_page(
             "names": names,
             "site_id": placements[0].site_id if placements else None,
             "form": form,
+            "employee_id": employee_id,
+            "hire_values": hire_values,
         },
         status_code=status_code,
     )
@@ -376,7 +388,10 @@ async def _own_documents(
 async def _employee_documents(
     request: Request, session: Any, principal: Principal, employee: Any
 ) -> dict[str, Any] | None:
-    return {"employee_id": employee.id}
+    """The worker's notices of working conditions (at hire and per assignment), one query."""
+    found = await documents_service.list_documents(session, principal, employee_id=employee.id)
+    notices = [d for d in found if d.kind in (HIRE_NOTICE, LABOUR_NOTICE)]
+    return {"employee_id": employee.id, "notices": notices, "titles": KIND_TITLES}
 
 
 def register_web() -> None:

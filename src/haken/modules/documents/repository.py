@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import defer
 
 from haken.modules.assignments.models import Assignment, DispatchContract
@@ -14,6 +14,15 @@ from haken.modules.employees.models import Employee
 from haken.platform.repository import Repository
 
 LIST_LIMIT = 500
+OfficeKey = tuple[int, bool]
+"""(office id, whether it is the default office): a contract naming no office is the default's."""
+
+
+def _of_office(office: OfficeKey) -> Any:
+    office_id, is_default = office
+    if is_default:
+        return or_(DispatchContract.office_id == office_id, DispatchContract.office_id.is_(None))
+    return DispatchContract.office_id == office_id
 
 
 class DocumentsRepository(Repository):
@@ -26,11 +35,12 @@ class DocumentsRepository(Repository):
         )
         return (await self.session.scalars(statement)).first()
 
-    async def latest_of_employee(self, kind: str, employee_id: int) -> D | None:
-        """The newest version of ``kind`` addressed to a worker, whatever its subject."""
+    async def latest_addressed(self, kinds: Sequence[str], employee_id: int) -> D | None:
+        """The newest version of any of ``kinds`` addressed to a worker (the notices whose
+        office-stated items a new notice carries)."""
         statement = (
             select(D)
-            .where(D.kind == kind, D.employee_id == employee_id)
+            .where(D.kind.in_(list(kinds)), D.employee_id == employee_id)
             .order_by(D.issued_at.desc(), D.id.desc())
             .limit(1)
         )
@@ -80,9 +90,12 @@ class DocumentsRepository(Repository):
 
     # --- the annual report and the disclosure (documents/annual.py) ------------------------
 
-    async def dispatched_between(self, first: dt.date, last: dt.date) -> Sequence[Any]:
+    async def dispatched_between(
+        self, first: dt.date, last: dt.date, office: OfficeKey | None = None
+    ) -> Sequence[Any]:
         """Every live assignment overlapping [first, last] with its worker's 無期/有期 and
-        whether its contract is limited to 協定対象 workers: one statement."""
+        whether its contract is limited to 協定対象 workers (of one office's contracts with
+        ``office``): one statement."""
         statement = (
             select(
                 Assignment.employee_id,
@@ -101,10 +114,15 @@ class DocumentsRepository(Repository):
             )
             .order_by(Assignment.employee_id, Assignment.start_date, Assignment.id)
         )
+        if office is not None:
+            statement = statement.where(_of_office(office))
         return (await self.session.execute(statement)).all()
 
-    async def ledger_counts(self, kind: str, first: dt.date, last: dt.date) -> tuple[int, int]:
-        """(entries, workers) of a 派遣元管理台帳 entry kind in [first, last]: one statement."""
+    async def ledger_counts(
+        self, kind: str, first: dt.date, last: dt.date, office: OfficeKey | None = None
+    ) -> tuple[int, int]:
+        """(entries, workers) of a 派遣元管理台帳 entry kind in [first, last] (of one office's
+        contracts with ``office``): one statement."""
         statement = select(
             func.count(LedgerEntry.id), func.count(func.distinct(LedgerEntry.employee_id))
         ).where(
@@ -112,8 +130,19 @@ class DocumentsRepository(Repository):
             LedgerEntry.occurred_on >= first,
             LedgerEntry.occurred_on <= last,
         )
+        if office is not None:
+            statement = (
+                statement.join(Assignment, Assignment.id == LedgerEntry.assignment_id)
+                .join(DispatchContract, DispatchContract.id == Assignment.contract_id)
+                .where(_of_office(office))
+            )
         row = (await self.session.execute(statement)).one()
         return int(row[0]), int(row[1])
+
+    async def office_contract_ids(self, office: OfficeKey) -> frozenset[int]:
+        """The ids of one office's contracts (archived ones included): one statement."""
+        statement = select(DispatchContract.id).where(_of_office(office))
+        return frozenset((await self.session.scalars(statement)).all())
 
     async def current_assignments(
         self, today: dt.date, client_id: int | None, limit: int
@@ -140,6 +169,21 @@ class DocumentsRepository(Repository):
         if locked:
             statement = statement.with_for_update()
         return (await self.session.scalars(statement)).first()
+
+    async def expire_bulk_archives(self, cutoff: dt.datetime) -> int:
+        """Drop the ZIP of every bulk run finished (or started and never finished) before
+        ``cutoff`` and mark it ``expired``: one statement."""
+        statement = (
+            update(BulkRun)
+            .where(
+                BulkRun.status != "expired",
+                func.coalesce(BulkRun.finished_at, BulkRun.created_at) < cutoff,
+            )
+            .values(status="expired", archive=None)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def bulk_archive(self, run_id: int) -> bytes | None:
         return await self.session.scalar(select(BulkRun.archive).where(BulkRun.id == run_id))

@@ -55,6 +55,8 @@ from haken.modules.documents.schemas import (
     IndividualContractIssue,
 )
 from haken.modules.employees.service import employees_service
+from haken.modules.offices.schemas import OfficeRead
+from haken.modules.offices.service import offices_service
 from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
 from haken.platform.errors import NotFoundError
@@ -64,6 +66,7 @@ CLIENT_NOTICE = "client_notice"
 INDIVIDUAL_CONTRACT = "individual_contract"
 TERMS_NOTICE = "terms_notice"  # 就業条件明示書, per assignment, to the worker
 LABOUR_NOTICE = "labour_notice"  # 労働条件通知書兼就業条件明示書, per assignment (labour_notice.py)
+HIRE_NOTICE = "hire_notice"  # 労働条件通知書 at hire, per employee, no assignment (hire_notice.py)
 AGENCY_LEDGER = "agency_ledger"  # 派遣元管理台帳, per assignment, the agency's own
 CLIENT_LEDGER = "client_ledger"  # 派遣先管理台帳 data, per site, offered to the client
 # The kinds addressed to the client: its supervisors download them in the portal; the ones
@@ -71,12 +74,13 @@ CLIENT_LEDGER = "client_ledger"  # 派遣先管理台帳 data, per site, offered
 CLIENT_KINDS = (CLIENT_NOTICE, INDIVIDUAL_CONTRACT, CLIENT_LEDGER)
 SITE_KINDS = (CLIENT_LEDGER,)
 # The kinds addressed to the worker: an employee downloads their own in the portal (/me).
-WORKER_KINDS = (TERMS_NOTICE, LABOUR_NOTICE)
+WORKER_KINDS = (TERMS_NOTICE, LABOUR_NOTICE, HIRE_NOTICE)
 KIND_TITLES = {
     CLIENT_NOTICE: "派遣先への通知",
     INDIVIDUAL_CONTRACT: "労働者派遣個別契約書",
     TERMS_NOTICE: "就業条件明示書",
     LABOUR_NOTICE: "労働条件通知書兼就業条件明示書",
+    HIRE_NOTICE: "労働条件通知書（雇入れ時）",
     AGENCY_LEDGER: "派遣元管理台帳",
     CLIENT_LEDGER: "派遣先管理台帳（記載事項）",
 }
@@ -157,11 +161,27 @@ def _hours(start: str, end: str, break_minutes: int) -> str:
     return f"{start}〜{end}（休憩{break_minutes}分）"
 
 
+def office_words(office: OfficeRead | None) -> str:
+    """The contract's 派遣元事業所 as printed: name, address, phone ("" without offices)."""
+    if office is None:
+        return ""
+    phone = f"TEL {office.phone}" if office.phone else ""
+    return " ".join(x for x in (office.name, office.address, phone) if x)
+
+
+def office_heading(snapshot: dict[str, Any], office: str) -> list[str]:
+    """The sender lines: the agency (派遣元事業主) and, where known, its office."""
+    lines = [f"{snapshot['agency_name']}"]
+    if office:
+        lines.append(f"派遣元事業所: {office}")
+    return lines
+
+
 def render_terms_notice(snapshot: dict[str, Any], issued_on: dt.date) -> bytes:
     n = snapshot["notice"]
     heading = [
         f"{n['worker_name']} 殿",
-        f"{snapshot['agency_name']}",
+        *office_heading(snapshot, n.get("agency_office", "")),
         f"明示日: {issued_on.year}年{issued_on.month}月{issued_on.day}日",
         "労働者派遣法第34条及び第34条の2に基づき、次の条件で労働者派遣を行うことを明示します。",
     ]
@@ -215,7 +235,7 @@ def agency_ledger_items(
     """The heading lines and the (item, text) rows of the 派遣元管理台帳 (PDF and Excel)."""
     g = snapshot["ledger"]
     heading = [
-        f"{snapshot['agency_name']}",
+        *office_heading(snapshot, g.get("agency_office", "")),
         f"作成日: {issued_on.year}年{issued_on.month}月{issued_on.day}日",
         f"保存期限: {_jp_date(g['retention_until'])}まで"
         "（派遣終了の日から3年間、派遣法第37条第2項）",
@@ -734,6 +754,7 @@ class DocumentsService:
         c = await assignments_service.get_contract(session, principal, contract_id=a.contract_id)
         site = await clients_service.get_site(session, principal, site_id=c.site_id)
         brief = await employees_service.get_brief(session, a.employee_id)
+        office = await offices_service.resolve(session, c.office_id)
         previous = await DocumentsRepository(session).latest(INDIVIDUAL_CONTRACT, "contract", c.id)
         clauses = previous.snapshot["contract"] if previous is not None else {}
         first = max(today, a.start_date)
@@ -768,7 +789,8 @@ class DocumentsService:
             "end_time": c.end_time.strftime("%H:%M") if c.end_time else "",
             "break_minutes": c.break_minutes,
             "overtime": _overtime_words(c),
-            "agency_manager": c.agency_manager_name,
+            "agency_office": office_words(office),
+            "agency_manager": c.agency_manager_name or (office.manager_name if office else ""),
             "client_manager": " ".join(
                 x
                 for x in (
@@ -876,6 +898,7 @@ class DocumentsService:
         c = await assignments_service.get_contract(session, principal, contract_id=a.contract_id)
         site = await clients_service.get_site(session, principal, site_id=c.site_id)
         brief = await employees_service.get_brief(session, a.employee_id)
+        office = await offices_service.resolve(session, c.office_id)
         repo = DocumentsRepository(session)
         for entry in data.entries:
             row = LedgerEntry(
@@ -951,7 +974,8 @@ class DocumentsService:
             "work_content": c.work_content,
             "responsibility_level": c.responsibility_level,
             "temp_to_perm": "該当しない",
-            "agency_manager": c.agency_manager_name,
+            "agency_office": office_words(office),
+            "agency_manager": c.agency_manager_name or (office.manager_name if office else ""),
             "client_manager": site.manager_name or c.client_manager_name,
             "overtime": _overtime_words(c),
             "exemption": EXEMPTION_WORDS.get(a.exemption.value, a.exemption.value)
@@ -1302,6 +1326,7 @@ __all__ = [
     "CLIENT_KINDS",
     "CLIENT_LEDGER",
     "CLIENT_NOTICE",
+    "HIRE_NOTICE",
     "KIND_TITLES",
     "TERMS_NOTICE",
     "DocumentsService",

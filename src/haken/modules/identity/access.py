@@ -153,6 +153,14 @@ def rate_limit_identity(request: Request) -> str | None:
     return f"user:{claims.user_id}" if claims is not None else None
 
 
+def principal_read_ahead(request: Request) -> tuple[str, tuple[str, ...]] | None:
+    """The principal's cache key and tags, from a validly signed token (no database): the
+    rate limit's pipeline reads them ahead (platform.ratelimit.count_ahead)."""
+    claims = token_claims(request)
+    return identity_service.principal_cache_read(claims) if claims is not None else None
+
+
 def install_resolvers(app: FastAPI) -> None:
     app.state.principal_resolver = resolve_principal
     app.state.rate_limit_identity = rate_limit_identity
+    app.state.principal_read_ahead = principal_read_ahead

@@ -131,6 +131,34 @@ class IdentityRepository(Repository):
             grouped.setdefault(user_id, []).append(site_id)
         return grouped
 
+    async def client_users_with_scope(
+        self, *, client_id: int | None, user_id: int | None, limit: int
+    ) -> list[tuple[User, list[int], list[int]]]:
+        """Client supervisors (of ``client_id``, or the one ``user_id``) with their sites and
+        units, in one statement (one row per site and unit), by e-mail; unscoped (the client
+        portal's service checks the caller)."""
+        conditions: list[Any] = [User.role == Role.CLIENT_SUPERVISOR.value]
+        if client_id is not None:
+            conditions.append(User.client_id == client_id)
+        if user_id is not None:
+            conditions.append(User.id == user_id)
+        users = select(User.id).where(*conditions).order_by(User.email, User.id).limit(limit)
+        statement = (
+            select(User, UserSite.site_id, UserUnit.unit_id)
+            .outerjoin(UserSite, UserSite.user_id == User.id)
+            .outerjoin(UserUnit, UserUnit.user_id == User.id)
+            .where(User.id.in_(users.scalar_subquery()))
+            .order_by(User.email, User.id)
+        )
+        found: dict[int, tuple[User, set[int], set[int]]] = {}
+        for user, site_id, unit_id in (await self.session.execute(statement)).all():
+            entry = found.setdefault(user.id, (user, set(), set()))
+            if site_id is not None:
+                entry[1].add(site_id)
+            if unit_id is not None:
+                entry[2].add(unit_id)
+        return [(user, sorted(sites), sorted(units)) for user, sites, units in found.values()]
+
     async def replace_units(self, user_id: int, unit_ids: Sequence[int]) -> None:
         await self.session.execute(delete(UserUnit).where(UserUnit.user_id == user_id))
         for unit_id in sorted(set(unit_ids)):

@@ -190,3 +190,17 @@ class IdentityActivity(BaseModel):
     address_failures_24h: int
     unknown_failures_24h: int
     addresses_locked: int
+
+
+class ClientUserRead(BaseModel):
+    """A client supervisor's account and portal scope (its client, sites and 組織単位), as
+    the agency edits it; ``unit_ids`` empty: every unit of its sites."""
+
+    user_id: int
+    email: str
+    display_name: str
+    client_id: int
+    site_ids: list[int]
+    unit_ids: list[int]
+    is_active: bool
+    version: int

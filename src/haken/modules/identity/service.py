@@ -57,6 +57,7 @@ from haken.modules.identity.models import (
 from haken.modules.identity.passwords import check_password
 from haken.modules.identity.repository import IdentityRepository
 from haken.modules.identity.schemas import (
+    ClientUserRead,
     DayCount,
     IdentityActivity,
     OutboxRead,
@@ -73,6 +74,7 @@ from haken.modules.identity.schemas import (
 from haken.modules.identity.sorting import USER_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.cache import (
+    CachedSpec,
     cache_tags,
     cached,
     entity_tag,
@@ -190,6 +192,19 @@ def _user_read(user: User, site_ids: list[int]) -> UserRead:
     read = UserRead.model_validate(user)
     read.site_ids = site_ids
     return read
+
+
+def _client_user_read(user: User, site_ids: list[int], unit_ids: list[int]) -> ClientUserRead:
+    return ClientUserRead(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        client_id=user.client_id or 0,
+        site_ids=site_ids,
+        unit_ids=unit_ids,
+        is_active=user.is_active,
+        version=user.version,
+    )
 
 
 USERS_LIST_TAG = list_tag("users")
@@ -414,6 +429,14 @@ class IdentityService:
             return None
         return await self.principal_for_claims(session, claims)
 
+    def principal_cache_read(self, claims: AccessClaims) -> tuple[str, tuple[str, ...]]:
+        """The cache key and tags of the principal of ``claims``: read ahead with the rate
+        limit's count in one Redis round trip (platform.ratelimit.count_ahead), then taken by
+        :meth:`principal_for_claims` without a round trip of its own."""
+        spec: CachedSpec = IdentityService._principal_record.__haken_cached__  # type: ignore[attr-defined]
+        arguments = {"session_id": claims.session_id, "user_id": claims.user_id}
+        return spec.key(arguments), spec.tags(arguments)
+
     async def principal_for_claims(
         self, session: AsyncSession, claims: AccessClaims
     ) -> Principal | None:
@@ -438,6 +461,7 @@ class IdentityService:
         key="principal:{session_id}:{user_id}",
         tags=[PRINCIPAL_TAG, "principal:{user_id}"],
         scope=None,
+        lock=False,  # one indexed row: cheaper than the cross-worker lock's round trip
     )
     async def _principal_record(
         self, session: AsyncSession, session_id: str, user_id: int
@@ -738,6 +762,65 @@ class IdentityService:
             after=snapshot,
         )
         return _user_read(user, sites)
+
+    async def client_users(
+        self, session: AsyncSession, *, client_id: int, limit: int = 200
+    ) -> list[ClientUserRead]:
+        """A client's supervisors with their portal scope, by e-mail (one statement;
+        unscoped: the client portal's service checks the caller)."""
+        found = await IdentityRepository(session).client_users_with_scope(
+            client_id=client_id, user_id=None, limit=limit
+        )
+        return [_client_user_read(user, sites, units) for user, sites, units in found]
+
+    async def client_user(self, session: AsyncSession, user_id: int) -> ClientUserRead:
+        """One client supervisor and its scope; NotFoundError for any other account."""
+        found = await IdentityRepository(session).client_users_with_scope(
+            client_id=None, user_id=user_id, limit=1
+        )
+        if not found:
+            raise NotFoundError()
+        return _client_user_read(*found[0])
+
+    async def change_client_scope(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        user_id: int,
+        version: int,
+        site_ids: Sequence[int],
+        unit_ids: Sequence[int],
+    ) -> ClientUserRead:
+        """Replace a client supervisor's sites and 組織単位 (the caller, client_portal, has
+        checked they are its client's). Its sessions stay: the write drops its cached
+        principal (``_principal_write_rules``), so its next request reads the new scope.
+        Audited as ``user change_units`` with both scopes."""
+        repo = IdentityRepository(session)
+        current = await self.client_user(session, user_id)
+        user = await repo.user_by_id(user_id)
+        if user is None:
+            raise NotFoundError()
+        if user.version != version:
+            raise VersionConflictError()
+        sites, units = sorted(set(site_ids)), sorted(set(unit_ids))
+        before = {"site_ids": current.site_ids, "unit_ids": current.unit_ids}
+        await repo.replace_sites(user.id, sites)
+        await repo.replace_units(user.id, units)
+        user.updated_at = utcnow()  # the row's UPDATE bumps its version (a stale form: 409)
+        await repo.flush()
+        _touch_user(session, user.id)
+        cache_tags.invalidate_after_commit(session, entity_tag("principal", user.id))
+        await audit_service.record(
+            session,
+            principal,
+            entity_type="user",
+            entity_id=user.id,
+            action="change_units",
+            before=before,
+            after={"site_ids": sites, "unit_ids": units},
+        )
+        return _client_user_read(user, sites, units)
 
     async def reset_password_by_operator(self, session: AsyncSession, *, email: str) -> str:
         """The operator's way back into an account (``haken user reset-password``).

@@ -525,14 +525,20 @@ class MasterImports:
                     created += 1
             return True
 
-        for done, (line, cells) in enumerate(_data_rows(rows, mapping.header_row), start=1):
+        data_rows = _data_rows(rows, mapping.header_row)
+        block: list[dict[str, Any]] = []
+        for done, (line, cells) in enumerate(data_rows, start=1):
             if progress and done % PROGRESS_EVERY == 0:
                 await repo.publish_progress(row.id, done)
-            values: dict[str, Any] = {}
-            for name, index in columns.items():
-                value = cell_value(name, cells[index] if index < len(cells) else None)
-                if value is not None:
-                    values[name] = value
+            if (done - 1) % CHUNK == 0:
+                # The next chunk's cells read at once, and what they name (the parents)
+                # looked up in a statement or two for the chunk, not one per row.
+                block = [
+                    _values(columns, cells) for _, cells in data_rows[done - 1 : done - 1 + CHUNK]
+                ]
+                if target.prefetch is not None:
+                    await target.prefetch(session, principal, block, lookups)
+            values = block[(done - 1) % CHUNK]
             if target.resolve is not None:
                 try:
                     values = await target.resolve(session, principal, values, lookups)
@@ -581,6 +587,16 @@ class MasterImports:
         if pending:
             await write_pending()
         return report, created
+
+
+def _values(columns: dict[str, int], cells: tuple[Any, ...]) -> dict[str, Any]:
+    """A row's mapped cells as the DTO reads them (empty cells left out)."""
+    values: dict[str, Any] = {}
+    for name, index in columns.items():
+        value = cell_value(name, cells[index] if index < len(cells) else None)
+        if value is not None:
+            values[name] = value
+    return values
 
 
 def _value_message(problem: Any) -> str:

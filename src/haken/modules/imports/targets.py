@@ -2,7 +2,12 @@
 
 A row becomes the area's own create DTO (``EmployeeCreate``, ``CandidateCreate``: the form's
 and the API's validation, no weaker copy) and is written by that area's service ``create``
-(its duplicate checks, numbering, encryption and audit row). Cells are only made readable
+(its duplicate checks, numbering, encryption and audit row) or, for employees, clients, sites
+and units, its batched ``create_many`` (the same checks per chunk of rows, a fixed number of
+statements whatever the rows; the parents a chunk names read at once by ``prefetch``).
+Assignments stay one ``create_assignment`` per row: its rules (an overlapping placement, the
+site's 抵触日 clocks) read the placements the file's earlier rows have just written, which a
+batched read would have to compute a second time. Cells are only made readable
 first: text folded (NFKC), dates of any common Japanese spelling to ISO, the Japanese words
 of a few enumerations (男性, 派遣, 有期, 甲 …) to their codes.
 """
@@ -46,6 +51,7 @@ today there, as the form checks it."""
 Create = Callable[[AsyncSession, Principal, Any], Awaitable[int]]
 Lookups = dict[tuple[str, str], Any]
 Resolve = Callable[[AsyncSession, Principal, dict[str, Any], Lookups], Awaitable[dict[str, Any]]]
+Prefetch = Callable[[AsyncSession, Principal, Sequence[dict[str, Any]], Lookups], Awaitable[None]]
 CreateMany = Callable[
     [AsyncSession, Principal, Sequence[Any], Sequence[str]], Awaitable[list[int | HakenError]]
 ]
@@ -124,6 +130,9 @@ class Target:
     create_many: CreateMany | None = None
     """The area's batched create (one result per row: the id or the catalog error), when it
     has one; else :func:`one_by_one` over ``create``."""
+    prefetch: Prefetch | None = None
+    """Reads what a chunk of rows names at once into the lookups ``resolve`` reads (the
+    references then cost a statement per chunk, not per row)."""
 
     async def create_rows(
         self,
@@ -287,12 +296,17 @@ async def _resolve_assignment(
     if rate:
         values["rate"] = rate
     if number is not None:
-        found = await employees_service.ids_by_number(session, [number])
-        if number not in found:
+        key = ("employee", number)
+        if key not in lookups:
+            lookups[key] = (await employees_service.ids_by_number(session, [number])).get(number)
+        if lookups[key] is None:
             raise _not_found("employee", "employee_number", number)
-        values["employee_id"] = found[number]
+        values["employee_id"] = lookups[key]
     if contract is not None:
-        ref = await assignments_service.contract_ref_by_number(session, contract)
+        key = ("contract", contract)
+        if key not in lookups:  # a file places many people on a few contracts
+            lookups[key] = await assignments_service.contract_ref_by_number(session, contract)
+        ref = lookups[key]
         if ref is None:
             raise _not_found("contract", "contract_number", contract)
         values["contract_id"], unit_id = ref
@@ -303,6 +317,93 @@ async def _resolve_assignment(
             if search_key(lookups[key].unit_name) != search_key(unit):
                 raise ImportUnitMismatchError(value=unit, fields=("unit",))
     return values
+
+
+async def _create_clients(
+    session: AsyncSession, principal: Principal, items: Sequence[Any], request_ids: Sequence[str]
+) -> list[int | HakenError]:
+    return await clients_service.create_many_clients(
+        session, principal, items, request_ids=request_ids
+    )
+
+
+async def _create_sites(
+    session: AsyncSession, principal: Principal, items: Sequence[Any], request_ids: Sequence[str]
+) -> list[int | HakenError]:
+    return await clients_service.create_many_sites(
+        session, principal, items, request_ids=request_ids
+    )
+
+
+async def _create_units(
+    session: AsyncSession, principal: Principal, items: Sequence[Any], request_ids: Sequence[str]
+) -> list[int | HakenError]:
+    return await clients_service.create_many_units(
+        session, principal, items, request_ids=request_ids
+    )
+
+
+async def _prefetch_clients(
+    session: AsyncSession, rows: Sequence[dict[str, Any]], lookups: Lookups
+) -> None:
+    """The clients a chunk of rows names, read at once into ``lookups`` (as
+    :func:`_client_id` keys them): one statement, whatever the rows."""
+    wanted = sorted(
+        {row["client"] for row in rows if row.get("client") is not None}
+        - {value for kind, value in lookups if kind == "client"}
+    )
+    if wanted:
+        found = await clients_service.client_ids_named_many(session, wanted)
+        for value in wanted:
+            lookups[("client", value)] = found[value]
+
+
+async def _prefetch_site(
+    session: AsyncSession, principal: Principal, rows: Sequence[dict[str, Any]], lookups: Lookups
+) -> None:
+    await _prefetch_clients(session, rows, lookups)
+
+
+async def _prefetch_unit(
+    session: AsyncSession, principal: Principal, rows: Sequence[dict[str, Any]], lookups: Lookups
+) -> None:
+    """The clients, then the sites a chunk of rows names (two statements): the keys
+    :func:`_resolve_unit` reads, so it reads nothing itself."""
+    await _prefetch_clients(session, rows, lookups)
+    wanted: dict[tuple[str, str], tuple[str, list[int] | None]] = {}
+    for row in rows:
+        site = row.get("site")
+        if site is None:
+            continue
+        client = row.get("client")
+        client_ids = None
+        if client is not None:
+            ids = lookups.get(("client", client), [])
+            if len(ids) != 1:
+                continue  # the row's own problem: resolving it reports the client
+            client_ids = ids
+        key = ("site", f"{client_ids}:{site}")
+        if key not in lookups:
+            wanted[key] = (site, client_ids)
+    if wanted:
+        found = await clients_service.site_ids_named_many(session, list(wanted.values()))
+        for key, (site, client_ids) in wanted.items():
+            lookups[key] = found[(site, None if client_ids is None else tuple(client_ids))]
+
+
+async def _prefetch_assignment(
+    session: AsyncSession, principal: Principal, rows: Sequence[dict[str, Any]], lookups: Lookups
+) -> None:
+    """The employees a chunk of rows names by 社員番号, read at once (one statement); the
+    contracts are read once each (a file places many people on a few contracts)."""
+    numbers = sorted(
+        {row["employee_number"] for row in rows if row.get("employee_number") is not None}
+        - {value for kind, value in lookups if kind == "employee"}
+    )
+    if numbers:
+        found = await employees_service.ids_by_number(session, numbers)
+        for number in numbers:
+            lookups[("employee", number)] = found.get(number)
 
 
 async def _create_client(session: AsyncSession, principal: Principal, data: Any) -> int:
@@ -341,6 +442,7 @@ TARGETS[ImportTarget.CLIENTS] = Target(
     dto=ClientCreate,
     create=_create_client,
     unique=("corporate_number",),
+    create_many=_create_clients,
 )
 TARGETS[ImportTarget.SITES] = Target(
     ImportTarget.SITES,
@@ -365,6 +467,8 @@ TARGETS[ImportTarget.SITES] = Target(
     unique=(),
     resolve=_resolve_site,
     refs=(("client_id", "client"),),
+    create_many=_create_sites,
+    prefetch=_prefetch_site,
 )
 TARGETS[ImportTarget.UNITS] = Target(
     ImportTarget.UNITS,
@@ -385,6 +489,8 @@ TARGETS[ImportTarget.UNITS] = Target(
     unique=(),
     resolve=_resolve_unit,
     refs=(("site_id", "site"),),
+    create_many=_create_units,
+    prefetch=_prefetch_unit,
 )
 TARGETS[ImportTarget.ASSIGNMENTS] = Target(
     ImportTarget.ASSIGNMENTS,
@@ -403,6 +509,7 @@ TARGETS[ImportTarget.ASSIGNMENTS] = Target(
     create=_create_assignment,
     unique=(),
     resolve=_resolve_assignment,
+    prefetch=_prefetch_assignment,
     refs=(
         ("employee_id", "employee_number"),
         ("contract_id", "contract_number"),
