@@ -52,8 +52,10 @@ def test_api_docs_render_operations_from_own_assets_without_csp_violations(
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
 
     # The operations of the OpenAPI document are rendered, grouped by tag.
+    # The document is over 1 MB (about 3 s to build on a loaded 2-core machine, then parsed
+    # and laid out by Swagger UI): the first sight of it gets more than the default 5 s.
     login = page.locator(".opblock-post .opblock-summary-path[data-path='/api/auth/login']")
-    expect(login).to_be_visible()
+    expect(login).to_be_visible(timeout=30_000)
 
     # Every tag of the document renders. Swagger UI keeps only the sections near the
     # viewport in the DOM, so the walk scrolls through the page and collects what it saw.
