@@ -256,6 +256,25 @@ async def test_statutory_documents_print_the_contracts_office_and_its_manager(
     assert (snapshot["agency_office"], snapshot["agency_manager"]) == (printed, "鈴木 真理子")
     sheet = await client.get(f"/api/documents/{ledger.json()['data']['id']}/xlsx", headers=office)
     assert sheet.status_code == 200
+    # The 個別契約書 and the 派遣先管理台帳 data print the office's 派遣元責任者 too (the
+    # contract's own is empty), where before they refused the contract or printed a blank.
+    contract_doc = await client.post(
+        f"/api/documents/contracts/{contract['id']}/individual-contract", headers=office, json={}
+    )
+    assert contract_doc.status_code == 200, contract_doc.text
+    detail = await client.get(f"/api/documents/{contract_doc.json()['data']['id']}", headers=office)
+    assert detail.json()["data"]["snapshot"]["contract"]["agency_manager_name"] == "鈴木 真理子"
+    client_ledger = await client.post(
+        f"/api/documents/sites/{_place['site_id']}/client-ledger",
+        headers=office,
+        json={"month": "2027-01"},
+    )
+    assert client_ledger.status_code == 200, client_ledger.text
+    detail = await client.get(
+        f"/api/documents/{client_ledger.json()['data']['id']}", headers=office
+    )
+    workers = detail.json()["data"]["snapshot"]["workers"]
+    assert [w["agency_manager"] for w in workers] == ["鈴木 真理子"]
 
 
 @pytest.mark.parametrize(("locale", "heading"), [("ja", "派遣元事業所"), ("en", "Agency offices")])

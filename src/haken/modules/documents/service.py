@@ -631,6 +631,17 @@ class DocumentsService:
 
     # --- 個別契約書 ---------------------------------------------------------------------------
 
+    @staticmethod
+    async def _agency_manager(
+        session: AsyncSession, named: str | None, office_id: int | None
+    ) -> str:
+        """The 派遣元責任者 a document prints: the contract's own, else its office's (read
+        only when the contract names none, so a contract that does costs no statement)."""
+        if named and named.strip():
+            return named
+        office = await offices_service.resolve(session, office_id)
+        return office.manager_name if office is not None and office.manager_name else ""
+
     async def issue_individual_contract(
         self,
         session: AsyncSession,
@@ -675,7 +686,9 @@ class DocumentsService:
             "start_time": c.start_time.strftime("%H:%M") if c.start_time else "",
             "end_time": c.end_time.strftime("%H:%M") if c.end_time else "",
             "break_minutes": c.break_minutes,
-            "agency_manager_name": c.agency_manager_name,
+            "agency_manager_name": await self._agency_manager(
+                session, c.agency_manager_name, c.office_id
+            ),
             "client_manager_name": c.client_manager_name,
             "overtime": overtime,
             "limitation": limitation_words(c.limited_to_exempt_workers),
@@ -1085,7 +1098,9 @@ class DocumentsService:
                     "responsibility_level": contract.responsibility_level,
                     "work_place": contract.work_place,
                     "unit_name": contract.unit_name,
-                    "agency_manager": contract.agency_manager_name,
+                    "agency_manager": await self._agency_manager(
+                        session, contract.agency_manager_name, contract.office_id
+                    ),
                     "client_manager": site.manager_name or contract.client_manager_name,
                     "exemption": EXEMPTION_WORDS.get(
                         contract.work_exemption.value, contract.work_exemption.value
