@@ -129,6 +129,8 @@ def start(
         "HAKEN_RATE_LIMIT_ENABLED": "false",
         # 派遣元事業主の名称: statutory documents refuse to issue without it (issue 20).
         "HAKEN_BILLING_AGENCY_NAME": "テスト派遣株式会社",
+        # The daily jobs (00:05–00:40 Tokyo) must not run into a browser flow.
+        "HAKEN_JOB_SCHEDULER_ENABLED": "false",
         "HAKEN_LOG_LEVEL": "INFO",
         "HAKEN_LOG_JSON": "true",
         "HAKEN_PUBLIC_URL": f"http://127.0.0.1:{port}",

@@ -22,7 +22,12 @@ from haken.platform.db import assert_max_queries, assert_num_queries, count_quer
 from tests.integration.web.conftest import PageLogin, csrf_token
 
 # "Today" as the pages see it: the agency's day (Settings.timezone), not the machine's.
-TODAY = dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
+
+
+def _today() -> dt.date:
+    """The agency's today, read when used: a module constant went stale when the suite
+    crossed midnight in Tokyo (15:00 UTC) between import and test."""
+    return dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 async def _post_form(client: httpx.AsyncClient, form_path: str, action: str, data: dict) -> str:
@@ -51,7 +56,7 @@ async def _employee(
             "birth_date": birth_date,
             "employment_type": employment_type,
             "term_type": "fixed",
-            "hire_date": (TODAY - dt.timedelta(days=400)).isoformat(),
+            "hire_date": (_today() - dt.timedelta(days=400)).isoformat(),
             **extra,
         },
     )
@@ -71,7 +76,7 @@ async def _contract(client: httpx.AsyncClient, client_name: str, site_name: str)
             "name": site_name,
             "prefecture": "23",
             "address_line1": "1-1",
-            "dispatch_started_on": (TODAY - dt.timedelta(days=60)).isoformat(),
+            "dispatch_started_on": (_today() - dt.timedelta(days=60)).isoformat(),
         },
     )
     await _post_form(client, site_path, f"{site_path}/units", {"name": "Line 1"})
@@ -85,8 +90,8 @@ async def _contract(client: httpx.AsyncClient, client_name: str, site_name: str)
         {
             "unit_id": unit_id.group(1),
             "contract_number": number,
-            "period_start": (TODAY - dt.timedelta(days=60)).isoformat(),
-            "period_end": (TODAY + dt.timedelta(days=300)).isoformat(),
+            "period_start": (_today() - dt.timedelta(days=60)).isoformat(),
+            "period_end": (_today() + dt.timedelta(days=300)).isoformat(),
             "status": "active",
             "work_content": "Assembly of car parts",
             "default_hourly_bill": "2100",
@@ -102,7 +107,7 @@ async def _place(client: httpx.AsyncClient, employee_id: int, contract_id: str) 
         f"/assignments/new/{employee_id}",
         {
             "contract_id": contract_id,
-            "start_date": (TODAY - dt.timedelta(days=30)).isoformat(),
+            "start_date": (_today() - dt.timedelta(days=30)).isoformat(),
             "hourly_pay": "1500",
             "hourly_bill": "2100",
         },
@@ -187,7 +192,7 @@ async def test_employee_page_shows_placements_conflict_reason_housing_and_countr
         client,
         f"/housing/move-in/{senior}",
         f"/housing/move-in/{senior}",
-        {"room_id": room_id.group(1), "move_in": (TODAY - dt.timedelta(days=5)).isoformat()},
+        {"room_id": room_id.group(1), "move_in": (_today() - dt.timedelta(days=5)).isoformat()},
     )
 
     # Placements (with rates), housing and country name; a bounded number of statements:
@@ -274,7 +279,7 @@ async def test_move_out_is_confirmed_on_its_own_page(
         client,
         f"/housing/move-in/{employee}",
         f"/housing/move-in/{employee}",
-        {"room_id": room_id.group(1), "move_in": (TODAY - dt.timedelta(days=20)).isoformat()},
+        {"room_id": room_id.group(1), "move_in": (_today() - dt.timedelta(days=20)).isoformat()},
     )
     page = (await client.get(apartment)).text
     # No one-click write on the apartment page: a link to the confirmation step.
@@ -284,11 +289,11 @@ async def test_move_out_is_confirmed_on_its_own_page(
     confirm = await client.get(link.group(1))
     assert confirm.status_code == 200
     assert "Record a move-out" in confirm.text and "リマ パウロ" in confirm.text
-    assert f'value="{TODAY.isoformat()}"' in confirm.text  # the date defaults to today
+    assert f'value="{_today().isoformat()}"' in confirm.text  # the date defaults to today
     assert "the bed is free from the next day" in confirm.text  # what will happen
     version = re.search(r'name="version" value="(\d+)"', confirm.text)
     assert version
-    before_day = (TODAY - dt.timedelta(days=30)).isoformat()
+    before_day = (_today() - dt.timedelta(days=30)).isoformat()
     refused = await client.post(
         link.group(1),
         data={
@@ -307,13 +312,13 @@ async def test_move_out_is_confirmed_on_its_own_page(
         link.group(1),
         data={
             "version": version.group(1),
-            "move_out": TODAY.isoformat(),
+            "move_out": _today().isoformat(),
             "csrf_token": csrf_token(confirm.text),
         },
     )
     assert done.status_code == 303 and done.headers["location"] == apartment
     stays = (await client.get(f"/api/housing/occupancies?employee_id={employee}")).json()["data"]
-    assert [s["move_out"] for s in stays] == [TODAY.isoformat()]
+    assert [s["move_out"] for s in stays] == [_today().isoformat()]
 
 
 async def test_future_move_in_is_visible_where_the_coordinator_lands(
@@ -325,8 +330,8 @@ async def test_future_move_in_is_visible_where_the_coordinator_lands(
     now = await _employee(client, "Lima Paulo", "リマ パウロ")
     later = await _employee(client, "Silva Ana", "シルバ アナ")
     for employee, day in (
-        (now, TODAY - dt.timedelta(days=3)),
-        (later, TODAY + dt.timedelta(days=10)),
+        (now, _today() - dt.timedelta(days=3)),
+        (later, _today() + dt.timedelta(days=10)),
     ):
         form = await client.get(f"/housing/move-in/{employee}")
         room_id = re.search(r'<option value="(\d+)"', form.text)
@@ -343,7 +348,7 @@ async def test_future_move_in_is_visible_where_the_coordinator_lands(
     with count_queries() as one_each:
         page = (await client.get(apartment)).text
     scheduled = page.split("入居予定</h2>")[1]
-    moves_in = TODAY + dt.timedelta(days=10)
+    moves_in = _today() + dt.timedelta(days=10)
     assert "シルバ アナ" in scheduled
     assert f"{moves_in.year}年{moves_in.month}月{moves_in.day}日" in scheduled  # Japanese date
     assert ">予定<" in scheduled
@@ -358,7 +363,7 @@ async def test_future_move_in_is_visible_where_the_coordinator_lands(
         client,
         f"/housing/move-in/{third}",
         f"/housing/move-in/{third}",
-        {"room_id": room_id.group(1), "move_in": (TODAY + dt.timedelta(days=20)).isoformat()},
+        {"room_id": room_id.group(1), "move_in": (_today() + dt.timedelta(days=20)).isoformat()},
     )
     with assert_num_queries(one_each.count):
         await client.get(apartment)

@@ -24,11 +24,15 @@ from tests.integration.assignments.factories import (
 )
 from tests.integration.web.conftest import PageLogin, csrf_token
 
-TODAY = dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
+
+def _today() -> dt.date:
+    """The agency's today, read when used: a module constant went stale when the suite
+    crossed midnight in Tokyo (15:00 UTC) between import and test."""
+    return dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 def _day(days: int) -> str:
-    return (TODAY + dt.timedelta(days=days)).isoformat()
+    return (_today() + dt.timedelta(days=days)).isoformat()
 
 
 async def _office(
