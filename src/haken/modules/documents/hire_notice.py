@@ -24,11 +24,8 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor.labour_notice import (
-    DEFAULT_POST_CONVERSION,
     RENEWAL_WORDS,
-    NoticeFacts,
     conversion_notice_due,
-    conversion_words,
     cutoff_words,
     hire_contract_period,
     hire_missing_items,
@@ -45,7 +42,10 @@ from haken.modules.documents.labour_notice import (
     STATED,
     LabourNoticeIssue,
     LabourNotices,
+    conversion_items,
+    insurance_words,
     labour_notices,
+    notice_facts,
 )
 from haken.modules.documents.repository import DocumentsRepository
 from haken.modules.documents.schemas import DocumentRead
@@ -183,47 +183,19 @@ class HireNotices:
             ),
             "wage_closing": cutoff_words(self.calendar.cutoff_day),
             "wage_payday": payday_words(self.calendar.pay_day, self.calendar.months_after),
-            "insurance": "、".join(
-                f"{name}: {'有' if flag else '無'}"
-                for name, flag in (
-                    ("健康保険", profile.social_insured),
-                    ("厚生年金", profile.social_insured),
-                    ("雇用保険", profile.employment_insured),
-                    ("労災保険", True),
-                )
-            ),
-            "conversion_due": due,
-            "conversion_words": conversion_words(period[1]) if due and period else "",
-            "conversion_terms": (stated["post_conversion_conditions"] or DEFAULT_POST_CONVERSION)
-            if due
-            else "",
+            "insurance": insurance_words(profile.social_insured, profile.employment_insured),
+            **conversion_items(due, period, stated),
         }
-        facts = NoticeFacts(
-            fixed_term=fixed,
-            part_time_or_fixed=fixed or part_time,
-            contract_start=period[0] if period else None,
-            contract_end=period[1] if period else None,
-            renewal=stated["renewal"],
-            renewal_criteria=stated["renewal_criteria"],
-            renewal_cap=stated["renewal_cap"],
+        facts = notice_facts(
+            stated,
+            labour,
+            fixed=fixed,
+            part_time=part_time,
+            period=period,
             work_place=stated["work_place"],
             duties=stated["duties"],
-            place_change_range=stated["place_change_range"],
-            duties_change_range=stated["duties_change_range"],
             hours=stated["hours"],
-            days_off=stated["days_off"],
-            leave=stated["leave"],
             wage=wage,
-            wage_closing=labour["wage_closing"],
-            wage_payday=labour["wage_payday"],
-            wage_payment=stated["wage_payment"],
-            retirement=stated["retirement"],
-            wage_raise=stated["wage_raise"],
-            retirement_allowance=stated["retirement_allowance"],
-            bonus=stated["bonus"],
-            consultation_contact=stated["consultation_contact"],
-            conversion_due=due,
-            conversion_terms=labour["conversion_terms"],
         )
         missing = hire_missing_items(
             facts,

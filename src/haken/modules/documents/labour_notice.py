@@ -145,6 +145,77 @@ def _contract_period(
     return period.start_date, period.end_date
 
 
+def insurance_words(social: bool, employment: bool) -> str:
+    """The notice's 社会保険等 line: 健康保険・厚生年金 go together, 労災 always applies."""
+    return "、".join(
+        f"{name}: {'有' if flag else '無'}"
+        for name, flag in (
+            ("健康保険", social),
+            ("厚生年金", social),
+            ("雇用保険", employment),
+            ("労災保険", True),
+        )
+    )
+
+
+def conversion_items(
+    due: bool, period: tuple[dt.date, dt.date] | None, stated: dict[str, Any]
+) -> dict[str, Any]:
+    """The 無期転換 items of the notice (C27): the chance to apply and the terms after it,
+    only when the right has arisen."""
+    return {
+        "conversion_due": due,
+        "conversion_words": conversion_words(period[1]) if due and period else "",
+        "conversion_terms": (stated["post_conversion_conditions"] or DEFAULT_POST_CONVERSION)
+        if due
+        else "",
+    }
+
+
+def notice_facts(
+    stated: dict[str, Any],
+    labour: dict[str, Any],
+    *,
+    fixed: bool,
+    part_time: bool,
+    period: tuple[dt.date, dt.date] | None,
+    work_place: str,
+    duties: str,
+    hours: str,
+    wage: str,
+) -> NoticeFacts:
+    """The facts the rule checks (``labor.labour_notice``), from the stated items and the
+    notice's own lines: the per-assignment notice and the one at hire differ only in where
+    the place, duties, hours and wage come from."""
+    return NoticeFacts(
+        fixed_term=fixed,
+        part_time_or_fixed=fixed or part_time,
+        contract_start=period[0] if period else None,
+        contract_end=period[1] if period else None,
+        renewal=stated["renewal"],
+        renewal_criteria=stated["renewal_criteria"],
+        renewal_cap=stated["renewal_cap"],
+        work_place=work_place,
+        duties=duties,
+        place_change_range=stated["place_change_range"],
+        duties_change_range=stated["duties_change_range"],
+        hours=hours,
+        days_off=stated["days_off"],
+        leave=stated["leave"],
+        wage=wage,
+        wage_closing=labour["wage_closing"],
+        wage_payday=labour["wage_payday"],
+        wage_payment=stated["wage_payment"],
+        retirement=stated["retirement"],
+        wage_raise=stated["wage_raise"],
+        retirement_allowance=stated["retirement_allowance"],
+        bonus=stated["bonus"],
+        consultation_contact=stated["consultation_contact"],
+        conversion_due=labour["conversion_due"],
+        conversion_terms=labour["conversion_terms"],
+    )
+
+
 class LabourNotices:
     """The 労働条件通知書 use case, on the documents service's versioning and audit."""
 
@@ -241,47 +312,19 @@ class LabourNotices:
             "wage": wage,
             "wage_closing": cutoff_words(self.cutoff_day),
             "wage_payday": payday_words(self.pay_day, self.months_after),
-            "insurance": "、".join(
-                f"{name}: {'有' if flag else '無'}"
-                for name, flag in (
-                    ("健康保険", social),
-                    ("厚生年金", social),
-                    ("雇用保険", employment),
-                    ("労災保険", True),
-                )
-            ),
-            "conversion_due": due,
-            "conversion_words": conversion_words(period[1]) if due and period else "",
-            "conversion_terms": (stated["post_conversion_conditions"] or DEFAULT_POST_CONVERSION)
-            if due
-            else "",
+            "insurance": insurance_words(social, employment),
+            **conversion_items(due, period, stated),
         }
-        facts = NoticeFacts(
-            fixed_term=fixed,
-            part_time_or_fixed=fixed or part_time,
-            contract_start=period[0] if period else None,
-            contract_end=period[1] if period else None,
-            renewal=stated["renewal"],
-            renewal_criteria=stated["renewal_criteria"],
-            renewal_cap=stated["renewal_cap"],
+        facts = notice_facts(
+            stated,
+            labour,
+            fixed=fixed,
+            part_time=part_time,
+            period=period,
             work_place=labour["work_place"],
             duties=c.work_content,
-            place_change_range=stated["place_change_range"],
-            duties_change_range=stated["duties_change_range"],
             hours=hours,
-            days_off=stated["days_off"],
-            leave=stated["leave"],
             wage=wage,
-            wage_closing=labour["wage_closing"],
-            wage_payday=labour["wage_payday"],
-            wage_payment=stated["wage_payment"],
-            retirement=stated["retirement"],
-            wage_raise=stated["wage_raise"],
-            retirement_allowance=stated["retirement_allowance"],
-            bonus=stated["bonus"],
-            consultation_contact=stated["consultation_contact"],
-            conversion_due=due,
-            conversion_terms=labour["conversion_terms"],
         )
         missing = missing_items(facts) + missing
         if rate is None:
