@@ -118,7 +118,8 @@ class Target:
     fields: tuple[str, ...]
     required: tuple[str, ...]
     dto: type[BaseModel]
-    create: Create
+    create: Create | None
+    """The area's create of one row (None where it has a batched ``create_many``)."""
     unique: tuple[str, ...]
     """Fields two rows of one file may not share (the line of the first is reported)."""
     resolve: Resolve | None = None
@@ -143,6 +144,7 @@ class Target:
     ) -> list[int | HakenError]:
         if self.create_many is not None:
             return await self.create_many(session, principal, items, request_ids)
+        assert self.create is not None, f"{self.name}: neither create nor create_many"
         return await one_by_one(self.create, session, principal, items, request_ids)
 
 
@@ -177,10 +179,6 @@ def spoilt(error: HakenError) -> bool:
     return isinstance(error.__cause__, IntegrityError)
 
 
-async def _create_employee(session: AsyncSession, principal: Principal, data: Any) -> int:
-    return await employees_service.create_returning_id(session, principal, data)
-
-
 async def _create_employees(
     session: AsyncSession, principal: Principal, items: Sequence[Any], request_ids: Sequence[str]
 ) -> list[int | HakenError]:
@@ -208,8 +206,8 @@ TARGETS: dict[ImportTarget, Target] = {
         ),
         required=(*_PERSON_REQUIRED, "employment_type", "hire_date"),
         dto=EmployeeCreate,
-        create=_create_employee,
         unique=("employee_number", "email"),
+        create=None,
         create_many=_create_employees,
     ),
     ImportTarget.CANDIDATES: Target(
@@ -406,18 +404,6 @@ async def _prefetch_assignment(
             lookups[("employee", number)] = found.get(number)
 
 
-async def _create_client(session: AsyncSession, principal: Principal, data: Any) -> int:
-    return (await clients_service.create_client(session, principal, data=data)).id
-
-
-async def _create_site(session: AsyncSession, principal: Principal, data: Any) -> int:
-    return (await clients_service.create_site(session, principal, data=data)).id
-
-
-async def _create_unit(session: AsyncSession, principal: Principal, data: Any) -> int:
-    return (await clients_service.create_unit(session, principal, data=data)).id
-
-
 async def _create_assignment(session: AsyncSession, principal: Principal, data: Any) -> int:
     # The assignments service's own create: 抵触日 (site and individual), the minimum wage
     # of the site's prefecture, overlapping placements, the contract's period.
@@ -440,8 +426,8 @@ TARGETS[ImportTarget.CLIENTS] = Target(
     ),
     required=("name",),
     dto=ClientCreate,
-    create=_create_client,
     unique=("corporate_number",),
+    create=None,
     create_many=_create_clients,
 )
 TARGETS[ImportTarget.SITES] = Target(
@@ -463,10 +449,10 @@ TARGETS[ImportTarget.SITES] = Target(
     ),
     required=("client", "name", "prefecture", "address_line1"),
     dto=SiteCreate,
-    create=_create_site,
     unique=(),
     resolve=_resolve_site,
     refs=(("client_id", "client"),),
+    create=None,
     create_many=_create_sites,
     prefetch=_prefetch_site,
 )
@@ -485,10 +471,10 @@ TARGETS[ImportTarget.UNITS] = Target(
     ),
     required=("site", "name"),
     dto=UnitCreate,
-    create=_create_unit,
     unique=(),
     resolve=_resolve_unit,
     refs=(("site_id", "site"),),
+    create=None,
     create_many=_create_units,
     prefetch=_prefetch_unit,
 )
