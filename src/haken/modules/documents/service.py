@@ -1081,6 +1081,14 @@ class DocumentsService:
         missing: list[str] = []
         if not placements:
             missing.append("派遣労働者")
+        # Once per contract, not per worker (a contract without its own 派遣元責任者 reads
+        # its office's).
+        agency_managers = {
+            contract.id: await self._agency_manager(
+                session, contract.agency_manager_name, contract.office_id
+            )
+            for contract in contracts.values()
+        }
         for placement in placements:
             brief = briefs.get(placement.employee_id)
             contract = contracts[placement.contract_id]
@@ -1098,9 +1106,7 @@ class DocumentsService:
                     "responsibility_level": contract.responsibility_level,
                     "work_place": contract.work_place,
                     "unit_name": contract.unit_name,
-                    "agency_manager": await self._agency_manager(
-                        session, contract.agency_manager_name, contract.office_id
-                    ),
+                    "agency_manager": agency_managers[contract.id],
                     "client_manager": site.manager_name or contract.client_manager_name,
                     "exemption": EXEMPTION_WORDS.get(
                         contract.work_exemption.value, contract.work_exemption.value
