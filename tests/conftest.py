@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import io
 import os
 import secrets
+import sys
 import threading
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,51 @@ from haken.modules.models import metadata
 from haken.platform import migrations
 from haken.platform.security import use_fast_password_hashing
 from tests.waiting import BACKGROUND_DEADLINE_SECONDS
+
+# A test that runs this long is hung, not slow (the slowest takes about a minute). The
+# watchdog writes every thread's stack and every pending asyncio task's stack (a hung async
+# test shows only the event loop's select() among the thread stacks) to stderr, past
+# pytest's capture (an xdist worker's stderr reaches the run's output); then it ends the
+# process. Under xdist the worker is reported as crashed on that test and replaced, so a
+# hang costs one failure with its evidence instead of CI's whole time budget.
+HUNG_TEST_SECONDS = float(os.environ.get("HAKEN_TEST_HUNG_SECONDS", "600"))
+
+
+def _hung_test_report(nodeid: str) -> str:
+    lines = [f"!!! {nodeid} still running after {HUNG_TEST_SECONDS:g} s (pid {os.getpid()})"]
+    frames = sys._current_frames()
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident or -1)
+        if frame is not None:
+            lines.append(f"--- thread {thread.name}")
+            lines.extend(traceback.format_stack(frame))
+    for task in list(getattr(asyncio.tasks, "_all_tasks", ())):  # every loop's tasks
+        if not task.done():
+            stack = io.StringIO()
+            task.print_stack(file=stack)
+            lines.append(f"--- pending {task!r}\n{stack.getvalue()}")
+    return "\n".join(lines)
+
+
+def _end_hung_test(config: pytest.Config, nodeid: str) -> None:
+    report = _hung_test_report(nodeid)
+    with contextlib.suppress(Exception):
+        config.pluginmanager.getplugin("capturemanager").suspend_global_capture(in_=False)
+    sys.stderr.write(report + "\n")
+    sys.stderr.flush()
+    os._exit(3)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    watchdog = threading.Timer(HUNG_TEST_SECONDS, _end_hung_test, args=(item.config, item.nodeid))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # pytest-xdist: each worker gets its own PostgreSQL database and Redis db number.
