@@ -34,13 +34,13 @@ from haken.platform import migrations
 from haken.platform.security import use_fast_password_hashing
 from tests.waiting import BACKGROUND_DEADLINE_SECONDS
 
-# A test that runs this long is hung, not slow (the slowest takes about a minute). The
+# A test that runs this long is hung, not slow (the slowest takes about 25 s). The
 # watchdog writes every thread's stack and every pending asyncio task's stack (a hung async
 # test shows only the event loop's select() among the thread stacks) to stderr, past
 # pytest's capture (an xdist worker's stderr reaches the run's output); then it ends the
 # process. Under xdist the worker is reported as crashed on that test and replaced, so a
 # hang costs one failure with its evidence instead of CI's whole time budget.
-HUNG_TEST_SECONDS = float(os.environ.get("HAKEN_TEST_HUNG_SECONDS", "600"))
+HUNG_TEST_SECONDS = float(os.environ.get("HAKEN_TEST_HUNG_SECONDS", "300"))
 
 
 def _hung_test_report(nodeid: str) -> str:
