@@ -25,6 +25,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from haken.app import create_app
@@ -208,16 +209,39 @@ async def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> As
 async def truncate_all(app: Any) -> None:
     database = app.state.database
     tables = [t.name for t in reversed(metadata.sorted_tables)]
-    async with database.engine.begin() as connection:
-        if database.dialect == "postgresql":
-            await connection.execute(
-                text(
-                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+    if database.dialect == "postgresql":
+        try:
+            async with database.engine.begin() as connection:
+                # A transaction some task left open would block the TRUNCATE for ever: fail
+                # after a minute instead, naming what holds the tables.
+                await connection.execute(text("SET LOCAL lock_timeout = '60s'"))
+                await connection.execute(
+                    text(
+                        "TRUNCATE "
+                        + ", ".join(f'"{t}"' for t in tables)
+                        + " RESTART IDENTITY CASCADE"
+                    )
                 )
+        except DBAPIError as error:
+            raise AssertionError(
+                f"TRUNCATE failed ({error.orig!r}); other sessions: {await _other_sessions(database)}"
+            ) from error
+        return
+    async with database.engine.begin() as connection:
+        for table in tables:
+            await connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+async def _other_sessions(database: Any) -> list[tuple[Any, ...]]:
+    async with database.engine.connect() as connection:
+        found = await connection.execute(
+            text(
+                "SELECT pid, state, wait_event_type, now() - xact_start, left(query, 200)"
+                " FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        else:
-            for table in tables:
-                await connection.execute(text(f'DELETE FROM "{table}"'))
+        )
+        return [tuple(row) for row in found]
 
 
 @pytest.fixture
