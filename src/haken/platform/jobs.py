@@ -213,7 +213,8 @@ class JobQueue:
     database: Database
     kind: BrokerKind = "memory"
     broker: AsyncBroker = field(init=False)
-    _in_flight: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
+    # Tasks running a job, with how many (a job may run another inline).
+    _in_flight: dict[asyncio.Task[Any], int] = field(default_factory=dict, init=False)
     _waiting: int = field(default=0, init=False)
     _sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, init=False)
     _broker_down_until: float = field(default=0.0, init=False)
@@ -358,14 +359,28 @@ class JobQueue:
     async def run(
         self, name: str, key: str, arguments: dict[str, Any], parent_request_id: str = "-"
     ) -> str:
-        """Run one delivery: claim the key, run with retries, record the outcome."""
+        """Run one delivery: claim the key, run with retries, record the outcome.
+
+        The running task counts as in flight (``drain``) for as long as the job runs, not
+        for the task's life: a caller that runs a job inline and then drains the queue
+        (a test, a command) must not wait on itself."""
         if self.kind == "memory":
             self._waiting = max(0, self._waiting - 1)
             metrics.jobs_queued.set(self._waiting)
         current = asyncio.current_task()
-        if current is not None:
-            self._in_flight.add(current)
-            current.add_done_callback(self._in_flight.discard)
+        if current is None:
+            return await self._run(name, key, arguments, parent_request_id)
+        self._in_flight[current] = self._in_flight.get(current, 0) + 1
+        try:
+            return await self._run(name, key, arguments, parent_request_id)
+        finally:
+            depth = self._in_flight.pop(current) - 1
+            if depth:
+                self._in_flight[current] = depth
+
+    async def _run(
+        self, name: str, key: str, arguments: dict[str, Any], parent_request_id: str
+    ) -> str:
         spec = _spec(name)
         request_id = "job-" + context.new_request_id()
         context.set_request_id(request_id)
