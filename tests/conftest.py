@@ -179,6 +179,8 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         # Tokyo time (15:05–15:40 UTC), and a CI run then saw a job counted that no test
         # had started. Tests run the scheduled jobs themselves (``due_jobs``, the job spec).
         "job_scheduler_enabled": False,
+        # Many apps live and die in one test process: nothing may be frozen for ever.
+        "gc_freeze": False,
     }
     values.update(overrides)
     return Settings(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -69,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs = await AppJobs.start(settings, database)
         for module in MODULES:
             await module.startup(app)
+        if settings.gc_freeze:
+            gc.collect()
+            gc.freeze()
         log.info("haken started", version=__version__, database=database.dialect)
         try:
             yield

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # Off only for API fuzzing and benchmarks of raw throughput; never in production.
     rate_limit_enabled: bool = True
     expose_query_count: bool = False
+    # After startup, move every object alive into Python's permanent generation (gc.freeze):
+    # the imports' millions of objects live as long as the process, and a full collection
+    # over them cost ~150 ms every dozen requests (docs/operations.md). Tests turn it off:
+    # they build many apps in one process.
+    gc_freeze: bool = True
     audit_retention_days: int = 3650
     # Outgoing mail (docs/operations.md): empty host = mails stay undelivered in the outbox.
     smtp_host: str = ""
