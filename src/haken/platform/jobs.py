@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ class JobQueue:
     kind: BrokerKind = "memory"
     broker: AsyncBroker = field(init=False)
     # Tasks running a job, with how many (a job may run another inline).
-    _in_flight: dict[asyncio.Task[Any], int] = field(default_factory=dict, init=False)
+    _in_flight: Counter[asyncio.Task[Any]] = field(default_factory=Counter, init=False)
     _waiting: int = field(default=0, init=False)
     _sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, init=False)
     _broker_down_until: float = field(default=0.0, init=False)
@@ -368,15 +369,14 @@ class JobQueue:
             self._waiting = max(0, self._waiting - 1)
             metrics.jobs_queued.set(self._waiting)
         current = asyncio.current_task()
-        if current is None:
-            return await self._run(name, key, arguments, parent_request_id)
-        self._in_flight[current] = self._in_flight.get(current, 0) + 1
+        assert current is not None  # asyncio runs every coroutine in a task
+        self._in_flight[current] += 1
         try:
             return await self._run(name, key, arguments, parent_request_id)
         finally:
-            depth = self._in_flight.pop(current) - 1
-            if depth:
-                self._in_flight[current] = depth
+            self._in_flight[current] -= 1
+            if not self._in_flight[current]:
+                del self._in_flight[current]
 
     async def _run(
         self, name: str, key: str, arguments: dict[str, Any], parent_request_id: str
