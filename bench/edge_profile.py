@@ -4,7 +4,10 @@ the same list with the edge off (service cache warm). One process, memory cache,
 
     .venv/bin/python bench/edge_profile.py [N] [--profile]
 
-``--profile`` prints cProfile's top of N edge hits (cumulative time).
+``--profile`` prints cProfile's top of N edge hits (``PROFILE_SORT``, default cumulative;
+``PROFILE_LINES``, default 35). ``--redis URL`` puts the cache on that Redis (the mirror of
+tag tokens and principals included, platform/mirror.py) instead of memory. ``--info`` logs
+at INFO, as ``haken serve`` does: one access-log line per request (send stdout to a file).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from haken.platform.edge import EdgeCacheMiddleware
 EMAIL, PASSWORD = "profile@haken.example", "a-very-long-password-1"
 SECRET: str | None = PASSWORD
 HAKEN = str(Path(sys.executable).with_name("haken"))
+REDIS_URL = sys.argv[sys.argv.index("--redis") + 1] if "--redis" in sys.argv else ""
 
 
 async def call(app: Any, path: str, headers: dict[str, str]) -> None:
@@ -64,9 +68,12 @@ def prepare() -> Settings:
         database_url=f"sqlite+aiosqlite:///{data}/h.db",
         data_dir=data,
         rate_limit_enabled=False,
-        log_level="WARNING",
+        # --info: the access log on, as served (written to stdout: redirect it).
+        log_level="INFO" if "--info" in sys.argv else "WARNING",
+        redis_url=REDIS_URL,
     )
     env = {**os.environ, "HAKEN_DATABASE_URL": settings.database_url, "HAKEN_DATA_DIR": str(data)}
+    env.pop("HAKEN_REDIS_URL", None)
     for args, stdin in (
         (["db", "upgrade"], None),
         (["demo", "seed", "--employees", "200"], None),
@@ -115,7 +122,7 @@ async def main(settings: Settings, n: int, profile: bool) -> None:
             for _ in range(n):
                 await call(app, "/api/employees", auth)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
 
 
 if __name__ == "__main__":

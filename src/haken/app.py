@@ -16,19 +16,15 @@ from haken.platform import health, observability
 from haken.platform.cache import HakenCache
 from haken.platform.db import Database
 from haken.platform.edge import EdgeCacheMiddleware
+from haken.platform.front import FrontMiddleware
 from haken.platform.handlers import install_error_handlers
 from haken.platform.jobs import AppJobs
 from haken.platform.logging import configure_logging, get_logger
-from haken.platform.metrics import MetricsMiddleware, instrument_pool, mark_process_dead
-from haken.platform.middleware import (
-    BodySizeLimitMiddleware,
-    DuplicateJsonKeyMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-)
+from haken.platform.metrics import instrument_pool, mark_process_dead
+from haken.platform.middleware import BodySizeLimitMiddleware, DuplicateJsonKeyMiddleware
 from haken.platform.openapi import install_openapi
 from haken.platform.pagination import configure_cursor_key
-from haken.platform.ratelimit import RateLimiterService, RateLimitHeadersMiddleware
+from haken.platform.ratelimit import RateLimiterService
 from haken.platform.security import configure_field_cipher
 from haken.web.install import install_web
 
@@ -131,13 +127,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(DuplicateJsonKeyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Opted-in API reads from stored bytes, after the access check and the rate limit
-    # (platform/edge.py); inside the headers, metrics and request-context middlewares.
+    # (platform/edge.py); inside the front pass.
     app.add_middleware(EdgeCacheMiddleware)
-    app.add_middleware(RateLimitHeadersMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, content_security_policy=CONTENT_SECURITY_POLICY)
-    app.add_middleware(MetricsMiddleware)
+    # One pass in front of everything: request id and locale, security and rate-limit
+    # headers, metrics, the access log, the last-resort 500 (platform/front.py).
     app.add_middleware(
-        RequestContextMiddleware,
+        FrontMiddleware,
+        content_security_policy=CONTENT_SECURITY_POLICY,
         default_locale=settings.default_locale,
         expose_query_count=settings.expose_query_count,
     )

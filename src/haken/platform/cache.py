@@ -48,7 +48,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar, get_type_hints
+from typing import Any, ParamSpec, TypeVar, get_args, get_type_hints
 
 from cashews.backends.interface import Backend
 from cashews.backends.memory import Memory
@@ -56,7 +56,7 @@ from cashews.backends.redis import Redis
 from cashews.exceptions import CacheBackendInteractionError
 from cashews.serialize import NULL_SERIALIZER
 from fastapi import Request
-from pydantic import PydanticSchemaGenerationError, TypeAdapter, ValidationError
+from pydantic import BaseModel, PydanticSchemaGenerationError, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -68,6 +68,7 @@ from haken.platform import context, metrics
 from haken.platform.access import Principal, Role
 from haken.platform.db import after_commit
 from haken.platform.logging import get_logger
+from haken.platform.mirror import RedisMirror
 
 log = get_logger(__name__)
 
@@ -204,6 +205,30 @@ class _KeyFormatter(string.Formatter):
 _FORMATTER = _KeyFormatter()
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A key or tag template parsed once (literal, field, format spec): the principal's key
+    and tags are formatted on every request, and ``string.Formatter`` parses each time."""
+    return tuple(
+        (literal, field_name, spec or "")
+        for literal, field_name, spec, _ in _FORMATTER.parse(template)
+    )
+
+
+def _render(template: str, arguments: Mapping[str, Any]) -> str:
+    """``_FORMATTER.vformat(template, (), arguments)``, from the parsed template."""
+    parts: list[str] = []
+    for literal, field_name, spec in _compiled(template):
+        parts.append(literal)
+        if field_name is not None:
+            if field_name in arguments:
+                value = arguments[field_name]
+            else:  # a dotted or indexed field: the Formatter's own lookup
+                value, _ = _FORMATTER.get_field(field_name, (), arguments)
+            parts.append(_FORMATTER.format_field(value, spec))
+    return "".join(parts)
+
+
 def _json_text(value: Any) -> str:
     import json
 
@@ -261,6 +286,17 @@ class CachedSpec:
     # Whether a miss takes the cross-worker lock (stampede protection). A read cheaper than
     # the lock's own round trip (the principal: one indexed row) is stored without it.
     lock: bool = True
+    # Whether each process keeps a copy of the entries, valid through Redis's invalidations
+    # (platform/mirror.py): for a read made on every request (the principal).
+    mirror: bool = False
+
+    @property
+    def mirror_prefix(self) -> str | None:
+        """The key prefix of every entry of this read (what the mirror tracks)."""
+        if not self.mirror or self.key_template is None:
+            return None
+        literal = self.key_template.split("{", 1)[0]
+        return f"{PREFIX}{self.namespace}:{literal}"
 
     @property
     def areas(self) -> frozenset[str]:
@@ -269,7 +305,7 @@ class CachedSpec:
 
     def key(self, arguments: Mapping[str, Any]) -> str:
         if self.key_template is not None:
-            body = _FORMATTER.vformat(self.key_template, (), arguments)
+            body = _render(self.key_template, arguments)
         else:
             plain = {
                 k: v for k, v in arguments.items() if k not in {"self", "session", "principal"}
@@ -281,7 +317,7 @@ class CachedSpec:
         return key
 
     def tags(self, arguments: Mapping[str, Any]) -> tuple[str, ...]:
-        return tuple(check_tag(_FORMATTER.vformat(t, (), arguments)) for t in self.tag_templates)
+        return tuple(check_tag(_render(t, arguments)) for t in self.tag_templates)
 
 
 _REGISTRY: dict[str, CachedSpec] = {}
@@ -340,6 +376,15 @@ def _adapter_for(func: Callable[..., Any]) -> TypeAdapter[Any]:
         ) from error
 
 
+def _frozen_models(annotation: Any) -> bool:
+    """Whether ``annotation`` is a frozen Pydantic model, optionally ``| None``."""
+    members = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    return all(
+        isinstance(m, type) and issubclass(m, BaseModel) and m.model_config.get("frozen") is True
+        for m in members
+    )
+
+
 def cached(
     strategy: str,
     *,
@@ -349,6 +394,7 @@ def cached(
     scope: ScopeFn | None = _DEFAULT,
     invalidated_by: Sequence[str] = (),
     lock: bool = True,
+    mirror: bool = False,
 ) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
     """Cache a service read: ``@cached("entity", key="user:{user_id}", tags=["user:{user_id}"])``.
 
@@ -361,7 +407,9 @@ def cached(
     other areas whose writes change this data (their write endpoints then join
     the freshness test). ``lock=False`` stores a miss without the cross-worker lock
     (one round trip less; other workers may load the same key at the same moment): only
-    for reads cheaper than that round trip.
+    for reads cheaper than that round trip. ``mirror=True`` keeps a copy of the entries in
+    every process, valid through Redis's invalidations (``platform/mirror.py``): for a read
+    made on every request, with a constant prefix before the key's first field.
     """
     if strategy not in STRATEGIES:
         raise KeyError(f"unknown cache strategy {strategy!r}; see STRATEGIES")
@@ -388,7 +436,13 @@ def cached(
             invalidated_by=tuple(invalidated_by),
             adapter=_adapter_for(func),
             lock=lock,
+            mirror=mirror,
         )
+        if mirror and (key is None or not spec.mirror_prefix or key.startswith("{")):
+            raise TypeError(f"{spec.qualname}: a mirrored read needs a key with a constant prefix")
+        if mirror and not _frozen_models(get_type_hints(func).get("return")):
+            # Its decoded value is handed to every caller (HakenCache.load): none may change it.
+            raise TypeError(f"{spec.qualname}: a mirrored read returns a frozen model (or None)")
         if key is not None:
             clash = next(
                 (
@@ -636,22 +690,22 @@ class CacheStats:
         labels = (spec.strategy.name, spec.namespace)
         if hit:
             counts.hits += 1
-            metrics.cache_hits_total.labels(*labels).inc()
+            metrics.child(metrics.cache_hits_total, *labels).inc()
         else:
             counts.misses += 1
-            metrics.cache_misses_total.labels(*labels).inc()
+            metrics.child(metrics.cache_misses_total, *labels).inc()
         if fallback:
             counts.fallbacks += 1
         counts.observe(ms)
-        metrics.cache_read_duration_seconds.labels(*labels, "hit" if hit else "miss").observe(
-            ms / 1000
-        )
+        metrics.child(
+            metrics.cache_read_duration_seconds, *labels, "hit" if hit else "miss"
+        ).observe(ms / 1000)
 
     def record_edge_hit(self, spec: CachedSpec) -> None:
         """A response of ``spec``'s read answered from the edge (platform/edge.py): a hit,
         without a latency sample (the edge does not time itself, to stay cheap)."""
         self._counts(spec).hits += 1
-        metrics.cache_hits_total.labels(spec.strategy.name, spec.namespace).inc()
+        metrics.child(metrics.cache_hits_total, spec.strategy.name, spec.namespace).inc()
 
     def record_error(self, spec: CachedSpec | None, kind: str) -> None:
         self.backend_errors += 1
@@ -880,6 +934,8 @@ _PREFETCHED: ContextVar[_Prefetched | None] = ContextVar("haken_cache_prefetched
 class HakenCache:
     """One per process, on ``app.state.cache``; Redis with a memory fallback, or memory only."""
 
+    DECODED_LIMIT = 10_000
+
     def __init__(
         self,
         redis_url: str = "",
@@ -894,8 +950,15 @@ class HakenCache:
         lock_wait: float = 3.0,
         journal_limit: int = 10_000,
         enabled: bool = True,
+        mirror: bool = True,
     ) -> None:
         self.redis_url = redis_url
+        # Tag tokens and mirrored entries kept in process (platform/mirror.py); set up on
+        # start, when every @cached read is registered.
+        self.use_mirror = mirror and bool(redis_url)
+        self.mirror: RedisMirror | None = None
+        # The decoded value of a mirrored read's entry, by key, with the bytes it came from.
+        self._decoded: dict[str, tuple[bytes, Any]] = {}
         # Off: every read goes to the source. Several workers without Redis run
         # so, since one worker's memory cannot see another's invalidations.
         self.enabled = enabled
@@ -952,6 +1015,12 @@ class HakenCache:
                     await self.redis.ping()
             except BACKEND_ERRORS as error:
                 self._enter_degraded(error)
+            if self.use_mirror:
+                prefixes = {TAG_PREFIX, *(p for s in _REGISTRY.values() if (p := s.mirror_prefix))}
+                self.mirror = RedisMirror(self.redis_url, sorted(prefixes))
+                self.mirror.start()
+                if not self.degraded:  # serve from it from the first request on
+                    await self.mirror.wait_ready(self.operation_timeout / 2)
         self._started = True
         _ACTIVE.append(self)
         log.info(
@@ -969,6 +1038,9 @@ class HakenCache:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._probe_task
             self._probe_task = None
+        if self.mirror is not None:
+            await self.mirror.close()
+            self.mirror = None
         await self.memory.close()  # type: ignore[no-untyped-call]
         if self.redis is not None:
             with contextlib.suppress(*BACKEND_ERRORS), warnings.catch_warnings():
@@ -986,6 +1058,7 @@ class HakenCache:
             "degraded_since": self.degraded_since.isoformat() if self.degraded_since else None,
             "transitions": dict(self.stats.transitions),
             "pending_invalidations": self.journal.size,
+            "mirror": self.mirror.state() if self.mirror is not None else None,
         }
 
     # -- backend selection and failover ---------------------------------------
@@ -1074,6 +1147,8 @@ class HakenCache:
             self.degraded = False
             self.degraded_since = None
             self.epoch += 1
+            if self.mirror is not None:  # read before the outage: not known to be current
+                self.mirror.clear()
             await self.memory.clear()
             self.stats.record_transition("redis")
             self.stats.record_invalidation("replayed", replayed)
@@ -1103,6 +1178,49 @@ class HakenCache:
 
     # -- read through ----------------------------------------------------------
 
+    def _live_mirror(self) -> RedisMirror | None:
+        """The mirror when it may answer for Redis (tracking set up, Redis in use)."""
+        mirror = self.mirror
+        if mirror is None or not mirror.ready or self.degraded or not self.enabled:
+            return None
+        return mirror
+
+    def _from_mirror(
+        self, mirror: RedisMirror, key: str | None, tag_keys: Sequence[str]
+    ) -> ReadResult | None:
+        """A read answered by the mirror: every tag's token, and the entry when ``key`` is
+        given and valid under them; None when anything must be read from Redis."""
+        tokens = []
+        for tag_key in tag_keys:
+            token = mirror.get(tag_key)
+            if token is None:
+                return None
+            tokens.append(token)
+        pinned = tuple(tokens)
+        if not key:
+            return None, pinned
+        raw = mirror.get(key)
+        if raw is None or self._unpack(raw, pinned) is None:
+            return None
+        return raw, pinned
+
+    @staticmethod
+    def _keep(
+        mirror: RedisMirror | None,
+        generation: int,
+        key: str | None,
+        tag_keys: Sequence[str],
+        raw: Any,
+        tokens: tuple[bytes, ...] | None,
+    ) -> None:
+        """Keep what a read brought from Redis (tokens, a mirrored entry) in the mirror."""
+        if mirror is None or tokens is None:
+            return
+        items: list[tuple[str, Any]] = list(zip(tag_keys, tokens, strict=True))
+        if key and isinstance(raw, bytes):
+            items.append((key, raw))
+        mirror.keep(generation, items)
+
     async def _read(
         self, key: str, tags: Sequence[str]
     ) -> tuple[bytes | None, tuple[bytes, ...] | None, int]:
@@ -1122,6 +1240,12 @@ class HakenCache:
             if found is not None:
                 return found[0], found[1], epoch, None
         tag_keys = [TAG_PREFIX + t for t in tags]
+        mirror = self._live_mirror()
+        if mirror is not None and (not key or key.startswith(mirror.prefixes)):
+            found = self._from_mirror(mirror, key, tag_keys)
+            if found is not None:  # valid as it stands: no lock to take
+                return found[0], found[1], epoch, None
+        generation = mirror.generation if mirror is not None else 0
 
         async def read(backend: Backend) -> tuple[Any, tuple[bytes, ...] | None, bool | None]:
             if isinstance(backend, Redis):  # one script: one round trip, hit or miss
@@ -1139,6 +1263,8 @@ class HakenCache:
             return values[0], tokens, taken
 
         raw, tokens, taken = await self._call("read", read)
+        if self.epoch == epoch:
+            self._keep(mirror, generation, key, tag_keys, raw, tokens)
         return raw, tokens, self.epoch, taken
 
     async def _read_args(
@@ -1194,26 +1320,39 @@ class HakenCache:
         if self.redis is None or self.degraded or not self.enabled or _BYPASS.get():
             return None
         epoch = self.epoch
+        tag_keys = [[TAG_PREFIX + t for t in tags] for _, tags in reads]
+        # What the mirror answers is not sent (issue 21 item 1: with the rate limit off or on
+        # memory, a warm edge hit then makes no round trip at all).
+        mirror = self._live_mirror()
+        local: dict[int, ReadResult] = {}
+        if mirror is not None:
+            for index, ((key, _), keys_of_tags) in enumerate(zip(reads, tag_keys, strict=True)):
+                if key is None or key.startswith(mirror.prefixes):
+                    found = self._from_mirror(mirror, key, keys_of_tags)
+                    if found is not None:
+                        local[index] = found
+        sent = [index for index in range(len(reads)) if index not in local]
+        generation = mirror.generation if mirror is not None else 0
 
         async def run(backend: Backend) -> tuple[list[ReadResult | None], list[Any]] | None:
             if not isinstance(backend, Redis):
                 return None
+            if not sent and not extra:
+                return [], []
             pipe = backend._client.pipeline(transaction=False)
             for script, keys, args in extra:
                 pipe.eval(script, len(keys), *keys, *args)
-            tag_keys = [[TAG_PREFIX + t for t in tags] for _, tags in reads]
-            for (key, _), keys_of_tags in zip(reads, tag_keys, strict=True):
-                keys, args = await self._read_args(backend, key, keys_of_tags, None)
+            for index in sent:
+                keys, args = await self._read_args(backend, reads[index][0], tag_keys[index], None)
                 pipe.eval(_READ_SCRIPT, len(keys), *keys, *args)
             replies = await pipe.execute(raise_on_error=False)
             results: list[ReadResult | None] = []
-            for (key, _), keys_of_tags, reply in zip(
-                reads, tag_keys, replies[len(extra) :], strict=True
-            ):
+            for index, reply in zip(sent, replies[len(extra) :], strict=True):
                 if isinstance(reply, Exception):
                     results.append(None)
                     continue
-                raw, tokens, _ = await self._read_reply(backend, key, keys_of_tags, reply)
+                key = reads[index][0]
+                raw, tokens, _ = await self._read_reply(backend, key, tag_keys[index], reply)
                 results.append((raw, tokens))
             return results, list(replies[: len(extra)])
 
@@ -1225,6 +1364,14 @@ class HakenCache:
             return None
         if self.epoch != epoch:  # switched backend meanwhile: the reads are not valid here
             return [None] * len(reads), outcome[1]
+        merged: list[ReadResult | None] = [None] * len(reads)
+        for index, found in local.items():
+            merged[index] = found
+        for index, result in zip(sent, outcome[0], strict=True):
+            merged[index] = result
+            if result is not None:
+                self._keep(mirror, generation, reads[index][0], tag_keys[index], *result)
+        outcome = merged, outcome[1]
         entries = {
             key: result
             for (key, _), result in zip(reads, outcome[0], strict=True)
@@ -1304,11 +1451,20 @@ class HakenCache:
         fallback = self.redis is not None and self.degraded
         payload = self._unpack(raw, tokens)
         if payload is not None:
+            decoded = self._decoded.get(key) if spec.mirror else None
+            if decoded is not None and decoded[0] == payload:  # the same bytes: the same value
+                ms = (time.perf_counter() - started) * 1000
+                self.stats.record_read(spec, hit=True, ms=ms, fallback=fallback)
+                return decoded[1]
             try:
                 value = spec.adapter.validate_json(payload)
             except ValidationError:
                 self.stats.record_error(spec, "decode")
             else:
+                if spec.mirror:  # read on every request; its model is frozen (see cached())
+                    if len(self._decoded) >= self.DECODED_LIMIT:
+                        self._decoded.clear()
+                    self._decoded[key] = (payload, value)
                 ms = (time.perf_counter() - started) * 1000
                 self.stats.record_read(spec, hit=True, ms=ms, fallback=fallback)
                 return value
@@ -1485,9 +1641,23 @@ class HakenCache:
     # -- invalidation ----------------------------------------------------------
 
     async def _write_tags(self, backend: Backend, tags: Sequence[str]) -> None:
-        await backend.set_many(
-            {TAG_PREFIX + tag: _fresh_token() for tag in tags}, expire=TAG_TTL_SECONDS
-        )
+        keys = [TAG_PREFIX + tag for tag in tags]
+        # Dropped from this process's mirror before (a read racing with the write keeps
+        # nothing) and after (this worker reads its own write without waiting for the push).
+        self._drop_mirrored(keys)
+        try:
+            await backend.set_many({key: _fresh_token() for key in keys}, expire=TAG_TTL_SECONDS)
+        finally:
+            self._drop_mirrored(keys)
+
+    def _drop_mirrored(self, keys: Sequence[str] | None) -> None:
+        """Forget ``keys`` (None: everything) in this process's mirror."""
+        if self.mirror is None:
+            return
+        if keys is None:
+            self.mirror.clear()
+        else:
+            self.mirror.drop(keys)
 
     async def invalidate_tags(self, *tags: str) -> None:
         """Make every entry recorded under any of ``tags`` stale, on every worker."""
@@ -1526,12 +1696,20 @@ class HakenCache:
     async def _delete_pattern(self, backend: Backend, pattern: str) -> int:
         full = PREFIX + pattern
         # cashews' memory scan treats the pattern as a regex: filter it exactly again.
-        deleted = await self._delete_matching(backend, full, full)
+        self._drop_mirrored(None)
+        try:
+            deleted = await self._delete_matching(backend, full, full)
+        finally:
+            self._drop_mirrored(None)
         await self._write_tags(backend, [EDGE_TAG])  # stored responses may hold those entries
         return deleted
 
     async def _clear_backend(self, backend: Backend) -> int:
-        deleted = await self._delete_matching(backend, PREFIX + "*", None)
+        self._drop_mirrored(None)
+        try:
+            deleted = await self._delete_matching(backend, PREFIX + "*", None)
+        finally:
+            self._drop_mirrored(None)
         await self._write_tags(backend, [EDGE_TAG])
         return deleted
 

@@ -43,7 +43,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
@@ -250,6 +250,20 @@ class EdgeStore:
         self.bytes = 0
 
 
+class _LazySession:
+    """An ``AsyncSession`` made on first use: making one costs more than a whole edge hit
+    whose principal is cached (most of them), and such a hit never touches it."""
+
+    def __init__(self, maker: Callable[[], AsyncSession]) -> None:
+        self._maker = maker
+        self.made: AsyncSession | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.made is None:
+            self.made = self._maker()
+        return getattr(self.made, name)
+
+
 class EdgeCacheMiddleware:
     """Answer opted-in reads from stored bytes after the access check and rate limit."""
 
@@ -273,16 +287,18 @@ class EdgeCacheMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        # One reader's session for the request: the principal's lookup here and the
-        # endpoint's reads (platform/deps.get_session takes it over) share a connection.
-        session = request.app.state.database.sessionmaker()
+        # One reader's session for the request, made when first used (a principal that is
+        # not cached): the principal's lookup here and the endpoint's reads
+        # (platform/deps.get_session takes it over) share a connection. A hit never uses it.
+        session = _LazySession(request.app.state.database.sessionmaker)
         try:
             await self._answer(scope, receive, send, request, route, session)
         finally:
             scope.get("state", {}).pop(READ_SESSION, None)
-            if session.in_transaction():  # not taken over (a hit, a refusal): release it
+            made = session.made
+            if made is not None and made.in_transaction():  # not taken over: release it
                 try:
-                    await session.close()
+                    await made.close()
                 except Exception:  # the connection may be gone; the answer is sent
                     log.warning("edge session close failed")
 
@@ -293,7 +309,7 @@ class EdgeCacheMiddleware:
         send: Send,
         request: Request,
         route: EdgeRoute,
-        session: AsyncSession,
+        session: _LazySession,
     ) -> None:
         cache = active_cache()
         if cache is None:
@@ -336,18 +352,18 @@ class EdgeCacheMiddleware:
         await self._fill(scope, receive, send, route, key, tokens, epoch, principal)
 
     async def _principal(
-        self, request: Request, route: EdgeRoute, session: AsyncSession
+        self, request: Request, route: EdgeRoute, session: _LazySession
     ) -> Principal | None:
         """The caller when the route's policy lets them through, else None."""
-        # A session object only: with the principal in the ``session`` cache it never
-        # connects, so there is nothing to commit or close (a unit of work would cost a
-        # greenlet round of its own on every request). On a miss it read the principal,
-        # and the endpoint reads on with it.
+        # A lazy session (no unit of work: that would cost a greenlet round of its own on
+        # every request): with the principal cached it is never made. On a miss it read the
+        # principal, and the endpoint reads on with it.
         try:
-            principal = await _resolve(request, session)
+            principal = await _resolve(request, cast(AsyncSession, session))
         except Exception:  # a refusal or an outage: the app answers it, on a session of its own
             return None
-        request.scope.setdefault("state", {})[READ_SESSION] = session
+        if session.made is not None:
+            request.scope.setdefault("state", {})[READ_SESSION] = session.made
         if principal is None or not principal.is_at_least(route.policy.minimum):
             return None
         return principal

@@ -18,7 +18,6 @@ scanner walking random URLs cannot blow up the series count.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +32,7 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as _multiprocess
 from sqlalchemy import event
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED_ROUTE = "<unmatched>"
@@ -365,40 +364,26 @@ def route_label(scope: Scope) -> str:
     return UNMATCHED_ROUTE
 
 
-class MetricsMiddleware:
-    """Count and time every HTTP request by method, route template and status.
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
 
-    Pure ASGI so contextvars and streaming stay intact. The route is read from
-    ``scope["route"]`` after the router has matched it (the router writes it
-    into the same scope dict this middleware holds).
-    """
 
-    def __init__(self, app: ASGIApp, *, exclude_paths: frozenset[str] = frozenset()) -> None:
-        self.app = app
-        self.exclude_paths = exclude_paths
+def child(metric: Any, *labels: str) -> Any:
+    """``metric.labels(*labels)``, kept: ``labels()`` takes a lock and builds its key on
+    every call, and the hot path (every request, every cache read) calls it several times.
+    Label sets are bounded (route templates, statuses, strategies), and so is this."""
+    key = (id(metric), labels)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = metric.labels(*labels)
+    return found
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") in self.exclude_paths:
-            await self.app(scope, receive, send)
-            return
-        method = str(scope.get("method", "GET"))
-        status = 500
-        started = time.perf_counter()
-        in_progress = http_requests_in_progress.labels(method)
-        in_progress.inc()
 
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
+def requests_in_flight(method: str) -> Any:
+    """The in-flight gauge of ``method``."""
+    return child(http_requests_in_progress, method)
 
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            in_progress.dec()
-            route = route_label(scope)
-            http_requests_total.labels(method, route, str(status)).inc()
-            http_request_duration_seconds.labels(method, route).observe(
-                time.perf_counter() - started
-            )
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """Count one answered request and its duration (``platform/front.py`` calls it)."""
+    child(http_requests_total, method, route, str(status)).inc()
+    child(http_request_duration_seconds, method, route).observe(seconds)

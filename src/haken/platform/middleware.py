@@ -1,22 +1,21 @@
 """Pure ASGI middlewares (no BaseHTTPMiddleware: it breaks contextvars and streaming).
 
-Order, outermost first: request context (id, locale, access log, last-resort
-500 envelope) → security headers → body-size limit → duplicate JSON keys → the app.
+The one pass in front of everything (request context, security and rate-limit headers,
+metrics, the access log) is ``platform/front.py``; here the error sending they share and the
+request-body checks: body-size limit → duplicate JSON keys → the app.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import time
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haken.platform import context
-from haken.platform.db import QueryCounter, count_queries
 from haken.platform.errors import DuplicateJsonKeyError, HakenError, PayloadTooLargeError
 from haken.platform.logging import get_logger
 from haken.platform.responses import error_body
@@ -73,100 +72,6 @@ async def send_error(
         headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items())
     await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-class RequestContextMiddleware:
-    """Request id in, request id out; locale; one log line per request.
-
-    An exception that escaped every handler becomes a 500 envelope carrying the
-    request id and nothing of the exception; the traceback goes to the log.
-    """
-
-    def __init__(
-        self, app: ASGIApp, *, default_locale: str = "ja", expose_query_count: bool = False
-    ) -> None:
-        self.app = app
-        self.default_locale = default_locale
-        # X-Query-Count on responses: for benchmarks and development, off in production.
-        self.expose_query_count = expose_query_count
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        request_id = context.accept_request_id(headers.get(REQUEST_ID_HEADER))
-        context.set_request_id(request_id)
-        context.set_locale(
-            context.negotiate_locale(headers.get("accept-language"), self.default_locale)
-        )
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status_holder = {"status": 500, "started": False}
-        queries = QueryCounter(keep_statements=False)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                status_holder["started"] = True
-                mutable = MutableHeaders(scope=message)
-                mutable[REQUEST_ID_HEADER] = request_id
-                if self.expose_query_count:
-                    mutable["x-query-count"] = str(queries.count)
-            await send(message)
-
-        try:
-            with count_queries(keep_statements=False) as queries:
-                await self.app(scope, receive, send_with_id)
-        except Exception:
-            log.exception("unhandled error", path=scope.get("path"), method=scope.get("method"))
-            if not status_holder["started"]:
-                path = str(scope.get("path", ""))
-                await send_error(send, HakenError(), as_page=not is_api_path(path))
-            status_holder["status"] = 500
-        finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 2)
-            route = scope.get("route")
-            log.info(
-                "request",
-                method=scope.get("method"),
-                path=scope.get("path"),
-                route=getattr(route, "path_format", None) or getattr(route, "path", None),
-                status=status_holder["status"],
-                duration_ms=duration_ms,
-                queries=queries.count,
-            )
-
-
-class SecurityHeadersMiddleware:
-    """Security headers on every response; HSTS only when served over HTTPS."""
-
-    def __init__(self, app: ASGIApp, *, content_security_policy: str) -> None:
-        self.app = app
-        self.csp = content_security_policy
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        https = scope.get("scheme") == "https"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("content-security-policy", self.csp)
-                headers.setdefault("x-content-type-options", "nosniff")
-                headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
-                headers.setdefault("x-frame-options", "DENY")
-                headers.setdefault("cross-origin-opener-policy", "same-origin")
-                headers.setdefault("permissions-policy", "camera=(), microphone=(), geolocation=()")
-                if https:
-                    headers.setdefault(
-                        "strict-transport-security", "max-age=63072000; includeSubDomains"
-                    )
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 class BodySizeLimitMiddleware:

@@ -6,7 +6,7 @@ memory on the embedded default. When Redis fails, a policy either fails open
 refuses with 503 rather than allow an unbounded password guessing window).
 
 Every response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
-``RateLimit-Reset`` (added by :class:`RateLimitHeadersMiddleware` from the
+``RateLimit-Reset`` (added by ``platform/front.py`` from the
 decision stored on the request, so error responses carry them too). A refusal
 is the error envelope ``RATE_LIMITED`` (429) with ``Retry-After``.
 """
@@ -30,8 +30,6 @@ from limits.aio.strategies import (
 )
 from limits.storage import storage_from_string
 from redis.asyncio import Redis
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haken.platform import metrics
 from haken.platform.cache import active_cache
@@ -330,7 +328,7 @@ class RateLimiterService:
     def _count(self, decision: Decision) -> None:
         outcome = "allowed" if decision.allowed else "refused"
         self.decisions[outcome] += 1
-        metrics.ratelimit_decisions_total.labels(decision.policy, outcome).inc()
+        metrics.child(metrics.ratelimit_decisions_total, decision.policy, outcome).inc()
 
     async def reset(self) -> None:
         await self.memory.reset()
@@ -509,25 +507,11 @@ TelemetryRateLimit = Annotated[None, Depends(telemetry_limit)]
 RateLimitExempt = Annotated[None, Depends(exempt)]
 
 
-class RateLimitHeadersMiddleware:
-    """Copy the request's rate-limit decision into the response headers."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                decision: Decision | None = scope.get("state", {}).get("ratelimit")
-                if decision is not None:
-                    headers = MutableHeaders(scope=message)
-                    headers["RateLimit-Limit"] = str(decision.limit)
-                    headers["RateLimit-Remaining"] = str(decision.remaining)
-                    headers["RateLimit-Reset"] = str(decision.reset_seconds)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def decision_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
+    """``RateLimit-Limit``, ``-Remaining`` and ``-Reset`` of a decision, as raw headers
+    (``platform/front.py`` adds them to every response of a counted request)."""
+    return [
+        (b"ratelimit-limit", str(decision.limit).encode()),
+        (b"ratelimit-remaining", str(decision.remaining).encode()),
+        (b"ratelimit-reset", str(decision.reset_seconds).encode()),
+    ]

@@ -49,7 +49,9 @@ class Accepted(BaseModel):
 class PrincipalRecord(BaseModel):
     """What a live session resolves to: cached per session so a request costs no
     query (``session`` strategy; a write to the user, its sessions or its sites
-    invalidates it)."""
+    invalidates it). Frozen: the cache hands one decoded value to every request."""
+
+    model_config = ConfigDict(frozen=True)
 
     user_id: int
     role: Role

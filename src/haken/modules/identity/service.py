@@ -249,7 +249,15 @@ def _touch_user(session: AsyncSession, user_id: int) -> None:
     cache_tags.invalidate_after_commit(session, entity_tag("user", user_id), USERS_LIST_TAG)
 
 
+# Principals kept by the record they were built from (IdentityService.principal_for_claims);
+# cleared when full: a few hundred people are signed in to one agency at a time.
+PRINCIPALS_KEPT = 2_000
+
+
 class IdentityService:
+    def __init__(self) -> None:
+        self._principals: dict[int, tuple[PrincipalRecord, Principal]] = {}
+
     # --- tokens -------------------------------------------------------------------
 
     async def user_names(self, session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
@@ -444,7 +452,12 @@ class IdentityService:
         record = await self._principal_record(session, claims.session_id, claims.user_id)
         if record is None or record.session_expires_at <= utcnow():
             return None
-        return Principal(
+        # The cache hands out one decoded record while its entry is unchanged (a mirrored
+        # read, platform/cache.py): its principal is built once too. Principals are frozen.
+        built = self._principals.get(id(record))
+        if built is not None and built[0] is record:
+            return built[1]
+        principal = Principal(
             user_id=record.user_id,
             role=record.role,
             email=record.email,
@@ -455,6 +468,10 @@ class IdentityService:
             client_id=record.client_id,
             unit_ids=frozenset(record.unit_ids),
         )
+        if len(self._principals) >= PRINCIPALS_KEPT:
+            self._principals.clear()
+        self._principals[id(record)] = (record, principal)
+        return principal
 
     @cached(
         "session",
@@ -462,6 +479,7 @@ class IdentityService:
         tags=[PRINCIPAL_TAG, "principal:{user_id}"],
         scope=None,
         lock=False,  # one indexed row: cheaper than the cross-worker lock's round trip
+        mirror=True,  # read on every request: kept in process, valid through Redis's pushes
     )
     async def _principal_record(
         self, session: AsyncSession, session_id: str, user_id: int
