@@ -204,9 +204,13 @@ def sliding_decision(policy: RateLimitPolicy, reply: Sequence[Any]) -> Decision:
     remaining = max(0, item.amount - math.floor(weighted))
     reset = 0.0
     if previous_count or current_count:
+        # A remainder of exactly 0 is a boundary just begun (a key set this millisecond has
+        # a TTL of exactly two windows): a whole step remains, not none. ``Retry-After: 0``
+        # on a refusal told the client to retry at once.
+        step = expiry / previous_count if previous_count else math.inf
         reset = min(
-            previous_in % (expiry / previous_count) if previous_count else math.inf,
-            current_in % expiry if current_count else math.inf,
+            (previous_in % step or step) if previous_count else math.inf,
+            (current_in % expiry or expiry) if current_count else math.inf,
         )
     return Decision(policy.name, item.amount, remaining, max(0, math.ceil(reset)), bool(acquired))
 
