@@ -381,6 +381,18 @@ class HakenSession(Session):
 event.listen(HakenSession, "after_begin", _read_unit_begin)
 
 
+def reader_beside(session: AsyncSession) -> AsyncSession:
+    """A reader session on ``session``'s engine, for a statement sent at the same time as
+    the session's own (on PostgreSQL another backend runs it: the dashboard's figures in two
+    halves). Like the request's reader it sends no ``BEGIN``; the caller closes it."""
+    return AsyncSession(
+        bind=session.bind,
+        expire_on_commit=False,
+        sync_session_class=type(session.sync_session),
+        info={READ_UNIT: True},
+    )
+
+
 class Database:
     """One engine and session factory per process."""
 
