@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from haken.platform import context, metrics
 from haken.platform.db import count_queries
 from haken.platform.errors import HakenError
-from haken.platform.logging import get_logger
+from haken.platform.logging import access_line, get_logger
 from haken.platform.middleware import REQUEST_ID_HEADER, is_api_path, send_error
 from haken.platform.ratelimit import Decision, decision_headers
 
@@ -125,8 +125,7 @@ class FrontMiddleware:
                 seconds = time.perf_counter() - started
                 route = metrics.route_label(scope)
                 metrics.observe_request(method, route, status, seconds)
-                log.info(
-                    "request",
+                access_line(
                     method=method,
                     path=scope.get("path"),
                     route=None if route == metrics.UNMATCHED_ROUTE else route,

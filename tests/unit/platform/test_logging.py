@@ -5,12 +5,20 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 
 import pytest
 import structlog
 
 from haken.platform import context
-from haken.platform.logging import REDACTED, configure_logging, get_logger, redact, redact_text
+from haken.platform.logging import (
+    REDACTED,
+    access_line,
+    configure_logging,
+    get_logger,
+    redact,
+    redact_text,
+)
 
 
 @pytest.fixture
@@ -151,3 +159,36 @@ def test_exception_text_is_redacted(captured: io.StringIO) -> None:
 
 def teardown_module() -> None:
     structlog.reset_defaults()
+
+
+def test_the_access_line_is_byte_for_byte_what_the_chain_writes(captured: io.StringIO) -> None:
+    """The front pass renders its access line itself (issue 21: the chain cost a sixth of a
+    cached read); whatever it writes must be what the chain would have written."""
+    context.set_request_id("req-access-0001")
+    fields = {
+        # A path can carry personal data (a search, a mistyped id): redacted the same way.
+        "method": "GET",
+        "path": "/api/employees/lookup/090-1234-5678/taro@example.jp",
+        "route": "/api/employees/{employee_id}",
+        "status": 200,
+        "duration_ms": 1.25,
+        "queries": 2,
+    }
+    get_logger("haken.request").info("request", **fields)
+    access_line(**fields)
+    by_chain, by_front = captured.getvalue().splitlines()[-2:]
+    stamp = re.compile(r'"timestamp": "[^"]+"')
+    assert stamp.sub("T", by_front) == stamp.sub("T", by_chain)
+    record = json.loads(by_front)
+    assert record["path"] == f"/api/employees/lookup/{REDACTED}/{REDACTED}"
+    assert record["request_id"] == "req-access-0001" and record["logger"] == "haken.request"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", record["timestamp"])
+
+
+def test_the_access_line_follows_the_level(captured: io.StringIO) -> None:
+    logging.getLogger("haken.request").setLevel(logging.WARNING)
+    try:
+        access_line(method="GET", path="/api/health", status=200)
+    finally:
+        logging.getLogger("haken.request").setLevel(logging.NOTSET)
+    assert captured.getvalue() == ""
