@@ -215,10 +215,42 @@ def _compiled(template: str) -> tuple[tuple[str, str | None, str], ...]:
     )
 
 
+_RENDERED: dict[tuple[Any, ...], str] = {}
+_RENDERED_LIMIT = 4096
+
+
 def _render(template: str, arguments: Mapping[str, Any]) -> str:
-    """``_FORMATTER.vformat(template, (), arguments)``, from the parsed template."""
+    """``_FORMATTER.vformat(template, (), arguments)``, from the parsed template; kept for
+    plain ids and short texts (the principal's key and tags, on every request)."""
+    compiled = _compiled(template)
+    values: list[Any] = [template]
+    for _literal, field_name, _spec in compiled:
+        if field_name is None:
+            continue
+        value = arguments.get(field_name, _DEFAULT)
+        kind = type(value)
+        if not (kind is int or (kind is str and len(value) <= 64)):
+            values = []
+            break
+        values.append(value)
+    memo = tuple(values) if values else None
+    if memo is not None:
+        found = _RENDERED.get(memo)
+        if found is not None:
+            return found
+    rendered = _render_fields(compiled, arguments)
+    if memo is not None:
+        if len(_RENDERED) >= _RENDERED_LIMIT:
+            _RENDERED.clear()
+        _RENDERED[memo] = rendered
+    return rendered
+
+
+def _render_fields(
+    compiled: tuple[tuple[str, str | None, str], ...], arguments: Mapping[str, Any]
+) -> str:
     parts: list[str] = []
-    for literal, field_name, spec in _compiled(template):
+    for literal, field_name, spec in compiled:
         parts.append(literal)
         if field_name is not None:
             if field_name in arguments:
