@@ -1236,6 +1236,34 @@ class HakenCache:
             return None
         return raw, pinned
 
+    def mirrored(self, spec: CachedSpec, key: str, tags: Sequence[str]) -> tuple[bool, Any]:
+        """``(True, value)`` when this process's mirror alone answers ``spec``'s read of
+        ``key`` (the entry and every tag's token held, the entry valid under them), counted
+        as a hit; ``(False, None)`` when it cannot say and the caller goes the usual way.
+        The principal on every edge hit: no read ahead, no ``load``."""
+        mirror = self._live_mirror()
+        if mirror is None or _BYPASS.get():
+            return False, None
+        started = time.perf_counter()
+        found = self._from_mirror(mirror, key, [TAG_PREFIX + tag for tag in tags])
+        payload = self._unpack(*found) if found is not None else None
+        if payload is None:
+            return False, None
+        decoded = self._decoded.get(key)
+        if decoded is not None and decoded[0] == payload:
+            value = decoded[1]
+        else:
+            try:
+                value = spec.adapter.validate_json(payload)
+            except ValidationError:
+                return False, None
+            if len(self._decoded) >= self.DECODED_LIMIT:
+                self._decoded.clear()
+            self._decoded[key] = (payload, value)
+        ms = (time.perf_counter() - started) * 1000
+        self.stats.record_read(spec, hit=True, ms=ms, fallback=False)
+        return True, value
+
     @staticmethod
     def _keep(
         mirror: RedisMirror | None,

@@ -316,6 +316,14 @@ class EdgeCacheMiddleware:
             await self.app(scope, receive, send)
             return
         epoch = cache.epoch
+        # The caller from this process's mirror of Redis when it can say (platform/mirror.py):
+        # then the principal is neither read ahead nor loaded below.
+        state = scope.setdefault("state", {})
+        mirrored = getattr(request.app.state, "principal_from_mirror", None)
+        if mirrored is not None and "principal" not in state:
+            principal = mirrored(request)
+            if principal is not None:
+                state["principal"] = principal
         # One Redis round trip (issue 21 item 2): the route's rate limits counted, the
         # caller's principal entry read (taken by the resolver below) and the tag tokens.
         # The decisions wait for enforce(), so a refusal is raised where it was before: on a

@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from haken.modules.identity.service import PRINCIPAL_TAG
 from haken.platform.cache import TAG_PREFIX, HakenCache
 from haken.platform.ratelimit import RateLimiterService
 from tests.conftest import REDIS_URL, require_service
@@ -171,3 +173,56 @@ async def test_a_warm_edge_read_makes_no_round_trip_and_a_write_is_seen_at_once(
     await create_employee(client, coordinator, name_romaji="Tran Thi Mai", birth_date="1998-02-03")
     fresh = await client.get("/api/employees", headers=coordinator)
     assert len(fresh.json()["data"]) == len(first.json()["data"]) + 1
+
+
+async def test_a_signed_out_session_is_refused_at_once_by_the_edge(
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    round_trips: RoundTrips,  # noqa: F811
+    on_redis: HakenCache,
+) -> None:
+    """The edge takes the caller from the mirror (no read ahead, no load): a sign-out on
+    this worker drops it at once."""
+    coordinator = await auth_headers("coordinator")
+    for _ in range(2):  # filled, then kept
+        assert (await client.get("/api/employees", headers=coordinator)).status_code == 200
+    loads: list[str] = []
+    load = on_redis.load
+
+    async def counted(spec: Any, key: str, *args: Any) -> Any:
+        loads.append(key)
+        return await load(spec, key, *args)
+
+    on_redis.load = counted  # type: ignore[method-assign]
+    warm = await client.get("/api/employees", headers=coordinator)
+    assert warm.status_code == 200, warm.text
+    assert loads == []  # neither the principal nor the list went through load()
+    signed_out = await client.post("/api/auth/logout", headers=coordinator)
+    assert signed_out.status_code == 200, signed_out.text
+    refused = await client.get("/api/employees", headers=coordinator)
+    assert refused.status_code == 401, refused.text
+
+
+async def test_a_session_revoked_on_another_worker_is_refused_once_its_push_is_read(
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    on_redis: HakenCache,
+    app: Any,
+) -> None:
+    coordinator = await auth_headers("coordinator")
+    for _ in range(3):
+        assert (await client.get("/api/employees", headers=coordinator)).status_code == 200
+    other = await _started(HakenCache(REDIS_URL))  # another API worker on the same Redis
+    try:
+        # What the other worker's revocation commits: the sessions, then the principals' tag.
+        user_id = (await client.get("/api/auth/me", headers=coordinator)).json()["data"]["id"]
+        async with app.state.database.write_sessionmaker() as session, session.begin():
+            await session.execute(
+                text("UPDATE auth_sessions SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = :u"),
+                {"u": user_id},
+            )
+        await other.invalidate_tags(PRINCIPAL_TAG)
+        refused = await client.get("/api/employees", headers=coordinator)
+        assert refused.status_code == 401, refused.text
+    finally:
+        await other.close()

@@ -160,7 +160,21 @@ def principal_read_ahead(request: Request) -> tuple[str, tuple[str, ...]] | None
     return identity_service.principal_cache_read(claims) if claims is not None else None
 
 
+def principal_from_mirror(request: Request) -> Principal | None:
+    """The caller from this process's mirror alone, as :func:`resolve_principal` would
+    resolve them; None when it cannot say (the edge then takes the usual way). Never for a
+    cookie-authenticated API write: its CSRF check is the usual way's."""
+    claims = token_claims(request)
+    if claims is None or _is_cookie_api_write(request):
+        return None
+    principal = identity_service.mirrored_principal(claims)
+    if principal is not None:
+        set_locale(principal.locale)  # the user's own setting, as resolve_principal does
+    return principal
+
+
 def install_resolvers(app: FastAPI) -> None:
     app.state.principal_resolver = resolve_principal
+    app.state.principal_from_mirror = principal_from_mirror
     app.state.rate_limit_identity = rate_limit_identity
     app.state.principal_read_ahead = principal_read_ahead

@@ -75,6 +75,7 @@ from haken.modules.identity.sorting import USER_SORTING
 from haken.platform.access import Principal, Role
 from haken.platform.cache import (
     CachedSpec,
+    active_cache,
     cache_tags,
     cached,
     entity_tag,
@@ -452,6 +453,23 @@ class IdentityService:
         record = await self._principal_record(session, claims.session_id, claims.user_id)
         if record is None or record.session_expires_at <= utcnow():
             return None
+        return self._principal_of(record)
+
+    def mirrored_principal(self, claims: AccessClaims) -> Principal | None:
+        """The principal of ``claims`` from this process's mirror of the cache alone (no
+        await, no session: platform/edge.py asks first on every hit); None when the mirror
+        cannot say, or says the session is revoked or expired: the usual way then decides."""
+        cache = active_cache()
+        if cache is None or not cache.enabled:
+            return None
+        spec: CachedSpec = IdentityService._principal_record.__haken_cached__  # type: ignore[attr-defined]
+        key, tags = self.principal_cache_read(claims)
+        found, record = cache.mirrored(spec, key, tags)
+        if not found or record is None or record.session_expires_at <= utcnow():
+            return None
+        return self._principal_of(record)
+
+    def _principal_of(self, record: PrincipalRecord) -> Principal:
         # The cache hands out one decoded record while its entry is unchanged (a mirrored
         # read, platform/cache.py): its principal is built once too. Principals are frozen.
         built = self._principals.get(id(record))
