@@ -6,8 +6,10 @@ their own. Reading it never fails: outside a request the values are defaults.
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 _REQUEST_ID: ContextVar[str] = ContextVar("haken_request_id", default="-")
@@ -18,8 +20,30 @@ _LOCALE: ContextVar[str] = ContextVar("haken_locale", default="ja")
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
 
 
+def _id_prefix_of_process() -> str:
+    """16 random hex digits with a letter among them: an id of digits only would read as a
+    long number run, which the log redaction hides (platform/logging.py)."""
+    while (prefix := secrets.token_hex(8)).isdigit():
+        pass
+    return prefix
+
+
+_id_prefix = _id_prefix_of_process()
+_id_counter = itertools.count(1)
+
+
+def _reseed_ids() -> None:
+    global _id_prefix, _id_counter
+    _id_prefix, _id_counter = _id_prefix_of_process(), itertools.count(1)
+
+
+os.register_at_fork(after_in_child=_reseed_ids)  # a forked worker never repeats its parent's
+
+
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """32 hex digits, unique: this process's random 64-bit prefix and a counter (a uuid4
+    per request read 16 bytes from the kernel each time: 2–3 % of a cached read)."""
+    return f"{_id_prefix}{next(_id_counter):016x}"
 
 
 def accept_request_id(candidate: str | None) -> str:
