@@ -122,7 +122,9 @@ async def main(settings: Settings, n: int, profile: bool) -> None:
             for _ in range(n):
                 await call(app, "/api/employees", auth)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
 
 
 if __name__ == "__main__":
