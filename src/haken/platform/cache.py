@@ -1249,20 +1249,27 @@ class HakenCache:
         payload = self._unpack(*found) if found is not None else None
         if payload is None:
             return False, None
-        decoded = self._decoded.get(key)
-        if decoded is not None and decoded[0] == payload:
-            value = decoded[1]
-        else:
-            try:
-                value = spec.adapter.validate_json(payload)
-            except ValidationError:
-                return False, None
-            if len(self._decoded) >= self.DECODED_LIMIT:
-                self._decoded.clear()
-            self._decoded[key] = (payload, value)
+        try:
+            value = self._decode(spec, key, payload)
+        except ValidationError:
+            return False, None
         ms = (time.perf_counter() - started) * 1000
         self.stats.record_read(spec, hit=True, ms=ms, fallback=False)
         return True, value
+
+    def _decode(self, spec: CachedSpec, key: str, payload: bytes) -> Any:
+        """The entry's value; for a mirrored read the one decoded value while its bytes stay
+        the same (its model is frozen: see ``cached``), so it is decoded once, not per hit."""
+        if not spec.mirror:
+            return spec.adapter.validate_json(payload)
+        decoded = self._decoded.get(key)
+        if decoded is not None and decoded[0] == payload:
+            return decoded[1]
+        value = spec.adapter.validate_json(payload)
+        if len(self._decoded) >= self.DECODED_LIMIT:
+            self._decoded.clear()
+        self._decoded[key] = (payload, value)
+        return value
 
     @staticmethod
     def _keep(
@@ -1397,8 +1404,6 @@ class HakenCache:
         async def run(backend: Backend) -> tuple[list[ReadResult | None], list[Any]] | None:
             if not isinstance(backend, Redis):
                 return None
-            if not sent and not extra:
-                return [], []
             pipe = backend._client.pipeline(transaction=False)
             for script, keys, args in extra:
                 pipe.eval(script, len(keys), *keys, *args)
@@ -1512,20 +1517,11 @@ class HakenCache:
         fallback = self.redis is not None and self.degraded
         payload = self._unpack(raw, tokens)
         if payload is not None:
-            decoded = self._decoded.get(key) if spec.mirror else None
-            if decoded is not None and decoded[0] == payload:  # the same bytes: the same value
-                ms = (time.perf_counter() - started) * 1000
-                self.stats.record_read(spec, hit=True, ms=ms, fallback=fallback)
-                return decoded[1]
             try:
-                value = spec.adapter.validate_json(payload)
+                value = self._decode(spec, key, payload)
             except ValidationError:
                 self.stats.record_error(spec, "decode")
             else:
-                if spec.mirror:  # read on every request; its model is frozen (see cached())
-                    if len(self._decoded) >= self.DECODED_LIMIT:
-                        self._decoded.clear()
-                    self._decoded[key] = (payload, value)
                 ms = (time.perf_counter() - started) * 1000
                 self.stats.record_read(spec, hit=True, ms=ms, fallback=fallback)
                 return value

@@ -75,7 +75,6 @@ class FrontMiddleware:
         # X-Query-Count on responses: for benchmarks and development, off in production.
         self.expose_query_count = expose_query_count
         self.security = security_headers(content_security_policy)
-        self.security_names = frozenset(name for name, _ in self.security)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -150,10 +149,7 @@ class FrontMiddleware:
         headers.append((_REQUEST_ID, request_id.encode("latin-1")))
         if self.expose_query_count:
             headers.append((_QUERY_COUNT, str(query_count).encode()))
-        if present.isdisjoint(self.security_names):
-            headers.extend(self.security)
-        else:
-            headers.extend(pair for pair in self.security if pair[0] not in present)
+        headers.extend(pair for pair in self.security if pair[0] not in present)
         if https and _HSTS[0] not in present:
             headers.append(_HSTS)
         decision: Decision | None = scope.get("state", {}).get("ratelimit")

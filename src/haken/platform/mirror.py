@@ -132,7 +132,7 @@ class RedisMirror:
         await connection.send_command(
             "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", *prefixes
         )
-        await _expect_ok(await connection.read_response())
+        _expect_ok(await connection.read_response())
         await connection.send_command("SUBSCRIBE", INVALIDATE_CHANNEL)
         reply = await connection.read_response()
         if not (isinstance(reply, list) and reply and reply[0] == b"subscribe"):
@@ -201,7 +201,7 @@ class RedisMirror:
         }
 
 
-async def _expect_ok(reply: Any) -> None:
+def _expect_ok(reply: Any) -> None:
     if reply not in (b"OK", "OK", True):
         raise ConnectionError(f"CLIENT TRACKING refused: {reply!r}")
 
