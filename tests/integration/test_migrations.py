@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -214,3 +215,73 @@ def _text(value: Any) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return str(value.astimezone(dt.UTC).isoformat())
+
+
+async def test_payslip_employer_shares_backfill(
+    quiet_app: Any, database_url: str, client: Any, auth_headers: Any
+) -> None:
+    """0038_payslip_employer_shares fills the employer's shares of the payslips already
+    stored from their lines (the margin report's hand-computed payslip: health group 98,000 ×
+    10.24 % = 10,035 less the worker's 5,018; pension 17,934 less 8,967; employment 30,000 ×
+    13.5 ‰ = 405 less 150); an error payslip keeps 0."""
+    from tests.integration.assignments.factories import make_employee
+    from tests.integration.billing.test_margins import PAYSLIP_LINES
+
+    admin = await auth_headers("admin")
+    worker = (await make_employee(client, admin))["id"]
+    other = (await make_employee(client, admin))["id"]
+    await quiet_app.state.database.engine.dispose()
+    engine = create_async_engine(database_url)
+    try:
+        _migrate(migrations.downgrade, database_url, "0037_agency_offices")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO payroll_runs (id, period_start, period_end, pay_date, state,"
+                    " status, total, processed, failed, cursor, attempt, created_at, updated_at, version)"
+                    " VALUES (1, :start, :end, :pay, 'closed', 'done', 2, 2, 1, 0, 0, :now, :now, 1)"
+                ),
+                {
+                    "start": dt.date(2026, 4, 1),
+                    "end": dt.date(2026, 4, 30),
+                    "pay": dt.date(2026, 5, 25),
+                    "now": _instant("2026-05-01 00:00:00+00:00"),
+                },
+            )
+            for slip_id, employee_id, status, lines in (
+                (1, worker, "ok", PAYSLIP_LINES),
+                (2, other, "error", []),
+            ):
+                await connection.execute(
+                    text(
+                        "INSERT INTO payroll_payslips (id, run_id, employee_id, period_start,"
+                        " pay_date, status, kind, gross, social_insurance, employment_insurance,"
+                        " income_tax, resident_tax, deductions, net, lines, computed_at,"
+                        " base_days, worked_days) VALUES (:id, 1, :employee, :start, :pay,"
+                        " :status, 'monthly', 30000, 0, 0, 0, 0, 0, 0, :lines, :now, 0, 0)"
+                    ),
+                    {
+                        "id": slip_id,
+                        "employee": employee_id,
+                        "start": dt.date(2026, 4, 1),
+                        "pay": dt.date(2026, 5, 25),
+                        "status": status,
+                        "lines": json.dumps(lines),
+                        "now": _instant("2026-05-01 00:00:00+00:00"),
+                    },
+                )
+        _migrate(migrations.upgrade, database_url, "0038_payslip_employer_shares")
+        async with engine.connect() as connection:
+            found = (
+                await connection.execute(
+                    text(
+                        "SELECT id, employer_social_insurance, employer_employment_insurance"
+                        " FROM payroll_payslips ORDER BY id"
+                    )
+                )
+            ).all()
+        assert [tuple(row) for row in found] == [(1, 5017 + 8967, 255), (2, 0, 0)]
+    finally:
+        await engine.dispose()
+        _migrate(migrations.downgrade, database_url, "base")
+        _migrate(migrations.upgrade, database_url, "heads")

@@ -112,11 +112,11 @@ def employer_shares(
 def labour_cost(
     gross: int,
     lines: Sequence[Mapping[str, Any]],
-    wage_date: dt.date,
-    *,
-    tables: insurance.InsuranceTables | None = None,
+    shares: tuple[int, int],
 ) -> LabourCost:
-    """What one payslip costs the agency (see the module's docstring)."""
+    """What one payslip costs the agency (see the module's docstring); ``shares``: the
+    employer's (social insurance, employment insurance) the payslip kept when it was computed
+    (:func:`employer_shares`)."""
     earnings = [line for line in lines if line.get("section") == "earning"]
     commuting = sum(
         int(line.get("amount") or 0) for line in earnings if line.get("code") == "commuting"
@@ -124,7 +124,7 @@ def labour_cost(
     leave = sum(
         int(line.get("amount") or 0) for line in earnings if line.get("code") == "paid_leave"
     )
-    social, employment = employer_shares(lines, wage_date, tables=tables)
+    social, employment = shares
     return LabourCost(gross, commuting, leave, social, employment)
 
 

@@ -33,7 +33,10 @@ class FigureScope:
     today: dt.date
     site_ids: frozenset[int] | None = None
     employee_ids: Select[Any] | None = None
-    money: bool = True  # pay, bill and margin (coordinators and up)
+    money: bool = True  # pay and housing (coordinators and up)
+    margins: bool = True
+    """Billing − labour cost of every client (admins: a coordinator reads the margins of the
+    clients they are in charge of, in the margin report)."""
 
     @property
     def month_start(self) -> dt.date:

@@ -15,7 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
+from haken.labor.margin import employer_shares
+from haken.modules.dashboard.service import dashboard_service
 from haken.modules.payroll.models import PayrollRun, Payslip
+from haken.platform.access import Principal, Role
 from haken.platform.db import assert_num_queries, session_scope
 from tests.integration.assignments.factories import (
     assign,
@@ -84,6 +87,14 @@ async def _payslips(
                     status="ok",
                     gross=gross,
                     lines=lines,
+                    # as the payroll run keeps them when it computes the payslip
+                    **dict(
+                        zip(
+                            ("employer_social_insurance", "employer_employment_insurance"),
+                            employer_shares(lines, end),
+                            strict=True,
+                        )
+                    ),
                 )
             )
 
@@ -211,6 +222,73 @@ async def test_a_cost_shared_by_billed_minutes(
     assert (two["employer_social"], two["employer_employment"]) == (3469, 63)
     assert (one["labour_cost"], two["labour_cost"]) == (33265, 10974)  # = 44,239
     assert (one["margin"], two["margin"]) == (48742 - 33265, 16000 - 10974)
+
+
+async def _billed_elsewhere(
+    client: httpx.AsyncClient, admin: dict[str, str], worker: int, day: str, rate: str
+) -> int:
+    """``worker`` placed at a new client for ``day`` alone (480 regular minutes), billed at
+    ``rate`` an hour and issued; the client's id."""
+    place = await make_unit(client, admin)
+    contract = await make_contract(client, admin, place["unit_id"])
+    assignment = await assign(client, admin, contract["id"], worker, start_date=day, end_date=day)
+    await approved(client, admin, assignment["id"], day)
+    created = await client.post(
+        "/api/billing/rates",
+        headers=admin,
+        json={"contract_id": contract["id"], "effective_from": "2026-04-01", "base_rate": rate},
+    )
+    assert created.status_code == 201, created.text
+    invoice = (await draft(client, admin, place["client_id"])).json()["data"]
+    assert (await issue(client, admin, invoice)).status_code == 200
+    return int(place["client_id"])
+
+
+async def test_the_dashboards_margin_tile_is_the_reports_client_level(
+    app: Any, client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    """The dashboard shares the labour cost out in SQL (billing.figures), the report in
+    Python (labor.margin.allocate): the same yen per client. A worker billed at three
+    clients (1,455 + 480 + 480 minutes: two equal remainders), a worker billed at one, one
+    paid and billed to nobody (the report's row without a client, the tile's unbilled
+    labour)."""
+    admin = await auth_headers("admin")
+    first = await _issued(client, admin, end_date="2026-04-08")
+    worker = first["employee"]["id"]
+    second = await _billed_elsewhere(client, admin, worker, "2026-04-09", "2000")
+    third = await _billed_elsewhere(client, admin, worker, "2026-04-10", "2100")
+    alone = (await make_employee(client, admin))["id"]
+    idle = (await make_employee(client, admin))["id"]
+    await _payslips(app, [(worker, 30000, PAYSLIP_LINES), (alone, 7777, []), (idle, 10000, [])])
+
+    report = (await client.get("/api/billing/margins?month=2026-04", headers=admin)).json()
+    rows = report["data"]["rows"]
+    billed_rows = {r["key"]: (r["billed"], r["labour_cost"], r["margin"]) for r in rows if r["key"]}
+    (unbilled,) = [r for r in rows if r["key"] is None]
+    # 30,000 gross: × 1,455 / 2,415 = 18,074.5… and × 480 / 2,415 = 5,962.7… twice → the two
+    # yen left go to the two larger (equal) remainders: 18,074 / 5,963 / 5,963.
+    assert [billed_rows[k][1] for k in (first["client_id"], second, third)] == [
+        18074 + 8425 + 153,  # + employer social 13,984 and employment 255 shared the same way
+        5963 + 2780 + 51,
+        5963 + 2779 + 51,
+    ]
+    # The worker placed nowhere is paid and billed to nobody: with the idle one, unbilled.
+    assert unbilled["labour_cost"] == 7777 + 10000
+
+    async with session_scope(app.state.database) as session:
+        board = await dashboard_service.agency(
+            session,
+            Principal(user_id=1, role=Role.ADMIN, email="a@test.example"),
+            today=dt.date(2026, 5, 12),
+        )
+    assert board.margin_month == dt.date(2026, 4, 1)
+    assert board.margin_by_client is not None
+    tile = {r.client_id: (r.billed, r.labour, r.margin) for r in board.margin_by_client}
+    assert tile == billed_rows
+    assert board.margin_unbilled_labour == unbilled["labour_cost"]
+    assert board.margin_by_client[0].href == (
+        f"/billing/margins?month=2026-04&client_id={board.margin_by_client[0].client_id}"
+    )
 
 
 async def test_margin_rate_weighted_over_worker_days(

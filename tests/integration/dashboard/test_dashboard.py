@@ -121,12 +121,14 @@ async def test_the_dashboard_costs_three_statements_cold_and_none_warm(
 ) -> None:
     admin = await auth_headers("admin")
     await _site(client, admin, _today(app), workers=1, ordered=2)
-    headers = await auth_headers("coordinator")
-    # The caller, the figures' two UNION ALL halves (sent at the same time on PostgreSQL).
-    with assert_num_queries(3):
-        await _dashboard(client, headers)
-    with assert_num_queries(0):
-        await _dashboard(client, headers)
+    # The caller, the figures' two UNION ALL halves (sent at the same time on PostgreSQL);
+    # the admins' entry (with the margins) and the coordinators' (without) alike.
+    for role in ("admin", "coordinator"):
+        headers = await auth_headers(role)
+        with assert_num_queries(3):
+            await _dashboard(client, headers)
+        with assert_num_queries(0):
+            await _dashboard(client, headers)
 
 
 async def test_a_site_manager_sees_the_figures_of_their_sites_and_no_money(
@@ -145,6 +147,8 @@ async def test_a_site_manager_sees_the_figures_of_their_sites_and_no_money(
     assert data["margin_by_client"] is None and data["occupancy"] is None
     office = await _dashboard(client, await auth_headers("coordinator"))
     assert _figures(office)["headcount"] == 5
+    # A coordinator reads margins in the margin report, of the clients they are in charge of
+    assert office["margin_by_client"] is None and office["occupancy"] is not None
     nobody = await auth_headers("site_manager")  # no sites: nothing to count
     assert _figures(await _dashboard(client, nobody))["headcount"] == 0
 

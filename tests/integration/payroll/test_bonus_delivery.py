@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from haken.modules.audit.models import AuditEntry
-from haken.modules.payroll.models import PayrollPdfExport
+from haken.modules.payroll.models import PayrollPdfExport, Payslip
 from haken.platform.db import session_scope, utcnow
 from tests.integration.payroll.factories import placed, run
 from tests.integration.payroll.test_bonuses import _paid, _slips, paid_before
@@ -77,6 +77,16 @@ async def test_the_monthly_table_cases_need_no_rate_and_others_do(
         lines = {line["code"]: line for line in slip["data"]["lines"]}
         taxes[row["employee_id"]] = lines["income_tax"]
         assert slip["data"]["social_insurance"] + slip["data"]["employment_insurance"] == 176_280
+        # The employer's shares kept for the margins: health group 1,200,000 × 10.08 % =
+        # 120,960 less the worker's 59,100 + 1,380; pension 219,600 less 109,800;
+        # employment 1,200,000 × 13.5 ‰ = 16,200 less 6,000.
+        async with session_scope(app.state.database) as session:
+            stored = await session.get(Payslip, row["id"])
+            assert stored is not None
+            assert (stored.employer_social_insurance, stored.employer_employment_insurance) == (
+                60_480 + 109_800,
+                10_200,
+            )
     assert taxes[none]["amount"] == 19_620
     assert taxes[none]["basis"]["reason"] == "no_previous_pay"
     assert taxes[none]["basis"]["rate_source"] == "monthly_table"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     Table,
     and_,
@@ -67,6 +68,37 @@ class MarginCell:
 
 INVOICE_SORT = (SortKey(Invoice.period_end, "desc"), SortKey(Invoice.id, "desc"))
 BATCH_SORT = (SortKey(BillingBatch.id, "desc"),)
+
+
+def worked_minutes() -> ColumnElement[Any]:
+    """An invoice line's worked minutes, the weight of the margin's cost sharing: time
+    lines' minutes, the late-night band left out (an addition on time already counted)."""
+    return case(
+        (and_(InvoiceLine.kind == "time", InvoiceLine.band != "late_night"),
+         InvoiceLine.minutes),
+        else_=0,
+    )  # fmt: skip
+
+
+def billed_between(first: dt.date, last: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """The invoices that are billing for the margins: issued or paid invoices (not credit
+    notes, drafts or voided ones) whose period ends between ``first`` and ``last``."""
+    return (
+        Invoice.kind == "invoice",
+        Invoice.state.in_(("issued", "paid")),
+        Invoice.period_end.between(first, last),
+    )
+
+
+def cell_order() -> tuple[Any, ...]:
+    """The order of a worker's billed cells (client, site, contract), NULLs last on every
+    backend."""
+    return (
+        Invoice.client_id,
+        InvoiceLine.site_id.nulls_last(),
+        InvoiceLine.contract_id.nulls_last(),
+        InvoiceLine.employee_id.nulls_last(),
+    )
 
 
 class BillingRepository(ModelRepository[Invoice]):
@@ -353,11 +385,7 @@ class BillingRepository(ModelRepository[Invoice]):
             visible: Any = true()
         else:
             visible = Invoice.client_id.in_(self.may_read_client(principal))
-        worked = case(
-            (and_(InvoiceLine.kind == "time", InvoiceLine.band != "late_night"),
-             InvoiceLine.minutes),
-            else_=0,
-        )  # fmt: skip
+        worked = worked_minutes()
         contract_number = case((InvoiceLine.kind == "time", InvoiceLine.description), else_=None)
         statement = (
             select(
@@ -374,17 +402,17 @@ class BillingRepository(ModelRepository[Invoice]):
                 func.max(case((visible, 1), else_=0)),
             )
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(
-                Invoice.kind == "invoice",
-                Invoice.state.in_(("issued", "paid")),
-                Invoice.period_end.between(first, last),
-            )
+            .where(*billed_between(first, last))
             .group_by(
                 Invoice.client_id,
                 InvoiceLine.site_id,
                 InvoiceLine.contract_id,
                 InvoiceLine.employee_id,
             )
+            # A worker's cells in this order are the shares labor.margin.allocate splits
+            # their cost over (ties of the remainder go to the earlier); the dashboard's
+            # margin tile (billing.figures) ranks them the same way.
+            .order_by(*cell_order())
         )
         rows = (await self.session.execute(statement)).all()
         return [

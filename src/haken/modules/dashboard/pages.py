@@ -105,8 +105,8 @@ async def _dashboard_panel(
                     month=format_yearmonth(board.margin_month, locale=locale),
                 ),
                 description=gettext_(
-                    "Issued invoices before tax less gross pay and the employer's social "
-                    "insurance, %(num)s clients.",
+                    "Issued invoices before tax less the labour cost (gross pay and the "
+                    "employer's insurance) shared by billed minutes, %(num)s clients.",
                     num=len(board.margin_by_client),
                 ),
                 label_header=gettext_("Client"),
@@ -145,6 +145,9 @@ async def _dashboard_panel(
         "types": {key: gettext_(text) for key, text in EMPLOYMENT_TYPES.items()},
         "charts": charts,
         "bars": BARS,
+        "margins_href": (
+            f"/billing/margins?month={board.margin_month:%Y-%m}" if board.margin_month else None
+        ),
     }
 
 

@@ -61,6 +61,7 @@ class AgencyDashboard(BaseModel):
     fill: FillRate
     overtime_by_site: list[Bar]  # value = statutory overtime minutes this payroll period
     margin_month: dt.date | None  # the month of the margin figures (coordinators and up)
-    margin_by_client: list[MarginRow] | None
+    margin_by_client: list[MarginRow] | None  # = the margin report's client level
+    margin_unbilled_labour: int | None  # labour cost of the workers billed to nobody
     occupancy: Occupancy | None
     computed_at: dt.datetime

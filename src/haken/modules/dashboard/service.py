@@ -39,7 +39,7 @@ from haken.modules.leave.service import leave_service
 from haken.modules.payroll import figures as payroll_figures
 from haken.modules.requests import figures as request_figures
 from haken.platform.access import Principal, Role
-from haken.platform.cache import cached, scope_by_role
+from haken.platform.cache import cached, principal_scope
 from haken.platform.db import utcnow
 from haken.platform.figures import DASHBOARD_TAG, FigureScope
 
@@ -100,12 +100,13 @@ def figure_links(today: dt.date) -> dict[str, str]:
 
 def figure_scope(session: AsyncSession, principal: Principal, today: dt.date) -> FigureScope:
     if principal.is_at_least(Role.COORDINATOR):
-        return FigureScope(today=today)
+        return FigureScope(today=today, margins=principal.is_at_least(Role.ADMIN))
     return FigureScope(
         today=today,
         site_ids=frozenset(principal.site_ids),
         employee_ids=employees_service.readable_ids_statement(session, principal),
         money=False,
+        margins=False,
     )
 
 
@@ -130,12 +131,12 @@ def _figure_halves(scope: FigureScope, risk_window_days: int) -> tuple[list[Any]
         *attendance_figures.rows(scope, site_of=employee_figures.current_site_of),
         *leave_figures.rows(scope, risk_window_days=risk_window_days),
     ]
-    if scope.money:
+    if scope.margins:
         margin_month = _margin_month(scope)
-        first += [
-            *billing_figures.rows(month=margin_month),
-            *payroll_figures.rows(month=margin_month, client_of=employee_figures.current_client_of),
-        ]
+        first += billing_figures.rows(
+            month=margin_month, labour=payroll_figures.labour_by_employee(margin_month)
+        )
+    if scope.money:
         second += housing_figures.rows(scope)
     return first, second
 
@@ -144,12 +145,26 @@ def _statements(scope: FigureScope, risk_window_days: int) -> tuple[CompoundSele
     return tuple(union_all(*half) for half in _figure_halves(scope, risk_window_days))
 
 
-@functools.lru_cache(maxsize=4)
-def _office_statements(today: dt.date, risk_window_days: int) -> tuple[CompoundSelect[Any], ...]:
-    """The office's two ``UNION ALL`` statements of the day, built once: building their ~30
-    statements cost most of a cold dashboard's CPU (SQLAlchemy expression building, ≈ 60 %),
-    the SQL itself a few milliseconds. Core statements are immutable: one serves everyone."""
-    return _statements(FigureScope(today=today), risk_window_days)
+@functools.lru_cache(maxsize=8)
+def _office_statements(
+    today: dt.date, risk_window_days: int, margins: bool
+) -> tuple[CompoundSelect[Any], ...]:
+    """The office's two ``UNION ALL`` statements of the day (with the margins: the admins'),
+    built once: building their ~30 statements cost most of a cold dashboard's CPU
+    (SQLAlchemy expression building, ≈ 60 %), the SQL itself a few milliseconds. Core
+    statements are immutable: one serves everyone."""
+    return _statements(FigureScope(today=today, margins=margins), risk_window_days)
+
+
+def _dashboard_scope(principal: Principal | None) -> str:
+    """Whom a cached dashboard is shared by: the admins (``all``: every figure with the
+    margins), the coordinators (``office``: every figure but the margins), a site manager
+    alone (their sites)."""
+    if principal is None or principal.is_at_least(Role.ADMIN):
+        return "all"
+    if principal.is_at_least(Role.COORDINATOR):
+        return "office"
+    return principal_scope(principal)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -161,7 +176,7 @@ class DashboardService:
         "dashboard",
         key="agency:{today}",
         tags=[DASHBOARD_TAG],
-        scope=scope_by_role(Role.COORDINATOR),
+        scope=_dashboard_scope,
     )
     async def agency(
         self, session: AsyncSession, principal: Principal, *, today: dt.date
@@ -171,7 +186,7 @@ class DashboardService:
         scope = figure_scope(session, principal, today)
         margin_month = _margin_month(scope)
         if scope.site_ids is None:  # the office: the same statements all day for everyone
-            statements = _office_statements(today, leave_service.risk_window_days)
+            statements = _office_statements(today, leave_service.risk_window_days, scope.margins)
         else:
             statements = _statements(scope, leave_service.risk_window_days)
         rows: Rows = defaultdict(list)
@@ -253,15 +268,20 @@ class DashboardService:
                     lambda key: f"/attendance/sites/{key}",
                     names=site_names,
                 ),
-                "margin_month": margin_month if scope.money else None,
-                "margin_by_client": self._margins(rows, client_names) if scope.money else None,
+                "margin_month": margin_month if scope.margins else None,
+                "margin_by_client": (
+                    self._margins(rows, client_names, margin_month) if scope.margins else None
+                ),
+                "margin_unbilled_labour": single("labour_unbilled") if scope.margins else None,
                 "occupancy": self._occupancy(rows) if scope.money else None,
                 "computed_at": utcnow(),
             }
         )
 
     @staticmethod
-    def _margins(rows: Rows, client_names: dict[str, str]) -> list[MarginRow]:
+    def _margins(rows: Rows, client_names: dict[str, str], month: dt.date) -> list[MarginRow]:
+        """Billed − labour cost per client: the margin report's client level of ``month``
+        (billing.figures), each linking to the report's sites of that client."""
         billed = {key: (label, value) for key, label, value in rows.get("billed_by_client", [])}
         labour = {key: value for key, _label, value in rows.get("labour_by_client", [])}
         found = []
@@ -276,7 +296,7 @@ class DashboardService:
                     billed=amount,
                     labour=cost,
                     margin=amount - cost,
-                    href=f"/clients/{key}",
+                    href=_href("/billing/margins", month=f"{month:%Y-%m}", client_id=key),
                 )
             )
         return sorted(found, key=lambda r: (-r.billed, r.client_name, r.client_id))

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor.insurance import InsuranceError, fiscal_year_of, standard_bonus
+from haken.labor.margin import employer_shares
 from haken.labor.payslip import BonusFacts, PayslipError, calculate_bonus
 from haken.modules.audit.service import audit_service
 from haken.modules.employees.service import employees_service
@@ -353,6 +354,7 @@ class BonusService:
                     employee=employee_id, reason=str(error)
                 ) from error
             amounts = {k: v for k, v in slip.amounts().items() if k != "taxable"}
+            social, employment = employer_shares(slip.lines, row.pay_date)
             made.append(
                 {
                     "run_id": None,
@@ -365,6 +367,8 @@ class BonusService:
                     "error_code": None,
                     "error_detail": None,
                     **amounts,
+                    "employer_social_insurance": social,
+                    "employer_employment_insurance": employment,
                     "lines": [dict(line) for line in slip.lines],
                     "computed_at": now,
                     "base_days": 0,

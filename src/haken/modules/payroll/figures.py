@@ -1,39 +1,41 @@
-"""The payroll area's dashboard figure (haken.platform.figures): labour cost per client for the
-payroll periods starting in a month — gross pay plus the employer's half of social insurance
-(健康保険・厚生年金 are shared equally, so the employee's deduction stands for it) — by the
-client each worker works at (a scalar the caller passes: the employees area's). An
-unexecuted statement over this area's table; the table rule tells the dashboard of every write."""
+"""The payroll area's part of the dashboard's margin tile (haken.platform.figures): what each
+worker cost the agency in a month — gross pay and the employer's shares of social and
+employment insurance the payslips kept when they were computed — over the payslips the
+margin report counts (``repository.closed_payslips``: closed runs whose period ends in the
+month, closed bonus payments paid in it). An unexecuted subquery the billing area shares out
+over the clients the worker was billed to (billing.figures); the table rules tell the
+dashboard of every write, a run or a bonus payment closing included."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import Subquery, func, select
 
-from haken.modules.payroll.models import Payslip
+from haken.modules.payroll.models import PayrollBonus, PayrollRun, Payslip
+from haken.modules.payroll.repository import closed_payslips
 from haken.platform.cache import invalidate_on_write
-from haken.platform.figures import DASHBOARD_TAG, Rows, figure_row, next_month
+from haken.platform.figures import DASHBOARD_TAG, next_month
 
-invalidate_on_write(Payslip, row_tags=lambda _row: (DASHBOARD_TAG,), bulk_tags=(DASHBOARD_TAG,))
+for _model in (Payslip, PayrollRun, PayrollBonus):
+    invalidate_on_write(_model, row_tags=lambda _row: (DASHBOARD_TAG,), bulk_tags=(DASHBOARD_TAG,))
 
 
-def rows(*, month: dt.date, client_of: Callable[[Any], ColumnElement[Any]]) -> list[Rows]:
-    cost = (
-        select(
-            client_of(Payslip.employee_id).label("client_id"),
-            (Payslip.gross + Payslip.social_insurance).label("cost"),
+def labour_by_employee(month: dt.date) -> Subquery:
+    """``employee_id, gross, employer_social, employer_employment`` summed per worker over
+    the month's payslips (``month``: its first day)."""
+    last = next_month(month) - dt.timedelta(days=1)
+    return (
+        closed_payslips(
+            select(
+                Payslip.employee_id.label("employee_id"),
+                func.sum(Payslip.gross).label("gross"),
+                func.sum(Payslip.employer_social_insurance).label("employer_social"),
+                func.sum(Payslip.employer_employment_insurance).label("employer_employment"),
+            ),
+            month,
+            last,
         )
-        .where(
-            Payslip.status == "ok",
-            Payslip.period_start >= month,
-            Payslip.period_start < next_month(month),
-        )
-        .subquery()
+        .group_by(Payslip.employee_id)
+        .subquery("labour")
     )
-    return [
-        figure_row("labour_by_client", func.sum(cost.c.cost), key=cost.c.client_id)
-        .where(cost.c.client_id.is_not(None))
-        .group_by(cost.c.client_id)
-    ]

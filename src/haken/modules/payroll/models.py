@@ -141,6 +141,15 @@ class Payslip(IdMixin, Base):
     gross: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     social_insurance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     employment_insurance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    employer_social_insurance: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    """The employer's shares of this payslip's premiums (labor.margin.employer_shares), kept
+    when it is computed: the margin report and the dashboard's margin tile add them up in SQL
+    instead of re-deriving them from the lines' basis."""
+    employer_employment_insurance: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
     income_tax: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     resident_tax: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     deductions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

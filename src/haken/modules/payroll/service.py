@@ -33,7 +33,7 @@ from haken.labor.insurance import (
     regular_decision,
     standard_amounts,
 )
-from haken.labor.margin import NO_COST, LabourCost, labour_cost
+from haken.labor.margin import NO_COST, LabourCost, employer_shares, labour_cost
 from haken.labor.payslip import (
     LedgerMinutes,
     PayFacts,
@@ -363,6 +363,9 @@ class PayrollService:
                 row["base_days"] = slip.base_days
                 row["worked_days"] = slip.worked_days
                 row["lines"] = [dict(line) for line in slip.lines]
+                social, employment = employer_shares(slip.lines, run.period_end)
+                row["employer_social_insurance"] = social
+                row["employer_employment_insurance"] = employment
             made.append(row)
         # One multi-row upsert for the batch (no ORM objects, no read of the payslips a
         # rerun replaces: the unique (run, employee) key finds them).
@@ -420,6 +423,8 @@ class PayrollService:
             "gross",
             "social_insurance",
             "employment_insurance",
+            "employer_social_insurance",
+            "employer_employment_insurance",
             "income_tax",
             "resident_tax",
             "deductions",
@@ -766,8 +771,8 @@ class PayrollService:
         reports (billing's margins), which check their caller's access themselves."""
         rows = await PayrollRepository(session).closed_payslips_between(first, last, employee_ids)
         costs: dict[int, LabourCost] = {}
-        for employee_id, gross, lines, period_end in rows:
-            cost = labour_cost(gross, lines, period_end)
+        for employee_id, gross, lines, social, employment in rows:
+            cost = labour_cost(gross, lines, (social, employment))
             costs[employee_id] = costs.get(employee_id, NO_COST) + cost
         return costs
 
