@@ -111,10 +111,20 @@ ROUTES: list[tuple[Route, list[Route]]] = [
         [("POST", "/employees/{employee_id}/leave/designations")],
     ),
     (("POST", "/api/leave/grants/run"), []),
+    # A run or a bonus payment written or closed changes the payslips the margin tile counts.
+    (("POST", "/api/payroll/bonuses"), [("POST", "/payroll/bonuses")]),
+    (("PUT", "/api/payroll/bonuses/{bonus_id}"), []),
+    (("POST", "/api/payroll/bonuses/{bonus_id}/csv"), []),
     (
         ("POST", "/api/payroll/bonuses/{bonus_id}/calculate"),
         [("POST", "/payroll/bonuses/{bonus_id}/calculate")],
     ),
+    (
+        ("POST", "/api/payroll/bonuses/{bonus_id}/close"),
+        [("POST", "/payroll/bonuses/{bonus_id}/close")],
+    ),
+    (("POST", "/api/payroll/runs"), [("POST", "/payroll/runs")]),
+    (("POST", "/api/payroll/runs/{run_id}/close"), [("POST", "/payroll/runs/{run_id}/close")]),
     (("POST", "/api/requests"), [("POST", "/me/requests/new/{kind}")]),
     (("POST", "/api/requests/{request_id}/approve"), [("POST", "/requests/{request_id}/approve")]),
     (("POST", "/api/requests/{request_id}/cancel"), [("POST", "/me/requests/{request_id}/cancel")]),
