@@ -19,6 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 # Every cached dashboard entry carries this tag; the areas' table rules (invalidate_on_write)
 # announce it on every write of a table the figures read.
 DASHBOARD_TAG = "dashboard:agency"
+# The dashboard's margin tile (a month of invoices and payslips, the margin report's own
+# computation) is cached apart under this tag, announced only by the billing and payroll
+# tables' writes: an approval or a move-in recomputes the figures, not the margins.
+MARGINS_TAG = "dashboard:margins"
 
 # Any statement, whatever its columns (SQLAlchemy types a Select by its column types).
 Rows = Select[*tuple[Any, ...]]

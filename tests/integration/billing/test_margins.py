@@ -247,11 +247,10 @@ async def _billed_elsewhere(
 async def test_the_dashboards_margin_tile_is_the_reports_client_level(
     app: Any, client: httpx.AsyncClient, auth_headers: Any
 ) -> None:
-    """The dashboard shares the labour cost out in SQL (billing.figures), the report in
-    Python (labor.margin.allocate): the same yen per client. A worker billed at three
-    clients (1,455 + 480 + 480 minutes: two equal remainders), a worker billed at one, one
-    paid and billed to nobody (the report's row without a client, the tile's unbilled
-    labour)."""
+    """The dashboard's margin tile is the report's client level: the same yen per client
+    (a worker billed at three clients: 1,455 + 480 + 480 minutes, two equal remainders),
+    the workers paid and billed to nobody as its unbilled labour, each client linking to
+    its sites in the report; two statements when cold (the report's), none when warm."""
     admin = await auth_headers("admin")
     first = await _issued(client, admin, end_date="2026-04-08")
     worker = first["employee"]["id"]
@@ -275,12 +274,13 @@ async def test_the_dashboards_margin_tile_is_the_reports_client_level(
     # The worker placed nowhere is paid and billed to nobody: with the idle one, unbilled.
     assert unbilled["labour_cost"] == 7777 + 10000
 
-    async with session_scope(app.state.database) as session:
-        board = await dashboard_service.agency(
-            session,
-            Principal(user_id=1, role=Role.ADMIN, email="a@test.example"),
-            today=dt.date(2026, 5, 12),
-        )
+    admin_principal = Principal(user_id=1, role=Role.ADMIN, email="a@test.example")
+    for statements in (4, 0):  # cold: the figures' 2 halves and the report's 2; warm: none
+        async with session_scope(app.state.database) as session:
+            with assert_num_queries(statements):
+                board = await dashboard_service.agency(
+                    session, admin_principal, today=dt.date(2026, 5, 12)
+                )
     assert board.margin_month == dt.date(2026, 4, 1)
     assert board.margin_by_client is not None
     tile = {r.client_id: (r.billed, r.labour, r.margin) for r in board.margin_by_client}

@@ -375,13 +375,13 @@ class BillingRepository(ModelRepository[Invoice]):
         return (await self.session.scalars(statement)).all()
 
     async def margin_cells(
-        self, principal: Principal, first: dt.date, last: dt.date
+        self, principal: Principal | None, first: dt.date, last: dt.date
     ) -> Sequence[MarginCell]:
         """Issued and paid invoices whose period ends between ``first`` and ``last``, summed
         per client, site, contract and worker (fixed items: worker None), every client's
         (a worker's labour cost is shared over all the contracts they were billed on), each
-        cell marked whether ``principal`` may read it. One statement."""
-        if principal.role >= Role.ADMIN:
+        cell marked whether ``principal`` (None: the agency) may read it. One statement."""
+        if principal is None or principal.role >= Role.ADMIN:
             visible: Any = true()
         else:
             visible = Invoice.client_id.in_(self.may_read_client(principal))
@@ -409,9 +409,8 @@ class BillingRepository(ModelRepository[Invoice]):
                 InvoiceLine.contract_id,
                 InvoiceLine.employee_id,
             )
-            # A worker's cells in this order are the shares labor.margin.allocate splits
-            # their cost over (ties of the remainder go to the earlier); the dashboard's
-            # margin tile (billing.figures) ranks them the same way.
+            # A worker's cells in a fixed order: labor.margin.allocate gives a tie of
+            # remainders to the earlier share, always the same cell then.
             .order_by(*cell_order())
         )
         rows = (await self.session.execute(statement)).all()

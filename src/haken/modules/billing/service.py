@@ -519,10 +519,11 @@ class BillingService:
         return first, last
 
     async def _costed_cells(
-        self, session: AsyncSession, principal: Principal, first: dt.date, last: dt.date
+        self, session: AsyncSession, principal: Principal | None, first: dt.date, last: dt.date
     ) -> tuple[list[tuple[MarginCell, LabourCost]], dict[int, LabourCost]]:
         """Every billed cell of the months with its share of the worker's labour cost, and
-        the labour cost of the workers paid but not billed (admins only). Matched month by
+        the labour cost of the workers paid but not billed (admins and the agency only;
+        ``principal`` None: the agency, for the dashboard). Matched month by
         month (two statements a month): a worker billed in April but not yet in May must not
         carry May's pay on April's bill (a year's マージン率 read 30 points low that way)."""
         costed: list[tuple[MarginCell, LabourCost]] = []
@@ -545,12 +546,12 @@ class BillingService:
         return costed, unbilled
 
     async def _costed_month(
-        self, session: AsyncSession, principal: Principal, first: dt.date, last: dt.date
+        self, session: AsyncSession, principal: Principal | None, first: dt.date, last: dt.date
     ) -> tuple[list[tuple[MarginCell, LabourCost]], dict[int, LabourCost]]:
         """One month of :meth:`_costed_cells`. Two statements."""
         cells = await BillingRepository(session).margin_cells(principal, first, last)
         workers = sorted({c.employee_id for c in cells if c.employee_id is not None})
-        everyone = principal.role >= Role.ADMIN
+        everyone = principal is None or principal.role >= Role.ADMIN
         costs = await payroll_service.labour_costs(
             session, first=first, last=last, employee_ids=None if everyone else workers
         )
@@ -581,9 +582,11 @@ class BillingService:
         return costed, unbilled
 
     async def margins(
-        self, session: AsyncSession, principal: Principal, *, filters: MarginFilter
+        self, session: AsyncSession, principal: Principal | None, *, filters: MarginFilter
     ) -> MarginReport:
-        """Billing − labour cost per client, site, contract or worker (docs/billing.md)."""
+        """Billing − labour cost per client, site, contract or worker (docs/billing.md);
+        ``principal`` None: the agency's, every client (the dashboard's margin tile: the
+        callers check access themselves)."""
         first, last = self._months(filters.month, filters.until)
         costed, unbilled = await self._costed_cells(session, principal, first, last)
         level = MarginLevel.CLIENT

@@ -41,6 +41,13 @@ class MarginRow(BaseModel):
     href: str
 
 
+class MarginTile(BaseModel):
+    """The margin report's client level of one month (cached apart: docs/dashboard.md)."""
+
+    rows: list[MarginRow]
+    unbilled_labour: int
+
+
 class Occupancy(BaseModel):
     capacity: int
     occupied: int

@@ -28,26 +28,6 @@ KEPT_ON_ERROR = ("base_days", "worked_days")
 """Columns an error payslip leaves as they were (a rewritten payslip keeps its days)."""
 
 
-def closed_payslips(statement: Select[Any], first: dt.date, last: dt.date) -> Select[Any]:
-    """``statement`` over the labour cost's payslips between ``first`` and ``last``: the
-    computed payslips of the closed runs whose period ends between them and of the closed
-    bonus payments paid between them. The margin report (through
-    :meth:`PayrollRepository.closed_payslips_between`) and the dashboard's margin tile
-    (payroll.figures) select the same payslips through it."""
-    return (
-        statement.select_from(Payslip)
-        .outerjoin(PayrollRun, PayrollRun.id == Payslip.run_id)
-        .outerjoin(PayrollBonus, PayrollBonus.id == Payslip.bonus_id)
-        .where(
-            or_(
-                and_(PayrollRun.state == "closed", PayrollRun.period_end.between(first, last)),
-                and_(PayrollBonus.state == "closed", Payslip.pay_date.between(first, last)),
-            ),
-            Payslip.status == "ok",
-        )
-    )
-
-
 class PayrollRepository(Repository):
     async def run(self, run_id: int) -> PayrollRun | None:
         return await self.session.get(PayrollRun, run_id)
@@ -168,20 +148,29 @@ class PayrollRepository(Repository):
         self, first: dt.date, last: dt.date, employee_ids: Sequence[int] | None
     ) -> Sequence[tuple[int, int, list[dict[str, Any]], int, int]]:
         """(employee, gross, lines, employer's social insurance, employer's employment
-        insurance) of the payslips :func:`closed_payslips` selects, in one statement;
-        ``employee_ids`` None: every employee."""
+        insurance) of the computed payslips of the closed runs whose period ends between
+        ``first`` and ``last`` and of the closed bonus payments paid between them, in one
+        statement; ``employee_ids`` None: every employee."""
         wage_date = func.coalesce(PayrollRun.period_end, Payslip.pay_date)
-        statement = closed_payslips(
+        statement = (
             select(
                 Payslip.employee_id,
                 Payslip.gross,
                 Payslip.lines,
                 Payslip.employer_social_insurance,
                 Payslip.employer_employment_insurance,
-            ),
-            first,
-            last,
-        ).order_by(Payslip.employee_id, wage_date, Payslip.id)
+            )
+            .outerjoin(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .outerjoin(PayrollBonus, PayrollBonus.id == Payslip.bonus_id)
+            .where(
+                or_(
+                    and_(PayrollRun.state == "closed", PayrollRun.period_end.between(first, last)),
+                    and_(PayrollBonus.state == "closed", Payslip.pay_date.between(first, last)),
+                ),
+                Payslip.status == "ok",
+            )
+            .order_by(Payslip.employee_id, wage_date, Payslip.id)
+        )
         if employee_ids is not None:
             if not employee_ids:
                 return []
