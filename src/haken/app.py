@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.resolved_database_url,
             pool_size=settings.database_pool_size,
             echo=settings.database_echo,
+            parallel_workers=settings.database_parallel_workers,
         )
         app.state.database = database
         # Empty URL: memory only, which one process may use; several workers
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.gc_freeze:
             gc.collect()
             gc.freeze()
+            gc.set_threshold(settings.gc_young_threshold, *gc.get_threshold()[1:])
         log.info("haken started", version=__version__, database=database.dialect)
         try:
             yield

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     database_url: str = ""
     database_pool_size: int = 10
+    # PostgreSQL's max_parallel_workers_per_gather for haken's connections (0: one core per
+    # statement; docs/operations.md).
+    database_parallel_workers: int = Field(default=0, ge=0)
     database_echo: bool = False
     redis_url: str = ""
     workers: int = Field(default=1, ge=1)
@@ -80,6 +83,11 @@ class Settings(BaseSettings):
     # over them cost ~150 ms every dozen requests (docs/operations.md). Tests turn it off:
     # they build many apps in one process.
     gc_freeze: bool = True
+    # With the freeze: the young generation is collected every this many net allocations
+    # instead of Python's 700. A cold dashboard (≈ 1,200 bars, 240 KB of JSON) allocated
+    # enough to run a full collection every 5th request, 13 ms each: its p95 in process went
+    # from 48 to 36 ms at 10,000 (docs/operations.md).
+    gc_young_threshold: int = Field(default=10_000, ge=700)
     audit_retention_days: int = 3650
     # Outgoing mail (docs/operations.md): empty host = mails stay undelivered in the outbox.
     smtp_host: str = ""

@@ -396,7 +396,9 @@ def reader_beside(session: AsyncSession) -> AsyncSession:
 class Database:
     """One engine and session factory per process."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, echo: bool = False, parallel_workers: int = 0
+    ) -> None:
         self.url = url
         asyncpg = make_url(url).get_driver_name() == "asyncpg"
         # A server connection may have died while pooled (PostgreSQL restarted): asyncpg
@@ -413,6 +415,14 @@ class Database:
             # The connection used last is taken first: it has the hot statements prepared
             # (a statement new to a connection costs a Parse round trip of its own).
             kwargs["pool_use_lifo"] = True
+            # PostgreSQL's parallel query off by default (max_parallel_workers_per_gather):
+            # a request's statement takes one core, the other cores serve the other
+            # requests, and the dashboard sends its two halves on two backends itself
+            # (reader_beside). With parallel plans the halves' workers fought each other
+            # for the cores: 25 → 33 ms on 2 cores (docs/operations.md).
+            kwargs["connect_args"] = {
+                "server_settings": {"max_parallel_workers_per_gather": str(parallel_workers)}
+            }
         if url.startswith("sqlite"):
             # One writer at a time on SQLite: a small pool avoids lock contention.
             kwargs["connect_args"] = {"timeout": 30}

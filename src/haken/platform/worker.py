@@ -45,6 +45,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         settings.resolved_database_url,
         pool_size=settings.database_pool_size,
         echo=settings.database_echo,
+        parallel_workers=settings.database_parallel_workers,
     )
     instrument_pool(database.engine)
     queue = jobs.JobQueue(settings, database, "redis")

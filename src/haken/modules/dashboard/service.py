@@ -78,9 +78,13 @@ def _keyed_href(path: str, name: str, **params: Any) -> Callable[[Any], str]:
     dashboard has a link per client and per site: thousands at 20,000 employees)."""
     rest = urlencode({k: v for k, v in params.items() if v is not None})
     tail = f"&{rest}" if rest else ""
-    return lambda key: (
-        f"{path}?{name}={key if isinstance(key, int) else quote_plus(str(key))}{tail}"
-    )
+
+    def href(key: Any) -> str:
+        text = str(key)
+        # the keys are ids (digits need no quoting: a quote per bar was ~1 ms of a request)
+        return f"{path}?{name}={text if text.isdigit() else quote_plus(text)}{tail}"
+
+    return href
 
 
 def figure_links(today: dt.date) -> dict[str, str]:
@@ -121,17 +125,18 @@ def _figure_halves(scope: FigureScope, risk_window_days: int) -> tuple[list[Any]
     """Every area's unexecuted figure rows in the scope (money only for the office), in two
     halves of about the same cost on PostgreSQL at 20,000 employees (sent at the same time:
     DashboardRepository.figure_rows). Measured per area (bench/README.md): assignments
-    17 ms, employees 8, housing 8, leave 5, attendance 1.3, payroll 1, the rest < 0.5 each.
-    An area's figures stay in one half: one statement, one snapshot (the fill rate's ordered
-    and placed, say, always agree)."""
+    17 ms, employees 8, housing 8, leave 5, attendance 1.3, the rest < 0.5 each: 18 and
+    20 ms in process, parallel query off (platform/db.py). The margins are not here
+    (DashboardService.margins). An area's figures stay in one half: one statement, one
+    snapshot (the fill rate's ordered and placed, say, always agree)."""
     first = [
         *assignment_figures.rows(scope),
         *client_figures.rows(scope),
         *request_figures.rows(scope),
+        *attendance_figures.rows(scope, site_of=employee_figures.current_site_of),
     ]
     second = [
         *employee_figures.rows(scope),
-        *attendance_figures.rows(scope, site_of=employee_figures.current_site_of),
         *leave_figures.rows(scope, risk_window_days=risk_window_days),
     ]
     if scope.money:
