@@ -217,13 +217,13 @@ def _text(value: Any) -> str | None:
     return str(value.astimezone(dt.UTC).isoformat())
 
 
-async def test_payslip_employer_shares_backfill(
+async def test_payslip_labour_cost_backfill(
     quiet_app: Any, database_url: str, client: Any, auth_headers: Any
 ) -> None:
-    """0038_payslip_employer_shares fills the employer's shares of the payslips already
-    stored from their lines (the margin report's hand-computed payslip: health group 98,000 ×
-    10.24 % = 10,035 less the worker's 5,018; pension 17,934 less 8,967; employment 30,000 ×
-    13.5 ‰ = 405 less 150); an error payslip keeps 0."""
+    """0038_payslip_labour_cost fills the labour cost's parts of the payslips already stored
+    from their lines (the margin report's hand-computed payslip: commuting 2,000, paid leave
+    4,000; health group 98,000 × 10.24 % = 10,035 less the worker's 5,018; pension 17,934
+    less 8,967; employment 30,000 × 13.5 ‰ = 405 less 150); an error payslip keeps 0."""
     from tests.integration.assignments.factories import make_employee
     from tests.integration.billing.test_margins import PAYSLIP_LINES
 
@@ -270,17 +270,17 @@ async def test_payslip_employer_shares_backfill(
                         "now": _instant("2026-05-01 00:00:00+00:00"),
                     },
                 )
-        _migrate(migrations.upgrade, database_url, "0038_payslip_employer_shares")
+        _migrate(migrations.upgrade, database_url, "0038_payslip_labour_cost")
         async with engine.connect() as connection:
             found = (
                 await connection.execute(
                     text(
-                        "SELECT id, employer_social_insurance, employer_employment_insurance"
-                        " FROM payroll_payslips ORDER BY id"
+                        "SELECT id, commuting_pay, paid_leave_pay, employer_social_insurance,"
+                        " employer_employment_insurance FROM payroll_payslips ORDER BY id"
                     )
                 )
             ).all()
-        assert [tuple(row) for row in found] == [(1, 5017 + 8967, 255), (2, 0, 0)]
+        assert [tuple(row) for row in found] == [(1, 2000, 4000, 5017 + 8967, 255), (2, 0, 0, 0, 0)]
     finally:
         await engine.dispose()
         _migrate(migrations.downgrade, database_url, "base")

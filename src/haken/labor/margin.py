@@ -112,11 +112,13 @@ def employer_shares(
 def labour_cost(
     gross: int,
     lines: Sequence[Mapping[str, Any]],
-    shares: tuple[int, int],
+    wage_date: dt.date,
+    *,
+    tables: insurance.InsuranceTables | None = None,
 ) -> LabourCost:
-    """What one payslip costs the agency (see the module's docstring); ``shares``: the
-    employer's (social insurance, employment insurance) the payslip kept when it was computed
-    (:func:`employer_shares`)."""
+    """What one payslip costs the agency (see the module's docstring). The payroll run
+    keeps its parts on the payslip when it computes it (``payroll_payslips.commuting_pay``
+    …): the margin report adds the columns up instead of reading every payslip's lines."""
     earnings = [line for line in lines if line.get("section") == "earning"]
     commuting = sum(
         int(line.get("amount") or 0) for line in earnings if line.get("code") == "commuting"
@@ -124,7 +126,7 @@ def labour_cost(
     leave = sum(
         int(line.get("amount") or 0) for line in earnings if line.get("code") == "paid_leave"
     )
-    social, employment = shares
+    social, employment = employer_shares(lines, wage_date, tables=tables)
     return LabourCost(gross, commuting, leave, social, employment)
 
 
@@ -133,6 +135,8 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     (largest remainder; ties to the earlier share). No weight: all to the first share."""
     if not weights:
         return []
+    if len(weights) == 1:  # one share takes it all (most workers are billed on one contract)
+        return [total]
     whole = sum(weights)
     if whole <= 0:
         return [total] + [0] * (len(weights) - 1)

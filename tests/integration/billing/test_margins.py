@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from haken.labor.margin import employer_shares
 from haken.modules.dashboard.service import dashboard_service
 from haken.modules.payroll.models import PayrollRun, Payslip
+from haken.modules.payroll.service import labour_columns
 from haken.platform.access import Principal, Role
 from haken.platform.db import assert_num_queries, session_scope
 from tests.integration.assignments.factories import (
@@ -87,14 +87,9 @@ async def _payslips(
                     status="ok",
                     gross=gross,
                     lines=lines,
-                    # as the payroll run keeps them when it computes the payslip
-                    **dict(
-                        zip(
-                            ("employer_social_insurance", "employer_employment_insurance"),
-                            employer_shares(lines, end),
-                            strict=True,
-                        )
-                    ),
+                    # the labour cost's parts, as the payroll run keeps them when it
+                    # computes the payslip
+                    **labour_columns(gross, lines, end),
                 )
             )
 

@@ -125,7 +125,7 @@ async def test_a_worked_payslip_matches_the_published_tables(
     assert lines["income_tax"]["basis"]["to"] == 302_000
     assert lines["income_tax"]["basis"]["pay_after_insurance"] == 301_351
     assert lines["commuting"]["basis"]["tax_free"] == 20_000
-    # The employer's shares, kept on the payslip for the margins (labor.margin): health group
+    # The labour cost's parts, kept on the payslip for the margins (labor.margin): health group
     # 300,000 × 10.08 % = 30,240 less the worker's 14,775 + 345 = 15,120; pension 300,000 ×
     # 18.3 % = 54,900 less 27,450 = 27,450; employment 365,750 × (5 + 8.5) ‰ = 4,937.6… →
     # 4,937 less the worker's 1,829 = 3,108.
@@ -136,6 +136,7 @@ async def test_a_worked_payslip_matches_the_published_tables(
             15_120 + 27_450,
             3_108,
         )
+        assert (stored.commuting_pay, stored.paid_leave_pay) == (20_000, 24_000)
 
     assert (await _slip(client, admin, rows[otsu]["id"]))["income_tax"] == 53_600
     with_spouse = await _slip(client, admin, rows[spouse]["id"])

@@ -85,7 +85,7 @@ def test_employer_shares_match_the_premiums_payroll_computed() -> None:
     )
     assert (social, employment) == (expected_social, premiums.employment.employer)
     assert social > 0 and employment > 0
-    cost = labour_cost(slip.gross, slip.lines, (social, employment))
+    cost = labour_cost(slip.gross, slip.lines, facts.period_end)
     assert cost.commuting == 12_000
     assert cost.paid_leave == 8 * 1_500  # one day of 通常の賃金
     assert cost.total == slip.gross + social + employment

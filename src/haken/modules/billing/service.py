@@ -562,6 +562,9 @@ class BillingService:
         shares: dict[int, LabourCost] = {}
         for employee_id, own in by_worker.items():
             cost = costs.get(employee_id, NO_COST)
+            if len(own) == 1:  # billed on one contract: the whole cost is that cell's
+                shares[id(own[0])] = cost
+                continue
             weights = [c.minutes for c in own]
             if not any(weights):
                 weights = [max(c.billed, 0) for c in own]

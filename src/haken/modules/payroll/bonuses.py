@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haken.labor.insurance import InsuranceError, fiscal_year_of, standard_bonus
-from haken.labor.margin import employer_shares
 from haken.labor.payslip import BonusFacts, PayslipError, calculate_bonus
 from haken.modules.audit.service import audit_service
 from haken.modules.employees.service import employees_service
@@ -47,7 +46,7 @@ from haken.modules.payroll.schemas import (
     BonusUpdate,
     PayslipSummary,
 )
-from haken.modules.payroll.service import payroll_service
+from haken.modules.payroll.service import labour_columns, payroll_service
 from haken.platform.access import Principal
 from haken.platform.db import utcnow
 from haken.platform.editing import check_version
@@ -354,7 +353,6 @@ class BonusService:
                     employee=employee_id, reason=str(error)
                 ) from error
             amounts = {k: v for k, v in slip.amounts().items() if k != "taxable"}
-            social, employment = employer_shares(slip.lines, row.pay_date)
             made.append(
                 {
                     "run_id": None,
@@ -367,8 +365,7 @@ class BonusService:
                     "error_code": None,
                     "error_detail": None,
                     **amounts,
-                    "employer_social_insurance": social,
-                    "employer_employment_insurance": employment,
+                    **labour_columns(slip.gross, slip.lines, row.pay_date),
                     "lines": [dict(line) for line in slip.lines],
                     "computed_at": now,
                     "base_days": 0,

@@ -141,12 +141,20 @@ class Payslip(IdMixin, Base):
     gross: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     social_insurance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     employment_insurance: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The parts of this payslip's labour cost (labor.margin.labour_cost), kept when it is
+    # computed: the margin report adds them up instead of reading every payslip's lines.
+    commuting_pay: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    """The commuting allowance inside ``gross`` (shown apart in the margins)."""
+    paid_leave_pay: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    """The paid-leave pay inside ``gross``."""
     employer_social_insurance: Mapped[int] = mapped_column(
         Integer, nullable=False, default=0, server_default=text("0")
     )
-    """The employer's shares of this payslip's premiums (labor.margin.employer_shares), kept
-    when it is computed: the margin report and the dashboard's margin tile add them up in SQL
-    instead of re-deriving them from the lines' basis."""
+    """The employer's shares of the health group's and the pension's premiums."""
     employer_employment_insurance: Mapped[int] = mapped_column(
         Integer, nullable=False, default=0, server_default=text("0")
     )

@@ -146,17 +146,18 @@ class PayrollRepository(Repository):
 
     async def closed_payslips_between(
         self, first: dt.date, last: dt.date, employee_ids: Sequence[int] | None
-    ) -> Sequence[tuple[int, int, list[dict[str, Any]], int, int]]:
-        """(employee, gross, lines, employer's social insurance, employer's employment
-        insurance) of the computed payslips of the closed runs whose period ends between
-        ``first`` and ``last`` and of the closed bonus payments paid between them, in one
-        statement; ``employee_ids`` None: every employee."""
+    ) -> Sequence[tuple[int, int, int, int, int, int]]:
+        """(employee, gross, commuting pay, paid-leave pay, employer's social insurance,
+        employer's employment insurance) of the computed payslips of the closed runs whose
+        period ends between ``first`` and ``last`` and of the closed bonus payments paid
+        between them, in one statement; ``employee_ids`` None: every employee."""
         wage_date = func.coalesce(PayrollRun.period_end, Payslip.pay_date)
         statement = (
             select(
                 Payslip.employee_id,
                 Payslip.gross,
-                Payslip.lines,
+                Payslip.commuting_pay,
+                Payslip.paid_leave_pay,
                 Payslip.employer_social_insurance,
                 Payslip.employer_employment_insurance,
             )
@@ -176,10 +177,7 @@ class PayrollRepository(Repository):
                 return []
             statement = statement.where(Payslip.employee_id.in_(sorted(set(employee_ids))))
         rows = (await self.session.execute(statement)).all()
-        return [
-            (int(e), int(g), list(lines or []), int(social), int(employment))
-            for e, g, lines, social, employment in rows
-        ]
+        return [tuple(int(value) for value in row) for row in rows]  # type: ignore[misc]
 
     async def paid_after(self, run_id: int, after: int, limit: int) -> Sequence[Payslip]:
         """The run's computed payslips with pay to receive (net > 0) of the employees after

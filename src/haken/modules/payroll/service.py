@@ -33,7 +33,7 @@ from haken.labor.insurance import (
     regular_decision,
     standard_amounts,
 )
-from haken.labor.margin import NO_COST, LabourCost, employer_shares, labour_cost
+from haken.labor.margin import NO_COST, LabourCost, labour_cost
 from haken.labor.payslip import (
     LedgerMinutes,
     PayFacts,
@@ -101,6 +101,27 @@ RUN_JOB = "payroll.run_batch"
 TOKYO = ZoneInfo("Asia/Tokyo")
 HIGHLIGHT_YEN = 10_000
 """A net pay that moved more than this from the previous month is highlighted."""
+
+
+LABOUR_COLUMNS = (
+    "commuting_pay",
+    "paid_leave_pay",
+    "employer_social_insurance",
+    "employer_employment_insurance",
+)
+
+
+def labour_columns(gross: int, lines: Any, wage_date: dt.date) -> dict[str, int]:
+    """The labour cost's parts a computed payslip keeps (:data:`LABOUR_COLUMNS`), from its
+    lines (labor.margin.labour_cost; ``wage_date``: the period's end, a bonus's pay date)."""
+    cost = labour_cost(gross, lines, wage_date)
+    return dict(
+        zip(
+            LABOUR_COLUMNS,
+            (cost.commuting, cost.paid_leave, cost.employer_social, cost.employer_employment),
+            strict=True,
+        )
+    )
 
 
 def payslip_amounts(row: Payslip) -> dict[str, Any]:
@@ -363,9 +384,7 @@ class PayrollService:
                 row["base_days"] = slip.base_days
                 row["worked_days"] = slip.worked_days
                 row["lines"] = [dict(line) for line in slip.lines]
-                social, employment = employer_shares(slip.lines, run.period_end)
-                row["employer_social_insurance"] = social
-                row["employer_employment_insurance"] = employment
+                row.update(labour_columns(slip.gross, slip.lines, run.period_end))
             made.append(row)
         # One multi-row upsert for the batch (no ORM objects, no read of the payslips a
         # rerun replaces: the unique (run, employee) key finds them).
@@ -423,8 +442,7 @@ class PayrollService:
             "gross",
             "social_insurance",
             "employment_insurance",
-            "employer_social_insurance",
-            "employer_employment_insurance",
+            *LABOUR_COLUMNS,
             "income_tax",
             "resident_tax",
             "deductions",
@@ -771,9 +789,8 @@ class PayrollService:
         reports (billing's margins), which check their caller's access themselves."""
         rows = await PayrollRepository(session).closed_payslips_between(first, last, employee_ids)
         costs: dict[int, LabourCost] = {}
-        for employee_id, gross, lines, social, employment in rows:
-            cost = labour_cost(gross, lines, (social, employment))
-            costs[employee_id] = costs.get(employee_id, NO_COST) + cost
+        for employee_id, *parts in rows:
+            costs[employee_id] = costs.get(employee_id, NO_COST) + LabourCost(*parts)
         return costs
 
     # --- standard monthly remuneration (定時決定 / 随時改定) --------------------------------
