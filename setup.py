@@ -51,6 +51,10 @@ class BuildPyWithAssets(build_py):
     def run(self) -> None:
         if not getattr(self, "editable_mode", False):
             build_assets()
+            # setuptools copies into build/lib and keeps what an earlier build left there: a
+            # module deleted or renamed since (a migration, say) would still ship, and two
+            # migrations of one revision break `haken db upgrade`. Start from nothing.
+            shutil.rmtree(Path(self.build_lib) / "haken", ignore_errors=True)
         super().run()
 
 

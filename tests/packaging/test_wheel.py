@@ -36,9 +36,18 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
     return result
 
 
+STALE = (
+    ROOT / "build" / "lib" / "haken" / "migrations" / "versions" / "0000_stale_of_an_old_build.py"
+)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # What an earlier build left in setuptools' build/lib (a migration renamed since, say)
+    # must not ship: setup.py empties it first.
+    STALE.parent.mkdir(parents=True, exist_ok=True)
+    STALE.write_text("raise SystemExit('a stale module of an old build')\n")
     _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(out)])
     [built] = out.glob("haken-*.whl")
     return built
@@ -50,6 +59,7 @@ def test_the_wheel_carries_the_built_assets_and_migrations(wheel: Path) -> None:
     assert any(re.fullmatch(r"haken/web/static/dist/htmx\.[0-9a-f]{12}\.min\.js", n) for n in names)
     assert any(n.startswith("haken/migrations/versions/0001_") for n in names)
     assert "haken/migrations/env.py" in names
+    assert "haken/migrations/versions/0000_stale_of_an_old_build.py" not in names
 
 
 def test_installed_wheel_serves_the_login_page_and_an_asset(wheel: Path, tmp_path: Path) -> None:
