@@ -96,16 +96,6 @@ def rows(scope: FigureScope) -> list[Rows]:
     ]
 
 
-def current_client_of(employee_id: Any) -> ColumnElement[Any]:
-    """The client an employee works at now, as a correlated scalar (for another area's rows)."""
-    return (
-        select(Employee.current_client_id)
-        .where(Employee.id == employee_id)
-        .correlate_except(Employee)
-        .scalar_subquery()
-    )
-
-
 def current_site_of(employee_id: Any) -> ColumnElement[Any]:
     """The site an employee works at now, as a correlated scalar (for another area's rows)."""
     return (
