@@ -14,6 +14,7 @@ Numbers are gapless per year: the counter row is advanced inside the issuing tra
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -96,6 +97,7 @@ from haken.modules.employees.service import employees_service
 from haken.modules.identity.service import identity_service
 from haken.modules.payroll.service import payroll_service
 from haken.platform.access import Principal, Role
+from haken.platform.db import reader_beside
 from haken.platform.editing import check_version, snapshot
 from haken.platform.errors import NotFoundError, ValidationFailedError
 from haken.platform.exports import neutralise_row
@@ -548,13 +550,24 @@ class BillingService:
     async def _costed_month(
         self, session: AsyncSession, principal: Principal | None, first: dt.date, last: dt.date
     ) -> tuple[list[tuple[MarginCell, LabourCost]], dict[int, LabourCost]]:
-        """One month of :meth:`_costed_cells`. Two statements."""
-        cells = await BillingRepository(session).margin_cells(principal, first, last)
-        workers = sorted({c.employee_id for c in cells if c.employee_id is not None})
+        """One month of :meth:`_costed_cells`. Two statements; for the whole agency (admins,
+        the dashboard) independent of each other, so on PostgreSQL sent at the same time, the
+        payslips' on a reader session of its own (``db.reader_beside``: another backend), as
+        the dashboard's figures are."""
+        repo = BillingRepository(session)
         everyone = principal is None or principal.role >= Role.ADMIN
-        costs = await payroll_service.labour_costs(
-            session, first=first, last=last, employee_ids=None if everyone else workers
-        )
+        if everyone and session.get_bind().dialect.name == "postgresql":
+            async with reader_beside(session) as beside:
+                cells, costs = await asyncio.gather(
+                    repo.margin_cells(principal, first, last),
+                    payroll_service.labour_costs(beside, first=first, last=last),
+                )
+        else:
+            cells = await repo.margin_cells(principal, first, last)
+            workers = sorted({c.employee_id for c in cells if c.employee_id is not None})
+            costs = await payroll_service.labour_costs(
+                session, first=first, last=last, employee_ids=None if everyone else workers
+            )
         by_worker: dict[int, list[MarginCell]] = {}
         for cell in cells:
             if cell.employee_id is not None:
