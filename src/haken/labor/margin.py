@@ -135,8 +135,6 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     (largest remainder; ties to the earlier share). No weight: all to the first share."""
     if not weights:
         return []
-    if len(weights) == 1:  # one share takes it all (most workers are billed on one contract)
-        return [total]
     whole = sum(weights)
     if whole <= 0:
         return [total] + [0] * (len(weights) - 1)

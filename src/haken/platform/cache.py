@@ -288,13 +288,20 @@ def principal_scope(principal: Principal | None) -> str:
     return scope
 
 
-def scope_by_role(minimum: Role) -> ScopeFn:
+def scope_by_role(minimum: Role, *lower: Role) -> ScopeFn:
     """Principals at or above ``minimum`` see every row: they share one entry
-    (``all``); everyone below keeps the per-principal scope."""
+    (``all``); everyone below keeps the per-principal scope. Each of ``lower`` (highest
+    first) is a tier of its own that sees the same rows as its peers: the principals at or
+    above it (and below the tier before) share an entry named after it (the dashboard:
+    admins with the margins, coordinators without)."""
+    tiers = ((minimum, "all"), *((role, role.value) for role in lower))
 
     def scope(principal: Principal | None) -> str:
-        if principal is None or principal.is_at_least(minimum):
+        if principal is None:
             return "all"
+        for role, name in tiers:
+            if principal.is_at_least(role):
+                return name
         return principal_scope(principal)
 
     return scope

@@ -38,9 +38,6 @@ class FigureScope:
     site_ids: frozenset[int] | None = None
     employee_ids: Select[Any] | None = None
     money: bool = True  # pay and housing (coordinators and up)
-    margins: bool = True
-    """Billing − labour cost of every client (admins: a coordinator reads the margins of the
-    clients they are in charge of, in the margin report)."""
 
     @property
     def month_start(self) -> dt.date:

@@ -182,6 +182,11 @@ def test_default_scope_separates_every_principal_and_role_scope_shares_admins() 
     shared = scope_by_role(Role.ADMIN)
     assert shared(_principal(1, Role.ADMIN)) == shared(_principal(2, Role.SUPER_ADMIN)) == "all"
     assert shared(manager_a) == principal_scope(manager_a)
+    tiered = scope_by_role(Role.ADMIN, Role.COORDINATOR)
+    assert tiered(_principal(1, Role.SUPER_ADMIN)) == tiered(_principal(2, Role.ADMIN)) == "all"
+    assert tiered(_principal(3, Role.COORDINATOR)) == tiered(_principal(4, Role.COORDINATOR))
+    assert tiered(_principal(3, Role.COORDINATOR)) not in ("all", principal_scope(manager_a))
+    assert tiered(manager_a) == principal_scope(manager_a) != tiered(manager_b)
 
 
 # --- read through and invalidation --------------------------------------------------

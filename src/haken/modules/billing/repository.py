@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     Table,
     and_,
@@ -68,37 +67,6 @@ class MarginCell:
 
 INVOICE_SORT = (SortKey(Invoice.period_end, "desc"), SortKey(Invoice.id, "desc"))
 BATCH_SORT = (SortKey(BillingBatch.id, "desc"),)
-
-
-def worked_minutes() -> ColumnElement[Any]:
-    """An invoice line's worked minutes, the weight of the margin's cost sharing: time
-    lines' minutes, the late-night band left out (an addition on time already counted)."""
-    return case(
-        (and_(InvoiceLine.kind == "time", InvoiceLine.band != "late_night"),
-         InvoiceLine.minutes),
-        else_=0,
-    )  # fmt: skip
-
-
-def billed_between(first: dt.date, last: dt.date) -> tuple[ColumnElement[bool], ...]:
-    """The invoices that are billing for the margins: issued or paid invoices (not credit
-    notes, drafts or voided ones) whose period ends between ``first`` and ``last``."""
-    return (
-        Invoice.kind == "invoice",
-        Invoice.state.in_(("issued", "paid")),
-        Invoice.period_end.between(first, last),
-    )
-
-
-def cell_order() -> tuple[Any, ...]:
-    """The order of a worker's billed cells (client, site, contract), NULLs last on every
-    backend."""
-    return (
-        Invoice.client_id,
-        InvoiceLine.site_id.nulls_last(),
-        InvoiceLine.contract_id.nulls_last(),
-        InvoiceLine.employee_id.nulls_last(),
-    )
 
 
 class BillingRepository(ModelRepository[Invoice]):
@@ -385,7 +353,11 @@ class BillingRepository(ModelRepository[Invoice]):
             visible: Any = true()
         else:
             visible = Invoice.client_id.in_(self.may_read_client(principal))
-        worked = worked_minutes()
+        worked = case(
+            (and_(InvoiceLine.kind == "time", InvoiceLine.band != "late_night"),
+             InvoiceLine.minutes),
+            else_=0,
+        )  # fmt: skip
         contract_number = case((InvoiceLine.kind == "time", InvoiceLine.description), else_=None)
         statement = (
             select(
@@ -402,7 +374,11 @@ class BillingRepository(ModelRepository[Invoice]):
                 func.max(case((visible, 1), else_=0)),
             )
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(*billed_between(first, last))
+            .where(
+                Invoice.kind == "invoice",
+                Invoice.state.in_(("issued", "paid")),
+                Invoice.period_end.between(first, last),
+            )
             .group_by(
                 Invoice.client_id,
                 InvoiceLine.site_id,
@@ -411,7 +387,12 @@ class BillingRepository(ModelRepository[Invoice]):
             )
             # A worker's cells in a fixed order: labor.margin.allocate gives a tie of
             # remainders to the earlier share, always the same cell then.
-            .order_by(*cell_order())
+            .order_by(
+                Invoice.client_id,
+                InvoiceLine.site_id.nulls_last(),
+                InvoiceLine.contract_id.nulls_last(),
+                InvoiceLine.employee_id.nulls_last(),
+            )
         )
         rows = (await self.session.execute(statement)).all()
         return [

@@ -42,7 +42,7 @@ from haken.modules.leave.service import leave_service
 from haken.modules.payroll import figures as payroll_figures  # noqa: F401 (its table rules)
 from haken.modules.requests import figures as request_figures
 from haken.platform.access import Principal, Role
-from haken.platform.cache import cached, principal_scope
+from haken.platform.cache import cached, scope_by_role
 from haken.platform.db import utcnow
 from haken.platform.figures import DASHBOARD_TAG, MARGINS_TAG, FigureScope
 
@@ -107,13 +107,12 @@ def figure_links(today: dt.date) -> dict[str, str]:
 
 def figure_scope(session: AsyncSession, principal: Principal, today: dt.date) -> FigureScope:
     if principal.is_at_least(Role.COORDINATOR):
-        return FigureScope(today=today, margins=principal.is_at_least(Role.ADMIN))
+        return FigureScope(today=today)
     return FigureScope(
         today=today,
         site_ids=frozenset(principal.site_ids),
         employee_ids=employees_service.readable_ids_statement(session, principal),
         money=False,
-        margins=False,
     )
 
 
@@ -148,26 +147,12 @@ def _statements(scope: FigureScope, risk_window_days: int) -> tuple[CompoundSele
     return tuple(union_all(*half) for half in _figure_halves(scope, risk_window_days))
 
 
-@functools.lru_cache(maxsize=8)
-def _office_statements(
-    today: dt.date, risk_window_days: int, margins: bool
-) -> tuple[CompoundSelect[Any], ...]:
-    """The office's two ``UNION ALL`` statements of the day (with the margins: the admins'),
-    built once: building their ~30 statements cost most of a cold dashboard's CPU
-    (SQLAlchemy expression building, ≈ 60 %), the SQL itself a few milliseconds. Core
-    statements are immutable: one serves everyone."""
-    return _statements(FigureScope(today=today, margins=margins), risk_window_days)
-
-
-def _dashboard_scope(principal: Principal | None) -> str:
-    """Whom a cached dashboard is shared by: the admins (``all``: every figure with the
-    margins), the coordinators (``office``: every figure but the margins), a site manager
-    alone (their sites)."""
-    if principal is None or principal.is_at_least(Role.ADMIN):
-        return "all"
-    if principal.is_at_least(Role.COORDINATOR):
-        return "office"
-    return principal_scope(principal)
+@functools.lru_cache(maxsize=4)
+def _office_statements(today: dt.date, risk_window_days: int) -> tuple[CompoundSelect[Any], ...]:
+    """The office's two ``UNION ALL`` statements of the day, built once: building their ~30
+    statements cost most of a cold dashboard's CPU (SQLAlchemy expression building, ≈ 60 %),
+    the SQL itself a few milliseconds. Core statements are immutable: one serves everyone."""
+    return _statements(FigureScope(today=today), risk_window_days)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -179,7 +164,9 @@ class DashboardService:
         "dashboard",
         key="agency:{today}",
         tags=[DASHBOARD_TAG],
-        scope=_dashboard_scope,
+        # Admins share one entry (with the margins), coordinators another (without: they
+        # read their own clients' margins in the margin report), site managers their own.
+        scope=scope_by_role(Role.ADMIN, Role.COORDINATOR),
     )
     async def agency(
         self, session: AsyncSession, principal: Principal, *, today: dt.date
@@ -189,13 +176,17 @@ class DashboardService:
         scope = figure_scope(session, principal, today)
         margin_month = _margin_month(scope)
         if scope.site_ids is None:  # the office: the same statements all day for everyone
-            statements = _office_statements(today, leave_service.risk_window_days, scope.margins)
+            statements = _office_statements(today, leave_service.risk_window_days)
         else:
             statements = _statements(scope, leave_service.risk_window_days)
         rows: Rows = defaultdict(list)
         for metric, key, label, value in await DashboardRepository(session).figure_rows(statements):
             rows[metric].append((key, label, value or 0))
-        tile = await self.margins(session, month=margin_month) if scope.margins else None
+        tile = (
+            await self.margins(session, month=margin_month)
+            if principal.is_at_least(Role.ADMIN)
+            else None
+        )
         return self._assemble(rows, scope, margin_month, tile)
 
     @cached("dashboard", key="margins:{month}", tags=[MARGINS_TAG], scope=None)

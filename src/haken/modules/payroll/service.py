@@ -115,13 +115,12 @@ def labour_columns(gross: int, lines: Any, wage_date: dt.date) -> dict[str, int]
     """The labour cost's parts a computed payslip keeps (:data:`LABOUR_COLUMNS`), from its
     lines (labor.margin.labour_cost; ``wage_date``: the period's end, a bonus's pay date)."""
     cost = labour_cost(gross, lines, wage_date)
-    return dict(
-        zip(
-            LABOUR_COLUMNS,
-            (cost.commuting, cost.paid_leave, cost.employer_social, cost.employer_employment),
-            strict=True,
-        )
-    )
+    return {
+        "commuting_pay": cost.commuting,
+        "paid_leave_pay": cost.paid_leave,
+        "employer_social_insurance": cost.employer_social,
+        "employer_employment_insurance": cost.employer_employment,
+    }
 
 
 def payslip_amounts(row: Payslip) -> dict[str, Any]:
